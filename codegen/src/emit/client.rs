@@ -1,0 +1,176 @@
+//! The client crate: a `Client` with one method per operation, each returning a fluent builder.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{Paths, crate_docs, deprecated_attr, doc_attrs};
+use crate::ir::{Operation, Service, ShapeKind};
+use crate::naming::ident;
+
+/// `src/lib.rs`.
+pub fn lib(service: &Service) -> TokenStream {
+    let model_crate = ident(&super::model_crate(service).replace('-', "_"));
+    let title = service.title.as_deref().unwrap_or(&service.sdk_id);
+    let docs = crate_docs(&format!(
+        "An async client for {title}: it builds each request, signs it with SigV4 (service `{}`), \
+         sends it through a [`Transport`] and maps the response to the operation's output or error.",
+        service.signing_name
+    ));
+    let signing_name = &service.signing_name;
+    let endpoint_prefix = &service.endpoint_prefix;
+    let sdk_id = &service.sdk_id;
+    let methods = service.operations.iter().map(|op| {
+        let f = ident(&op.fn_name);
+        let builder = ident(&op.type_name);
+        let docs = doc_attrs(op.docs.as_deref());
+        let deprecated = deprecated_attr(op.deprecated.as_ref());
+        quote! {
+            #docs
+            #deprecated
+            pub fn #f(&self) -> fluent::#builder<'_, T> {
+                fluent::#builder::new(&self.handle)
+            }
+        }
+    });
+    quote! {
+        #docs
+        pub use ::#model_crate::{error, types};
+        pub use ::awsquery::client::{Config, SdkError, Transport, TransportError};
+        pub use ::awsquery::sigv4::Credentials;
+        pub mod fluent;
+
+        /// What the client needs to know of the service to address and sign requests.
+        pub const SERVICE: ::awsquery::client::ServiceInfo = ::awsquery::client::ServiceInfo {
+            sdk_id: #sdk_id,
+            signing_name: #signing_name,
+            endpoint_prefix: #endpoint_prefix,
+        };
+
+        /// The client. Cheap to clone: clones share the configuration and the transport.
+        #[derive(Debug)]
+        pub struct Client<T> {
+            handle: ::std::sync::Arc<::awsquery::client::Handle<T>>,
+        }
+
+        impl<T> ::std::clone::Clone for Client<T> {
+            fn clone(&self) -> Self {
+                Client { handle: ::std::sync::Arc::clone(&self.handle) }
+            }
+        }
+
+        impl<T: Transport> Client<T> {
+            /// A client that sends through `transport`.
+            pub fn new(config: Config, transport: T) -> Self {
+                Client { handle: ::std::sync::Arc::new(::awsquery::client::Handle::new(config, SERVICE, transport)) }
+            }
+
+            /// The configuration the client was built with.
+            pub fn config(&self) -> &Config {
+                self.handle.config()
+            }
+
+            #(#methods)*
+        }
+    }
+}
+
+/// `src/fluent.rs`.
+pub fn fluent(service: &Service) -> TokenStream {
+    let paths = Paths::new();
+    let builders = service
+        .operations
+        .iter()
+        .map(|op| builder(&paths, service, op));
+    quote! {
+        //! One request builder per operation: set the input's members, then `send().await`.
+        #![allow(deprecated)]
+        #(#builders)*
+    }
+}
+
+fn builder(paths: &Paths, service: &Service, op: &Operation) -> TokenStream {
+    let model = &paths.model;
+    let protocol = ident(&super::protocol_crate(service).replace('-', "_"));
+    let name = ident(&op.type_name);
+    let input_shape = service.shape(&op.input);
+    let input = paths.named(input_shape);
+    let output = paths.named(service.shape(&op.output));
+    let error = ident(&op.error_enum);
+    let method = &op.fn_name;
+    let docs = format!(
+        "Builds and sends a `{}` request; made by [`Client::{method}`](crate::Client::{method}).",
+        op.name
+    );
+    let members = match &input_shape.kind {
+        ShapeKind::Structure(s) => s.members.as_slice(),
+        _ => &[],
+    };
+    let setters = members.iter().map(|m| {
+        let f = ident(&m.field);
+        let set = ident(&format!("set_{}", m.field.trim_start_matches("r#")));
+        let value = paths.value_type(service, &m.target);
+        let docs = doc_attrs(m.docs.as_deref());
+        let set_doc = format!("Sets or clears `{}`.", m.name);
+        let wrap = |v: TokenStream| {
+            if m.boxed {
+                quote!(::std::boxed::Box::new(#v))
+            } else {
+                v
+            }
+        };
+        let converted = wrap(quote!(value.into()));
+        if m.optional {
+            let stored = if m.boxed {
+                quote!(value.map(::std::boxed::Box::new))
+            } else {
+                quote!(value)
+            };
+            quote! {
+                #docs
+                pub fn #f(mut self, value: impl ::std::convert::Into<#value>) -> Self {
+                    self.input.#f = ::std::option::Option::Some(#converted);
+                    self
+                }
+                #[doc = #set_doc]
+                pub fn #set(mut self, value: ::std::option::Option<#value>) -> Self {
+                    self.input.#f = #stored;
+                    self
+                }
+            }
+        } else {
+            quote! {
+                #docs
+                pub fn #f(mut self, value: impl ::std::convert::Into<#value>) -> Self {
+                    self.input.#f = #converted;
+                    self
+                }
+            }
+        }
+    });
+    quote! {
+        #[doc = #docs]
+        #[derive(Debug)]
+        pub struct #name<'a, T> {
+            handle: &'a ::awsquery::client::Handle<T>,
+            input: #input,
+        }
+
+        impl<'a, T: ::awsquery::client::Transport> #name<'a, T> {
+            pub(crate) fn new(handle: &'a ::awsquery::client::Handle<T>) -> Self {
+                #name { handle, input: ::std::default::Default::default() }
+            }
+
+            #(#setters)*
+
+            /// The input as built so far.
+            pub fn as_input(&self) -> &#input {
+                &self.input
+            }
+
+            /// Sends the request. A missing required member fails here, before any I/O.
+            pub async fn send(self) -> ::std::result::Result<#output, ::awsquery::client::SdkError<#model::error::#error>> {
+                self.handle.invoke::<::#protocol::#name>(&self.input).await
+            }
+        }
+    }
+}

@@ -1,0 +1,216 @@
+//! Emitters: the IR in, formatted Rust files out. They print; they decide nothing.
+
+pub mod cargo;
+pub mod client;
+pub mod model;
+pub mod protocol;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::ir::{
+    DefaultValue, Deprecated, Member, Scalar, Service, Shape, ShapeKind, TimestampFormat,
+};
+use crate::naming::ident;
+
+/// `#[doc = "..."]`, one attribute per line, so that it prints as `///` comments.
+pub fn doc_attrs(docs: Option<&str>) -> TokenStream {
+    let Some(docs) = docs else {
+        return TokenStream::new();
+    };
+    let lines = docs.lines().map(|line| {
+        let line = if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        };
+        quote!(#[doc = #line])
+    });
+    quote!(#(#lines)*)
+}
+
+/// `#![doc = "..."]` lines: a crate's own documentation.
+pub fn crate_docs(docs: &str) -> TokenStream {
+    let lines = docs.lines().map(|line| {
+        let line = if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        };
+        quote!(#![doc = #line])
+    });
+    quote!(#(#lines)*)
+}
+
+/// Documentation followed by the Smithy shape id, as a last paragraph.
+pub fn shape_docs(shape: &Shape) -> TokenStream {
+    let id = format!("Smithy shape `{}`.", shape.id);
+    let text = match &shape.docs {
+        Some(docs) => format!("{docs}\n\n{id}"),
+        None => id,
+    };
+    doc_attrs(Some(&text))
+}
+
+/// `#[deprecated(note = "...")]`.
+pub fn deprecated_attr(deprecated: Option<&Deprecated>) -> TokenStream {
+    match deprecated {
+        Some(d) => {
+            let note = d.note();
+            quote!(#[deprecated(note = #note)])
+        }
+        None => TokenStream::new(),
+    }
+}
+
+/// Paths to the model's types. Every generated crate has `types` and `error` at its root (the model
+/// crate defines them, the others import them), so one set of paths serves all three.
+#[derive(Clone, Debug)]
+pub struct Paths {
+    /// `crate`.
+    pub model: TokenStream,
+}
+
+impl Default for Paths {
+    fn default() -> Self {
+        Paths {
+            model: quote!(crate),
+        }
+    }
+}
+
+impl Paths {
+    /// The paths.
+    pub fn new() -> Self {
+        Paths::default()
+    }
+
+    /// `use ::neptune_model::{error, types};` for the crates that import the model.
+    pub fn import(service: &Service) -> TokenStream {
+        let name = ident(&model_crate(service).replace('-', "_"));
+        quote!(use ::#name::{error, types};)
+    }
+
+    /// The path of a named type.
+    pub fn named(&self, shape: &Shape) -> TokenStream {
+        let root = &self.model;
+        let name = ident(&shape.rust_name);
+        match shape.module {
+            crate::ir::Module::Error => quote!(#root::error::#name),
+            _ => quote!(#root::types::#name),
+        }
+    }
+
+    /// The Rust type of a value of shape `id`, without `Option`.
+    pub fn value_type(&self, service: &Service, id: &str) -> TokenStream {
+        let shape = service.shape(id);
+        match &shape.kind {
+            ShapeKind::Scalar(scalar) => scalar_type(*scalar),
+            ShapeKind::List(list) => {
+                let item = self.value_type(service, &list.target);
+                quote!(::std::vec::Vec<#item>)
+            }
+            ShapeKind::Map(map) => {
+                let key = self.value_type(service, &map.key);
+                let value = self.value_type(service, &map.value);
+                quote!(::std::collections::BTreeMap<#key, #value>)
+            }
+            _ => self.named(shape),
+        }
+    }
+
+    /// The field type of a member: boxed and optional as lowering decided.
+    pub fn member_type(&self, service: &Service, member: &Member) -> TokenStream {
+        let mut ty = self.value_type(service, &member.target);
+        if member.boxed {
+            ty = quote!(::std::boxed::Box<#ty>);
+        }
+        if member.optional {
+            ty = quote!(::std::option::Option<#ty>);
+        }
+        ty
+    }
+}
+
+fn scalar_type(scalar: Scalar) -> TokenStream {
+    match scalar {
+        Scalar::String | Scalar::BigInteger | Scalar::BigDecimal => quote!(::std::string::String),
+        Scalar::Boolean => quote!(bool),
+        Scalar::Byte => quote!(i8),
+        Scalar::Short => quote!(i16),
+        Scalar::Integer => quote!(i32),
+        Scalar::Long => quote!(i64),
+        Scalar::Float => quote!(f32),
+        Scalar::Double => quote!(f64),
+        Scalar::Blob => quote!(::std::vec::Vec<u8>),
+        Scalar::Timestamp(_) => quote!(::awsquery::DateTime),
+    }
+}
+
+/// `::awsquery::time::TimestampFormat::X`.
+pub fn timestamp_format(format: TimestampFormat) -> TokenStream {
+    match format {
+        TimestampFormat::DateTime => quote!(::awsquery::time::TimestampFormat::DateTime),
+        TimestampFormat::EpochSeconds => quote!(::awsquery::time::TimestampFormat::EpochSeconds),
+        TimestampFormat::HttpDate => quote!(::awsquery::time::TimestampFormat::HttpDate),
+    }
+}
+
+/// The expression for a non-optional member's default value.
+pub fn default_expr(paths: &Paths, service: &Service, member: &Member) -> TokenStream {
+    let shape = service.shape(&member.target);
+    match (&member.default, &shape.kind) {
+        (Some(DefaultValue::Bool(b)), _) => quote!(#b),
+        (Some(DefaultValue::Int(i)), ShapeKind::Scalar(s)) => {
+            let lit = proc_macro2::Literal::i64_unsuffixed(*i);
+            match s {
+                Scalar::Float | Scalar::Double => {
+                    let f = proc_macro2::Literal::f64_unsuffixed(*i as f64);
+                    quote!(#f)
+                }
+                Scalar::BigInteger | Scalar::BigDecimal => {
+                    let text = i.to_string();
+                    quote!(::std::string::String::from(#text))
+                }
+                _ => quote!(#lit),
+            }
+        }
+        (Some(DefaultValue::Int(i)), ShapeKind::IntEnum(_)) => {
+            let ty = paths.named(shape);
+            let lit = proc_macro2::Literal::i64_unsuffixed(*i);
+            quote!(#ty::from(#lit))
+        }
+        (Some(DefaultValue::Float(f)), _) => {
+            let lit = proc_macro2::Literal::f64_unsuffixed(*f);
+            quote!(#lit)
+        }
+        (Some(DefaultValue::String(s)), ShapeKind::Enum(_)) => {
+            let ty = paths.named(shape);
+            quote!(#ty::from(#s))
+        }
+        (Some(DefaultValue::String(s)), _) => quote!(::std::string::String::from(#s)),
+        _ => quote!(::std::default::Default::default()),
+    }
+}
+
+/// The crate names of a service's three crates.
+pub fn model_crate(service: &Service) -> String {
+    format!("{}-model", service.crate_prefix)
+}
+
+/// `neptune-protocol`.
+pub fn protocol_crate(service: &Service) -> String {
+    format!("{}-protocol", service.crate_prefix)
+}
+
+/// `neptune-client`.
+pub fn client_crate(service: &Service) -> String {
+    format!("{}-client", service.crate_prefix)
+}
+
+/// The message member of an error structure, if it has one (`message` or `Message`).
+pub fn message_member(members: &[Member]) -> Option<&Member> {
+    members
+        .iter()
+        .find(|m| m.name.eq_ignore_ascii_case("message"))
+}

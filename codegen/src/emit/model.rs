@@ -1,0 +1,449 @@
+//! The model crate: structures, enums, unions, error structures and operation error enums.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{
+    Paths, crate_docs, default_expr, deprecated_attr, doc_attrs, message_member, shape_docs,
+};
+use crate::ir::{
+    DefaultValue, Enum, EnumVariant, IntEnumVariant, Member, Module, Service, Shape, ShapeKind,
+    Structure,
+};
+use crate::naming::ident;
+
+/// `src/lib.rs`.
+pub fn lib(service: &Service) -> TokenStream {
+    let title = service.title.as_deref().unwrap_or(&service.sdk_id);
+    let intro = format!(
+        "Types of the {title} API (`{}`, version `{}`): inputs, outputs, structures, enums and errors.",
+        service.shape_name, service.version
+    );
+    let docs = crate_docs(&match &service.docs {
+        Some(d) => format!("{intro}\n\n{d}"),
+        None => intro,
+    });
+    quote! {
+        #docs
+        pub mod error;
+        pub mod types;
+    }
+}
+
+/// `src/types.rs`.
+pub fn types(service: &Service) -> TokenStream {
+    let paths = Paths::new();
+    let items = service
+        .shapes
+        .values()
+        .filter(|s| s.module == Module::Types)
+        .map(|shape| match &shape.kind {
+            ShapeKind::Structure(s) => structure(&paths, service, shape, s),
+            ShapeKind::Union(u) => union(&paths, service, shape, u),
+            ShapeKind::Enum(e) => string_enum(shape, e),
+            ShapeKind::IntEnum(e) => int_enum(shape, e),
+            _ => TokenStream::new(),
+        });
+    quote! {
+        //! Structures, unions and enums, with each operation's input and output.
+        #(#items)*
+    }
+}
+
+/// `src/error.rs`.
+pub fn errors(service: &Service) -> TokenStream {
+    let paths = Paths::new();
+    let structs = service.errors().map(|(shape, s, info)| {
+        let item = structure(&paths, service, shape, s);
+        let name = ident(&shape.rust_name);
+        let code = &info.code;
+        let message = match message_member(&s.members) {
+            Some(m) if m.optional => {
+                let f = ident(&m.field);
+                quote!(self.#f.as_deref())
+            }
+            _ => quote!(self.meta.message()),
+        };
+        quote! {
+            #item
+            impl #name {
+                /// The error code on the wire.
+                pub const CODE: &'static str = #code;
+
+                /// The message the service sent.
+                pub fn message(&self) -> ::std::option::Option<&str> {
+                    #message
+                }
+            }
+            impl ::std::fmt::Display for #name {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str(Self::CODE)?;
+                    if let ::std::option::Option::Some(message) = self.message() {
+                        write!(f, ": {message}")?;
+                    }
+                    ::std::result::Result::Ok(())
+                }
+            }
+            impl ::std::error::Error for #name {}
+        }
+    });
+    let operation_errors = service.operations.iter().map(|op| {
+        let shapes: Vec<&Shape> = op.errors.iter().map(|id| service.shape(id)).collect();
+        let docs = format!(
+            "An error of `{}`: one of its modeled errors, or `Unhandled`.",
+            op.name
+        );
+        error_enum(&op.error_enum, &docs, &shapes)
+    });
+    let all: Vec<&Shape> = service.errors().map(|(shape, _, _)| shape).collect();
+    let service_error = error_enum("Error", "Any error of the service.", &all);
+    let conversions = service.operations.iter().map(|op| {
+        let op_error = ident(&op.error_enum);
+        let arms = op.errors.iter().map(|id| {
+            let v = ident(&service.shape(id).rust_name);
+            quote!(#op_error::#v(e) => Error::#v(e),)
+        });
+        quote! {
+            impl ::std::convert::From<#op_error> for Error {
+                fn from(error: #op_error) -> Self {
+                    match error {
+                        #(#arms)*
+                        #op_error::Unhandled(e) => Error::Unhandled(e),
+                    }
+                }
+            }
+        }
+    });
+    quote! {
+        //! Error structures, one error enum per operation, and the service-wide [`Error`].
+        #(#structs)*
+        #(#operation_errors)*
+        #service_error
+        #(#conversions)*
+    }
+}
+
+fn error_enum(name: &str, docs: &str, errors: &[&Shape]) -> TokenStream {
+    let name = ident(name);
+    let docs = doc_attrs(Some(docs));
+    let variants = errors.iter().map(|shape| {
+        let v = ident(&shape.rust_name);
+        let doc = doc_attrs(Some(&format!("See [`{}`].", shape.rust_name)));
+        quote!(#doc #v(#v),)
+    });
+    let meta_arms = errors.iter().map(|shape| {
+        let v = ident(&shape.rust_name);
+        quote!(Self::#v(e) => &e.meta,)
+    });
+    let display_arms = errors.iter().map(|shape| {
+        let v = ident(&shape.rust_name);
+        quote!(Self::#v(e) => ::std::fmt::Display::fmt(e, f),)
+    });
+    let source = if errors.is_empty() {
+        quote!(let Self::Unhandled(e) = self; ::std::error::Error::source(e))
+    } else {
+        quote! {
+            match self {
+                Self::Unhandled(e) => ::std::error::Error::source(e),
+                _ => ::std::option::Option::None,
+            }
+        }
+    };
+    quote! {
+        #docs
+        #[derive(Debug)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#variants)*
+            /// An error this version does not model, or a response that could not be read.
+            Unhandled(::awsquery::Unhandled),
+        }
+        impl #name {
+            /// The HTTP status, code, message and request id.
+            pub fn meta(&self) -> &::awsquery::ErrorMetadata {
+                match self {
+                    #(#meta_arms)*
+                    Self::Unhandled(e) => e.meta(),
+                }
+            }
+        }
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                match self {
+                    #(#display_arms)*
+                    Self::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+                }
+            }
+        }
+        impl ::std::error::Error for #name {
+            fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+                #source
+            }
+        }
+        impl ::std::convert::From<::awsquery::Unhandled> for #name {
+            fn from(error: ::awsquery::Unhandled) -> Self {
+                Self::Unhandled(error)
+            }
+        }
+    }
+}
+
+fn structure(paths: &Paths, service: &Service, shape: &Shape, s: &Structure) -> TokenStream {
+    let name = ident(&shape.rust_name);
+    let docs = shape_docs(shape);
+    let deprecated = deprecated_attr(shape.deprecated.as_ref());
+    let fields = s.members.iter().map(|m| {
+        let f = ident(&m.field);
+        let ty = paths.member_type(service, m);
+        let docs = member_docs(m);
+        let deprecated = deprecated_attr(m.deprecated.as_ref());
+        quote!(#docs #deprecated pub #f: #ty,)
+    });
+    let meta = s.error.as_ref().map(|_| {
+        quote! {
+            /// The HTTP status, code, message and request id of the response.
+            pub meta: ::awsquery::ErrorMetadata,
+        }
+    });
+    let custom_default = s
+        .members
+        .iter()
+        .any(|m| !matches!(m.default, None | Some(DefaultValue::Zero)));
+    let redact = shape.sensitive || s.members.iter().any(|m| m.sensitive);
+    let mut derives = vec![quote!(Clone), quote!(PartialEq)];
+    if !custom_default {
+        derives.push(quote!(Default));
+    }
+    if !redact {
+        derives.push(quote!(Debug));
+    }
+    let default_impl = custom_default.then(|| {
+        let values = s.members.iter().map(|m| {
+            let f = ident(&m.field);
+            let value = if m.optional {
+                quote!(::std::option::Option::None)
+            } else {
+                default_expr(paths, service, m)
+            };
+            quote!(#f: #value,)
+        });
+        let meta = s
+            .error
+            .as_ref()
+            .map(|_| quote!(meta: ::std::default::Default::default(),));
+        quote! {
+            impl ::std::default::Default for #name {
+                fn default() -> Self {
+                    Self { #(#values)* #meta }
+                }
+            }
+        }
+    });
+    let debug_impl = redact.then(|| {
+        redacted_debug(
+            &shape.rust_name,
+            &s.members,
+            shape.sensitive,
+            s.error.is_some(),
+        )
+    });
+    let allow_deprecated = s
+        .members
+        .iter()
+        .any(|m| m.deprecated.is_some())
+        .then(|| quote!(#[allow(deprecated)]));
+    quote! {
+        #docs
+        #deprecated
+        #allow_deprecated
+        #[derive(#(#derives),*)]
+        #[non_exhaustive]
+        pub struct #name {
+            #(#fields)*
+            #meta
+        }
+        #default_impl
+        #debug_impl
+    }
+}
+
+fn member_docs(m: &Member) -> TokenStream {
+    let mut text = m.docs.clone().unwrap_or_default();
+    if m.required {
+        if !text.is_empty() {
+            text.push_str("\n\n");
+        }
+        text.push_str("Required.");
+    }
+    doc_attrs((!text.is_empty()).then_some(text.as_str()))
+}
+
+fn redacted_debug(name: &str, members: &[Member], all: bool, error: bool) -> TokenStream {
+    let ty = ident(name);
+    let fields = members.iter().map(|m| {
+        let f = ident(&m.field);
+        let label = &m.field.trim_start_matches("r#");
+        if all || m.sensitive {
+            quote!(.field(#label, &"** redacted **"))
+        } else {
+            quote!(.field(#label, &self.#f))
+        }
+    });
+    let meta = error.then(|| quote!(.field("meta", &self.meta)));
+    quote! {
+        #[allow(deprecated)]
+        impl ::std::fmt::Debug for #ty {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct(#name) #(#fields)* #meta .finish()
+            }
+        }
+    }
+}
+
+fn union(paths: &Paths, service: &Service, shape: &Shape, u: &Structure) -> TokenStream {
+    let name = ident(&shape.rust_name);
+    let docs = shape_docs(shape);
+    let variants = u.members.iter().map(|m| {
+        let v = ident(&crate::naming::type_name(&m.name));
+        let mut ty = paths.value_type(service, &m.target);
+        if m.boxed {
+            ty = quote!(::std::boxed::Box<#ty>);
+        }
+        let docs = doc_attrs(m.docs.as_deref());
+        quote!(#docs #v(#ty),)
+    });
+    quote! {
+        #docs
+        #[derive(Clone, Debug, PartialEq)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#variants)*
+            /// A member this version does not know.
+            Unknown,
+        }
+    }
+}
+
+fn string_enum(shape: &Shape, e: &Enum<EnumVariant>) -> TokenStream {
+    let name = ident(&shape.rust_name);
+    let docs = shape_docs(shape);
+    let unknown = ident(&e.unknown);
+    let variants = e.variants.iter().map(|v| {
+        let n = ident(&v.rust_name);
+        let value_doc = format!("`{}`", v.value);
+        let docs = doc_attrs(Some(&match &v.docs {
+            Some(d) => format!("{value_doc}: {d}"),
+            None => value_doc,
+        }));
+        let deprecated = deprecated_attr(v.deprecated.as_ref());
+        quote!(#docs #deprecated #n,)
+    });
+    let as_str = e.variants.iter().map(|v| {
+        let n = ident(&v.rust_name);
+        let value = &v.value;
+        quote!(Self::#n => #value,)
+    });
+    let from = e.variants.iter().map(|v| {
+        let n = ident(&v.rust_name);
+        let value = &v.value;
+        quote!(#value => Self::#n,)
+    });
+    let values = e.variants.iter().map(|v| &v.value);
+    let allow = e
+        .variants
+        .iter()
+        .any(|v| v.deprecated.is_some())
+        .then(|| quote!(#[allow(deprecated)]));
+    quote! {
+        #docs
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#variants)*
+            /// A value this version does not know, kept as it came.
+            #unknown(::std::string::String),
+        }
+        #allow
+        impl #name {
+            /// Every value this version knows.
+            pub const VALUES: &'static [&'static str] = &[#(#values),*];
+
+            /// The value on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(#as_str)*
+                    Self::#unknown(value) => value,
+                }
+            }
+        }
+        #allow
+        impl ::std::convert::From<&str> for #name {
+            fn from(value: &str) -> Self {
+                match value {
+                    #(#from)*
+                    other => Self::#unknown(::std::string::String::from(other)),
+                }
+            }
+        }
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    }
+}
+
+fn int_enum(shape: &Shape, e: &Enum<IntEnumVariant>) -> TokenStream {
+    let name = ident(&shape.rust_name);
+    let docs = shape_docs(shape);
+    let unknown = ident(&e.unknown);
+    let variants = e.variants.iter().map(|v| {
+        let n = ident(&v.rust_name);
+        let docs = doc_attrs(Some(&format!(
+            "`{}`{}",
+            v.value,
+            v.docs
+                .as_deref()
+                .map(|d| format!(": {d}"))
+                .unwrap_or_default()
+        )));
+        quote!(#docs #n,)
+    });
+    let value = e.variants.iter().map(|v| {
+        let n = ident(&v.rust_name);
+        let value = v.value;
+        quote!(Self::#n => #value,)
+    });
+    let from = e.variants.iter().map(|v| {
+        let n = ident(&v.rust_name);
+        let value = v.value;
+        quote!(#value => Self::#n,)
+    });
+    quote! {
+        #docs
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#variants)*
+            /// A value this version does not know, kept as it came.
+            #unknown(i32),
+        }
+        impl #name {
+            /// The value on the wire.
+            pub fn value(&self) -> i32 {
+                match self {
+                    #(#value)*
+                    Self::#unknown(value) => *value,
+                }
+            }
+        }
+        impl ::std::convert::From<i32> for #name {
+            fn from(value: i32) -> Self {
+                match value {
+                    #(#from)*
+                    other => Self::#unknown(other),
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,559 @@
+//! The protocol crate: one `Operation` per operation, query serializers and XML deserializers.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{Paths, crate_docs, deprecated_attr, message_member, timestamp_format};
+use crate::ir::{Member, Operation, Scalar, Service, Shape, ShapeKind, Structure};
+use crate::naming::ident;
+
+/// `src/lib.rs`.
+pub fn lib(service: &Service) -> TokenStream {
+    let paths = Paths::new();
+    let version = &service.version;
+    let docs = crate_docs(&format!(
+        "The awsQuery protocol of {} (`{}`, version `{version}`), without any I/O.\n\n\
+         Each operation is a unit struct implementing [`awsquery::operation::Operation`]: its input becomes \
+         a form-urlencoded `POST /`, and a complete HTTP response becomes its output or its error enum.",
+        service.title.as_deref().unwrap_or(&service.sdk_id),
+        service.shape_name,
+    ));
+    let operations = service
+        .operations
+        .iter()
+        .map(|op| operation(&paths, service, op));
+    let import = Paths::import(service);
+    quote! {
+        #docs
+        #import
+        mod de;
+        mod ser;
+
+        /// The API version sent as `Version=` with every request.
+        pub const API_VERSION: &str = #version;
+
+        #(#operations)*
+    }
+}
+
+fn operation(paths: &Paths, service: &Service, op: &Operation) -> TokenStream {
+    let name = ident(&op.type_name);
+    let wire = &op.name;
+    let input_shape = service.shape(&op.input);
+    let output_shape = service.shape(&op.output);
+    let input = paths.named(input_shape);
+    let output = paths.named(output_shape);
+    let model = &paths.model;
+    let error = ident(&op.error_enum);
+    let ser = ident(&input_shape.fn_stem);
+    let de = ident(&output_shape.fn_stem);
+    let docs = match &op.docs {
+        Some(d) => format!("`{wire}`: {d}"),
+        None => format!("`{wire}`."),
+    };
+    let docs = super::doc_attrs(Some(&format!("{docs}\n\nSmithy operation `{}`.", op.id)));
+    let deprecated = deprecated_attr(op.deprecated.as_ref());
+    let response_tag = &op.response_tag;
+    let result_tag = &op.result_tag;
+    let error_arms = op.errors.iter().map(|id| {
+        let shape = service.shape(id);
+        let code = &error_info(shape).code;
+        let variant = ident(&shape.rust_name);
+        let build = ident(&shape.fn_stem);
+        quote! {
+            if meta.code() == ::std::option::Option::Some(#code) {
+                return de::errors::#build(response, meta).map_or_else(::std::convert::Into::into, #model::error::#error::#variant);
+            }
+        }
+    });
+    quote! {
+        #docs
+        #deprecated
+        #[derive(Clone, Copy, Debug, Default)]
+        pub struct #name;
+
+        impl #name {
+            fn error(response: &::awsquery::http::Response) -> #model::error::#error {
+                let meta = match ::awsquery::error::error_metadata(response) {
+                    ::std::result::Result::Ok(meta) => meta,
+                    ::std::result::Result::Err(unreadable) => return unreadable.into(),
+                };
+                #(#error_arms)*
+                #model::error::#error::Unhandled(::awsquery::Unhandled::new(meta))
+            }
+        }
+
+        impl ::awsquery::operation::Operation for #name {
+            const NAME: &'static str = #wire;
+            type Input = #input;
+            type Output = #output;
+            type Error = #model::error::#error;
+
+            fn serialize(input: &Self::Input) -> ::std::result::Result<::awsquery::http::Request, ::awsquery::BuildError> {
+                let mut body = ::std::string::String::with_capacity(256);
+                let mut writer = ::awsquery::query::QueryWriter::new(&mut body, #wire, API_VERSION);
+                ser::#ser(&mut writer, "", input)?;
+                ::std::result::Result::Ok(::awsquery::http::Request::form_post(body))
+            }
+
+            fn deserialize(response: &::awsquery::http::Response) -> ::std::result::Result<Self::Output, Self::Error> {
+                if !response.is_success() {
+                    return ::std::result::Result::Err(Self::error(response));
+                }
+                let read = ::awsquery::xml::result_element(&response.body, #response_tag, #result_tag)
+                    .and_then(|decoder| match decoder {
+                        ::std::option::Option::Some(mut d) => de::#de(&mut d),
+                        ::std::option::Option::None => ::std::result::Result::Ok(::std::default::Default::default()),
+                    });
+                read.map_err(|e| ::awsquery::error::unreadable(response, e).into())
+            }
+        }
+    }
+}
+
+fn error_info(shape: &Shape) -> &crate::ir::ErrorInfo {
+    match &shape.kind {
+        ShapeKind::Structure(Structure {
+            error: Some(info), ..
+        }) => info,
+        _ => unreachable!("lowering only lists error structures as errors"),
+    }
+}
+
+/// `src/ser.rs`.
+pub fn ser(service: &Service) -> TokenStream {
+    let paths = Paths::new();
+    let fns = service.serialized.iter().map(|id| {
+        let shape = service.shape(id);
+        let stem = ident(&shape.fn_stem);
+        match &shape.kind {
+            ShapeKind::Structure(s) => {
+                let ty = paths.named(shape);
+                let name = &shape.name;
+                let writes = s.members.iter().map(|m| {
+                    let f = ident(&m.field);
+                    let write = ser_value(service, &m.target, quote!(prefix), &m.query_name, quote!(value), m);
+                    let member = &m.name;
+                    match (m.optional, m.required) {
+                        (true, true) => quote! {
+                            match &input.#f {
+                                Some(value) => { #write }
+                                None => {
+                                    return Err(::awsquery::BuildError::missing(#name, #member));
+                                }
+                            }
+                        },
+                        (true, false) => quote! {
+                            if let Some(value) = &input.#f { #write }
+                        },
+                        (false, _) => quote! {
+                            { let value = &input.#f; #write }
+                        },
+                    }
+                });
+                let (w, prefix, input) = if s.members.is_empty() {
+                    (quote!(_writer), quote!(_prefix), quote!(_input))
+                } else {
+                    (quote!(writer), quote!(prefix), quote!(input))
+                };
+                quote! {
+                    pub(crate) fn #stem(#w: &mut ::awsquery::query::QueryWriter<'_>, #prefix: &str, #input: &#ty)
+                        -> Result<(), ::awsquery::BuildError> {
+                        #(#writes)*
+                        Ok(())
+                    }
+                }
+            }
+            ShapeKind::Union(u) => {
+                let ty = paths.named(shape);
+                let name = &shape.name;
+                let arms = u.members.iter().map(|m| {
+                    let v = ident(&crate::naming::type_name(&m.name));
+                    let write = ser_value(service, &m.target, quote!(prefix), &m.query_name, quote!(value), m);
+                    quote!(#ty::#v(value) => { #write })
+                });
+                quote! {
+                    pub(crate) fn #stem(writer: &mut ::awsquery::query::QueryWriter<'_>, prefix: &str, input: &#ty)
+                        -> Result<(), ::awsquery::BuildError> {
+                        match input {
+                            #(#arms)*
+                            _ => return Err(::awsquery::BuildError::unknown_variant(#name)),
+                        }
+                        Ok(())
+                    }
+                }
+            }
+            ShapeKind::List(list) => {
+                let item = paths.value_type(service, &list.target);
+                let member_name = &list.member_name;
+                let write = ser_item(service, &list.target, quote!(&item), "", quote!(value));
+                quote! {
+                    pub(crate) fn #stem(writer: &mut ::awsquery::query::QueryWriter<'_>, key: &str, flattened: bool, input: &[#item])
+                        -> Result<(), ::awsquery::BuildError> {
+                        if input.is_empty() {
+                            writer.empty(key, "");
+                        }
+                        let member = if flattened { None } else { Some(#member_name) };
+                        for (i, value) in input.iter().enumerate() {
+                            let item = ::awsquery::query::item_key(key, member, i);
+                            #write
+                        }
+                        Ok(())
+                    }
+                }
+            }
+            ShapeKind::Map(map) => {
+                let ty = paths.value_type(service, id);
+                let key_write = ser_item(service, &map.key, quote!(&entry), &map.key_name, quote!(k));
+                let value_write = ser_item(service, &map.value, quote!(&entry), &map.value_name, quote!(value));
+                quote! {
+                    pub(crate) fn #stem(writer: &mut ::awsquery::query::QueryWriter<'_>, key: &str, flattened: bool, input: &#ty)
+                        -> Result<(), ::awsquery::BuildError> {
+                        for (i, (k, value)) in input.iter().enumerate() {
+                            let entry = ::awsquery::query::entry_key(key, flattened, i);
+                            #key_write
+                            #value_write
+                        }
+                        Ok(())
+                    }
+                }
+            }
+            _ => TokenStream::new(),
+        }
+    });
+    quote! {
+        //! Query serializers: one function per structure, union, list and map that an input reaches.
+        #![allow(deprecated)]
+        #(#fns)*
+    }
+}
+
+/// Writes `value` (a reference) of shape `target` under `prefix` + `name`.
+fn ser_value(
+    service: &Service,
+    target: &str,
+    prefix: TokenStream,
+    name: &str,
+    value: TokenStream,
+    member: &Member,
+) -> TokenStream {
+    let shape = service.shape(target);
+    let stem = ident(&shape.fn_stem);
+    match &shape.kind {
+        ShapeKind::List(_) | ShapeKind::Map(_) => {
+            let flattened = member.flattened;
+            quote!(#stem(writer, &::awsquery::query::key(#prefix, #name), #flattened, #value)?;)
+        }
+        ShapeKind::Scalar(Scalar::Timestamp(format)) => {
+            let format = timestamp_format(member.timestamp_format.unwrap_or(*format));
+            quote!(writer.timestamp(#prefix, #name, #value, #format);)
+        }
+        _ => ser_item(service, target, prefix, name, value),
+    }
+}
+
+/// Writes a list item, map key or map value (no member traits apply).
+fn ser_item(
+    service: &Service,
+    target: &str,
+    prefix: TokenStream,
+    name: &str,
+    value: TokenStream,
+) -> TokenStream {
+    let shape = service.shape(target);
+    let stem = ident(&shape.fn_stem);
+    match &shape.kind {
+        ShapeKind::Scalar(scalar) => match scalar {
+            Scalar::String | Scalar::BigInteger | Scalar::BigDecimal => {
+                quote!(writer.string(#prefix, #name, #value);)
+            }
+            Scalar::Boolean => quote!(writer.boolean(#prefix, #name, *#value);),
+            Scalar::Byte | Scalar::Short | Scalar::Integer | Scalar::Long => {
+                quote!(writer.integer(#prefix, #name, i64::from(*#value));)
+            }
+            Scalar::Float => quote!(writer.float32(#prefix, #name, *#value);),
+            Scalar::Double => quote!(writer.float(#prefix, #name, *#value);),
+            Scalar::Blob => quote!(writer.blob(#prefix, #name, #value);),
+            Scalar::Timestamp(format) => {
+                let format = timestamp_format(*format);
+                quote!(writer.timestamp(#prefix, #name, #value, #format);)
+            }
+        },
+        ShapeKind::Enum(_) => quote!(writer.string(#prefix, #name, #value.as_str());),
+        ShapeKind::IntEnum(_) => quote!(writer.integer(#prefix, #name, i64::from(#value.value()));),
+        ShapeKind::Structure(_) | ShapeKind::Union(_) => {
+            quote!(#stem(writer, &::awsquery::query::key(#prefix, #name), #value)?;)
+        }
+        ShapeKind::List(_) | ShapeKind::Map(_) => {
+            quote!(#stem(writer, &::awsquery::query::key(#prefix, #name), false, #value)?;)
+        }
+    }
+}
+
+/// `src/de.rs`.
+pub fn de(service: &Service) -> TokenStream {
+    let paths = Paths::new();
+    let fns = service.deserialized.iter().map(|id| {
+        let shape = service.shape(id);
+        let stem = ident(&shape.fn_stem);
+        match &shape.kind {
+            ShapeKind::Structure(s) if s.error.is_some() && !reads_members(s) => TokenStream::new(),
+            ShapeKind::Structure(s) => {
+                let ty = paths.named(shape);
+                let arms = s.members.iter().filter(|m| !m.xml_attribute).map(|m| {
+                    let f = ident(&m.field);
+                    let name = syn::LitByteStr::new(m.xml_name.as_bytes(), proc_macro2::Span::call_site());
+                    let target = service.shape(&m.target);
+                    match &target.kind {
+                        ShapeKind::List(list) if m.flattened => {
+                            let read = de_value(&paths, service, &list.target, None);
+                            if m.optional {
+                                quote!(#name => out.#f.get_or_insert_with(Vec::new).push(#read),)
+                            } else {
+                                quote!(#name => out.#f.push(#read),)
+                            }
+                        }
+                        ShapeKind::Map(_) if m.flattened => {
+                            let entry = ident(&format!("{}_entry", target.fn_stem));
+                            if m.optional {
+                                quote!(#name => #entry(d, out.#f.get_or_insert_with(Default::default))?,)
+                            } else {
+                                quote!(#name => #entry(d, &mut out.#f)?,)
+                            }
+                        }
+                        _ => {
+                            let mut read = de_value(&paths, service, &m.target, m.timestamp_format);
+                            if m.boxed {
+                                read = quote!(Box::new(#read));
+                            }
+                            if m.optional {
+                                quote!(#name => out.#f = Some(#read),)
+                            } else {
+                                quote!(#name => out.#f = #read,)
+                            }
+                        }
+                    }
+                });
+                let attributes = s.members.iter().filter(|m| m.xml_attribute).map(|m| {
+                    let f = ident(&m.field);
+                    let name = &m.xml_name;
+                    let convert = match &service.shape(&m.target).kind {
+                        ShapeKind::Enum(_) => {
+                            let ty = paths.value_type(service, &m.target);
+                            quote!(#ty::from(&*value))
+                        }
+                        _ => quote!(value.into_owned()),
+                    };
+                    let assign = if m.optional {
+                        quote!(out.#f = Some(#convert);)
+                    } else {
+                        quote!(out.#f = #convert;)
+                    };
+                    quote! {
+                        if let Some(value) = element.attribute(#name)? { #assign }
+                    }
+                });
+                let element_param = s.members.iter().any(|m| m.xml_attribute).then(|| quote!(, element: &::awsquery::xml::Element<'_>));
+                if s.members.is_empty() {
+                    return quote! {
+                        pub(crate) fn #stem(d: &mut ::awsquery::xml::Decoder<'_>) -> Result<#ty, ::awsquery::xml::XmlError> {
+                            while d.next_child()?.is_some() {
+                                d.skip()?;
+                            }
+                            Ok(Default::default())
+                        }
+                    };
+                }
+                quote! {
+                    pub(crate) fn #stem(d: &mut ::awsquery::xml::Decoder<'_> #element_param) -> Result<#ty, ::awsquery::xml::XmlError> {
+                        let mut out = <#ty>::default();
+                        #(#attributes)*
+                        while let Some(el) = d.next_child()? {
+                            match el.local_name() {
+                                #(#arms)*
+                                _ => d.skip()?,
+                            }
+                        }
+                        Ok(out)
+                    }
+                }
+            }
+            ShapeKind::Union(u) => {
+                let ty = paths.named(shape);
+                let arms = u.members.iter().map(|m| {
+                    let v = ident(&crate::naming::type_name(&m.name));
+                    let name = syn::LitByteStr::new(m.xml_name.as_bytes(), proc_macro2::Span::call_site());
+                    let mut read = de_value(&paths, service, &m.target, m.timestamp_format);
+                    if m.boxed {
+                        read = quote!(Box::new(#read));
+                    }
+                    quote!(#name => out = #ty::#v(#read),)
+                });
+                quote! {
+                    pub(crate) fn #stem(d: &mut ::awsquery::xml::Decoder<'_>) -> Result<#ty, ::awsquery::xml::XmlError> {
+                        let mut out = #ty::Unknown;
+                        while let Some(el) = d.next_child()? {
+                            match el.local_name() {
+                                #(#arms)*
+                                _ => d.skip()?,
+                            }
+                        }
+                        Ok(out)
+                    }
+                }
+            }
+            ShapeKind::List(list) => {
+                let ty = paths.value_type(service, id);
+                let member = syn::LitByteStr::new(list.member_name.as_bytes(), proc_macro2::Span::call_site());
+                let read = de_value(&paths, service, &list.target, None);
+                quote! {
+                    pub(crate) fn #stem(d: &mut ::awsquery::xml::Decoder<'_>) -> Result<#ty, ::awsquery::xml::XmlError> {
+                        let mut out = Vec::new();
+                        while let Some(el) = d.next_child()? {
+                            if el.local_name() == #member {
+                                out.push(#read);
+                            } else {
+                                d.skip()?;
+                            }
+                        }
+                        Ok(out)
+                    }
+                }
+            }
+            ShapeKind::Map(map) => {
+                let ty = paths.value_type(service, id);
+                let entry = ident(&format!("{}_entry", shape.fn_stem));
+                let key_name = syn::LitByteStr::new(map.key_name.as_bytes(), proc_macro2::Span::call_site());
+                let value_name = syn::LitByteStr::new(map.value_name.as_bytes(), proc_macro2::Span::call_site());
+                let read_key = de_value(&paths, service, &map.key, None);
+                let read_value = de_value(&paths, service, &map.value, None);
+                quote! {
+                    pub(crate) fn #stem(d: &mut ::awsquery::xml::Decoder<'_>) -> Result<#ty, ::awsquery::xml::XmlError> {
+                        let mut out = ::std::collections::BTreeMap::new();
+                        while let Some(el) = d.next_child()? {
+                            if el.local_name() == b"entry" {
+                                #entry(d, &mut out)?;
+                            } else {
+                                d.skip()?;
+                            }
+                        }
+                        Ok(out)
+                    }
+                    pub(crate) fn #entry(d: &mut ::awsquery::xml::Decoder<'_>, out: &mut #ty) -> Result<(), ::awsquery::xml::XmlError> {
+                        let mut key = None;
+                        let mut value = None;
+                        while let Some(el) = d.next_child()? {
+                            match el.local_name() {
+                                #key_name => key = Some(#read_key),
+                                #value_name => value = Some(#read_value),
+                                _ => d.skip()?,
+                            }
+                        }
+                        if let (Some(key), Some(value)) = (key, value) {
+                            out.insert(key, value);
+                        }
+                        Ok(())
+                    }
+                }
+            }
+            _ => TokenStream::new(),
+        }
+    });
+    let errors = service.errors().filter(|(shape, _, _)| service.deserialized.contains(&shape.id)).map(|(shape, s, _)| {
+        let ty = paths.named(shape);
+        let stem = ident(&shape.fn_stem);
+        let read = if reads_members(s) {
+            quote! {
+                let read = ::awsquery::xml::error_element(&response.body).and_then(|mut d| super::#stem(&mut d));
+                let mut out = match read {
+                    Ok(out) => out,
+                    Err(e) => return Err(::awsquery::Unhandled::with_source(meta, e)),
+                };
+            }
+        } else {
+            quote!(let mut out = <#ty>::default();)
+        };
+        let message = message_member(&s.members).filter(|m| m.optional && is_string(service, &m.target)).map(|m| {
+            let f = ident(&m.field);
+            quote! {
+                if out.#f.is_none() {
+                    out.#f.clone_from(&meta.message);
+                }
+            }
+        });
+        let response = if reads_members(s) { quote!(response) } else { quote!(_response) };
+        quote! {
+            pub(crate) fn #stem(#response: &::awsquery::http::Response, meta: ::awsquery::ErrorMetadata)
+                -> Result<#ty, ::awsquery::Unhandled> {
+                #read
+                #message
+                out.meta = meta;
+                Ok(out)
+            }
+        }
+    });
+    quote! {
+        //! XML deserializers: one function per structure, union, list and map that an output or error reaches.
+        #![allow(deprecated)]
+        #(#fns)*
+
+        /// Error structures, built from the error envelope and, where they have more members, its `<Error>` element.
+        pub(crate) mod errors {
+            #(#errors)*
+        }
+    }
+}
+
+/// Whether an error structure has members beyond its message, which must be read from `<Error>`.
+fn reads_members(s: &Structure) -> bool {
+    s.members
+        .iter()
+        .any(|m| !m.name.eq_ignore_ascii_case("message"))
+}
+
+fn is_string(service: &Service, target: &str) -> bool {
+    matches!(
+        service.shape(target).kind,
+        ShapeKind::Scalar(Scalar::String)
+    )
+}
+
+/// Reads the element just opened as a value of shape `target`.
+fn de_value(
+    paths: &Paths,
+    service: &Service,
+    target: &str,
+    format: Option<crate::ir::TimestampFormat>,
+) -> TokenStream {
+    let shape = service.shape(target);
+    let stem = ident(&shape.fn_stem);
+    match &shape.kind {
+        ShapeKind::Scalar(scalar) => match scalar {
+            Scalar::String | Scalar::BigInteger | Scalar::BigDecimal => quote!(d.string()?),
+            Scalar::Boolean => quote!(d.boolean()?),
+            Scalar::Byte => quote!(d.i8()?),
+            Scalar::Short => quote!(d.i16()?),
+            Scalar::Integer => quote!(d.i32()?),
+            Scalar::Long => quote!(d.i64()?),
+            Scalar::Float => quote!(d.f32()?),
+            Scalar::Double => quote!(d.f64()?),
+            Scalar::Blob => quote!(d.blob()?),
+            Scalar::Timestamp(default) => {
+                let format = timestamp_format(format.unwrap_or(*default));
+                quote!(d.timestamp(#format)?)
+            }
+        },
+        ShapeKind::Enum(_) => {
+            let ty = paths.named(shape);
+            quote!(#ty::from(&*d.text()?))
+        }
+        ShapeKind::IntEnum(_) => {
+            let ty = paths.named(shape);
+            quote!(#ty::from(d.i32()?))
+        }
+        ShapeKind::Structure(s) if s.members.iter().any(|m| m.xml_attribute) => {
+            quote!(#stem(d, &el)?)
+        }
+        _ => quote!(#stem(d)?),
+    }
+}

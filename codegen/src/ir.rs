@@ -1,0 +1,342 @@
+//! The lowered model: everything the emitters print, already decided.
+//!
+//! Rust names, wire names, optionality, boxing and which (de)serializers are needed are settled by
+//! [`crate::lower`]; emitters only turn this into tokens.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+/// A service and the shapes its selected operations reach.
+#[derive(Debug)]
+pub struct Service {
+    /// The service shape's name (`AmazonRDSv19`).
+    pub shape_name: String,
+    /// `aws.api#service` sdkId (`Neptune`).
+    pub sdk_id: String,
+    /// The crate name prefix (`neptune`).
+    pub crate_prefix: String,
+    /// The API version sent as `Version=`.
+    pub version: String,
+    /// The XML namespace of responses, if modeled.
+    pub xml_namespace: Option<String>,
+    /// The SigV4 signing name (`rds`).
+    pub signing_name: String,
+    /// The endpoint prefix (`rds`).
+    pub endpoint_prefix: String,
+    /// `smithy.api#title`.
+    pub title: Option<String>,
+    /// Markdown documentation.
+    pub docs: Option<String>,
+    /// Operations, sorted by name.
+    pub operations: Vec<Operation>,
+    /// Every shape the operations reach, by shape id.
+    pub shapes: BTreeMap<String, Shape>,
+    /// Shapes that need a query serializer (reached from inputs).
+    pub serialized: BTreeSet<String>,
+    /// Shapes that need an XML deserializer (reached from outputs and errors).
+    pub deserialized: BTreeSet<String>,
+}
+
+impl Service {
+    /// The shape with this id; lowering guarantees every referenced id is present.
+    pub fn shape(&self, id: &str) -> &Shape {
+        &self.shapes[id]
+    }
+
+    /// Error structures, sorted by shape id.
+    pub fn errors(&self) -> impl Iterator<Item = (&Shape, &Structure, &ErrorInfo)> {
+        self.shapes.values().filter_map(|shape| match &shape.kind {
+            ShapeKind::Structure(s) => s.error.as_ref().map(|e| (shape, s, e)),
+            _ => None,
+        })
+    }
+}
+
+/// One operation.
+#[derive(Debug)]
+pub struct Operation {
+    /// The shape id.
+    pub id: String,
+    /// The wire name, sent as `Action=`.
+    pub name: String,
+    /// The Rust type name stem (`FailoverGlobalCluster`).
+    pub type_name: String,
+    /// The method and function name (`failover_global_cluster`).
+    pub fn_name: String,
+    /// The input structure's shape id.
+    pub input: String,
+    /// The output structure's shape id.
+    pub output: String,
+    /// The operation's error enum (`FailoverGlobalClusterError`).
+    pub error_enum: String,
+    /// Error structure shape ids, in model order.
+    pub errors: Vec<String>,
+    /// The response's root element (`FailoverGlobalClusterResponse`).
+    pub response_tag: String,
+    /// The element wrapping the output members (`FailoverGlobalClusterResult`).
+    pub result_tag: String,
+    /// Markdown documentation.
+    pub docs: Option<String>,
+    /// `smithy.api#deprecated`.
+    pub deprecated: Option<Deprecated>,
+    /// `smithy.api#paginated`, with the service's defaults applied.
+    pub paginated: Option<Paginated>,
+}
+
+/// Pagination members, as member names of the input and output.
+#[derive(Debug, Clone, Default)]
+pub struct Paginated {
+    /// The input member carrying the token.
+    pub input_token: Option<String>,
+    /// The output member (path) carrying the next token.
+    pub output_token: Option<String>,
+    /// The output member (path) holding the page's items.
+    pub items: Option<String>,
+    /// The input member limiting the page size.
+    pub page_size: Option<String>,
+}
+
+/// `smithy.api#deprecated`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Deprecated {
+    /// Why, and what to use instead.
+    pub message: Option<String>,
+    /// Since when.
+    pub since: Option<String>,
+}
+
+impl Deprecated {
+    /// The note for `#[deprecated(note = ...)]`.
+    pub fn note(&self) -> String {
+        match (&self.message, &self.since) {
+            (Some(m), Some(s)) => format!("{m} (since {s})"),
+            (Some(m), None) => m.clone(),
+            (None, Some(s)) => format!("deprecated since {s}"),
+            (None, None) => String::from("deprecated in the service model"),
+        }
+    }
+}
+
+/// A named shape.
+#[derive(Debug)]
+pub struct Shape {
+    /// The absolute shape id.
+    pub id: String,
+    /// The Smithy shape name (after `#`).
+    pub name: String,
+    /// The Rust type name (structures, enums, unions).
+    pub rust_name: String,
+    /// The module the type lives in.
+    pub module: Module,
+    /// The snake-case stem of its (de)serializer functions (`global_cluster`).
+    pub fn_stem: String,
+    /// Markdown documentation.
+    pub docs: Option<String>,
+    /// `smithy.api#deprecated`.
+    pub deprecated: Option<Deprecated>,
+    /// `smithy.api#sensitive`: values never printed by `Debug`.
+    pub sensitive: bool,
+    /// What the shape is.
+    pub kind: ShapeKind,
+}
+
+/// Where a generated type lives in the model crate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Module {
+    /// `types`: structures, enums, inputs and outputs.
+    Types,
+    /// `error`: error structures and operation error enums.
+    Error,
+    /// Not a named Rust type (scalars and lists).
+    None,
+}
+
+/// The kinds of shape the generator handles.
+#[derive(Debug)]
+pub enum ShapeKind {
+    /// A structure (input, output, error or plain).
+    Structure(Structure),
+    /// A tagged union.
+    Union(Structure),
+    /// A list (sets are lists with unique items).
+    List(List),
+    /// A map.
+    Map(Map),
+    /// A string enum.
+    Enum(Enum<EnumVariant>),
+    /// An integer enum.
+    IntEnum(Enum<IntEnumVariant>),
+    /// A simple type.
+    Scalar(Scalar),
+}
+
+/// A structure's members and role.
+#[derive(Debug)]
+pub struct Structure {
+    /// Members in model order.
+    pub members: Vec<Member>,
+    /// Present on error structures.
+    pub error: Option<ErrorInfo>,
+    /// Whether this is some operation's input (setters and required checks).
+    pub is_input: bool,
+}
+
+/// What the error traits say.
+#[derive(Debug, Clone)]
+pub struct ErrorInfo {
+    /// The code on the wire: `aws.protocols#awsQueryError` code, else the shape name.
+    pub code: String,
+    /// The HTTP status: `awsQueryError` httpResponseCode, else `httpError`, else 400/500.
+    pub status: u16,
+    /// `true` for `smithy.api#error: "server"`.
+    pub server_fault: bool,
+}
+
+/// A list.
+#[derive(Debug)]
+pub struct List {
+    /// The item target shape id.
+    pub target: String,
+    /// The item element (and query segment) name: the member's `xmlName`, else `member`.
+    pub member_name: String,
+    /// Whether the item values are sensitive.
+    pub sensitive: bool,
+}
+
+/// A map.
+#[derive(Debug)]
+pub struct Map {
+    /// The key target shape id (a string or enum).
+    pub key: String,
+    /// The value target shape id.
+    pub value: String,
+    /// The key element name (`key` unless renamed).
+    pub key_name: String,
+    /// The value element name (`value` unless renamed).
+    pub value_name: String,
+}
+
+/// An enum's variants and the name of its catch-all variant.
+#[derive(Debug)]
+pub struct Enum<V> {
+    /// The modeled variants.
+    pub variants: Vec<V>,
+    /// The variant that keeps values this version does not know (`Unknown`, or `UnknownValue` when a
+    /// modeled variant is already called `Unknown`).
+    pub unknown: String,
+}
+
+/// A string enum variant.
+#[derive(Debug)]
+pub struct EnumVariant {
+    /// The Rust variant name.
+    pub rust_name: String,
+    /// The wire value.
+    pub value: String,
+    /// Markdown documentation.
+    pub docs: Option<String>,
+    /// `smithy.api#deprecated`.
+    pub deprecated: Option<Deprecated>,
+}
+
+/// An integer enum variant.
+#[derive(Debug)]
+pub struct IntEnumVariant {
+    /// The Rust variant name.
+    pub rust_name: String,
+    /// The wire value.
+    pub value: i32,
+    /// Markdown documentation.
+    pub docs: Option<String>,
+}
+
+/// Simple shapes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scalar {
+    /// `string` → `String`.
+    String,
+    /// `boolean` → `bool`.
+    Boolean,
+    /// `byte` → `i8`.
+    Byte,
+    /// `short` → `i16`.
+    Short,
+    /// `integer` → `i32`.
+    Integer,
+    /// `long` → `i64`.
+    Long,
+    /// `float` → `f32`.
+    Float,
+    /// `double` → `f64`.
+    Double,
+    /// `bigInteger`, kept as its decimal text.
+    BigInteger,
+    /// `bigDecimal`, kept as its decimal text.
+    BigDecimal,
+    /// `blob` → `Vec<u8>`.
+    Blob,
+    /// `timestamp` → `DateTime`, in the given wire format.
+    Timestamp(TimestampFormat),
+}
+
+/// `smithy.api#timestampFormat`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimestampFormat {
+    /// RFC 3339 (the awsQuery default).
+    DateTime,
+    /// Seconds since the epoch.
+    EpochSeconds,
+    /// RFC 7231 IMF-fixdate.
+    HttpDate,
+}
+
+/// A structure or union member.
+#[derive(Debug)]
+pub struct Member {
+    /// The member name in the model.
+    pub name: String,
+    /// The Rust field name (or union variant name).
+    pub field: String,
+    /// The target shape id.
+    pub target: String,
+    /// The query key segment: `xmlName`, else the member name.
+    pub query_name: String,
+    /// The XML element (or attribute) name: `xmlName`, else the member name.
+    pub xml_name: String,
+    /// `smithy.api#xmlFlattened`.
+    pub flattened: bool,
+    /// `smithy.api#xmlAttribute`.
+    pub xml_attribute: bool,
+    /// `smithy.api#required`.
+    pub required: bool,
+    /// Whether the Rust field is an `Option`.
+    pub optional: bool,
+    /// The default value, for non-optional members.
+    pub default: Option<DefaultValue>,
+    /// Whether the target is held in a `Box` (recursive structures).
+    pub boxed: bool,
+    /// A `timestampFormat` on the member overrides the target's.
+    pub timestamp_format: Option<TimestampFormat>,
+    /// `smithy.api#idempotencyToken`.
+    pub idempotency_token: bool,
+    /// The value (or its target) is `smithy.api#sensitive`.
+    pub sensitive: bool,
+    /// Markdown documentation.
+    pub docs: Option<String>,
+    /// `smithy.api#deprecated`.
+    pub deprecated: Option<Deprecated>,
+}
+
+/// A default value that a non-optional field starts with.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DefaultValue {
+    /// `false`, `0`, `""`, `[]`, `{}` and the like: what `Default::default()` gives.
+    Zero,
+    /// A boolean other than the zero value.
+    Bool(bool),
+    /// An integer.
+    Int(i64),
+    /// A float.
+    Float(f64),
+    /// A string, or an enum's wire value.
+    String(String),
+}

@@ -1,0 +1,909 @@
+//! Validation and lowering: the JSON AST becomes the [`ir`](crate::ir), or an error naming the shape.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::Value;
+
+use crate::Error;
+use crate::ast;
+use crate::docs::html_to_markdown;
+use crate::ir::*;
+use crate::naming;
+
+const UNIT: &str = "smithy.api#Unit";
+
+/// What to generate.
+#[derive(Debug, Default, Clone)]
+pub struct Selection {
+    /// Only these operations (by name) and the shapes they reach; all when `None`.
+    pub operations: Option<Vec<String>>,
+}
+
+/// Lowers a parsed model for the one service it defines.
+pub fn lower(model: &ast::Model, selection: &Selection) -> Result<Service, Error> {
+    if model.smithy != "2.0" && model.smithy != "2" {
+        return Err(Error::model(format!(
+            "unsupported Smithy IDL version `{}` (expected 2.0)",
+            model.smithy
+        )));
+    }
+    let (service_id, service) = find_service(model)?;
+    let mut lowerer = Lowerer {
+        model,
+        shapes: BTreeMap::new(),
+        serialized: BTreeSet::new(),
+        deserialized: BTreeSet::new(),
+        renames: BTreeMap::new(),
+    };
+
+    let aws_service = service.traits.get("aws.api#service");
+    let sdk_id = match aws_service.and_then(|t| t.get("sdkId")) {
+        Some(v) => string_value(v, service_id, "aws.api#service sdkId")?,
+        None => shape_name(service_id).to_owned(),
+    };
+    let endpoint_prefix = match aws_service.and_then(|t| t.get("endpointPrefix")) {
+        Some(v) => string_value(v, service_id, "aws.api#service endpointPrefix")?,
+        None => naming::crate_prefix(&sdk_id),
+    };
+    if !service.traits.contains_key("aws.protocols#awsQuery") {
+        return Err(Error::shape(
+            service_id,
+            "the service does not carry `aws.protocols#awsQuery`; only awsQuery services are generated",
+        ));
+    }
+    let signing_name = match service
+        .traits
+        .get("aws.auth#sigv4")
+        .and_then(|t| t.get("name"))
+    {
+        Some(v) => string_value(v, service_id, "aws.auth#sigv4 name")?,
+        None => endpoint_prefix.clone(),
+    };
+    let version = service
+        .version
+        .clone()
+        .ok_or_else(|| Error::shape(service_id, "the service has no `version`"))?;
+    let xml_namespace = match service.traits.get("smithy.api#xmlNamespace") {
+        Some(t) => Some(string_value(
+            t.get("uri").unwrap_or(&Value::Null),
+            service_id,
+            "smithy.api#xmlNamespace uri",
+        )?),
+        None => None,
+    };
+    let service_paginated = match service.traits.get("smithy.api#paginated") {
+        Some(t) => paginated(t, service_id, &Paginated::default())?,
+        None => Paginated::default(),
+    };
+
+    let mut operation_ids = Vec::new();
+    collect_operations(
+        model,
+        service_id,
+        service,
+        &mut operation_ids,
+        &mut BTreeSet::new(),
+    )?;
+    if let Some(wanted) = &selection.operations {
+        for name in wanted {
+            if !operation_ids.iter().any(|id| shape_name(id) == name) {
+                return Err(Error::model(format!(
+                    "the service has no operation named `{name}`"
+                )));
+            }
+        }
+        operation_ids.retain(|id| wanted.iter().any(|w| w == shape_name(id)));
+    }
+    operation_ids.sort_by(|a, b| shape_name(a).cmp(shape_name(b)));
+    operation_ids.dedup();
+
+    // Inputs and outputs used by exactly one operation take the operation's name, as the AWS SDKs do.
+    let mut io_uses: BTreeMap<&str, usize> = BTreeMap::new();
+    for id in &operation_ids {
+        let op = &model.shapes[id.as_str()];
+        for t in op.input.iter().chain(op.output.iter()) {
+            *io_uses.entry(t.target.as_str()).or_default() += 1;
+        }
+    }
+    for id in &operation_ids {
+        let op = &model.shapes[id.as_str()];
+        let name = shape_name(id);
+        for (target, suffix) in [(&op.input, "Input"), (&op.output, "Output")] {
+            if let Some(t) = target {
+                if t.target != UNIT && io_uses[t.target.as_str()] == 1 {
+                    lowerer
+                        .renames
+                        .insert(t.target.clone(), format!("{name}{suffix}"));
+                }
+            }
+        }
+    }
+
+    let mut operations = Vec::new();
+    for id in &operation_ids {
+        operations.push(lowerer.operation(id, &service_paginated)?);
+    }
+    lowerer.check_names()?;
+    lowerer.mark_boxes();
+
+    Ok(Service {
+        shape_name: shape_name(service_id).to_owned(),
+        crate_prefix: naming::crate_prefix(&sdk_id),
+        sdk_id,
+        version,
+        xml_namespace,
+        signing_name,
+        endpoint_prefix,
+        title: match service.traits.get("smithy.api#title") {
+            Some(v) => Some(string_value(v, service_id, "smithy.api#title")?),
+            None => None,
+        },
+        docs: docs(&service.traits, service_id)?,
+        operations,
+        shapes: lowerer.shapes,
+        serialized: lowerer.serialized,
+        deserialized: lowerer.deserialized,
+    })
+}
+
+fn find_service(model: &ast::Model) -> Result<(&str, &ast::Shape), Error> {
+    let mut services = model
+        .shapes
+        .iter()
+        .filter(|(_, s)| s.kind == "service")
+        .map(|(id, s)| (id.as_str(), s));
+    let first = services
+        .next()
+        .ok_or_else(|| Error::model("the model defines no service shape"))?;
+    if let Some((second, _)) = services.next() {
+        return Err(Error::model(format!(
+            "the model defines more than one service (`{}` and `{second}`); generate one at a time",
+            first.0
+        )));
+    }
+    Ok(first)
+}
+
+/// Operations bound to the service directly or through its resources.
+fn collect_operations(
+    model: &ast::Model,
+    id: &str,
+    shape: &ast::Shape,
+    out: &mut Vec<String>,
+    seen: &mut BTreeSet<String>,
+) -> Result<(), Error> {
+    let lifecycle = [
+        &shape.create,
+        &shape.put,
+        &shape.read,
+        &shape.update,
+        &shape.delete,
+        &shape.list,
+    ];
+    let ops = shape
+        .operations
+        .iter()
+        .chain(shape.collection_operations.iter())
+        .chain(lifecycle.into_iter().flatten());
+    for op in ops {
+        let target = lookup(model, id, &op.target)?;
+        if target.kind != "operation" {
+            return Err(Error::shape(
+                id,
+                format!(
+                    "binds `{}`, which is a {}, not an operation",
+                    op.target, target.kind
+                ),
+            ));
+        }
+        out.push(op.target.clone());
+    }
+    for resource in &shape.resources {
+        if seen.insert(resource.target.clone()) {
+            let target = lookup(model, id, &resource.target)?;
+            collect_operations(model, &resource.target, target, out, seen)?;
+        }
+    }
+    Ok(())
+}
+
+fn lookup<'m>(model: &'m ast::Model, from: &str, target: &str) -> Result<&'m ast::Shape, Error> {
+    model.shapes.get(target).ok_or_else(|| {
+        Error::shape(
+            from,
+            format!("refers to `{target}`, which the model does not define"),
+        )
+    })
+}
+
+/// The part of a shape id after `#`.
+pub fn shape_name(id: &str) -> &str {
+    id.rsplit_once('#').map_or(id, |(_, name)| name)
+}
+
+struct Lowerer<'m> {
+    model: &'m ast::Model,
+    shapes: BTreeMap<String, Shape>,
+    serialized: BTreeSet<String>,
+    deserialized: BTreeSet<String>,
+    renames: BTreeMap<String, String>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Direction {
+    Ser,
+    De,
+}
+
+impl<'m> Lowerer<'m> {
+    fn operation(&mut self, id: &str, defaults: &Paginated) -> Result<Operation, Error> {
+        let op = &self.model.shapes[id];
+        let name = shape_name(id).to_owned();
+        let type_name = naming::type_name(&name);
+        let input = self.io_structure(id, op.input.as_ref(), &format!("{name}Input"), true)?;
+        let output = self.io_structure(id, op.output.as_ref(), &format!("{name}Output"), false)?;
+        self.reach(&input, Direction::Ser, id)?;
+        self.reach(&output, Direction::De, id)?;
+        let mut errors = Vec::new();
+        for error in &op.errors {
+            let target = lookup(self.model, id, &error.target)?;
+            if target.kind != "structure" || !target.traits.contains_key("smithy.api#error") {
+                return Err(Error::shape(
+                    id,
+                    format!(
+                        "lists `{}` as an error, but it is not an error structure",
+                        error.target
+                    ),
+                ));
+            }
+            self.reach(&error.target, Direction::De, id)?;
+            errors.push(error.target.clone());
+        }
+        let paginated = match op.traits.get("smithy.api#paginated") {
+            Some(t) => Some(paginated(t, id, defaults)?),
+            None => None,
+        };
+        Ok(Operation {
+            id: id.to_owned(),
+            fn_name: naming::function(&name),
+            error_enum: format!("{type_name}Error"),
+            type_name,
+            input,
+            output,
+            errors,
+            response_tag: format!("{name}Response"),
+            result_tag: format!("{name}Result"),
+            docs: docs(&op.traits, id)?,
+            deprecated: deprecated(&op.traits, id)?,
+            paginated,
+            name,
+        })
+    }
+
+    /// The input or output structure id, synthesizing an empty one for `smithy.api#Unit`.
+    fn io_structure(
+        &mut self,
+        op_id: &str,
+        target: Option<&ast::Target>,
+        synthetic_name: &str,
+        is_input: bool,
+    ) -> Result<String, Error> {
+        match target {
+            Some(t) if t.target != UNIT => {
+                let shape = lookup(self.model, op_id, &t.target)?;
+                if shape.kind != "structure" {
+                    return Err(Error::shape(
+                        op_id,
+                        format!(
+                            "its input/output `{}` is a {}, not a structure",
+                            t.target, shape.kind
+                        ),
+                    ));
+                }
+                Ok(t.target.clone())
+            }
+            _ => {
+                let namespace = op_id.split_once('#').map_or("", |(ns, _)| ns);
+                let id = format!("{namespace}#{synthetic_name}");
+                self.shapes.insert(
+                    id.clone(),
+                    Shape {
+                        id: id.clone(),
+                        name: synthetic_name.to_owned(),
+                        rust_name: naming::type_name(synthetic_name),
+                        module: Module::Types,
+                        fn_stem: naming::function(synthetic_name),
+                        docs: None,
+                        deprecated: None,
+                        sensitive: false,
+                        kind: ShapeKind::Structure(Structure {
+                            members: Vec::new(),
+                            error: None,
+                            is_input,
+                        }),
+                    },
+                );
+                Ok(id)
+            }
+        }
+    }
+
+    /// Lowers `id` and everything it reaches, recording that it needs a (de)serializer.
+    fn reach(&mut self, id: &str, direction: Direction, from: &str) -> Result<(), Error> {
+        let set = match direction {
+            Direction::Ser => &mut self.serialized,
+            Direction::De => &mut self.deserialized,
+        };
+        if !set.insert(id.to_owned()) {
+            return Ok(());
+        }
+        if !self.shapes.contains_key(id) {
+            let shape = self.lower_shape(id, from)?;
+            self.shapes.insert(id.to_owned(), shape);
+        }
+        let targets: Vec<String> = match &self.shapes[id].kind {
+            ShapeKind::Structure(s) | ShapeKind::Union(s) => {
+                s.members.iter().map(|m| m.target.clone()).collect()
+            }
+            ShapeKind::List(l) => vec![l.target.clone()],
+            ShapeKind::Map(m) => vec![m.key.clone(), m.value.clone()],
+            _ => Vec::new(),
+        };
+        for target in targets {
+            self.reach(&target, direction, id)?;
+        }
+        Ok(())
+    }
+
+    fn lower_shape(&self, id: &str, from: &str) -> Result<Shape, Error> {
+        let (name, ast) = match self.model.shapes.get(id) {
+            Some(shape) => (shape_name(id).to_owned(), Some(shape)),
+            None if id.starts_with("smithy.api#") => (shape_name(id).to_owned(), None),
+            None => {
+                return Err(Error::shape(
+                    from,
+                    format!("refers to `{id}`, which the model does not define"),
+                ));
+            }
+        };
+        let (kind, traits) = match ast {
+            Some(shape) => {
+                if !shape.mixins.is_empty() {
+                    return Err(Error::shape(
+                        id,
+                        "uses mixins; flatten them before generating",
+                    ));
+                }
+                (self.lower_kind(id, shape)?, Some(&shape.traits))
+            }
+            None => (prelude(id)?, None),
+        };
+        let empty = BTreeMap::new();
+        let traits = traits.unwrap_or(&empty);
+        let module = match &kind {
+            ShapeKind::Structure(s) if s.error.is_some() => Module::Error,
+            ShapeKind::Structure(_)
+            | ShapeKind::Union(_)
+            | ShapeKind::Enum(_)
+            | ShapeKind::IntEnum(_) => Module::Types,
+            _ => Module::None,
+        };
+        let rust_name = naming::type_name(self.renames.get(id).map_or(&name, |n| n));
+        Ok(Shape {
+            id: id.to_owned(),
+            fn_stem: naming::snake(&rust_name),
+            rust_name,
+            module,
+            docs: docs(traits, id)?,
+            deprecated: deprecated(traits, id)?,
+            sensitive: traits.contains_key("smithy.api#sensitive"),
+            kind,
+            name,
+        })
+    }
+
+    fn lower_kind(&self, id: &str, shape: &ast::Shape) -> Result<ShapeKind, Error> {
+        let traits = &shape.traits;
+        Ok(match shape.kind.as_str() {
+            "structure" => ShapeKind::Structure(Structure {
+                members: self.members(id, &shape.members)?,
+                error: error_info(id, traits)?,
+                is_input: traits.contains_key("smithy.api#input") || self.is_operation_input(id),
+            }),
+            "union" => ShapeKind::Union(Structure {
+                members: self.members(id, &shape.members)?,
+                error: None,
+                is_input: false,
+            }),
+            "list" | "set" => {
+                let member = shape
+                    .member
+                    .as_ref()
+                    .ok_or_else(|| Error::shape(id, "is a list without a `member`"))?;
+                let target = lookup_target(self.model, id, &member.target)?;
+                ShapeKind::List(List {
+                    target: member.target.clone(),
+                    member_name: match member.traits.get("smithy.api#xmlName") {
+                        Some(v) => string_value(v, id, "smithy.api#xmlName")?,
+                        None => String::from("member"),
+                    },
+                    sensitive: target
+                        .is_some_and(|t| t.traits.contains_key("smithy.api#sensitive")),
+                })
+            }
+            "map" => {
+                let key = shape
+                    .key
+                    .as_ref()
+                    .ok_or_else(|| Error::shape(id, "is a map without a `key`"))?;
+                let value = shape
+                    .value
+                    .as_ref()
+                    .ok_or_else(|| Error::shape(id, "is a map without a `value`"))?;
+                lookup_target(self.model, id, &key.target)?;
+                lookup_target(self.model, id, &value.target)?;
+                let key_kind = self
+                    .model
+                    .shapes
+                    .get(&key.target)
+                    .map_or("string", |s| s.kind.as_str());
+                if key_kind != "string" && key_kind != "enum" {
+                    return Err(Error::shape(
+                        id,
+                        format!("has a map key of type {key_kind}; keys must be strings"),
+                    ));
+                }
+                ShapeKind::Map(Map {
+                    key: key.target.clone(),
+                    value: value.target.clone(),
+                    key_name: match key.traits.get("smithy.api#xmlName") {
+                        Some(v) => string_value(v, id, "smithy.api#xmlName")?,
+                        None => String::from("key"),
+                    },
+                    value_name: match value.traits.get("smithy.api#xmlName") {
+                        Some(v) => string_value(v, id, "smithy.api#xmlName")?,
+                        None => String::from("value"),
+                    },
+                })
+            }
+            "enum" => ShapeKind::Enum(string_enum(self.enum_variants(id, shape)?)),
+            "string" if traits.contains_key("smithy.api#enum") => {
+                ShapeKind::Enum(string_enum(legacy_enum(id, &traits["smithy.api#enum"])?))
+            }
+            "intEnum" => {
+                let mut variants = Vec::new();
+                for (name, member) in &shape.members.0 {
+                    let value = member
+                        .traits
+                        .get("smithy.api#enumValue")
+                        .and_then(Value::as_i64)
+                        .and_then(|v| i32::try_from(v).ok())
+                        .ok_or_else(|| {
+                            Error::shape(id, format!("intEnum member `{name}` needs an integer `smithy.api#enumValue`"))
+                        })?;
+                    variants.push(IntEnumVariant {
+                        rust_name: naming::type_name(name),
+                        value,
+                        docs: docs(&member.traits, id)?,
+                    });
+                }
+                check_unique(id, variants.iter().map(|v| v.rust_name.as_str()))?;
+                ShapeKind::IntEnum(Enum {
+                    unknown: unknown_name(variants.iter().map(|v| v.rust_name.as_str())),
+                    variants,
+                })
+            }
+            "timestamp" => ShapeKind::Scalar(Scalar::Timestamp(
+                timestamp_format(traits, id)?.unwrap_or(TimestampFormat::DateTime),
+            )),
+            other => ShapeKind::Scalar(scalar(other).ok_or_else(|| {
+                Error::shape(
+                    id,
+                    format!("is a `{other}`, which awsQuery clients cannot send or read"),
+                )
+            })?),
+        })
+    }
+
+    fn is_operation_input(&self, id: &str) -> bool {
+        self.model
+            .shapes
+            .values()
+            .any(|s| s.kind == "operation" && s.input.as_ref().is_some_and(|t| t.target == id))
+    }
+
+    fn enum_variants(&self, id: &str, shape: &ast::Shape) -> Result<Vec<EnumVariant>, Error> {
+        let mut variants = Vec::new();
+        for (name, member) in &shape.members.0 {
+            let value = match member.traits.get("smithy.api#enumValue") {
+                Some(v) => string_value(v, id, &format!("smithy.api#enumValue of `{name}`"))?,
+                None => name.clone(),
+            };
+            variants.push(EnumVariant {
+                rust_name: naming::type_name(name),
+                value,
+                docs: docs(&member.traits, id)?,
+                deprecated: deprecated(&member.traits, id)?,
+            });
+        }
+        check_unique(id, variants.iter().map(|v| v.rust_name.as_str()))?;
+        Ok(variants)
+    }
+
+    fn members(&self, id: &str, members: &ast::Ordered<ast::Member>) -> Result<Vec<Member>, Error> {
+        let mut out = Vec::with_capacity(members.0.len());
+        for (name, member) in &members.0 {
+            let at = format!("{id}${name}");
+            let target = lookup_target(self.model, &at, &member.target)?;
+            let target_traits = target.map(|t| &t.traits);
+            let traits = &member.traits;
+            if let Some(kind) = target.map(|t| t.kind.as_str()) {
+                if matches!(kind, "operation" | "service" | "resource") {
+                    return Err(Error::shape(
+                        &at,
+                        format!("targets `{}`, a {kind}", member.target),
+                    ));
+                }
+            }
+            let xml_name = match traits.get("smithy.api#xmlName") {
+                Some(v) => string_value(v, &at, "smithy.api#xmlName")?,
+                None => name.clone(),
+            };
+            let default = traits
+                .get("smithy.api#default")
+                .or_else(|| target_traits.and_then(|t| t.get("smithy.api#default")));
+            let client_optional = traits.contains_key("smithy.api#clientOptional");
+            let default = match default {
+                Some(Value::Null) | None => None,
+                Some(_) if client_optional => None,
+                Some(v) => Some(default_value(v, &at)?),
+            };
+            out.push(Member {
+                field: naming::field(name),
+                target: member.target.clone(),
+                query_name: xml_name.clone(),
+                xml_name,
+                flattened: traits.contains_key("smithy.api#xmlFlattened"),
+                xml_attribute: traits.contains_key("smithy.api#xmlAttribute"),
+                required: traits.contains_key("smithy.api#required"),
+                optional: default.is_none(),
+                default,
+                boxed: false,
+                timestamp_format: timestamp_format(traits, &at)?,
+                idempotency_token: traits.contains_key("smithy.api#idempotencyToken"),
+                sensitive: traits.contains_key("smithy.api#sensitive")
+                    || target_traits.is_some_and(|t| t.contains_key("smithy.api#sensitive")),
+                docs: docs(traits, &at)?.or(docs(target_traits.unwrap_or(&BTreeMap::new()), &at)?),
+                deprecated: deprecated(traits, &at)?,
+                name: name.clone(),
+            });
+        }
+        check_unique(id, out.iter().map(|m| m.field.as_str()))?;
+        Ok(out)
+    }
+
+    /// Two shapes may not print as one Rust name in one module.
+    fn check_names(&self) -> Result<(), Error> {
+        let mut seen: BTreeMap<(Module, &str), &str> = BTreeMap::new();
+        for shape in self.shapes.values().filter(|s| s.module != Module::None) {
+            if let Some(other) = seen.insert((shape.module, &shape.rust_name), &shape.id) {
+                return Err(Error::shape(
+                    &shape.id,
+                    format!(
+                        "its Rust name `{}` is also the name of `{other}`",
+                        shape.rust_name
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Boxes members whose structure target leads back to the member's own structure.
+    fn mark_boxes(&mut self) {
+        let direct: BTreeMap<String, Vec<String>> = self
+            .shapes
+            .iter()
+            .filter_map(|(id, s)| match &s.kind {
+                ShapeKind::Structure(st) | ShapeKind::Union(st) => Some((
+                    id.clone(),
+                    st.members.iter().map(|m| m.target.clone()).collect(),
+                )),
+                _ => None,
+            })
+            .collect();
+        let reaches = |from: &str, to: &str| {
+            let mut stack = vec![from.to_owned()];
+            let mut seen = BTreeSet::new();
+            while let Some(id) = stack.pop() {
+                if id == to {
+                    return true;
+                }
+                if seen.insert(id.clone()) {
+                    stack.extend(direct.get(&id).into_iter().flatten().cloned());
+                }
+            }
+            false
+        };
+        let mut boxes = Vec::new();
+        for (id, targets) in &direct {
+            for (i, target) in targets.iter().enumerate() {
+                if direct.contains_key(target) && reaches(target, id) {
+                    boxes.push((id.clone(), i));
+                }
+            }
+        }
+        for (id, i) in boxes {
+            if let Some(Shape {
+                kind: ShapeKind::Structure(s) | ShapeKind::Union(s),
+                ..
+            }) = self.shapes.get_mut(&id)
+            {
+                s.members[i].boxed = true;
+            }
+        }
+    }
+}
+
+fn lookup_target<'m>(
+    model: &'m ast::Model,
+    from: &str,
+    target: &str,
+) -> Result<Option<&'m ast::Shape>, Error> {
+    match model.shapes.get(target) {
+        Some(shape) => Ok(Some(shape)),
+        None if target.starts_with("smithy.api#") => prelude(target).map(|_| None),
+        None => Err(Error::shape(
+            from,
+            format!("targets `{target}`, which the model does not define"),
+        )),
+    }
+}
+
+/// The prelude's simple shapes.
+fn prelude(id: &str) -> Result<ShapeKind, Error> {
+    let name = shape_name(id);
+    let base = name.strip_prefix("Primitive").unwrap_or(name);
+    let kind = match base {
+        "Timestamp" => Some(Scalar::Timestamp(TimestampFormat::DateTime)),
+        _ => {
+            let mut chars = base.chars();
+            let lower: String = chars
+                .next()
+                .map(|c| c.to_ascii_lowercase())
+                .into_iter()
+                .chain(chars)
+                .collect();
+            scalar(&lower)
+        }
+    };
+    kind.map(ShapeKind::Scalar)
+        .ok_or_else(|| Error::shape(id, "is not a prelude shape this generator supports"))
+}
+
+fn scalar(kind: &str) -> Option<Scalar> {
+    Some(match kind {
+        "string" => Scalar::String,
+        "boolean" => Scalar::Boolean,
+        "byte" => Scalar::Byte,
+        "short" => Scalar::Short,
+        "integer" => Scalar::Integer,
+        "long" => Scalar::Long,
+        "float" => Scalar::Float,
+        "double" => Scalar::Double,
+        "bigInteger" => Scalar::BigInteger,
+        "bigDecimal" => Scalar::BigDecimal,
+        "blob" => Scalar::Blob,
+        _ => return None,
+    })
+}
+
+fn legacy_enum(id: &str, value: &Value) -> Result<Vec<EnumVariant>, Error> {
+    let entries = value
+        .as_array()
+        .ok_or_else(|| Error::shape(id, "has a `smithy.api#enum` trait that is not a list"))?;
+    let mut variants = Vec::new();
+    for entry in entries {
+        let value = entry.get("value").and_then(Value::as_str).ok_or_else(|| {
+            Error::shape(id, "has a `smithy.api#enum` entry without a string `value`")
+        })?;
+        let name = entry.get("name").and_then(Value::as_str).unwrap_or(value);
+        variants.push(EnumVariant {
+            rust_name: naming::type_name(name),
+            value: value.to_owned(),
+            docs: entry
+                .get("documentation")
+                .and_then(Value::as_str)
+                .map(html_to_markdown),
+            deprecated: entry
+                .get("deprecated")
+                .and_then(Value::as_bool)
+                .filter(|d| *d)
+                .map(|_| Deprecated {
+                    message: None,
+                    since: None,
+                }),
+        });
+    }
+    check_unique(id, variants.iter().map(|v| v.rust_name.as_str()))?;
+    Ok(variants)
+}
+
+fn string_enum(variants: Vec<EnumVariant>) -> Enum<EnumVariant> {
+    Enum {
+        unknown: unknown_name(variants.iter().map(|v| v.rust_name.as_str())),
+        variants,
+    }
+}
+
+fn unknown_name<'a>(mut names: impl Iterator<Item = &'a str>) -> String {
+    if names.any(|n| n == "Unknown") {
+        String::from("UnknownValue")
+    } else {
+        String::from("Unknown")
+    }
+}
+
+fn check_unique<'a>(id: &str, names: impl Iterator<Item = &'a str>) -> Result<(), Error> {
+    let mut seen = BTreeSet::new();
+    for name in names {
+        if !seen.insert(name) {
+            return Err(Error::shape(
+                id,
+                format!("has two members that both become `{name}` in Rust"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn error_info(id: &str, traits: &BTreeMap<String, Value>) -> Result<Option<ErrorInfo>, Error> {
+    let Some(kind) = traits.get("smithy.api#error") else {
+        return Ok(None);
+    };
+    let server_fault = match kind.as_str() {
+        Some("client") => false,
+        Some("server") => true,
+        _ => {
+            return Err(Error::shape(
+                id,
+                "has a `smithy.api#error` that is neither \"client\" nor \"server\"",
+            ));
+        }
+    };
+    let query_error = traits.get("aws.protocols#awsQueryError");
+    let code = match query_error.and_then(|q| q.get("code")) {
+        Some(v) => string_value(v, id, "aws.protocols#awsQueryError code")?,
+        None => shape_name(id).to_owned(),
+    };
+    let status = query_error
+        .and_then(|q| q.get("httpResponseCode"))
+        .or_else(|| traits.get("smithy.api#httpError"));
+    let status = match status {
+        Some(v) => v
+            .as_u64()
+            .and_then(|s| u16::try_from(s).ok())
+            .filter(|s| (100..600).contains(s))
+            .ok_or_else(|| {
+                Error::shape(
+                    id,
+                    format!("has an HTTP status `{v}` that is not a status code"),
+                )
+            })?,
+        None if server_fault => 500,
+        None => 400,
+    };
+    Ok(Some(ErrorInfo {
+        code,
+        status,
+        server_fault,
+    }))
+}
+
+fn paginated(value: &Value, id: &str, defaults: &Paginated) -> Result<Paginated, Error> {
+    let field = |name: &str, default: &Option<String>| -> Result<Option<String>, Error> {
+        match value.get(name) {
+            Some(v) => Ok(Some(string_value(
+                v,
+                id,
+                &format!("smithy.api#paginated {name}"),
+            )?)),
+            None => Ok(default.clone()),
+        }
+    };
+    Ok(Paginated {
+        input_token: field("inputToken", &defaults.input_token)?,
+        output_token: field("outputToken", &defaults.output_token)?,
+        items: field("items", &defaults.items)?,
+        page_size: field("pageSize", &defaults.page_size)?,
+    })
+}
+
+fn timestamp_format(
+    traits: &BTreeMap<String, Value>,
+    id: &str,
+) -> Result<Option<TimestampFormat>, Error> {
+    let Some(value) = traits.get("smithy.api#timestampFormat") else {
+        return Ok(None);
+    };
+    Ok(Some(match value.as_str() {
+        Some("date-time") => TimestampFormat::DateTime,
+        Some("epoch-seconds") => TimestampFormat::EpochSeconds,
+        Some("http-date") => TimestampFormat::HttpDate,
+        _ => {
+            return Err(Error::shape(
+                id,
+                format!("has an unknown timestampFormat `{value}`"),
+            ));
+        }
+    }))
+}
+
+fn default_value(value: &Value, id: &str) -> Result<DefaultValue, Error> {
+    Ok(match value {
+        Value::Bool(false) => DefaultValue::Zero,
+        Value::Bool(b) => DefaultValue::Bool(*b),
+        Value::Number(n) => match (n.as_i64(), n.as_f64()) {
+            (Some(0), _) => DefaultValue::Zero,
+            (Some(i), _) => DefaultValue::Int(i),
+            (None, Some(0.0)) => DefaultValue::Zero,
+            (None, Some(f)) => DefaultValue::Float(f),
+            _ => {
+                return Err(Error::shape(
+                    id,
+                    format!("has a default `{n}` that does not fit"),
+                ));
+            }
+        },
+        Value::String(s) if s.is_empty() => DefaultValue::Zero,
+        Value::String(s) => DefaultValue::String(s.clone()),
+        Value::Array(a) if a.is_empty() => DefaultValue::Zero,
+        Value::Object(o) if o.is_empty() => DefaultValue::Zero,
+        other => {
+            return Err(Error::shape(
+                id,
+                format!("has a default `{other}` this generator cannot represent"),
+            ));
+        }
+    })
+}
+
+fn docs(traits: &BTreeMap<String, Value>, id: &str) -> Result<Option<String>, Error> {
+    match traits.get("smithy.api#documentation") {
+        Some(v) => {
+            let html = string_value(v, id, "smithy.api#documentation")?;
+            let markdown = html_to_markdown(&html);
+            Ok((!markdown.is_empty()).then_some(markdown))
+        }
+        None => Ok(None),
+    }
+}
+
+fn deprecated(traits: &BTreeMap<String, Value>, id: &str) -> Result<Option<Deprecated>, Error> {
+    let Some(value) = traits.get("smithy.api#deprecated") else {
+        return Ok(None);
+    };
+    let text = |key: &str| -> Result<Option<String>, Error> {
+        match value.get(key) {
+            Some(v) => Ok(Some(string_value(
+                v,
+                id,
+                &format!("smithy.api#deprecated {key}"),
+            )?)),
+            None => Ok(None),
+        }
+    };
+    Ok(Some(Deprecated {
+        message: text("message")?,
+        since: text("since")?,
+    }))
+}
+
+fn string_value(value: &Value, id: &str, what: &str) -> Result<String, Error> {
+    value.as_str().map(str::to_owned).ok_or_else(|| {
+        Error::shape(
+            id,
+            format!("has a `{what}` that is not a string: `{value}`"),
+        )
+    })
+}

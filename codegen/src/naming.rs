@@ -1,0 +1,132 @@
+//! Every Rust name the generator prints is decided here, one function per casing.
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+/// Spellings that heck splits in the wrong place (`IPv6Address` would become `i_pv6_address`).
+const ACRONYMS: &[(&str, &str)] = &[
+    ("IPv4", "Ipv4"),
+    ("IPv6", "Ipv6"),
+    ("IDs", "Ids"),
+    ("ARNs", "Arns"),
+];
+
+/// Rust keywords that take an `r#` prefix when used as identifiers.
+const KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "do", "dyn",
+    "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let",
+    "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return",
+    "static", "struct", "trait", "true", "try", "type", "typeof", "unsafe", "unsized", "use",
+    "virtual", "where", "while", "yield",
+];
+
+/// Keywords that cannot be raw identifiers; they get a trailing underscore instead.
+const RESERVED: &[&str] = &["crate", "self", "super", "Self"];
+
+fn fix_acronyms(name: &str) -> String {
+    let mut fixed = name.to_owned();
+    for (from, to) in ACRONYMS {
+        fixed = fixed.replace(from, to);
+    }
+    fixed
+}
+
+/// `DBClusterArn` → `db_cluster_arn`, `IPv6Address` → `ipv6_address`. Not yet escaped.
+pub fn snake(name: &str) -> String {
+    fix_acronyms(name).to_snake_case()
+}
+
+/// `DBClusterNotFoundFault` → `DbClusterNotFoundFault`, `FAILING_OVER` → `FailingOver`.
+pub fn pascal(name: &str) -> String {
+    let pascal = fix_acronyms(name).to_upper_camel_case();
+    if pascal.starts_with(|c: char| c.is_ascii_digit()) || pascal.is_empty() {
+        format!("V{pascal}")
+    } else {
+        pascal
+    }
+}
+
+/// A field, function or module name: snake case, escaped where it is a keyword.
+pub fn field(name: &str) -> String {
+    escape(snake(name))
+}
+
+/// `FailoverGlobalCluster` → `failover_global_cluster`, the method and module name of an operation.
+pub fn function(name: &str) -> String {
+    escape(snake(name))
+}
+
+/// A type or variant name.
+pub fn type_name(name: &str) -> String {
+    escape(pascal(name))
+}
+
+/// The crate name prefix for a service's sdkId: `Neptune` → `neptune`, `Elastic Load Balancing v2` → `elastic-load-balancing-v2`.
+pub fn crate_prefix(sdk_id: &str) -> String {
+    heck::ToKebabCase::to_kebab_case(sdk_id)
+}
+
+fn escape(name: String) -> String {
+    let name = if name.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("_{name}")
+    } else {
+        name
+    };
+    if RESERVED.contains(&name.as_str()) {
+        format!("{name}_")
+    } else if KEYWORDS.contains(&name.as_str()) {
+        format!("r#{name}")
+    } else {
+        name
+    }
+}
+
+/// The identifier for a name decided above (raw identifiers included).
+pub fn ident(name: &str) -> proc_macro2::Ident {
+    match name.strip_prefix("r#") {
+        Some(raw) => proc_macro2::Ident::new_raw(raw, proc_macro2::Span::call_site()),
+        None => proc_macro2::Ident::new(name, proc_macro2::Span::call_site()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snake_case_keeps_acronyms_whole() {
+        assert_eq!(field("DBClusterArn"), "db_cluster_arn");
+        assert_eq!(field("IPv6Address"), "ipv6_address");
+        assert_eq!(
+            field("EnableIAMDatabaseAuthentication"),
+            "enable_iam_database_authentication"
+        );
+        assert_eq!(field("VpcSecurityGroupIDs"), "vpc_security_group_ids");
+        assert_eq!(field("S3Bucket"), "s3_bucket");
+        assert_eq!(field("message"), "message");
+    }
+
+    #[test]
+    fn keywords_are_escaped() {
+        assert_eq!(field("Type"), "r#type");
+        assert_eq!(field("Self"), "self_");
+        assert_eq!(type_name("Self"), "Self_");
+        assert_eq!(field("2Fast"), "_2fast");
+        assert_eq!(ident("r#type").to_string(), "r#type");
+    }
+
+    #[test]
+    fn type_names_are_upper_camel() {
+        assert_eq!(
+            type_name("DBClusterNotFoundFault"),
+            "DbClusterNotFoundFault"
+        );
+        assert_eq!(type_name("FAILING_OVER"), "FailingOver");
+        assert_eq!(type_name("pending_reboot"), "PendingReboot");
+        assert_eq!(type_name("1.2"), "V12");
+        assert_eq!(crate_prefix("Neptune"), "neptune");
+        assert_eq!(
+            crate_prefix("Elastic Load Balancing v2"),
+            "elastic-load-balancing-v2"
+        );
+    }
+}

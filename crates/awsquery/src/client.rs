@@ -1,0 +1,256 @@
+//! What every generated client shares: configuration, the transport contract, signing and sending.
+//!
+//! A generated `Client` wraps a [`Handle`]; each fluent builder ends in [`Handle::invoke`]. The
+//! transport is a trait so that tests run in memory and users can bring their own HTTP stack.
+
+use std::error::Error as StdError;
+use std::fmt;
+use std::future::Future;
+
+use crate::error::BuildError;
+use crate::http::{Request, Response};
+use crate::operation::Operation;
+use crate::sigv4::{self, Credentials, SigningParams};
+use crate::time::DateTime;
+
+/// Sends a signed request and returns the complete response.
+pub trait Transport: Send + Sync {
+    /// Sends `request` (its `uri` is absolute) and reads the whole response.
+    fn send(
+        &self,
+        request: Request,
+    ) -> impl Future<Output = Result<Response, TransportError>> + Send;
+}
+
+/// A request that did not get a response: connection, timeout or I/O failure.
+#[derive(Debug)]
+pub struct TransportError {
+    kind: TransportErrorKind,
+    source: Box<dyn StdError + Send + Sync + 'static>,
+}
+
+/// What kind of transport failure happened (retry decisions depend on it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TransportErrorKind {
+    /// No connection could be made.
+    Connect,
+    /// A timeout expired.
+    Timeout,
+    /// The connection failed while sending or receiving.
+    Io,
+    /// Anything else.
+    Other,
+}
+
+impl TransportError {
+    /// A failure of the given kind.
+    pub fn new(
+        kind: TransportErrorKind,
+        source: impl Into<Box<dyn StdError + Send + Sync + 'static>>,
+    ) -> Self {
+        TransportError {
+            kind,
+            source: source.into(),
+        }
+    }
+
+    /// What kind of failure.
+    pub fn kind(&self) -> TransportErrorKind {
+        self.kind
+    }
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let what = match self.kind {
+            TransportErrorKind::Connect => "could not connect",
+            TransportErrorKind::Timeout => "timed out",
+            TransportErrorKind::Io => "connection failed",
+            TransportErrorKind::Other => "transport failed",
+        };
+        write!(f, "{what}: {}", self.source)
+    }
+}
+
+impl StdError for TransportError {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        Some(&*self.source)
+    }
+}
+
+/// Any failure of a call: the request could not be built, not delivered, or the service said no.
+#[derive(Debug)]
+pub enum SdkError<E> {
+    /// The input cannot be sent (a required member is missing); nothing was sent.
+    Build(BuildError),
+    /// No response arrived.
+    Transport(TransportError),
+    /// The service answered with an error, or with a response that could not be read.
+    Service(E),
+}
+
+impl<E> SdkError<E> {
+    /// The operation's error, when the service answered with one.
+    pub fn service_error(&self) -> Option<&E> {
+        match self {
+            SdkError::Service(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The operation's error, when the service answered with one.
+    pub fn into_service_error(self) -> Option<E> {
+        match self {
+            SdkError::Service(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+impl<E: fmt::Display> fmt::Display for SdkError<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SdkError::Build(e) => write!(f, "the request cannot be built: {e}"),
+            SdkError::Transport(e) => write!(f, "the request was not answered: {e}"),
+            SdkError::Service(e) => write!(f, "the service returned an error: {e}"),
+        }
+    }
+}
+
+impl<E: StdError + 'static> StdError for SdkError<E> {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        match self {
+            SdkError::Build(e) => Some(e),
+            SdkError::Transport(e) => Some(e),
+            SdkError::Service(e) => Some(e),
+        }
+    }
+}
+
+/// What a client knows of its service: constants from the model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ServiceInfo {
+    /// `aws.api#service` sdkId.
+    pub sdk_id: &'static str,
+    /// The SigV4 signing name.
+    pub signing_name: &'static str,
+    /// The endpoint prefix (`rds` in `https://rds.us-east-1.amazonaws.com`).
+    pub endpoint_prefix: &'static str,
+}
+
+/// Region, credentials and endpoint. Debug never shows the secret key or session token.
+#[derive(Clone, Debug)]
+pub struct Config {
+    region: String,
+    credentials: Credentials,
+    endpoint_url: Option<String>,
+    clock: fn() -> DateTime,
+}
+
+impl Config {
+    /// A configuration for `region` with static credentials.
+    pub fn new(region: impl Into<String>, credentials: Credentials) -> Self {
+        Config {
+            region: region.into(),
+            credentials,
+            endpoint_url: None,
+            clock: DateTime::now,
+        }
+    }
+
+    /// Sends to this URL (`http://127.0.0.1:5000`) instead of the region's endpoint.
+    pub fn with_endpoint_url(mut self, url: impl Into<String>) -> Self {
+        self.endpoint_url = Some(url.into());
+        self
+    }
+
+    /// Uses this clock for signing (tests pin the time to get stable signatures).
+    pub fn with_clock(mut self, clock: fn() -> DateTime) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// The region requests are signed for.
+    pub fn region(&self) -> &str {
+        &self.region
+    }
+
+    /// The credentials requests are signed with.
+    pub fn credentials(&self) -> &Credentials {
+        &self.credentials
+    }
+
+    /// The endpoint override, if set.
+    pub fn endpoint_url(&self) -> Option<&str> {
+        self.endpoint_url.as_deref()
+    }
+}
+
+/// A configured service connection: what a generated `Client` holds.
+#[derive(Debug)]
+pub struct Handle<T> {
+    config: Config,
+    service: ServiceInfo,
+    endpoint: String,
+    transport: T,
+}
+
+impl<T: Transport> Handle<T> {
+    /// Resolves the endpoint once: the override, else `https://{prefix}.{region}.amazonaws.com`
+    /// (`.amazonaws.com.cn` in China regions).
+    pub fn new(config: Config, service: ServiceInfo, transport: T) -> Self {
+        let endpoint = match &config.endpoint_url {
+            Some(url) => url.trim_end_matches('/').to_owned(),
+            None => {
+                let suffix = if config.region.starts_with("cn-") {
+                    "amazonaws.com.cn"
+                } else {
+                    "amazonaws.com"
+                };
+                format!(
+                    "https://{}.{}.{suffix}",
+                    service.endpoint_prefix, config.region
+                )
+            }
+        };
+        Handle {
+            config,
+            service,
+            endpoint,
+            transport,
+        }
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The resolved endpoint, without a trailing slash.
+    pub fn endpoint(&self) -> &str {
+        &self.endpoint
+    }
+
+    /// Serializes `input`, signs and sends the request, and reads the response.
+    pub async fn invoke<O: Operation>(
+        &self,
+        input: &O::Input,
+    ) -> Result<O::Output, SdkError<O::Error>> {
+        let mut request = O::serialize(input).map_err(SdkError::Build)?;
+        request.uri.insert_str(0, &self.endpoint);
+        let params = SigningParams {
+            credentials: &self.config.credentials,
+            region: &self.config.region,
+            service: self.service.signing_name,
+            time: (self.config.clock)(),
+        };
+        sigv4::sign(&mut request, &params);
+        let response = self
+            .transport
+            .send(request)
+            .await
+            .map_err(SdkError::Transport)?;
+        O::deserialize(&response).map_err(SdkError::Service)
+    }
+}

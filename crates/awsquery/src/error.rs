@@ -1,0 +1,208 @@
+//! Error types shared by every generated operation.
+
+use std::error::Error as StdError;
+use std::fmt;
+
+use crate::http::Response;
+
+/// What every error response carries besides its modeled members.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ErrorMetadata {
+    /// The HTTP status code.
+    pub status: u16,
+    /// The awsQuery error code (`<Code>`), when the body had one.
+    pub code: Option<String>,
+    /// The human-readable message (`<Message>`).
+    pub message: Option<String>,
+    /// The request id, from `x-amzn-requestid` or else the body's `<RequestId>`.
+    pub request_id: Option<String>,
+}
+
+impl ErrorMetadata {
+    /// Metadata with only a status.
+    pub fn with_status(status: u16) -> Self {
+        ErrorMetadata {
+            status,
+            ..ErrorMetadata::default()
+        }
+    }
+
+    /// The error code, if any.
+    pub fn code(&self) -> Option<&str> {
+        self.code.as_deref()
+    }
+
+    /// The message, if any.
+    pub fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+
+    /// The request id, if any.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+}
+
+impl fmt::Display for ErrorMetadata {
+    /// `Code: message (HTTP 404, request id abc)`, leaving out what is missing.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (&self.code, &self.message) {
+            (Some(code), Some(message)) => write!(f, "{code}: {message}")?,
+            (Some(code), None) => f.write_str(code)?,
+            (None, Some(message)) => f.write_str(message)?,
+            (None, None) => f.write_str("unrecognized error response")?,
+        }
+        write!(f, " (HTTP {}", self.status)?;
+        if let Some(id) = &self.request_id {
+            write!(f, ", request id {id}")?;
+        }
+        f.write_str(")")
+    }
+}
+
+/// An error response that matches no modeled error of the operation, or a response that could not be read.
+#[derive(Debug)]
+pub struct Unhandled {
+    meta: ErrorMetadata,
+    source: Option<Box<dyn StdError + Send + Sync + 'static>>,
+}
+
+impl Unhandled {
+    /// An error response with an unknown code.
+    pub fn new(meta: ErrorMetadata) -> Self {
+        Unhandled { meta, source: None }
+    }
+
+    /// A response that could not be read, with the reason.
+    pub fn with_source(
+        meta: ErrorMetadata,
+        source: impl Into<Box<dyn StdError + Send + Sync + 'static>>,
+    ) -> Self {
+        Unhandled {
+            meta,
+            source: Some(source.into()),
+        }
+    }
+
+    /// Status, code, message and request id.
+    pub fn meta(&self) -> &ErrorMetadata {
+        &self.meta
+    }
+}
+
+impl fmt::Display for Unhandled {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.meta, f)?;
+        if let Some(source) = &self.source {
+            write!(f, ": {source}")?;
+        }
+        Ok(())
+    }
+}
+
+impl StdError for Unhandled {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        self.source
+            .as_deref()
+            .map(|e| e as &(dyn StdError + 'static))
+    }
+}
+
+/// How much of an unreadable body an error keeps, in bytes.
+const EXCERPT_LEN: usize = 256;
+
+/// The metadata of an error response: the envelope's code, message and request id, with the
+/// `x-amzn-requestid` header preferred over the body's `<RequestId>`.
+///
+/// A body that is not an awsQuery error envelope (an HTML page from a proxy, say) becomes an
+/// [`Unhandled`] carrying the status and an excerpt of the body.
+pub fn error_metadata(response: &Response) -> Result<ErrorMetadata, Unhandled> {
+    match crate::xml::parse_error_envelope(&response.body) {
+        Ok(envelope) => Ok(ErrorMetadata {
+            status: response.status,
+            code: envelope.code,
+            message: envelope.message,
+            request_id: response
+                .request_id_header()
+                .map(str::to_owned)
+                .or(envelope.request_id),
+        }),
+        Err(e) => Err(unreadable(response, e)),
+    }
+}
+
+/// An [`Unhandled`] for a response whose body could not be read: the status, the request id header,
+/// an excerpt of the body as the message, and the reason as the source.
+pub fn unreadable(
+    response: &Response,
+    reason: impl Into<Box<dyn StdError + Send + Sync + 'static>>,
+) -> Unhandled {
+    let body = String::from_utf8_lossy(&response.body);
+    let mut end = body.len().min(EXCERPT_LEN);
+    while !body.is_char_boundary(end) {
+        end -= 1;
+    }
+    let excerpt = body[..end].trim();
+    let meta = ErrorMetadata {
+        status: response.status,
+        code: None,
+        message: (!excerpt.is_empty()).then(|| {
+            if end < body.len() {
+                format!("{excerpt}…")
+            } else {
+                excerpt.to_owned()
+            }
+        }),
+        request_id: response.request_id_header().map(str::to_owned),
+    };
+    Unhandled::with_source(meta, reason)
+}
+
+/// An input that cannot be sent. Raised before any I/O.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum BuildError {
+    /// A required member was not set.
+    MissingMember {
+        /// The Smithy shape name of the input (or nested structure).
+        shape: &'static str,
+        /// The member name as in the model.
+        member: &'static str,
+    },
+    /// A union holds a variant this version does not know, so it cannot be sent.
+    UnknownVariant {
+        /// The Smithy shape name of the union.
+        shape: &'static str,
+    },
+}
+
+impl BuildError {
+    /// A required member was not set.
+    pub fn missing(shape: &'static str, member: &'static str) -> Self {
+        BuildError::MissingMember { shape, member }
+    }
+
+    /// A union with an unknown variant was given.
+    pub fn unknown_variant(shape: &'static str) -> Self {
+        BuildError::UnknownVariant { shape }
+    }
+}
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BuildError::MissingMember { shape, member } => {
+                write!(f, "`{shape}` is missing its required member `{member}`")
+            }
+            BuildError::UnknownVariant { shape } => {
+                write!(
+                    f,
+                    "`{shape}` holds a variant this client does not know and cannot send"
+                )
+            }
+        }
+    }
+}
+
+impl StdError for BuildError {}

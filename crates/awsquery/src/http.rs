@@ -1,0 +1,153 @@
+//! The smallest HTTP request and response types a transport needs. No HTTP stack lives here.
+
+use std::fmt;
+
+/// Header values that are never printed by `Debug`.
+const SECRET_HEADERS: [&str; 2] = ["authorization", "x-amz-security-token"];
+
+/// An HTTP request ready to send.
+///
+/// The protocol crate fills in the method, the path (`/`), the content type and the body; the client
+/// then makes `uri` absolute from its endpoint and signs it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Request {
+    /// `POST` for every awsQuery operation.
+    pub method: &'static str,
+    /// The path (`/`) from the protocol crate, an absolute URI once the client has resolved the endpoint.
+    pub uri: String,
+    /// Header names are lower case.
+    pub headers: Vec<(&'static str, String)>,
+    /// The form-urlencoded body.
+    pub body: Vec<u8>,
+}
+
+impl Request {
+    /// A form-urlencoded `POST /` carrying `body`.
+    pub fn form_post(body: String) -> Self {
+        Request {
+            method: "POST",
+            uri: String::from("/"),
+            headers: vec![(
+                "content-type",
+                String::from("application/x-www-form-urlencoded"),
+            )],
+            body: body.into_bytes(),
+        }
+    }
+
+    /// The first value of a header, by case-insensitive name.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        find_header(self.headers.iter().map(|(k, v)| (*k, v.as_str())), name)
+    }
+}
+
+impl fmt::Debug for Request {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Request")
+            .field("method", &self.method)
+            .field("uri", &self.uri)
+            .field("headers", &RedactedHeaders(&self.headers))
+            .field("body", &String::from_utf8_lossy(&self.body))
+            .finish()
+    }
+}
+
+struct RedactedHeaders<'a>(&'a [(&'static str, String)]);
+
+impl fmt::Debug for RedactedHeaders<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut list = f.debug_list();
+        for (name, value) in self.0 {
+            if SECRET_HEADERS.iter().any(|s| s.eq_ignore_ascii_case(name)) {
+                list.entry(&(name, "** redacted **"));
+            } else {
+                list.entry(&(name, value));
+            }
+        }
+        list.finish()
+    }
+}
+
+/// An HTTP response as a transport received it.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct Response {
+    /// The status code.
+    pub status: u16,
+    /// Header names in any case; lookups ignore case.
+    pub headers: Vec<(String, String)>,
+    /// The whole body.
+    pub body: Vec<u8>,
+}
+
+impl Response {
+    /// A response with no headers.
+    pub fn new(status: u16, body: impl Into<Vec<u8>>) -> Self {
+        Response {
+            status,
+            headers: Vec::new(),
+            body: body.into(),
+        }
+    }
+
+    /// Adds a header (builder style).
+    pub fn with_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Whether the status is 2xx.
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+
+    /// The first value of a header, by case-insensitive name.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        find_header(
+            self.headers.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+            name,
+        )
+    }
+
+    /// The request id AWS sends in `x-amzn-requestid` (or the older `x-amz-request-id`).
+    pub fn request_id_header(&self) -> Option<&str> {
+        self.header("x-amzn-requestid")
+            .or_else(|| self.header("x-amz-request-id"))
+    }
+}
+
+fn find_header<'a>(
+    mut headers: impl Iterator<Item = (&'a str, &'a str)>,
+    name: &str,
+) -> Option<&'a str> {
+    headers
+        .find(|(k, _)| k.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_hides_signature_and_token() {
+        let mut request = Request::form_post(String::from("Action=X"));
+        request.headers.push((
+            "authorization",
+            String::from("AWS4-HMAC-SHA256 Signature=abc123"),
+        ));
+        request
+            .headers
+            .push(("x-amz-security-token", String::from("token-xyz")));
+        let printed = format!("{request:?}");
+        assert!(!printed.contains("abc123"), "{printed}");
+        assert!(!printed.contains("token-xyz"), "{printed}");
+        assert!(printed.contains("application/x-www-form-urlencoded"));
+    }
+
+    #[test]
+    fn header_lookup_ignores_case() {
+        let response = Response::new(200, "").with_header("X-Amzn-RequestId", "r-1");
+        assert_eq!(response.request_id_header(), Some("r-1"));
+        assert_eq!(response.header("content-type"), None);
+    }
+}

@@ -1,0 +1,18 @@
+//! The hand-written runtime that the generated awsQuery crates stand on.
+//!
+//! Generated code stays flat: each serializer is a sequence of [`query::QueryWriter`] calls, each
+//! deserializer a loop over [`xml::Decoder::next_child`]. Everything that is the same for every
+//! operation lives here, once.
+
+pub mod base64;
+pub mod client;
+pub mod error;
+pub mod http;
+pub mod operation;
+pub mod query;
+pub mod sigv4;
+pub mod time;
+pub mod xml;
+
+pub use error::{BuildError, ErrorMetadata, Unhandled};
+pub use time::DateTime;

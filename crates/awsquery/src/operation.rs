@@ -1,0 +1,24 @@
+//! The contract between a generated operation and the client that sends it.
+
+use crate::error::BuildError;
+use crate::http::{Request, Response};
+
+/// One awsQuery operation: how its input becomes a request and how a response becomes its result.
+///
+/// Implemented by the generated protocol crate; the client is generic over it.
+pub trait Operation {
+    /// The operation name, as sent in `Action=`.
+    const NAME: &'static str;
+    /// The modeled input.
+    type Input;
+    /// The modeled output.
+    type Output;
+    /// The operation's error: its modeled errors and an unhandled case.
+    type Error: std::error::Error + From<crate::Unhandled>;
+
+    /// The request for `input`: `POST /` with a form body. Fails before any I/O when a required member is missing.
+    fn serialize(input: &Self::Input) -> Result<Request, BuildError>;
+
+    /// The output, or the operation's error, from a complete response.
+    fn deserialize(response: &Response) -> Result<Self::Output, Self::Error>;
+}

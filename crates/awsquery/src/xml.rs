@@ -1,0 +1,1176 @@
+//! A streaming reader for awsQuery response bodies.
+//!
+//! A [`Decoder`] walks the document one element at a time; generated deserializers loop over
+//! [`Decoder::next_child`], match on [`Element::local_name`] and read each member with a typed
+//! reader ([`Decoder::string`], [`Decoder::boolean`], ...) or [`Decoder::skip`] it:
+//!
+//! ```
+//! # use awsquery::xml::{Decoder, XmlError};
+//! # fn main() -> Result<(), XmlError> {
+//! let mut d = Decoder::new(b"<Cluster><Id>c-1</Id><Readers><member>r-1</member></Readers></Cluster>");
+//! d.root()?;
+//! let (mut id, mut readers) = (None, None);
+//! while let Some(el) = d.next_child()? {
+//!     match el.local_name() {
+//!         b"Id" => id = Some(d.string()?),
+//!         b"Readers" => {
+//!             let mut list = Vec::new();
+//!             while let Some(item) = d.next_child()? {
+//!                 match item.local_name() {
+//!                     b"member" => list.push(d.string()?),
+//!                     _ => d.skip()?,
+//!                 }
+//!             }
+//!             readers = Some(list);
+//!         }
+//!         _ => d.skip()?,
+//!     }
+//! }
+//! assert_eq!(id.as_deref(), Some("c-1"));
+//! assert_eq!(readers, Some(vec![String::from("r-1")]));
+//! # Ok(())
+//! # }
+//! ```
+
+use std::borrow::Cow;
+use std::fmt;
+
+use quick_xml::Reader;
+use quick_xml::XmlVersion;
+use quick_xml::events::attributes::Attributes;
+use quick_xml::events::{BytesRef, BytesStart, Event};
+
+use crate::time::{DateTime, TimestampFormat};
+
+/// The deepest element nesting a [`Decoder`] accepts; deeper documents are rejected.
+pub const MAX_DEPTH: usize = 64;
+
+const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Longest piece of a bad value quoted in an [`XmlError`], in characters.
+const EXCERPT_CHARS: usize = 40;
+
+/// A response body that could not be read: malformed, truncated, not XML, or holding a value of the
+/// wrong type.
+#[derive(Debug, Clone)]
+pub struct XmlError {
+    offset: usize,
+    kind: ErrorKind,
+}
+
+#[derive(Debug, Clone)]
+enum ErrorKind {
+    Syntax(quick_xml::Error),
+    Truncated {
+        open: usize,
+    },
+    NoRoot,
+    NotXml(&'static str),
+    TooDeep,
+    UnknownEntity(String),
+    Misuse(&'static str),
+    UnexpectedRoot {
+        expected: String,
+        found: String,
+    },
+    Missing(&'static str),
+    Value {
+        element: String,
+        expected: &'static str,
+        excerpt: String,
+        reason: Option<String>,
+    },
+}
+
+impl XmlError {
+    /// The byte offset in the body where the problem was found.
+    pub fn offset(&self) -> usize {
+        self.offset
+    }
+}
+
+impl fmt::Display for XmlError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let at = self.offset;
+        match &self.kind {
+            ErrorKind::Syntax(e) => write!(f, "malformed XML at byte {at}: {e}"),
+            ErrorKind::Truncated { open } => write!(
+                f,
+                "XML document ends at byte {at} with {open} element(s) still open"
+            ),
+            ErrorKind::NoRoot => write!(f, "no root element: the body ends at byte {at}"),
+            ErrorKind::NotXml(what) => write!(f, "not an XML document: {what} at byte {at}"),
+            ErrorKind::TooDeep => write!(
+                f,
+                "XML elements nested deeper than {MAX_DEPTH} levels at byte {at}"
+            ),
+            ErrorKind::UnknownEntity(name) => {
+                write!(f, "unknown XML entity `&{name};` at byte {at}")
+            }
+            ErrorKind::Misuse(what) => write!(f, "cannot read XML: {what} at byte {at}"),
+            ErrorKind::UnexpectedRoot { expected, found } => write!(
+                f,
+                "expected root element <{expected}>, found <{found}> at byte {at}"
+            ),
+            ErrorKind::Missing(what) => write!(f, "no {what} element in the XML document"),
+            ErrorKind::Value {
+                element,
+                expected,
+                excerpt,
+                reason,
+            } => {
+                write!(
+                    f,
+                    "invalid {expected} in <{element}> at byte {at}: {excerpt:?}"
+                )?;
+                match reason {
+                    Some(reason) => write!(f, " ({reason})"),
+                    None => Ok(()),
+                }
+            }
+        }
+    }
+}
+
+impl std::error::Error for XmlError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match &self.kind {
+            ErrorKind::Syntax(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+/// A start tag, borrowed from the body.
+#[derive(Debug, Clone, Copy)]
+pub struct Element<'a> {
+    /// Everything between `<` and `>` (or `/>`): the name, then the attributes.
+    tag: &'a [u8],
+    name_len: usize,
+    /// Where the tag's `<` is.
+    offset: usize,
+}
+
+impl<'a> Element<'a> {
+    /// The element name without any namespace prefix (`Foo` for `<a:Foo>`).
+    pub fn local_name(&self) -> &'a [u8] {
+        let name = &self.tag[..self.name_len];
+        match name.iter().rposition(|&b| b == b':') {
+            Some(colon) => &name[colon + 1..],
+            None => name,
+        }
+    }
+
+    /// The unescaped value of an attribute, by its qualified name as written (`id`, `xsi:type`).
+    pub fn attribute(&self, name: &str) -> Result<Option<Cow<'a, str>>, XmlError> {
+        let error = |e: quick_xml::Error| XmlError {
+            offset: self.offset,
+            kind: ErrorKind::Syntax(e),
+        };
+        let tag = std::str::from_utf8(self.tag).map_err(|e| error(e.into()))?;
+        for attribute in Attributes::new(tag, self.name_len).with_checks(false) {
+            let attribute = attribute.map_err(|e| error(e.into()))?;
+            if attribute.key.as_ref() == name {
+                let value = attribute
+                    .normalized_value(XmlVersion::Implicit1_0)
+                    .map_err(error)?;
+                return Ok(Some(value));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Fails on an attribute that is not well-formed XML (`lang=en`, as HTML allows).
+    fn check_attributes(&self) -> Result<(), XmlError> {
+        let tag = std::str::from_utf8(self.tag).map_err(|e| XmlError {
+            offset: self.offset,
+            kind: ErrorKind::Syntax(e.into()),
+        })?;
+        for attribute in Attributes::new(tag, self.name_len).with_checks(false) {
+            attribute.map_err(|e| XmlError {
+                offset: self.offset,
+                kind: ErrorKind::Syntax(e.into()),
+            })?;
+        }
+        Ok(())
+    }
+}
+
+/// A streaming reader over one XML body.
+///
+/// The decoder tracks which elements are open; the typed readers ([`Decoder::string`] and the
+/// like), [`Decoder::text`] and [`Decoder::skip`] apply to the element most recently returned by
+/// [`Decoder::root`] or [`Decoder::next_child`] and consume it through its end tag.
+pub struct Decoder<'a> {
+    reader: Reader<&'a [u8]>,
+    /// The body without a byte order mark.
+    body: &'a [u8],
+    /// Length of the byte order mark, added back to reported offsets.
+    bom: usize,
+    /// Elements currently open.
+    depth: usize,
+    /// Local name of the element most recently returned, for value errors.
+    current: &'a [u8],
+}
+
+impl fmt::Debug for Decoder<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Decoder")
+            .field("position", &self.position())
+            .field("depth", &self.depth)
+            .field("current", &String::from_utf8_lossy(self.current))
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a> Decoder<'a> {
+    /// A decoder at the start of `body`.
+    pub fn new(body: &'a [u8]) -> Self {
+        let (bom, body) = match body.strip_prefix(UTF8_BOM) {
+            Some(rest) => (UTF8_BOM.len(), rest),
+            None => (0, body),
+        };
+        let mut reader = Reader::from_reader(body);
+        reader.config_mut().expand_empty_elements = true;
+        Decoder {
+            reader,
+            body,
+            bom,
+            depth: 0,
+            current: b"",
+        }
+    }
+
+    /// Reads up to and including the root start tag, skipping the XML declaration, comments,
+    /// processing instructions, a doctype and whitespace. Anything else, such as an HTML page,
+    /// is an error.
+    pub fn root(&mut self) -> Result<Element<'a>, XmlError> {
+        if self.depth > 0 {
+            return Err(self.error(ErrorKind::Misuse("the root element is already open")));
+        }
+        loop {
+            match self.read()? {
+                Event::Start(start) => {
+                    let element = self.opened(&start)?;
+                    element.check_attributes()?;
+                    return Ok(element);
+                }
+                Event::DocType(doctype) => {
+                    let name = doctype.as_bytes();
+                    if name.len() >= 4 && name[..4].eq_ignore_ascii_case(b"html") {
+                        return Err(self.error(ErrorKind::NotXml("an HTML doctype")));
+                    }
+                }
+                Event::Text(text) if is_blank(&text) => {}
+                Event::Decl(_) | Event::Comment(_) | Event::PI(_) => {}
+                _ => return Err(self.error(ErrorKind::NotXml("content before the root element"))),
+            }
+        }
+    }
+
+    /// The next child element of the element currently open, or `None` when that element ends
+    /// (its end tag is consumed). Text, comments and processing instructions between children
+    /// are skipped.
+    pub fn next_child(&mut self) -> Result<Option<Element<'a>>, XmlError> {
+        if self.depth == 0 {
+            return Ok(None);
+        }
+        loop {
+            match self.read()? {
+                Event::Start(start) => return self.opened(&start).map(Some),
+                Event::End(_) => return Ok(None),
+                _ => {}
+            }
+        }
+    }
+
+    /// The text of the element just opened, read through its end tag: text, CDATA sections and
+    /// entity or character references concatenated, child elements skipped. Borrowed from the
+    /// body when the text is a single piece needing no unescaping.
+    pub fn text(&mut self) -> Result<Cow<'a, str>, XmlError> {
+        let inside = self.open_depth()?;
+        let mut text: Option<Cow<'a, str>> = None;
+        loop {
+            let piece = match self.read()? {
+                Event::End(_) if self.depth < inside => break,
+                _ if self.depth > inside => continue,
+                Event::Text(t) => t.xml10_content(),
+                Event::CData(c) => c.xml10_content(),
+                Event::GeneralRef(r) => self.resolve(&r)?,
+                _ => continue,
+            };
+            match &mut text {
+                _ if piece.is_empty() => {}
+                None => text = Some(piece),
+                Some(text) => text.to_mut().push_str(&piece),
+            }
+        }
+        Ok(text.unwrap_or(Cow::Borrowed("")))
+    }
+
+    /// Skips the rest of the element just opened, children included, through its end tag.
+    pub fn skip(&mut self) -> Result<(), XmlError> {
+        let inside = self.open_depth()?;
+        while self.depth >= inside {
+            self.read()?;
+        }
+        Ok(())
+    }
+
+    /// The text of the element just opened, as is.
+    pub fn string(&mut self) -> Result<String, XmlError> {
+        self.text().map(Cow::into_owned)
+    }
+
+    /// `true` or `false`, surrounding whitespace ignored.
+    pub fn boolean(&mut self) -> Result<bool, XmlError> {
+        self.value("boolean", |s| match s {
+            "true" => Ok(true),
+            "false" => Ok(false),
+            _ => Err(None),
+        })
+    }
+
+    /// A byte (`i8`) in decimal.
+    pub fn i8(&mut self) -> Result<i8, XmlError> {
+        self.value("byte", |s| s.parse().map_err(|e| Some(format!("{e}"))))
+    }
+
+    /// A short (`i16`) in decimal.
+    pub fn i16(&mut self) -> Result<i16, XmlError> {
+        self.value("short", |s| s.parse().map_err(|e| Some(format!("{e}"))))
+    }
+
+    /// An integer (`i32`) in decimal.
+    pub fn i32(&mut self) -> Result<i32, XmlError> {
+        self.value("integer", |s| s.parse().map_err(|e| Some(format!("{e}"))))
+    }
+
+    /// A long (`i64`) in decimal.
+    pub fn i64(&mut self) -> Result<i64, XmlError> {
+        self.value("long", |s| s.parse().map_err(|e| Some(format!("{e}"))))
+    }
+
+    /// A float: a decimal number, `NaN`, `Infinity` or `-Infinity`.
+    pub fn f32(&mut self) -> Result<f32, XmlError> {
+        self.value("float", |s| s.parse().map_err(|e| Some(format!("{e}"))))
+    }
+
+    /// A double: a decimal number, `NaN`, `Infinity` or `-Infinity`.
+    pub fn f64(&mut self) -> Result<f64, XmlError> {
+        self.value("double", |s| s.parse().map_err(|e| Some(format!("{e}"))))
+    }
+
+    /// A timestamp in `format`.
+    pub fn timestamp(&mut self, format: TimestampFormat) -> Result<DateTime, XmlError> {
+        self.value("timestamp", |s| {
+            DateTime::parse(s, format).map_err(|e| Some(e.to_string()))
+        })
+    }
+
+    /// A base64-encoded blob.
+    pub fn blob(&mut self) -> Result<Vec<u8>, XmlError> {
+        self.value("blob", |s| {
+            crate::base64::decode(s).map_err(|e| Some(e.to_string()))
+        })
+    }
+
+    /// Reads the element's text, trimmed, and parses it; a failure names the element and the text.
+    fn value<T>(
+        &mut self,
+        expected: &'static str,
+        parse: impl FnOnce(&str) -> Result<T, Option<String>>,
+    ) -> Result<T, XmlError> {
+        let element = self.current;
+        let offset = self.position();
+        let text = self.text()?;
+        let text = text.trim_matches(|c| matches!(c, ' ' | '\t' | '\r' | '\n'));
+        parse(text).map_err(|reason| XmlError {
+            offset,
+            kind: ErrorKind::Value {
+                element: String::from_utf8_lossy(element).into_owned(),
+                expected,
+                excerpt: excerpt(text),
+                reason,
+            },
+        })
+    }
+
+    /// The next event, keeping the depth; the end of the document is an error.
+    fn read(&mut self) -> Result<Event<'a>, XmlError> {
+        match self.reader.read_event() {
+            Ok(Event::Start(start)) => {
+                if self.depth >= MAX_DEPTH {
+                    return Err(self.error(ErrorKind::TooDeep));
+                }
+                self.depth += 1;
+                Ok(Event::Start(start))
+            }
+            Ok(Event::End(end)) => {
+                self.depth = self.depth.saturating_sub(1);
+                Ok(Event::End(end))
+            }
+            Ok(Event::Eof) if self.depth == 0 => Err(self.error(ErrorKind::NoRoot)),
+            Ok(Event::Eof) => Err(self.error(ErrorKind::Truncated { open: self.depth })),
+            Ok(event) => Ok(event),
+            Err(e) => Err(XmlError {
+                offset: self.reader.error_position() as usize + self.bom,
+                kind: ErrorKind::Syntax(e),
+            }),
+        }
+    }
+
+    /// The element for a start tag just read, borrowed from the body.
+    fn opened(&mut self, start: &BytesStart<'_>) -> Result<Element<'a>, XmlError> {
+        let content = start.as_bytes();
+        let end = self.reader.buffer_position() as usize;
+        // The tag content is followed by `>`, or by `/>` for an empty element.
+        for gap in [1, 2] {
+            let Some(from) = end.checked_sub(gap + content.len()) else {
+                continue;
+            };
+            let Some(tag) = self.body.get(from..from + content.len()) else {
+                continue;
+            };
+            if tag == content {
+                let name_len = tag
+                    .iter()
+                    .position(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+                    .unwrap_or(tag.len());
+                let element = Element {
+                    tag,
+                    name_len,
+                    offset: (from + self.bom).saturating_sub(1),
+                };
+                self.current = element.local_name();
+                return Ok(element);
+            }
+        }
+        Err(self.error(ErrorKind::NotXml("an unreadable start tag")))
+    }
+
+    /// The depth of the element just opened.
+    fn open_depth(&self) -> Result<usize, XmlError> {
+        match self.depth {
+            0 => Err(self.error(ErrorKind::Misuse("no element is open"))),
+            depth => Ok(depth),
+        }
+    }
+
+    /// The text an entity or character reference stands for.
+    fn resolve(&self, reference: &BytesRef<'a>) -> Result<Cow<'a, str>, XmlError> {
+        match reference.resolve_char_ref() {
+            Ok(Some(c)) => Ok(Cow::Owned(String::from(c))),
+            Ok(None) => quick_xml::escape::resolve_predefined_entity(reference)
+                .map(Cow::Borrowed)
+                .ok_or_else(|| self.error(ErrorKind::UnknownEntity(reference.to_string()))),
+            Err(e) => Err(self.error(ErrorKind::Syntax(e))),
+        }
+    }
+
+    fn position(&self) -> usize {
+        self.reader.buffer_position() as usize + self.bom
+    }
+
+    fn error(&self, kind: ErrorKind) -> XmlError {
+        XmlError {
+            offset: self.position(),
+            kind,
+        }
+    }
+}
+
+fn is_blank(text: &str) -> bool {
+    text.bytes()
+        .all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+}
+
+/// The start of `text`, cut at [`EXCERPT_CHARS`] characters.
+fn excerpt(text: &str) -> String {
+    match text.char_indices().nth(EXCERPT_CHARS) {
+        Some((cut, _)) => format!("{}...", &text[..cut]),
+        None => text.to_owned(),
+    }
+}
+
+/// What an awsQuery error body says.
+///
+/// Read from `<ErrorResponse><Error>...</Error><RequestId/></ErrorResponse>`,
+/// `<ErrorResponse><Errors><Error>...</Error></Errors></ErrorResponse>` or
+/// `<Response><Errors><Error>...</Error></Errors><RequestID/></Response>`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ErrorEnvelope {
+    /// `<Code>`: the error's name, which selects the modeled error.
+    pub code: Option<String>,
+    /// `<Message>`.
+    pub message: Option<String>,
+    /// `<Type>`: `Sender` or `Receiver`.
+    pub kind: Option<String>,
+    /// `<RequestId>` (or `<RequestID>`).
+    pub request_id: Option<String>,
+}
+
+/// Reads the code, message, type and request id of an error body. Only the first `<Error>` counts;
+/// unknown elements are skipped and namespace prefixes ignored.
+pub fn parse_error_envelope(body: &[u8]) -> Result<ErrorEnvelope, XmlError> {
+    let mut d = Decoder::new(body);
+    open_error_root(&mut d)?;
+    let mut envelope = ErrorEnvelope::default();
+    let mut seen_error = false;
+    while let Some(el) = d.next_child()? {
+        match el.local_name() {
+            b"Error" if !seen_error => {
+                read_error(&mut d, &mut envelope)?;
+                seen_error = true;
+            }
+            b"Errors" => {
+                while let Some(item) = d.next_child()? {
+                    match item.local_name() {
+                        b"Error" if !seen_error => {
+                            read_error(&mut d, &mut envelope)?;
+                            seen_error = true;
+                        }
+                        _ => d.skip()?,
+                    }
+                }
+            }
+            b"RequestId" | b"RequestID" => envelope.request_id = Some(trimmed(d.string()?)),
+            _ => d.skip()?,
+        }
+    }
+    Ok(envelope)
+}
+
+fn read_error(d: &mut Decoder<'_>, envelope: &mut ErrorEnvelope) -> Result<(), XmlError> {
+    while let Some(el) = d.next_child()? {
+        match el.local_name() {
+            b"Code" => envelope.code = Some(trimmed(d.string()?)),
+            b"Message" => envelope.message = Some(d.string()?),
+            b"Type" => envelope.kind = Some(trimmed(d.string()?)),
+            b"RequestId" | b"RequestID" => envelope.request_id = Some(trimmed(d.string()?)),
+            _ => d.skip()?,
+        }
+    }
+    Ok(())
+}
+
+fn trimmed(mut text: String) -> String {
+    let trimmed = text.trim();
+    if trimmed.len() != text.len() {
+        text = trimmed.to_owned();
+    }
+    text
+}
+
+/// Opens the root of an error body, which must be `<ErrorResponse>` or `<Response>`.
+fn open_error_root(d: &mut Decoder<'_>) -> Result<(), XmlError> {
+    let root = d.root()?;
+    match root.local_name() {
+        b"ErrorResponse" | b"Response" => Ok(()),
+        found => Err(XmlError {
+            offset: root.offset,
+            kind: ErrorKind::UnexpectedRoot {
+                expected: String::from("ErrorResponse"),
+                found: String::from_utf8_lossy(found).into_owned(),
+            },
+        }),
+    }
+}
+
+/// A decoder positioned inside the first `<Error>` of an error body, for reading a modeled error's
+/// members with [`Decoder::next_child`].
+pub fn error_element(body: &[u8]) -> Result<Decoder<'_>, XmlError> {
+    let mut d = Decoder::new(body);
+    open_error_root(&mut d)?;
+    while let Some(el) = d.next_child()? {
+        match el.local_name() {
+            b"Error" => return Ok(d),
+            b"Errors" => {
+                while let Some(item) = d.next_child()? {
+                    if item.local_name() == b"Error" {
+                        return Ok(d);
+                    }
+                    d.skip()?;
+                }
+            }
+            _ => d.skip()?,
+        }
+    }
+    Err(d.error(ErrorKind::Missing("<Error>")))
+}
+
+/// A decoder positioned inside `<{result}>` of a success body whose root is `<{response}>`
+/// (`FailoverGlobalClusterResponse`, `FailoverGlobalClusterResult`). `None` when the root has no
+/// such child, as for an operation without output members. A different root is an error.
+pub fn result_element<'a>(
+    body: &'a [u8],
+    response: &str,
+    result: &str,
+) -> Result<Option<Decoder<'a>>, XmlError> {
+    let mut d = Decoder::new(body);
+    let root = d.root()?;
+    if root.local_name() != response.as_bytes() {
+        return Err(XmlError {
+            offset: root.offset,
+            kind: ErrorKind::UnexpectedRoot {
+                expected: response.to_owned(),
+                found: String::from_utf8_lossy(root.local_name()).into_owned(),
+            },
+        });
+    }
+    while let Some(el) = d.next_child()? {
+        if el.local_name() == result.as_bytes() {
+            return Ok(Some(d));
+        }
+        d.skip()?;
+    }
+    Ok(None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FAILOVER_200: &str = r#"<FailoverGlobalClusterResponse xmlns="http://rds.amazonaws.com/doc/2014-10-31/"><FailoverGlobalClusterResult><GlobalCluster><GlobalClusterIdentifier>my-global</GlobalClusterIdentifier><GlobalClusterResourceId>cluster-abc</GlobalClusterResourceId><GlobalClusterArn>arn:aws:rds::123456789012:global-cluster:my-global</GlobalClusterArn><Status>failing-over</Status><Engine>neptune</Engine><EngineVersion>1.2.0.0</EngineVersion><StorageEncrypted>true</StorageEncrypted><DeletionProtection>false</DeletionProtection><GlobalClusterMembers><GlobalClusterMember><DBClusterArn>arn:aws:rds:us-east-1:123456789012:cluster:primary</DBClusterArn><Readers><member>arn:aws:rds:us-west-2:123456789012:cluster:secondary</member></Readers><IsWriter>true</IsWriter></GlobalClusterMember><GlobalClusterMember><DBClusterArn>arn:aws:rds:us-west-2:123456789012:cluster:secondary</DBClusterArn><Readers/><IsWriter>false</IsWriter></GlobalClusterMember></GlobalClusterMembers></GlobalCluster></FailoverGlobalClusterResult><ResponseMetadata><RequestId>a1b2c3</RequestId></ResponseMetadata></FailoverGlobalClusterResponse>"#;
+
+    const FAILOVER_404: &str = r#"<ErrorResponse xmlns="http://rds.amazonaws.com/doc/2014-10-31/"><Error><Type>Sender</Type><Code>GlobalClusterNotFoundFault</Code><Message>Global cluster my-global not found</Message></Error><RequestId>d4e5f6</RequestId></ErrorResponse>"#;
+
+    const BAD_SIGNATURE: &str = r#"<?xml version="1.0" encoding="utf-8"?>
+<ErrorResponse><Errors><Error><Code>SignatureDoesNotMatch</Code><Message>The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.</Message><Type>Sender</Type></Error></Errors></ErrorResponse>"#;
+
+    const HTML_500: &str = "<!doctype html>\n<html lang=en>\n<title>500 Internal Server Error</title>\n<h1>Internal Server Error</h1>\n<p>The server encountered an internal error and was unable to complete your request.</p>\n";
+
+    #[derive(Debug, Default, PartialEq)]
+    struct GlobalCluster {
+        global_cluster_identifier: Option<String>,
+        status: Option<String>,
+        storage_encrypted: Option<bool>,
+        deletion_protection: Option<bool>,
+        members: Option<Vec<Member>>,
+    }
+
+    #[derive(Debug, Default, PartialEq)]
+    struct Member {
+        db_cluster_arn: Option<String>,
+        readers: Option<Vec<String>>,
+        is_writer: Option<bool>,
+    }
+
+    /// Written the way generated deserializers are.
+    fn global_cluster(d: &mut Decoder<'_>) -> Result<GlobalCluster, XmlError> {
+        let mut out = GlobalCluster::default();
+        while let Some(el) = d.next_child()? {
+            match el.local_name() {
+                b"GlobalClusterIdentifier" => out.global_cluster_identifier = Some(d.string()?),
+                b"Status" => out.status = Some(d.string()?),
+                b"StorageEncrypted" => out.storage_encrypted = Some(d.boolean()?),
+                b"DeletionProtection" => out.deletion_protection = Some(d.boolean()?),
+                b"GlobalClusterMembers" => {
+                    let mut list = Vec::new();
+                    while let Some(item) = d.next_child()? {
+                        match item.local_name() {
+                            b"GlobalClusterMember" => list.push(member(d)?),
+                            _ => d.skip()?,
+                        }
+                    }
+                    out.members = Some(list);
+                }
+                _ => d.skip()?,
+            }
+        }
+        Ok(out)
+    }
+
+    fn member(d: &mut Decoder<'_>) -> Result<Member, XmlError> {
+        let mut out = Member::default();
+        while let Some(el) = d.next_child()? {
+            match el.local_name() {
+                b"DBClusterArn" => out.db_cluster_arn = Some(d.string()?),
+                b"IsWriter" => out.is_writer = Some(d.boolean()?),
+                b"Readers" => {
+                    let mut list = Vec::new();
+                    while let Some(item) = d.next_child()? {
+                        match item.local_name() {
+                            b"member" => list.push(d.string()?),
+                            _ => d.skip()?,
+                        }
+                    }
+                    out.readers = Some(list);
+                }
+                _ => d.skip()?,
+            }
+        }
+        Ok(out)
+    }
+
+    fn failover_output(body: &str) -> Result<Option<GlobalCluster>, XmlError> {
+        let Some(mut d) = result_element(
+            body.as_bytes(),
+            "FailoverGlobalClusterResponse",
+            "FailoverGlobalClusterResult",
+        )?
+        else {
+            return Ok(None);
+        };
+        let mut cluster = None;
+        while let Some(el) = d.next_child()? {
+            match el.local_name() {
+                b"GlobalCluster" => cluster = Some(global_cluster(&mut d)?),
+                _ => d.skip()?,
+            }
+        }
+        Ok(cluster)
+    }
+
+    /// The text of the root element.
+    fn root_text(body: &str) -> Result<Cow<'_, str>, XmlError> {
+        let mut d = Decoder::new(body.as_bytes());
+        d.root()?;
+        d.text()
+    }
+
+    #[test]
+    fn failover_global_cluster_response() {
+        let cluster = failover_output(FAILOVER_200).unwrap().unwrap();
+        assert_eq!(
+            cluster.global_cluster_identifier.as_deref(),
+            Some("my-global")
+        );
+        assert_eq!(cluster.status.as_deref(), Some("failing-over"));
+        assert_eq!(cluster.storage_encrypted, Some(true));
+        assert_eq!(cluster.deletion_protection, Some(false));
+        let members = cluster.members.unwrap();
+        assert_eq!(members.len(), 2);
+        assert_eq!(
+            members[0].readers,
+            Some(vec![String::from(
+                "arn:aws:rds:us-west-2:123456789012:cluster:secondary"
+            )])
+        );
+        assert_eq!(members[0].is_writer, Some(true));
+        // `<Readers/>` is an empty list, not an absent one.
+        assert_eq!(members[1].readers, Some(Vec::new()));
+        assert_eq!(members[1].is_writer, Some(false));
+        assert_eq!(
+            members[1].db_cluster_arn.as_deref(),
+            Some("arn:aws:rds:us-west-2:123456789012:cluster:secondary")
+        );
+    }
+
+    #[test]
+    fn pretty_printed_with_declaration_and_comments() {
+        let body = r#"<?xml version="1.0" encoding="UTF-8"?>
+<!-- a comment before the root -->
+<FailoverGlobalClusterResponse xmlns="http://rds.amazonaws.com/doc/2014-10-31/">
+  <FailoverGlobalClusterResult>
+    <GlobalCluster>
+      <GlobalClusterIdentifier>my-global</GlobalClusterIdentifier>
+      <!-- a comment between members -->
+      <StorageEncrypted>
+        true
+      </StorageEncrypted>
+      <GlobalClusterMembers>
+        <GlobalClusterMember>
+          <Readers>
+            <member>r1</member>
+            <member>r2</member>
+          </Readers>
+        </GlobalClusterMember>
+        <GlobalClusterMember>
+          <Readers />
+        </GlobalClusterMember>
+      </GlobalClusterMembers>
+    </GlobalCluster>
+  </FailoverGlobalClusterResult>
+  <ResponseMetadata>
+    <RequestId>a1b2c3</RequestId>
+  </ResponseMetadata>
+</FailoverGlobalClusterResponse>
+"#;
+        let cluster = failover_output(body).unwrap().unwrap();
+        assert_eq!(
+            cluster.global_cluster_identifier.as_deref(),
+            Some("my-global")
+        );
+        assert_eq!(cluster.storage_encrypted, Some(true));
+        let members = cluster.members.unwrap();
+        assert_eq!(members[0].readers, Some(vec!["r1".into(), "r2".into()]));
+        assert_eq!(members[1].readers, Some(Vec::new()));
+    }
+
+    #[test]
+    fn unknown_elements_are_skipped() {
+        let body = r#"<R><Unknown a="1"><Deep><Deeper>x</Deeper><Empty/></Deep>text</Unknown><Status>ok</Status><Unknown/><Other>y</Other></R>"#;
+        let mut d = Decoder::new(body.as_bytes());
+        d.root().unwrap();
+        let mut status = None;
+        while let Some(el) = d.next_child().unwrap() {
+            match el.local_name() {
+                b"Status" => status = Some(d.string().unwrap()),
+                _ => d.skip().unwrap(),
+            }
+        }
+        assert_eq!(status.as_deref(), Some("ok"));
+        assert!(d.next_child().unwrap().is_none());
+    }
+
+    #[test]
+    fn namespace_prefixes() {
+        let body = r#"<a:Response xmlns:a="urn:a" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><a:Result><a:Value xsi:type="xs:string" id='v&amp;1'>42</a:Value></a:Result></a:Response>"#;
+        let mut d = result_element(body.as_bytes(), "Response", "Result")
+            .unwrap()
+            .unwrap();
+        let el = d.next_child().unwrap().unwrap();
+        assert_eq!(el.local_name(), b"Value");
+        assert_eq!(
+            el.attribute("xsi:type").unwrap().as_deref(),
+            Some("xs:string")
+        );
+        assert_eq!(el.attribute("id").unwrap().as_deref(), Some("v&1"));
+        assert_eq!(el.attribute("type").unwrap(), None);
+        assert_eq!(d.i32().unwrap(), 42);
+        assert!(d.next_child().unwrap().is_none());
+    }
+
+    #[test]
+    fn entities_and_cdata() {
+        let text =
+            root_text("<V>a &amp; b &lt;&#x41;&#66;<![CDATA[<raw>&amp;]]>&quot;&apos;&gt;</V>")
+                .unwrap();
+        assert_eq!(text, "a & b <AB<raw>&amp;\"'>");
+
+        assert!(matches!(
+            root_text("<V>plain text</V>").unwrap(),
+            Cow::Borrowed("plain text")
+        ));
+        assert!(matches!(
+            root_text("<V>&amp;</V>").unwrap(),
+            Cow::Borrowed("&")
+        ));
+        assert!(matches!(
+            root_text("<V><![CDATA[x]]></V>").unwrap(),
+            Cow::Borrowed("x")
+        ));
+        assert_eq!(root_text("<V></V>").unwrap(), "");
+        assert_eq!(root_text("<V/>").unwrap(), "");
+        assert_eq!(root_text("<V>日本 é</V>").unwrap(), "日本 é");
+
+        let err = root_text("<V>&nbsp;</V>").unwrap_err();
+        assert!(err.to_string().contains("&nbsp;"), "{err}");
+        assert!(root_text("<V>&#xD800;</V>").is_err());
+    }
+
+    #[test]
+    fn text_skips_child_elements_and_comments() {
+        assert_eq!(
+            root_text("<V>x<B>y<C>z</C></B>w<!-- c -->v</V>").unwrap(),
+            "xwv"
+        );
+    }
+
+    #[test]
+    fn depth_limit() {
+        let nested = |n: usize| format!("{}{}", "<a>".repeat(n), "</a>".repeat(n));
+
+        let ok = nested(MAX_DEPTH);
+        let mut d = Decoder::new(ok.as_bytes());
+        d.root().unwrap();
+        d.skip().unwrap();
+
+        let deep = nested(MAX_DEPTH + 1);
+        let mut d = Decoder::new(deep.as_bytes());
+        d.root().unwrap();
+        let err = d.skip().unwrap_err();
+        assert!(err.to_string().contains("deeper than 64"), "{err}");
+
+        // Descending with next_child hits the same limit.
+        let very_deep = nested(100_000);
+        let mut d = Decoder::new(very_deep.as_bytes());
+        d.root().unwrap();
+        let err = loop {
+            match d.next_child() {
+                Ok(Some(_)) => {}
+                Ok(None) => panic!("no error"),
+                Err(err) => break err,
+            }
+        };
+        assert!(err.to_string().contains("deeper than"), "{err}");
+        assert!(parse_error_envelope(very_deep.as_bytes()).is_err());
+    }
+
+    #[test]
+    fn truncated_documents() {
+        let in_text = FAILOVER_200.find("failing-over").unwrap() + 4;
+        let err = failover_output(&FAILOVER_200[..in_text]).unwrap_err();
+        assert!(err.to_string().contains("4 element(s) still open"), "{err}");
+        // Whatever follows the result element is never read.
+        let result_end = FAILOVER_200.find("</FailoverGlobalClusterResult>").unwrap();
+        for cut in 0..=result_end {
+            assert!(failover_output(&FAILOVER_200[..cut]).is_err(), "{cut}");
+        }
+
+        for body in [
+            "<R><A>text",
+            "<R><A>te",
+            "<R><A",
+            "<R><A>x</A",
+            "<R>",
+            "<R><A/>",
+        ] {
+            let mut d = Decoder::new(body.as_bytes());
+            let result = d.root().and_then(|_| d.skip());
+            assert!(result.is_err(), "{body}");
+        }
+        let err = root_text("<V>abc").unwrap_err();
+        assert!(err.to_string().contains("still open"), "{err}");
+    }
+
+    #[test]
+    fn not_xml() {
+        let mut d = Decoder::new(HTML_500.as_bytes());
+        let err = d.root().unwrap_err();
+        assert!(err.to_string().contains("HTML"), "{err}");
+        assert!(parse_error_envelope(HTML_500.as_bytes()).is_err());
+        assert!(error_element(HTML_500.as_bytes()).is_err());
+        assert!(result_element(HTML_500.as_bytes(), "R", "S").is_err());
+
+        // HTML without a doctype: the unquoted attribute is not XML.
+        assert!(
+            Decoder::new(b"<html lang=en><p>x</p></html>")
+                .root()
+                .is_err()
+        );
+
+        for body in [
+            &b""[..],
+            b"   \n",
+            b"Internal Server Error",
+            b"{\"message\":\"x\"}",
+            b"\xFF\xFE<\x00R\x00>\x00",
+            b"<R>\xC3\x28</R>",
+            b"</R>",
+            b"<",
+            b"<!-- only a comment -->",
+        ] {
+            let mut d = Decoder::new(body);
+            let result = d.root().and_then(|_| d.skip());
+            assert!(result.is_err(), "{}", String::from_utf8_lossy(body));
+        }
+    }
+
+    #[test]
+    fn byte_order_mark_is_skipped() {
+        let body = b"\xEF\xBB\xBF<R><A x=\"1\">v</A></R>";
+        let mut d = Decoder::new(body);
+        d.root().unwrap();
+        let el = d.next_child().unwrap().unwrap();
+        assert_eq!(el.attribute("x").unwrap().as_deref(), Some("1"));
+        assert_eq!(d.string().unwrap(), "v");
+    }
+
+    #[test]
+    fn error_envelopes() {
+        assert_eq!(
+            parse_error_envelope(FAILOVER_404.as_bytes()).unwrap(),
+            ErrorEnvelope {
+                code: Some("GlobalClusterNotFoundFault".into()),
+                message: Some("Global cluster my-global not found".into()),
+                kind: Some("Sender".into()),
+                request_id: Some("d4e5f6".into()),
+            }
+        );
+
+        let envelope = parse_error_envelope(BAD_SIGNATURE.as_bytes()).unwrap();
+        assert_eq!(envelope.code.as_deref(), Some("SignatureDoesNotMatch"));
+        assert!(
+            envelope
+                .message
+                .unwrap()
+                .starts_with("The request signature")
+        );
+        assert_eq!(envelope.kind.as_deref(), Some("Sender"));
+        assert_eq!(envelope.request_id, None);
+
+        let body = r#"<?xml version="1.0" encoding="UTF-8"?>
+<Response>
+  <Errors>
+    <Error>
+      <Code>InvalidParameterValue</Code>
+      <Message>Value (x) for parameter y is invalid.</Message>
+      <Extra><Nested/></Extra>
+    </Error>
+    <Error><Code>Second</Code></Error>
+  </Errors>
+  <RequestID>59dbff89-35bd-4eac-99ed-be587EXAMPLE</RequestID>
+</Response>"#;
+        assert_eq!(
+            parse_error_envelope(body.as_bytes()).unwrap(),
+            ErrorEnvelope {
+                code: Some("InvalidParameterValue".into()),
+                message: Some("Value (x) for parameter y is invalid.".into()),
+                kind: None,
+                request_id: Some("59dbff89-35bd-4eac-99ed-be587EXAMPLE".into()),
+            }
+        );
+
+        let prefixed = r#"<e:ErrorResponse xmlns:e="urn:e"><e:Error><e:Code>C</e:Code></e:Error><e:RequestId>r</e:RequestId></e:ErrorResponse>"#;
+        let envelope = parse_error_envelope(prefixed.as_bytes()).unwrap();
+        assert_eq!(envelope.code.as_deref(), Some("C"));
+        assert_eq!(envelope.request_id.as_deref(), Some("r"));
+
+        let err = parse_error_envelope(FAILOVER_200.as_bytes()).unwrap_err();
+        assert!(
+            err.to_string().contains("FailoverGlobalClusterResponse"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn error_element_reads_members() {
+        for body in [FAILOVER_404, BAD_SIGNATURE] {
+            let mut d = error_element(body.as_bytes()).unwrap();
+            let mut code = None;
+            while let Some(el) = d.next_child().unwrap() {
+                match el.local_name() {
+                    b"Code" => code = Some(d.string().unwrap()),
+                    _ => d.skip().unwrap(),
+                }
+            }
+            assert!(code.is_some(), "{body}");
+        }
+        let err =
+            error_element(b"<ErrorResponse><RequestId>x</RequestId></ErrorResponse>").unwrap_err();
+        assert!(err.to_string().contains("<Error>"), "{err}");
+    }
+
+    #[test]
+    fn result_element_roots() {
+        let err = failover_output(FAILOVER_404).unwrap_err();
+        let message = err.to_string();
+        assert!(
+            message.contains("<FailoverGlobalClusterResponse>"),
+            "{message}"
+        );
+        assert!(message.contains("found <ErrorResponse>"), "{message}");
+
+        let body = b"<DeleteResponse><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></DeleteResponse>";
+        assert!(
+            result_element(body, "DeleteResponse", "DeleteResult")
+                .unwrap()
+                .is_none()
+        );
+        let body = b"<DeleteResponse><DeleteResult/></DeleteResponse>";
+        let mut d = result_element(body, "DeleteResponse", "DeleteResult")
+            .unwrap()
+            .unwrap();
+        assert!(d.next_child().unwrap().is_none());
+    }
+
+    #[test]
+    fn typed_values() {
+        let body = r#"<R>
+            <B> true </B><I8>-128</I8><I16>32767</I16><I32>-7</I32><I64>9223372036854775807</I64>
+            <F32>10.8</F32><F64>-0.5</F64><Nan>NaN</Nan><Inf>Infinity</Inf><NegInf>-Infinity</NegInf>
+            <Blob>Zm9v
+            YmFy</Blob><Ts>2024-01-02T03:04:05Z</Ts>
+        </R>"#;
+        let mut d = Decoder::new(body.as_bytes());
+        d.root().unwrap();
+        fn next(d: &mut Decoder<'_>) {
+            d.next_child().unwrap().unwrap();
+        }
+        next(&mut d);
+        assert!(d.boolean().unwrap());
+        next(&mut d);
+        assert_eq!(d.i8().unwrap(), i8::MIN);
+        next(&mut d);
+        assert_eq!(d.i16().unwrap(), i16::MAX);
+        next(&mut d);
+        assert_eq!(d.i32().unwrap(), -7);
+        next(&mut d);
+        assert_eq!(d.i64().unwrap(), i64::MAX);
+        next(&mut d);
+        assert_eq!(d.f32().unwrap(), 10.8f32);
+        next(&mut d);
+        assert_eq!(d.f64().unwrap(), -0.5);
+        next(&mut d);
+        assert!(d.f64().unwrap().is_nan());
+        next(&mut d);
+        assert_eq!(d.f64().unwrap(), f64::INFINITY);
+        next(&mut d);
+        assert_eq!(d.f32().unwrap(), f32::NEG_INFINITY);
+        next(&mut d);
+        assert_eq!(d.blob().unwrap(), b"foobar");
+        next(&mut d);
+        assert_eq!(
+            d.timestamp(TimestampFormat::DateTime).unwrap(),
+            DateTime::parse("2024-01-02T03:04:05Z", TimestampFormat::DateTime).unwrap()
+        );
+        assert!(d.next_child().unwrap().is_none());
+    }
+
+    /// The message of the error `read` gives for the first child of `body`'s root.
+    fn bad_value(
+        body: &str,
+        read: impl FnOnce(&mut Decoder<'_>) -> Result<(), XmlError>,
+    ) -> String {
+        let mut d = Decoder::new(body.as_bytes());
+        d.root().unwrap();
+        d.next_child().unwrap().unwrap();
+        read(&mut d).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn bad_values_name_element_and_text() {
+        let long = format!("<R><N>{}</N></R>", "9".repeat(100));
+        let cases: [(String, &[&str]); 7] = [
+            (
+                bad_value("<R><StorageEncrypted>yes</StorageEncrypted></R>", |d| {
+                    d.boolean().map(drop)
+                }),
+                &["boolean", "<StorageEncrypted>", "\"yes\""],
+            ),
+            (
+                bad_value("<R><N>300</N></R>", |d| d.i8().map(drop)),
+                &["byte", "<N>", "\"300\"", "too large"],
+            ),
+            (
+                bad_value("<R><N>1.5</N></R>", |d| d.i64().map(drop)),
+                &["long", "\"1.5\""],
+            ),
+            (
+                bad_value("<R><N>abc</N></R>", |d| d.f64().map(drop)),
+                &["double", "\"abc\""],
+            ),
+            (
+                bad_value("<R><N>Zm9*</N></R>", |d| d.blob().map(drop)),
+                &["blob", "position 3"],
+            ),
+            (
+                bad_value("<R><T>yesterday</T></R>", |d| {
+                    d.timestamp(TimestampFormat::DateTime).map(drop)
+                }),
+                &["timestamp", "\"yesterday\""],
+            ),
+            (bad_value(&long, |d| d.i32().map(drop)), &["...", "<N>"]),
+        ];
+        for (message, wanted) in cases {
+            for w in wanted {
+                assert!(message.contains(w), "{message} lacks {w}");
+            }
+        }
+    }
+
+    #[test]
+    fn nothing_open() {
+        let mut d = Decoder::new(b"<R/>");
+        assert!(d.text().is_err());
+        assert!(d.skip().is_err());
+        assert!(d.next_child().unwrap().is_none());
+        d.root().unwrap();
+        assert!(d.root().is_err());
+        assert!(d.next_child().unwrap().is_none());
+        assert!(d.next_child().unwrap().is_none());
+        assert!(d.string().is_err());
+    }
+}
