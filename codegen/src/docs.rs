@@ -312,19 +312,32 @@ struct Element {
     children: Vec<Node>,
 }
 
+impl Element {
+    fn new(name: String, href: Option<String>) -> Self {
+        let tag = Tag::of(&name);
+        Self {
+            tag,
+            name,
+            href,
+            children: Vec::new(),
+        }
+    }
+
+    fn root() -> Self {
+        Self {
+            tag: Tag::Root,
+            ..Self::new(String::new(), None)
+        }
+    }
+}
+
 enum Node {
     Text(String),
     Element(Element),
 }
 
 fn parse(src: &str) -> Element {
-    let root = Element {
-        tag: Tag::Root,
-        name: String::new(),
-        href: None,
-        children: Vec::new(),
-    };
-    let mut stack = vec![root];
+    let mut stack = vec![Element::root()];
     for token in tokenize(src) {
         let node = match token {
             Token::Text(text) => Node::Text(text),
@@ -333,52 +346,34 @@ fn parse(src: &str) -> Element {
                 href,
                 self_closing,
             } => {
-                let tag = Tag::of(&name);
-                let element = Element {
-                    tag,
-                    name,
-                    href,
-                    children: Vec::new(),
-                };
-                if !tag.is_void() && !self_closing {
+                let element = Element::new(name, href);
+                if !element.tag.is_void() && !self_closing {
                     if stack.len() < MAX_DEPTH {
-                        close_implied(&mut stack, tag);
+                        close_implied(&mut stack, element.tag);
                         stack.push(element);
                     }
                     continue;
                 }
                 Node::Element(element)
             }
-            Token::Close(name) => {
-                match stack.iter().rposition(|e| e.name == name) {
-                    Some(open) if open > 0 => {
-                        close_to(&mut stack, open);
-                        continue;
-                    }
-                    // A stray `</p>` or `</br>` still separates text, as in browsers.
-                    _ => match Tag::of(&name) {
-                        tag @ (Tag::Paragraph | Tag::Break) => Node::Element(Element {
-                            tag,
-                            name,
-                            href: None,
-                            children: Vec::new(),
-                        }),
-                        _ => continue,
-                    },
+            Token::Close(name) => match stack.iter().rposition(|e| e.name == name) {
+                Some(open) if open > 0 => {
+                    close_to(&mut stack, open);
+                    continue;
                 }
-            }
+                // A stray `</p>` or `</br>` still separates text, as in browsers.
+                _ if matches!(Tag::of(&name), Tag::Paragraph | Tag::Break) => {
+                    Node::Element(Element::new(name, None))
+                }
+                _ => continue,
+            },
         };
         if let Some(top) = stack.last_mut() {
             top.children.push(node);
         }
     }
     close_to(&mut stack, 1);
-    stack.pop().unwrap_or(Element {
-        tag: Tag::Root,
-        name: String::new(),
-        href: None,
-        children: Vec::new(),
-    })
+    stack.pop().unwrap_or_else(Element::root)
 }
 
 /// Pops open elements until `len` remain (never the root), attaching each to

@@ -22,7 +22,16 @@ pub fn lib(service: &Service) -> TokenStream {
     let methods = service.operations.iter().map(|op| {
         let f = ident(&op.fn_name);
         let builder = ident(&op.type_name);
-        let docs = doc_attrs(op.docs.as_deref());
+        let mut text = op.docs.clone().unwrap_or_default();
+        if let Some(p) = &op.paginated {
+            let note = pagination_note(p);
+            text = if text.is_empty() {
+                note
+            } else {
+                format!("{text}\n\n{note}")
+            };
+        }
+        let docs = doc_attrs((!text.is_empty()).then_some(text.as_str()));
         let deprecated = deprecated_attr(op.deprecated.as_ref());
         quote! {
             #docs
@@ -74,6 +83,24 @@ pub fn lib(service: &Service) -> TokenStream {
     }
 }
 
+/// How to page through an operation, from its `paginated` trait.
+fn pagination_note(p: &crate::ir::Paginated) -> String {
+    let mut note = String::from("Paginated:");
+    if let (Some(input), Some(output)) = (&p.input_token, &p.output_token) {
+        note.push_str(&format!(
+            " send the output's `{output}` back as `{input}` to get the next page"
+        ));
+    }
+    if let Some(size) = &p.page_size {
+        note.push_str(&format!("; `{size}` sets the page size"));
+    }
+    if let Some(items) = &p.items {
+        note.push_str(&format!("; the items are in `{items}`"));
+    }
+    note.push('.');
+    note
+}
+
 /// `src/fluent.rs`.
 pub fn fluent(service: &Service) -> TokenStream {
     let paths = Paths::new();
@@ -97,10 +124,10 @@ fn builder(paths: &Paths, service: &Service, op: &Operation) -> TokenStream {
     let output = paths.named(service.shape(&op.output));
     let error = ident(&op.error_enum);
     let method = &op.fn_name;
-    let docs = format!(
+    let docs = doc_attrs(Some(&format!(
         "Builds and sends a `{}` request; made by [`Client::{method}`](crate::Client::{method}).",
         op.name
-    );
+    )));
     let members = match &input_shape.kind {
         ShapeKind::Structure(s) => s.members.as_slice(),
         _ => &[],
@@ -110,7 +137,7 @@ fn builder(paths: &Paths, service: &Service, op: &Operation) -> TokenStream {
         let set = ident(&format!("set_{}", m.field.trim_start_matches("r#")));
         let value = paths.value_type(service, &m.target);
         let docs = doc_attrs(m.docs.as_deref());
-        let set_doc = format!("Sets or clears `{}`.", m.name);
+        let set_doc = doc_attrs(Some(&format!("Sets or clears `{}`.", m.name)));
         let wrap = |v: TokenStream| {
             if m.boxed {
                 quote!(::std::boxed::Box::new(#v))
@@ -131,7 +158,7 @@ fn builder(paths: &Paths, service: &Service, op: &Operation) -> TokenStream {
                     self.input.#f = ::std::option::Option::Some(#converted);
                     self
                 }
-                #[doc = #set_doc]
+                #set_doc
                 pub fn #set(mut self, value: ::std::option::Option<#value>) -> Self {
                     self.input.#f = #stored;
                     self
@@ -148,7 +175,7 @@ fn builder(paths: &Paths, service: &Service, op: &Operation) -> TokenStream {
         }
     });
     quote! {
-        #[doc = #docs]
+        #docs
         #[derive(Debug)]
         pub struct #name<'a, T> {
             handle: &'a ::awsquery::client::Handle<T>,

@@ -3,7 +3,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! One request builder per operation: set the input's members, then `send().await`.
 #![allow(deprecated)]
-///Builds and sends a `FailoverGlobalCluster` request; made by [`Client::failover_global_cluster`](crate::Client::failover_global_cluster).
+/// Builds and sends a `FailoverGlobalCluster` request; made by [`Client::failover_global_cluster`](crate::Client::failover_global_cluster).
 #[derive(Debug)]
 pub struct FailoverGlobalCluster<'a, T> {
     handle: &'a ::awsquery::client::Handle<T>,
@@ -24,7 +24,7 @@ impl<'a, T: ::awsquery::client::Transport> FailoverGlobalCluster<'a, T> {
         self.input.global_cluster_identifier = ::std::option::Option::Some(value.into());
         self
     }
-    ///Sets or clears `GlobalClusterIdentifier`.
+    /// Sets or clears `GlobalClusterIdentifier`.
     pub fn set_global_cluster_identifier(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -42,7 +42,7 @@ impl<'a, T: ::awsquery::client::Transport> FailoverGlobalCluster<'a, T> {
         );
         self
     }
-    ///Sets or clears `TargetDbClusterIdentifier`.
+    /// Sets or clears `TargetDbClusterIdentifier`.
     pub fn set_target_db_cluster_identifier(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -55,7 +55,7 @@ impl<'a, T: ::awsquery::client::Transport> FailoverGlobalCluster<'a, T> {
         self.input.allow_data_loss = ::std::option::Option::Some(value.into());
         self
     }
-    ///Sets or clears `AllowDataLoss`.
+    /// Sets or clears `AllowDataLoss`.
     pub fn set_allow_data_loss(mut self, value: ::std::option::Option<bool>) -> Self {
         self.input.allow_data_loss = value;
         self
@@ -65,7 +65,7 @@ impl<'a, T: ::awsquery::client::Transport> FailoverGlobalCluster<'a, T> {
         self.input.switchover = ::std::option::Option::Some(value.into());
         self
     }
-    ///Sets or clears `Switchover`.
+    /// Sets or clears `Switchover`.
     pub fn set_switchover(mut self, value: ::std::option::Option<bool>) -> Self {
         self.input.switchover = value;
         self
