@@ -322,6 +322,8 @@ pub struct Member {
     pub sensitive: bool,
     /// Markdown documentation.
     pub docs: Option<String>,
+    /// `length`, `pattern` and `range` of the member or its target, in words (documented, not enforced).
+    pub constraints: Option<String>,
     /// `smithy.api#deprecated`.
     pub deprecated: Option<Deprecated>,
 }

@@ -574,6 +574,7 @@ impl<'m> Lowerer<'m> {
                 sensitive: traits.contains_key("smithy.api#sensitive")
                     || target_traits.is_some_and(|t| t.contains_key("smithy.api#sensitive")),
                 docs: docs(traits, &at)?.or(docs(target_traits.unwrap_or(&BTreeMap::new()), &at)?),
+                constraints: constraints(traits, target_traits),
                 deprecated: deprecated(traits, &at)?,
                 name: name.clone(),
             });
@@ -866,6 +867,34 @@ fn default_value(value: &Value, id: &str) -> Result<DefaultValue, Error> {
             ));
         }
     })
+}
+
+/// `Length 1 to 255; pattern `^[A-Za-z]…$`.` from the member's traits, else its target's.
+fn constraints(member: &BTreeMap<String, Value>, target: Option<&BTreeMap<String, Value>>) -> Option<String> {
+    let get = |name: &str| member.get(name).or_else(|| target.and_then(|t| t.get(name)));
+    let bounds = |v: &Value| match (v.get("min"), v.get("max")) {
+        (Some(min), Some(max)) => Some(format!("{min} to {max}")),
+        (Some(min), None) => Some(format!("at least {min}")),
+        (None, Some(max)) => Some(format!("at most {max}")),
+        (None, None) => None,
+    };
+    let mut parts = Vec::new();
+    if let Some(length) = get("smithy.api#length").and_then(bounds) {
+        parts.push(format!("length {length}"));
+    }
+    if let Some(range) = get("smithy.api#range").and_then(bounds) {
+        parts.push(format!("range {range}"));
+    }
+    if let Some(pattern) = get("smithy.api#pattern").and_then(Value::as_str) {
+        parts.push(format!("pattern `{pattern}`"));
+    }
+    if parts.is_empty() {
+        return None;
+    }
+    let mut text = parts.join("; ");
+    text[..1].make_ascii_uppercase();
+    text.push_str(" (checked by the service).");
+    Some(text)
 }
 
 fn docs(traits: &BTreeMap<String, Value>, id: &str) -> Result<Option<String>, Error> {

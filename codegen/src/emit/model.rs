@@ -269,11 +269,12 @@ fn structure(paths: &Paths, service: &Service, shape: &Shape, s: &Structure) -> 
 
 fn member_docs(m: &Member) -> TokenStream {
     let mut text = m.docs.clone().unwrap_or_default();
-    if m.required {
+    let notes = [m.required.then_some("Required."), m.constraints.as_deref()];
+    for note in notes.into_iter().flatten() {
         if !text.is_empty() {
             text.push_str("\n\n");
         }
-        text.push_str("Required.");
+        text.push_str(note);
     }
     doc_attrs((!text.is_empty()).then_some(text.as_str()))
 }

@@ -140,7 +140,7 @@ pub struct ServiceInfo {
 }
 
 /// Region, credentials and endpoint. Debug never shows the secret key or session token.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Config {
     region: String,
     credentials: Credentials,
@@ -184,6 +184,16 @@ impl Config {
     /// The endpoint override, if set.
     pub fn endpoint_url(&self) -> Option<&str> {
         self.endpoint_url.as_deref()
+    }
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("region", &self.region)
+            .field("credentials", &self.credentials)
+            .field("endpoint_url", &self.endpoint_url)
+            .finish_non_exhaustive()
     }
 }
 

@@ -9,6 +9,8 @@ pub struct FailoverGlobalClusterInput {
     /// The name of the existing Neptune global database to fail over, as chosen when it was created.
     ///
     /// Required.
+    ///
+    /// Length 1 to 255; pattern `^[A-Za-z][0-9A-Za-z-:._]*$` (checked by the service).
     pub global_cluster_identifier: ::std::option::Option<::std::string::String>,
     /// The ARN of the secondary DB cluster that should take over as the primary of the global database.
     ///
@@ -93,6 +95,8 @@ impl ::std::fmt::Display for FailoverStatus {
 #[non_exhaustive]
 pub struct GlobalCluster {
     /// The name the user gave the global database.
+    ///
+    /// Length 1 to 255; pattern `^[A-Za-z][0-9A-Za-z-:._]*$` (checked by the service).
     pub global_cluster_identifier: ::std::option::Option<::std::string::String>,
     /// A permanent, Region-independent ID for the global database; it shows up in CloudTrail when the cluster's KMS key is used.
     pub global_cluster_resource_id: ::std::option::Option<::std::string::String>,

@@ -1,0 +1,539 @@
+//! The generated client driven through an in-memory transport: what it sends (signed) and how it
+//! reports each kind of failure.
+
+use std::future::Future;
+use std::pin::pin;
+use std::sync::Mutex;
+use std::task::{Context, Poll, Waker};
+
+use awsquery::DateTime;
+use awsquery::client::TransportErrorKind;
+use awsquery::http::{Request, Response};
+use neptune_client::error::FailoverGlobalClusterError;
+use neptune_client::{Client, Config, Credentials, SdkError, Transport, TransportError};
+
+const SECRET: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+const TARGET_ARN: &str = "arn:aws:rds:us-west-2:123456789012:cluster:secondary";
+const SDK_BODY: &str = "Action=FailoverGlobalCluster&Version=2014-10-31&GlobalClusterIdentifier=my-global&TargetDbClusterIdentifier=arn%3Aaws%3Ards%3Aus-west-2%3A123456789012%3Acluster%3Asecondary";
+const SUCCESS_200: &[u8] = include_bytes!("data/failover_global_cluster.200.xml");
+const NOT_FOUND_404: &[u8] = include_bytes!("data/failover_global_cluster.404.xml");
+
+/// Runs a future to completion on this thread. The transport below never returns `Pending`, so
+/// nothing needs waking; a pending poll is retried.
+fn block_on<F: Future>(future: F) -> F::Output {
+    let mut future = pin!(future);
+    let mut cx = Context::from_waker(Waker::noop());
+    loop {
+        if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
+            return output;
+        }
+        std::thread::yield_now();
+    }
+}
+
+/// What the test transport answers with.
+#[derive(Debug)]
+enum Answer {
+    Respond(Response),
+    Fail(TransportErrorKind, &'static str),
+}
+
+/// Records every request and gives the same answer to each.
+#[derive(Debug)]
+struct Recorder {
+    requests: Mutex<Vec<Request>>,
+    answer: Answer,
+}
+
+impl Recorder {
+    fn responding(response: Response) -> Self {
+        Recorder {
+            requests: Mutex::new(Vec::new()),
+            answer: Answer::Respond(response),
+        }
+    }
+
+    fn failing(kind: TransportErrorKind, reason: &'static str) -> Self {
+        Recorder {
+            requests: Mutex::new(Vec::new()),
+            answer: Answer::Fail(kind, reason),
+        }
+    }
+
+    fn requests(&self) -> Vec<Request> {
+        self.requests.lock().unwrap().clone()
+    }
+
+    /// The one request sent.
+    fn only_request(&self) -> Request {
+        let requests = self.requests();
+        assert_eq!(requests.len(), 1, "{requests:#?}");
+        requests.into_iter().next().unwrap()
+    }
+}
+
+impl Transport for &Recorder {
+    async fn send(&self, request: Request) -> Result<Response, TransportError> {
+        self.requests.lock().unwrap().push(request);
+        match &self.answer {
+            Answer::Respond(response) => Ok(response.clone()),
+            Answer::Fail(kind, reason) => Err(TransportError::new(*kind, *reason)),
+        }
+    }
+}
+
+/// 2015-08-30T12:36:00Z, the date of the AWS SigV4 test suite.
+fn pinned_clock() -> DateTime {
+    DateTime::from_secs(1440938160)
+}
+
+fn config() -> Config {
+    Config::new("us-east-1", Credentials::new("AKIDEXAMPLE", SECRET, None)).with_clock(pinned_clock)
+}
+
+/// The hex signature at the end of an `Authorization` value.
+fn signature_of(authorization: &str) -> &str {
+    let (_, signature) = authorization
+        .rsplit_once(", Signature=")
+        .expect("a signature");
+    assert_eq!(signature.len(), 64, "{authorization}");
+    assert!(signature.bytes().all(|b| b.is_ascii_hexdigit()));
+    signature
+}
+
+fn header_names(request: &Request) -> Vec<&str> {
+    request.headers.iter().map(|(name, _)| *name).collect()
+}
+
+#[test]
+fn failover_succeeds_and_sends_a_signed_request() {
+    let transport = Recorder::responding(
+        Response::new(200, SUCCESS_200).with_header("x-amzn-requestid", "a1b2c3"),
+    );
+    let client = Client::new(config(), &transport);
+    let output = block_on(
+        client
+            .failover_global_cluster()
+            .global_cluster_identifier("my-global")
+            .target_db_cluster_identifier(TARGET_ARN)
+            .send(),
+    )
+    .expect("a success");
+    let cluster = output.global_cluster.expect("a global cluster");
+    assert_eq!(
+        cluster.global_cluster_identifier.as_deref(),
+        Some("my-global")
+    );
+    assert_eq!(cluster.global_cluster_members.map(|m| m.len()), Some(2));
+
+    let request = transport.only_request();
+    assert_eq!(request.method, "POST");
+    assert_eq!(request.uri, "https://rds.us-east-1.amazonaws.com/");
+    assert_eq!(
+        header_names(&request),
+        ["content-type", "host", "x-amz-date", "authorization"]
+    );
+    assert_eq!(
+        request.header("content-type"),
+        Some("application/x-www-form-urlencoded")
+    );
+    assert_eq!(request.header("host"), Some("rds.us-east-1.amazonaws.com"));
+    assert_eq!(request.header("x-amz-date"), Some("20150830T123600Z"));
+    let authorization = request.header("authorization").expect("signed");
+    assert!(
+        authorization.starts_with(
+            "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/rds/aws4_request, SignedHeaders=content-type;host;x-amz-date, Signature="
+        ),
+        "{authorization}"
+    );
+    assert_eq!(request.body, SDK_BODY.as_bytes());
+
+    let signature = signature_of(authorization);
+    // Computed apart from this crate, by following the SigV4 steps by hand on this request.
+    assert_eq!(
+        signature,
+        "383e4316c9b62ce92b048e8da5602d7ef3fd0367ae6bb22b18e0400630011544"
+    );
+    let printed = format!("{request:?}");
+    assert!(!printed.contains(SECRET), "{printed}");
+    assert!(!printed.contains(signature), "{printed}");
+    assert!(printed.contains("** redacted **"), "{printed}");
+    let printed_config = format!("{:?}", client.config());
+    assert!(!printed_config.contains(SECRET), "{printed_config}");
+    assert!(printed_config.contains("AKIDEXAMPLE"), "{printed_config}");
+    let printed_client = format!("{client:?}");
+    assert!(!printed_client.contains(SECRET), "{printed_client}");
+    assert!(!printed_client.contains(signature), "{printed_client}");
+
+    insta::assert_snapshot!(format!("{request:#?}"));
+}
+
+#[test]
+fn signing_is_deterministic_with_a_pinned_clock() {
+    let send = || {
+        let transport = Recorder::responding(Response::new(200, SUCCESS_200));
+        let client = Client::new(config(), &transport);
+        block_on(
+            client
+                .failover_global_cluster()
+                .global_cluster_identifier("my-global")
+                .target_db_cluster_identifier(TARGET_ARN)
+                .send(),
+        )
+        .expect("a success");
+        transport.only_request()
+    };
+    let (first, second) = (send(), send());
+    assert_eq!(first, second);
+
+    let transport = Recorder::responding(Response::new(200, SUCCESS_200));
+    let client = Client::new(config(), &transport);
+    block_on(
+        client
+            .failover_global_cluster()
+            .global_cluster_identifier("other-global")
+            .target_db_cluster_identifier(TARGET_ARN)
+            .send(),
+    )
+    .expect("a success");
+    let other = transport.only_request();
+    assert_ne!(
+        signature_of(other.header("authorization").unwrap()),
+        signature_of(first.header("authorization").unwrap()),
+        "the body is signed"
+    );
+}
+
+#[test]
+fn missing_required_member_is_a_build_error_and_sends_nothing() {
+    let transport = Recorder::responding(Response::new(200, SUCCESS_200));
+    let client = Client::new(config(), &transport);
+    let error = block_on(
+        client
+            .failover_global_cluster()
+            .global_cluster_identifier("my-global")
+            .send(),
+    )
+    .expect_err("TargetDbClusterIdentifier is missing");
+    match &error {
+        SdkError::Build(e) => assert_eq!(
+            *e,
+            awsquery::BuildError::missing(
+                "FailoverGlobalClusterMessage",
+                "TargetDbClusterIdentifier"
+            )
+        ),
+        other => panic!("expected a build error, got {other:#?}"),
+    }
+    assert_eq!(
+        error.to_string(),
+        "the request cannot be built: `FailoverGlobalClusterMessage` is missing its required member `TargetDbClusterIdentifier`"
+    );
+    assert!(error.service_error().is_none());
+    assert!(transport.requests().is_empty(), "nothing may be sent");
+
+    let error = block_on(
+        client
+            .failover_global_cluster()
+            .target_db_cluster_identifier(TARGET_ARN)
+            .set_global_cluster_identifier(None)
+            .send(),
+    )
+    .expect_err("GlobalClusterIdentifier is missing");
+    assert!(
+        matches!(
+            error,
+            SdkError::Build(awsquery::BuildError::MissingMember {
+                member: "GlobalClusterIdentifier",
+                ..
+            })
+        ),
+        "{error:#?}"
+    );
+    assert!(transport.requests().is_empty(), "nothing may be sent");
+}
+
+#[test]
+fn not_found_is_a_service_error() {
+    let transport = Recorder::responding(Response::new(404, NOT_FOUND_404));
+    let client = Client::new(config(), &transport);
+    let error = block_on(
+        client
+            .failover_global_cluster()
+            .global_cluster_identifier("my-global")
+            .target_db_cluster_identifier(TARGET_ARN)
+            .send(),
+    )
+    .expect_err("a 404");
+    let text = error.to_string();
+    assert!(text.contains("GlobalClusterNotFoundFault"), "{text}");
+    assert!(
+        text.contains("Global cluster my-global not found"),
+        "{text}"
+    );
+    match &error {
+        SdkError::Service(FailoverGlobalClusterError::GlobalClusterNotFoundFault(e)) => {
+            assert_eq!(e.message(), Some("Global cluster my-global not found"));
+            assert_eq!(e.meta.status, 404);
+            assert_eq!(e.meta.request_id(), Some("d4e5f6"));
+        }
+        other => panic!("expected GlobalClusterNotFoundFault, got {other:#?}"),
+    }
+    assert!(std::error::Error::source(&error).is_some());
+    assert_eq!(transport.requests().len(), 1);
+}
+
+#[test]
+fn service_error_converts_to_the_service_wide_error() {
+    let transport = Recorder::responding(Response::new(404, NOT_FOUND_404));
+    let client = Client::new(config(), &transport);
+    let error = block_on(
+        client
+            .failover_global_cluster()
+            .global_cluster_identifier("my-global")
+            .target_db_cluster_identifier(TARGET_ARN)
+            .send(),
+    )
+    .expect_err("a 404")
+    .into_service_error()
+    .expect("a service error");
+    let service_wide = neptune_model::error::Error::from(error);
+    match &service_wide {
+        neptune_model::error::Error::GlobalClusterNotFoundFault(e) => {
+            assert_eq!(e.message(), Some("Global cluster my-global not found"));
+        }
+        other => panic!("expected GlobalClusterNotFoundFault, got {other:#?}"),
+    }
+    assert_eq!(service_wide.meta().request_id(), Some("d4e5f6"));
+    assert_eq!(
+        service_wide.to_string(),
+        "GlobalClusterNotFoundFault: Global cluster my-global not found"
+    );
+
+    let unhandled = FailoverGlobalClusterError::from(awsquery::Unhandled::new(
+        awsquery::ErrorMetadata::with_status(503),
+    ));
+    let service_wide: neptune_model::error::Error = unhandled.into();
+    assert!(
+        matches!(service_wide, neptune_model::error::Error::Unhandled(_)),
+        "{service_wide:#?}"
+    );
+    assert_eq!(service_wide.meta().status, 503);
+}
+
+#[test]
+fn session_token_is_signed_and_redacted() {
+    const TOKEN: &str = "FQoGZXIvYXdzEXAMPLESESSIONTOKEN";
+    let config = Config::new(
+        "us-east-1",
+        Credentials::new("AKIDEXAMPLE", SECRET, Some(String::from(TOKEN))),
+    )
+    .with_clock(pinned_clock);
+    let transport = Recorder::responding(Response::new(200, SUCCESS_200));
+    let client = Client::new(config, &transport);
+    block_on(
+        client
+            .failover_global_cluster()
+            .global_cluster_identifier("my-global")
+            .target_db_cluster_identifier(TARGET_ARN)
+            .send(),
+    )
+    .expect("a success");
+
+    let request = transport.only_request();
+    assert_eq!(request.header("x-amz-security-token"), Some(TOKEN));
+    let authorization = request.header("authorization").expect("signed");
+    assert!(
+        authorization.contains("SignedHeaders=content-type;host;x-amz-date;x-amz-security-token,"),
+        "{authorization}"
+    );
+    let signature = signature_of(authorization);
+    // Computed apart from this crate, by following the SigV4 steps by hand on this request.
+    assert_eq!(
+        signature,
+        "468558ddb4fe600f1fac037e9a575f4431093370ea7d0be439360f2629909975"
+    );
+    let printed = format!("{request:?}");
+    assert!(!printed.contains(TOKEN), "{printed}");
+    assert!(!printed.contains(signature), "{printed}");
+    assert!(!printed.contains(SECRET), "{printed}");
+    assert!(printed.contains("x-amz-security-token"), "{printed}");
+    let printed_config = format!("{:?}", client.config());
+    assert!(!printed_config.contains(TOKEN), "{printed_config}");
+    assert!(!printed_config.contains(SECRET), "{printed_config}");
+}
+
+#[test]
+fn endpoint_url_override() {
+    let transport = Recorder::responding(Response::new(200, SUCCESS_200));
+    let client = Client::new(
+        config().with_endpoint_url("http://127.0.0.1:5000"),
+        &transport,
+    );
+    assert_eq!(
+        client.config().endpoint_url(),
+        Some("http://127.0.0.1:5000")
+    );
+    block_on(
+        client
+            .failover_global_cluster()
+            .global_cluster_identifier("my-global")
+            .target_db_cluster_identifier(TARGET_ARN)
+            .send(),
+    )
+    .expect("a success");
+    let request = transport.only_request();
+    assert_eq!(request.uri, "http://127.0.0.1:5000/");
+    assert_eq!(request.header("host"), Some("127.0.0.1:5000"));
+    assert!(
+        request
+            .header("authorization")
+            .is_some_and(|a| a.contains("/us-east-1/rds/aws4_request")),
+        "moto routes by the credential scope: {request:?}"
+    );
+}
+
+#[test]
+fn endpoint_url_with_a_trailing_slash() {
+    let transport = Recorder::responding(Response::new(200, SUCCESS_200));
+    let client = Client::new(
+        config().with_endpoint_url("http://localhost:4566/"),
+        &transport,
+    );
+    block_on(
+        client
+            .failover_global_cluster()
+            .global_cluster_identifier("my-global")
+            .target_db_cluster_identifier(TARGET_ARN)
+            .send(),
+    )
+    .expect("a success");
+    let request = transport.only_request();
+    assert_eq!(request.uri, "http://localhost:4566/");
+    assert_eq!(request.header("host"), Some("localhost:4566"));
+}
+
+#[test]
+fn endpoint_url_with_a_default_port() {
+    let transport = Recorder::responding(Response::new(200, SUCCESS_200));
+    let client = Client::new(
+        config().with_endpoint_url("https://neptune.example.com:443"),
+        &transport,
+    );
+    block_on(
+        client
+            .failover_global_cluster()
+            .global_cluster_identifier("my-global")
+            .target_db_cluster_identifier(TARGET_ARN)
+            .send(),
+    )
+    .expect("a success");
+    let request = transport.only_request();
+    assert_eq!(request.uri, "https://neptune.example.com:443/");
+    assert_eq!(request.header("host"), Some("neptune.example.com"));
+}
+
+#[test]
+fn china_regions_use_their_own_domain() {
+    let transport = Recorder::responding(Response::new(200, SUCCESS_200));
+    let config = Config::new("cn-north-1", Credentials::new("AKIDEXAMPLE", SECRET, None))
+        .with_clock(pinned_clock);
+    let client = Client::new(config, &transport);
+    block_on(
+        client
+            .failover_global_cluster()
+            .global_cluster_identifier("my-global")
+            .target_db_cluster_identifier(TARGET_ARN)
+            .send(),
+    )
+    .expect("a success");
+    let request = transport.only_request();
+    assert_eq!(request.uri, "https://rds.cn-north-1.amazonaws.com.cn/");
+    assert!(
+        request
+            .header("authorization")
+            .is_some_and(|a| a.contains("/20150830/cn-north-1/rds/aws4_request")),
+        "{request:?}"
+    );
+}
+
+#[test]
+fn transport_error_surfaces_as_such() {
+    let transport = Recorder::failing(TransportErrorKind::Connect, "connection refused");
+    let client = Client::new(config(), &transport);
+    let error = block_on(
+        client
+            .failover_global_cluster()
+            .global_cluster_identifier("my-global")
+            .target_db_cluster_identifier(TARGET_ARN)
+            .send(),
+    )
+    .expect_err("no connection");
+    match &error {
+        SdkError::Transport(e) => {
+            assert_eq!(e.kind(), TransportErrorKind::Connect);
+            assert_eq!(e.to_string(), "could not connect: connection refused");
+        }
+        other => panic!("expected a transport error, got {other:#?}"),
+    }
+    assert_eq!(
+        error.to_string(),
+        "the request was not answered: could not connect: connection refused"
+    );
+    assert!(error.service_error().is_none());
+    assert_eq!(transport.requests().len(), 1, "the request was attempted");
+}
+
+#[test]
+fn html_500_is_an_unhandled_service_error() {
+    let transport = Recorder::responding(Response::new(
+        500,
+        include_bytes!("data/failover_global_cluster_not_implemented.response.body").as_slice(),
+    ));
+    let client = Client::new(config(), &transport);
+    let error = block_on(
+        client
+            .failover_global_cluster()
+            .global_cluster_identifier("my-global")
+            .target_db_cluster_identifier(TARGET_ARN)
+            .send(),
+    )
+    .expect_err("moto does not implement FailoverGlobalCluster");
+    match error.service_error() {
+        Some(FailoverGlobalClusterError::Unhandled(e)) => {
+            assert_eq!(e.meta().status, 500);
+            assert!(
+                e.meta()
+                    .message()
+                    .is_some_and(|m| m.contains("500 Internal Server Error")),
+                "{e:?}"
+            );
+        }
+        other => panic!("expected Unhandled, got {other:#?}"),
+    }
+}
+
+#[test]
+fn clones_share_the_transport() {
+    let transport = Recorder::responding(Response::new(200, SUCCESS_200));
+    let client = Client::new(config(), &transport);
+    let clone = client.clone();
+    for c in [&client, &clone] {
+        block_on(
+            c.failover_global_cluster()
+                .global_cluster_identifier("my-global")
+                .target_db_cluster_identifier(TARGET_ARN)
+                .allow_data_loss(true)
+                .send(),
+        )
+        .expect("a success");
+    }
+    let requests = transport.requests();
+    assert_eq!(requests.len(), 2);
+    assert_eq!(requests[0], requests[1]);
+    assert!(
+        std::str::from_utf8(&requests[0].body)
+            .unwrap()
+            .ends_with("&AllowDataLoss=true")
+    );
+}
