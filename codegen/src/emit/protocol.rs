@@ -129,7 +129,7 @@ pub fn ser(service: &Service) -> TokenStream {
         match &shape.kind {
             ShapeKind::Structure(s) => {
                 let ty = paths.named(shape);
-                let name = &shape.name;
+                let name = &shape.rust_name;
                 let writes = s.members.iter().map(|m| {
                     let f = ident(&m.field);
                     let write = ser_value(service, &m.target, quote!(prefix), &m.query_name, quote!(value), m);

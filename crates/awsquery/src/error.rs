@@ -165,7 +165,7 @@ pub fn unreadable(
 pub enum BuildError {
     /// A required member was not set.
     MissingMember {
-        /// The Smithy shape name of the input (or nested structure).
+        /// The Rust type name of the input (or nested structure).
         shape: &'static str,
         /// The member name as in the model.
         member: &'static str,

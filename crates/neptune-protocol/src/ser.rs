@@ -15,7 +15,7 @@ pub(crate) fn failover_global_cluster_input(
         None => {
             return Err(
                 ::awsquery::BuildError::missing(
-                    "FailoverGlobalClusterMessage",
+                    "FailoverGlobalClusterInput",
                     "GlobalClusterIdentifier",
                 ),
             );
@@ -28,7 +28,7 @@ pub(crate) fn failover_global_cluster_input(
         None => {
             return Err(
                 ::awsquery::BuildError::missing(
-                    "FailoverGlobalClusterMessage",
+                    "FailoverGlobalClusterInput",
                     "TargetDbClusterIdentifier",
                 ),
             );

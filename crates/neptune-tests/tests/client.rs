@@ -219,7 +219,7 @@ fn missing_required_member_is_a_build_error_and_sends_nothing() {
         SdkError::Build(e) => assert_eq!(
             *e,
             awsquery::BuildError::missing(
-                "FailoverGlobalClusterMessage",
+                "FailoverGlobalClusterInput",
                 "TargetDbClusterIdentifier"
             )
         ),
@@ -227,7 +227,7 @@ fn missing_required_member_is_a_build_error_and_sends_nothing() {
     }
     assert_eq!(
         error.to_string(),
-        "the request cannot be built: `FailoverGlobalClusterMessage` is missing its required member `TargetDbClusterIdentifier`"
+        "the request cannot be built: `FailoverGlobalClusterInput` is missing its required member `TargetDbClusterIdentifier`"
     );
     assert!(error.service_error().is_none());
     assert!(transport.requests().is_empty(), "nothing may be sent");

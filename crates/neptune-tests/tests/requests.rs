@@ -136,13 +136,13 @@ fn missing_global_cluster_identifier() {
     assert_eq!(
         error,
         BuildError::MissingMember {
-            shape: "FailoverGlobalClusterMessage",
+            shape: "FailoverGlobalClusterInput",
             member: "GlobalClusterIdentifier",
         }
     );
     assert_eq!(
         error.to_string(),
-        "`FailoverGlobalClusterMessage` is missing its required member `GlobalClusterIdentifier`"
+        "`FailoverGlobalClusterInput` is missing its required member `GlobalClusterIdentifier`"
     );
 }
 
@@ -152,11 +152,11 @@ fn missing_target_db_cluster_identifier() {
         .expect_err("TargetDbClusterIdentifier is required");
     assert_eq!(
         error,
-        BuildError::missing("FailoverGlobalClusterMessage", "TargetDbClusterIdentifier")
+        BuildError::missing("FailoverGlobalClusterInput", "TargetDbClusterIdentifier")
     );
     assert_eq!(
         error.to_string(),
-        "`FailoverGlobalClusterMessage` is missing its required member `TargetDbClusterIdentifier`"
+        "`FailoverGlobalClusterInput` is missing its required member `TargetDbClusterIdentifier`"
     );
 }
 
@@ -169,7 +169,7 @@ fn optional_members_do_not_replace_required_ones() {
         .expect_err("both identifiers are missing");
     assert_eq!(
         error,
-        BuildError::missing("FailoverGlobalClusterMessage", "GlobalClusterIdentifier")
+        BuildError::missing("FailoverGlobalClusterInput", "GlobalClusterIdentifier")
     );
 }
 
