@@ -131,6 +131,8 @@ pub struct Shape {
     pub fn_stem: String,
     /// Markdown documentation.
     pub docs: Option<String>,
+    /// Made up by the generator (an operation without input or output), not in the model.
+    pub synthetic: bool,
     /// `smithy.api#deprecated`.
     pub deprecated: Option<Deprecated>,
     /// `smithy.api#sensitive`: values never printed by `Debug`.

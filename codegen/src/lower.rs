@@ -123,7 +123,7 @@ pub fn lower(model: &ast::Model, selection: &Selection) -> Result<Service, Error
     for id in &operation_ids {
         operations.push(lowerer.operation(id, &service_paginated)?);
     }
-    lowerer.check_names()?;
+    lowerer.check_names(&operations)?;
     lowerer.mark_boxes();
 
     Ok(Service {
@@ -305,6 +305,14 @@ impl<'m> Lowerer<'m> {
             _ => {
                 let namespace = op_id.split_once('#').map_or("", |(ns, _)| ns);
                 let id = format!("{namespace}#{synthetic_name}");
+                if self.model.shapes.contains_key(&id) {
+                    return Err(Error::shape(
+                        op_id,
+                        format!(
+                            "has no input or output of its own, and the name it would get, `{id}`, is taken"
+                        ),
+                    ));
+                }
                 self.shapes.insert(
                     id.clone(),
                     Shape {
@@ -313,7 +321,12 @@ impl<'m> Lowerer<'m> {
                         rust_name: naming::type_name(synthetic_name),
                         module: Module::Types,
                         fn_stem: naming::function(synthetic_name),
-                        docs: None,
+                        docs: Some(format!(
+                            "The {} of `{}`, which has no members.",
+                            if is_input { "input" } else { "output" },
+                            shape_name(op_id)
+                        )),
+                        synthetic: true,
                         deprecated: None,
                         sensitive: false,
                         kind: ShapeKind::Structure(Structure {
@@ -395,6 +408,7 @@ impl<'m> Lowerer<'m> {
             rust_name,
             module,
             docs: docs(traits, id)?,
+            synthetic: false,
             deprecated: deprecated(traits, id)?,
             sensitive: traits.contains_key("smithy.api#sensitive"),
             kind,
@@ -541,7 +555,10 @@ impl<'m> Lowerer<'m> {
                 if matches!(kind, "operation" | "service" | "resource") {
                     return Err(Error::shape(
                         &at,
-                        format!("targets `{}`, a {kind}", member.target),
+                        format!(
+                            "targets `{}`, which is a {kind}, not a data shape",
+                            member.target
+                        ),
                     ));
                 }
             }
@@ -558,6 +575,30 @@ impl<'m> Lowerer<'m> {
                 Some(_) if client_optional => None,
                 Some(v) => Some(default_value(v, &at)?),
             };
+            if naming::snake(name).is_empty() {
+                return Err(Error::shape(
+                    &at,
+                    "has a name with no letters or digits, so no Rust name",
+                ));
+            }
+            if matches!(
+                default,
+                Some(DefaultValue::String(_) | DefaultValue::Int(_) | DefaultValue::Float(_))
+            ) && target.is_some_and(|t| t.kind == "blob" || t.kind == "document")
+            {
+                return Err(Error::shape(
+                    &at,
+                    "has a non-empty default for a blob or document, which is not supported",
+                ));
+            }
+            let nested_sensitive = target.is_some_and(|t| {
+                [&t.member, &t.value].into_iter().flatten().any(|m| {
+                    self.model
+                        .shapes
+                        .get(&m.target)
+                        .is_some_and(|s| s.traits.contains_key("smithy.api#sensitive"))
+                })
+            });
             out.push(Member {
                 field: naming::field(name),
                 target: member.target.clone(),
@@ -572,7 +613,8 @@ impl<'m> Lowerer<'m> {
                 timestamp_format: timestamp_format(traits, &at)?,
                 idempotency_token: traits.contains_key("smithy.api#idempotencyToken"),
                 sensitive: traits.contains_key("smithy.api#sensitive")
-                    || target_traits.is_some_and(|t| t.contains_key("smithy.api#sensitive")),
+                    || target_traits.is_some_and(|t| t.contains_key("smithy.api#sensitive"))
+                    || nested_sensitive,
                 docs: docs(traits, &at)?.or(docs(target_traits.unwrap_or(&BTreeMap::new()), &at)?),
                 constraints: constraints(traits, target_traits),
                 deprecated: deprecated(traits, &at)?,
@@ -584,17 +626,61 @@ impl<'m> Lowerer<'m> {
     }
 
     /// Two shapes may not print as one Rust name in one module.
-    fn check_names(&self) -> Result<(), Error> {
-        let mut seen: BTreeMap<(Module, &str), &str> = BTreeMap::new();
-        for shape in self.shapes.values().filter(|s| s.module != Module::None) {
-            if let Some(other) = seen.insert((shape.module, &shape.rust_name), &shape.id) {
-                return Err(Error::shape(
-                    &shape.id,
-                    format!(
-                        "its Rust name `{}` is also the name of `{other}`",
-                        shape.rust_name
-                    ),
-                ));
+    fn check_names(&self, operations: &[Operation]) -> Result<(), Error> {
+        let mut seen: BTreeMap<(Module, String), &str> = BTreeMap::new();
+        seen.insert(
+            (Module::Error, String::from("Error")),
+            "the service-wide error enum",
+        );
+        for op in operations {
+            seen.insert((Module::Error, op.error_enum.clone()), &op.id);
+        }
+        let mut functions: BTreeMap<String, &str> = BTreeMap::new();
+        for shape in self.shapes.values() {
+            if shape.module != Module::None {
+                if let Some(other) = seen.insert((shape.module, shape.rust_name.clone()), &shape.id)
+                {
+                    return Err(Error::shape(
+                        &shape.id,
+                        format!(
+                            "has the Rust name `{}`, which `{other}` already takes",
+                            shape.rust_name
+                        ),
+                    ));
+                }
+            }
+            let stems = match &shape.kind {
+                ShapeKind::Map(_) => {
+                    vec![shape.fn_stem.clone(), format!("{}_entry", shape.fn_stem)]
+                }
+                ShapeKind::Structure(_) | ShapeKind::Union(_) | ShapeKind::List(_) => {
+                    vec![shape.fn_stem.clone()]
+                }
+                _ => Vec::new(),
+            };
+            for stem in stems {
+                if let Some(other) = functions.insert(stem.clone(), &shape.id) {
+                    return Err(Error::shape(
+                        &shape.id,
+                        format!("needs the function name `{stem}`, which `{other}` already takes"),
+                    ));
+                }
+            }
+            if let ShapeKind::Structure(Structure {
+                error: Some(_),
+                members,
+                ..
+            }) = &shape.kind
+            {
+                if let Some(m) = members.iter().find(|m| m.field == "meta") {
+                    return Err(Error::shape(
+                        &shape.id,
+                        format!(
+                            "is an error with a member `{}`, which clashes with the `meta` field every error has",
+                            m.name
+                        ),
+                    ));
+                }
             }
         }
         Ok(())
@@ -653,7 +739,13 @@ fn lookup_target<'m>(
 ) -> Result<Option<&'m ast::Shape>, Error> {
     match model.shapes.get(target) {
         Some(shape) => Ok(Some(shape)),
-        None if target.starts_with("smithy.api#") => prelude(target).map(|_| None),
+        None if target.starts_with("smithy.api#") => match prelude(target) {
+            Ok(_) => Ok(None),
+            Err(_) => Err(Error::shape(
+                from,
+                format!("targets `{target}`, which awsQuery clients cannot send or read"),
+            )),
+        },
         None => Err(Error::shape(
             from,
             format!("targets `{target}`, which the model does not define"),
@@ -737,12 +829,15 @@ fn string_enum(variants: Vec<EnumVariant>) -> Enum<EnumVariant> {
     }
 }
 
-fn unknown_name<'a>(mut names: impl Iterator<Item = &'a str>) -> String {
-    if names.any(|n| n == "Unknown") {
-        String::from("UnknownValue")
-    } else {
-        String::from("Unknown")
-    }
+/// The first of `Unknown`, `UnknownValue`, `UnknownValue2`, … that no modeled variant uses.
+pub fn unknown_name<'a>(names: impl Iterator<Item = &'a str>) -> String {
+    let taken: BTreeSet<&str> = names.collect();
+    ["Unknown", "UnknownValue"]
+        .into_iter()
+        .map(String::from)
+        .chain((2..).map(|n| format!("UnknownValue{n}")))
+        .find(|name| !taken.contains(name.as_str()))
+        .unwrap_or_default()
 }
 
 fn check_unique<'a>(id: &str, names: impl Iterator<Item = &'a str>) -> Result<(), Error> {
@@ -870,8 +965,15 @@ fn default_value(value: &Value, id: &str) -> Result<DefaultValue, Error> {
 }
 
 /// `Length 1 to 255; pattern `^[A-Za-z]…$`.` from the member's traits, else its target's.
-fn constraints(member: &BTreeMap<String, Value>, target: Option<&BTreeMap<String, Value>>) -> Option<String> {
-    let get = |name: &str| member.get(name).or_else(|| target.and_then(|t| t.get(name)));
+fn constraints(
+    member: &BTreeMap<String, Value>,
+    target: Option<&BTreeMap<String, Value>>,
+) -> Option<String> {
+    let get = |name: &str| {
+        member
+            .get(name)
+            .or_else(|| target.and_then(|t| t.get(name)))
+    };
     let bounds = |v: &Value| match (v.get("min"), v.get("max")) {
         (Some(min), Some(max)) => Some(format!("{min} to {max}")),
         (Some(min), None) => Some(format!("at least {min}")),

@@ -44,6 +44,9 @@ pub fn crate_docs(docs: &str) -> TokenStream {
 
 /// Documentation followed by the Smithy shape id, as a last paragraph.
 pub fn shape_docs(shape: &Shape) -> TokenStream {
+    if shape.synthetic {
+        return doc_attrs(shape.docs.as_deref());
+    }
     let id = format!("Smithy shape `{}`.", shape.id);
     let text = match &shape.docs {
         Some(docs) => format!("{docs}\n\n{id}"),
@@ -156,41 +159,72 @@ pub fn timestamp_format(format: TimestampFormat) -> TokenStream {
     }
 }
 
-/// The expression for a non-optional member's default value.
-pub fn default_expr(paths: &Paths, service: &Service, member: &Member) -> TokenStream {
+/// The expression for a non-optional member's default value, or `None` where `#[derive(Default)]`
+/// already gives it (`false`, `0`, `""`, empty collections).
+pub fn default_expr(paths: &Paths, service: &Service, member: &Member) -> Option<TokenStream> {
     let shape = service.shape(&member.target);
-    match (&member.default, &shape.kind) {
-        (Some(DefaultValue::Bool(b)), _) => quote!(#b),
-        (Some(DefaultValue::Int(i)), ShapeKind::Scalar(s)) => {
-            let lit = proc_macro2::Literal::i64_unsuffixed(*i);
-            match s {
-                Scalar::Float | Scalar::Double => {
-                    let f = proc_macro2::Literal::f64_unsuffixed(*i as f64);
-                    quote!(#f)
-                }
-                Scalar::BigInteger | Scalar::BigDecimal => {
-                    let text = i.to_string();
-                    quote!(::std::string::String::from(#text))
-                }
-                _ => quote!(#lit),
-            }
+    let default = member.default.as_ref()?;
+    let int = |i: i64| proc_macro2::Literal::i64_unsuffixed(i);
+    Some(match (default, &shape.kind) {
+        (DefaultValue::Zero, ShapeKind::Scalar(Scalar::Timestamp(_))) => {
+            quote!(::awsquery::DateTime::from_secs(0))
         }
-        (Some(DefaultValue::Int(i)), ShapeKind::IntEnum(_)) => {
+        (DefaultValue::Zero, ShapeKind::Enum(_)) => {
             let ty = paths.named(shape);
-            let lit = proc_macro2::Literal::i64_unsuffixed(*i);
-            quote!(#ty::from(#lit))
+            quote!(#ty::from(""))
         }
-        (Some(DefaultValue::Float(f)), _) => {
-            let lit = proc_macro2::Literal::f64_unsuffixed(*f);
-            quote!(#lit)
+        (DefaultValue::Zero, ShapeKind::IntEnum(_)) => {
+            let ty = paths.named(shape);
+            quote!(#ty::from(0))
         }
-        (Some(DefaultValue::String(s)), ShapeKind::Enum(_)) => {
+        (DefaultValue::Zero, _) => return None,
+        (DefaultValue::Bool(b), _) => quote!(#b),
+        (DefaultValue::Int(i), ShapeKind::Scalar(Scalar::Float | Scalar::Double)) => {
+            let f = proc_macro2::Literal::f64_unsuffixed(*i as f64);
+            quote!(#f)
+        }
+        (DefaultValue::Int(i), ShapeKind::Scalar(Scalar::BigInteger | Scalar::BigDecimal)) => {
+            let text = i.to_string();
+            quote!(::std::string::String::from(#text))
+        }
+        (DefaultValue::Int(i), ShapeKind::Scalar(Scalar::Timestamp(_))) => {
+            let i = int(*i);
+            quote!(::awsquery::DateTime::from_secs(#i))
+        }
+        (DefaultValue::Int(i), ShapeKind::IntEnum(_)) => {
+            let ty = paths.named(shape);
+            let i = int(*i);
+            quote!(#ty::from(#i))
+        }
+        (DefaultValue::Int(i), _) => {
+            let i = int(*i);
+            quote!(#i)
+        }
+        (DefaultValue::Float(f), ShapeKind::Scalar(Scalar::Timestamp(_))) => {
+            let secs = int(f.trunc() as i64);
+            quote!(::awsquery::DateTime::from_secs(#secs))
+        }
+        (DefaultValue::Float(f), _) => {
+            let f = proc_macro2::Literal::f64_unsuffixed(*f);
+            quote!(#f)
+        }
+        (DefaultValue::String(s), ShapeKind::Enum(_)) => {
             let ty = paths.named(shape);
             quote!(#ty::from(#s))
         }
-        (Some(DefaultValue::String(s)), _) => quote!(::std::string::String::from(#s)),
-        _ => quote!(::std::default::Default::default()),
-    }
+        (DefaultValue::String(s), _) => quote!(::std::string::String::from(#s)),
+    })
+}
+
+/// The Rust variant name of a union member.
+pub fn union_variant(member: &Member) -> String {
+    crate::naming::type_name(&member.name)
+}
+
+/// The name of a union's catch-all variant: `Unknown`, unless a member already has it.
+pub fn union_unknown(members: &[Member]) -> String {
+    let names: Vec<String> = members.iter().map(union_variant).collect();
+    crate::lower::unknown_name(names.iter().map(String::as_str))
 }
 
 /// The crate names of a service's three crates.
@@ -206,6 +240,11 @@ pub fn protocol_crate(service: &Service) -> String {
 /// `neptune-client`.
 pub fn client_crate(service: &Service) -> String {
     format!("{}-client", service.crate_prefix)
+}
+
+/// Whether shape `id` is a plain string.
+pub fn is_string(service: &Service, id: &str) -> bool {
+    matches!(service.shape(id).kind, ShapeKind::Scalar(Scalar::String))
 }
 
 /// The message member of an error structure, if it has one (`message` or `Message`).

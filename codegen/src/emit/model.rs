@@ -5,10 +5,10 @@ use quote::quote;
 
 use super::{
     Paths, crate_docs, default_expr, deprecated_attr, doc_attrs, message_member, shape_docs,
+    union_unknown, union_variant,
 };
 use crate::ir::{
-    DefaultValue, Enum, EnumVariant, IntEnumVariant, Member, Module, Service, Shape, ShapeKind,
-    Structure,
+    Enum, EnumVariant, IntEnumVariant, Member, Module, Service, Shape, ShapeKind, Structure,
 };
 use crate::naming::ident;
 
@@ -55,10 +55,19 @@ pub fn errors(service: &Service) -> TokenStream {
     let paths = Paths::new();
     let structs = service.errors().map(|(shape, s, info)| {
         let item = structure(&paths, service, shape, s);
+        let fault = if info.server_fault {
+            "server"
+        } else {
+            "client"
+        };
+        let wire = doc_attrs(Some(&format!(
+            "Sent with code `{}` and HTTP status {} (a {fault} fault).",
+            info.code, info.status
+        )));
         let name = ident(&shape.rust_name);
         let code = &info.code;
         let message = match message_member(&s.members) {
-            Some(m) if m.optional => {
+            Some(m) if m.optional && super::is_string(service, &m.target) => {
                 let f = ident(&m.field);
                 quote!(self.#f.as_deref())
             }
@@ -66,6 +75,7 @@ pub fn errors(service: &Service) -> TokenStream {
         };
         quote! {
             #item
+                        #wire
             impl #name {
                 /// The error code on the wire.
                 pub const CODE: &'static str = #code;
@@ -208,7 +218,7 @@ fn structure(paths: &Paths, service: &Service, shape: &Shape, s: &Structure) -> 
     let custom_default = s
         .members
         .iter()
-        .any(|m| !matches!(m.default, None | Some(DefaultValue::Zero)));
+        .any(|m| !m.optional && default_expr(paths, service, m).is_some());
     let redact = shape.sensitive || s.members.iter().any(|m| m.sensitive);
     let mut derives = vec![quote!(Clone), quote!(PartialEq)];
     if !custom_default {
@@ -224,6 +234,7 @@ fn structure(paths: &Paths, service: &Service, shape: &Shape, s: &Structure) -> 
                 quote!(::std::option::Option::None)
             } else {
                 default_expr(paths, service, m)
+                    .unwrap_or_else(|| quote!(::std::default::Default::default()))
             };
             quote!(#f: #value,)
         });
@@ -304,8 +315,9 @@ fn redacted_debug(name: &str, members: &[Member], all: bool, error: bool) -> Tok
 fn union(paths: &Paths, service: &Service, shape: &Shape, u: &Structure) -> TokenStream {
     let name = ident(&shape.rust_name);
     let docs = shape_docs(shape);
+    let unknown = ident(&union_unknown(&u.members));
     let variants = u.members.iter().map(|m| {
-        let v = ident(&crate::naming::type_name(&m.name));
+        let v = ident(&union_variant(m));
         let mut ty = paths.value_type(service, &m.target);
         if m.boxed {
             ty = quote!(::std::boxed::Box<#ty>);
@@ -313,15 +325,44 @@ fn union(paths: &Paths, service: &Service, shape: &Shape, u: &Structure) -> Toke
         let docs = doc_attrs(m.docs.as_deref());
         quote!(#docs #v(#ty),)
     });
+    let redact = shape.sensitive || u.members.iter().any(|m| m.sensitive);
+    let derives = if redact {
+        quote!(Clone, PartialEq)
+    } else {
+        quote!(Clone, Debug, PartialEq)
+    };
+    let debug = redact.then(|| {
+        let arms = u.members.iter().map(|m| {
+            let v = ident(&union_variant(m));
+            let label = union_variant(m);
+            if shape.sensitive || m.sensitive {
+                quote!(Self::#v(_) => f.debug_tuple(#label).field(&"** redacted **").finish(),)
+            } else {
+                quote!(Self::#v(value) => f.debug_tuple(#label).field(value).finish(),)
+            }
+        });
+        let unknown_label = union_unknown(&u.members);
+        quote! {
+            impl ::std::fmt::Debug for #name {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    match self {
+                        #(#arms)*
+                        Self::#unknown => f.write_str(#unknown_label),
+                    }
+                }
+            }
+        }
+    });
     quote! {
         #docs
-        #[derive(Clone, Debug, PartialEq)]
+        #[derive(#derives)]
         #[non_exhaustive]
         pub enum #name {
             #(#variants)*
             /// A member this version does not know.
-            Unknown,
+            #unknown,
         }
+        #debug
     }
 }
 

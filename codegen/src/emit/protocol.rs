@@ -45,8 +45,8 @@ fn operation(paths: &Paths, service: &Service, op: &Operation) -> TokenStream {
     let output = paths.named(output_shape);
     let model = &paths.model;
     let error = ident(&op.error_enum);
-    let ser = ident(&input_shape.fn_stem);
-    let de = ident(&output_shape.fn_stem);
+    let ser = ident(&format!("ser_{}", input_shape.fn_stem));
+    let de = ident(&format!("de_{}", output_shape.fn_stem));
     let docs = match &op.docs {
         Some(d) => format!("`{wire}`: {d}"),
         None => format!("`{wire}`."),
@@ -59,7 +59,7 @@ fn operation(paths: &Paths, service: &Service, op: &Operation) -> TokenStream {
         let shape = service.shape(id);
         let code = &error_info(shape).code;
         let variant = ident(&shape.rust_name);
-        let build = ident(&shape.fn_stem);
+        let build = ident(&format!("de_{}", shape.fn_stem));
         quote! {
             if meta.code() == ::std::option::Option::Some(#code) {
                 return de::errors::#build(response, meta).map_or_else(::std::convert::Into::into, #model::error::#error::#variant);
@@ -125,7 +125,7 @@ pub fn ser(service: &Service) -> TokenStream {
     let paths = Paths::new();
     let fns = service.serialized.iter().map(|id| {
         let shape = service.shape(id);
-        let stem = ident(&shape.fn_stem);
+        let stem = ident(&format!("ser_{}", shape.fn_stem));
         match &shape.kind {
             ShapeKind::Structure(s) => {
                 let ty = paths.named(shape);
@@ -168,7 +168,7 @@ pub fn ser(service: &Service) -> TokenStream {
                 let ty = paths.named(shape);
                 let name = &shape.name;
                 let arms = u.members.iter().map(|m| {
-                    let v = ident(&crate::naming::type_name(&m.name));
+                    let v = ident(&super::union_variant(m));
                     let write = ser_value(service, &m.target, quote!(prefix), &m.query_name, quote!(value), m);
                     quote!(#ty::#v(value) => { #write })
                 });
@@ -238,7 +238,7 @@ fn ser_value(
     member: &Member,
 ) -> TokenStream {
     let shape = service.shape(target);
-    let stem = ident(&shape.fn_stem);
+    let stem = ident(&format!("ser_{}", shape.fn_stem));
     match &shape.kind {
         ShapeKind::List(_) | ShapeKind::Map(_) => {
             let flattened = member.flattened;
@@ -261,7 +261,7 @@ fn ser_item(
     value: TokenStream,
 ) -> TokenStream {
     let shape = service.shape(target);
-    let stem = ident(&shape.fn_stem);
+    let stem = ident(&format!("ser_{}", shape.fn_stem));
     match &shape.kind {
         ShapeKind::Scalar(scalar) => match scalar {
             Scalar::String | Scalar::BigInteger | Scalar::BigDecimal => {
@@ -293,11 +293,13 @@ fn ser_item(
 /// `src/de.rs`.
 pub fn de(service: &Service) -> TokenStream {
     let paths = Paths::new();
+    let wrapped = read_wrapped(service);
     let fns = service.deserialized.iter().map(|id| {
         let shape = service.shape(id);
-        let stem = ident(&shape.fn_stem);
+        let stem = ident(&format!("de_{}", shape.fn_stem));
         match &shape.kind {
             ShapeKind::Structure(s) if s.error.is_some() && !reads_members(s) => TokenStream::new(),
+            ShapeKind::List(_) if !wrapped.contains(id.as_str()) => TokenStream::new(),
             ShapeKind::Structure(s) => {
                 let ty = paths.named(shape);
                 let arms = s.members.iter().filter(|m| !m.xml_attribute).map(|m| {
@@ -314,7 +316,7 @@ pub fn de(service: &Service) -> TokenStream {
                             }
                         }
                         ShapeKind::Map(_) if m.flattened => {
-                            let entry = ident(&format!("{}_entry", target.fn_stem));
+                            let entry = ident(&format!("de_{}_entry", target.fn_stem));
                             if m.optional {
                                 quote!(#name => #entry(d, out.#f.get_or_insert_with(Default::default))?,)
                             } else {
@@ -378,10 +380,11 @@ pub fn de(service: &Service) -> TokenStream {
                     }
                 }
             }
-            ShapeKind::Union(u) => {
+                        ShapeKind::Union(u) => {
                 let ty = paths.named(shape);
+                let unknown = ident(&super::union_unknown(&u.members));
                 let arms = u.members.iter().map(|m| {
-                    let v = ident(&crate::naming::type_name(&m.name));
+                    let v = ident(&super::union_variant(m));
                     let name = syn::LitByteStr::new(m.xml_name.as_bytes(), proc_macro2::Span::call_site());
                     let mut read = de_value(&paths, service, &m.target, m.timestamp_format);
                     if m.boxed {
@@ -391,7 +394,7 @@ pub fn de(service: &Service) -> TokenStream {
                 });
                 quote! {
                     pub(crate) fn #stem(d: &mut ::awsquery::xml::Decoder<'_>) -> Result<#ty, ::awsquery::xml::XmlError> {
-                        let mut out = #ty::Unknown;
+                                                let mut out = #ty::#unknown;
                         while let Some(el) = d.next_child()? {
                             match el.local_name() {
                                 #(#arms)*
@@ -422,12 +425,12 @@ pub fn de(service: &Service) -> TokenStream {
             }
             ShapeKind::Map(map) => {
                 let ty = paths.value_type(service, id);
-                let entry = ident(&format!("{}_entry", shape.fn_stem));
+                let entry = ident(&format!("de_{}_entry", shape.fn_stem));
                 let key_name = syn::LitByteStr::new(map.key_name.as_bytes(), proc_macro2::Span::call_site());
                 let value_name = syn::LitByteStr::new(map.value_name.as_bytes(), proc_macro2::Span::call_site());
                 let read_key = de_value(&paths, service, &map.key, None);
                 let read_value = de_value(&paths, service, &map.value, None);
-                quote! {
+                let whole = wrapped.contains(id.as_str()).then(|| quote! {
                     pub(crate) fn #stem(d: &mut ::awsquery::xml::Decoder<'_>) -> Result<#ty, ::awsquery::xml::XmlError> {
                         let mut out = ::std::collections::BTreeMap::new();
                         while let Some(el) = d.next_child()? {
@@ -439,6 +442,9 @@ pub fn de(service: &Service) -> TokenStream {
                         }
                         Ok(out)
                     }
+                });
+                quote! {
+                    #whole
                     pub(crate) fn #entry(d: &mut ::awsquery::xml::Decoder<'_>, out: &mut #ty) -> Result<(), ::awsquery::xml::XmlError> {
                         let mut key = None;
                         let mut value = None;
@@ -461,7 +467,7 @@ pub fn de(service: &Service) -> TokenStream {
     });
     let errors = service.errors().filter(|(shape, _, _)| service.deserialized.contains(&shape.id)).map(|(shape, s, _)| {
         let ty = paths.named(shape);
-        let stem = ident(&shape.fn_stem);
+        let stem = ident(&format!("de_{}", shape.fn_stem));
         let read = if reads_members(s) {
             quote! {
                 let read = ::awsquery::xml::error_element(&response.body).and_then(|mut d| super::#stem(&mut d));
@@ -473,7 +479,7 @@ pub fn de(service: &Service) -> TokenStream {
         } else {
             quote!(let mut out = <#ty>::default();)
         };
-        let message = message_member(&s.members).filter(|m| m.optional && is_string(service, &m.target)).map(|m| {
+                let message = message_member(&s.members).filter(|m| m.optional && super::is_string(service, &m.target)).map(|m| {
             let f = ident(&m.field);
             quote! {
                 if out.#f.is_none() {
@@ -504,18 +510,37 @@ pub fn de(service: &Service) -> TokenStream {
     }
 }
 
+/// Lists and maps that some deserialized value reads as a whole (not flattened into its parent), and so
+/// need a function of their own.
+fn read_wrapped(service: &Service) -> std::collections::BTreeSet<&str> {
+    let mut wrapped = std::collections::BTreeSet::new();
+    for id in &service.deserialized {
+        match &service.shape(id).kind {
+            ShapeKind::Structure(s) | ShapeKind::Union(s) => {
+                wrapped.extend(
+                    s.members
+                        .iter()
+                        .filter(|m| !m.flattened)
+                        .map(|m| m.target.as_str()),
+                );
+            }
+            ShapeKind::List(list) => {
+                wrapped.insert(list.target.as_str());
+            }
+            ShapeKind::Map(map) => {
+                wrapped.insert(map.value.as_str());
+            }
+            _ => {}
+        }
+    }
+    wrapped
+}
+
 /// Whether an error structure has members beyond its message, which must be read from `<Error>`.
 fn reads_members(s: &Structure) -> bool {
     s.members
         .iter()
         .any(|m| !m.name.eq_ignore_ascii_case("message"))
-}
-
-fn is_string(service: &Service, target: &str) -> bool {
-    matches!(
-        service.shape(target).kind,
-        ShapeKind::Scalar(Scalar::String)
-    )
 }
 
 /// Reads the element just opened as a value of shape `target`.
@@ -526,7 +551,7 @@ fn de_value(
     format: Option<crate::ir::TimestampFormat>,
 ) -> TokenStream {
     let shape = service.shape(target);
-    let stem = ident(&shape.fn_stem);
+    let stem = ident(&format!("de_{}", shape.fn_stem));
     match &shape.kind {
         ShapeKind::Scalar(scalar) => match scalar {
             Scalar::String | Scalar::BigInteger | Scalar::BigDecimal => quote!(d.string()?),

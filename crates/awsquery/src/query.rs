@@ -127,10 +127,14 @@ fn write_non_finite(nan: bool, infinite: bool, negative: bool, out: &mut String)
     true
 }
 
-/// `prefix.name`, or `name` when `prefix` is empty.
+/// `prefix.name`, or `name` when `prefix` is empty, or `prefix` when `name` is empty (a list item
+/// that is itself a structure or list).
 pub fn key(prefix: &str, name: &str) -> String {
     if prefix.is_empty() {
         return name.to_owned();
+    }
+    if name.is_empty() {
+        return prefix.to_owned();
     }
     let mut key = String::with_capacity(prefix.len() + 1 + name.len());
     key.push_str(prefix);
@@ -325,5 +329,13 @@ mod tests {
     fn keys_are_encoded() {
         let written = body(|w| w.string("a b", "c&d", "e"));
         assert_eq!(written, "&a%20b.c%26d=e");
+    }
+
+    #[test]
+    fn key_of_a_nested_list_item_has_no_empty_segment() {
+        let item = item_key("Tags", Some("Tag"), 0);
+        assert_eq!(key(&item, ""), "Tags.Tag.1");
+        assert_eq!(key(&key(&item, ""), "Key"), "Tags.Tag.1.Key");
+        assert_eq!(key("", "Name"), "Name");
     }
 }

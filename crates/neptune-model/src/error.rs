@@ -13,6 +13,7 @@ pub struct DbClusterNotFoundFault {
     /// The HTTP status, code, message and request id of the response.
     pub meta: ::awsquery::ErrorMetadata,
 }
+/// Sent with code `DBClusterNotFoundFault` and HTTP status 404 (a client fault).
 impl DbClusterNotFoundFault {
     /// The error code on the wire.
     pub const CODE: &'static str = "DBClusterNotFoundFault";
@@ -42,6 +43,7 @@ pub struct GlobalClusterNotFoundFault {
     /// The HTTP status, code, message and request id of the response.
     pub meta: ::awsquery::ErrorMetadata,
 }
+/// Sent with code `GlobalClusterNotFoundFault` and HTTP status 404 (a client fault).
 impl GlobalClusterNotFoundFault {
     /// The error code on the wire.
     pub const CODE: &'static str = "GlobalClusterNotFoundFault";
@@ -71,6 +73,7 @@ pub struct InvalidDbClusterStateFault {
     /// The HTTP status, code, message and request id of the response.
     pub meta: ::awsquery::ErrorMetadata,
 }
+/// Sent with code `InvalidDBClusterStateFault` and HTTP status 400 (a client fault).
 impl InvalidDbClusterStateFault {
     /// The error code on the wire.
     pub const CODE: &'static str = "InvalidDBClusterStateFault";
@@ -100,6 +103,7 @@ pub struct InvalidGlobalClusterStateFault {
     /// The HTTP status, code, message and request id of the response.
     pub meta: ::awsquery::ErrorMetadata,
 }
+/// Sent with code `InvalidGlobalClusterStateFault` and HTTP status 400 (a client fault).
 impl InvalidGlobalClusterStateFault {
     /// The error code on the wire.
     pub const CODE: &'static str = "InvalidGlobalClusterStateFault";

@@ -3,19 +3,19 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! XML deserializers: one function per structure, union, list and map that an output or error reaches.
 #![allow(deprecated)]
-pub(crate) fn failover_global_cluster_output(
+pub(crate) fn de_failover_global_cluster_output(
     d: &mut ::awsquery::xml::Decoder<'_>,
 ) -> Result<crate::types::FailoverGlobalClusterOutput, ::awsquery::xml::XmlError> {
     let mut out = <crate::types::FailoverGlobalClusterOutput>::default();
     while let Some(el) = d.next_child()? {
         match el.local_name() {
-            b"GlobalCluster" => out.global_cluster = Some(global_cluster(d)?),
+            b"GlobalCluster" => out.global_cluster = Some(de_global_cluster(d)?),
             _ => d.skip()?,
         }
     }
     Ok(out)
 }
-pub(crate) fn failover_state(
+pub(crate) fn de_failover_state(
     d: &mut ::awsquery::xml::Decoder<'_>,
 ) -> Result<crate::types::FailoverState, ::awsquery::xml::XmlError> {
     let mut out = <crate::types::FailoverState>::default();
@@ -32,7 +32,7 @@ pub(crate) fn failover_state(
     }
     Ok(out)
 }
-pub(crate) fn global_cluster(
+pub(crate) fn de_global_cluster(
     d: &mut ::awsquery::xml::Decoder<'_>,
 ) -> Result<crate::types::GlobalCluster, ::awsquery::xml::XmlError> {
     let mut out = <crate::types::GlobalCluster>::default();
@@ -51,29 +51,29 @@ pub(crate) fn global_cluster(
             b"StorageEncrypted" => out.storage_encrypted = Some(d.boolean()?),
             b"DeletionProtection" => out.deletion_protection = Some(d.boolean()?),
             b"GlobalClusterMembers" => {
-                out.global_cluster_members = Some(global_cluster_member_list(d)?);
+                out.global_cluster_members = Some(de_global_cluster_member_list(d)?);
             }
-            b"FailoverState" => out.failover_state = Some(failover_state(d)?),
+            b"FailoverState" => out.failover_state = Some(de_failover_state(d)?),
             _ => d.skip()?,
         }
     }
     Ok(out)
 }
-pub(crate) fn global_cluster_member(
+pub(crate) fn de_global_cluster_member(
     d: &mut ::awsquery::xml::Decoder<'_>,
 ) -> Result<crate::types::GlobalClusterMember, ::awsquery::xml::XmlError> {
     let mut out = <crate::types::GlobalClusterMember>::default();
     while let Some(el) = d.next_child()? {
         match el.local_name() {
             b"DBClusterArn" => out.db_cluster_arn = Some(d.string()?),
-            b"Readers" => out.readers = Some(readers_arn_list(d)?),
+            b"Readers" => out.readers = Some(de_readers_arn_list(d)?),
             b"IsWriter" => out.is_writer = Some(d.boolean()?),
             _ => d.skip()?,
         }
     }
     Ok(out)
 }
-pub(crate) fn global_cluster_member_list(
+pub(crate) fn de_global_cluster_member_list(
     d: &mut ::awsquery::xml::Decoder<'_>,
 ) -> Result<
     ::std::vec::Vec<crate::types::GlobalClusterMember>,
@@ -82,14 +82,14 @@ pub(crate) fn global_cluster_member_list(
     let mut out = Vec::new();
     while let Some(el) = d.next_child()? {
         if el.local_name() == b"GlobalClusterMember" {
-            out.push(global_cluster_member(d)?);
+            out.push(de_global_cluster_member(d)?);
         } else {
             d.skip()?;
         }
     }
     Ok(out)
 }
-pub(crate) fn readers_arn_list(
+pub(crate) fn de_readers_arn_list(
     d: &mut ::awsquery::xml::Decoder<'_>,
 ) -> Result<::std::vec::Vec<::std::string::String>, ::awsquery::xml::XmlError> {
     let mut out = Vec::new();
@@ -104,7 +104,7 @@ pub(crate) fn readers_arn_list(
 }
 /// Error structures, built from the error envelope and, where they have more members, its `<Error>` element.
 pub(crate) mod errors {
-    pub(crate) fn db_cluster_not_found_fault(
+    pub(crate) fn de_db_cluster_not_found_fault(
         _response: &::awsquery::http::Response,
         meta: ::awsquery::ErrorMetadata,
     ) -> Result<crate::error::DbClusterNotFoundFault, ::awsquery::Unhandled> {
@@ -115,7 +115,7 @@ pub(crate) mod errors {
         out.meta = meta;
         Ok(out)
     }
-    pub(crate) fn global_cluster_not_found_fault(
+    pub(crate) fn de_global_cluster_not_found_fault(
         _response: &::awsquery::http::Response,
         meta: ::awsquery::ErrorMetadata,
     ) -> Result<crate::error::GlobalClusterNotFoundFault, ::awsquery::Unhandled> {
@@ -126,7 +126,7 @@ pub(crate) mod errors {
         out.meta = meta;
         Ok(out)
     }
-    pub(crate) fn invalid_db_cluster_state_fault(
+    pub(crate) fn de_invalid_db_cluster_state_fault(
         _response: &::awsquery::http::Response,
         meta: ::awsquery::ErrorMetadata,
     ) -> Result<crate::error::InvalidDbClusterStateFault, ::awsquery::Unhandled> {
@@ -137,7 +137,7 @@ pub(crate) mod errors {
         out.meta = meta;
         Ok(out)
     }
-    pub(crate) fn invalid_global_cluster_state_fault(
+    pub(crate) fn de_invalid_global_cluster_state_fault(
         _response: &::awsquery::http::Response,
         meta: ::awsquery::ErrorMetadata,
     ) -> Result<crate::error::InvalidGlobalClusterStateFault, ::awsquery::Unhandled> {

@@ -25,28 +25,28 @@ impl FailoverGlobalCluster {
             ::std::result::Result::Err(unreadable) => return unreadable.into(),
         };
         if meta.code() == ::std::option::Option::Some("DBClusterNotFoundFault") {
-            return de::errors::db_cluster_not_found_fault(response, meta)
+            return de::errors::de_db_cluster_not_found_fault(response, meta)
                 .map_or_else(
                     ::std::convert::Into::into,
                     crate::error::FailoverGlobalClusterError::DbClusterNotFoundFault,
                 );
         }
         if meta.code() == ::std::option::Option::Some("GlobalClusterNotFoundFault") {
-            return de::errors::global_cluster_not_found_fault(response, meta)
+            return de::errors::de_global_cluster_not_found_fault(response, meta)
                 .map_or_else(
                     ::std::convert::Into::into,
                     crate::error::FailoverGlobalClusterError::GlobalClusterNotFoundFault,
                 );
         }
         if meta.code() == ::std::option::Option::Some("InvalidDBClusterStateFault") {
-            return de::errors::invalid_db_cluster_state_fault(response, meta)
+            return de::errors::de_invalid_db_cluster_state_fault(response, meta)
                 .map_or_else(
                     ::std::convert::Into::into,
                     crate::error::FailoverGlobalClusterError::InvalidDbClusterStateFault,
                 );
         }
         if meta.code() == ::std::option::Option::Some("InvalidGlobalClusterStateFault") {
-            return de::errors::invalid_global_cluster_state_fault(response, meta)
+            return de::errors::de_invalid_global_cluster_state_fault(response, meta)
                 .map_or_else(
                     ::std::convert::Into::into,
                     crate::error::FailoverGlobalClusterError::InvalidGlobalClusterStateFault,
@@ -71,7 +71,7 @@ impl ::awsquery::operation::Operation for FailoverGlobalCluster {
             "FailoverGlobalCluster",
             API_VERSION,
         );
-        ser::failover_global_cluster_input(&mut writer, "", input)?;
+        ser::ser_failover_global_cluster_input(&mut writer, "", input)?;
         ::std::result::Result::Ok(::awsquery::http::Request::form_post(body))
     }
     fn deserialize(
@@ -87,7 +87,7 @@ impl ::awsquery::operation::Operation for FailoverGlobalCluster {
             )
             .and_then(|decoder| match decoder {
                 ::std::option::Option::Some(mut d) => {
-                    de::failover_global_cluster_output(&mut d)
+                    de::de_failover_global_cluster_output(&mut d)
                 }
                 ::std::option::Option::None => {
                     ::std::result::Result::Ok(::std::default::Default::default())

@@ -3,7 +3,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Query serializers: one function per structure, union, list and map that an input reaches.
 #![allow(deprecated)]
-pub(crate) fn failover_global_cluster_input(
+pub(crate) fn ser_failover_global_cluster_input(
     writer: &mut ::awsquery::query::QueryWriter<'_>,
     prefix: &str,
     input: &crate::types::FailoverGlobalClusterInput,

@@ -1,0 +1,676 @@
+//! Models the generator cannot use fail with an error that names the shape and the problem, and
+//! never with a panic.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use codegen::{Error, Manifests, Options, Selection};
+use serde_json::{Value, json};
+
+const SERVICE: &str = "example.fixtures#ProbeService";
+
+fn options(operations: Option<&[&str]>) -> Options {
+    Options {
+        selection: Selection {
+            operations: operations.map(|ops| ops.iter().map(|op| (*op).to_owned()).collect()),
+        },
+        manifests: Manifests {
+            runtime_path: String::from("../awsquery"),
+        },
+    }
+}
+
+/// A valid model: one operation `Go` whose input has one string member `A`.
+fn model() -> Value {
+    json!({
+        "smithy": "2.0",
+        "shapes": {
+            "example.fixtures#ProbeService": {
+                "type": "service",
+                "version": "2021-02-03",
+                "operations": [{ "target": "example.fixtures#Go" }],
+                "traits": {
+                    "aws.api#service": { "sdkId": "Probe" },
+                    "aws.auth#sigv4": { "name": "probe" },
+                    "aws.protocols#awsQuery": {},
+                    "smithy.api#xmlNamespace": { "uri": "https://probe.example.com/doc/2021-02-03/" }
+                }
+            },
+            "example.fixtures#Go": {
+                "type": "operation",
+                "input": { "target": "example.fixtures#GoRequest" },
+                "output": { "target": "example.fixtures#GoResponse" }
+            },
+            "example.fixtures#GoRequest": {
+                "type": "structure",
+                "members": { "A": { "target": "smithy.api#String" } }
+            },
+            "example.fixtures#GoResponse": {
+                "type": "structure",
+                "members": {}
+            }
+        }
+    })
+}
+
+fn shapes(model: &mut Value) -> &mut serde_json::Map<String, Value> {
+    model["shapes"]
+        .as_object_mut()
+        .expect("shapes is an object")
+}
+
+/// Adds `shape` under `example.fixtures#{name}`.
+fn add(model: &mut Value, name: &str, shape: Value) {
+    shapes(model).insert(format!("example.fixtures#{name}"), shape);
+}
+
+/// Adds a member to the input structure `GoRequest`.
+fn add_input_member(model: &mut Value, name: &str, member: Value) {
+    model["shapes"]["example.fixtures#GoRequest"]["members"]
+        .as_object_mut()
+        .expect("members is an object")
+        .insert(name.to_owned(), member);
+}
+
+fn generate(json: &str, options: &Options) -> Result<usize, Error> {
+    match catch_unwind(AssertUnwindSafe(|| codegen::generate(json, options))) {
+        Ok(result) => result.map(|files| files.len()),
+        Err(panic) => {
+            let message = panic
+                .downcast_ref::<String>()
+                .map(String::as_str)
+                .or_else(|| panic.downcast_ref::<&str>().copied())
+                .unwrap_or("a non-string panic");
+            panic!("the generator panicked instead of returning an error: {message}");
+        }
+    }
+}
+
+/// Generates `json`, which must fail; returns the error.
+fn error_of_text(json: &str, options: &Options) -> Error {
+    match generate(json, options) {
+        Ok(_) => panic!("the model generated, but it should have been rejected"),
+        Err(e) => e,
+    }
+}
+
+fn error_of(model: &Value) -> Error {
+    error_of_text(&model.to_string(), &options(None))
+}
+
+/// Asserts the error names `shape` and says `phrase`, and that its `Display` shows both.
+#[track_caller]
+fn assert_error(err: &Error, shape: Option<&str>, phrase: &str) {
+    assert_eq!(err.shape.as_deref(), shape, "wrong shape in `{err}`");
+    assert!(
+        err.message.contains(phrase),
+        "`{}` does not say `{phrase}`",
+        err.message
+    );
+    let shown = err.to_string();
+    if let Some(shape) = shape {
+        assert!(shown.contains(shape), "`{shown}` does not name `{shape}`");
+    }
+    assert!(shown.contains(phrase), "`{shown}` does not say `{phrase}`");
+}
+
+#[test]
+fn the_base_model_generates() {
+    assert_eq!(generate(&model().to_string(), &options(None)), Ok(11));
+}
+
+#[test]
+fn text_that_is_not_json() {
+    let err = error_of_text("{ this is not json", &options(None));
+    assert_error(&err, None, "not a valid Smithy JSON AST");
+}
+
+#[test]
+fn json_that_is_not_a_model() {
+    let err = error_of_text("[1, 2, 3]", &options(None));
+    assert_error(&err, None, "not a valid Smithy JSON AST");
+    let err = error_of_text(r#"{"shapes": {}}"#, &options(None));
+    assert_error(&err, None, "not a valid Smithy JSON AST");
+}
+
+#[test]
+fn an_idl_version_other_than_2() {
+    let mut m = model();
+    m["smithy"] = json!("1.0");
+    assert_error(&error_of(&m), None, "unsupported Smithy IDL version `1.0`");
+}
+
+#[test]
+fn no_service() {
+    let mut m = model();
+    shapes(&mut m).remove(SERVICE);
+    assert_error(&error_of(&m), None, "defines no service shape");
+}
+
+#[test]
+fn two_services() {
+    let mut m = model();
+    let second = m["shapes"][SERVICE].clone();
+    add(&mut m, "OtherService", second);
+    let err = error_of(&m);
+    assert_error(&err, None, "more than one service");
+    assert!(err.message.contains("example.fixtures#OtherService"));
+    assert!(err.message.contains(SERVICE));
+}
+
+#[test]
+fn a_service_without_version() {
+    let mut m = model();
+    m["shapes"][SERVICE]
+        .as_object_mut()
+        .expect("the service is an object")
+        .remove("version");
+    assert_error(&error_of(&m), Some(SERVICE), "has no `version`");
+}
+
+#[test]
+fn a_service_that_is_not_aws_query() {
+    let mut m = model();
+    let traits = m["shapes"][SERVICE]["traits"]
+        .as_object_mut()
+        .expect("traits is an object");
+    traits.remove("aws.protocols#awsQuery");
+    traits.insert(String::from("aws.protocols#awsJson1_1"), json!({}));
+    assert_error(
+        &error_of(&m),
+        Some(SERVICE),
+        "does not carry `aws.protocols#awsQuery`",
+    );
+}
+
+#[test]
+fn an_sdk_id_that_is_not_a_string() {
+    let mut m = model();
+    m["shapes"][SERVICE]["traits"]["aws.api#service"]["sdkId"] = json!(7);
+    assert_error(
+        &error_of(&m),
+        Some(SERVICE),
+        "`aws.api#service sdkId` that is not a string",
+    );
+}
+
+#[test]
+fn a_service_binding_an_undefined_operation() {
+    let mut m = model();
+    m["shapes"][SERVICE]["operations"] = json!([{ "target": "example.fixtures#Gone" }]);
+    assert_error(
+        &error_of(&m),
+        Some(SERVICE),
+        "refers to `example.fixtures#Gone`, which the model does not define",
+    );
+}
+
+#[test]
+fn a_service_binding_a_structure_as_operation() {
+    let mut m = model();
+    m["shapes"][SERVICE]["operations"] = json!([{ "target": "example.fixtures#GoRequest" }]);
+    assert_error(
+        &error_of(&m),
+        Some(SERVICE),
+        "which is a structure, not an operation",
+    );
+}
+
+#[test]
+fn an_operation_whose_input_is_not_a_structure() {
+    let mut m = model();
+    m["shapes"]["example.fixtures#Go"]["input"] = json!({ "target": "example.fixtures#Text" });
+    add(&mut m, "Text", json!({ "type": "string" }));
+    assert_error(
+        &error_of(&m),
+        Some("example.fixtures#Go"),
+        "is a string, not a structure",
+    );
+}
+
+#[test]
+fn a_member_targeting_an_undefined_shape() {
+    let mut m = model();
+    add_input_member(&mut m, "B", json!({ "target": "example.fixtures#Missing" }));
+    assert_error(
+        &error_of(&m),
+        Some("example.fixtures#GoRequest$B"),
+        "targets `example.fixtures#Missing`, which the model does not define",
+    );
+}
+
+#[test]
+fn a_list_without_member() {
+    let mut m = model();
+    add(&mut m, "Names", json!({ "type": "list" }));
+    add_input_member(&mut m, "B", json!({ "target": "example.fixtures#Names" }));
+    assert_error(
+        &error_of(&m),
+        Some("example.fixtures#Names"),
+        "is a list without a `member`",
+    );
+}
+
+#[test]
+fn a_map_without_value() {
+    let mut m = model();
+    add(
+        &mut m,
+        "Pairs",
+        json!({ "type": "map", "key": { "target": "smithy.api#String" } }),
+    );
+    add_input_member(&mut m, "B", json!({ "target": "example.fixtures#Pairs" }));
+    assert_error(
+        &error_of(&m),
+        Some("example.fixtures#Pairs"),
+        "is a map without a `value`",
+    );
+}
+
+#[test]
+fn a_map_with_integer_keys() {
+    let mut m = model();
+    add(&mut m, "Number", json!({ "type": "integer" }));
+    add(
+        &mut m,
+        "Counts",
+        json!({
+            "type": "map",
+            "key": { "target": "example.fixtures#Number" },
+            "value": { "target": "smithy.api#String" }
+        }),
+    );
+    add_input_member(&mut m, "B", json!({ "target": "example.fixtures#Counts" }));
+    assert_error(
+        &error_of(&m),
+        Some("example.fixtures#Counts"),
+        "keys must be strings",
+    );
+}
+
+fn with_error(error: Value) -> Value {
+    let mut m = model();
+    add(&mut m, "BadFault", error);
+    m["shapes"]["example.fixtures#Go"]["errors"] =
+        json!([{ "target": "example.fixtures#BadFault" }]);
+    m
+}
+
+#[test]
+fn an_error_with_a_non_numeric_http_error() {
+    let m = with_error(json!({
+        "type": "structure",
+        "members": { "message": { "target": "smithy.api#String" } },
+        "traits": { "smithy.api#error": "client", "smithy.api#httpError": "abc" }
+    }));
+    let err = error_of(&m);
+    assert_error(
+        &err,
+        Some("example.fixtures#BadFault"),
+        "that is not a status code",
+    );
+    assert!(err.message.contains("\"abc\""), "{err}");
+}
+
+#[test]
+fn an_error_with_an_out_of_range_status() {
+    let m = with_error(json!({
+        "type": "structure",
+        "members": {},
+        "traits": {
+            "smithy.api#error": "server",
+            "aws.protocols#awsQueryError": { "code": "Busy", "httpResponseCode": 99 }
+        }
+    }));
+    assert_error(
+        &error_of(&m),
+        Some("example.fixtures#BadFault"),
+        "HTTP status `99` that is not a status code",
+    );
+}
+
+#[test]
+fn an_error_that_is_neither_client_nor_server() {
+    let m = with_error(json!({
+        "type": "structure",
+        "members": {},
+        "traits": { "smithy.api#error": "fatal" }
+    }));
+    assert_error(
+        &error_of(&m),
+        Some("example.fixtures#BadFault"),
+        "neither \"client\" nor \"server\"",
+    );
+}
+
+#[test]
+fn an_error_code_that_is_not_a_string() {
+    let m = with_error(json!({
+        "type": "structure",
+        "members": {},
+        "traits": {
+            "smithy.api#error": "client",
+            "aws.protocols#awsQueryError": { "code": 17, "httpResponseCode": 400 }
+        }
+    }));
+    assert_error(
+        &error_of(&m),
+        Some("example.fixtures#BadFault"),
+        "`aws.protocols#awsQueryError code` that is not a string",
+    );
+}
+
+#[test]
+fn an_operation_listing_a_plain_structure_as_error() {
+    let m = with_error(json!({
+        "type": "structure",
+        "members": { "message": { "target": "smithy.api#String" } }
+    }));
+    assert_error(
+        &error_of(&m),
+        Some("example.fixtures#Go"),
+        "lists `example.fixtures#BadFault` as an error, but it is not an error structure",
+    );
+}
+
+#[test]
+fn selecting_an_unknown_operation() {
+    let err = error_of_text(&model().to_string(), &options(Some(&["Go", "Nope"])));
+    assert_error(&err, None, "has no operation named `Nope`");
+}
+
+#[test]
+fn selecting_a_known_operation() {
+    assert_eq!(
+        generate(&model().to_string(), &options(Some(&["Go"]))),
+        Ok(11)
+    );
+}
+
+#[test]
+fn a_member_targeting_a_document_shape() {
+    let mut m = model();
+    add(&mut m, "Blobby", json!({ "type": "document" }));
+    add_input_member(&mut m, "B", json!({ "target": "example.fixtures#Blobby" }));
+    assert_error(
+        &error_of(&m),
+        Some("example.fixtures#Blobby"),
+        "is a `document`, which awsQuery clients cannot send or read",
+    );
+}
+
+#[test]
+fn a_member_targeting_the_prelude_document() {
+    let mut m = model();
+    add_input_member(&mut m, "B", json!({ "target": "smithy.api#Document" }));
+    let err = error_of(&m);
+    assert_eq!(
+        err.shape.as_deref(),
+        Some("example.fixtures#GoRequest$B"),
+        "{err}"
+    );
+    assert!(err.to_string().contains("smithy.api#Document"), "{err}");
+    assert!(
+        err.message
+            .contains("which awsQuery clients cannot send or read"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_member_targeting_an_operation() {
+    let mut m = model();
+    add_input_member(&mut m, "B", json!({ "target": "example.fixtures#Go" }));
+    assert_error(
+        &error_of(&m),
+        Some("example.fixtures#GoRequest$B"),
+        "targets `example.fixtures#Go`",
+    );
+}
+
+#[test]
+fn a_structure_with_mixins() {
+    let mut m = model();
+    add(
+        &mut m,
+        "Base",
+        json!({
+            "type": "structure",
+            "members": { "Id": { "target": "smithy.api#String" } },
+            "traits": { "smithy.api#mixin": {} }
+        }),
+    );
+    add(
+        &mut m,
+        "Derived",
+        json!({
+            "type": "structure",
+            "mixins": [{ "target": "example.fixtures#Base" }],
+            "members": { "Name": { "target": "smithy.api#String" } }
+        }),
+    );
+    add_input_member(&mut m, "B", json!({ "target": "example.fixtures#Derived" }));
+    assert_error(
+        &error_of(&m),
+        Some("example.fixtures#Derived"),
+        "uses mixins",
+    );
+}
+
+#[test]
+fn two_members_with_one_rust_name() {
+    let mut m = model();
+    add_input_member(&mut m, "FooBar", json!({ "target": "smithy.api#String" }));
+    add_input_member(&mut m, "foo_bar", json!({ "target": "smithy.api#String" }));
+    assert_error(
+        &error_of(&m),
+        Some("example.fixtures#GoRequest"),
+        "has two members that both become `foo_bar` in Rust",
+    );
+}
+
+#[test]
+fn two_enum_members_with_one_rust_name() {
+    let mut m = model();
+    add(
+        &mut m,
+        "Mode",
+        json!({
+            "type": "enum",
+            "members": {
+                "FAST_MODE": { "target": "smithy.api#Unit" },
+                "FastMode": { "target": "smithy.api#Unit" }
+            }
+        }),
+    );
+    add_input_member(&mut m, "B", json!({ "target": "example.fixtures#Mode" }));
+    assert_error(
+        &error_of(&m),
+        Some("example.fixtures#Mode"),
+        "both become `FastMode`",
+    );
+}
+
+#[test]
+fn two_structures_with_one_rust_name() {
+    let mut m = model();
+    let member = json!({ "type": "structure", "members": {} });
+    add(&mut m, "DBCluster", member.clone());
+    add(&mut m, "DbCluster", member);
+    add_input_member(
+        &mut m,
+        "B",
+        json!({ "target": "example.fixtures#DBCluster" }),
+    );
+    add_input_member(
+        &mut m,
+        "C",
+        json!({ "target": "example.fixtures#DbCluster" }),
+    );
+    let err = error_of(&m);
+    assert!(
+        err.shape.as_deref() == Some("example.fixtures#DBCluster")
+            || err.shape.as_deref() == Some("example.fixtures#DbCluster"),
+        "{err}"
+    );
+    assert!(
+        err.message
+            .contains("has the Rust name `DbCluster`, which `example.fixtures#"),
+        "{err}"
+    );
+}
+
+/// `GoRequest` is renamed `GoInput` after its operation; a shape already called `GoInput` clashes.
+#[test]
+fn an_input_renamed_onto_an_existing_name() {
+    let mut m = model();
+    add(
+        &mut m,
+        "GoInput",
+        json!({ "type": "structure", "members": {} }),
+    );
+    add_input_member(&mut m, "B", json!({ "target": "example.fixtures#GoInput" }));
+    let err = error_of(&m);
+    assert!(
+        err.message.contains("has the Rust name `GoInput`, which"),
+        "{err}"
+    );
+    assert!(err.shape.is_some(), "{err}");
+}
+
+#[test]
+fn an_int_enum_member_without_value() {
+    let mut m = model();
+    add(
+        &mut m,
+        "Level",
+        json!({ "type": "intEnum", "members": { "LOW": { "target": "smithy.api#Unit" } } }),
+    );
+    add_input_member(&mut m, "B", json!({ "target": "example.fixtures#Level" }));
+    assert_error(
+        &error_of(&m),
+        Some("example.fixtures#Level"),
+        "intEnum member `LOW` needs an integer `smithy.api#enumValue`",
+    );
+}
+
+#[test]
+fn an_unknown_timestamp_format() {
+    let mut m = model();
+    add_input_member(
+        &mut m,
+        "B",
+        json!({
+            "target": "smithy.api#Timestamp",
+            "traits": { "smithy.api#timestampFormat": "julian" }
+        }),
+    );
+    assert_error(
+        &error_of(&m),
+        Some("example.fixtures#GoRequest$B"),
+        "unknown timestampFormat",
+    );
+}
+
+#[test]
+fn a_default_that_cannot_be_represented() {
+    let mut m = model();
+    add_input_member(
+        &mut m,
+        "B",
+        json!({
+            "target": "smithy.api#String",
+            "traits": { "smithy.api#default": { "nested": 1 } }
+        }),
+    );
+    assert_error(
+        &error_of(&m),
+        Some("example.fixtures#GoRequest$B"),
+        "this generator cannot represent",
+    );
+}
+
+#[test]
+fn an_xml_name_that_is_not_a_string() {
+    let mut m = model();
+    add_input_member(
+        &mut m,
+        "B",
+        json!({ "target": "smithy.api#String", "traits": { "smithy.api#xmlName": 5 } }),
+    );
+    assert_error(
+        &error_of(&m),
+        Some("example.fixtures#GoRequest$B"),
+        "`smithy.api#xmlName` that is not a string",
+    );
+}
+
+/// Smithy identifiers need a letter or digit; `_` alone is not a member name. Rejecting it or
+/// printing some valid field are both fine; panicking is not.
+#[test]
+fn a_member_named_only_underscore() {
+    let mut m = model();
+    add_input_member(&mut m, "_", json!({ "target": "smithy.api#String" }));
+    if let Err(err) = generate(&m.to_string(), &options(None)) {
+        assert!(err.shape.is_some(), "{err}");
+    }
+}
+
+/// Damaging any one shape of any fixture gives an error or a model, never a panic.
+#[test]
+fn damaged_fixtures_never_panic() {
+    let kinds = [
+        "structure",
+        "union",
+        "list",
+        "map",
+        "enum",
+        "intEnum",
+        "string",
+        "timestamp",
+        "document",
+        "operation",
+        "service",
+        "resource",
+        "nonsense",
+    ];
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let mut entries: Vec<_> = std::fs::read_dir(&dir)
+        .expect("the fixtures folder exists")
+        .map(|e| e.expect("a readable entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    entries.sort();
+    assert!(!entries.is_empty());
+    let mut runs = 0;
+    for path in entries {
+        let text = std::fs::read_to_string(&path).expect("a readable fixture");
+        let original: Value = serde_json::from_str(&text).expect("fixtures are JSON");
+        let ids: Vec<String> = original["shapes"]
+            .as_object()
+            .expect("shapes is an object")
+            .keys()
+            .cloned()
+            .collect();
+        for id in &ids {
+            let mut variants = Vec::new();
+            let mut removed = original.clone();
+            shapes(&mut removed).remove(id);
+            variants.push(removed);
+            let mut bare = original.clone();
+            if let Some(shape) = bare["shapes"][id.as_str()].as_object_mut() {
+                shape.remove("traits");
+            }
+            variants.push(bare);
+            for kind in kinds {
+                let mut changed = original.clone();
+                changed["shapes"][id.as_str()]["type"] = json!(kind);
+                variants.push(changed);
+            }
+            for variant in variants {
+                let _ = generate(&variant.to_string(), &options(None));
+                runs += 1;
+            }
+        }
+    }
+    assert!(runs > 100, "only {runs} damaged models were tried");
+}

@@ -1,0 +1,175 @@
+//! The published Neptune models (kept beside the repository, not in it) generate, and the output
+//! reflects what changed between the 2023 and 2025 releases.
+
+use std::path::PathBuf;
+
+use codegen::{GeneratedFile, Manifests, Options, Selection};
+
+const OPERATIONS_2023: usize = 69;
+const OPERATIONS_2025: usize = 70;
+
+fn models_dir() -> Option<PathBuf> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/models");
+    if dir.is_dir() {
+        Some(dir)
+    } else {
+        println!(
+            "skipping: ../shared/models not found (the official Neptune models sit beside the repository in CI)"
+        );
+        None
+    }
+}
+
+fn generate(file: &str, operations: Option<&[&str]>) -> Option<Vec<GeneratedFile>> {
+    let path = models_dir()?.join(file);
+    let json = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    let options = Options {
+        selection: Selection {
+            operations: operations.map(|ops| ops.iter().map(|op| (*op).to_owned()).collect()),
+        },
+        manifests: Manifests {
+            runtime_path: String::from("../awsquery"),
+        },
+    };
+    Some(
+        codegen::generate(&json, &options)
+            .unwrap_or_else(|e| panic!("{file} does not generate: {e}")),
+    )
+}
+
+fn file<'a>(files: &'a [GeneratedFile], path: &str) -> &'a str {
+    &files
+        .iter()
+        .find(|f| f.path == path)
+        .unwrap_or_else(|| panic!("no generated `{path}`"))
+        .contents
+}
+
+/// The body of `pub struct {name} { ... }` in `source`.
+fn struct_body<'a>(source: &'a str, name: &str) -> Option<&'a str> {
+    let start = source.find(&format!("\npub struct {name} {{\n"))?;
+    let body = &source[start..];
+    Some(&body[..body.find("\n}\n")?])
+}
+
+/// The unit structs of the protocol crate: one per operation.
+fn operation_structs(protocol_lib: &str) -> Vec<&str> {
+    protocol_lib
+        .lines()
+        .filter_map(|line| line.strip_prefix("pub struct "))
+        .filter_map(|rest| rest.strip_suffix(';'))
+        .collect()
+}
+
+const PROTOCOL_LIB: &str = "crates/neptune-protocol/src/lib.rs";
+const TYPES: &str = "crates/neptune-model/src/types.rs";
+const ERRORS: &str = "crates/neptune-model/src/error.rs";
+
+fn check_common(files: &[GeneratedFile], operations: usize) {
+    assert_eq!(files.len(), 11);
+    let lib = file(files, PROTOCOL_LIB);
+    let ops = operation_structs(lib);
+    assert_eq!(ops.len(), operations, "{ops:?}");
+    for op in [
+        "FailoverGlobalCluster",
+        "DescribeDbInstances",
+        "CreateDbCluster",
+    ] {
+        assert!(ops.contains(&op), "no operation `{op}` in {ops:?}");
+    }
+    assert!(lib.contains("pub const API_VERSION: &str = \"2014-10-31\";"));
+    // Error codes come from `awsQueryError`, not from the shape names.
+    assert!(lib.contains("Some(\"DBInstanceNotFound\")"));
+    assert!(lib.contains("Some(\"DBClusterNotFoundFault\")"));
+    assert!(!lib.contains("Some(\"DBInstanceNotFoundFault\")"));
+    assert_eq!(file(files, ERRORS).matches("pub const CODE:").count(), 67);
+    // A list member's `xmlName` is the element read for each item.
+    let de = file(files, "crates/neptune-protocol/src/de.rs");
+    assert!(de.contains("b\"GlobalClusterMember\""));
+    // Inputs are named after their operation, whatever the model calls them.
+    let types = file(files, TYPES);
+    assert!(struct_body(types, "FailoverGlobalClusterInput").is_some());
+    assert!(struct_body(types, "FailoverGlobalClusterMessage").is_none());
+}
+
+#[test]
+fn neptune_2023_generates() {
+    let Some(files) = generate("neptune-2023-08-24.json", None) else {
+        return;
+    };
+    check_common(&files, OPERATIONS_2023);
+    let types = file(&files, TYPES);
+    let failover = struct_body(types, "FailoverGlobalClusterInput").expect("the failover input");
+    assert!(!failover.contains("allow_data_loss"), "{failover}");
+    assert!(!failover.contains("switchover"), "{failover}");
+    assert!(!operation_structs(file(&files, PROTOCOL_LIB)).contains(&"SwitchoverGlobalCluster"));
+    // The 2023 model gives primitive booleans a `false` default: a plain `bool`.
+    let cluster = struct_body(types, "DbCluster").expect("DbCluster");
+    assert!(cluster.contains("pub multi_az: bool,"), "{cluster}");
+}
+
+#[test]
+fn neptune_2025_generates() {
+    let Some(files) = generate("neptune-2025-09-02.json", None) else {
+        return;
+    };
+    check_common(&files, OPERATIONS_2025);
+    let types = file(&files, TYPES);
+    let failover = struct_body(types, "FailoverGlobalClusterInput").expect("the failover input");
+    assert!(
+        failover.contains("pub allow_data_loss: ::std::option::Option<bool>,"),
+        "{failover}"
+    );
+    assert!(
+        failover.contains("pub switchover: ::std::option::Option<bool>,"),
+        "{failover}"
+    );
+    assert!(operation_structs(file(&files, PROTOCOL_LIB)).contains(&"SwitchoverGlobalCluster"));
+    // Without `default` traits every member is optional.
+    let cluster = struct_body(types, "DbCluster").expect("DbCluster");
+    assert!(
+        cluster.contains("pub multi_az: ::std::option::Option<bool>,"),
+        "{cluster}"
+    );
+}
+
+#[test]
+fn selected_operations_keep_only_what_they_reach() {
+    for model in ["neptune-2023-08-24.json", "neptune-2025-09-02.json"] {
+        let Some(files) = generate(
+            model,
+            Some(&["FailoverGlobalCluster", "DescribeGlobalClusters"]),
+        ) else {
+            return;
+        };
+        let mut ops = operation_structs(file(&files, PROTOCOL_LIB));
+        ops.sort_unstable();
+        assert_eq!(ops, ["DescribeGlobalClusters", "FailoverGlobalCluster"]);
+        let types = file(&files, TYPES);
+        for kept in [
+            "GlobalCluster",
+            "GlobalClusterMember",
+            "DescribeGlobalClustersInput",
+            "DescribeGlobalClustersOutput",
+            "FailoverGlobalClusterOutput",
+        ] {
+            assert!(
+                struct_body(types, kept).is_some(),
+                "{model}: `{kept}` is missing"
+            );
+        }
+        for dropped in ["DbInstance", "DbCluster", "CreateDbClusterInput"] {
+            assert!(
+                struct_body(types, dropped).is_none(),
+                "{model}: `{dropped}` is not reached by the selection"
+            );
+        }
+        let errors = file(&files, ERRORS);
+        assert!(errors.contains("pub struct GlobalClusterNotFoundFault {"));
+        assert!(!errors.contains("pub struct DbInstanceNotFoundFault {"));
+        let client = file(&files, "crates/neptune-client/src/lib.rs");
+        assert!(client.contains("pub fn failover_global_cluster("));
+        assert!(!client.contains("pub fn create_db_cluster("));
+    }
+}

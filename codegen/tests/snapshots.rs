@@ -1,0 +1,224 @@
+//! One small model per feature: the generated Rust is snapshotted, and every model's crates must
+//! build without a warning.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use codegen::{GeneratedFile, Manifests, Options, Selection};
+
+/// Every fixture in `tests/fixtures`, by file stem.
+const FIXTURES: &[&str] = &[
+    "enum",
+    "error_code",
+    "list_xml_name",
+    "map",
+    "naming",
+    "nested_structure",
+    "recursive",
+    "required_default",
+    "timestamp",
+    "union",
+    "unit_io",
+];
+
+fn fixture(name: &str) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(format!("{name}.json"));
+    fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+}
+
+fn generate(name: &str, runtime_path: &str) -> Vec<GeneratedFile> {
+    let options = Options {
+        selection: Selection { operations: None },
+        manifests: Manifests {
+            runtime_path: runtime_path.to_owned(),
+        },
+    };
+    codegen::generate(&fixture(name), &options)
+        .unwrap_or_else(|e| panic!("fixture `{name}` does not generate: {e}"))
+}
+
+/// The Rust files that carry a model's features, each under a `// ==== path ====` header. The model
+/// crate's `lib.rs` and the client's `lib.rs` are the same for every model and are left out.
+fn rust_sources(files: &[GeneratedFile]) -> String {
+    let order = [
+        "-model/src/types.rs",
+        "-model/src/error.rs",
+        "-protocol/src/lib.rs",
+        "-protocol/src/ser.rs",
+        "-protocol/src/de.rs",
+        "-client/src/fluent.rs",
+    ];
+    let mut out = String::new();
+    for suffix in order {
+        let file = files
+            .iter()
+            .find(|f| f.path.ends_with(suffix))
+            .unwrap_or_else(|| panic!("no generated file ends with `{suffix}`"));
+        out.push_str(&format!("// ==== {} ====\n", file.path));
+        out.push_str(&file.contents);
+        out.push('\n');
+    }
+    out
+}
+
+fn snapshot(name: &str) {
+    let files = generate(name, "../awsquery");
+    insta::assert_snapshot!(name, rust_sources(&files));
+}
+
+#[test]
+fn enum_snapshot() {
+    snapshot("enum");
+}
+
+#[test]
+fn error_code_snapshot() {
+    snapshot("error_code");
+}
+
+#[test]
+fn list_xml_name_snapshot() {
+    snapshot("list_xml_name");
+}
+
+#[test]
+fn map_snapshot() {
+    snapshot("map");
+}
+
+#[test]
+fn naming_snapshot() {
+    snapshot("naming");
+}
+
+#[test]
+fn nested_structure_snapshot() {
+    snapshot("nested_structure");
+}
+
+#[test]
+fn recursive_snapshot() {
+    snapshot("recursive");
+}
+
+#[test]
+fn required_default_snapshot() {
+    snapshot("required_default");
+}
+
+#[test]
+fn timestamp_snapshot() {
+    snapshot("timestamp");
+}
+
+#[test]
+fn union_snapshot() {
+    snapshot("union");
+}
+
+#[test]
+fn unit_io_snapshot() {
+    snapshot("unit_io");
+}
+
+#[test]
+fn every_fixture_is_listed() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let mut found: Vec<String> = fs::read_dir(&dir)
+        .expect("the fixtures folder exists")
+        .map(|entry| entry.expect("a readable entry").path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "json"))
+        .map(|path| {
+            path.file_stem()
+                .expect("a file name")
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    found.sort();
+    assert_eq!(found, FIXTURES);
+}
+
+/// Each fixture names its crates after a distinct sdkId, so all of them fit in one workspace.
+#[test]
+fn fixture_crate_names_are_distinct() {
+    let mut seen = std::collections::BTreeMap::new();
+    for name in FIXTURES {
+        for file in generate(name, "../awsquery") {
+            if let Some(dir) = file.path.strip_suffix("/Cargo.toml") {
+                if let Some(other) = seen.insert(dir.to_owned(), *name) {
+                    panic!("`{other}` and `{name}` both generate `{dir}`");
+                }
+            }
+        }
+    }
+    assert_eq!(seen.len(), FIXTURES.len() * 3);
+}
+
+/// Writes every fixture's crates into one workspace and checks it with warnings denied.
+#[test]
+fn fixtures_compile_without_warnings() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let runtime = repo
+        .join("crates/awsquery")
+        .canonicalize()
+        .expect("the awsquery runtime crate exists");
+    let runtime = runtime.to_str().expect("the runtime path is UTF-8");
+    let tmp = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+    let root = tmp.join("codegen-fixtures");
+    if root.exists() {
+        fs::remove_dir_all(&root).expect("remove the previous fixture workspace");
+    }
+
+    let mut members = Vec::new();
+    for name in FIXTURES {
+        for file in generate(name, runtime) {
+            let path = root.join(&file.path);
+            fs::create_dir_all(path.parent().expect("generated paths have a parent"))
+                .expect("create a crate folder");
+            fs::write(&path, &file.contents).expect("write a generated file");
+            if let Some(dir) = file.path.strip_suffix("/Cargo.toml") {
+                members.push(format!("\"{dir}\""));
+            }
+        }
+    }
+    fs::write(
+        root.join("Cargo.toml"),
+        format!(
+            "[workspace]\nresolver = \"3\"\nmembers = [{}]\n",
+            members.join(", ")
+        ),
+    )
+    .expect("write the workspace manifest");
+    // The repository's lockfile pins the runtime's dependencies to versions already downloaded.
+    fs::copy(repo.join("Cargo.lock"), root.join("Cargo.lock")).expect("copy Cargo.lock");
+
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| String::from("cargo"));
+    let started = Instant::now();
+    let output = Command::new(cargo)
+        .args(["check", "--workspace", "--keep-going", "--quiet"])
+        .current_dir(&root)
+        .env("CARGO_TARGET_DIR", tmp.join("codegen-fixtures-target"))
+        .env(
+            "RUSTFLAGS",
+            "-Dwarnings -Wmissing_debug_implementations -Wrust_2018_idioms",
+        )
+        .env_remove("CARGO_ENCODED_RUSTFLAGS")
+        .env_remove("CARGO_BUILD_RUSTFLAGS")
+        .output()
+        .expect("run cargo check");
+    eprintln!(
+        "cargo check of {} fixture crates took {:.1?}",
+        members.len(),
+        started.elapsed()
+    );
+    assert!(
+        output.status.success(),
+        "the fixtures' generated crates do not build cleanly:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
