@@ -190,6 +190,11 @@ fn error_enum(name: &str, docs: &str, errors: &[&Shape]) -> TokenStream {
                 #source
             }
         }
+                impl ::awsquery::error::ProvideErrorMetadata for #name {
+            fn meta(&self) -> &::awsquery::ErrorMetadata {
+                #name::meta(self)
+            }
+        }
         impl ::std::convert::From<::awsquery::Unhandled> for #name {
             fn from(error: ::awsquery::Unhandled) -> Self {
                 Self::Unhandled(error)

@@ -6,20 +6,27 @@
 use std::error::Error as StdError;
 use std::fmt;
 use std::future::Future;
+use std::time::Duration;
 
-use crate::error::BuildError;
+use crate::error::{BuildError, ProvideErrorMetadata};
 use crate::http::{Request, Response};
 use crate::operation::Operation;
+use crate::retry::{Decision, Outcome, RetryConfig, RetryState, RetryStrategy};
 use crate::sigv4::{self, Credentials, SigningParams};
 use crate::time::DateTime;
 
-/// Sends a signed request and returns the complete response.
+/// Sends a signed request and returns the complete response; waits between retries.
+///
+/// The transport owns both because both belong to the async runtime it runs on.
 pub trait Transport: Send + Sync {
     /// Sends `request` (its `uri` is absolute) and reads the whole response.
     fn send(
         &self,
         request: Request,
     ) -> impl Future<Output = Result<Response, TransportError>> + Send;
+
+    /// Waits for `duration` before a retry (an in-memory transport may return at once).
+    fn sleep(&self, duration: Duration) -> impl Future<Output = ()> + Send;
 }
 
 /// A request that did not get a response: connection, timeout or I/O failure.
@@ -145,6 +152,7 @@ pub struct Config {
     region: String,
     credentials: Credentials,
     endpoint_url: Option<String>,
+    retry: RetryConfig,
     clock: fn() -> DateTime,
 }
 
@@ -155,6 +163,7 @@ impl Config {
             region: region.into(),
             credentials,
             endpoint_url: None,
+            retry: RetryConfig::default(),
             clock: DateTime::now,
         }
     }
@@ -162,6 +171,12 @@ impl Config {
     /// Sends to this URL (`http://127.0.0.1:5000`) instead of the region's endpoint.
     pub fn with_endpoint_url(mut self, url: impl Into<String>) -> Self {
         self.endpoint_url = Some(url.into());
+        self
+    }
+
+    /// Retries as configured (standard mode: 3 attempts, full-jitter backoff capped at 20 s).
+    pub fn with_retry_config(mut self, retry: RetryConfig) -> Self {
+        self.retry = retry;
         self
     }
 
@@ -193,6 +208,7 @@ impl fmt::Debug for Config {
             .field("region", &self.region)
             .field("credentials", &self.credentials)
             .field("endpoint_url", &self.endpoint_url)
+            .field("retry", &self.retry)
             .finish_non_exhaustive()
     }
 }
@@ -203,6 +219,7 @@ pub struct Handle<T> {
     config: Config,
     service: ServiceInfo,
     endpoint: String,
+    retry: RetryStrategy,
     transport: T,
 }
 
@@ -225,6 +242,7 @@ impl<T: Transport> Handle<T> {
             }
         };
         Handle {
+            retry: RetryStrategy::new(config.retry),
             config,
             service,
             endpoint,
@@ -242,25 +260,44 @@ impl<T: Transport> Handle<T> {
         &self.endpoint
     }
 
-    /// Serializes `input`, signs and sends the request, and reads the response.
+    /// Serializes `input`, signs and sends the request, and reads the response, retrying throttling
+    /// and transient failures (never a modeled client fault) as the retry configuration allows.
+    ///
+    /// A retry serializes the input again rather than keeping a copy of the request, so the first
+    /// attempt, the usual case, costs no clone.
     pub async fn invoke<O: Operation>(
         &self,
         input: &O::Input,
     ) -> Result<O::Output, SdkError<O::Error>> {
-        let mut request = O::serialize(input).map_err(SdkError::Build)?;
-        request.uri.insert_str(0, &self.endpoint);
-        let params = SigningParams {
-            credentials: &self.config.credentials,
-            region: &self.config.region,
-            service: self.service.signing_name,
-            time: (self.config.clock)(),
-        };
-        sigv4::sign(&mut request, &params);
-        let response = self
-            .transport
-            .send(request)
-            .await
-            .map_err(SdkError::Transport)?;
-        O::deserialize(&response).map_err(SdkError::Service)
+        let mut state = RetryState::new();
+        loop {
+            let mut request = O::serialize(input).map_err(SdkError::Build)?;
+            request.uri.insert_str(0, &self.endpoint);
+            let params = SigningParams {
+                credentials: &self.config.credentials,
+                region: &self.config.region,
+                service: self.service.signing_name,
+                time: (self.config.clock)(),
+            };
+            sigv4::sign(&mut request, &params);
+            let delay = match self.transport.send(request).await {
+                Ok(response) => match O::deserialize(&response) {
+                    Ok(output) => {
+                        self.retry.on_success(state);
+                        return Ok(output);
+                    }
+                    Err(error) => match self.retry.decide(&mut state, &Outcome::from(error.meta()))
+                    {
+                        Decision::RetryAfter(delay) => delay,
+                        Decision::Stop(_) => return Err(SdkError::Service(error)),
+                    },
+                },
+                Err(error) => match self.retry.decide(&mut state, &Outcome::from(&error)) {
+                    Decision::RetryAfter(delay) => delay,
+                    Decision::Stop(_) => return Err(SdkError::Transport(error)),
+                },
+            };
+            self.transport.sleep(delay).await;
+        }
     }
 }

@@ -61,6 +61,13 @@ impl fmt::Display for ErrorMetadata {
     }
 }
 
+/// Errors that carry response metadata: every operation error enum, so that retries and logs can read
+/// the status and code without knowing the operation.
+pub trait ProvideErrorMetadata {
+    /// The HTTP status, code, message and request id.
+    fn meta(&self) -> &ErrorMetadata;
+}
+
 /// An error response that matches no modeled error of the operation, or a response that could not be read.
 #[derive(Debug)]
 pub struct Unhandled {

@@ -6,10 +6,13 @@
 
 pub mod base64;
 pub mod client;
+pub mod credentials;
 pub mod error;
 pub mod http;
 pub mod operation;
 pub mod query;
+pub mod region;
+pub mod retry;
 pub mod sigv4;
 pub mod time;
 pub mod xml;

@@ -14,7 +14,7 @@ pub trait Operation {
     /// The modeled output.
     type Output;
     /// The operation's error: its modeled errors and an unhandled case.
-    type Error: std::error::Error + From<crate::Unhandled>;
+    type Error: std::error::Error + From<crate::Unhandled> + crate::error::ProvideErrorMetadata;
 
     /// The request for `input`: `POST /` with a form body. Fails before any I/O when a required member is missing.
     fn serialize(input: &Self::Input) -> Result<Request, BuildError>;

@@ -168,6 +168,11 @@ impl ::std::error::Error for FailoverGlobalClusterError {
         }
     }
 }
+impl ::awsquery::error::ProvideErrorMetadata for FailoverGlobalClusterError {
+    fn meta(&self) -> &::awsquery::ErrorMetadata {
+        FailoverGlobalClusterError::meta(self)
+    }
+}
 impl ::std::convert::From<::awsquery::Unhandled> for FailoverGlobalClusterError {
     fn from(error: ::awsquery::Unhandled) -> Self {
         Self::Unhandled(error)
@@ -217,6 +222,11 @@ impl ::std::error::Error for Error {
             Self::Unhandled(e) => ::std::error::Error::source(e),
             _ => ::std::option::Option::None,
         }
+    }
+}
+impl ::awsquery::error::ProvideErrorMetadata for Error {
+    fn meta(&self) -> &::awsquery::ErrorMetadata {
+        Error::meta(self)
     }
 }
 impl ::std::convert::From<::awsquery::Unhandled> for Error {

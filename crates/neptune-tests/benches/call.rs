@@ -34,6 +34,10 @@ impl Transport for Canned {
         black_box(request);
         std::future::ready(Ok(self.0.clone()))
     }
+
+    fn sleep(&self, _duration: Duration) -> impl Future<Output = ()> + Send {
+        std::future::ready(())
+    }
 }
 
 fn block_on<F: Future>(future: F) -> F::Output {
