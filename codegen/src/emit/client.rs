@@ -132,6 +132,19 @@ fn builder(paths: &Paths, service: &Service, op: &Operation) -> TokenStream {
         ShapeKind::Structure(s) => s.members.as_slice(),
         _ => &[],
     };
+    let fill_tokens: Vec<TokenStream> = members
+        .iter()
+        .filter(|m| m.idempotency_token && m.optional && super::is_string(service, &m.target))
+        .map(|m| {
+            let f = ident(&m.field);
+            quote! {
+                if self.input.#f.is_none() {
+                    self.input.#f = ::std::option::Option::Some(::awsquery::idempotency::token());
+                }
+            }
+        })
+        .collect();
+    let mutability = (!fill_tokens.is_empty()).then(|| quote!(mut));
     let setters = members.iter().map(|m| {
         let f = ident(&m.field);
         let set = ident(&format!("set_{}", m.field.trim_start_matches("r#")));
@@ -194,8 +207,9 @@ fn builder(paths: &Paths, service: &Service, op: &Operation) -> TokenStream {
                 &self.input
             }
 
-            /// Sends the request. A missing required member fails here, before any I/O.
-            pub async fn send(self) -> ::std::result::Result<#output, ::awsquery::client::SdkError<#model::error::#error>> {
+                        /// Sends the request. A missing required member fails here, before any I/O.
+            pub async fn send(#mutability self) -> ::std::result::Result<#output, ::awsquery::client::SdkError<#model::error::#error>> {
+                #(#fill_tokens)*
                 self.handle.invoke::<::#protocol::#name>(&self.input).await
             }
         }

@@ -9,6 +9,7 @@ pub mod client;
 pub mod credentials;
 pub mod error;
 pub mod http;
+pub mod idempotency;
 pub mod operation;
 pub mod query;
 pub mod region;
