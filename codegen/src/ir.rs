@@ -5,6 +5,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use serde_json::Value;
+
 /// A service and the shapes its selected operations reach.
 #[derive(Debug)]
 pub struct Service {
@@ -34,6 +36,9 @@ pub struct Service {
     pub serialized: BTreeSet<String>,
     /// Shapes that need an XML deserializer (reached from outputs and errors).
     pub deserialized: BTreeSet<String>,
+    /// The awsQuery client cases of `smithy.test#httpRequestTests` and `smithy.test#httpResponseTests`,
+    /// one per test function, in operation order.
+    pub protocol_tests: Vec<ProtocolTest>,
 }
 
 impl Service {
@@ -343,4 +348,83 @@ pub enum DefaultValue {
     Float(f64),
     /// A string, or an enum's wire value.
     String(String),
+}
+
+/// One generated test: a protocol compliance case run against one operation.
+#[derive(Debug, Clone)]
+pub struct ProtocolTest {
+    /// The case id in the model.
+    pub id: String,
+    /// The test function name, unique in the file (`query_list_args`).
+    pub fn_name: String,
+    /// The operation's shape id.
+    pub operation: String,
+    /// The case's `documentation`, as written.
+    pub docs: Option<String>,
+    /// What the case checks.
+    pub kind: ProtocolTestKind,
+}
+
+/// The three kinds of case.
+#[derive(Debug, Clone)]
+pub enum ProtocolTestKind {
+    /// `httpRequestTests` on an operation: the input in `params` serializes to this request.
+    Request(RequestCase),
+    /// `httpResponseTests` on an operation: this response deserializes to the output in `params`.
+    Response(ResponseCase),
+    /// `httpResponseTests` on an error structure: this response is that error, with the members in
+    /// `params`.
+    Error {
+        /// The error structure's shape id.
+        error: String,
+        /// The response.
+        case: ResponseCase,
+    },
+}
+
+/// An `httpRequestTests` case.
+#[derive(Debug, Clone)]
+pub struct RequestCase {
+    /// The expected method.
+    pub method: String,
+    /// The expected path (and query), as written.
+    pub uri: String,
+    /// Query parameters that must be sent, as on the wire (`name=value` or `name`).
+    pub query_params: Vec<String>,
+    /// Query parameter names that must not be sent.
+    pub forbid_query_params: Vec<String>,
+    /// Query parameter names that must be sent with any value.
+    pub require_query_params: Vec<String>,
+    /// Headers that must be sent with exactly these values, sorted by name.
+    pub headers: Vec<(String, String)>,
+    /// Header names that must not be sent.
+    pub forbid_headers: Vec<String>,
+    /// Header names that must be sent with any value.
+    pub require_headers: Vec<String>,
+    /// The expected body; no assertion when absent.
+    pub body: Option<String>,
+    /// How to compare the body (`application/x-www-form-urlencoded`, `application/xml`, …).
+    pub body_media_type: Option<String>,
+    /// The input, as a JSON object of member names, already checked against the input shape.
+    pub params: Value,
+}
+
+/// An `httpResponseTests` case.
+#[derive(Debug, Clone)]
+pub struct ResponseCase {
+    /// The HTTP status of the response.
+    pub code: u16,
+    /// Response headers, sorted by name.
+    pub headers: Vec<(String, String)>,
+    /// Header names the response must not have (for servers; kept as written).
+    pub forbid_headers: Vec<String>,
+    /// Header names the response must have (for servers; kept as written).
+    pub require_headers: Vec<String>,
+    /// The response body; empty when absent.
+    pub body: Option<String>,
+    /// The body's media type.
+    pub body_media_type: Option<String>,
+    /// The output or error members, as a JSON object of member names, already checked against the
+    /// shape.
+    pub params: Value,
 }

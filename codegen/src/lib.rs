@@ -82,7 +82,9 @@ pub fn parse(model_json: &str) -> Result<ast::Model, Error> {
         .map_err(|e| Error::model(format!("the model is not a valid Smithy JSON AST: {e}")))
 }
 
-/// Generates the model, protocol and client crates of the model's service.
+/// Generates the model, protocol and client crates of the model's service, and the protocol crate's
+/// `tests/protocol_tests.rs` when the model has awsQuery client cases of `smithy.test#httpRequestTests`
+/// or `smithy.test#httpResponseTests`.
 pub fn generate(model_json: &str, options: &Options) -> Result<Vec<GeneratedFile>, Error> {
     let model = parse(model_json)?;
     let service = lower::lower(&model, &options.selection)?;
@@ -91,7 +93,7 @@ pub fn generate(model_json: &str, options: &Options) -> Result<Vec<GeneratedFile
     let client_dir = format!("crates/{}", emit::client_crate(&service));
     let manifests = &options.manifests;
     let text = |path: String, contents: String| GeneratedFile { path, contents };
-    Ok(vec![
+    let mut files = vec![
         text(format!("{model_dir}/Cargo.toml"), manifests.model(&service)),
         rust(
             format!("{model_dir}/src/lib.rs"),
@@ -133,7 +135,14 @@ pub fn generate(model_json: &str, options: &Options) -> Result<Vec<GeneratedFile
             format!("{client_dir}/src/fluent.rs"),
             emit::client::fluent(&service),
         )?,
-    ])
+    ];
+    if let Some(tests) = emit::protocol_tests::file(&service) {
+        files.push(rust(
+            format!("{protocol_dir}/tests/protocol_tests.rs"),
+            tests,
+        )?);
+    }
+    Ok(files)
 }
 
 /// Formats tokens as a Rust file with the generated-code header. The file tells rustfmt to leave it

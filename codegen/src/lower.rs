@@ -1,5 +1,7 @@
 //! Validation and lowering: the JSON AST becomes the [`ir`](crate::ir), or an error naming the shape.
 
+mod cases;
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
@@ -9,6 +11,8 @@ use crate::ast;
 use crate::docs::html_to_markdown;
 use crate::ir::*;
 use crate::naming;
+
+pub use cases::epoch_seconds;
 
 const UNIT: &str = "smithy.api#Unit";
 
@@ -125,6 +129,7 @@ pub fn lower(model: &ast::Model, selection: &Selection) -> Result<Service, Error
     }
     lowerer.check_names(&operations)?;
     lowerer.mark_boxes();
+    let protocol_tests = cases::protocol_tests(model, &operations, &lowerer.shapes)?;
 
     Ok(Service {
         shape_name: shape_name(service_id).to_owned(),
@@ -143,6 +148,7 @@ pub fn lower(model: &ast::Model, selection: &Selection) -> Result<Service, Error
         shapes: lowerer.shapes,
         serialized: lowerer.serialized,
         deserialized: lowerer.deserialized,
+        protocol_tests,
     })
 }
 

@@ -615,6 +615,280 @@ fn a_member_named_only_underscore() {
     }
 }
 
+/// A request case for `Go` with the given fields on top of a valid one.
+fn request_case(fields: Value) -> Value {
+    let mut case = json!({
+        "id": "GoCase",
+        "protocol": "aws.protocols#awsQuery",
+        "method": "POST",
+        "uri": "/",
+        "params": { "A": "x" }
+    });
+    for (key, value) in fields.as_object().expect("fields is an object") {
+        case[key.as_str()] = value.clone();
+    }
+    case
+}
+
+fn with_request_tests(tests: Value) -> Value {
+    let mut m = model();
+    m["shapes"]["example.fixtures#Go"]["traits"] = json!({ "smithy.test#httpRequestTests": tests });
+    m
+}
+
+#[test]
+fn valid_protocol_tests_add_a_test_file() {
+    let m = with_request_tests(json!([request_case(json!({}))]));
+    assert_eq!(generate(&m.to_string(), &options(None)), Ok(12));
+    let other = request_case(json!({ "protocol": "aws.protocols#restXml" }));
+    let server = request_case(json!({ "appliesTo": "server" }));
+    let m = with_request_tests(json!([other, server]));
+    assert_eq!(generate(&m.to_string(), &options(None)), Ok(11));
+}
+
+#[test]
+fn malformed_request_cases() {
+    let cases = [
+        (
+            json!({ "params": { "Nope": 1 } }),
+            "`params` has `Nope`, which is not a member of GoRequest",
+        ),
+        (
+            json!({ "params": { "A": 1 } }),
+            "`params.A` is `1`, but String needs a string",
+        ),
+        (json!({ "params": [] }), "`params` is `[]`, not an object"),
+        (json!({ "method": 5 }), "`method` is `5`, not a string"),
+        (json!({ "uri": null }), "`uri` is `null`, not a string"),
+        (
+            json!({ "headers": { "X": 1 } }),
+            "header `X` has the value `1`",
+        ),
+        (
+            json!({ "forbidHeaders": "X" }),
+            "`forbidHeaders` is `\"X\"`, not a list",
+        ),
+        (
+            json!({ "requireHeaders": [1] }),
+            "`requireHeaders` holds `1`",
+        ),
+        (json!({ "body": true }), "`body` is `true`, not a string"),
+        (
+            json!({ "appliesTo": "everyone" }),
+            "`appliesTo` is `everyone`",
+        ),
+        (json!({ "protocol": 3 }), "`protocol` is `3`, not a string"),
+        (json!({ "id": "__" }), "no letters or digits"),
+        (json!({ "id": "①" }), "which is not a Rust function name"),
+    ];
+    for (fields, phrase) in cases {
+        let id = fields["id"].as_str().unwrap_or("GoCase").to_owned();
+        let m = with_request_tests(json!([request_case(fields)]));
+        let err = error_of(&m);
+        assert_error(&err, Some("example.fixtures#Go"), phrase);
+        assert!(
+            err.message
+                .contains(&format!("`smithy.test#httpRequestTests` case `{id}`")),
+            "{err}"
+        );
+    }
+    let mut missing = request_case(json!({}));
+    missing.as_object_mut().expect("an object").remove("method");
+    let err = error_of(&with_request_tests(json!([missing])));
+    assert_error(
+        &err,
+        Some("example.fixtures#Go"),
+        "case `GoCase`: it has no `method`",
+    );
+}
+
+#[test]
+fn request_tests_that_are_not_a_list_of_cases() {
+    let err = error_of(&with_request_tests(json!({ "id": "GoCase" })));
+    assert_error(
+        &err,
+        Some("example.fixtures#Go"),
+        "`smithy.test#httpRequestTests` that is not a list",
+    );
+    let err = error_of(&with_request_tests(json!(["GoCase"])));
+    assert_error(
+        &err,
+        Some("example.fixtures#Go"),
+        "entry that is not an object",
+    );
+    let err = error_of(&with_request_tests(
+        json!([{ "protocol": "aws.protocols#awsQuery" }]),
+    ));
+    assert_error(
+        &err,
+        Some("example.fixtures#Go"),
+        "entry without a string `id`",
+    );
+}
+
+#[test]
+fn malformed_response_cases() {
+    let response = |fields: Value| {
+        let mut case = json!({
+            "id": "GoResponseCase",
+            "protocol": "aws.protocols#awsQuery",
+            "code": 200,
+            "body": "<GoResponse/>"
+        });
+        for (key, value) in fields.as_object().expect("fields is an object") {
+            case[key.as_str()] = value.clone();
+        }
+        case
+    };
+    let cases = [
+        (
+            json!({ "code": "200" }),
+            "`code` is `\"200\"`, not an HTTP status",
+        ),
+        (json!({ "code": 99 }), "`code` is `99`, not an HTTP status"),
+        (
+            json!({ "params": { "A": "x" } }),
+            "`params` has `A`, which is not a member of GoResponse",
+        ),
+    ];
+    for (fields, phrase) in cases {
+        let mut m = model();
+        m["shapes"]["example.fixtures#Go"]["traits"] =
+            json!({ "smithy.test#httpResponseTests": [response(fields)] });
+        assert_error(&error_of(&m), Some("example.fixtures#Go"), phrase);
+    }
+    let mut no_code = response(json!({}));
+    no_code.as_object_mut().expect("an object").remove("code");
+    let mut m = model();
+    m["shapes"]["example.fixtures#Go"]["traits"] =
+        json!({ "smithy.test#httpResponseTests": [no_code] });
+    assert_error(
+        &error_of(&m),
+        Some("example.fixtures#Go"),
+        "case `GoResponseCase`: it has no `code`",
+    );
+}
+
+#[test]
+fn malformed_error_case_names_the_error() {
+    let m = with_error(json!({
+        "type": "structure",
+        "members": { "message": { "target": "smithy.api#String" } },
+        "traits": {
+            "smithy.api#error": "client",
+            "smithy.test#httpResponseTests": [{
+                "id": "BadFaultCase",
+                "protocol": "aws.protocols#awsQuery",
+                "code": 400,
+                "params": { "message": ["not", "a", "string"] }
+            }]
+        }
+    }));
+    assert_error(
+        &error_of(&m),
+        Some("example.fixtures#BadFault"),
+        "case `BadFaultCase`: `params.message` is `[\"not\",\"a\",\"string\"]`, but String needs a string",
+    );
+}
+
+/// Every kind of value in `params` is checked against its shape.
+#[test]
+fn params_are_checked_against_their_shapes() {
+    let extra = json!({
+        "example.fixtures#Tiny": { "type": "byte" },
+        "example.fixtures#Small": { "type": "float" },
+        "example.fixtures#Names": { "type": "list", "member": { "target": "smithy.api#String" } },
+        "example.fixtures#Scores": {
+            "type": "map",
+            "key": { "target": "smithy.api#String" },
+            "value": { "target": "smithy.api#Integer" }
+        },
+        "example.fixtures#Choice": {
+            "type": "union",
+            "members": { "X": { "target": "smithy.api#String" }, "Y": { "target": "smithy.api#Integer" } }
+        },
+        "example.fixtures#Level": {
+            "type": "intEnum",
+            "members": { "LOW": { "target": "smithy.api#Unit", "traits": { "smithy.api#enumValue": 1 } } }
+        }
+    });
+    let members = [
+        ("T", "example.fixtures#Tiny"),
+        ("F", "example.fixtures#Small"),
+        ("N", "example.fixtures#Names"),
+        ("S", "example.fixtures#Scores"),
+        ("C", "example.fixtures#Choice"),
+        ("L", "example.fixtures#Level"),
+        ("D", "smithy.api#Double"),
+        ("W", "smithy.api#Timestamp"),
+        ("B", "smithy.api#Boolean"),
+        ("G", "smithy.api#Long"),
+    ];
+    let bad = [
+        (
+            json!({ "T": 200 }),
+            "`params.T` is `200`, but Tiny needs an 8-bit integer",
+        ),
+        (json!({ "T": 1.5 }), "needs an 8-bit integer"),
+        (json!({ "F": 1e300 }), "but Small needs a number in range"),
+        (
+            json!({ "D": "nan" }),
+            "needs a number, \"NaN\", \"Infinity\" or \"-Infinity\"",
+        ),
+        (
+            json!({ "N": ["a", null] }),
+            "`params.N[1]` is null; sparse lists are not supported",
+        ),
+        (json!({ "N": [1] }), "`params.N[0]` is `1`"),
+        (
+            json!({ "S": { "k": "v" } }),
+            "`params.S.k` is `\"v\"`, but Integer needs a 32-bit integer",
+        ),
+        (
+            json!({ "S": { "k": null } }),
+            "sparse maps are not supported",
+        ),
+        (
+            json!({ "C": { "X": "a", "Y": 1 } }),
+            "sets 2 members of the union Choice",
+        ),
+        (json!({ "C": {} }), "sets 0 members of the union Choice"),
+        (json!({ "L": 1.5 }), "Level needs a 32-bit integer"),
+        (
+            json!({ "W": true }),
+            "needs epoch seconds or a date-time string",
+        ),
+        (
+            json!({ "W": 1e300 }),
+            "needs epoch seconds or a date-time string",
+        ),
+        (json!({ "B": "true" }), "Boolean needs a boolean"),
+        (
+            json!({ "G": 9223372036854775808u64 }),
+            "Long needs a 64-bit integer",
+        ),
+    ];
+    let good = json!({
+        "T": -128, "F": "-Infinity", "D": 1, "N": [], "S": { "k": 1 }, "C": { "Y": 2, "X": null },
+        "L": 7, "W": 1.5, "B": false, "G": -9223372036854775807i64, "A": null
+    });
+    let build = |params: &Value| {
+        let mut m = with_request_tests(json!([request_case(json!({ "params": params }))]));
+        for (name, shape) in extra.as_object().expect("an object") {
+            shapes(&mut m).insert(name.clone(), shape.clone());
+        }
+        for (name, target) in members {
+            add_input_member(&mut m, name, json!({ "target": target }));
+        }
+        m
+    };
+    assert_eq!(generate(&build(&good).to_string(), &options(None)), Ok(12));
+    for (params, phrase) in bad {
+        let err = error_of(&build(&params));
+        assert_error(&err, Some("example.fixtures#Go"), phrase);
+    }
+}
+
 /// Damaging any one shape of any fixture gives an error or a model, never a panic.
 #[test]
 fn damaged_fixtures_never_panic() {

@@ -1,5 +1,5 @@
-//! One small model per feature: the generated Rust is snapshotted, and every model's crates must
-//! build without a warning.
+//! One small model per feature: the generated Rust is snapshotted, every model's crates must
+//! build without a warning, and the protocol tests generated from the models' test cases must pass.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -16,6 +16,7 @@ const FIXTURES: &[&str] = &[
     "map",
     "naming",
     "nested_structure",
+    "protocol_tests",
     "recursive",
     "required_default",
     "timestamp",
@@ -42,7 +43,8 @@ fn generate(name: &str, runtime_path: &str) -> Vec<GeneratedFile> {
 }
 
 /// The Rust files that carry a model's features, each under a `// ==== path ====` header. The model
-/// crate's `lib.rs` and the client's `lib.rs` are the same for every model and are left out.
+/// crate's `lib.rs` and the client's `lib.rs` are the same for every model and are left out; the
+/// protocol tests come last, for the models that have test cases.
 fn rust_sources(files: &[GeneratedFile]) -> String {
     let order = [
         "-model/src/types.rs",
@@ -62,8 +64,16 @@ fn rust_sources(files: &[GeneratedFile]) -> String {
         out.push_str(&file.contents);
         out.push('\n');
     }
+    if let Some(file) = files.iter().find(|f| f.path.ends_with(PROTOCOL_TESTS)) {
+        out.push_str(&format!("// ==== {} ====\n", file.path));
+        out.push_str(&file.contents);
+        out.push('\n');
+    }
     out
 }
+
+/// The generated protocol test file of a protocol crate.
+const PROTOCOL_TESTS: &str = "-protocol/tests/protocol_tests.rs";
 
 fn snapshot(name: &str) {
     let files = generate(name, "../awsquery");
@@ -98,6 +108,48 @@ fn naming_snapshot() {
 #[test]
 fn nested_structure_snapshot() {
     snapshot("nested_structure");
+}
+
+#[test]
+fn protocol_tests_snapshot() {
+    snapshot("protocol_tests");
+}
+
+/// Only a model with awsQuery client cases gets a test file, and each kept case is one test.
+#[test]
+fn protocol_test_files() {
+    for name in FIXTURES {
+        let files = generate(name, "../awsquery");
+        let tests = files.iter().find(|f| f.path.ends_with(PROTOCOL_TESTS));
+        assert_eq!(tests.is_some(), *name == "protocol_tests", "{name}");
+    }
+    let files = generate("protocol_tests", "../awsquery");
+    let tests = &files
+        .iter()
+        .find(|f| f.path.ends_with(PROTOCOL_TESTS))
+        .expect("the protocol_tests fixture has a test file")
+        .contents;
+    assert!(tests.starts_with(codegen::GENERATED_HEADER), "{tests}");
+    assert!(tests.contains("#![cfg_attr(rustfmt, rustfmt::skip)]"));
+    let mut names: Vec<&str> = tests
+        .lines()
+        .filter_map(|line| line.strip_prefix("fn "))
+        .filter_map(|rest| rest.strip_suffix("() {"))
+        .collect();
+    names.sort_unstable();
+    assert_eq!(
+        names,
+        [
+            "get_item_nested",
+            "get_item_recursive_floats",
+            "item_rejected_error",
+            "item_rejected_error_put_items",
+            "put_items_floats",
+            "put_items_lists",
+            "put_items_nested",
+        ]
+    );
+    assert_eq!(tests.matches("#[test]").count(), names.len());
 }
 
 #[test]
@@ -221,4 +273,47 @@ fn fixtures_compile_without_warnings() {
         "the fixtures' generated crates do not build cleanly:\n{}",
         String::from_utf8_lossy(&output.stderr)
     );
+
+    // The generated protocol tests build without a warning and pass.
+    let mut packages = Vec::new();
+    let mut expected_tests = 0;
+    for name in FIXTURES {
+        for file in generate(name, runtime) {
+            if let Some(krate) = file.path.strip_suffix(PROTOCOL_TESTS) {
+                let krate = krate.trim_start_matches("crates/");
+                packages.push(format!("{krate}-protocol"));
+                expected_tests += file.contents.matches("#[test]").count();
+            }
+        }
+    }
+    assert!(expected_tests > 0, "no fixture has protocol tests");
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| String::from("cargo"));
+    let mut command = Command::new(cargo);
+    command.args(["test", "--quiet", "--test", "protocol_tests"]);
+    for package in &packages {
+        command.args(["-p", package]);
+    }
+    let output = command
+        .current_dir(&root)
+        .env("CARGO_TARGET_DIR", tmp.join("codegen-fixtures-target"))
+        .env(
+            "RUSTFLAGS",
+            "-Dwarnings -Wmissing_debug_implementations -Wrust_2018_idioms",
+        )
+        .env_remove("CARGO_ENCODED_RUSTFLAGS")
+        .env_remove("CARGO_BUILD_RUSTFLAGS")
+        .output()
+        .expect("run cargo test");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "the fixtures' protocol tests fail:\n{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let passed: usize = stdout
+        .lines()
+        .filter_map(|line| line.strip_prefix("test result: ok. "))
+        .filter_map(|rest| rest.split(' ').next()?.parse::<usize>().ok())
+        .sum();
+    assert_eq!(passed, expected_tests, "{stdout}");
 }

@@ -97,8 +97,10 @@ fn line_count(files: &[GeneratedFile]) -> usize {
     files.iter().map(|f| f.contents.lines().count()).sum()
 }
 
-/// Makes `root` hold exactly `files` (and no other generated Rust file in their `src` folders), or,
-/// with `check`, only lists what differs. Returns the relative paths that were (or would be) changed.
+/// Makes `root` hold exactly `files`, and no other file in the `src` and `tests` folders of the
+/// generated crates (`tests/protocol_tests.rs` is only generated for a model with protocol test
+/// cases), or, with `check`, only lists what differs. Returns the relative paths that were (or would
+/// be) changed.
 pub fn sync(root: &Path, files: &[GeneratedFile], check: bool) -> Result<Vec<String>, String> {
     let mut changed = Vec::new();
     for file in files {
@@ -116,27 +118,38 @@ pub fn sync(root: &Path, files: &[GeneratedFile], check: bool) -> Result<Vec<Str
                 .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         }
     }
-    let src_dirs: std::collections::BTreeSet<&str> = files
+    let crates: std::collections::BTreeSet<&str> = files
         .iter()
-        .filter_map(|f| f.path.rsplit_once("/src/").map(|(krate, _)| krate))
+        .filter_map(|f| f.path.strip_suffix("/Cargo.toml"))
         .collect();
-    for krate in src_dirs {
-        let Ok(entries) = fs::read_dir(root.join(krate).join("src")) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            let relative = format!("{krate}/src/{}", entry.file_name().to_string_lossy());
-            if !files.iter().any(|f| f.path == relative) {
+    for krate in crates {
+        for folder in GENERATED_FOLDERS {
+            let Ok(entries) = fs::read_dir(root.join(krate).join(folder)) else {
+                continue;
+            };
+            let mut stale: Vec<_> = entries
+                .flatten()
+                .map(|entry| {
+                    let name = entry.file_name().to_string_lossy().into_owned();
+                    (format!("{krate}/{folder}/{name}"), entry.path())
+                })
+                .filter(|(relative, _)| !files.iter().any(|f| &f.path == relative))
+                .collect();
+            stale.sort();
+            for (relative, path) in stale {
                 changed.push(relative);
                 if !check {
-                    fs::remove_file(entry.path())
-                        .map_err(|e| format!("cannot remove {}: {e}", entry.path().display()))?;
+                    fs::remove_file(&path)
+                        .map_err(|e| format!("cannot remove {}: {e}", path.display()))?;
                 }
             }
         }
     }
     Ok(changed)
 }
+
+/// The folders of a generated crate that hold only generated files.
+const GENERATED_FOLDERS: [&str; 2] = ["src", "tests"];
 
 #[cfg(test)]
 mod tests {
@@ -152,6 +165,47 @@ mod tests {
             stale.is_empty(),
             "stale generated files: {stale:?}; run `cargo xtask codegen` and commit the result"
         );
+    }
+
+    /// A generated file the model no longer produces, in `src` or `tests`, is reported and removed;
+    /// other folders of the crate are left alone.
+    #[test]
+    fn stale_files_are_removed() {
+        let root = std::env::temp_dir().join(format!("xtask-sync-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&root);
+        let file = |path: &str| GeneratedFile {
+            path: path.to_owned(),
+            contents: String::from("// generated\n"),
+        };
+        let files = [
+            file("crates/x-protocol/Cargo.toml"),
+            file("crates/x-protocol/src/lib.rs"),
+            file("crates/x-protocol/tests/protocol_tests.rs"),
+        ];
+        assert_eq!(sync(&root, &files, false).unwrap().len(), 3);
+        fs::create_dir_all(root.join("crates/x-protocol/benches")).unwrap();
+        fs::write(root.join("crates/x-protocol/benches/keep.rs"), "").unwrap();
+        fs::write(root.join("crates/x-protocol/src/old.rs"), "").unwrap();
+        let without_tests = &files[..2];
+        let expected = [
+            "crates/x-protocol/src/old.rs",
+            "crates/x-protocol/tests/protocol_tests.rs",
+        ];
+        assert_eq!(sync(&root, without_tests, true).unwrap(), expected);
+        assert!(
+            root.join("crates/x-protocol/tests/protocol_tests.rs")
+                .exists()
+        );
+        assert_eq!(sync(&root, without_tests, false).unwrap(), expected);
+        assert!(
+            !root
+                .join("crates/x-protocol/tests/protocol_tests.rs")
+                .exists()
+        );
+        assert!(!root.join("crates/x-protocol/src/old.rs").exists());
+        assert!(root.join("crates/x-protocol/benches/keep.rs").exists());
+        assert!(sync(&root, without_tests, true).unwrap().is_empty());
+        fs::remove_dir_all(&root).unwrap();
     }
 
     /// Generating twice gives the same bytes.

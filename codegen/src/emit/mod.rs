@@ -4,6 +4,7 @@ pub mod cargo;
 pub mod client;
 pub mod model;
 pub mod protocol;
+pub mod protocol_tests;
 
 use proc_macro2::TokenStream;
 use quote::quote;

@@ -248,6 +248,7 @@ fn structure(paths: &Paths, service: &Service, shape: &Shape, s: &Structure) -> 
             .as_ref()
             .map(|_| quote!(meta: ::std::default::Default::default(),));
         quote! {
+                        #[allow(deprecated)]
             impl ::std::default::Default for #name {
                 fn default() -> Self {
                     Self { #(#values)* #meta }

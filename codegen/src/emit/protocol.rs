@@ -268,9 +268,10 @@ fn ser_item(
                 quote!(writer.string(#prefix, #name, #value);)
             }
             Scalar::Boolean => quote!(writer.boolean(#prefix, #name, *#value);),
-            Scalar::Byte | Scalar::Short | Scalar::Integer | Scalar::Long => {
+            Scalar::Byte | Scalar::Short | Scalar::Integer => {
                 quote!(writer.integer(#prefix, #name, i64::from(*#value));)
             }
+            Scalar::Long => quote!(writer.integer(#prefix, #name, *#value);),
             Scalar::Float => quote!(writer.float32(#prefix, #name, *#value);),
             Scalar::Double => quote!(writer.float(#prefix, #name, *#value);),
             Scalar::Blob => quote!(writer.blob(#prefix, #name, #value);),

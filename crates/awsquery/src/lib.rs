@@ -15,6 +15,7 @@ pub mod query;
 pub mod region;
 pub mod retry;
 pub mod sigv4;
+pub mod testing;
 pub mod time;
 pub mod xml;
 

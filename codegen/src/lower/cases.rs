@@ -1,0 +1,481 @@
+//! Protocol compliance cases: the awsQuery client cases of `smithy.test#httpRequestTests` and
+//! `smithy.test#httpResponseTests` on the selected operations and their errors, read into the IR and
+//! checked against the shapes they describe, so that the emitter only prints them.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::{Map, Number, Value};
+
+use crate::Error;
+use crate::ast;
+use crate::ir::*;
+use crate::naming;
+
+const REQUEST_TESTS: &str = "smithy.test#httpRequestTests";
+const RESPONSE_TESTS: &str = "smithy.test#httpResponseTests";
+const AWS_QUERY: &str = "aws.protocols#awsQuery";
+
+/// The tests of `operations` (already lowered, with every shape they reach in `shapes`), in
+/// operation order: each operation's request cases, then its response cases, then the response
+/// cases of its errors in the order it lists them.
+pub(super) fn protocol_tests(
+    model: &ast::Model,
+    operations: &[Operation],
+    shapes: &BTreeMap<String, Shape>,
+) -> Result<Vec<ProtocolTest>, Error> {
+    let mut tests = Vec::new();
+    let mut names = BTreeSet::new();
+    let mut errors_seen = BTreeSet::new();
+    for op in operations {
+        let traits = &model.shapes[op.id.as_str()].traits;
+        for case in cases(&op.id, traits, REQUEST_TESTS)? {
+            let request = case.request(shapes, &op.input)?;
+            tests.push(case.test(op, &case.id, &mut names, ProtocolTestKind::Request(request))?);
+        }
+        for case in cases(&op.id, traits, RESPONSE_TESTS)? {
+            let response = case.response(shapes, &op.output)?;
+            tests.push(case.test(
+                op,
+                &case.id,
+                &mut names,
+                ProtocolTestKind::Response(response),
+            )?);
+        }
+        for error in &op.errors {
+            let first = errors_seen.insert(error.as_str());
+            let traits = &model.shapes[error.as_str()].traits;
+            for case in cases(error, traits, RESPONSE_TESTS)? {
+                let response = case.response(shapes, error)?;
+                let name = if first {
+                    case.id.clone()
+                } else {
+                    format!("{}_{}", case.id, op.name)
+                };
+                let kind = ProtocolTestKind::Error {
+                    error: error.clone(),
+                    case: response,
+                };
+                tests.push(case.test(op, &name, &mut names, kind)?);
+            }
+        }
+    }
+    Ok(tests)
+}
+
+/// One case object of a test trait, kept because it is an awsQuery case for clients.
+struct Case<'m> {
+    /// The shape carrying the trait.
+    shape: &'m str,
+    /// The trait's shape id.
+    trait_id: &'static str,
+    id: String,
+    fields: &'m Map<String, Value>,
+}
+
+/// The awsQuery client cases of trait `trait_id` on `shape`; other protocols and server-only cases
+/// are left out, after checking the fields that say which they are.
+fn cases<'m>(
+    shape: &'m str,
+    traits: &'m BTreeMap<String, Value>,
+    trait_id: &'static str,
+) -> Result<Vec<Case<'m>>, Error> {
+    let Some(value) = traits.get(trait_id) else {
+        return Ok(Vec::new());
+    };
+    let entries = value
+        .as_array()
+        .ok_or_else(|| Error::shape(shape, format!("has a `{trait_id}` that is not a list")))?;
+    let mut out = Vec::new();
+    for entry in entries {
+        let fields = entry.as_object().ok_or_else(|| {
+            Error::shape(
+                shape,
+                format!("has a `{trait_id}` entry that is not an object"),
+            )
+        })?;
+        let id = fields
+            .get("id")
+            .and_then(Value::as_str)
+            .filter(|id| !id.is_empty())
+            .ok_or_else(|| {
+                Error::shape(
+                    shape,
+                    format!("has a `{trait_id}` entry without a string `id`"),
+                )
+            })?;
+        let case = Case {
+            shape,
+            trait_id,
+            id: id.to_owned(),
+            fields,
+        };
+        let protocol = case.required_string("protocol")?;
+        let applies_to = case.string("appliesTo")?;
+        match applies_to.as_deref() {
+            None | Some("client") => {}
+            Some("server") => continue,
+            Some(other) => {
+                return Err(case.malformed(format!(
+                    "`appliesTo` is `{other}`, not `client` or `server`"
+                )));
+            }
+        }
+        if protocol == AWS_QUERY {
+            out.push(case);
+        }
+    }
+    Ok(out)
+}
+
+impl Case<'_> {
+    fn malformed(&self, problem: impl std::fmt::Display) -> Error {
+        Error::shape(
+            self.shape,
+            format!(
+                "has a malformed `{}` case `{}`: {problem}",
+                self.trait_id, self.id
+            ),
+        )
+    }
+
+    fn string(&self, key: &str) -> Result<Option<String>, Error> {
+        match self.fields.get(key) {
+            None => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s.clone())),
+            Some(other) => Err(self.malformed(format!("`{key}` is `{other}`, not a string"))),
+        }
+    }
+
+    fn required_string(&self, key: &str) -> Result<String, Error> {
+        self.string(key)?
+            .ok_or_else(|| self.malformed(format!("it has no `{key}`")))
+    }
+
+    fn strings(&self, key: &str) -> Result<Vec<String>, Error> {
+        let Some(value) = self.fields.get(key) else {
+            return Ok(Vec::new());
+        };
+        let list = value
+            .as_array()
+            .ok_or_else(|| self.malformed(format!("`{key}` is `{value}`, not a list")))?;
+        list.iter()
+            .map(|item| {
+                item.as_str().map(str::to_owned).ok_or_else(|| {
+                    self.malformed(format!("`{key}` holds `{item}`, which is not a string"))
+                })
+            })
+            .collect()
+    }
+
+    fn headers(&self) -> Result<Vec<(String, String)>, Error> {
+        let Some(value) = self.fields.get("headers") else {
+            return Ok(Vec::new());
+        };
+        let map = value
+            .as_object()
+            .ok_or_else(|| self.malformed(format!("`headers` is `{value}`, not an object")))?;
+        let mut headers = map
+            .iter()
+            .map(|(name, value)| match value {
+                Value::String(v) => Ok((name.clone(), v.clone())),
+                other => Err(self.malformed(format!(
+                    "header `{name}` has the value `{other}`, which is not a string"
+                ))),
+            })
+            .collect::<Result<Vec<_>, Error>>()?;
+        headers.sort();
+        Ok(headers)
+    }
+
+    /// `params`, checked against shape `target`; an absent `params` is an empty object.
+    fn params(&self, shapes: &BTreeMap<String, Shape>, target: &str) -> Result<Value, Error> {
+        let params = self
+            .fields
+            .get("params")
+            .cloned()
+            .unwrap_or_else(|| Value::Object(Map::new()));
+        if !params.is_object() {
+            return Err(self.malformed(format!("`params` is `{params}`, not an object")));
+        }
+        check_value(shapes, target, &params, "params").map_err(|e| self.malformed(e))?;
+        Ok(params)
+    }
+
+    fn request(&self, shapes: &BTreeMap<String, Shape>, input: &str) -> Result<RequestCase, Error> {
+        Ok(RequestCase {
+            method: self.required_string("method")?,
+            uri: self.required_string("uri")?,
+            query_params: self.strings("queryParams")?,
+            forbid_query_params: self.strings("forbidQueryParams")?,
+            require_query_params: self.strings("requireQueryParams")?,
+            headers: self.headers()?,
+            forbid_headers: self.strings("forbidHeaders")?,
+            require_headers: self.strings("requireHeaders")?,
+            body: self.string("body")?,
+            body_media_type: self.string("bodyMediaType")?,
+            params: self.params(shapes, input)?,
+        })
+    }
+
+    fn response(
+        &self,
+        shapes: &BTreeMap<String, Shape>,
+        target: &str,
+    ) -> Result<ResponseCase, Error> {
+        let code = match self.fields.get("code") {
+            None => return Err(self.malformed("it has no `code`")),
+            Some(v) => v
+                .as_u64()
+                .and_then(|c| u16::try_from(c).ok())
+                .filter(|c| (100..600).contains(c))
+                .ok_or_else(|| self.malformed(format!("`code` is `{v}`, not an HTTP status")))?,
+        };
+        Ok(ResponseCase {
+            code,
+            headers: self.headers()?,
+            forbid_headers: self.strings("forbidHeaders")?,
+            require_headers: self.strings("requireHeaders")?,
+            body: self.string("body")?,
+            body_media_type: self.string("bodyMediaType")?,
+            params: self.params(shapes, target)?,
+        })
+    }
+
+    /// The test for this case, its function named after `name` and unique among `names`.
+    fn test(
+        &self,
+        op: &Operation,
+        name: &str,
+        names: &mut BTreeSet<String>,
+        kind: ProtocolTestKind,
+    ) -> Result<ProtocolTest, Error> {
+        let base = naming::function(name);
+        if base.is_empty() {
+            return Err(self.malformed("its id has no letters or digits to name a test after"));
+        }
+        if syn::parse_str::<syn::Ident>(&base).is_err() {
+            return Err(self.malformed(format!(
+                "its id gives `{base}`, which is not a Rust function name"
+            )));
+        }
+        let mut fn_name = base.clone();
+        let mut n = 2;
+        while !names.insert(fn_name.clone()) {
+            fn_name = format!("{base}_{n}");
+            n += 1;
+        }
+        Ok(ProtocolTest {
+            id: self.id.clone(),
+            fn_name,
+            operation: op.id.clone(),
+            docs: self.string("documentation")?,
+            kind,
+        })
+    }
+}
+
+/// Checks that `value` is a valid node value for shape `id`; the error names the place in
+/// `params` (`params.Members[0].Name`) and what is wrong.
+fn check_value(
+    shapes: &BTreeMap<String, Shape>,
+    id: &str,
+    value: &Value,
+    path: &str,
+) -> Result<(), String> {
+    let shape = &shapes[id];
+    let expected = |what: &str| format!("`{path}` is `{value}`, but {} needs {what}", shape.name);
+    match &shape.kind {
+        ShapeKind::Structure(s) | ShapeKind::Union(s) => {
+            let object = value.as_object().ok_or_else(|| expected("an object"))?;
+            let mut set = 0;
+            for (name, member_value) in object {
+                let member = s.members.iter().find(|m| &m.name == name).ok_or_else(|| {
+                    format!(
+                        "`{path}` has `{name}`, which is not a member of {}",
+                        shape.name
+                    )
+                })?;
+                if member_value.is_null() {
+                    continue;
+                }
+                set += 1;
+                check_value(
+                    shapes,
+                    &member.target,
+                    member_value,
+                    &format!("{path}.{name}"),
+                )?;
+            }
+            if matches!(shape.kind, ShapeKind::Union(_)) && set != 1 {
+                return Err(format!(
+                    "`{path}` sets {set} members of the union {}, which takes exactly one",
+                    shape.name
+                ));
+            }
+        }
+        ShapeKind::List(list) => {
+            let items = value.as_array().ok_or_else(|| expected("a list"))?;
+            for (i, item) in items.iter().enumerate() {
+                let at = format!("{path}[{i}]");
+                if item.is_null() {
+                    return Err(format!("`{at}` is null; sparse lists are not supported"));
+                }
+                check_value(shapes, &list.target, item, &at)?;
+            }
+        }
+        ShapeKind::Map(map) => {
+            let entries = value.as_object().ok_or_else(|| expected("an object"))?;
+            for (key, item) in entries {
+                let at = format!("{path}.{key}");
+                if item.is_null() {
+                    return Err(format!("`{at}` is null; sparse maps are not supported"));
+                }
+                check_value(shapes, &map.value, item, &at)?;
+            }
+        }
+        ShapeKind::Enum(_) => {
+            value.as_str().ok_or_else(|| expected("a string"))?;
+        }
+        ShapeKind::IntEnum(_) => {
+            value
+                .as_i64()
+                .and_then(|i| i32::try_from(i).ok())
+                .ok_or_else(|| expected("a 32-bit integer"))?;
+        }
+        ShapeKind::Scalar(scalar) => check_scalar(*scalar, value).map_err(expected)?,
+    }
+    Ok(())
+}
+
+fn check_scalar(scalar: Scalar, value: &Value) -> Result<(), &'static str> {
+    let int_in = |min: i64, max: i64, what: &'static str| match value.as_i64() {
+        Some(i) if (min..=max).contains(&i) => Ok(()),
+        _ => Err(what),
+    };
+    match scalar {
+        Scalar::String => value.as_str().map(drop).ok_or("a string"),
+        Scalar::Boolean => value.as_bool().map(drop).ok_or("a boolean"),
+        Scalar::Byte => int_in(i8::MIN.into(), i8::MAX.into(), "an 8-bit integer"),
+        Scalar::Short => int_in(i16::MIN.into(), i16::MAX.into(), "a 16-bit integer"),
+        Scalar::Integer => int_in(i32::MIN.into(), i32::MAX.into(), "a 32-bit integer"),
+        Scalar::Long => int_in(i64::MIN, i64::MAX, "a 64-bit integer"),
+        Scalar::Float | Scalar::Double => match value {
+            Value::String(s) if matches!(s.as_str(), "NaN" | "Infinity" | "-Infinity") => Ok(()),
+            Value::Number(n) => match n.as_f64() {
+                Some(f) if scalar == Scalar::Double || (f as f32).is_finite() => Ok(()),
+                _ => Err("a number in range"),
+            },
+            _ => Err("a number, \"NaN\", \"Infinity\" or \"-Infinity\""),
+        },
+        Scalar::BigInteger | Scalar::BigDecimal => match value {
+            Value::Number(_) | Value::String(_) => Ok(()),
+            _ => Err("a number"),
+        },
+        Scalar::Blob => value.as_str().map(drop).ok_or("a string"),
+        Scalar::Timestamp(_) => match value {
+            Value::Number(n) if epoch_seconds(n).is_some() => Ok(()),
+            Value::String(_) => Ok(()),
+            _ => Err("epoch seconds or a date-time string"),
+        },
+    }
+}
+
+/// A number of seconds since the epoch as whole seconds (rounded towards the past) and
+/// nanoseconds, read exactly from the number's decimal text; digits past the ninth decimal are
+/// dropped. `None` when the seconds do not fit an `i64`.
+pub fn epoch_seconds(number: &Number) -> Option<(i64, u32)> {
+    if let Some(secs) = number.as_i64() {
+        return Some((secs, 0));
+    }
+    let text = number.to_string();
+    let (negative, text) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text.as_str()),
+    };
+    let (mantissa, exponent) = match text.split_once(['e', 'E']) {
+        Some((m, e)) => (m, e.parse::<i64>().ok()?),
+        None => (text, 0),
+    };
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let digits: String = format!("{int}{frac}");
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let point = i64::try_from(int.len()).ok()?.checked_add(exponent)?;
+    let (int_digits, frac_digits) = if point <= 0 {
+        let zeros = usize::try_from(point.unsigned_abs()).ok()?;
+        (
+            String::new(),
+            format!("{}{digits}", "0".repeat(zeros.min(9))),
+        )
+    } else {
+        let point = usize::try_from(point).ok()?;
+        if point >= digits.len() {
+            (
+                format!("{digits}{}", "0".repeat(point - digits.len())),
+                String::new(),
+            )
+        } else {
+            (digits[..point].to_owned(), digits[point..].to_owned())
+        }
+    };
+    let int_digits = int_digits.trim_start_matches('0');
+    if int_digits.len() > 19 {
+        return None;
+    }
+    let whole: i64 = if int_digits.is_empty() {
+        0
+    } else {
+        int_digits.parse().ok()?
+    };
+    let mut nanos_text: String = frac_digits.chars().take(9).collect();
+    while nanos_text.len() < 9 {
+        nanos_text.push('0');
+    }
+    let nanos: u32 = nanos_text.parse().ok()?;
+    if !negative {
+        return Some((whole, nanos));
+    }
+    if nanos == 0 {
+        Some((whole.checked_neg()?, 0))
+    } else {
+        Some((whole.checked_neg()?.checked_sub(1)?, 1_000_000_000 - nanos))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parts(json: &str) -> Option<(i64, u32)> {
+        let value: Value = serde_json::from_str(json).unwrap();
+        epoch_seconds(value.as_number().unwrap())
+    }
+
+    #[test]
+    fn test_names_parse_as_identifiers() {
+        for name in [
+            "query_list_args",
+            "r#type",
+            "self_",
+            "_2fast",
+            "überprüfung",
+        ] {
+            assert!(syn::parse_str::<syn::Ident>(name).is_ok(), "{name}");
+        }
+        assert!(syn::parse_str::<syn::Ident>("①").is_err());
+    }
+
+    #[test]
+    fn epoch_seconds_are_exact() {
+        assert_eq!(parts("1398796238"), Some((1398796238, 0)));
+        assert_eq!(parts("-5"), Some((-5, 0)));
+        assert_eq!(parts("1398796238.123"), Some((1398796238, 123_000_000)));
+        assert_eq!(parts("0.5"), Some((0, 500_000_000)));
+        assert_eq!(parts("-1.5"), Some((-2, 500_000_000)));
+        assert_eq!(parts("1e3"), Some((1000, 0)));
+        assert_eq!(parts("1.5e-3"), Some((0, 1_500_000)));
+        assert_eq!(parts("1.23456789123e2"), Some((123, 456_789_123)));
+        assert_eq!(parts("1e300"), None);
+    }
+}
