@@ -7,21 +7,17 @@
 
 use std::future::Future;
 use std::hint::black_box;
-use std::pin::pin;
-use std::task::{Context, Poll, Waker};
 use std::time::{Duration, Instant};
 
-use awsquery::DateTime;
 use awsquery::http::{Request, Response};
 use awsquery::operation::Operation;
 use awsquery::sigv4::{self, Credentials, SigningParams};
-use neptune_client::{Client, Config, Transport, TransportError};
+use neptune_client::{Client, Transport, TransportError};
 use neptune_model::types::FailoverGlobalClusterInput;
 use neptune_protocol::FailoverGlobalCluster;
-
-const SUCCESS_200: &[u8] = include_bytes!("../tests/data/failover_global_cluster.200.xml");
-const NOT_FOUND_404: &[u8] = include_bytes!("../tests/data/failover_global_cluster.404.xml");
-const TARGET_ARN: &str = "arn:aws:rds:us-west-2:123456789012:cluster:secondary";
+use neptune_tests::{
+    NOT_FOUND_404, SECRET, SUCCESS_200, TARGET_ARN, block_on, pinned_clock, pinned_config,
+};
 
 /// Answers every request with a copy of one response, as a connection would hand over a fresh body.
 struct Canned(Response);
@@ -37,16 +33,6 @@ impl Transport for Canned {
 
     fn sleep(&self, _duration: Duration) -> impl Future<Output = ()> + Send {
         std::future::ready(())
-    }
-}
-
-fn block_on<F: Future>(future: F) -> F::Output {
-    let mut future = pin!(future);
-    let mut cx = Context::from_waker(Waker::noop());
-    loop {
-        if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
-            return output;
-        }
     }
 }
 
@@ -71,23 +57,12 @@ fn measure(iterations: u32, mut f: impl FnMut()) -> Duration {
 
 fn client(status: u16, body: &[u8]) -> Client<Canned> {
     let response = Response::new(status, body).with_header("x-amzn-requestid", "a1b2c3");
-    let credentials = Credentials::new(
-        "AKIDEXAMPLE",
-        "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
-        None,
-    );
-    let config =
-        Config::new("us-east-1", credentials).with_clock(|| DateTime::from_secs(1_440_938_160));
-    Client::new(config, Canned(response))
+    Client::new(pinned_config(), Canned(response))
 }
 
 fn main() {
     let iterations = 20_000;
-    let credentials = Credentials::new(
-        "AKIDEXAMPLE",
-        "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
-        None,
-    );
+    let credentials = Credentials::new("AKIDEXAMPLE", SECRET, None);
     let mut input = FailoverGlobalClusterInput::default();
     input.global_cluster_identifier = Some("my-global".to_owned());
     input.target_db_cluster_identifier = Some(TARGET_ARN.to_owned());
@@ -99,7 +74,7 @@ fn main() {
         credentials: &credentials,
         region: "us-east-1",
         service: "rds",
-        time: DateTime::from_secs(1_440_938_160),
+        time: pinned_clock(),
     };
 
     let anchor = measure(iterations, || {

@@ -1,35 +1,17 @@
 //! The generated client driven through an in-memory transport: what it sends (signed) and how it
 //! reports each kind of failure.
 
-use std::future::Future;
-use std::pin::pin;
 use std::sync::Mutex;
-use std::task::{Context, Poll, Waker};
 
-use awsquery::DateTime;
 use awsquery::client::TransportErrorKind;
 use awsquery::http::{Request, Response};
 use neptune_client::error::FailoverGlobalClusterError;
 use neptune_client::{Client, Config, Credentials, SdkError, Transport, TransportError};
+use neptune_tests::{
+    NOT_FOUND_404, SECRET, SUCCESS_200, TARGET_ARN, block_on, pinned_clock, pinned_config,
+};
 
-const SECRET: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
-const TARGET_ARN: &str = "arn:aws:rds:us-west-2:123456789012:cluster:secondary";
 const SDK_BODY: &str = "Action=FailoverGlobalCluster&Version=2014-10-31&GlobalClusterIdentifier=my-global&TargetDbClusterIdentifier=arn%3Aaws%3Ards%3Aus-west-2%3A123456789012%3Acluster%3Asecondary";
-const SUCCESS_200: &[u8] = include_bytes!("data/failover_global_cluster.200.xml");
-const NOT_FOUND_404: &[u8] = include_bytes!("data/failover_global_cluster.404.xml");
-
-/// Runs a future to completion on this thread. The transport below never returns `Pending`, so
-/// nothing needs waking; a pending poll is retried.
-fn block_on<F: Future>(future: F) -> F::Output {
-    let mut future = pin!(future);
-    let mut cx = Context::from_waker(Waker::noop());
-    loop {
-        if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
-            return output;
-        }
-        std::thread::yield_now();
-    }
-}
 
 /// What the test transport answers with.
 #[derive(Debug)]
@@ -84,15 +66,6 @@ impl Transport for &Recorder {
     async fn sleep(&self, _duration: std::time::Duration) {}
 }
 
-/// 2015-08-30T12:36:00Z, the date of the AWS SigV4 test suite.
-fn pinned_clock() -> DateTime {
-    DateTime::from_secs(1440938160)
-}
-
-fn config() -> Config {
-    Config::new("us-east-1", Credentials::new("AKIDEXAMPLE", SECRET, None)).with_clock(pinned_clock)
-}
-
 /// The hex signature at the end of an `Authorization` value.
 fn signature_of(authorization: &str) -> &str {
     let (_, signature) = authorization
@@ -112,7 +85,7 @@ fn failover_succeeds_and_sends_a_signed_request() {
     let transport = Recorder::responding(
         Response::new(200, SUCCESS_200).with_header("x-amzn-requestid", "a1b2c3"),
     );
-    let client = Client::new(config(), &transport);
+    let client = Client::new(pinned_config(), &transport);
     let output = block_on(
         client
             .failover_global_cluster()
@@ -174,7 +147,7 @@ fn failover_succeeds_and_sends_a_signed_request() {
 fn signing_is_deterministic_with_a_pinned_clock() {
     let send = || {
         let transport = Recorder::responding(Response::new(200, SUCCESS_200));
-        let client = Client::new(config(), &transport);
+        let client = Client::new(pinned_config(), &transport);
         block_on(
             client
                 .failover_global_cluster()
@@ -189,7 +162,7 @@ fn signing_is_deterministic_with_a_pinned_clock() {
     assert_eq!(first, second);
 
     let transport = Recorder::responding(Response::new(200, SUCCESS_200));
-    let client = Client::new(config(), &transport);
+    let client = Client::new(pinned_config(), &transport);
     block_on(
         client
             .failover_global_cluster()
@@ -209,7 +182,7 @@ fn signing_is_deterministic_with_a_pinned_clock() {
 #[test]
 fn missing_required_member_is_a_build_error_and_sends_nothing() {
     let transport = Recorder::responding(Response::new(200, SUCCESS_200));
-    let client = Client::new(config(), &transport);
+    let client = Client::new(pinned_config(), &transport);
     let error = block_on(
         client
             .failover_global_cluster()
@@ -258,7 +231,7 @@ fn missing_required_member_is_a_build_error_and_sends_nothing() {
 #[test]
 fn not_found_is_a_service_error() {
     let transport = Recorder::responding(Response::new(404, NOT_FOUND_404));
-    let client = Client::new(config(), &transport);
+    let client = Client::new(pinned_config(), &transport);
     let error = block_on(
         client
             .failover_global_cluster()
@@ -288,7 +261,7 @@ fn not_found_is_a_service_error() {
 #[test]
 fn service_error_converts_to_the_service_wide_error() {
     let transport = Recorder::responding(Response::new(404, NOT_FOUND_404));
-    let client = Client::new(config(), &transport);
+    let client = Client::new(pinned_config(), &transport);
     let error = block_on(
         client
             .failover_global_cluster()
@@ -369,7 +342,7 @@ fn session_token_is_signed_and_redacted() {
 fn endpoint_url_override() {
     let transport = Recorder::responding(Response::new(200, SUCCESS_200));
     let client = Client::new(
-        config().with_endpoint_url("http://127.0.0.1:5000"),
+        pinned_config().with_endpoint_url("http://127.0.0.1:5000"),
         &transport,
     );
     assert_eq!(
@@ -399,7 +372,7 @@ fn endpoint_url_override() {
 fn endpoint_url_with_a_trailing_slash() {
     let transport = Recorder::responding(Response::new(200, SUCCESS_200));
     let client = Client::new(
-        config().with_endpoint_url("http://localhost:4566/"),
+        pinned_config().with_endpoint_url("http://localhost:4566/"),
         &transport,
     );
     block_on(
@@ -419,7 +392,7 @@ fn endpoint_url_with_a_trailing_slash() {
 fn endpoint_url_with_a_default_port() {
     let transport = Recorder::responding(Response::new(200, SUCCESS_200));
     let client = Client::new(
-        config().with_endpoint_url("https://neptune.example.com:443"),
+        pinned_config().with_endpoint_url("https://neptune.example.com:443"),
         &transport,
     );
     block_on(
@@ -462,7 +435,7 @@ fn china_regions_use_their_own_domain() {
 #[test]
 fn transport_error_surfaces_as_such() {
     let transport = Recorder::failing(TransportErrorKind::Connect, "connection refused");
-    let client = Client::new(config(), &transport);
+    let client = Client::new(pinned_config(), &transport);
     let error = block_on(
         client
             .failover_global_cluster()
@@ -496,7 +469,7 @@ fn html_500_is_an_unhandled_service_error() {
         500,
         include_bytes!("data/failover_global_cluster_not_implemented.response.body").as_slice(),
     ));
-    let client = Client::new(config(), &transport);
+    let client = Client::new(pinned_config(), &transport);
     let error = block_on(
         client
             .failover_global_cluster()
@@ -522,7 +495,7 @@ fn html_500_is_an_unhandled_service_error() {
 #[test]
 fn clones_share_the_transport() {
     let transport = Recorder::responding(Response::new(200, SUCCESS_200));
-    let client = Client::new(config(), &transport);
+    let client = Client::new(pinned_config(), &transport);
     let clone = client.clone();
     for c in [&client, &clone] {
         block_on(

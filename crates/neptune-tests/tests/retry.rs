@@ -2,34 +2,19 @@
 //! (modeled faults), how many attempts, and the waits in between.
 
 use std::collections::VecDeque;
-use std::future::Future;
-use std::pin::pin;
 use std::sync::Mutex;
-use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
-use awsquery::DateTime;
 use awsquery::client::TransportErrorKind;
 use awsquery::http::{Request, Response};
 use awsquery::retry::RetryConfig;
 use neptune_client::error::FailoverGlobalClusterError;
-use neptune_client::{Client, Config, Credentials, SdkError, Transport, TransportError};
+use neptune_client::{Client, SdkError, Transport, TransportError};
+use neptune_tests::{NOT_FOUND_404, SUCCESS_200, TARGET_ARN, block_on, pinned_config};
 
-const SUCCESS_200: &[u8] = include_bytes!("data/failover_global_cluster.200.xml");
-const NOT_FOUND_404: &[u8] = include_bytes!("data/failover_global_cluster.404.xml");
 const THROTTLED_400: &str = "<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code>\
     <Message>Rate exceeded</Message></Error><RequestId>t-1</RequestId></ErrorResponse>";
 const HTML_503: &str = "<!doctype html><html><body>Service Unavailable</body></html>";
-
-fn block_on<F: Future>(future: F) -> F::Output {
-    let mut future = pin!(future);
-    let mut cx = Context::from_waker(Waker::noop());
-    loop {
-        if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
-            return output;
-        }
-    }
-}
 
 /// Answers each request with the next scripted outcome and records the requests and the waits.
 #[derive(Debug, Default)]
@@ -72,14 +57,7 @@ impl Transport for &Script {
 }
 
 fn client(script: &Script, retry: RetryConfig) -> Client<&Script> {
-    let credentials = Credentials::new(
-        "AKIDEXAMPLE",
-        "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
-        None,
-    );
-    let config = Config::new("us-east-1", credentials)
-        .with_clock(|| DateTime::from_secs(1_440_938_160))
-        .with_retry_config(retry);
+    let config = pinned_config().with_retry_config(retry);
     Client::new(config, script)
 }
 
@@ -91,7 +69,7 @@ fn call(
         client
             .failover_global_cluster()
             .global_cluster_identifier("my-global")
-            .target_db_cluster_identifier("arn:aws:rds:us-west-2:123456789012:cluster:secondary")
+            .target_db_cluster_identifier(TARGET_ARN)
             .send(),
     )
 }
