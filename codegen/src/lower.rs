@@ -621,7 +621,10 @@ impl<'m> Lowerer<'m> {
                 sensitive: traits.contains_key("smithy.api#sensitive")
                     || target_traits.is_some_and(|t| t.contains_key("smithy.api#sensitive"))
                     || nested_sensitive,
-                docs: docs(traits, &at)?.or(docs(target_traits.unwrap_or(&BTreeMap::new()), &at)?),
+                docs: match (docs(traits, &at)?, target_traits) {
+                    (None, Some(target)) => docs(target, &at)?,
+                    (own, _) => own,
+                },
                 constraints: constraints(traits, target_traits),
                 deprecated: deprecated(traits, &at)?,
                 name: name.clone(),
