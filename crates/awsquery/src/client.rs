@@ -8,7 +8,9 @@ use std::fmt;
 use std::future::Future;
 use std::time::Duration;
 
+use crate::compression::{Encoding, RequestCompression};
 use crate::error::{BuildError, ProvideErrorMetadata};
+use crate::host_prefix::{self, Segment};
 use crate::http::{Request, Response};
 use crate::operation::Operation;
 use crate::retry::{Decision, Outcome, RetryConfig, RetryState, RetryStrategy};
@@ -89,7 +91,8 @@ impl StdError for TransportError {
 /// Any failure of a call: the request could not be built, not delivered, or the service said no.
 #[derive(Debug)]
 pub enum SdkError<E> {
-    /// The input cannot be sent (a required member is missing); nothing was sent.
+    /// The input cannot be sent (a required member is missing, or a host label's value cannot be
+    /// part of a host name); nothing was sent.
     Build(BuildError),
     /// No response arrived.
     Transport(TransportError),
@@ -154,6 +157,8 @@ pub struct Config {
     endpoint_url: Option<String>,
     retry: RetryConfig,
     clock: fn() -> DateTime,
+    host_prefix_injection: bool,
+    request_compression: RequestCompression,
 }
 
 impl Config {
@@ -165,6 +170,8 @@ impl Config {
             endpoint_url: None,
             retry: RetryConfig::default(),
             clock: DateTime::now,
+            host_prefix_injection: true,
+            request_compression: RequestCompression::default(),
         }
     }
 
@@ -186,6 +193,22 @@ impl Config {
         self
     }
 
+    /// Whether operations with a modeled host prefix (`smithy.api#endpoint`) put it in front of the
+    /// endpoint's host (the default). `false` is the AWS SDKs' `disable_host_prefix_injection`: the
+    /// host is left as the endpoint gives it, which local test servers and some proxies need.
+    pub fn with_host_prefix_injection(mut self, enabled: bool) -> Self {
+        self.host_prefix_injection = enabled;
+        self
+    }
+
+    /// When operations with `smithy.api#requestCompression` compress their bodies (by default,
+    /// from 10,240 bytes on); [`RequestCompression::from_env`] reads the AWS SDKs' environment
+    /// variables.
+    pub fn with_request_compression(mut self, settings: RequestCompression) -> Self {
+        self.request_compression = settings;
+        self
+    }
+
     /// The region requests are signed for.
     pub fn region(&self) -> &str {
         &self.region
@@ -200,6 +223,16 @@ impl Config {
     pub fn endpoint_url(&self) -> Option<&str> {
         self.endpoint_url.as_deref()
     }
+
+    /// Whether modeled host prefixes are put in front of the endpoint's host.
+    pub fn host_prefix_injection(&self) -> bool {
+        self.host_prefix_injection
+    }
+
+    /// When request bodies are compressed.
+    pub fn request_compression(&self) -> &RequestCompression {
+        &self.request_compression
+    }
 }
 
 impl fmt::Debug for Config {
@@ -209,7 +242,38 @@ impl fmt::Debug for Config {
             .field("credentials", &self.credentials)
             .field("endpoint_url", &self.endpoint_url)
             .field("retry", &self.retry)
+            .field("host_prefix_injection", &self.host_prefix_injection)
+            .field("request_compression", &self.request_compression)
             .finish_non_exhaustive()
+    }
+}
+
+/// What an operation's model traits change in how its request is sent, beyond serialization: a
+/// host prefix (`smithy.api#endpoint`) and body compression (`smithy.api#requestCompression`).
+/// Generated builders pass it to [`Handle::invoke_with`] for the operations that have either.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RequestOptions<'a> {
+    host_prefix: &'a [Segment<'a>],
+    compression: Option<Encoding>,
+}
+
+impl<'a> RequestOptions<'a> {
+    /// No host prefix and no compression.
+    pub fn new() -> Self {
+        RequestOptions::default()
+    }
+
+    /// The host prefix template, with the input's values for its labels.
+    pub fn host_prefix(mut self, segments: &'a [Segment<'a>]) -> Self {
+        self.host_prefix = segments;
+        self
+    }
+
+    /// Compresses the body with `encoding` (the operation's first supported encoding) when the
+    /// configuration allows.
+    pub fn compression(mut self, encoding: Encoding) -> Self {
+        self.compression = Some(encoding);
+        self
     }
 }
 
@@ -269,10 +333,35 @@ impl<T: Transport> Handle<T> {
         &self,
         input: &O::Input,
     ) -> Result<O::Output, SdkError<O::Error>> {
+        self.invoke_with::<O>(input, RequestOptions::new()).await
+    }
+
+    /// [`Handle::invoke`] for an operation with a host prefix or request compression.
+    ///
+    /// The host prefix is expanded once, before any I/O (an invalid label value fails with
+    /// [`SdkError::Build`]), unless the configuration turns injection off. Each attempt then
+    /// serializes the input, compresses the body as [`Config::request_compression`] allows, makes
+    /// the URI absolute with the endpoint, puts the prefix in front of its host, and signs.
+    pub async fn invoke_with<O: Operation>(
+        &self,
+        input: &O::Input,
+        options: RequestOptions<'_>,
+    ) -> Result<O::Output, SdkError<O::Error>> {
+        let prefix = match options.host_prefix {
+            [] => None,
+            _ if !self.config.host_prefix_injection => None,
+            segments => Some(host_prefix::expand(segments).map_err(SdkError::Build)?),
+        };
         let mut state = RetryState::new();
         loop {
             let mut request = O::serialize(input).map_err(SdkError::Build)?;
+            self.config
+                .request_compression
+                .apply(options.compression, &mut request);
             request.uri.insert_str(0, &self.endpoint);
+            if let Some(prefix) = &prefix {
+                host_prefix::prepend(&mut request.uri, prefix);
+            }
             let params = SigningParams {
                 credentials: &self.config.credentials,
                 region: &self.config.region,

@@ -182,6 +182,16 @@ pub enum BuildError {
         /// The Smithy shape name of the union.
         shape: &'static str,
     },
+    /// A member bound to a label of the operation's host prefix (`smithy.api#hostLabel`) has a
+    /// value that cannot be part of a host name.
+    InvalidHostLabel {
+        /// The Rust type name of the input.
+        shape: &'static str,
+        /// The member name as in the model.
+        member: &'static str,
+        /// What is wrong with the value (`is empty`, …).
+        problem: &'static str,
+    },
 }
 
 impl BuildError {
@@ -208,6 +218,14 @@ impl fmt::Display for BuildError {
                     "`{shape}` holds a variant this client does not know and cannot send"
                 )
             }
+            BuildError::InvalidHostLabel {
+                shape,
+                member,
+                problem,
+            } => write!(
+                f,
+                "`{shape}` member `{member}` goes into the host name, but its value {problem}"
+            ),
         }
     }
 }

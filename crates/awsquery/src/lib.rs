@@ -6,8 +6,10 @@
 
 pub mod base64;
 pub mod client;
+pub mod compression;
 pub mod credentials;
 pub mod error;
+pub mod host_prefix;
 pub mod http;
 pub mod idempotency;
 pub mod operation;

@@ -4,7 +4,9 @@
 //! The comparisons here ignore what the wire format leaves free and, when something does differ,
 //! panic with a report of what: [`assert_form_eq`] compares form bodies as sets of decoded pairs,
 //! [`assert_xml_eq`] compares XML documents as trees, and [`assert_query`] checks the query string
-//! of a request URI.
+//! of a request URI. [`client`] holds what the client-side cases of a generated client crate need.
+
+pub mod client;
 
 use std::borrow::Cow;
 use std::fmt::{self, Write as _};
