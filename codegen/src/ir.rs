@@ -39,12 +39,24 @@ pub struct Service {
     /// The awsQuery client cases of `smithy.test#httpRequestTests` and `smithy.test#httpResponseTests`,
     /// one per test function, in operation order.
     pub protocol_tests: Vec<ProtocolTest>,
+    /// The request cases whose outcome depends on the client rather than on serialization alone
+    /// (a host prefix, compression, an endpoint with a path, an expected resolved host), run
+    /// through the client instead of the protocol crate.
+    pub client_tests: Vec<ProtocolTest>,
 }
 
 impl Service {
     /// The shape with this id; lowering guarantees every referenced id is present.
     pub fn shape(&self, id: &str) -> &Shape {
         &self.shapes[id]
+    }
+
+    /// Whether some operation compresses its requests with gzip.
+    pub fn uses_gzip(&self) -> bool {
+        self.operations
+            .iter()
+            .filter_map(|op| op.request_compression.as_ref())
+            .any(|c| c.encoding == Some(Compression::Gzip))
     }
 
     /// Error structures, sorted by shape id.
@@ -85,6 +97,34 @@ pub struct Operation {
     pub deprecated: Option<Deprecated>,
     /// `smithy.api#paginated`, with the service's defaults applied.
     pub paginated: Option<Paginated>,
+    /// `smithy.api#endpoint`: the host prefix template, already checked against the input.
+    pub host_prefix: Option<Vec<HostPrefixPart>>,
+    /// `smithy.api#requestCompression`.
+    pub request_compression: Option<RequestCompression>,
+}
+
+/// `smithy.api#requestCompression`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestCompression {
+    /// The first of the trait's encodings the client supports; `None` when it lists only
+    /// encodings the client does not know, and the body is never compressed.
+    pub encoding: Option<Compression>,
+}
+
+/// A piece of a host prefix template (`foo.{Bucket}.` is text, a label, text).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HostPrefixPart {
+    /// Text copied as it is.
+    Text(String),
+    /// A label: the name of the input member (marked `smithy.api#hostLabel`) whose value goes here.
+    Label(String),
+}
+
+/// A request compression algorithm the generated client supports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Compression {
+    /// gzip.
+    Gzip,
 }
 
 /// Pagination members, as member names of the input and output.
@@ -401,6 +441,10 @@ pub struct RequestCase {
     pub forbid_headers: Vec<String>,
     /// Header names that must be sent with any value.
     pub require_headers: Vec<String>,
+    /// The host (with an optional base path: `example.com/custom`) the client is configured with.
+    pub host: Option<String>,
+    /// The host the request must be sent to (its `Host` header); no assertion when absent.
+    pub resolved_host: Option<String>,
     /// The expected body; no assertion when absent.
     pub body: Option<String>,
     /// How to compare the body (`application/x-www-form-urlencoded`, `application/xml`, …).

@@ -84,7 +84,8 @@ pub fn parse(model_json: &str) -> Result<ast::Model, Error> {
 
 /// Generates the model, protocol and client crates of the model's service, and the protocol crate's
 /// `tests/protocol_tests.rs` when the model has awsQuery client cases of `smithy.test#httpRequestTests`
-/// or `smithy.test#httpResponseTests`.
+/// or `smithy.test#httpResponseTests` (the client crate's, for request cases that depend on the
+/// client: host prefixes, compression, endpoint paths).
 pub fn generate(model_json: &str, options: &Options) -> Result<Vec<GeneratedFile>, Error> {
     let model = parse(model_json)?;
     let service = lower::lower(&model, &options.selection)?;
@@ -139,6 +140,12 @@ pub fn generate(model_json: &str, options: &Options) -> Result<Vec<GeneratedFile
     if let Some(tests) = emit::protocol_tests::file(&service) {
         files.push(rust(
             format!("{protocol_dir}/tests/protocol_tests.rs"),
+            tests,
+        )?);
+    }
+    if let Some(tests) = emit::client_tests::file(&service) {
+        files.push(rust(
+            format!("{client_dir}/tests/protocol_tests.rs"),
             tests,
         )?);
     }

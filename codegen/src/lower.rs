@@ -1,6 +1,7 @@
 //! Validation and lowering: the JSON AST becomes the [`ir`](crate::ir), or an error naming the shape.
 
 mod cases;
+mod endpoint;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -130,6 +131,7 @@ pub fn lower(model: &ast::Model, selection: &Selection) -> Result<Service, Error
     lowerer.check_names(&operations)?;
     lowerer.mark_boxes();
     let protocol_tests = cases::protocol_tests(model, &operations, &lowerer.shapes)?;
+    let (protocol_tests, client_tests) = endpoint::split_client_tests(&operations, protocol_tests)?;
 
     Ok(Service {
         shape_name: shape_name(service_id).to_owned(),
@@ -149,6 +151,7 @@ pub fn lower(model: &ast::Model, selection: &Selection) -> Result<Service, Error
         serialized: lowerer.serialized,
         deserialized: lowerer.deserialized,
         protocol_tests,
+        client_tests,
     })
 }
 
@@ -269,6 +272,8 @@ impl<'m> Lowerer<'m> {
             Some(t) => Some(paginated(t, id, defaults)?),
             None => None,
         };
+        let host_prefix = endpoint::host_prefix(self.model, id, &op.traits, &input, &self.shapes)?;
+        let request_compression = endpoint::request_compression(id, &op.traits)?;
         Ok(Operation {
             id: id.to_owned(),
             fn_name: naming::function(&name),
@@ -282,6 +287,8 @@ impl<'m> Lowerer<'m> {
             docs: docs(&op.traits, id)?,
             deprecated: deprecated(&op.traits, id)?,
             paginated,
+            host_prefix,
+            request_compression,
             name,
         })
     }

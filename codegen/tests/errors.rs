@@ -948,3 +948,191 @@ fn damaged_fixtures_never_panic() {
     }
     assert!(runs > 100, "only {runs} damaged models were tried");
 }
+
+/// The base model with `Go` carrying `smithy.api#endpoint` with `host_prefix`, and `GoRequest`
+/// holding a required string `Label` marked `smithy.api#hostLabel` besides `A`.
+fn with_host_prefix(host_prefix: &str) -> Value {
+    let mut m = model();
+    m["shapes"]["example.fixtures#Go"]["traits"] =
+        json!({ "smithy.api#endpoint": { "hostPrefix": host_prefix } });
+    add_input_member(
+        &mut m,
+        "Label",
+        json!({
+            "target": "smithy.api#String",
+            "traits": { "smithy.api#required": {}, "smithy.api#hostLabel": {} }
+        }),
+    );
+    m
+}
+
+#[test]
+fn a_valid_host_prefix_generates() {
+    let m = with_host_prefix("foo.{Label}.");
+    assert_eq!(generate(&m.to_string(), &options(None)), Ok(11));
+    // `hostLabel` means nothing on an operation without `smithy.api#endpoint`.
+    let mut m = with_host_prefix("foo.");
+    m["shapes"]["example.fixtures#Go"]["traits"] = json!({});
+    assert_eq!(generate(&m.to_string(), &options(None)), Ok(11));
+}
+
+#[test]
+fn host_prefix_templates_are_checked() {
+    let cases = [
+        ("foo.{Label.", "has a `{` without a closing `}`"),
+        ("foo}.{Label}.", "has a `}` without an opening `{`"),
+        (
+            "{}.{Label}.",
+            "has the label `{}`, which is not a member name",
+        ),
+        ("{Label}{Label}.", "right after another label"),
+        ("{Label}.{Label}.", "has the label `{Label}` twice"),
+        (
+            "foo_{Label}.",
+            "is not a valid host name: `_` is not a letter",
+        ),
+        (
+            "https://{Label}.",
+            "is not a valid host name: `:` is not a letter",
+        ),
+        (
+            "{Label}..",
+            "is not a valid host name: it has an empty label",
+        ),
+        ("-{Label}.", "starts or ends with a hyphen"),
+        ("", "is empty"),
+    ];
+    for (template, phrase) in cases {
+        let err = error_of(&with_host_prefix(template));
+        assert_error(&err, Some("example.fixtures#Go"), phrase);
+        assert!(
+            err.message
+                .contains(&format!("has the host prefix `{template}`")),
+            "{err}"
+        );
+    }
+}
+
+#[test]
+fn host_prefix_labels_match_host_label_members() {
+    let err = error_of(&with_host_prefix("{Missing}.{Label}."));
+    assert_error(
+        &err,
+        Some("example.fixtures#Go"),
+        "has the label `{Missing}`, but the input `GoInput` has no member `Missing`",
+    );
+
+    let err = error_of(&with_host_prefix("{A}.{Label}."));
+    assert_error(
+        &err,
+        Some("example.fixtures#Go"),
+        "the input member `GoInput.A` is not marked `smithy.api#hostLabel`",
+    );
+
+    let err = error_of(&with_host_prefix("foo."));
+    assert_error(
+        &err,
+        Some("example.fixtures#Go"),
+        "has no label `{Label}` for the input member `GoInput.Label` marked `smithy.api#hostLabel`",
+    );
+
+    let mut m = with_host_prefix("{Label}.");
+    m["shapes"]["example.fixtures#GoRequest"]["members"]["Label"]["traits"] =
+        json!({ "smithy.api#hostLabel": {} });
+    assert_error(
+        &error_of(&m),
+        Some("example.fixtures#Go"),
+        "the input member `GoInput.Label` is not `smithy.api#required`",
+    );
+
+    let mut m = with_host_prefix("{Label}.");
+    m["shapes"]["example.fixtures#GoRequest"]["members"]["Label"]["target"] =
+        json!("smithy.api#Integer");
+    assert_error(
+        &error_of(&m),
+        Some("example.fixtures#Go"),
+        "the input member `GoInput.Label` does not target a string",
+    );
+
+    let mut m = with_host_prefix("{Label}.");
+    m["shapes"]["example.fixtures#Go"]["input"] = json!({ "target": "smithy.api#Unit" });
+    assert_error(
+        &error_of(&m),
+        Some("example.fixtures#Go"),
+        "has the label `{Label}`, but the input `GoInput` has no member `Label`",
+    );
+
+    let mut m = with_host_prefix("{Label}.");
+    m["shapes"]["example.fixtures#Go"]["traits"]["smithy.api#endpoint"] = json!({});
+    assert_error(
+        &error_of(&m),
+        Some("example.fixtures#Go"),
+        "has a `smithy.api#endpoint` without a string `hostPrefix`",
+    );
+}
+
+#[test]
+fn request_compression_is_checked() {
+    let with_compression = |value: Value| {
+        let mut m = model();
+        m["shapes"]["example.fixtures#Go"]["traits"] =
+            json!({ "smithy.api#requestCompression": value });
+        m
+    };
+    for encodings in [json!(["gzip"]), json!(["br", "GZIP"]), json!(["br"])] {
+        let m = with_compression(json!({ "encodings": encodings }));
+        assert_eq!(generate(&m.to_string(), &options(None)), Ok(11));
+    }
+    let cases = [
+        (json!({}), "whose `encodings` is missing or not a list"),
+        (json!({ "encodings": [] }), "whose `encodings` is empty"),
+        (
+            json!({ "encodings": ["gzip", 2] }),
+            "whose `encodings` holds `2`, which is not a string",
+        ),
+    ];
+    for (value, phrase) in cases {
+        assert_error(
+            &error_of(&with_compression(value)),
+            Some("example.fixtures#Go"),
+            phrase,
+        );
+    }
+}
+
+#[test]
+fn request_case_hosts_are_checked() {
+    let cases = [
+        (
+            json!({ "host": "https://example.com" }),
+            "`host` is `https://example.com`, not a host with an optional path",
+        ),
+        (
+            json!({ "host": "/custom" }),
+            "`host` is `/custom`, not a host with an optional path",
+        ),
+        (json!({ "host": 7 }), "`host` is `7`, not a string"),
+        (
+            json!({ "resolvedHost": "example.com/custom" }),
+            "`resolvedHost` is `example.com/custom`, not a host",
+        ),
+        (
+            json!({ "resolvedHost": "" }),
+            "`resolvedHost` is ``, not a host",
+        ),
+    ];
+    for (fields, phrase) in cases {
+        let err = error_of(&with_request_tests(json!([request_case(fields)])));
+        assert_error(&err, Some("example.fixtures#Go"), phrase);
+        assert!(
+            err.message
+                .contains("`smithy.test#httpRequestTests` case `GoCase`"),
+            "{err}"
+        );
+    }
+    // A case with a base path or an expected host is run through the client instead.
+    let m = with_request_tests(json!([request_case(
+        json!({ "host": "example.com/custom", "uri": "/custom/" })
+    )]));
+    assert_eq!(generate(&m.to_string(), &options(None)), Ok(12));
+}

@@ -12,12 +12,14 @@ use codegen::{GeneratedFile, Manifests, Options, Selection};
 const FIXTURES: &[&str] = &[
     "enum",
     "error_code",
+    "host_prefix",
     "list_xml_name",
     "map",
     "naming",
     "nested_structure",
     "protocol_tests",
     "recursive",
+    "request_compression",
     "required_default",
     "timestamp",
     "union",
@@ -44,7 +46,8 @@ fn generate(name: &str, runtime_path: &str) -> Vec<GeneratedFile> {
 
 /// The Rust files that carry a model's features, each under a `// ==== path ====` header. The model
 /// crate's `lib.rs` and the client's `lib.rs` are the same for every model and are left out; the
-/// protocol tests come last, for the models that have test cases.
+/// protocol crate's and the client crate's tests come last, for the models that have test cases.
+/// A model whose client manifest differs from the usual one (a runtime feature) shows it first.
 fn rust_sources(files: &[GeneratedFile]) -> String {
     let order = [
         "-model/src/types.rs",
@@ -55,6 +58,15 @@ fn rust_sources(files: &[GeneratedFile]) -> String {
         "-client/src/fluent.rs",
     ];
     let mut out = String::new();
+    let manifest = files
+        .iter()
+        .find(|f| f.path.ends_with("-client/Cargo.toml"))
+        .expect("a client manifest");
+    if manifest.contents.contains("features") {
+        out.push_str(&format!("# ==== {} ====\n", manifest.path));
+        out.push_str(&manifest.contents);
+        out.push('\n');
+    }
     for suffix in order {
         let file = files
             .iter()
@@ -64,16 +76,20 @@ fn rust_sources(files: &[GeneratedFile]) -> String {
         out.push_str(&file.contents);
         out.push('\n');
     }
-    if let Some(file) = files.iter().find(|f| f.path.ends_with(PROTOCOL_TESTS)) {
-        out.push_str(&format!("// ==== {} ====\n", file.path));
-        out.push_str(&file.contents);
-        out.push('\n');
+    for tests in [PROTOCOL_TESTS, CLIENT_TESTS] {
+        if let Some(file) = files.iter().find(|f| f.path.ends_with(tests)) {
+            out.push_str(&format!("// ==== {} ====\n", file.path));
+            out.push_str(&file.contents);
+            out.push('\n');
+        }
     }
     out
 }
 
 /// The generated protocol test file of a protocol crate.
 const PROTOCOL_TESTS: &str = "-protocol/tests/protocol_tests.rs";
+/// The generated test file of a client crate, for the cases that need the client.
+const CLIENT_TESTS: &str = "-client/tests/protocol_tests.rs";
 
 fn snapshot(name: &str) {
     let files = generate(name, "../awsquery");
@@ -88,6 +104,11 @@ fn enum_snapshot() {
 #[test]
 fn error_code_snapshot() {
     snapshot("error_code");
+}
+
+#[test]
+fn host_prefix_snapshot() {
+    snapshot("host_prefix");
 }
 
 #[test]
@@ -115,30 +136,37 @@ fn protocol_tests_snapshot() {
     snapshot("protocol_tests");
 }
 
-/// Only a model with awsQuery client cases gets a test file, and each kept case is one test.
-#[test]
-fn protocol_test_files() {
-    for name in FIXTURES {
-        let files = generate(name, "../awsquery");
-        let tests = files.iter().find(|f| f.path.ends_with(PROTOCOL_TESTS));
-        assert_eq!(tests.is_some(), *name == "protocol_tests", "{name}");
-    }
-    let files = generate("protocol_tests", "../awsquery");
-    let tests = &files
-        .iter()
-        .find(|f| f.path.ends_with(PROTOCOL_TESTS))
-        .expect("the protocol_tests fixture has a test file")
-        .contents;
+/// The test functions of the generated file ending in `suffix`, sorted; `None` without that file.
+fn test_names(files: &[GeneratedFile], suffix: &str) -> Option<Vec<String>> {
+    let tests = &files.iter().find(|f| f.path.ends_with(suffix))?.contents;
     assert!(tests.starts_with(codegen::GENERATED_HEADER), "{tests}");
     assert!(tests.contains("#![cfg_attr(rustfmt, rustfmt::skip)]"));
-    let mut names: Vec<&str> = tests
+    let mut names: Vec<String> = tests
         .lines()
         .filter_map(|line| line.strip_prefix("fn "))
         .filter_map(|rest| rest.strip_suffix("() {"))
+        .map(str::to_owned)
         .collect();
     names.sort_unstable();
+    assert_eq!(tests.matches("#[test]").count(), names.len());
+    Some(names)
+}
+
+/// Only a model with awsQuery client cases gets test files, and each kept case is one test: in
+/// the client crate when it depends on the client, in the protocol crate otherwise.
+#[test]
+fn protocol_test_files() {
+    let with_tests = ["host_prefix", "protocol_tests", "request_compression"];
+    for name in FIXTURES {
+        let files = generate(name, "../awsquery");
+        let has_tests = files
+            .iter()
+            .any(|f| f.path.ends_with(PROTOCOL_TESTS) || f.path.ends_with(CLIENT_TESTS));
+        assert_eq!(has_tests, with_tests.contains(name), "{name}");
+    }
+    let files = generate("protocol_tests", "../awsquery");
     assert_eq!(
-        names,
+        test_names(&files, PROTOCOL_TESTS).expect("a protocol test file"),
         [
             "get_item_nested",
             "get_item_recursive_floats",
@@ -149,12 +177,59 @@ fn protocol_test_files() {
             "put_items_nested",
         ]
     );
-    assert_eq!(tests.matches("#[test]").count(), names.len());
+    assert_eq!(test_names(&files, CLIENT_TESTS), None);
+
+    let files = generate("host_prefix", "../awsquery");
+    assert_eq!(
+        test_names(&files, PROTOCOL_TESTS).expect("a protocol test file"),
+        ["host_without_path"]
+    );
+    assert_eq!(
+        test_names(&files, CLIENT_TESTS).expect("a client test file"),
+        [
+            "host_prefix_label_with_dots",
+            "host_prefix_with_label",
+            "host_prefix_with_two_labels",
+            "query_host_with_path",
+            "static_host_prefix",
+        ]
+    );
+
+    let files = generate("request_compression", "../awsquery");
+    assert_eq!(test_names(&files, PROTOCOL_TESTS), None);
+    assert_eq!(
+        test_names(&files, CLIENT_TESTS).expect("a client test file"),
+        [
+            "sdk_appends_gzip_and_ignores_http_provided_encoding_aws_query",
+            "sdk_applied_content_encoding_aws_query",
+            "small_body_is_not_compressed",
+            "unknown_encoding_is_skipped",
+        ]
+    );
+}
+
+/// Only a client whose model compresses requests builds the runtime with gzip.
+#[test]
+fn gzip_only_where_compression_is_modeled() {
+    for name in FIXTURES {
+        let files = generate(name, "../awsquery");
+        for file in files.iter().filter(|f| f.path.ends_with("/Cargo.toml")) {
+            let gzip = file.contents.contains(r#"features = ["gzip"]"#);
+            let expected =
+                *name == "request_compression" && file.path.ends_with("-client/Cargo.toml");
+            assert_eq!(gzip, expected, "{}", file.path);
+        }
+    }
 }
 
 #[test]
 fn recursive_snapshot() {
     snapshot("recursive");
+}
+
+#[test]
+fn request_compression_snapshot() {
+    snapshot("request_compression");
 }
 
 #[test]
@@ -274,15 +349,17 @@ fn fixtures_compile_without_warnings() {
         String::from_utf8_lossy(&output.stderr)
     );
 
-    // The generated protocol tests build without a warning and pass.
+    // The generated protocol tests, of protocol and client crates, build without a warning and pass.
     let mut packages = Vec::new();
     let mut expected_tests = 0;
     for name in FIXTURES {
         for file in generate(name, runtime) {
-            if let Some(krate) = file.path.strip_suffix(PROTOCOL_TESTS) {
-                let krate = krate.trim_start_matches("crates/");
-                packages.push(format!("{krate}-protocol"));
-                expected_tests += file.contents.matches("#[test]").count();
+            for (suffix, kind) in [(PROTOCOL_TESTS, "protocol"), (CLIENT_TESTS, "client")] {
+                if let Some(krate) = file.path.strip_suffix(suffix) {
+                    let krate = krate.trim_start_matches("crates/");
+                    packages.push(format!("{krate}-{kind}"));
+                    expected_tests += file.contents.matches("#[test]").count();
+                }
             }
         }
     }

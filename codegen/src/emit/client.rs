@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{Paths, crate_docs, deprecated_attr, doc_attrs};
-use crate::ir::{Operation, Service, ShapeKind};
+use crate::ir::{Compression, HostPrefixPart, Member, Operation, Service, ShapeKind};
 use crate::naming::ident;
 
 /// `src/lib.rs`.
@@ -115,6 +115,54 @@ pub fn fluent(service: &Service) -> TokenStream {
     }
 }
 
+/// The call that sends the input: `invoke`, or `invoke_with` and the operation's host prefix and
+/// compression when it has either.
+fn invoke(
+    op: &Operation,
+    input_name: &str,
+    members: &[Member],
+    operation: TokenStream,
+) -> TokenStream {
+    let encoding = op.request_compression.as_ref().and_then(|c| c.encoding);
+    if op.host_prefix.is_none() && encoding.is_none() {
+        return quote!(self.handle.invoke::<#operation>(&self.input).await);
+    }
+    let segments = op.host_prefix.iter().flatten().map(|part| match part {
+        HostPrefixPart::Text(text) => quote!(::awsquery::host_prefix::Segment::Text(#text)),
+        HostPrefixPart::Label(label) => {
+            let member = members
+                .iter()
+                .find(|m| &m.name == label)
+                .expect("lowering checked that every label names an input member");
+            let f = ident(&member.field);
+            let value = if member.optional {
+                quote!(self.input.#f.as_deref())
+            } else {
+                quote!(::std::option::Option::Some(self.input.#f.as_str()))
+            };
+            quote! {
+                ::awsquery::host_prefix::Segment::Label { shape: #input_name, member: #label, value: #value }
+            }
+        }
+    });
+    let host_prefix = op
+        .host_prefix
+        .as_ref()
+        .map(|_| quote!(let host_prefix = [#(#segments),*];));
+    let with_prefix = op
+        .host_prefix
+        .as_ref()
+        .map(|_| quote!(.host_prefix(&host_prefix)));
+    let with_compression = encoding.map(|encoding| match encoding {
+        Compression::Gzip => quote!(.compression(::awsquery::compression::Encoding::Gzip)),
+    });
+    quote! {
+        #host_prefix
+        let options = ::awsquery::client::RequestOptions::new() #with_prefix #with_compression;
+        self.handle.invoke_with::<#operation>(&self.input, options).await
+    }
+}
+
 fn builder(paths: &Paths, service: &Service, op: &Operation) -> TokenStream {
     let model = &paths.model;
     let protocol = ident(&super::protocol_crate(service).replace('-', "_"));
@@ -145,6 +193,12 @@ fn builder(paths: &Paths, service: &Service, op: &Operation) -> TokenStream {
         })
         .collect();
     let mutability = (!fill_tokens.is_empty()).then(|| quote!(mut));
+    let invoke = invoke(
+        op,
+        &input_shape.rust_name,
+        members,
+        quote!(::#protocol::#name),
+    );
     let setters = members.iter().map(|m| {
         let f = ident(&m.field);
         let set = ident(&format!("set_{}", m.field.trim_start_matches("r#")));
@@ -210,7 +264,7 @@ fn builder(paths: &Paths, service: &Service, op: &Operation) -> TokenStream {
                         /// Sends the request. A missing required member fails here, before any I/O.
             pub async fn send(#mutability self) -> ::std::result::Result<#output, ::awsquery::client::SdkError<#model::error::#error>> {
                 #(#fill_tokens)*
-                self.handle.invoke::<::#protocol::#name>(&self.input).await
+                #invoke
             }
         }
     }

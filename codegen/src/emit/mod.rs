@@ -2,6 +2,7 @@
 
 pub mod cargo;
 pub mod client;
+pub mod client_tests;
 pub mod model;
 pub mod protocol;
 pub mod protocol_tests;

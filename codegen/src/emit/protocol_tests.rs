@@ -6,8 +6,8 @@ use serde_json::{Map, Value};
 
 use super::{Paths, crate_docs, doc_attrs, union_variant};
 use crate::ir::{
-    Operation, ProtocolTest, ProtocolTestKind, RequestCase, ResponseCase, Scalar, Service, Shape,
-    ShapeKind, Structure,
+    Member, Operation, ProtocolTest, ProtocolTestKind, RequestCase, ResponseCase, Scalar, Service,
+    Shape, ShapeKind, Structure,
 };
 use crate::naming::ident;
 
@@ -20,15 +20,7 @@ pub fn file(service: &Service) -> Option<TokenStream> {
     if service.protocol_tests.is_empty() {
         return None;
     }
-    let model = ident(&super::model_crate(service).replace('-', "_"));
-    let protocol = ident(&super::protocol_crate(service).replace('-', "_"));
-    let emitter = Emitter {
-        service,
-        paths: Paths {
-            model: quote!(::#model),
-        },
-        protocol: quote!(::#protocol),
-    };
+    let emitter = Emitter::new(service);
     let docs = crate_docs(&format!(
         "Protocol compliance tests: the awsQuery client cases of the model's \
          `smithy.test#httpRequestTests` and `smithy.test#httpResponseTests`.\n\n\
@@ -47,7 +39,8 @@ pub fn file(service: &Service) -> Option<TokenStream> {
     })
 }
 
-struct Emitter<'s> {
+/// Prints the cases of one service; the client-side tests share it.
+pub(super) struct Emitter<'s> {
     service: &'s Service,
     paths: Paths,
     protocol: TokenStream,
@@ -84,14 +77,43 @@ struct Nan {
     float: TokenStream,
 }
 
-impl Emitter<'_> {
-    fn test(&self, test: &ProtocolTest) -> TokenStream {
-        let op = self
-            .service
+impl<'s> Emitter<'s> {
+    /// An emitter reaching the model and protocol crates by their crate names, as a test file
+    /// outside them does.
+    pub(super) fn new(service: &'s Service) -> Self {
+        let model = ident(&super::model_crate(service).replace('-', "_"));
+        let protocol = ident(&super::protocol_crate(service).replace('-', "_"));
+        Emitter {
+            service,
+            paths: Paths {
+                model: quote!(::#model),
+            },
+            protocol: quote!(::#protocol),
+        }
+    }
+
+    /// The operation a test runs against.
+    pub(super) fn operation_of(&self, test: &ProtocolTest) -> &'s Operation {
+        self.service
             .operations
             .iter()
             .find(|op| op.id == test.operation)
-            .expect("lowering only makes tests of selected operations");
+            .expect("lowering only makes tests of selected operations")
+    }
+
+    fn test(&self, test: &ProtocolTest) -> TokenStream {
+        let op = self.operation_of(test);
+        let body = match &test.kind {
+            ProtocolTestKind::Request(case) => self.request(op, case),
+            ProtocolTestKind::Response(case) => self.response(op, case),
+            ProtocolTestKind::Error { error, case } => self.error(op, error, case),
+        };
+        self.test_fn(test, body)
+    }
+
+    /// The `#[test]` function of `test`, documented with the case's own text, running `body`.
+    pub(super) fn test_fn(&self, test: &ProtocolTest, body: TokenStream) -> TokenStream {
+        let op = self.operation_of(test);
         let name = ident(&test.fn_name);
         let what = match &test.kind {
             ProtocolTestKind::Request(_) => format!("Request case `{}` of `{}`.", test.id, op.name),
@@ -110,11 +132,6 @@ impl Emitter<'_> {
             _ => what,
         };
         let docs = doc_attrs(Some(&text));
-        let body = match &test.kind {
-            ProtocolTestKind::Request(case) => self.request(op, case),
-            ProtocolTestKind::Response(case) => self.response(op, case),
-            ProtocolTestKind::Error { error, case } => self.error(op, error, case),
-        };
         quote! {
             #docs
             #[test]
@@ -135,6 +152,20 @@ impl Emitter<'_> {
         let input = self.top_structure(&op.input, &case.params, true);
         let method = &case.method;
         let uri = &case.uri;
+        let checks = Self::request_checks(case, &quote!(request.body));
+        quote! {
+            let input = #input;
+            let request = #operation::serialize(&input).expect("the input serializes");
+            assert_eq!(request.method, #method, "method");
+            assert_eq!(request.uri, #uri, "URI");
+            #checks
+        }
+    }
+
+    /// The checks of a request case on a `request` (an `awsquery::http::Request`) other than its
+    /// method and URI: headers, query parameters and, when the case has one, the body, read from
+    /// the expression `sent` (the request's body, or the body decoded).
+    pub(super) fn request_checks(case: &RequestCase, sent: &TokenStream) -> TokenStream {
         let headers = case.headers.iter().map(|(name, value)| {
             let message = format!("header `{name}`");
             quote!(assert_eq!(request.header(#name), ::std::option::Option::Some(#value), #message);)
@@ -160,18 +191,14 @@ impl Emitter<'_> {
         });
         let body = case.body.as_ref().map(|body| {
             match body_kind(case.body_media_type.as_deref()) {
-                BodyKind::Form => quote!(::awsquery::testing::assert_form_eq(#body, &request.body);),
+                BodyKind::Form => quote!(::awsquery::testing::assert_form_eq(#body, &#sent);),
                 BodyKind::Xml => quote! {
-                    ::awsquery::testing::assert_xml_eq(#body, ::std::str::from_utf8(&request.body).expect("the body is UTF-8"));
+                    ::awsquery::testing::assert_xml_eq(#body, ::std::str::from_utf8(&#sent).expect("the body is UTF-8"));
                 },
-                BodyKind::Bytes => quote!(assert_eq!(request.body.as_slice(), #body.as_bytes(), "body");),
+                BodyKind::Bytes => quote!(assert_eq!(#sent.as_slice(), #body.as_bytes(), "body");),
             }
         });
         quote! {
-            let input = #input;
-            let request = #operation::serialize(&input).expect("the input serializes");
-            assert_eq!(request.method, #method, "method");
-            assert_eq!(request.uri, #uri, "URI");
             #(#headers)*
             #(#forbidden)*
             #(#required)*
@@ -262,29 +289,15 @@ impl Emitter<'_> {
             .members
             .iter()
             .filter_map(|m| {
-                let f = ident(&m.field);
-                match object.get(&m.name) {
-                    Some(value) if !value.is_null() => {
-                        let mut value = self.value(&m.target, value);
-                        if m.boxed {
-                            value = quote!(::std::boxed::Box::new(#value));
-                        }
-                        if m.optional {
-                            value = quote!(::std::option::Option::Some(#value));
-                        }
-                        Some(quote!(v.#f = #value;))
-                    }
-                    _ if fill_tokens
-                        && m.idempotency_token
-                        && m.optional
-                        && super::is_string(self.service, &m.target) =>
-                    {
-                        Some(quote! {
-                            v.#f = ::std::option::Option::Some(::std::string::String::from(#TEST_IDEMPOTENCY_TOKEN));
-                        })
-                    }
-                    _ => None,
+                let mut value = self.member_value(m, object, fill_tokens)?;
+                if m.boxed {
+                    value = quote!(::std::boxed::Box::new(#value));
                 }
+                if m.optional {
+                    value = quote!(::std::option::Option::Some(#value));
+                }
+                let f = ident(&m.field);
+                Some(quote!(v.#f = #value;))
             })
             .collect();
         if sets.is_empty() {
@@ -295,6 +308,28 @@ impl Emitter<'_> {
                 #(#sets)*
                 v
             })
+        }
+    }
+
+    /// The value `object` (a structure in `params`) gives member `m`, without the member's `Box` or
+    /// `Option`; with `fill_tokens`, an unset idempotency token is [`TEST_IDEMPOTENCY_TOKEN`].
+    /// `None` when the member stays unset.
+    pub(super) fn member_value(
+        &self,
+        m: &Member,
+        object: &Map<String, Value>,
+        fill_tokens: bool,
+    ) -> Option<TokenStream> {
+        match object.get(&m.name) {
+            Some(value) if !value.is_null() => Some(self.value(&m.target, value)),
+            _ if fill_tokens
+                && m.idempotency_token
+                && m.optional
+                && super::is_string(self.service, &m.target) =>
+            {
+                Some(quote!(::std::string::String::from(#TEST_IDEMPOTENCY_TOKEN)))
+            }
+            _ => None,
         }
     }
 

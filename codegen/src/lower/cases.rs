@@ -211,6 +211,8 @@ impl Case<'_> {
             headers: self.headers()?,
             forbid_headers: self.strings("forbidHeaders")?,
             require_headers: self.strings("requireHeaders")?,
+            host: self.string("host")?,
+            resolved_host: self.string("resolvedHost")?,
             body: self.string("body")?,
             body_media_type: self.string("bodyMediaType")?,
             params: self.params(shapes, input)?,
