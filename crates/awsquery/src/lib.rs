@@ -8,6 +8,7 @@ pub mod base64;
 pub mod client;
 pub mod compression;
 pub mod credentials;
+pub mod endpoint;
 pub mod error;
 pub mod host_prefix;
 pub mod http;

@@ -1,0 +1,418 @@
+//! What a client's configuration contributes to endpoint resolution: the values of the built-in
+//! rule parameters, with the endpoint URL and the FIPS and dual-stack flags taken from code first and
+//! from the environment second.
+
+use std::fmt;
+
+use super::{EndpointError, split_url};
+use crate::credentials::Env;
+
+/// The endpoint URL for every service (`AWS_ENDPOINT_URL`).
+pub const ENDPOINT_URL_VAR: &str = "AWS_ENDPOINT_URL";
+/// Set to `true` to ignore the endpoint URLs of the environment (`AWS_IGNORE_CONFIGURED_ENDPOINT_URLS`).
+pub const IGNORE_CONFIGURED_ENDPOINT_URLS_VAR: &str = "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS";
+/// `true` to use FIPS endpoints (`AWS_USE_FIPS_ENDPOINT`).
+pub const USE_FIPS_VAR: &str = "AWS_USE_FIPS_ENDPOINT";
+/// `true` to use dual-stack endpoints (`AWS_USE_DUALSTACK_ENDPOINT`).
+pub const USE_DUAL_STACK_VAR: &str = "AWS_USE_DUALSTACK_ENDPOINT";
+
+/// The values a client supplies for the rule sets' built-in parameters: `AWS::Region`,
+/// `AWS::UseFIPS`, `AWS::UseDualStack` and `SDK::Endpoint`. A generated `Params` is made from them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct BuiltIns {
+    /// `AWS::Region`: the configured region; `None` when it is empty.
+    pub region: Option<String>,
+    /// `AWS::UseFIPS`.
+    pub use_fips: bool,
+    /// `AWS::UseDualStack`.
+    pub use_dual_stack: bool,
+    /// `SDK::Endpoint`: the endpoint URL override, already checked to be an `http` or `https` URL
+    /// with a host.
+    pub endpoint: Option<String>,
+}
+
+/// The endpoint settings of a client configuration.
+///
+/// Values set in code win over the environment, whatever the order of the calls; the environment is
+/// read only when one is given ([`with_env`](Self::with_env)), and only when the client is built. The
+/// endpoint URL is taken from, highest first:
+///
+/// 1. [`with_url`](Self::with_url);
+/// 2. `AWS_ENDPOINT_URL_<SERVICE>`, the service's sdkId in upper case with spaces as `_`
+///    (`AWS_ENDPOINT_URL_NEPTUNE`);
+/// 3. `AWS_ENDPOINT_URL`;
+///
+/// and the environment's two are skipped when `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` is `true`. Without
+/// any, the service's endpoint rules choose the URL from the region and the FIPS and dual-stack flags
+/// (`AWS_USE_FIPS_ENDPOINT`, `AWS_USE_DUALSTACK_ENDPOINT`; `false` when unset).
+#[derive(Clone, Default)]
+pub struct EndpointSettings {
+    url: Option<String>,
+    use_fips: Option<bool>,
+    use_dual_stack: Option<bool>,
+    env: Option<Env>,
+}
+
+impl EndpointSettings {
+    /// No settings: the rules decide, from the region alone.
+    pub fn new() -> Self {
+        EndpointSettings::default()
+    }
+
+    /// Sends to `url` instead of the endpoint the rules would choose.
+    pub fn with_url(mut self, url: impl Into<String>) -> Self {
+        self.url = Some(url.into());
+        self
+    }
+
+    /// Asks for (or, with `false`, refuses) a FIPS endpoint.
+    pub fn with_use_fips(mut self, use_fips: bool) -> Self {
+        self.use_fips = Some(use_fips);
+        self
+    }
+
+    /// Asks for (or, with `false`, refuses) a dual-stack endpoint.
+    pub fn with_use_dual_stack(mut self, use_dual_stack: bool) -> Self {
+        self.use_dual_stack = Some(use_dual_stack);
+        self
+    }
+
+    /// Reads what code leaves unset from `env`, when the client is built.
+    pub fn with_env(mut self, env: Env) -> Self {
+        self.env = Some(env);
+        self
+    }
+
+    /// The URL set in code.
+    pub fn url(&self) -> Option<&str> {
+        self.url.as_deref()
+    }
+
+    /// The FIPS flag set in code.
+    pub fn use_fips(&self) -> Option<bool> {
+        self.use_fips
+    }
+
+    /// The dual-stack flag set in code.
+    pub fn use_dual_stack(&self) -> Option<bool> {
+        self.use_dual_stack
+    }
+
+    /// The built-in parameter values for a client of the service with `sdk_id` in `region`: the
+    /// settings from code, then from the environment. An endpoint URL that is not an `http` or
+    /// `https` URL with a host, or a flag in the environment that is not `true` or `false`, is an
+    /// error naming where it came from.
+    pub fn builtins(&self, region: &str, sdk_id: &str) -> Result<BuiltIns, EndpointError> {
+        let region = region.trim();
+        let env = self.env.as_ref();
+        let flag = |code: Option<bool>, var: &str| match (code, env) {
+            (Some(value), _) => Ok(value),
+            (None, Some(env)) => Ok(env_flag(env, var)?.unwrap_or(false)),
+            (None, None) => Ok(false),
+        };
+        Ok(BuiltIns {
+            region: (!region.is_empty()).then(|| region.to_owned()),
+            use_fips: flag(self.use_fips, USE_FIPS_VAR)?,
+            use_dual_stack: flag(self.use_dual_stack, USE_DUAL_STACK_VAR)?,
+            endpoint: self.endpoint_url(sdk_id)?,
+        })
+    }
+
+    /// The endpoint URL override and where it came from, checked.
+    fn endpoint_url(&self, sdk_id: &str) -> Result<Option<String>, EndpointError> {
+        if let Some(url) = &self.url {
+            check_url(url, "set in the configuration")?;
+            return Ok(Some(url.clone()));
+        }
+        let Some(env) = &self.env else {
+            return Ok(None);
+        };
+        if env_flag(env, IGNORE_CONFIGURED_ENDPOINT_URLS_VAR)? == Some(true) {
+            return Ok(None);
+        }
+        for var in [
+            service_endpoint_url_var(sdk_id),
+            ENDPOINT_URL_VAR.to_owned(),
+        ] {
+            if let Some(url) = env.get(&var) {
+                check_url(&url, &format!("from `{var}`"))?;
+                return Ok(Some(url));
+            }
+        }
+        Ok(None)
+    }
+}
+
+/// The service-specific endpoint URL variable: `AWS_ENDPOINT_URL_` and the sdkId in upper case, with
+/// spaces and hyphens as `_` (`Neptune` → `AWS_ENDPOINT_URL_NEPTUNE`).
+pub fn service_endpoint_url_var(sdk_id: &str) -> String {
+    let service: String = sdk_id
+        .trim()
+        .chars()
+        .map(|c| match c {
+            ' ' | '-' => '_',
+            c => c.to_ascii_uppercase(),
+        })
+        .collect();
+    format!("{ENDPOINT_URL_VAR}_{service}")
+}
+
+/// A boolean environment variable: `true` or `false` in any case; `None` when unset or empty.
+fn env_flag(env: &Env, var: &str) -> Result<Option<bool>, EndpointError> {
+    let Some(value) = env.get(var) else {
+        return Ok(None);
+    };
+    match value.trim() {
+        v if v.eq_ignore_ascii_case("true") => Ok(Some(true)),
+        v if v.eq_ignore_ascii_case("false") => Ok(Some(false)),
+        _ => Err(EndpointError::configuration(format!(
+            "`{var}` is `{value}`; expected `true` or `false`"
+        ))),
+    }
+}
+
+/// Checks that `url` is an `http` or `https` URL with a host, nothing a request URL cannot carry, and
+/// no user information (which could hold a password, and so is never printed).
+fn check_url(url: &str, source: &str) -> Result<(), EndpointError> {
+    let problem = match split_url(url) {
+        Err(problem) => problem,
+        Ok(_) if authority_of(url).contains('@') => {
+            "it contains user information, which an endpoint cannot carry"
+        }
+        Ok(_) => return Ok(()),
+    };
+    Err(EndpointError::configuration(format!(
+        "the endpoint URL `{}` {source} cannot be used: {problem}",
+        Redacted(url)
+    )))
+}
+
+/// Where the authority (user information, host and port) of `url` sits: between `://` and the path.
+fn authority_range(url: &str) -> std::ops::Range<usize> {
+    let start = url.find("://").map_or(0, |i| i + 3);
+    let len = url[start..]
+        .find(['/', '?', '#'])
+        .unwrap_or(url.len() - start);
+    start..start + len
+}
+
+fn authority_of(url: &str) -> &str {
+    &url[authority_range(url)]
+}
+
+/// A URL as printed in errors and `Debug`: user information is replaced by `***`.
+struct Redacted<'a>(&'a str);
+
+impl fmt::Display for Redacted<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let url = self.0;
+        let range = authority_range(url);
+        match url[range.clone()].rsplit_once('@') {
+            Some((_, host)) => write!(f, "{}***@{host}{}", &url[..range.start], &url[range.end..]),
+            None => f.write_str(url),
+        }
+    }
+}
+
+impl fmt::Debug for Redacted<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "\"{self}\"")
+    }
+}
+
+impl fmt::Debug for EndpointSettings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EndpointSettings")
+            .field("url", &self.url.as_deref().map(Redacted))
+            .field("use_fips", &self.use_fips)
+            .field("use_dual_stack", &self.use_dual_stack)
+            .field("env", &self.env)
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::endpoint::EndpointErrorKind;
+
+    fn builtins(settings: &EndpointSettings) -> BuiltIns {
+        settings
+            .builtins("us-east-1", "Neptune")
+            .expect("valid settings")
+    }
+
+    fn error(settings: &EndpointSettings) -> EndpointError {
+        let error = settings
+            .builtins("us-east-1", "Neptune")
+            .expect_err("invalid settings");
+        assert_eq!(error.kind(), EndpointErrorKind::Configuration);
+        error
+    }
+
+    #[test]
+    fn nothing_set() {
+        let b = builtins(&EndpointSettings::new());
+        assert_eq!(b.region.as_deref(), Some("us-east-1"));
+        assert!(!b.use_fips && !b.use_dual_stack);
+        assert_eq!(b.endpoint, None);
+        let empty_region = EndpointSettings::new().builtins(" ", "Neptune").unwrap();
+        assert_eq!(empty_region.region, None);
+    }
+
+    #[test]
+    fn the_environment_is_read_only_when_given() {
+        // The process environment is never consulted without `with_env`.
+        let b = builtins(&EndpointSettings::new().with_url("https://x.example"));
+        assert_eq!(b.endpoint.as_deref(), Some("https://x.example"));
+        let env = Env::from_pairs(&[
+            ("AWS_USE_FIPS_ENDPOINT", "true"),
+            ("AWS_USE_DUALSTACK_ENDPOINT", "TRUE"),
+        ]);
+        let b = builtins(&EndpointSettings::new().with_env(env));
+        assert!(b.use_fips && b.use_dual_stack);
+    }
+
+    #[test]
+    fn code_wins_over_the_environment_in_any_order() {
+        let env = Env::from_pairs(&[
+            ("AWS_USE_FIPS_ENDPOINT", "true"),
+            ("AWS_USE_DUALSTACK_ENDPOINT", "true"),
+            ("AWS_ENDPOINT_URL", "http://generic.example"),
+        ]);
+        let before = EndpointSettings::new()
+            .with_use_fips(false)
+            .with_url("http://code.example")
+            .with_env(env.clone());
+        let after = EndpointSettings::new()
+            .with_env(env)
+            .with_use_fips(false)
+            .with_url("http://code.example");
+        for settings in [before, after] {
+            let b = builtins(&settings);
+            assert!(!b.use_fips);
+            assert!(b.use_dual_stack);
+            assert_eq!(b.endpoint.as_deref(), Some("http://code.example"));
+        }
+    }
+
+    #[test]
+    fn endpoint_url_precedence() {
+        let all = [
+            ("AWS_ENDPOINT_URL_NEPTUNE", "http://service.example"),
+            ("AWS_ENDPOINT_URL", "http://generic.example"),
+            ("AWS_ENDPOINT_URL_S3", "http://other.example"),
+        ];
+        let url = |pairs: &[(&str, &str)]| {
+            builtins(&EndpointSettings::new().with_env(Env::from_pairs(pairs))).endpoint
+        };
+        assert_eq!(url(&all).as_deref(), Some("http://service.example"));
+        assert_eq!(url(&all[1..]).as_deref(), Some("http://generic.example"));
+        assert_eq!(url(&all[2..]), None);
+        assert_eq!(
+            url(&[("AWS_ENDPOINT_URL_NEPTUNE", ""), all[1]]).as_deref(),
+            Some("http://generic.example"),
+            "an empty variable counts as unset"
+        );
+        let ignoring = [
+            all[0],
+            all[1],
+            ("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "True"),
+        ];
+        assert_eq!(url(&ignoring), None);
+        let not_ignoring = [all[0], ("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "false")];
+        assert_eq!(
+            url(&not_ignoring).as_deref(),
+            Some("http://service.example")
+        );
+        let code = EndpointSettings::new()
+            .with_url("https://code.example")
+            .with_env(Env::from_pairs(&ignoring));
+        assert_eq!(
+            builtins(&code).endpoint.as_deref(),
+            Some("https://code.example"),
+            "the ignore flag is about the environment only"
+        );
+    }
+
+    #[test]
+    fn service_variables_follow_the_sdk_id() {
+        assert_eq!(
+            service_endpoint_url_var("Neptune"),
+            "AWS_ENDPOINT_URL_NEPTUNE"
+        );
+        assert_eq!(
+            service_endpoint_url_var("Elastic Load Balancing v2"),
+            "AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2"
+        );
+        assert_eq!(
+            service_endpoint_url_var("neptune-graph"),
+            "AWS_ENDPOINT_URL_NEPTUNE_GRAPH"
+        );
+    }
+
+    #[test]
+    fn flags_that_are_not_booleans() {
+        let env = Env::from_pairs(&[("AWS_USE_FIPS_ENDPOINT", "yes")]);
+        let e = error(&EndpointSettings::new().with_env(env));
+        assert_eq!(
+            e.message(),
+            "`AWS_USE_FIPS_ENDPOINT` is `yes`; expected `true` or `false`"
+        );
+        let env = Env::from_pairs(&[("AWS_USE_FIPS_ENDPOINT", "yes")]);
+        let set_in_code = EndpointSettings::new().with_env(env).with_use_fips(true);
+        assert!(builtins(&set_in_code).use_fips, "the variable is not read");
+        let env = Env::from_pairs(&[("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "1")]);
+        let e = error(&EndpointSettings::new().with_env(env));
+        assert!(
+            e.message().contains("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn invalid_urls_say_why_and_where_from() {
+        let e = error(&EndpointSettings::new().with_url("localhost:4566"));
+        assert_eq!(
+            e.message(),
+            "the endpoint URL `localhost:4566` set in the configuration cannot be used: it does not \
+             start with `http://` or `https://`"
+        );
+        let env = Env::from_pairs(&[("AWS_ENDPOINT_URL_NEPTUNE", "ftp://files.example")]);
+        let e = error(&EndpointSettings::new().with_env(env));
+        assert_eq!(
+            e.message(),
+            "the endpoint URL `ftp://files.example` from `AWS_ENDPOINT_URL_NEPTUNE` cannot be used: \
+             its scheme is not `http` or `https`"
+        );
+        for (url, reason) in [
+            ("https://", "it has no host"),
+            ("http://:8080/", "it has no host"),
+            (
+                "http://localhost:port",
+                "its port is not a number from 0 to 65535",
+            ),
+            ("https://example.com/?a=b", "it has a query or a fragment"),
+        ] {
+            let e = error(&EndpointSettings::new().with_url(url));
+            assert!(e.message().ends_with(reason), "{url}: {e}");
+        }
+    }
+
+    #[test]
+    fn user_information_is_refused_and_never_printed() {
+        let e = error(&EndpointSettings::new().with_url("https://admin:hunter2@db.example/x"));
+        assert_eq!(
+            e.message(),
+            "the endpoint URL `https://***@db.example/x` set in the configuration cannot be used: it \
+             contains user information, which an endpoint cannot carry"
+        );
+        let e = error(&EndpointSettings::new().with_url("ftp://admin:hunter2@db.example"));
+        assert!(!e.message().contains("hunter2"), "{e}");
+        assert!(!format!("{e:?}").contains("hunter2"));
+        let settings = EndpointSettings::new().with_url("https://admin:hunter2@db.example");
+        let printed = format!("{settings:?}");
+        assert!(printed.contains("\"https://***@db.example\""), "{printed}");
+    }
+}
