@@ -3,6 +3,8 @@
 //! Rust names, wire names, optionality, boxing and which (de)serializers are needed are settled by
 //! [`crate::lower`]; emitters only turn this into tokens.
 
+pub mod rules;
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
@@ -43,6 +45,8 @@ pub struct Service {
     /// (a host prefix, compression, an endpoint with a path, an expected resolved host), run
     /// through the client instead of the protocol crate.
     pub client_tests: Vec<ProtocolTest>,
+    /// The endpoint rules (the model's, or the usual regional ones) and their test cases.
+    pub endpoint_rules: rules::EndpointRules,
 }
 
 impl Service {

@@ -82,10 +82,11 @@ pub fn parse(model_json: &str) -> Result<ast::Model, Error> {
         .map_err(|e| Error::model(format!("the model is not a valid Smithy JSON AST: {e}")))
 }
 
-/// Generates the model, protocol and client crates of the model's service, and the protocol crate's
+/// Generates the model, protocol and client crates of the model's service, the protocol crate's
 /// `tests/protocol_tests.rs` when the model has awsQuery client cases of `smithy.test#httpRequestTests`
 /// or `smithy.test#httpResponseTests` (the client crate's, for request cases that depend on the
-/// client: host prefixes, compression, endpoint paths).
+/// client: host prefixes, compression, endpoint paths), and the client crate's
+/// `tests/endpoint_tests.rs` when it has `smithy.rules#endpointTests` cases.
 pub fn generate(model_json: &str, options: &Options) -> Result<Vec<GeneratedFile>, Error> {
     let model = parse(model_json)?;
     let service = lower::lower(&model, &options.selection)?;
@@ -133,6 +134,10 @@ pub fn generate(model_json: &str, options: &Options) -> Result<Vec<GeneratedFile
             emit::client::lib(&service),
         )?,
         rust(
+            format!("{client_dir}/src/endpoint.rs"),
+            emit::endpoints::module(&service),
+        )?,
+        rust(
             format!("{client_dir}/src/fluent.rs"),
             emit::client::fluent(&service),
         )?,
@@ -146,6 +151,12 @@ pub fn generate(model_json: &str, options: &Options) -> Result<Vec<GeneratedFile
     if let Some(tests) = emit::client_tests::file(&service) {
         files.push(rust(
             format!("{client_dir}/tests/protocol_tests.rs"),
+            tests,
+        )?);
+    }
+    if let Some(tests) = emit::endpoints::tests(&service) {
+        files.push(rust(
+            format!("{client_dir}/tests/endpoint_tests.rs"),
             tests,
         )?);
     }

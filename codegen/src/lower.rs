@@ -2,6 +2,7 @@
 
 mod cases;
 mod endpoint;
+mod rules;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -132,6 +133,7 @@ pub fn lower(model: &ast::Model, selection: &Selection) -> Result<Service, Error
     lowerer.mark_boxes();
     let protocol_tests = cases::protocol_tests(model, &operations, &lowerer.shapes)?;
     let (protocol_tests, client_tests) = endpoint::split_client_tests(&operations, protocol_tests)?;
+    let endpoint_rules = rules::endpoint_rules(service_id, &service.traits, &endpoint_prefix)?;
 
     Ok(Service {
         shape_name: shape_name(service_id).to_owned(),
@@ -152,6 +154,7 @@ pub fn lower(model: &ast::Model, selection: &Selection) -> Result<Service, Error
         deserialized: lowerer.deserialized,
         protocol_tests,
         client_tests,
+        endpoint_rules,
     })
 }
 

@@ -8,6 +8,10 @@ use serde_json::{Value, json};
 
 const SERVICE: &str = "example.fixtures#ProbeService";
 
+/// The files of a model without test cases: four per crate (the manifest and three sources; the
+/// client's are `lib.rs`, `endpoint.rs` and `fluent.rs`).
+const BASE_FILES: usize = 12;
+
 fn options(operations: Option<&[&str]>) -> Options {
     Options {
         selection: Selection {
@@ -115,7 +119,10 @@ fn assert_error(err: &Error, shape: Option<&str>, phrase: &str) {
 
 #[test]
 fn the_base_model_generates() {
-    assert_eq!(generate(&model().to_string(), &options(None)), Ok(11));
+    assert_eq!(
+        generate(&model().to_string(), &options(None)),
+        Ok(BASE_FILES)
+    );
 }
 
 #[test]
@@ -382,7 +389,7 @@ fn selecting_an_unknown_operation() {
 fn selecting_a_known_operation() {
     assert_eq!(
         generate(&model().to_string(), &options(Some(&["Go"]))),
-        Ok(11)
+        Ok(BASE_FILES)
     );
 }
 
@@ -639,11 +646,11 @@ fn with_request_tests(tests: Value) -> Value {
 #[test]
 fn valid_protocol_tests_add_a_test_file() {
     let m = with_request_tests(json!([request_case(json!({}))]));
-    assert_eq!(generate(&m.to_string(), &options(None)), Ok(12));
+    assert_eq!(generate(&m.to_string(), &options(None)), Ok(BASE_FILES + 1));
     let other = request_case(json!({ "protocol": "aws.protocols#restXml" }));
     let server = request_case(json!({ "appliesTo": "server" }));
     let m = with_request_tests(json!([other, server]));
-    assert_eq!(generate(&m.to_string(), &options(None)), Ok(11));
+    assert_eq!(generate(&m.to_string(), &options(None)), Ok(BASE_FILES));
 }
 
 #[test]
@@ -882,7 +889,10 @@ fn params_are_checked_against_their_shapes() {
         }
         m
     };
-    assert_eq!(generate(&build(&good).to_string(), &options(None)), Ok(12));
+    assert_eq!(
+        generate(&build(&good).to_string(), &options(None)),
+        Ok(BASE_FILES + 1)
+    );
     for (params, phrase) in bad {
         let err = error_of(&build(&params));
         assert_error(&err, Some("example.fixtures#Go"), phrase);
@@ -969,11 +979,11 @@ fn with_host_prefix(host_prefix: &str) -> Value {
 #[test]
 fn a_valid_host_prefix_generates() {
     let m = with_host_prefix("foo.{Label}.");
-    assert_eq!(generate(&m.to_string(), &options(None)), Ok(11));
+    assert_eq!(generate(&m.to_string(), &options(None)), Ok(BASE_FILES));
     // `hostLabel` means nothing on an operation without `smithy.api#endpoint`.
     let mut m = with_host_prefix("foo.");
     m["shapes"]["example.fixtures#Go"]["traits"] = json!({});
-    assert_eq!(generate(&m.to_string(), &options(None)), Ok(11));
+    assert_eq!(generate(&m.to_string(), &options(None)), Ok(BASE_FILES));
 }
 
 #[test]
@@ -1081,7 +1091,7 @@ fn request_compression_is_checked() {
     };
     for encodings in [json!(["gzip"]), json!(["br", "GZIP"]), json!(["br"])] {
         let m = with_compression(json!({ "encodings": encodings }));
-        assert_eq!(generate(&m.to_string(), &options(None)), Ok(11));
+        assert_eq!(generate(&m.to_string(), &options(None)), Ok(BASE_FILES));
     }
     let cases = [
         (json!({}), "whose `encodings` is missing or not a list"),
@@ -1134,5 +1144,371 @@ fn request_case_hosts_are_checked() {
     let m = with_request_tests(json!([request_case(
         json!({ "host": "example.com/custom", "uri": "/custom/" })
     )]));
-    assert_eq!(generate(&m.to_string(), &options(None)), Ok(12));
+    assert_eq!(generate(&m.to_string(), &options(None)), Ok(BASE_FILES + 1));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Endpoint rules
+// ---------------------------------------------------------------------------------------------
+
+/// The base model with an endpoint rule set: `Region` (optional) and `UseFIPS` (defaults to
+/// `false`), and `rules` after a first rule that resolves a set region through its partition.
+fn with_rules(rules: Value) -> Value {
+    let mut all = vec![json!({
+        "type": "tree",
+        "conditions": [
+            { "fn": "isSet", "argv": [{ "ref": "Region" }] },
+            { "fn": "aws.partition", "argv": [{ "ref": "Region" }], "assign": "PartitionResult" }
+        ],
+        "rules": [{
+            "type": "endpoint",
+            "conditions": [],
+            "endpoint": { "url": "https://probe.{Region}.{PartitionResult#dnsSuffix}" }
+        }]
+    })];
+    all.extend(rules.as_array().expect("a list of rules").iter().cloned());
+    with_rule_set(json!({
+        "version": "1.0",
+        "parameters": {
+            "Region": { "type": "String", "builtIn": "AWS::Region", "documentation": "region" },
+            "UseFIPS": {
+                "type": "Boolean", "builtIn": "AWS::UseFIPS", "required": true, "default": false,
+                "documentation": "fips"
+            }
+        },
+        "rules": all
+    }))
+}
+
+fn with_rule_set(rule_set: Value) -> Value {
+    let mut m = model();
+    m["shapes"][SERVICE]["traits"]["smithy.rules#endpointRuleSet"] = rule_set;
+    m
+}
+
+/// A rule set ending in `rule`, after the first one.
+fn with_last_rule(rule: Value) -> Value {
+    with_rules(json!([rule]))
+}
+
+fn error_rule(conditions: Value) -> Value {
+    json!({ "type": "error", "conditions": conditions, "error": "no" })
+}
+
+fn endpoint_rule(url: Value) -> Value {
+    json!({ "type": "endpoint", "conditions": [], "endpoint": { "url": url } })
+}
+
+#[test]
+fn a_valid_rule_set_generates() {
+    let m = with_rules(json!([error_rule(json!([]))]));
+    assert_eq!(generate(&m.to_string(), &options(None)), Ok(BASE_FILES));
+}
+
+#[test]
+fn an_unknown_function() {
+    let m = with_last_rule(error_rule(json!([
+        { "fn": "aws.frobnicate", "argv": [{ "ref": "Region" }] }
+    ])));
+    let err = error_of(&m);
+    assert_error(&err, Some(SERVICE), "at `rules[1].conditions[0]`");
+    assert_error(&err, Some(SERVICE), "unknown function `aws.frobnicate`");
+}
+
+#[test]
+fn a_reference_to_an_unknown_parameter() {
+    let m = with_last_rule(error_rule(json!([
+        { "fn": "isSet", "argv": [{ "ref": "Regoin" }] }
+    ])));
+    let err = error_of(&m);
+    assert_error(
+        &err,
+        Some(SERVICE),
+        "`Regoin` is neither a parameter nor a variable assigned in scope",
+    );
+    // A variable assigned in another rule is out of scope.
+    let m = with_last_rule(endpoint_rule(json!(
+        "https://{PartitionResult#name}.example.com"
+    )));
+    let err = error_of(&m);
+    assert_error(&err, Some(SERVICE), "at `rules[1].endpoint.url`");
+    assert_error(&err, Some(SERVICE), "`PartitionResult` is neither");
+}
+
+#[test]
+fn arguments_of_the_wrong_type() {
+    let m = with_last_rule(error_rule(json!([
+        { "fn": "stringEquals", "argv": [{ "ref": "UseFIPS" }, "yes"] }
+    ])));
+    assert_error(
+        &error_of(&m),
+        Some(SERVICE),
+        "argument 1 of `stringEquals` must be a string, but it is a boolean",
+    );
+    let m = with_last_rule(error_rule(json!([
+        { "fn": "substring", "argv": ["abc", "0", 2, false] }
+    ])));
+    assert_error(
+        &error_of(&m),
+        Some(SERVICE),
+        "argument 2 of `substring` must be an integer, but it is a string",
+    );
+}
+
+#[test]
+fn an_optional_value_used_before_it_is_known_to_be_set() {
+    let m = with_last_rule(error_rule(json!([
+        { "fn": "stringEquals", "argv": [{ "ref": "Region" }, "us-east-1"] }
+    ])));
+    let err = error_of(&m);
+    assert_error(&err, Some(SERVICE), "but it is an optional string");
+    assert_error(&err, Some(SERVICE), "prove it is set first");
+    let m = with_last_rule(endpoint_rule(json!("https://{Region}.example.com")));
+    assert_error(&error_of(&m), Some(SERVICE), "but it is an optional string");
+}
+
+#[test]
+fn malformed_templates() {
+    for (url, phrase) in [
+        ("https://{Region.example.com", "has a `{` without its `}`"),
+        (
+            "https://{Region{x}}.example.com",
+            "has a `{` without its `}`",
+        ),
+        ("https://Region}.example.com", "has a `}` without its `{`"),
+        ("https://{}.example.com", "has an empty placeholder"),
+        (
+            "https://{UseFIPS}.example.com",
+            "must be a string, but it is a boolean",
+        ),
+    ] {
+        let m = with_last_rule(endpoint_rule(json!(url)));
+        assert_error(&error_of(&m), Some(SERVICE), phrase);
+    }
+    let m = with_last_rule(endpoint_rule(json!("https://{{literal}}.example.com")));
+    assert_eq!(generate(&m.to_string(), &options(None)), Ok(BASE_FILES));
+}
+
+#[test]
+fn attributes_that_do_not_exist() {
+    for (path, phrase) in [
+        ("dnsSufix", "a partition has no attribute `dnsSufix`"),
+        ("name.first", "a string has no attribute `first`"),
+        ("name[0]", "indexes a string, not a list"),
+        ("", "the `getAttr` path is empty"),
+    ] {
+        let m = with_rules(json!([{
+            "type": "tree",
+            "conditions": [
+                { "fn": "aws.partition", "argv": ["us-east-1"], "assign": "Part" },
+                { "fn": "getAttr", "argv": [{ "ref": "Part" }, path], "assign": "Value" }
+            ],
+            "rules": [error_rule(json!([]))]
+        }]));
+        assert_error(&error_of(&m), Some(SERVICE), phrase);
+    }
+}
+
+#[test]
+fn calls_with_the_wrong_number_of_arguments() {
+    let m = with_last_rule(error_rule(json!([
+        { "fn": "booleanEquals", "argv": [{ "ref": "UseFIPS" }] }
+    ])));
+    assert_error(
+        &error_of(&m),
+        Some(SERVICE),
+        "`booleanEquals` takes 2 argument(s), not 1",
+    );
+}
+
+#[test]
+fn malformed_rules() {
+    for (rule, phrase) in [
+        (
+            json!({ "type": "redirect", "conditions": [] }),
+            "the rule type `redirect`",
+        ),
+        (
+            json!({ "type": "tree", "conditions": [], "rules": [] }),
+            "`rules` is empty",
+        ),
+        (
+            json!({ "type": "endpoint", "conditions": [] }),
+            "has no `endpoint`",
+        ),
+        (
+            json!({ "type": "error", "conditions": [] }),
+            "has no `error`",
+        ),
+        (
+            json!({ "type": "error", "conditions": [true], "error": "x" }),
+            "must be a function call",
+        ),
+        (
+            json!({ "type": "error", "conditions": [], "error": true }),
+            "the value must be a string, but it is a boolean",
+        ),
+        (
+            json!({ "type": "endpoint", "conditions": [],
+                    "endpoint": { "url": "https://x", "properties": { "n": 1 } } }),
+            "a property holds strings, booleans, lists and maps",
+        ),
+    ] {
+        assert_error(&error_of(&with_last_rule(rule)), Some(SERVICE), phrase);
+    }
+}
+
+#[test]
+fn an_assign_that_reuses_a_name() {
+    let m = with_last_rule(error_rule(json!([
+        { "fn": "aws.partition", "argv": ["us-east-1"], "assign": "Region" }
+    ])));
+    assert_error(
+        &error_of(&m),
+        Some(SERVICE),
+        "`assign` reuses the name `Region`, which is already in scope",
+    );
+    let m = with_last_rule(error_rule(json!([
+        { "fn": "aws.partition", "argv": ["us-east-1"], "assign": "region" }
+    ])));
+    assert_error(
+        &error_of(&m),
+        Some(SERVICE),
+        "`assign` `region` and `Region`, in scope, both become the Rust name `region`",
+    );
+}
+
+#[test]
+fn malformed_parameters() {
+    let rule_set = |parameters: Value| {
+        with_rule_set(json!({
+            "version": "1.0",
+            "parameters": parameters,
+            "rules": [error_rule(json!([]))]
+        }))
+    };
+    for (parameters, phrase) in [
+        (
+            json!({ "Region": { "type": "Integer" } }),
+            "the type `integer` is not",
+        ),
+        (json!({ "Region": {} }), "the parameter has no `type`"),
+        (
+            json!({ "Use-FIPS": { "type": "Boolean" } }),
+            "`Use-FIPS` is not a valid name",
+        ),
+        (
+            json!({ "UseFIPS": { "type": "Boolean", "required": true, "default": "no" } }),
+            "the default `\"no\"` is not a boolean",
+        ),
+        (
+            json!({ "Region": { "type": "Boolean", "builtIn": "AWS::Region" } }),
+            "the built-in `AWS::Region` is a string, but the parameter is a boolean",
+        ),
+        (
+            json!({ "Bucket": { "type": "String" }, "bucket": { "type": "String" } }),
+            "both become the Rust field `bucket`",
+        ),
+    ] {
+        let err = error_of(&rule_set(parameters));
+        assert_error(&err, Some(SERVICE), phrase);
+        assert_error(&err, Some(SERVICE), "parameters.");
+    }
+}
+
+fn with_endpoint_tests(cases: Value) -> Value {
+    let mut m = with_rules(json!([error_rule(json!([]))]));
+    m["shapes"][SERVICE]["traits"]["smithy.rules#endpointTests"] =
+        json!({ "version": "1.0", "testCases": cases });
+    m
+}
+
+#[test]
+fn endpoint_test_cases_add_a_test_file() {
+    let m = with_endpoint_tests(json!([
+        { "params": { "Region": "us-east-1" },
+          "expect": { "endpoint": { "url": "https://probe.us-east-1.amazonaws.com" } } },
+        { "documentation": "no region", "params": {}, "expect": { "error": "no" } }
+    ]));
+    assert_eq!(generate(&m.to_string(), &options(None)), Ok(BASE_FILES + 1));
+}
+
+#[test]
+fn malformed_endpoint_test_cases() {
+    for (case, phrase) in [
+        (
+            json!({ "documentation": "typo", "params": { "Regoin": "x" }, "expect": { "error": "no" } }),
+            "case 0 (`typo`): `Regoin` is not a parameter of the rule set",
+        ),
+        (
+            json!({ "params": { "UseFIPS": "yes" }, "expect": { "error": "no" } }),
+            "case 0: the value of `UseFIPS`: `\"yes\"` is not a boolean",
+        ),
+        (
+            json!({ "params": {}, "expect": {} }),
+            "`expect` must hold either an `endpoint` or an `error` message",
+        ),
+        (json!({ "params": {} }), "it has no `expect` object"),
+        (
+            json!({ "params": {}, "expect": { "endpoint": { "headers": {} } } }),
+            "the expected endpoint has no string `url`",
+        ),
+    ] {
+        let err = error_of(&with_endpoint_tests(json!([case])));
+        assert_error(&err, Some(SERVICE), phrase);
+        assert_error(&err, Some(SERVICE), "smithy.rules#endpointTests");
+    }
+}
+
+/// Damaging any one part of the fixture's rule set gives an error or a model, never a panic.
+#[test]
+fn damaged_rule_sets_never_panic() {
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/endpoint_rules.json");
+    let text = std::fs::read_to_string(&path).expect("a readable fixture");
+    let original: Value = serde_json::from_str(&text).expect("fixtures are JSON");
+    let service = "example.fixtures#RoutingService";
+    let pointer =
+        |trait_id: &str| format!("/shapes/{service}/traits/{}", trait_id.replace('/', "~1"));
+    let mut runs = 0;
+    for trait_id in ["smithy.rules#endpointRuleSet", "smithy.rules#endpointTests"] {
+        let root = original
+            .pointer(&pointer(trait_id))
+            .expect("the fixture has the trait")
+            .clone();
+        let mut paths = Vec::new();
+        collect_paths(&root, String::new(), &mut paths);
+        for path in &paths {
+            for replacement in [json!(null), json!(7), json!("{x"), json!({})] {
+                let mut damaged = original.clone();
+                *damaged
+                    .pointer_mut(&format!("{}{path}", pointer(trait_id)))
+                    .expect("a collected path") = replacement;
+                let _ = generate(&damaged.to_string(), &options(None));
+                runs += 1;
+            }
+        }
+    }
+    assert!(runs > 1000, "only {runs} damaged rule sets were tried");
+}
+
+/// Every JSON pointer below `value`.
+fn collect_paths(value: &Value, at: String, out: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            for (k, v) in map {
+                let path = format!("{at}/{}", k.replace('~', "~0").replace('/', "~1"));
+                out.push(path.clone());
+                collect_paths(v, path, out);
+            }
+        }
+        Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                let path = format!("{at}/{i}");
+                out.push(path.clone());
+                collect_paths(v, path, out);
+            }
+        }
+        _ => {}
+    }
 }

@@ -7,6 +7,10 @@ use codegen::{GeneratedFile, Manifests, Options, Selection};
 
 const OPERATIONS_2023: usize = 69;
 const OPERATIONS_2025: usize = 70;
+/// `smithy.rules#endpointTests` cases: the 2025 model dropped four dual-stack cases of the ISO
+/// partitions.
+const ENDPOINT_TESTS_2023: usize = 54;
+const ENDPOINT_TESTS_2025: usize = 50;
 
 fn models_dir() -> Option<PathBuf> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/models");
@@ -66,8 +70,29 @@ const PROTOCOL_LIB: &str = "crates/neptune-protocol/src/lib.rs";
 const TYPES: &str = "crates/neptune-model/src/types.rs";
 const ERRORS: &str = "crates/neptune-model/src/error.rs";
 
-fn check_common(files: &[GeneratedFile], operations: usize) {
-    assert_eq!(files.len(), 11);
+const ENDPOINT: &str = "crates/neptune-client/src/endpoint.rs";
+const ENDPOINT_TESTS: &str = "crates/neptune-client/tests/endpoint_tests.rs";
+
+fn check_common(files: &[GeneratedFile], operations: usize, endpoint_tests: usize) {
+    assert_eq!(files.len(), 13);
+    // The endpoint rules compile to a resolver over the four built-in parameters, and every
+    // endpoint test case is a test.
+    let endpoint = file(files, ENDPOINT);
+    for field in [
+        "pub region: Option<String>,",
+        "pub use_fips: bool,",
+        "pub use_dual_stack: bool,",
+        "pub endpoint: Option<String>,",
+    ] {
+        assert!(endpoint.contains(field), "no `{field}` in {endpoint}");
+    }
+    assert!(endpoint.contains("lib::partition(region)"), "{endpoint}");
+    assert!(
+        endpoint.contains("\"https://rds-fips.{region}.{}\""),
+        "{endpoint}"
+    );
+    let tests = file(files, ENDPOINT_TESTS);
+    assert_eq!(tests.matches("#[test]").count(), endpoint_tests);
     let lib = file(files, PROTOCOL_LIB);
     let ops = operation_structs(lib);
     assert_eq!(ops.len(), operations, "{ops:?}");
@@ -98,7 +123,7 @@ fn neptune_2023_generates() {
     let Some(files) = generate("neptune-2023-08-24.json", None) else {
         return;
     };
-    check_common(&files, OPERATIONS_2023);
+    check_common(&files, OPERATIONS_2023, ENDPOINT_TESTS_2023);
     let types = file(&files, TYPES);
     let failover = struct_body(types, "FailoverGlobalClusterInput").expect("the failover input");
     assert!(!failover.contains("allow_data_loss"), "{failover}");
@@ -114,7 +139,7 @@ fn neptune_2025_generates() {
     let Some(files) = generate("neptune-2025-09-02.json", None) else {
         return;
     };
-    check_common(&files, OPERATIONS_2025);
+    check_common(&files, OPERATIONS_2025, ENDPOINT_TESTS_2025);
     let types = file(&files, TYPES);
     let failover = struct_body(types, "FailoverGlobalClusterInput").expect("the failover input");
     assert!(

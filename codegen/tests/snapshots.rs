@@ -10,6 +10,7 @@ use codegen::{GeneratedFile, Manifests, Options, Selection};
 
 /// Every fixture in `tests/fixtures`, by file stem.
 const FIXTURES: &[&str] = &[
+    "endpoint_rules",
     "enum",
     "error_code",
     "host_prefix",
@@ -91,9 +92,69 @@ const PROTOCOL_TESTS: &str = "-protocol/tests/protocol_tests.rs";
 /// The generated test file of a client crate, for the cases that need the client.
 const CLIENT_TESTS: &str = "-client/tests/protocol_tests.rs";
 
+/// The generated endpoint module and endpoint test file of a client crate.
+const ENDPOINT_MODULE: &str = "-client/src/endpoint.rs";
+const ENDPOINT_TESTS: &str = "-client/tests/endpoint_tests.rs";
+
+/// The endpoint module, then the endpoint tests when there are some, each under a header.
+fn endpoint_sources(files: &[GeneratedFile]) -> String {
+    let mut out = String::new();
+    for suffix in [ENDPOINT_MODULE, ENDPOINT_TESTS] {
+        if let Some(file) = files.iter().find(|f| f.path.ends_with(suffix)) {
+            out.push_str(&format!("// ==== {} ====\n", file.path));
+            out.push_str(&file.contents);
+            out.push('\n');
+        }
+    }
+    out
+}
+
 fn snapshot(name: &str) {
     let files = generate(name, "../awsquery");
     insta::assert_snapshot!(name, rust_sources(&files));
+}
+
+/// A rule set using every library function, templates, headers and properties, and its test cases.
+#[test]
+fn endpoint_rules_snapshot() {
+    let files = generate("endpoint_rules", "../awsquery");
+    insta::assert_snapshot!("endpoint_rules", endpoint_sources(&files));
+}
+
+/// A model without a rule set gets the usual regional rules, and no endpoint tests.
+#[test]
+fn default_endpoint_rules_snapshot() {
+    let files = generate("unit_io", "../awsquery");
+    assert!(!files.iter().any(|f| f.path.ends_with(ENDPOINT_TESTS)));
+    insta::assert_snapshot!("default_endpoint_rules", endpoint_sources(&files));
+}
+
+/// Each endpoint test case is one test, named from its documentation (or its index), uniquely.
+#[test]
+fn endpoint_test_names() {
+    let files = generate("endpoint_rules", "../awsquery");
+    let tests = &files
+        .iter()
+        .find(|f| f.path.ends_with(ENDPOINT_TESTS))
+        .expect("the endpoint_rules fixture has endpoint tests")
+        .contents;
+    let names: Vec<&str> = tests
+        .lines()
+        .filter_map(|line| line.strip_prefix("fn "))
+        .filter_map(|rest| rest.strip_suffix("() {"))
+        .collect();
+    assert_eq!(names.len(), 18, "{names:?}");
+    assert_eq!(tests.matches("#[test]").count(), names.len());
+    for name in [
+        "regional_endpoint",
+        "regional_endpoint_2",
+        "case_16",
+        "no_tenant",
+    ] {
+        assert!(names.contains(&name), "no `{name}` in {names:?}");
+    }
+    let unique: std::collections::BTreeSet<&str> = names.iter().copied().collect();
+    assert_eq!(unique.len(), names.len());
 }
 
 #[test]
@@ -387,10 +448,51 @@ fn fixtures_compile_without_warnings() {
         "the fixtures' protocol tests fail:\n{stdout}\n{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    let passed: usize = stdout
+    assert_eq!(passed(&stdout), expected_tests, "{stdout}");
+
+    // So do the generated endpoint tests.
+    let mut packages = Vec::new();
+    let mut expected_tests = 0;
+    for name in FIXTURES {
+        for file in generate(name, runtime) {
+            if let Some(krate) = file.path.strip_suffix(ENDPOINT_TESTS) {
+                packages.push(format!("{}-client", krate.trim_start_matches("crates/")));
+                expected_tests += file.contents.matches("#[test]").count();
+            }
+        }
+    }
+    assert!(expected_tests > 0, "no fixture has endpoint tests");
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| String::from("cargo"));
+    let mut command = Command::new(cargo);
+    command.args(["test", "--quiet", "--test", "endpoint_tests"]);
+    for package in &packages {
+        command.args(["-p", package]);
+    }
+    let output = command
+        .current_dir(&root)
+        .env("CARGO_TARGET_DIR", tmp.join("codegen-fixtures-target"))
+        .env(
+            "RUSTFLAGS",
+            "-Dwarnings -Wmissing_debug_implementations -Wrust_2018_idioms",
+        )
+        .env_remove("CARGO_ENCODED_RUSTFLAGS")
+        .env_remove("CARGO_BUILD_RUSTFLAGS")
+        .output()
+        .expect("run cargo test");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "the fixtures' endpoint tests fail:\n{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(passed(&stdout), expected_tests, "{stdout}");
+}
+
+/// The number of passed tests in `cargo test` output.
+fn passed(stdout: &str) -> usize {
+    stdout
         .lines()
         .filter_map(|line| line.strip_prefix("test result: ok. "))
         .filter_map(|rest| rest.split(' ').next()?.parse::<usize>().ok())
-        .sum();
-    assert_eq!(passed, expected_tests, "{stdout}");
+        .sum()
 }

@@ -46,6 +46,7 @@ pub fn lib(service: &Service) -> TokenStream {
         pub use ::#model_crate::{error, types};
         pub use ::awsquery::client::{Config, SdkError, Transport, TransportError};
         pub use ::awsquery::sigv4::Credentials;
+        pub mod endpoint;
         pub mod fluent;
 
         /// What the client needs to know of the service to address and sign requests.

@@ -5,6 +5,7 @@
 pub use ::neptune_model::{error, types};
 pub use ::awsquery::client::{Config, SdkError, Transport, TransportError};
 pub use ::awsquery::sigv4::Credentials;
+pub mod endpoint;
 pub mod fluent;
 /// What the client needs to know of the service to address and sign requests.
 pub const SERVICE: ::awsquery::client::ServiceInfo = ::awsquery::client::ServiceInfo {
