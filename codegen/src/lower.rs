@@ -18,6 +18,9 @@ pub use cases::epoch_seconds;
 
 const UNIT: &str = "smithy.api#Unit";
 
+/// Methods of the generated `Client` that are not operations.
+const CLIENT_METHODS: &[&str] = &["new", "config", "endpoint"];
+
 /// What to generate.
 #[derive(Debug, Default, Clone)]
 pub struct Selection {
@@ -130,6 +133,17 @@ pub fn lower(model: &ast::Model, selection: &Selection) -> Result<Service, Error
         operations.push(lowerer.operation(id, &service_paginated)?);
     }
     lowerer.check_names(&operations)?;
+    for op in &operations {
+        if CLIENT_METHODS.contains(&op.fn_name.as_str()) {
+            return Err(Error::shape(
+                &op.id,
+                format!(
+                    "would be the client method `{}`, which the client already has for itself",
+                    op.fn_name
+                ),
+            ));
+        }
+    }
     lowerer.mark_boxes();
     let protocol_tests = cases::protocol_tests(model, &operations, &lowerer.shapes)?;
     let (protocol_tests, client_tests) = endpoint::split_client_tests(&operations, protocol_tests)?;

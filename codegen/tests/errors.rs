@@ -1147,6 +1147,21 @@ fn request_case_hosts_are_checked() {
     assert_eq!(generate(&m.to_string(), &options(None)), Ok(BASE_FILES + 1));
 }
 
+#[test]
+fn an_operation_named_like_a_client_method() {
+    let mut m = model();
+    let go = shapes(&mut m)
+        .remove("example.fixtures#Go")
+        .expect("the base model has `Go`");
+    add(&mut m, "Endpoint", go);
+    m["shapes"][SERVICE]["operations"] = json!([{ "target": "example.fixtures#Endpoint" }]);
+    assert_error(
+        &error_of(&m),
+        Some("example.fixtures#Endpoint"),
+        "would be the client method `endpoint`, which the client already has",
+    );
+}
+
 // ---------------------------------------------------------------------------------------------
 // Endpoint rules
 // ---------------------------------------------------------------------------------------------

@@ -54,6 +54,7 @@ pub fn lib(service: &Service) -> TokenStream {
             sdk_id: #sdk_id,
             signing_name: #signing_name,
             endpoint_prefix: #endpoint_prefix,
+            resolve_endpoint: |builtins| endpoint::resolve(&endpoint::Params::from_builtins(builtins)),
         };
 
         /// The client. Cheap to clone: clones share the configuration and the transport.
@@ -69,7 +70,9 @@ pub fn lib(service: &Service) -> TokenStream {
         }
 
         impl<T: Transport> Client<T> {
-            /// A client that sends through `transport`.
+            /// A client that sends through `transport`. The endpoint is resolved here, from the
+            /// configuration through the service's endpoint rules ([`endpoint`]); when that fails,
+            /// every call returns the error as [`SdkError::Endpoint`] without sending anything.
             pub fn new(config: Config, transport: T) -> Self {
                 Client { handle: ::std::sync::Arc::new(::awsquery::client::Handle::new(config, SERVICE, transport)) }
             }
@@ -77,6 +80,11 @@ pub fn lib(service: &Service) -> TokenStream {
             /// The configuration the client was built with.
             pub fn config(&self) -> &Config {
                 self.handle.config()
+            }
+
+            /// The endpoint requests go to, or why there is none.
+            pub fn endpoint(&self) -> ::std::result::Result<&endpoint::Endpoint, &endpoint::EndpointError> {
+                self.handle.endpoint()
             }
 
             #(#methods)*

@@ -9,6 +9,8 @@ use std::future::Future;
 use std::time::Duration;
 
 use crate::compression::{Encoding, RequestCompression};
+use crate::credentials::Env;
+use crate::endpoint::{BuiltIns, Document, Endpoint, EndpointError, EndpointSettings};
 use crate::error::{BuildError, ProvideErrorMetadata};
 use crate::host_prefix::{self, Segment};
 use crate::http::{Request, Response};
@@ -94,6 +96,9 @@ pub enum SdkError<E> {
     /// The input cannot be sent (a required member is missing, or a host label's value cannot be
     /// part of a host name); nothing was sent.
     Build(BuildError),
+    /// No endpoint could be chosen (FIPS asked for where there is none, no region, an invalid
+    /// endpoint URL, …); nothing was sent.
+    Endpoint(EndpointError),
     /// No response arrived.
     Transport(TransportError),
     /// The service answered with an error, or with a response that could not be read.
@@ -122,6 +127,7 @@ impl<E: fmt::Display> fmt::Display for SdkError<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             SdkError::Build(e) => write!(f, "the request cannot be built: {e}"),
+            SdkError::Endpoint(e) => write!(f, "no endpoint for the request: {e}"),
             SdkError::Transport(e) => write!(f, "the request was not answered: {e}"),
             SdkError::Service(e) => write!(f, "the service returned an error: {e}"),
         }
@@ -132,14 +138,15 @@ impl<E: StdError + 'static> StdError for SdkError<E> {
     fn source(&self) -> Option<&(dyn StdError + 'static)> {
         match self {
             SdkError::Build(e) => Some(e),
+            SdkError::Endpoint(e) => Some(e),
             SdkError::Transport(e) => Some(e),
             SdkError::Service(e) => Some(e),
         }
     }
 }
 
-/// What a client knows of its service: constants from the model.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What a client knows of its service: constants from the model, and its endpoint rules.
+#[derive(Debug, Clone, Copy)]
 pub struct ServiceInfo {
     /// `aws.api#service` sdkId.
     pub sdk_id: &'static str,
@@ -147,6 +154,8 @@ pub struct ServiceInfo {
     pub signing_name: &'static str,
     /// The endpoint prefix (`rds` in `https://rds.us-east-1.amazonaws.com`).
     pub endpoint_prefix: &'static str,
+    /// The service's endpoint rules, applied to the configuration's built-in parameter values.
+    pub resolve_endpoint: fn(&BuiltIns) -> Result<Endpoint, EndpointError>,
 }
 
 /// Region, credentials and endpoint. Debug never shows the secret key or session token.
@@ -154,7 +163,7 @@ pub struct ServiceInfo {
 pub struct Config {
     region: String,
     credentials: Credentials,
-    endpoint_url: Option<String>,
+    endpoint: EndpointSettings,
     retry: RetryConfig,
     clock: fn() -> DateTime,
     host_prefix_injection: bool,
@@ -167,7 +176,7 @@ impl Config {
         Config {
             region: region.into(),
             credentials,
-            endpoint_url: None,
+            endpoint: EndpointSettings::new(),
             retry: RetryConfig::default(),
             clock: DateTime::now,
             host_prefix_injection: true,
@@ -175,9 +184,36 @@ impl Config {
         }
     }
 
-    /// Sends to this URL (`http://127.0.0.1:5000`) instead of the region's endpoint.
+    /// Sends to this URL (`http://127.0.0.1:5000`) instead of the endpoint the service's rules would
+    /// choose. It must be an `http` or `https` URL with a host; another is reported by every call, as
+    /// [`SdkError::Endpoint`], before anything is sent.
     pub fn with_endpoint_url(mut self, url: impl Into<String>) -> Self {
-        self.endpoint_url = Some(url.into());
+        self.endpoint = self.endpoint.with_url(url);
+        self
+    }
+
+    /// Asks for a FIPS endpoint (`false`: refuses one, whatever the environment says). Where the
+    /// region's partition has none, calls fail with [`SdkError::Endpoint`].
+    pub fn with_use_fips(mut self, use_fips: bool) -> Self {
+        self.endpoint = self.endpoint.with_use_fips(use_fips);
+        self
+    }
+
+    /// Asks for a dual-stack (IPv4 and IPv6) endpoint (`false`: refuses one, whatever the
+    /// environment says). Where the region's partition has none, calls fail with
+    /// [`SdkError::Endpoint`].
+    pub fn with_use_dual_stack(mut self, use_dual_stack: bool) -> Self {
+        self.endpoint = self.endpoint.with_use_dual_stack(use_dual_stack);
+        self
+    }
+
+    /// Takes the endpoint settings that code leaves unset from `env` (usually [`Env::process()`]),
+    /// read when the client is built: the endpoint URL from `AWS_ENDPOINT_URL_<SERVICE>` (for
+    /// Neptune, `AWS_ENDPOINT_URL_NEPTUNE`), else `AWS_ENDPOINT_URL`, both skipped when
+    /// `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` is `true`; the flags from `AWS_USE_FIPS_ENDPOINT` and
+    /// `AWS_USE_DUALSTACK_ENDPOINT`. See [`EndpointSettings`].
+    pub fn with_endpoint_env(mut self, env: Env) -> Self {
+        self.endpoint = self.endpoint.with_env(env);
         self
     }
 
@@ -219,9 +255,14 @@ impl Config {
         &self.credentials
     }
 
-    /// The endpoint override, if set.
+    /// The endpoint URL set with [`with_endpoint_url`](Self::with_endpoint_url), if any.
     pub fn endpoint_url(&self) -> Option<&str> {
-        self.endpoint_url.as_deref()
+        self.endpoint.url()
+    }
+
+    /// The endpoint settings: URL, FIPS and dual-stack flags, environment.
+    pub fn endpoint_settings(&self) -> &EndpointSettings {
+        &self.endpoint
     }
 
     /// Whether modeled host prefixes are put in front of the endpoint's host.
@@ -240,7 +281,7 @@ impl fmt::Debug for Config {
         f.debug_struct("Config")
             .field("region", &self.region)
             .field("credentials", &self.credentials)
-            .field("endpoint_url", &self.endpoint_url)
+            .field("endpoint", &self.endpoint)
             .field("retry", &self.retry)
             .field("host_prefix_injection", &self.host_prefix_injection)
             .field("request_compression", &self.request_compression)
@@ -282,34 +323,53 @@ impl<'a> RequestOptions<'a> {
 pub struct Handle<T> {
     config: Config,
     service: ServiceInfo,
-    endpoint: String,
+    target: Result<Target, EndpointError>,
     retry: RetryStrategy,
     transport: T,
 }
 
+/// Where requests go and what they are signed for, settled once per client.
+#[derive(Debug)]
+struct Target {
+    endpoint: Endpoint,
+    /// The endpoint URL without a trailing `/`, to put before the request path.
+    base: String,
+    /// The `sigv4` entry of the endpoint's `authSchemes` can change the signing region and name.
+    signing_region: String,
+    signing_name: String,
+}
+
+impl Target {
+    fn new(endpoint: Endpoint, config: &Config, service: &ServiceInfo) -> Self {
+        let sigv4 = endpoint.auth_scheme("sigv4");
+        let get = |key: &str| sigv4.and_then(|s| s.get(key)).and_then(Document::as_str);
+        Target {
+            base: endpoint.url().trim_end_matches('/').to_owned(),
+            signing_region: get("signingRegion").unwrap_or(&config.region).to_owned(),
+            signing_name: get("signingName")
+                .unwrap_or(service.signing_name)
+                .to_owned(),
+            endpoint,
+        }
+    }
+}
+
 impl<T: Transport> Handle<T> {
-    /// Resolves the endpoint once: the override, else `https://{prefix}.{region}.amazonaws.com`
-    /// (`.amazonaws.com.cn` in China regions).
+    /// Resolves the endpoint once: the configuration's endpoint settings
+    /// ([`Config::endpoint_settings`]) give the built-in parameters, and the service's endpoint rules
+    /// choose from them. A failure is kept, and every call returns it as [`SdkError::Endpoint`]
+    /// before sending anything.
     pub fn new(config: Config, service: ServiceInfo, transport: T) -> Self {
-        let endpoint = match &config.endpoint_url {
-            Some(url) => url.trim_end_matches('/').to_owned(),
-            None => {
-                let suffix = if config.region.starts_with("cn-") {
-                    "amazonaws.com.cn"
-                } else {
-                    "amazonaws.com"
-                };
-                format!(
-                    "https://{}.{}.{suffix}",
-                    service.endpoint_prefix, config.region
-                )
-            }
-        };
+        let target = config
+            .endpoint
+            .builtins(&config.region, service.sdk_id)
+            .and_then(|builtins| (service.resolve_endpoint)(&builtins))
+            .map(|endpoint| Target::new(endpoint, &config, &service));
         Handle {
             retry: RetryStrategy::new(config.retry),
             config,
             service,
-            endpoint,
+            target,
             transport,
         }
     }
@@ -319,9 +379,14 @@ impl<T: Transport> Handle<T> {
         &self.config
     }
 
-    /// The resolved endpoint, without a trailing slash.
-    pub fn endpoint(&self) -> &str {
-        &self.endpoint
+    /// What the client knows of its service.
+    pub fn service(&self) -> &ServiceInfo {
+        &self.service
+    }
+
+    /// The resolved endpoint, or why there is none.
+    pub fn endpoint(&self) -> Result<&Endpoint, &EndpointError> {
+        self.target.as_ref().map(|target| &target.endpoint)
     }
 
     /// Serializes `input`, signs and sends the request, and reads the response, retrying throttling
@@ -341,12 +406,17 @@ impl<T: Transport> Handle<T> {
     /// The host prefix is expanded once, before any I/O (an invalid label value fails with
     /// [`SdkError::Build`]), unless the configuration turns injection off. Each attempt then
     /// serializes the input, compresses the body as [`Config::request_compression`] allows, makes
-    /// the URI absolute with the endpoint, puts the prefix in front of its host, and signs.
+    /// the URI absolute with the endpoint, puts the prefix in front of its host, adds the
+    /// endpoint's headers, and signs.
     pub async fn invoke_with<O: Operation>(
         &self,
         input: &O::Input,
         options: RequestOptions<'_>,
     ) -> Result<O::Output, SdkError<O::Error>> {
+        let target = self
+            .target
+            .as_ref()
+            .map_err(|e| SdkError::Endpoint(e.clone()))?;
         let prefix = match options.host_prefix {
             [] => None,
             _ if !self.config.host_prefix_injection => None,
@@ -358,14 +428,20 @@ impl<T: Transport> Handle<T> {
             self.config
                 .request_compression
                 .apply(options.compression, &mut request);
-            request.uri.insert_str(0, &self.endpoint);
+            request.uri.insert_str(0, &target.base);
             if let Some(prefix) = &prefix {
                 host_prefix::prepend(&mut request.uri, prefix);
             }
+            request.headers.extend(
+                target
+                    .endpoint
+                    .headers()
+                    .map(|(name, value)| (name, value.to_owned())),
+            );
             let params = SigningParams {
                 credentials: &self.config.credentials,
-                region: &self.config.region,
-                service: self.service.signing_name,
+                region: &target.signing_region,
+                service: &target.signing_name,
                 time: (self.config.clock)(),
             };
             sigv4::sign(&mut request, &params);

@@ -5,6 +5,7 @@ use std::fmt;
 
 use awsquery::client::{Handle, RequestOptions, SdkError, ServiceInfo};
 use awsquery::compression::{Encoding, RequestCompression};
+use awsquery::endpoint::{Endpoint, EndpointError};
 use awsquery::error::{BuildError, ErrorMetadata, ProvideErrorMetadata};
 use awsquery::host_prefix::Segment;
 use awsquery::http::{Request, Response};
@@ -12,10 +13,18 @@ use awsquery::operation::Operation;
 use awsquery::testing::client::{CapturingTransport, block_on, config, decoded_body, uri_path};
 use awsquery::{Unhandled, query::QueryWriter};
 
+/// A service without endpoint rules: it goes where the configuration's endpoint URL says.
 const SERVICE: ServiceInfo = ServiceInfo {
     sdk_id: "Probe",
     signing_name: "probe",
     endpoint_prefix: "probe",
+    resolve_endpoint: |builtins| {
+        builtins
+            .endpoint
+            .clone()
+            .map(Endpoint::new)
+            .ok_or_else(|| EndpointError::rule("the probe service needs an endpoint URL"))
+    },
 };
 
 /// `Put`: one string member, `Label`, and a `Data` payload, sent as `Action=Put`.

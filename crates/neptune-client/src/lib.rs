@@ -12,6 +12,9 @@ pub const SERVICE: ::awsquery::client::ServiceInfo = ::awsquery::client::Service
     sdk_id: "Neptune",
     signing_name: "rds",
     endpoint_prefix: "rds",
+    resolve_endpoint: |builtins| endpoint::resolve(
+        &endpoint::Params::from_builtins(builtins),
+    ),
 };
 /// The client. Cheap to clone: clones share the configuration and the transport.
 #[derive(Debug)]
@@ -26,7 +29,9 @@ impl<T> ::std::clone::Clone for Client<T> {
     }
 }
 impl<T: Transport> Client<T> {
-    /// A client that sends through `transport`.
+    /// A client that sends through `transport`. The endpoint is resolved here, from the
+    /// configuration through the service's endpoint rules ([`endpoint`]); when that fails,
+    /// every call returns the error as [`SdkError::Endpoint`] without sending anything.
     pub fn new(config: Config, transport: T) -> Self {
         Client {
             handle: ::std::sync::Arc::new(
@@ -37,6 +42,12 @@ impl<T: Transport> Client<T> {
     /// The configuration the client was built with.
     pub fn config(&self) -> &Config {
         self.handle.config()
+    }
+    /// The endpoint requests go to, or why there is none.
+    pub fn endpoint(
+        &self,
+    ) -> ::std::result::Result<&endpoint::Endpoint, &endpoint::EndpointError> {
+        self.handle.endpoint()
     }
     /// Makes a chosen secondary DB cluster of a Neptune global database the new primary (writer) cluster, while the old primary becomes a read-only secondary. Use it on a healthy global database to rehearse disaster recovery or to change which Region hosts the writer.
     ///
