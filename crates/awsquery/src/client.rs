@@ -403,8 +403,9 @@ impl<T: Transport> Handle<T> {
 
     /// [`Handle::invoke`] for an operation with a host prefix or request compression.
     ///
-    /// The host prefix is expanded once, before any I/O (an invalid label value fails with
-    /// [`SdkError::Build`]), unless the configuration turns injection off. Each attempt then
+    /// A client without an endpoint fails first, with [`SdkError::Endpoint`]. The host prefix is
+    /// expanded once, before any I/O (an invalid label value fails with [`SdkError::Build`]),
+    /// unless the configuration turns injection off. Each attempt then
     /// serializes the input, compresses the body as [`Config::request_compression`] allows, makes
     /// the URI absolute with the endpoint, puts the prefix in front of its host, adds the
     /// endpoint's headers, and signs.
