@@ -157,7 +157,7 @@ impl RequestCompression {
         let Some(body) = encoding.encode(&request.body) else {
             return;
         };
-        request.body = body;
+        request.replace_body(body);
         let existing = request
             .headers
             .iter_mut()
@@ -239,6 +239,11 @@ mod tests {
         let mut compressed = original.clone();
         RequestCompression::new().apply(Some(Encoding::Gzip), &mut compressed);
         assert_eq!(compressed.header("content-encoding"), Some("gzip"));
+        assert_eq!(
+            compressed.header("content-length"),
+            Some(compressed.body.len().to_string().as_str()),
+            "the length is the compressed body's"
+        );
         assert!(compressed.body.len() < original.body.len() / 10);
         assert_eq!(&compressed.body[..2], [0x1f, 0x8b], "the gzip magic number");
         assert_eq!(gunzip(&compressed.body), original.body);

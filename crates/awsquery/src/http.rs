@@ -7,7 +7,7 @@ const SECRET_HEADERS: [&str; 2] = ["authorization", "x-amz-security-token"];
 
 /// An HTTP request ready to send.
 ///
-/// The protocol crate fills in the method, the path (`/`), the content type and the body; the client
+/// The protocol crate fills in the method, the path (`/`), the content type and length and the body; the client
 /// then makes `uri` absolute from its endpoint and signs it.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Request {
@@ -22,15 +22,19 @@ pub struct Request {
 }
 
 impl Request {
-    /// A form-urlencoded `POST /` carrying `body`.
+    /// A form-urlencoded `POST /` carrying `body`, with its `content-type` and `content-length`
+    /// (which the AWS SDKs send, and sign, too).
     pub fn form_post(body: String) -> Self {
         Request {
             method: "POST",
             uri: String::from("/"),
-            headers: vec![(
-                "content-type",
-                String::from("application/x-www-form-urlencoded"),
-            )],
+            headers: vec![
+                (
+                    "content-type",
+                    String::from("application/x-www-form-urlencoded"),
+                ),
+                ("content-length", body.len().to_string()),
+            ],
             body: body.into_bytes(),
         }
     }
@@ -38,6 +42,20 @@ impl Request {
     /// The first value of a header, by case-insensitive name.
     pub fn header(&self, name: &str) -> Option<&str> {
         find_header(self.headers.iter().map(|(k, v)| (*k, v.as_str())), name)
+    }
+
+    /// Replaces the body (with its compressed form, say) and states its new `content-length`.
+    pub fn replace_body(&mut self, body: Vec<u8>) {
+        let length = body.len().to_string();
+        self.body = body;
+        match self
+            .headers
+            .iter_mut()
+            .find(|(name, _)| name.eq_ignore_ascii_case("content-length"))
+        {
+            Some((_, value)) => *value = length,
+            None => self.headers.push(("content-length", length)),
+        }
     }
 }
 
@@ -142,6 +160,40 @@ mod tests {
         assert!(!printed.contains("abc123"), "{printed}");
         assert!(!printed.contains("token-xyz"), "{printed}");
         assert!(printed.contains("application/x-www-form-urlencoded"));
+    }
+
+    #[test]
+    fn a_replaced_body_restates_its_length() {
+        let mut request = Request::form_post(String::from("Action=X&Version=1"));
+        request.replace_body(b"shorter".to_vec());
+        assert_eq!(request.body, b"shorter");
+        assert_eq!(request.header("content-length"), Some("7"));
+        let lengths = request
+            .headers
+            .iter()
+            .filter(|(name, _)| *name == "content-length")
+            .count();
+        assert_eq!(lengths, 1);
+
+        request.headers.clear();
+        request.replace_body(Vec::new());
+        assert_eq!(request.header("content-length"), Some("0"));
+    }
+
+    #[test]
+    fn form_post_states_its_length() {
+        let request = Request::form_post(String::from("Action=X&Version=1"));
+        assert_eq!(request.method, "POST");
+        assert_eq!(request.uri, "/");
+        assert_eq!(request.header("Content-Length"), Some("18"));
+        assert_eq!(
+            request.header("content-type"),
+            Some("application/x-www-form-urlencoded")
+        );
+        assert_eq!(
+            Request::form_post(String::new()).header("content-length"),
+            Some("0")
+        );
     }
 
     #[test]

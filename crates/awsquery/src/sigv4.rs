@@ -556,6 +556,7 @@ mod tests {
                 query: "",
                 headers: &[
                     ("content-type", "application/x-www-form-urlencoded"),
+                    ("content-length", "36"),
                     ("host", "sqs.us-east-1.amazonaws.com"),
                     ("x-amz-date", "20150830T123600Z"),
                 ],
@@ -566,7 +567,7 @@ mod tests {
         assert_eq!(request.header("authorization"), Some(expected.as_str()));
         assert!(expected.starts_with(
             "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, \
-             SignedHeaders=content-type;host;x-amz-date, Signature="
+             SignedHeaders=content-length;content-type;host;x-amz-date, Signature="
         ));
 
         // Signing again replaces the previous date and signature rather than adding to them.
@@ -589,8 +590,9 @@ mod tests {
         assert_eq!(request.header("x-amz-security-token"), Some("token-1"));
         let authorization = request.header("authorization").unwrap_or_default();
         assert!(
-            authorization
-                .contains("SignedHeaders=content-type;host;x-amz-date;x-amz-security-token,"),
+            authorization.contains(
+                "SignedHeaders=content-length;content-type;host;x-amz-date;x-amz-security-token,"
+            ),
             "{authorization}"
         );
     }

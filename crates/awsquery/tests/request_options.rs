@@ -135,7 +135,7 @@ fn the_prefix_goes_before_the_endpoint_host_and_is_signed() {
     assert_eq!(uri_path(&request.uri), "/custom/");
     assert_eq!(request.header("host"), Some("foo.bar.example.com"));
     let authorization = request.header("authorization").expect("signed");
-    assert!(authorization.contains("SignedHeaders=content-type;host;x-amz-date"));
+    assert!(authorization.contains("SignedHeaders=content-length;content-type;host;x-amz-date"));
     let body = String::from_utf8_lossy(&request.body);
     assert!(
         body.contains("Label=bar"),
@@ -212,6 +212,11 @@ fn a_large_body_is_compressed_before_signing() {
     let request = &requests[0];
     assert_eq!(request.header("content-encoding"), Some("gzip"));
     assert!(request.body.len() < 1_000, "{} bytes", request.body.len());
+    assert_eq!(
+        request.header("content-length"),
+        Some(request.body.len().to_string().as_str()),
+        "the length sent and signed is the compressed body's"
+    );
     let plain = decoded_body(request);
     assert!(plain.starts_with(b"Action=Put&Version=2020-01-08&Label=bar&Data=xxx"));
     assert_eq!(

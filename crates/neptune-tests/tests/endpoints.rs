@@ -332,7 +332,7 @@ fn auth_scheme_and_headers_of_the_endpoint() {
     assert_eq!(request.header("x-route"), Some("blue"));
     let authorization = request.header("authorization").expect("signed");
     assert!(
-        authorization.contains("/20150830/us-west-2/neptune-db/aws4_request, SignedHeaders=content-type;host;x-amz-date;x-route,"),
+        authorization.contains("/20150830/us-west-2/neptune-db/aws4_request, SignedHeaders=content-length;content-type;host;x-amz-date;x-route,"),
         "{authorization}"
     );
 }

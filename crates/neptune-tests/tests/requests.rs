@@ -50,6 +50,7 @@ fn sdk_fixture_input_gives_the_sdk_body() {
     assert_eq!(body_text(&request), SDK_BODY);
     assert_eq!(request.body, SDK_BODY.as_bytes());
     assert_eq!(request.body.len(), 172, "the SDK sent content-length 172");
+    assert_eq!(request.header("content-length"), Some("172"));
     assert_eq!(request.method, "POST");
     assert_eq!(request.uri, "/");
     assert_eq!(
