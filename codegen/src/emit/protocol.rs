@@ -55,6 +55,19 @@ fn operation(paths: &Paths, service: &Service, op: &Operation) -> TokenStream {
     let deprecated = deprecated_attr(op.deprecated.as_ref());
     let response_tag = &op.response_tag;
     let result_tag = &op.result_tag;
+    // An output without members has nothing to read: the body (often empty) is not looked at.
+    let read_output = if has_members(output_shape) {
+        quote! {
+            let read = ::awsquery::xml::result_element(&response.body, #response_tag, #result_tag)
+                .and_then(|decoder| match decoder {
+                    ::std::option::Option::Some(mut d) => de::#de(&mut d),
+                    ::std::option::Option::None => ::std::result::Result::Ok(::std::default::Default::default()),
+                });
+            read.map_err(|e| ::awsquery::error::unreadable(response, e).into())
+        }
+    } else {
+        quote!(::std::result::Result::Ok(::std::default::Default::default()))
+    };
     let error_arms = op.errors.iter().map(|id| {
         let shape = service.shape(id);
         let code = &error_info(shape).code;
@@ -100,15 +113,14 @@ fn operation(paths: &Paths, service: &Service, op: &Operation) -> TokenStream {
                 if !response.is_success() {
                     return ::std::result::Result::Err(Self::error(response));
                 }
-                let read = ::awsquery::xml::result_element(&response.body, #response_tag, #result_tag)
-                    .and_then(|decoder| match decoder {
-                        ::std::option::Option::Some(mut d) => de::#de(&mut d),
-                        ::std::option::Option::None => ::std::result::Result::Ok(::std::default::Default::default()),
-                    });
-                read.map_err(|e| ::awsquery::error::unreadable(response, e).into())
+                #read_output
             }
         }
     }
+}
+
+fn has_members(shape: &Shape) -> bool {
+    matches!(&shape.kind, ShapeKind::Structure(s) if !s.members.is_empty())
 }
 
 fn error_info(shape: &Shape) -> &crate::ir::ErrorInfo {
@@ -301,6 +313,8 @@ pub fn de(service: &Service) -> TokenStream {
         match &shape.kind {
             ShapeKind::Structure(s) if s.error.is_some() && !reads_members(s) => TokenStream::new(),
             ShapeKind::List(_) if !wrapped.contains(id.as_str()) => TokenStream::new(),
+            // An output without members is never read; the same shape nested in a value still is.
+            ShapeKind::Structure(s) if s.members.is_empty() && !wrapped.contains(id.as_str()) => TokenStream::new(),
             ShapeKind::Structure(s) => {
                 let ty = paths.named(shape);
                 let arms = s.members.iter().filter(|m| !m.xml_attribute).map(|m| {
