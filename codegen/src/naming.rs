@@ -8,6 +8,7 @@ const ACRONYMS: &[(&str, &str)] = &[
     ("IPv6", "Ipv6"),
     ("IDs", "Ids"),
     ("ARNs", "Arns"),
+    ("NaN", "Nan"),
 ];
 
 /// Rust keywords that take an `r#` prefix when used as identifiers.
@@ -103,6 +104,10 @@ mod tests {
         assert_eq!(field("VpcSecurityGroupIDs"), "vpc_security_group_ids");
         assert_eq!(field("S3Bucket"), "s3_bucket");
         assert_eq!(field("message"), "message");
+        assert_eq!(
+            function("AwsQuerySupportsNaNFloatInputs"),
+            "aws_query_supports_nan_float_inputs"
+        );
     }
 
     #[test]
