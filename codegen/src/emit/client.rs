@@ -189,19 +189,15 @@ fn builder(paths: &Paths, service: &Service, op: &Operation) -> TokenStream {
         ShapeKind::Structure(s) => s.members.as_slice(),
         _ => &[],
     };
-    let fill_tokens: Vec<TokenStream> = members
-        .iter()
-        .filter(|m| m.idempotency_token && m.optional && super::is_string(service, &m.target))
-        .map(|m| {
-            let f = ident(&m.field);
-            quote! {
-                if self.input.#f.is_none() {
-                    self.input.#f = ::std::option::Option::Some(::awsquery::idempotency::token());
-                }
-            }
-        })
-        .collect();
-    let mutability = (!fill_tokens.is_empty()).then(|| quote!(mut));
+    let fill_tokens = (!super::idempotency_tokens(service, &op.input).is_empty()).then(|| {
+        quote! {
+            <::#protocol::#name as ::awsquery::operation::Operation>::fill_idempotency_tokens(
+                &mut self.input,
+                &mut ::awsquery::idempotency::token,
+            );
+        }
+    });
+    let mutability = fill_tokens.is_some().then(|| quote!(mut));
     let invoke = invoke(
         op,
         &input_shape.rust_name,
@@ -270,9 +266,9 @@ fn builder(paths: &Paths, service: &Service, op: &Operation) -> TokenStream {
                 &self.input
             }
 
-                        /// Sends the request. A missing required member fails here, before any I/O.
+            /// Sends the request. A missing required member fails here, before any I/O.
             pub async fn send(#mutability self) -> ::std::result::Result<#output, ::awsquery::client::SdkError<#model::error::#error>> {
-                #(#fill_tokens)*
+                #fill_tokens
                 #invoke
             }
         }

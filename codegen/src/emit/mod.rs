@@ -250,6 +250,24 @@ pub fn is_string(service: &Service, id: &str) -> bool {
     matches!(service.shape(id).kind, ShapeKind::Scalar(Scalar::String))
 }
 
+/// The members of an operation's input that the client fills with a fresh idempotency token when
+/// they are unset: `@idempotencyToken` string members that are optional.
+pub fn idempotency_tokens<'s>(service: &'s Service, input: &str) -> Vec<&'s Member> {
+    match &service.shape(input).kind {
+        ShapeKind::Structure(s) => s
+            .members
+            .iter()
+            .filter(|m| is_filled_token(service, m))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Whether the client fills `member` with a fresh idempotency token when it is unset.
+pub fn is_filled_token(service: &Service, member: &Member) -> bool {
+    member.idempotency_token && member.optional && is_string(service, &member.target)
+}
+
 /// The message member of an error structure, if it has one (`message` or `Message`).
 pub fn message_member(members: &[Member]) -> Option<&Member> {
     members

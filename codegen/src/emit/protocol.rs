@@ -79,6 +79,22 @@ fn operation(paths: &Paths, service: &Service, op: &Operation) -> TokenStream {
             }
         }
     });
+    let tokens = super::idempotency_tokens(service, &op.input);
+    let fill_tokens = (!tokens.is_empty()).then(|| {
+        let fills = tokens.iter().map(|m| {
+            let f = ident(&m.field);
+            quote! {
+                if input.#f.is_none() {
+                    input.#f = ::std::option::Option::Some(token());
+                }
+            }
+        });
+        quote! {
+            fn fill_idempotency_tokens(input: &mut Self::Input, token: &mut dyn FnMut() -> ::std::string::String) {
+                #(#fills)*
+            }
+        }
+    });
     quote! {
         #docs
         #deprecated
@@ -115,6 +131,8 @@ fn operation(paths: &Paths, service: &Service, op: &Operation) -> TokenStream {
                 }
                 #read_output
             }
+
+            #fill_tokens
         }
     }
 }

@@ -25,9 +25,9 @@ pub fn file(service: &Service) -> Option<TokenStream> {
         "Protocol compliance tests: the awsQuery client cases of the model's \
          `smithy.test#httpRequestTests` and `smithy.test#httpResponseTests`.\n\n\
          A request case builds the input from its parameters, serializes it and compares the request \
-         (form bodies as sets of pairs, XML bodies as trees); an input member marked `idempotencyToken` \
-         that the case leaves unset gets `{TEST_IDEMPOTENCY_TOKEN}`, as the client would fill it with a \
-         pinned token source. A response case deserializes its response and compares the output, or \
+         (form bodies as sets of pairs, XML bodies as trees); the operation fills the idempotency \
+         tokens the case leaves unset, as the client does, from a source pinned to \
+         `{TEST_IDEMPOTENCY_TOKEN}`. A response case deserializes its response and compares the output, or \
          the error and its members (the unmodeled `meta` is taken from the actual error). A float \
          the case expects to be NaN is checked on its own, as NaN never equals itself."
     ));
@@ -149,12 +149,20 @@ impl<'s> Emitter<'s> {
 
     fn request(&self, op: &Operation, case: &RequestCase) -> TokenStream {
         let operation = self.operation(op);
-        let input = self.top_structure(&op.input, &case.params, true);
+        let input = self.top_structure(&op.input, &case.params);
+        // The tokens the case leaves unset come from a pinned source, as the client's would.
+        let fill_tokens = (!super::idempotency_tokens(self.service, &op.input).is_empty()).then(|| {
+            quote! {
+                #operation::fill_idempotency_tokens(&mut input, &mut || ::std::string::String::from(#TEST_IDEMPOTENCY_TOKEN));
+            }
+        });
+        let input_mutability = fill_tokens.is_some().then(|| quote!(mut));
         let method = &case.method;
         let uri = &case.uri;
         let checks = Self::request_checks(case, &quote!(request.body));
         quote! {
-            let input = #input;
+            let #input_mutability input = #input;
+            #fill_tokens
             let request = #operation::serialize(&input).expect("the input serializes");
             assert_eq!(request.method, #method, "method");
             assert_eq!(request.uri, #uri, "URI");
@@ -220,7 +228,7 @@ impl<'s> Emitter<'s> {
     fn response(&self, op: &Operation, case: &ResponseCase) -> TokenStream {
         let operation = self.operation(op);
         let response = Self::http_response(case);
-        let expected = self.top_structure(&op.output, &case.params, false);
+        let expected = self.top_structure(&op.output, &case.params);
         let nans = self.nans(&op.output, &case.params);
         let mutability = (!nans.is_empty()).then(|| quote!(mut));
         let clear = nans.iter().map(clear_nan);
@@ -240,7 +248,7 @@ impl<'s> Emitter<'s> {
         let model = &self.paths.model;
         let error_enum = ident(&op.error_enum);
         let variant = ident(&shape.rust_name);
-        let expected = self.top_structure(error, &case.params, false);
+        let expected = self.top_structure(error, &case.params);
         let nans = self.nans(error, &case.params);
         let mutability = (!nans.is_empty()).then(|| quote!(mut));
         let clear = nans.iter().map(clear_nan);
@@ -264,12 +272,10 @@ impl<'s> Emitter<'s> {
     }
 
     /// The input, output or error structure `id` built from `params`.
-    fn top_structure(&self, id: &str, params: &Value, fill_tokens: bool) -> TokenStream {
+    fn top_structure(&self, id: &str, params: &Value) -> TokenStream {
         let shape = self.service.shape(id);
         match (&shape.kind, params.as_object()) {
-            (ShapeKind::Structure(s), Some(object)) => {
-                self.structure(shape, s, object, fill_tokens)
-            }
+            (ShapeKind::Structure(s), Some(object)) => self.structure(shape, s, object),
             _ => {
                 let ty = self.paths.named(shape);
                 quote!(#ty::default())
@@ -277,19 +283,13 @@ impl<'s> Emitter<'s> {
         }
     }
 
-    fn structure(
-        &self,
-        shape: &Shape,
-        s: &Structure,
-        object: &Map<String, Value>,
-        fill_tokens: bool,
-    ) -> TokenStream {
+    fn structure(&self, shape: &Shape, s: &Structure, object: &Map<String, Value>) -> TokenStream {
         let ty = self.paths.named(shape);
         let sets: Vec<TokenStream> = s
             .members
             .iter()
             .filter_map(|m| {
-                let mut value = self.member_value(m, object, fill_tokens)?;
+                let mut value = self.member_value(m, object, false)?;
                 if m.boxed {
                     value = quote!(::std::boxed::Box::new(#value));
                 }
@@ -322,11 +322,7 @@ impl<'s> Emitter<'s> {
     ) -> Option<TokenStream> {
         match object.get(&m.name) {
             Some(value) if !value.is_null() => Some(self.value(&m.target, value)),
-            _ if fill_tokens
-                && m.idempotency_token
-                && m.optional
-                && super::is_string(self.service, &m.target) =>
-            {
+            _ if fill_tokens && super::is_filled_token(self.service, m) => {
                 Some(quote!(::std::string::String::from(#TEST_IDEMPOTENCY_TOKEN)))
             }
             _ => None,
@@ -338,7 +334,7 @@ impl<'s> Emitter<'s> {
         let shape = self.service.shape(id);
         match &shape.kind {
             ShapeKind::Structure(s) => match value.as_object() {
-                Some(object) => self.structure(shape, s, object, false),
+                Some(object) => self.structure(shape, s, object),
                 None => {
                     let ty = self.paths.named(shape);
                     quote!(#ty::default())

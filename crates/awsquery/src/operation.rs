@@ -21,4 +21,11 @@ pub trait Operation {
 
     /// The output, or the operation's error, from a complete response.
     fn deserialize(response: &Response) -> Result<Self::Output, Self::Error>;
+
+    /// Gives each `@idempotencyToken` member of `input` that is unset a value from `token`. The
+    /// client passes [`crate::idempotency::token`]; tests pass a fixed source. Operations without
+    /// such members leave the input as it is.
+    fn fill_idempotency_tokens(input: &mut Self::Input, token: &mut dyn FnMut() -> String) {
+        let _ = (input, token);
+    }
 }

@@ -3,7 +3,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Protocol compliance tests: the awsQuery client cases of the model's `smithy.test#httpRequestTests` and `smithy.test#httpResponseTests`.
 //!
-//! A request case builds the input from its parameters, serializes it and compares the request (form bodies as sets of pairs, XML bodies as trees); an input member marked `idempotencyToken` that the case leaves unset gets `00000000-0000-4000-8000-000000000000`, as the client would fill it with a pinned token source. A response case deserializes its response and compares the output, or the error and its members (the unmodeled `meta` is taken from the actual error). A float the case expects to be NaN is checked on its own, as NaN never equals itself.
+//! A request case builds the input from its parameters, serializes it and compares the request (form bodies as sets of pairs, XML bodies as trees); the operation fills the idempotency tokens the case leaves unset, as the client does, from a source pinned to `00000000-0000-4000-8000-000000000000`. A response case deserializes its response and compares the output, or the error and its members (the unmodeled `meta` is taken from the actual error). A float the case expects to be NaN is checked on its own, as NaN never equals itself.
 #![allow(deprecated, clippy::approx_constant)]
 /// Only the two required identifiers are set: the body carries them after the action and version, the colons of the ARN percent-encoded, and nothing else.
 ///
