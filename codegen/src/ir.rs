@@ -405,6 +405,8 @@ pub struct ProtocolTest {
     pub operation: String,
     /// The case's `documentation`, as written.
     pub docs: Option<String>,
+    /// Why the test is generated `#[ignore]`d, when it is.
+    pub ignored: Option<String>,
     /// What the case checks.
     pub kind: ProtocolTestKind,
 }

@@ -11,6 +11,7 @@ pub mod ir;
 pub mod lower;
 pub mod naming;
 
+use std::collections::BTreeMap;
 use std::fmt;
 
 use proc_macro2::TokenStream;
@@ -58,13 +59,33 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
-/// What to generate and how the generated crates find the runtime.
+/// What to generate, where the crates go and how they find the runtime.
 #[derive(Debug, Clone)]
 pub struct Options {
     /// Which operations.
     pub selection: Selection,
     /// Manifest settings.
     pub manifests: Manifests,
+    /// The folder, relative to the output root, that receives the crates (`crates`).
+    pub crates_dir: String,
+    /// Protocol test cases to generate as `#[ignore]`d tests: case id → the reason `cargo test`
+    /// prints. An id that names none of the generated cases is an error, so the list cannot go stale.
+    pub ignored_cases: BTreeMap<String, String>,
+}
+
+impl Options {
+    /// Every operation, crates in `crates/`, no ignored case; `runtime_path` is the `awsquery`
+    /// dependency path as seen from a generated crate's folder.
+    pub fn new(runtime_path: impl Into<String>) -> Self {
+        Options {
+            selection: Selection::default(),
+            manifests: Manifests {
+                runtime_path: runtime_path.into(),
+            },
+            crates_dir: String::from("crates"),
+            ignored_cases: BTreeMap::new(),
+        }
+    }
 }
 
 /// One output file, its path relative to the output root (`crates/neptune-model/src/lib.rs`).
@@ -82,17 +103,54 @@ pub fn parse(model_json: &str) -> Result<ast::Model, Error> {
         .map_err(|e| Error::model(format!("the model is not a valid Smithy JSON AST: {e}")))
 }
 
+/// Parses a model written as several JSON AST files, `(name, contents)`, into one: the shapes of
+/// all files together. A shape defined twice, or files of different IDL versions, are errors that
+/// name the files.
+pub fn parse_files(files: &[(&str, &str)]) -> Result<ast::Model, Error> {
+    let mut merged: Option<ast::Model> = None;
+    let mut defined_in: BTreeMap<String, &str> = BTreeMap::new();
+    for &(name, json) in files {
+        let model = parse(json).map_err(|e| Error::model(format!("{name}: {}", e.message)))?;
+        let merged = merged.get_or_insert_with(|| ast::Model {
+            smithy: model.smithy.clone(),
+            shapes: BTreeMap::new(),
+        });
+        if model.smithy != merged.smithy {
+            return Err(Error::model(format!(
+                "{name} is Smithy IDL `{}`, but {} is `{}`",
+                model.smithy, files[0].0, merged.smithy
+            )));
+        }
+        for (id, shape) in model.shapes {
+            if let Some(first) = defined_in.insert(id.clone(), name) {
+                return Err(Error::shape(
+                    &id,
+                    format!("is defined in both {first} and {name}"),
+                ));
+            }
+            merged.shapes.insert(id, shape);
+        }
+    }
+    merged.ok_or_else(|| Error::model("no model files were given"))
+}
+
 /// Generates the model, protocol and client crates of the model's service, the protocol crate's
 /// `tests/protocol_tests.rs` when the model has awsQuery client cases of `smithy.test#httpRequestTests`
 /// or `smithy.test#httpResponseTests` (the client crate's, for request cases that depend on the
 /// client: host prefixes, compression, endpoint paths), and the client crate's
 /// `tests/endpoint_tests.rs` when it has `smithy.rules#endpointTests` cases.
 pub fn generate(model_json: &str, options: &Options) -> Result<Vec<GeneratedFile>, Error> {
-    let model = parse(model_json)?;
-    let service = lower::lower(&model, &options.selection)?;
-    let model_dir = format!("crates/{}", emit::model_crate(&service));
-    let protocol_dir = format!("crates/{}", emit::protocol_crate(&service));
-    let client_dir = format!("crates/{}", emit::client_crate(&service));
+    generate_model(&parse(model_json)?, options)
+}
+
+/// [`generate`] for a model already parsed (by [`parse`] or [`parse_files`]).
+pub fn generate_model(model: &ast::Model, options: &Options) -> Result<Vec<GeneratedFile>, Error> {
+    let mut service = lower::lower(model, &options.selection)?;
+    lower::ignore_cases(&mut service, &options.ignored_cases)?;
+    let crates = options.crates_dir.trim_end_matches('/');
+    let model_dir = format!("{crates}/{}", emit::model_crate(&service));
+    let protocol_dir = format!("{crates}/{}", emit::protocol_crate(&service));
+    let client_dir = format!("{crates}/{}", emit::client_crate(&service));
     let manifests = &options.manifests;
     let text = |path: String, contents: String| GeneratedFile { path, contents };
     let mut files = vec![

@@ -3,7 +3,7 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use codegen::{Error, Manifests, Options, Selection};
+use codegen::{Error, Options, Selection};
 use serde_json::{Value, json};
 
 const SERVICE: &str = "example.fixtures#ProbeService";
@@ -13,14 +13,11 @@ const SERVICE: &str = "example.fixtures#ProbeService";
 const BASE_FILES: usize = 12;
 
 fn options(operations: Option<&[&str]>) -> Options {
-    Options {
-        selection: Selection {
-            operations: operations.map(|ops| ops.iter().map(|op| (*op).to_owned()).collect()),
-        },
-        manifests: Manifests {
-            runtime_path: String::from("../awsquery"),
-        },
-    }
+    let mut options = Options::new("../awsquery");
+    options.selection = Selection {
+        operations: operations.map(|ops| ops.iter().map(|op| (*op).to_owned()).collect()),
+    };
+    options
 }
 
 /// A valid model: one operation `Go` whose input has one string member `A`.
@@ -651,6 +648,77 @@ fn valid_protocol_tests_add_a_test_file() {
     let server = request_case(json!({ "appliesTo": "server" }));
     let m = with_request_tests(json!([other, server]));
     assert_eq!(generate(&m.to_string(), &options(None)), Ok(BASE_FILES));
+}
+
+#[test]
+fn ignored_cases_must_exist_and_give_a_reason() {
+    let m = with_request_tests(json!([request_case(json!({}))]));
+    let mut opts = options(None);
+    opts.ignored_cases
+        .insert(String::from("GoCase"), String::from("not yet"));
+    assert_eq!(generate(&m.to_string(), &opts), Ok(BASE_FILES + 1));
+
+    opts.ignored_cases
+        .insert(String::from("GoCaze"), String::from("a typo"));
+    let err = error_of_text(&m.to_string(), &opts);
+    assert_error(
+        &err,
+        None,
+        "`GoCaze` is listed as an ignored protocol test case",
+    );
+
+    let mut opts = options(None);
+    opts.ignored_cases
+        .insert(String::from("GoCase"), String::from("  "));
+    let err = error_of_text(&m.to_string(), &opts);
+    assert_error(&err, None, "`GoCase` needs a reason");
+}
+
+#[test]
+fn models_in_several_files() {
+    let shapes = |pairs: &[(&str, Value)]| {
+        let shapes: serde_json::Map<String, Value> = pairs
+            .iter()
+            .map(|(id, shape)| ((*id).to_owned(), shape.clone()))
+            .collect();
+        json!({ "smithy": "2.0", "shapes": shapes }).to_string()
+    };
+    let whole = model();
+    let all: Vec<(&str, Value)> = whole["shapes"]
+        .as_object()
+        .expect("shapes")
+        .iter()
+        .map(|(id, shape)| (id.as_str(), shape.clone()))
+        .collect();
+    let (service, rest) = all.split_at(1);
+    let first = shapes(service);
+    let second = shapes(rest);
+    let merged = codegen::parse_files(&[("service.json", &first), ("rest.json", &second)])
+        .expect("the files merge");
+    assert_eq!(merged.shapes.len(), all.len());
+    let files =
+        codegen::generate_model(&merged, &options(None)).expect("the merged model generates");
+    assert_eq!(files.len(), BASE_FILES);
+
+    let err = codegen::parse_files(&[("a.json", &second), ("b.json", &second)]).unwrap_err();
+    assert_error(&err, Some(all[1].0), "is defined in both a.json and b.json");
+
+    let old = first.replace("\"2.0\"", "\"2\"");
+    let err = codegen::parse_files(&[("a.json", &second), ("old.json", &old)]).unwrap_err();
+    assert_error(
+        &err,
+        None,
+        "old.json is Smithy IDL `2`, but a.json is `2.0`",
+    );
+
+    let err = codegen::parse_files(&[("bad.json", "{")]).unwrap_err();
+    assert_error(
+        &err,
+        None,
+        "bad.json: the model is not a valid Smithy JSON AST",
+    );
+    let err = codegen::parse_files(&[]).unwrap_err();
+    assert_error(&err, None, "no model files");
 }
 
 #[test]

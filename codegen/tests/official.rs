@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use codegen::{GeneratedFile, Manifests, Options, Selection};
+use codegen::{GeneratedFile, Options, Selection};
 
 const OPERATIONS_2023: usize = 69;
 const OPERATIONS_2025: usize = 70;
@@ -28,13 +28,9 @@ fn generate(file: &str, operations: Option<&[&str]>) -> Option<Vec<GeneratedFile
     let path = models_dir()?.join(file);
     let json = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-    let options = Options {
-        selection: Selection {
-            operations: operations.map(|ops| ops.iter().map(|op| (*op).to_owned()).collect()),
-        },
-        manifests: Manifests {
-            runtime_path: String::from("../awsquery"),
-        },
+    let mut options = Options::new("../awsquery");
+    options.selection = Selection {
+        operations: operations.map(|ops| ops.iter().map(|op| (*op).to_owned()).collect()),
     };
     Some(
         codegen::generate(&json, &options)

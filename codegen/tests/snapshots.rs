@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-use codegen::{GeneratedFile, Manifests, Options, Selection};
+use codegen::{GeneratedFile, Options};
 
 /// Every fixture in `tests/fixtures`, by file stem.
 const FIXTURES: &[&str] = &[
@@ -35,12 +35,7 @@ fn fixture(name: &str) -> String {
 }
 
 fn generate(name: &str, runtime_path: &str) -> Vec<GeneratedFile> {
-    let options = Options {
-        selection: Selection { operations: None },
-        manifests: Manifests {
-            runtime_path: runtime_path.to_owned(),
-        },
-    };
+    let options = Options::new(runtime_path);
     codegen::generate(&fixture(name), &options)
         .unwrap_or_else(|e| panic!("fixture `{name}` does not generate: {e}"))
 }
@@ -495,4 +490,36 @@ fn passed(stdout: &str) -> usize {
         .filter_map(|line| line.strip_prefix("test result: ok. "))
         .filter_map(|rest| rest.split(' ').next()?.parse::<usize>().ok())
         .sum()
+}
+
+/// An ignored case keeps its test, marked `#[ignore]` with the reason `cargo test` prints; the
+/// crates go to the folder the options name.
+#[test]
+fn ignored_cases_and_crates_dir() {
+    let mut options = Options::new("../../awsquery");
+    options.crates_dir = String::from("suites/fixture/");
+    options.ignored_cases.insert(
+        String::from("PutItemsNested"),
+        String::from("needs a reason"),
+    );
+    let files = codegen::generate(&fixture("protocol_tests"), &options).expect("generates");
+    assert!(
+        files
+            .iter()
+            .all(|f| f.path.starts_with("suites/fixture/fixture-")),
+        "{:?}",
+        files.iter().map(|f| &f.path).collect::<Vec<_>>()
+    );
+    let tests = files
+        .iter()
+        .find(|f| f.path.ends_with(PROTOCOL_TESTS))
+        .expect("a test file");
+    assert!(
+        tests
+            .contents
+            .contains("#[test]\n#[ignore = \"needs a reason\"]\nfn put_items_nested() {"),
+        "{}",
+        tests.contents
+    );
+    assert_eq!(tests.contents.matches("#[ignore").count(), 1);
 }

@@ -1,10 +1,11 @@
 //! File I/O around the pure `codegen` library.
 
+use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use codegen::{GeneratedFile, Manifests, Options, Selection};
+use codegen::{GeneratedFile, Options, Selection};
 
 /// The repository root.
 pub fn root() -> PathBuf {
@@ -14,22 +15,76 @@ pub fn root() -> PathBuf {
         .to_owned()
 }
 
-/// The model the committed crates are generated from.
-pub const MODEL: &str = "models/neptune.json";
+/// One model of this repository and where its crates go.
+#[derive(Debug)]
+pub struct Target {
+    /// The model: a JSON AST file, or a folder of them that together make one model.
+    pub model: &'static str,
+    /// Where the crates go, relative to the root.
+    pub crates_dir: &'static str,
+    /// The `awsquery` path as seen from a generated crate's folder.
+    pub runtime_path: &'static str,
+    /// Protocol test cases generated as ignored tests: case id and reason.
+    pub ignored_cases: &'static [(&'static str, &'static str)],
+}
+
+/// What `cargo xtask codegen` generates: the Neptune crates, and test-only crates from the Smithy
+/// awsQuery protocol test suite, whose `cargo test` runs every case of the suite.
+pub const TARGETS: [Target; 2] = [
+    Target {
+        model: "models/neptune.json",
+        crates_dir: "crates",
+        runtime_path: "../awsquery",
+        ignored_cases: &[],
+    },
+    Target {
+        model: "models/tests/aws-query",
+        crates_dir: "protocol-tests/aws-query",
+        runtime_path: "../../../crates/awsquery",
+        ignored_cases: SUITE_IGNORED,
+    },
+];
+
+/// Suite cases generated as ignored tests, with the reason `cargo test` prints; each must be listed
+/// with its reason in the README. None at present: every case of the suite runs, in the protocol
+/// crate or, when it depends on the client, in the client crate.
+pub const SUITE_IGNORED: &[(&str, &str)] = &[];
+
+impl Target {
+    fn options(&self) -> Options {
+        let mut options = Options::new(self.runtime_path);
+        options.crates_dir = self.crates_dir.to_owned();
+        options.ignored_cases = self
+            .ignored_cases
+            .iter()
+            .map(|&(id, reason)| (id.to_owned(), reason.to_owned()))
+            .collect::<BTreeMap<_, _>>();
+        options
+    }
+
+    fn generate(&self, root: &Path) -> Result<Vec<GeneratedFile>, String> {
+        generate(&root.join(self.model), &self.options())
+    }
+}
 
 /// Generates the committed crates into the repository, or, with `check`, reports those that differ.
 pub fn workspace(check: bool) -> Result<(), String> {
     let root = root();
-    let files = generate(&root.join(MODEL), None, "../awsquery")?;
-    let stale = sync(&root, &files, check)?;
-    if stale.is_empty() {
-        if !check {
+    let mut stale = Vec::new();
+    for target in &TARGETS {
+        let files = target.generate(&root)?;
+        let changed = sync(&root, &files, check)?;
+        if !check && changed.is_empty() {
             println!(
-                "{} files up to date ({} lines)",
+                "{}: {} files up to date ({} lines)",
+                target.model,
                 files.len(),
                 line_count(&files)
             );
         }
+        stale.extend(changed);
+    }
+    if stale.is_empty() {
         return Ok(());
     }
     let list = stale
@@ -47,12 +102,14 @@ pub fn workspace(check: bool) -> Result<(), String> {
     }
 }
 
-/// Writes a standalone workspace for any awsQuery model into `out`.
+/// Writes a standalone workspace for any awsQuery model (a file, or a folder of files) into `out`.
 pub fn standalone(model: &Path, out: &Path, operations: Option<Vec<String>>) -> Result<(), String> {
     let runtime = root().join("crates/awsquery");
     let runtime = runtime.to_str().ok_or("the repository path is not UTF-8")?;
+    let mut options = Options::new(runtime);
+    options.selection = Selection { operations };
     let started = Instant::now();
-    let mut files = generate(model, operations, runtime)?;
+    let mut files = generate(model, &options)?;
     let elapsed = started.elapsed();
     let members: Vec<String> = files
         .iter()
@@ -77,20 +134,39 @@ pub fn standalone(model: &Path, out: &Path, operations: Option<Vec<String>>) -> 
     Ok(())
 }
 
-fn generate(
-    model: &Path,
-    operations: Option<Vec<String>>,
-    runtime_path: &str,
-) -> Result<Vec<GeneratedFile>, String> {
-    let json =
-        fs::read_to_string(model).map_err(|e| format!("cannot read {}: {e}", model.display()))?;
-    let options = Options {
-        selection: Selection { operations },
-        manifests: Manifests {
-            runtime_path: runtime_path.to_owned(),
-        },
+fn generate(model: &Path, options: &Options) -> Result<Vec<GeneratedFile>, String> {
+    let parsed = read_model(model)?;
+    codegen::generate_model(&parsed, options).map_err(|e| format!("{}: {e}", model.display()))
+}
+
+/// Reads a model file, or every `.json` file of a folder (in name order) as one model.
+fn read_model(path: &Path) -> Result<codegen::ast::Model, String> {
+    let read = |path: &Path| {
+        fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
     };
-    codegen::generate(&json, &options).map_err(|e| format!("{}: {e}", model.display()))
+    if !path.is_dir() {
+        let json = read(path)?;
+        return codegen::parse(&json).map_err(|e| format!("{}: {e}", path.display()));
+    }
+    let mut paths: Vec<PathBuf> = fs::read_dir(path)
+        .map_err(|e| format!("cannot list {}: {e}", path.display()))?
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|p| p.extension().is_some_and(|ext| ext == "json"))
+        .collect();
+    paths.sort();
+    if paths.is_empty() {
+        return Err(format!("{} holds no .json model files", path.display()));
+    }
+    let texts = paths
+        .iter()
+        .map(|p| Ok((p.display().to_string(), read(p)?)))
+        .collect::<Result<Vec<_>, String>>()?;
+    let files: Vec<(&str, &str)> = texts
+        .iter()
+        .map(|(name, json)| (name.as_str(), json.as_str()))
+        .collect();
+    codegen::parse_files(&files).map_err(|e| e.to_string())
 }
 
 fn line_count(files: &[GeneratedFile]) -> usize {
@@ -155,16 +231,83 @@ const GENERATED_FOLDERS: [&str; 2] = ["src", "tests"];
 mod tests {
     use super::*;
 
-    /// The committed crates are exactly what the generator makes of `models/neptune.json`.
+    /// The committed crates are exactly what the generator makes of the models.
     #[test]
     fn generated_crates_are_fresh() {
         let root = root();
-        let files = generate(&root.join(MODEL), None, "../awsquery").unwrap();
-        let stale = sync(&root, &files, true).unwrap();
+        for target in &TARGETS {
+            let files = target.generate(&root).unwrap();
+            let stale = sync(&root, &files, true).unwrap();
+            assert!(
+                stale.is_empty(),
+                "stale generated files: {stale:?}; run `cargo xtask codegen` and commit the result"
+            );
+        }
+    }
+
+    /// Every generated crate is a member of the workspace.
+    #[test]
+    fn generated_crates_are_workspace_members() {
+        let manifest = fs::read_to_string(root().join("Cargo.toml")).unwrap();
+        for target in &TARGETS {
+            let glob = format!("\"{}/*\"", target.crates_dir);
+            assert!(
+                manifest.contains(&glob),
+                "the workspace members lack {glob}"
+            );
+        }
+    }
+
+    /// The README's section on the suite lists exactly the ignored cases, each with its reason, as
+    /// `| `id` | reason |` rows.
+    #[test]
+    fn ignored_cases_are_listed_in_the_readme() {
+        let readme = fs::read_to_string(root().join("README.md")).unwrap();
+        let section = readme
+            .split_once("### The Smithy awsQuery suite")
+            .and_then(|(_, rest)| rest.split("\n## ").next())
+            .expect("the README has a section on the suite");
+        let listed: Vec<(String, String)> = section
+            .lines()
+            .filter_map(|line| {
+                let row = line.strip_prefix("| `")?.strip_suffix(" |")?;
+                let (id, reason) = row.split_once("` | ")?;
+                Some((id.to_owned(), reason.to_owned()))
+            })
+            .collect();
+        let ignored: Vec<(String, String)> = SUITE_IGNORED
+            .iter()
+            .map(|&(id, reason)| (id.to_owned(), reason.to_owned()))
+            .collect();
+        assert_eq!(listed, ignored, "README.md and SUITE_IGNORED disagree");
+    }
+
+    /// A folder of model files is read as one model; a shape defined twice is an error naming both
+    /// files.
+    #[test]
+    fn a_folder_is_one_model() {
+        let dir = std::env::temp_dir().join(format!("xtask-model-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        let shape = |name: &str| {
+            format!(r#"{{"smithy": "2.0", "shapes": {{"a#{name}": {{"type": "string"}}}}}}"#)
+        };
+        fs::write(dir.join("b.json"), shape("B")).unwrap();
+        fs::write(dir.join("a.json"), shape("A")).unwrap();
+        fs::write(dir.join("notes.md"), "not a model").unwrap();
+        let model = read_model(&dir).unwrap();
+        assert_eq!(model.shapes.keys().collect::<Vec<_>>(), ["a#A", "a#B"]);
+        fs::write(dir.join("c.json"), shape("A")).unwrap();
+        let error = read_model(&dir).unwrap_err();
         assert!(
-            stale.is_empty(),
-            "stale generated files: {stale:?}; run `cargo xtask codegen` and commit the result"
+            error.contains("`a#A` is defined in both")
+                && error.contains("a.json")
+                && error.contains("c.json"),
+            "{error}"
         );
+        fs::remove_dir_all(&dir).unwrap();
+        let error = read_model(&dir).unwrap_err();
+        assert!(error.starts_with("cannot read"), "{error}");
     }
 
     /// A generated file the model no longer produces, in `src` or `tests`, is reported and removed;
@@ -211,10 +354,12 @@ mod tests {
     /// Generating twice gives the same bytes.
     #[test]
     fn generation_is_deterministic() {
-        let model = root().join(MODEL);
-        assert_eq!(
-            generate(&model, None, "../awsquery").unwrap(),
-            generate(&model, None, "../awsquery").unwrap()
-        );
+        let root = root();
+        for target in &TARGETS {
+            assert_eq!(
+                target.generate(&root).unwrap(),
+                target.generate(&root).unwrap()
+            );
+        }
     }
 }

@@ -1,10 +1,12 @@
 //! `cargo xtask codegen`: regenerates the committed crates from `models/`, or checks they are fresh.
 //!
 //! ```text
-//! cargo xtask codegen                         # write crates/neptune-{model,protocol,client}
+//! cargo xtask codegen                         # write crates/neptune-{model,protocol,client} and
+//!                                             # protocol-tests/aws-query/query-protocol-*
 //! cargo xtask codegen --check                 # fail, naming the stale files, if they differ
 //! cargo xtask codegen --model PATH --out DIR [--operations A,B]
 //!                                             # a standalone workspace for any awsQuery model
+//!                                             # (PATH: a JSON AST file, or a folder of them)
 //! ```
 
 mod codegen;

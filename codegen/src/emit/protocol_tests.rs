@@ -132,9 +132,14 @@ impl<'s> Emitter<'s> {
             _ => what,
         };
         let docs = doc_attrs(Some(&text));
+        let ignore = test
+            .ignored
+            .as_deref()
+            .map(|reason| quote!(#[ignore = #reason]));
         quote! {
             #docs
             #[test]
+            #ignore
             fn #name() {
                 #body
             }

@@ -62,6 +62,36 @@ pub(super) fn protocol_tests(
     Ok(tests)
 }
 
+/// Marks the tests of the cases in `ignored` (case id → reason) as ignored, every test of a case
+/// when it runs against several operations. An id that matches no test is an error.
+pub fn ignore_cases(
+    service: &mut Service,
+    ignored: &BTreeMap<String, String>,
+) -> Result<(), Error> {
+    for (id, reason) in ignored {
+        if reason.trim().is_empty() {
+            return Err(Error::model(format!(
+                "the ignored protocol test case `{id}` needs a reason"
+            )));
+        }
+        let mut found = false;
+        let tests = service
+            .protocol_tests
+            .iter_mut()
+            .chain(service.client_tests.iter_mut());
+        for test in tests.filter(|t| &t.id == id) {
+            test.ignored = Some(reason.clone());
+            found = true;
+        }
+        if !found {
+            return Err(Error::model(format!(
+                "`{id}` is listed as an ignored protocol test case, but no generated test has that id"
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// One case object of a test trait, kept because it is an awsQuery case for clients.
 struct Case<'m> {
     /// The shape carrying the trait.
@@ -261,6 +291,10 @@ impl Case<'_> {
             )));
         }
         let mut fn_name = base.clone();
+        // A response case may share its id with the operation's request case.
+        if names.contains(&fn_name) && matches!(kind, ProtocolTestKind::Response(_)) {
+            fn_name = format!("{base}_response");
+        }
         let mut n = 2;
         while !names.insert(fn_name.clone()) {
             fn_name = format!("{base}_{n}");
@@ -271,6 +305,7 @@ impl Case<'_> {
             fn_name,
             operation: op.id.clone(),
             docs: self.string("documentation")?,
+            ignored: None,
             kind,
         })
     }
