@@ -5,11 +5,14 @@
 
 use std::error::Error as StdError;
 use std::fmt;
-use std::future::Future;
+use std::future::{Future, poll_fn};
+use std::pin::pin;
+use std::sync::Arc;
+use std::task::Poll;
 use std::time::Duration;
 
 use crate::compression::{Encoding, RequestCompression};
-use crate::credentials::Env;
+use crate::credentials::{CredentialsError, Env, ProvideCredentials};
 use crate::endpoint::{BuiltIns, Document, Endpoint, EndpointError, EndpointSettings};
 use crate::error::{BuildError, ProvideErrorMetadata};
 use crate::host_prefix::{self, Segment};
@@ -90,7 +93,8 @@ impl StdError for TransportError {
     }
 }
 
-/// Any failure of a call: the request could not be built, not delivered, or the service said no.
+/// Any failure of a call: the request could not be built, addressed or signed, not delivered, or
+/// the service said no.
 #[derive(Debug)]
 pub enum SdkError<E> {
     /// The input cannot be sent (a required member is missing, or a host label's value cannot be
@@ -99,6 +103,9 @@ pub enum SdkError<E> {
     /// No endpoint could be chosen (FIPS asked for where there is none, no region, an invalid
     /// endpoint URL, …); nothing was sent.
     Endpoint(EndpointError),
+    /// The credentials provider had no credentials (or failed); nothing was sent on this attempt.
+    /// [`CredentialsError::kind`] tells "none configured" from a broken source.
+    Credentials(CredentialsError),
     /// No response arrived.
     Transport(TransportError),
     /// The service answered with an error, or with a response that could not be read.
@@ -128,6 +135,7 @@ impl<E: fmt::Display> fmt::Display for SdkError<E> {
         match self {
             SdkError::Build(e) => write!(f, "the request cannot be built: {e}"),
             SdkError::Endpoint(e) => write!(f, "no endpoint for the request: {e}"),
+            SdkError::Credentials(e) => write!(f, "the request cannot be signed: {e}"),
             SdkError::Transport(e) => write!(f, "the request was not answered: {e}"),
             SdkError::Service(e) => write!(f, "the service returned an error: {e}"),
         }
@@ -139,6 +147,7 @@ impl<E: StdError + 'static> StdError for SdkError<E> {
         match self {
             SdkError::Build(e) => Some(e),
             SdkError::Endpoint(e) => Some(e),
+            SdkError::Credentials(e) => Some(e),
             SdkError::Transport(e) => Some(e),
             SdkError::Service(e) => Some(e),
         }
@@ -158,30 +167,67 @@ pub struct ServiceInfo {
     pub resolve_endpoint: fn(&BuiltIns) -> Result<Endpoint, EndpointError>,
 }
 
-/// Region, credentials and endpoint. Debug never shows the secret key or session token.
+/// Region, credentials, endpoint, retries and the operation timeout. Debug never shows the secret
+/// key or session token.
 #[derive(Clone)]
 pub struct Config {
     region: String,
-    credentials: Credentials,
+    credentials: CredentialsSource,
     endpoint: EndpointSettings,
     retry: RetryConfig,
+    operation_timeout: Option<Duration>,
     clock: fn() -> DateTime,
     host_prefix_injection: bool,
     request_compression: RequestCompression,
 }
 
+/// Static keys are kept apart from providers so that signing with them borrows them: no clone,
+/// no allocation per call.
+#[derive(Clone)]
+enum CredentialsSource {
+    Static(Credentials),
+    Provider(Arc<dyn ProvideCredentials>),
+}
+
 impl Config {
     /// A configuration for `region` with static credentials.
     pub fn new(region: impl Into<String>, credentials: Credentials) -> Self {
+        Config::with_source(region.into(), CredentialsSource::Static(credentials))
+    }
+
+    /// A configuration for `region` whose credentials come from `provider`, asked before each
+    /// attempt (e.g. [`DefaultChain`](crate::credentials::DefaultChain)).
+    pub fn from_credentials_provider(
+        region: impl Into<String>,
+        provider: impl ProvideCredentials + 'static,
+    ) -> Self {
+        Config::with_source(
+            region.into(),
+            CredentialsSource::Provider(Arc::new(provider)),
+        )
+    }
+
+    fn with_source(region: String, credentials: CredentialsSource) -> Self {
         Config {
-            region: region.into(),
+            region,
             credentials,
             endpoint: EndpointSettings::new(),
             retry: RetryConfig::default(),
+            operation_timeout: None,
             clock: DateTime::now,
             host_prefix_injection: true,
             request_compression: RequestCompression::default(),
         }
+    }
+
+    /// Takes credentials from `provider` instead, asked before each attempt; when it fails, the
+    /// call fails with [`SdkError::Credentials`] before sending anything.
+    pub fn with_credentials_provider(
+        mut self,
+        provider: impl ProvideCredentials + 'static,
+    ) -> Self {
+        self.credentials = CredentialsSource::Provider(Arc::new(provider));
+        self
     }
 
     /// Sends to this URL (`http://127.0.0.1:5000`) instead of the endpoint the service's rules would
@@ -223,6 +269,15 @@ impl Config {
         self
     }
 
+    /// Limits a whole call, every attempt and every wait between attempts included; when the
+    /// limit passes, the call fails with a [`Timeout`](TransportErrorKind::Timeout) transport
+    /// error. None by default. The transport's [`sleep`](Transport::sleep) keeps the time, and
+    /// the time a transport allows one attempt is its own setting.
+    pub fn with_operation_timeout(mut self, limit: Duration) -> Self {
+        self.operation_timeout = Some(limit);
+        self
+    }
+
     /// Uses this clock for signing (tests pin the time to get stable signatures).
     pub fn with_clock(mut self, clock: fn() -> DateTime) -> Self {
         self.clock = clock;
@@ -250,9 +305,20 @@ impl Config {
         &self.region
     }
 
-    /// The credentials requests are signed with.
-    pub fn credentials(&self) -> &Credentials {
-        &self.credentials
+    /// The static credentials, when the configuration has them rather than a provider.
+    pub fn credentials(&self) -> Option<&Credentials> {
+        match &self.credentials {
+            CredentialsSource::Static(credentials) => Some(credentials),
+            CredentialsSource::Provider(_) => None,
+        }
+    }
+
+    /// Where the credentials come from: the static credentials themselves, or the provider.
+    pub fn credentials_provider(&self) -> &dyn ProvideCredentials {
+        match &self.credentials {
+            CredentialsSource::Static(credentials) => credentials,
+            CredentialsSource::Provider(provider) => provider,
+        }
     }
 
     /// The endpoint URL set with [`with_endpoint_url`](Self::with_endpoint_url), if any.
@@ -274,15 +340,24 @@ impl Config {
     pub fn request_compression(&self) -> &RequestCompression {
         &self.request_compression
     }
+
+    /// The limit on a whole call, if set.
+    pub fn operation_timeout(&self) -> Option<Duration> {
+        self.operation_timeout
+    }
 }
 
 impl fmt::Debug for Config {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Config")
-            .field("region", &self.region)
-            .field("credentials", &self.credentials)
-            .field("endpoint", &self.endpoint)
+        let mut s = f.debug_struct("Config");
+        s.field("region", &self.region);
+        match &self.credentials {
+            CredentialsSource::Static(credentials) => s.field("credentials", credentials),
+            CredentialsSource::Provider(provider) => s.field("credentials_provider", provider),
+        };
+        s.field("endpoint", &self.endpoint)
             .field("retry", &self.retry)
+            .field("operation_timeout", &self.operation_timeout)
             .field("host_prefix_injection", &self.host_prefix_injection)
             .field("request_compression", &self.request_compression)
             .finish_non_exhaustive()
@@ -390,7 +465,8 @@ impl<T: Transport> Handle<T> {
     }
 
     /// Serializes `input`, signs and sends the request, and reads the response, retrying throttling
-    /// and transient failures (never a modeled client fault) as the retry configuration allows.
+    /// and transient failures (never a modeled client fault) as the retry configuration allows,
+    /// all within the operation timeout when one is set.
     ///
     /// A retry serializes the input again rather than keeping a copy of the request, so the first
     /// attempt, the usual case, costs no clone.
@@ -408,7 +484,9 @@ impl<T: Transport> Handle<T> {
     /// unless the configuration turns injection off. Each attempt then
     /// serializes the input, compresses the body as [`Config::request_compression`] allows, makes
     /// the URI absolute with the endpoint, puts the prefix in front of its host, adds the
-    /// endpoint's headers, and signs.
+    /// endpoint's headers, asks the credentials provider (if the configuration has one rather
+    /// than static keys), and signs. With [`Config::with_operation_timeout`], all attempts and
+    /// waits race one timer of the transport's.
     pub async fn invoke_with<O: Operation>(
         &self,
         input: &O::Input,
@@ -423,14 +501,37 @@ impl<T: Transport> Handle<T> {
             _ if !self.config.host_prefix_injection => None,
             segments => Some(host_prefix::expand(segments).map_err(SdkError::Build)?),
         };
+        let attempts =
+            self.send_with_retries::<O>(input, target, options.compression, prefix.as_deref());
+        let Some(limit) = self.config.operation_timeout else {
+            return attempts.await;
+        };
+        match first_of(attempts, self.transport.sleep(limit)).await {
+            First::Left(result) => result,
+            First::Right(()) => Err(SdkError::Transport(TransportError::new(
+                TransportErrorKind::Timeout,
+                OperationTimedOut(limit),
+            ))),
+        }
+    }
+
+    /// The retry loop: serializes, compresses, addresses, asks for credentials, signs and sends
+    /// each attempt.
+    async fn send_with_retries<O: Operation>(
+        &self,
+        input: &O::Input,
+        target: &Target,
+        compression: Option<Encoding>,
+        prefix: Option<&str>,
+    ) -> Result<O::Output, SdkError<O::Error>> {
         let mut state = RetryState::new();
         loop {
             let mut request = O::serialize(input).map_err(SdkError::Build)?;
             self.config
                 .request_compression
-                .apply(options.compression, &mut request);
+                .apply(compression, &mut request);
             request.uri.insert_str(0, &target.base);
-            if let Some(prefix) = &prefix {
+            if let Some(prefix) = prefix {
                 host_prefix::prepend(&mut request.uri, prefix);
             }
             request.headers.extend(
@@ -439,8 +540,16 @@ impl<T: Transport> Handle<T> {
                     .headers()
                     .map(|(name, value)| (name, value.to_owned())),
             );
+            let provided;
+            let credentials = match &self.config.credentials {
+                CredentialsSource::Static(credentials) => credentials,
+                CredentialsSource::Provider(provider) => {
+                    provided = provider.provide().await.map_err(SdkError::Credentials)?;
+                    &provided
+                }
+            };
             let params = SigningParams {
-                credentials: &self.config.credentials,
+                credentials,
                 region: &target.signing_region,
                 service: &target.signing_name,
                 time: (self.config.clock)(),
@@ -466,4 +575,40 @@ impl<T: Transport> Handle<T> {
             self.transport.sleep(delay).await;
         }
     }
+}
+
+/// The call outlived [`Config::with_operation_timeout`].
+#[derive(Debug)]
+struct OperationTimedOut(Duration);
+
+impl fmt::Display for OperationTimedOut {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "the operation did not complete within its timeout of {:?}, retries included",
+            self.0
+        )
+    }
+}
+
+impl StdError for OperationTimedOut {}
+
+/// Which of two futures completed first.
+enum First<A, B> {
+    Left(A),
+    Right(B),
+}
+
+/// Runs `left` and `right` together until one completes and drops the other. `left` is polled
+/// first, so it wins when both are ready.
+async fn first_of<L: Future, R: Future>(left: L, right: R) -> First<L::Output, R::Output> {
+    let mut left = pin!(left);
+    let mut right = pin!(right);
+    poll_fn(|cx| {
+        if let Poll::Ready(output) = left.as_mut().poll(cx) {
+            return Poll::Ready(First::Left(output));
+        }
+        right.as_mut().poll(cx).map(First::Right)
+    })
+    .await
 }

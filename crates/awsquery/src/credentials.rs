@@ -1,7 +1,8 @@
 //! Where credentials come from: static keys, the environment, and the shared `~/.aws` files.
 //!
 //! Every source implements [`ProvideCredentials`]. [`DefaultChain`] tries the environment, then
-//! the shared files, the way the AWS CLI and SDKs do for static keys:
+//! the shared files, the way the AWS CLI and SDKs do for static keys. These sources never wait,
+//! so their answer can be read without an async runtime:
 //!
 //! ```
 //! use awsquery::credentials::{DefaultChain, Env, ProvideCredentials};
@@ -10,16 +11,21 @@
 //!     ("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE"),
 //!     ("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"),
 //! ]);
-//! let credentials = DefaultChain::with_env(env).provide().unwrap();
+//! let credentials = DefaultChain::with_env(env).provide().now_or_never().unwrap().unwrap();
 //! assert_eq!(credentials.access_key_id(), "AKIDEXAMPLE");
 //! ```
 //!
-//! In a program, `DefaultChain::new()` reads the process environment; its result goes into
-//! [`Config::new`](crate::client::Config::new).
+//! In a program, give the chain itself to
+//! [`Config::with_credentials_provider`](crate::client::Config::with_credentials_provider): the
+//! client asks it before each attempt and fails with
+//! [`SdkError::Credentials`](crate::client::SdkError::Credentials), before sending anything, when
+//! it has nothing.
 //!
 //! Only static keys are read here. Profiles that assume a role, use IAM Identity Center (SSO), run
 //! a `credential_process` or read a web identity token are reported as unsupported rather than
-//! silently skipped; implement [`ProvideCredentials`] for a source that handles them.
+//! silently skipped; implement [`ProvideCredentials`] for a source that handles them (its
+//! [`provide`](ProvideCredentials::provide) may be async), or, with the `aws-credential-types`
+//! feature, plug in the providers of `aws-config`.
 //!
 //! Nothing in this module prints a secret access key or session token: [`Credentials`] redacts
 //! them in Debug, [`Env`] prints variable names only, and [`CredentialsError`] names keys and files,
@@ -29,9 +35,12 @@ use std::collections::BTreeMap;
 use std::error::Error as StdError;
 use std::fmt;
 use std::fs;
+use std::future::Future;
 use std::io;
 use std::path::PathBuf;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll, Waker};
 
 use crate::sigv4::Credentials;
 
@@ -41,33 +50,103 @@ pub type Profiles = BTreeMap<String, BTreeMap<String, String>>;
 /// The profile used when `AWS_PROFILE` is not set.
 pub const DEFAULT_PROFILE: &str = "default";
 
-/// A source of credentials.
+/// A source of credentials, asked before each attempt of a call.
 ///
-/// The call is synchronous: the sources in this module read variables and small files. A source
-/// that needs network I/O (STS, IMDS, SSO) can still sit behind this trait by caching what it
-/// fetched and refreshing it before expiry, with interior mutability (a `Mutex` around the cached
-/// credentials and their expiry) so that `provide` stays cheap on the common path.
+/// [`provide`](Self::provide) returns a [`ProvideFuture`]: sources that have their answer at hand
+/// (static keys, the environment, the shared files) return [`ProvideFuture::ready`], which costs
+/// no allocation and completes on its first poll; sources that need network I/O (STS, IMDS, SSO)
+/// return [`ProvideFuture::new`] around an `async` block. Such a source is asked on every attempt,
+/// so it should cache what it fetched until shortly before it expires.
 pub trait ProvideCredentials: Send + Sync + fmt::Debug {
     /// Returns credentials, or why there are none.
-    fn provide(&self) -> Result<Credentials, CredentialsError>;
+    fn provide(&self) -> ProvideFuture<'_>;
 }
 
 /// Static keys provide themselves.
 impl ProvideCredentials for Credentials {
-    fn provide(&self) -> Result<Credentials, CredentialsError> {
-        Ok(self.clone())
+    fn provide(&self) -> ProvideFuture<'_> {
+        ProvideFuture::ready(Ok(self.clone()))
     }
 }
 
 impl<P: ProvideCredentials + ?Sized> ProvideCredentials for Box<P> {
-    fn provide(&self) -> Result<Credentials, CredentialsError> {
+    fn provide(&self) -> ProvideFuture<'_> {
         (**self).provide()
     }
 }
 
 impl<P: ProvideCredentials + ?Sized> ProvideCredentials for Arc<P> {
-    fn provide(&self) -> Result<Credentials, CredentialsError> {
+    fn provide(&self) -> ProvideFuture<'_> {
         (**self).provide()
+    }
+}
+
+/// What [`ProvideCredentials::provide`] returns: a result already known, or a boxed future.
+///
+/// Debug shows which of the two it is, never the credentials.
+#[must_use = "a ProvideFuture does nothing unless awaited"]
+pub struct ProvideFuture<'a>(Pending<'a>);
+
+enum Pending<'a> {
+    /// Taken on the poll that returns it.
+    Ready(Option<Result<Credentials, CredentialsError>>),
+    Boxed(Pin<Box<dyn Future<Output = Result<Credentials, CredentialsError>> + Send + 'a>>),
+}
+
+impl<'a> ProvideFuture<'a> {
+    /// A result known now: the future completes on its first poll, without allocating.
+    pub fn ready(result: Result<Credentials, CredentialsError>) -> Self {
+        ProvideFuture(Pending::Ready(Some(result)))
+    }
+
+    /// A result that takes I/O to get.
+    pub fn new(
+        future: impl Future<Output = Result<Credentials, CredentialsError>> + Send + 'a,
+    ) -> Self {
+        ProvideFuture(Pending::Boxed(Box::pin(future)))
+    }
+
+    /// The result if it is available without waiting, else `None` (and the work is dropped).
+    ///
+    /// The sources of this module never wait, so code without an async runtime can read them
+    /// this way: `DefaultChain::new().provide().now_or_never()` is always `Some`.
+    pub fn now_or_never(mut self) -> Option<Result<Credentials, CredentialsError>> {
+        self.poll_now()
+    }
+
+    /// Polls once without a waker to notify: the result if it is there, else `None`, leaving the
+    /// future to be awaited.
+    fn poll_now(&mut self) -> Option<Result<Credentials, CredentialsError>> {
+        match Pin::new(self).poll(&mut Context::from_waker(Waker::noop())) {
+            Poll::Ready(result) => Some(result),
+            Poll::Pending => None,
+        }
+    }
+}
+
+impl Future for ProvideFuture<'_> {
+    type Output = Result<Credentials, CredentialsError>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match &mut self.get_mut().0 {
+            Pending::Ready(result) => Poll::Ready(
+                result
+                    .take()
+                    .expect("a ProvideFuture is not polled after it completed"),
+            ),
+            Pending::Boxed(future) => future.as_mut().poll(cx),
+        }
+    }
+}
+
+impl fmt::Debug for ProvideFuture<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self.0 {
+            Pending::Ready(Some(Ok(_))) => "ProvideFuture(ready: credentials)",
+            Pending::Ready(Some(Err(_))) => "ProvideFuture(ready: error)",
+            Pending::Ready(None) => "ProvideFuture(done)",
+            Pending::Boxed(_) => "ProvideFuture(pending)",
+        })
     }
 }
 
@@ -193,7 +272,8 @@ impl StdError for CredentialsError {
 
 /// The suggestion shown when a profile needs a source this crate lacks.
 const PLUG_A_PROVIDER: &str = "implement `awsquery::credentials::ProvideCredentials` for a source \
-     that supports it and use the credentials it provides";
+     that supports it (or adapt aws-config's with the `aws-credential-types` feature) and pass it to \
+     `Config::with_credentials_provider`";
 
 // ---------------------------------------------------------------------------------------------
 // Environment
@@ -274,7 +354,13 @@ impl EnvironmentCredentials {
 }
 
 impl ProvideCredentials for EnvironmentCredentials {
-    fn provide(&self) -> Result<Credentials, CredentialsError> {
+    fn provide(&self) -> ProvideFuture<'_> {
+        ProvideFuture::ready(self.read())
+    }
+}
+
+impl EnvironmentCredentials {
+    fn read(&self) -> Result<Credentials, CredentialsError> {
         let id = self.env.get(ACCESS_KEY_ID_VAR);
         let secret = self.env.get(SECRET_ACCESS_KEY_VAR);
         let fail = |kind, reason: String| Err(CredentialsError::new(kind, "environment", reason));
@@ -614,7 +700,13 @@ impl ProfileCredentials {
 }
 
 impl ProvideCredentials for ProfileCredentials {
-    fn provide(&self) -> Result<Credentials, CredentialsError> {
+    fn provide(&self) -> ProvideFuture<'_> {
+        ProvideFuture::ready(self.read())
+    }
+}
+
+impl ProfileCredentials {
+    fn read(&self) -> Result<Credentials, CredentialsError> {
         let name = self.profile_name();
         let source = format!("profile `{name}`");
         let fail = |kind, reason: String| Err(CredentialsError::new(kind, source.clone(), reason));
@@ -729,25 +821,71 @@ impl Default for DefaultChain {
 }
 
 impl ProvideCredentials for DefaultChain {
-    fn provide(&self) -> Result<Credentials, CredentialsError> {
-        let mut failed: Option<CredentialsError> = None;
-        for source in &self.sources {
-            match source.provide() {
-                Ok(credentials) => return Ok(credentials),
-                Err(e) => {
-                    let stop = e.kind() != CredentialsErrorKind::NotFound;
-                    let all = match failed.take() {
-                        Some(before) => before.then(e),
-                        None => e,
-                    };
-                    if stop {
-                        return Err(all);
+    /// Asks the sources in order. While they answer at once, so does the chain (no allocation
+    /// beyond what the sources do); from the first source that has to wait, the rest of the
+    /// search continues in a boxed future.
+    fn provide(&self) -> ProvideFuture<'_> {
+        let mut search = Search::default();
+        for (i, source) in self.sources.iter().enumerate() {
+            let mut answer = source.provide();
+            match answer.poll_now() {
+                Some(result) => {
+                    if let Some(done) = search.step(result) {
+                        return ProvideFuture::ready(done);
                     }
-                    failed = Some(all);
+                }
+                None => {
+                    let rest = &self.sources[i + 1..];
+                    return ProvideFuture::new(async move {
+                        if let Some(done) = search.step(answer.await) {
+                            return done;
+                        }
+                        for source in rest {
+                            if let Some(done) = search.step(source.provide().await) {
+                                return done;
+                            }
+                        }
+                        search.finish()
+                    });
                 }
             }
         }
-        Err(failed.unwrap_or_else(|| {
+        ProvideFuture::ready(search.finish())
+    }
+}
+
+/// The failures of a chain's search so far.
+#[derive(Default)]
+struct Search {
+    failed: Option<CredentialsError>,
+}
+
+impl Search {
+    /// Takes one source's answer: `Some` ends the search (credentials, or a failure other than
+    /// [`NotFound`](CredentialsErrorKind::NotFound), reported with the earlier ones), `None` moves on.
+    fn step(
+        &mut self,
+        answer: Result<Credentials, CredentialsError>,
+    ) -> Option<Result<Credentials, CredentialsError>> {
+        let e = match answer {
+            Ok(credentials) => return Some(Ok(credentials)),
+            Err(e) => e,
+        };
+        let stop = e.kind() != CredentialsErrorKind::NotFound;
+        let all = match self.failed.take() {
+            Some(before) => before.then(e),
+            None => e,
+        };
+        if stop {
+            return Some(Err(all));
+        }
+        self.failed = Some(all);
+        None
+    }
+
+    /// Every source came up empty.
+    fn finish(self) -> Result<Credentials, CredentialsError> {
+        Err(self.failed.unwrap_or_else(|| {
             CredentialsError::new(
                 CredentialsErrorKind::NotFound,
                 "chain",
@@ -826,6 +964,19 @@ pub(crate) mod tests {
     impl Drop for TempHome {
         fn drop(&mut self) {
             let _ = fs::remove_dir_all(&self.root);
+        }
+    }
+
+    /// Reads a source that never waits, as every source of this module.
+    pub(crate) trait ProvideNow {
+        fn provide_now(&self) -> Result<Credentials, CredentialsError>;
+    }
+
+    impl<P: ProvideCredentials + ?Sized> ProvideNow for P {
+        fn provide_now(&self) -> Result<Credentials, CredentialsError> {
+            self.provide()
+                .now_or_never()
+                .expect("the source answers without waiting")
         }
     }
 
@@ -1070,14 +1221,14 @@ k = dropped
     #[test]
     fn static_credentials_provide_themselves() {
         let c = Credentials::new(ACCESS, SECRET, Some(TOKEN.to_owned()));
-        let got = c.provide().unwrap();
+        let got = c.provide_now().unwrap();
         assert_eq!(got.access_key_id(), ACCESS);
         assert_eq!(got.secret_access_key(), SECRET);
         assert_eq!(got.session_token(), Some(TOKEN));
         let boxed: Box<dyn ProvideCredentials> = Box::new(c.clone());
-        assert_eq!(boxed.provide().unwrap().access_key_id(), ACCESS);
+        assert_eq!(boxed.provide_now().unwrap().access_key_id(), ACCESS);
         let shared: Arc<dyn ProvideCredentials> = Arc::new(c);
-        assert_eq!(shared.provide().unwrap().access_key_id(), ACCESS);
+        assert_eq!(shared.provide_now().unwrap().access_key_id(), ACCESS);
         assert_no_secret(&format!("{boxed:?} {shared:?}"));
     }
 
@@ -1089,7 +1240,7 @@ k = dropped
             ("AWS_SESSION_TOKEN", TOKEN),
         ]);
         let provider = EnvironmentCredentials::with_env(env);
-        let c = provider.provide().unwrap();
+        let c = provider.provide_now().unwrap();
         assert_eq!(c.access_key_id(), ACCESS);
         assert_eq!(c.secret_access_key(), SECRET);
         assert_eq!(c.session_token(), Some(TOKEN));
@@ -1104,7 +1255,7 @@ k = dropped
                 pairs.push(("AWS_SESSION_TOKEN", t));
             }
             let c = EnvironmentCredentials::with_env(Env::from_pairs(&pairs))
-                .provide()
+                .provide_now()
                 .unwrap();
             assert_eq!(c.session_token(), None);
         }
@@ -1117,7 +1268,9 @@ k = dropped
             ("AWS_SECRET_ACCESS_KEY", ""),
             ("AWS_SESSION_TOKEN", TOKEN),
         ]);
-        let e = EnvironmentCredentials::with_env(env).provide().unwrap_err();
+        let e = EnvironmentCredentials::with_env(env)
+            .provide_now()
+            .unwrap_err();
         assert_eq!(e.kind(), CredentialsErrorKind::NotFound);
         assert_eq!(
             e.to_string(),
@@ -1130,7 +1283,9 @@ k = dropped
     #[test]
     fn environment_half_set_is_incomplete() {
         let env = Env::from_pairs(&[("AWS_ACCESS_KEY_ID", ACCESS), ("AWS_SECRET_ACCESS_KEY", "")]);
-        let e = EnvironmentCredentials::with_env(env).provide().unwrap_err();
+        let e = EnvironmentCredentials::with_env(env)
+            .provide_now()
+            .unwrap_err();
         assert_eq!(e.kind(), CredentialsErrorKind::Incomplete);
         assert!(
             e.to_string().contains("AWS_SECRET_ACCESS_KEY is not"),
@@ -1138,7 +1293,9 @@ k = dropped
         );
 
         let env = Env::from_pairs(&[("AWS_SECRET_ACCESS_KEY", SECRET)]);
-        let e = EnvironmentCredentials::with_env(env).provide().unwrap_err();
+        let e = EnvironmentCredentials::with_env(env)
+            .provide_now()
+            .unwrap_err();
         assert_eq!(e.kind(), CredentialsErrorKind::Incomplete);
         assert!(e.to_string().contains("AWS_ACCESS_KEY_ID is not"), "{e}");
         assert_error_has_no_secret(&e);
@@ -1152,7 +1309,7 @@ k = dropped
         home.credentials(&static_profile("[default]"));
         let provider = ProfileCredentials::with_env(home.env(&[]));
         assert_eq!(provider.profile_name(), "default");
-        let c = provider.provide().unwrap();
+        let c = provider.provide_now().unwrap();
         assert_eq!(c.access_key_id(), ACCESS);
         assert_eq!(c.secret_access_key(), SECRET);
         assert_eq!(c.session_token(), Some(TOKEN));
@@ -1168,17 +1325,19 @@ k = dropped
              [profile work]\naws_access_key_id = PW\naws_secret_access_key = PWS\n",
         );
         let env = home.env(&[("AWS_PROFILE", "work")]);
-        let c = ProfileCredentials::with_env(env.clone()).provide().unwrap();
+        let c = ProfileCredentials::with_env(env.clone())
+            .provide_now()
+            .unwrap();
         assert_eq!(c.access_key_id(), "W");
         assert_eq!(c.session_token(), None);
         let c = ProfileCredentials::with_env(env.clone())
             .profile("default")
-            .provide()
+            .provide_now()
             .unwrap();
         assert_eq!(c.access_key_id(), "D");
         let c = ProfileCredentials::with_env(env)
             .profile("profile work")
-            .provide()
+            .provide_now()
             .unwrap();
         assert_eq!(c.access_key_id(), "PW");
         let env = home.env(&[("AWS_PROFILE", "")]);
@@ -1194,12 +1353,12 @@ k = dropped
             "[profile dev]\naws_access_key_id = DEV\naws_secret_access_key = DEVS\n"
         ));
         let c = ProfileCredentials::with_env(home.env(&[]))
-            .provide()
+            .provide_now()
             .unwrap();
         assert_eq!(c.access_key_id(), ACCESS);
         assert_eq!(c.session_token(), Some(TOKEN));
         let c = ProfileCredentials::with_env(home.env(&[("AWS_PROFILE", "dev")]))
-            .provide()
+            .provide_now()
             .unwrap();
         assert_eq!(c.access_key_id(), "DEV");
         assert_eq!(c.secret_access_key(), "DEVS");
@@ -1210,7 +1369,7 @@ k = dropped
         let home = TempHome::new();
         home.config("[dev]\naws_access_key_id = A\naws_secret_access_key = S\n");
         let e = ProfileCredentials::with_env(home.env(&[("AWS_PROFILE", "dev")]))
-            .provide()
+            .provide_now()
             .unwrap_err();
         assert_eq!(e.kind(), CredentialsErrorKind::NotFound);
     }
@@ -1224,7 +1383,7 @@ k = dropped
              aws_session_token = CONFIG_TOKEN\nregion = us-east-2\n",
         );
         let c = ProfileCredentials::with_env(home.env(&[("AWS_PROFILE", "dev")]))
-            .provide()
+            .provide_now()
             .unwrap();
         assert_eq!(c.access_key_id(), "FROM_CREDS");
         assert_eq!(c.secret_access_key(), "CS");
@@ -1237,7 +1396,7 @@ k = dropped
         home.credentials("[default]\naws_access_key_id =\naws_secret_access_key =\n");
         home.config("[default]\naws_access_key_id = A\naws_secret_access_key = S\n");
         let c = ProfileCredentials::with_env(home.env(&[]))
-            .provide()
+            .provide_now()
             .unwrap();
         assert_eq!(c.access_key_id(), "A");
     }
@@ -1251,7 +1410,7 @@ k = dropped
             "[default]\naws_access_key_id = OVERRIDE\naws_secret_access_key = S\n",
         );
         let env = home.env(&[("AWS_SHARED_CREDENTIALS_FILE", creds.to_str().unwrap())]);
-        let c = ProfileCredentials::with_env(env).provide().unwrap();
+        let c = ProfileCredentials::with_env(env).provide_now().unwrap();
         assert_eq!(c.access_key_id(), "OVERRIDE");
 
         let config = home.write(
@@ -1262,11 +1421,11 @@ k = dropped
             ("AWS_CONFIG_FILE", config.to_str().unwrap()),
             ("AWS_PROFILE", "x"),
         ]);
-        let c = ProfileCredentials::with_env(env).provide().unwrap();
+        let c = ProfileCredentials::with_env(env).provide_now().unwrap();
         assert_eq!(c.access_key_id(), "CONF");
 
         let env = home.env(&[("AWS_SHARED_CREDENTIALS_FILE", "~/elsewhere/creds")]);
-        let c = ProfileCredentials::with_env(env).provide().unwrap();
+        let c = ProfileCredentials::with_env(env).provide_now().unwrap();
         assert_eq!(c.access_key_id(), "OVERRIDE");
     }
 
@@ -1275,7 +1434,7 @@ k = dropped
         let home = TempHome::new();
         home.credentials("[default]\naws_access_key_id = UP\naws_secret_access_key = S\n");
         let env = Env::from_pairs(&[("HOME", ""), ("USERPROFILE", &home.home())]);
-        let c = ProfileCredentials::with_env(env).provide().unwrap();
+        let c = ProfileCredentials::with_env(env).provide_now().unwrap();
         assert_eq!(c.access_key_id(), "UP");
     }
 
@@ -1284,7 +1443,7 @@ k = dropped
         let home = TempHome::new();
         home.credentials("[other]\naws_access_key_id = A\naws_secret_access_key = S\n");
         let e = ProfileCredentials::with_env(home.env(&[("AWS_PROFILE", "nope")]))
-            .provide()
+            .provide_now()
             .unwrap_err();
         assert_eq!(e.kind(), CredentialsErrorKind::NotFound);
         let text = e.to_string();
@@ -1293,7 +1452,7 @@ k = dropped
         assert!(text.contains("(missing)"), "{text}");
 
         let e = ProfileCredentials::with_env(Env::from_pairs(&[]))
-            .provide()
+            .provide_now()
             .unwrap_err();
         assert_eq!(e.kind(), CredentialsErrorKind::NotFound);
         assert!(e.to_string().contains("HOME, USERPROFILE"), "{e}");
@@ -1304,7 +1463,7 @@ k = dropped
         let home = TempHome::new();
         home.config("[default]\nregion = us-east-1\n");
         let e = ProfileCredentials::with_env(home.env(&[]))
-            .provide()
+            .provide_now()
             .unwrap_err();
         assert_eq!(e.kind(), CredentialsErrorKind::Incomplete);
         let text = e.to_string();
@@ -1317,7 +1476,7 @@ k = dropped
 
         home.credentials(&format!("[default]\naws_secret_access_key = {SECRET}\n"));
         let e = ProfileCredentials::with_env(home.env(&[]))
-            .provide()
+            .provide_now()
             .unwrap_err();
         assert_eq!(e.kind(), CredentialsErrorKind::Incomplete);
         assert!(e.to_string().contains("has no `aws_access_key_id`;"), "{e}");
@@ -1340,7 +1499,7 @@ k = dropped
             home.credentials(&static_profile("[default]"));
             home.config(&format!("[default]\n{key} = {value}\n"));
             let e = ProfileCredentials::with_env(home.env(&[]))
-                .provide()
+                .provide_now()
                 .unwrap_err();
             assert_eq!(e.kind(), CredentialsErrorKind::Unsupported, "{key}");
             let text = e.to_string();
@@ -1358,7 +1517,7 @@ k = dropped
         let home = TempHome::new();
         fs::create_dir_all(home.path().join(".aws/credentials")).unwrap();
         let e = ProfileCredentials::with_env(home.env(&[]))
-            .provide()
+            .provide_now()
             .unwrap_err();
         assert_eq!(e.kind(), CredentialsErrorKind::Io);
         assert!(e.source().is_some());
@@ -1379,7 +1538,7 @@ k = dropped
             ("AWS_SECRET_ACCESS_KEY", SECRET),
         ]);
         let chain = DefaultChain::with_env(env);
-        assert_eq!(chain.provide().unwrap().access_key_id(), ACCESS);
+        assert_eq!(chain.provide_now().unwrap().access_key_id(), ACCESS);
         assert_no_secret(&format!("{chain:?}"));
     }
 
@@ -1387,14 +1546,16 @@ k = dropped
     fn chain_falls_back_to_profile() {
         let home = TempHome::new();
         home.credentials("[default]\naws_access_key_id = FILE\naws_secret_access_key = S\n");
-        let c = DefaultChain::with_env(home.env(&[])).provide().unwrap();
+        let c = DefaultChain::with_env(home.env(&[])).provide_now().unwrap();
         assert_eq!(c.access_key_id(), "FILE");
     }
 
     #[test]
     fn chain_error_lists_every_source() {
         let home = TempHome::new();
-        let e = DefaultChain::with_env(home.env(&[])).provide().unwrap_err();
+        let e = DefaultChain::with_env(home.env(&[]))
+            .provide_now()
+            .unwrap_err();
         assert_eq!(e.kind(), CredentialsErrorKind::NotFound);
         let tried: Vec<&str> = e.sources_tried().collect();
         assert_eq!(tried, ["environment", "profile `default`"]);
@@ -1415,14 +1576,16 @@ k = dropped
         let home = TempHome::new();
         home.credentials("[default]\naws_access_key_id = FILE\naws_secret_access_key = S\n");
         let env = home.env(&[("AWS_ACCESS_KEY_ID", ACCESS)]);
-        let e = DefaultChain::with_env(env).provide().unwrap_err();
+        let e = DefaultChain::with_env(env).provide_now().unwrap_err();
         assert_eq!(e.kind(), CredentialsErrorKind::Incomplete);
         assert_eq!(e.sources_tried().collect::<Vec<_>>(), ["environment"]);
 
         home.config(&format!(
             "[default]\nrole_arn = r\naws_secret_access_key = {SECRET}\n"
         ));
-        let e = DefaultChain::with_env(home.env(&[])).provide().unwrap_err();
+        let e = DefaultChain::with_env(home.env(&[]))
+            .provide_now()
+            .unwrap_err();
         assert_eq!(e.kind(), CredentialsErrorKind::Unsupported);
         let text = e.to_string();
         assert!(
@@ -1436,13 +1599,13 @@ k = dropped
     struct Failing;
 
     impl ProvideCredentials for Failing {
-        fn provide(&self) -> Result<Credentials, CredentialsError> {
-            Err(CredentialsError::new(
+        fn provide(&self) -> ProvideFuture<'_> {
+            ProvideFuture::ready(Err(CredentialsError::new(
                 CredentialsErrorKind::Provider,
                 "custom",
                 "endpoint unreachable",
             )
-            .with_cause(io::Error::other("connection refused")))
+            .with_cause(io::Error::other("connection refused"))))
         }
     }
 
@@ -1451,12 +1614,12 @@ k = dropped
         let home = TempHome::new();
         let chain = DefaultChain::with_env(home.env(&[]))
             .or_else(Credentials::new("PLUGGED", SECRET, None));
-        assert_eq!(chain.provide().unwrap().access_key_id(), "PLUGGED");
+        assert_eq!(chain.provide_now().unwrap().access_key_id(), "PLUGGED");
         assert_no_secret(&format!("{chain:?}"));
 
         let e = DefaultChain::with_env(home.env(&[]))
             .or_else(Failing)
-            .provide()
+            .provide_now()
             .unwrap_err();
         assert_eq!(e.kind(), CredentialsErrorKind::Provider);
         assert_eq!(e.sources_tried().count(), 3);
@@ -1468,11 +1631,99 @@ k = dropped
         assert_eq!(e.source().unwrap().to_string(), "connection refused");
     }
 
+    /// Answers after one `Pending` poll, as a source doing I/O would.
+    #[derive(Debug)]
+    struct Slow(Option<&'static str>);
+
+    impl ProvideCredentials for Slow {
+        fn provide(&self) -> ProvideFuture<'_> {
+            ProvideFuture::new(async move {
+                let mut waited = false;
+                std::future::poll_fn(|cx| {
+                    if waited {
+                        Poll::Ready(())
+                    } else {
+                        waited = true;
+                        cx.waker().wake_by_ref();
+                        Poll::Pending
+                    }
+                })
+                .await;
+                match self.0 {
+                    Some(id) => Ok(Credentials::new(id, SECRET, Some(TOKEN.to_owned()))),
+                    None => Err(CredentialsError::new(
+                        CredentialsErrorKind::NotFound,
+                        "slow",
+                        "nothing cached",
+                    )),
+                }
+            })
+        }
+    }
+
+    fn block_on<F: Future>(future: F) -> F::Output {
+        let mut future = std::pin::pin!(future);
+        let mut cx = Context::from_waker(Waker::noop());
+        loop {
+            if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
+                return output;
+            }
+        }
+    }
+
+    #[test]
+    fn ready_futures_complete_at_once_and_hide_their_contents() {
+        let keys = Credentials::new(ACCESS, SECRET, Some(TOKEN.to_owned()));
+        let ready = keys.provide();
+        assert_eq!(format!("{ready:?}"), "ProvideFuture(ready: credentials)");
+        assert_eq!(block_on(ready).unwrap().access_key_id(), ACCESS);
+
+        let slow = Slow(Some("SLOW"));
+        let pending = slow.provide();
+        assert_eq!(format!("{pending:?}"), "ProvideFuture(pending)");
+        assert!(pending.now_or_never().is_none());
+        let c = block_on(slow.provide()).unwrap();
+        assert_eq!(
+            (c.access_key_id(), c.session_token()),
+            ("SLOW", Some(TOKEN))
+        );
+    }
+
+    #[test]
+    fn chain_waits_for_a_source_that_does_io() {
+        let home = TempHome::new();
+        let chain = DefaultChain::with_env(home.env(&[]))
+            .or_else(Slow(None))
+            .or_else(Slow(Some("SLOW")))
+            .or_else(Credentials::new("NEVER", SECRET, None));
+        let mut future = chain.provide();
+        assert!(future.poll_now().is_none(), "{future:?}");
+        let c = block_on(future).unwrap();
+        assert_eq!(c.access_key_id(), "SLOW");
+
+        let e = block_on(
+            DefaultChain::with_env(home.env(&[]))
+                .or_else(Slow(None))
+                .or_else(Failing)
+                .provide(),
+        )
+        .unwrap_err();
+        assert_eq!(e.kind(), CredentialsErrorKind::Provider);
+        let tried: Vec<&str> = e.sources_tried().collect();
+        assert_eq!(
+            tried,
+            ["environment", "profile `default`", "slow", "custom"]
+        );
+        assert_error_has_no_secret(&e);
+    }
+
     #[test]
     fn errors_are_send_sync_and_std_errors() {
         fn check<E: StdError + Send + Sync + 'static>() {}
         check::<CredentialsError>();
         fn provider<P: ProvideCredentials>() {}
+        fn send<T: Send>() {}
+        send::<ProvideFuture<'_>>();
         provider::<DefaultChain>();
         provider::<ProfileCredentials>();
         provider::<EnvironmentCredentials>();

@@ -231,7 +231,7 @@ fn a_large_body_is_compressed_before_signing() {
         .retain(|(name, _)| *name != "authorization" && *name != "x-amz-date");
     let config = config("https://example.com");
     let params = awsquery::sigv4::SigningParams {
-        credentials: config.credentials(),
+        credentials: config.credentials().expect("static credentials"),
         region: "us-east-1",
         service: "probe",
         time: awsquery::DateTime::from_secs(1_440_938_160),

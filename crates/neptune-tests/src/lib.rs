@@ -3,14 +3,20 @@
 //!
 //! The tests live in `tests/`: request bodies as the protocol crate writes them, responses captured
 //! from AWS and from a mock server as it reads them, the client driven through an in-memory transport,
-//! and its retries. This library holds what they and the bench share.
+//! and its retries, credential providers, and the HTTP transport against a local server and moto.
+//! This library holds what they and the bench share.
 
+use std::collections::VecDeque;
 use std::future::Future;
 use std::pin::pin;
+use std::sync::Mutex;
 use std::task::{Context, Poll, Waker};
+use std::time::Duration;
 
 use awsquery::DateTime;
-use neptune_client::{Config, Credentials};
+use awsquery::client::TransportErrorKind;
+use awsquery::http::{Request, Response};
+use neptune_client::{Config, Credentials, Transport, TransportError};
 
 /// The secret key of AWS's SigV4 test suite.
 pub const SECRET: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
@@ -41,5 +47,54 @@ pub fn block_on<F: Future>(future: F) -> F::Output {
             return output;
         }
         std::thread::yield_now();
+    }
+}
+
+/// An in-memory transport that answers each request with the next scripted outcome and records the
+/// requests and the waits (which return at once).
+#[derive(Debug, Default)]
+pub struct Script {
+    answers: Mutex<VecDeque<Result<Response, TransportErrorKind>>>,
+    requests: Mutex<Vec<Request>>,
+    sleeps: Mutex<Vec<Duration>>,
+}
+
+impl Script {
+    /// Answers in this order; a request beyond the last answer fails the test.
+    pub fn new(answers: Vec<Result<Response, TransportErrorKind>>) -> Self {
+        Script {
+            answers: Mutex::new(answers.into()),
+            ..Script::default()
+        }
+    }
+
+    /// How many requests were sent.
+    pub fn attempts(&self) -> usize {
+        self.requests.lock().unwrap().len()
+    }
+
+    /// The requests sent, in order.
+    pub fn requests(&self) -> Vec<Request> {
+        self.requests.lock().unwrap().clone()
+    }
+
+    /// The waits asked for, in order.
+    pub fn sleeps(&self) -> Vec<Duration> {
+        self.sleeps.lock().unwrap().clone()
+    }
+}
+
+impl Transport for &Script {
+    async fn send(&self, request: Request) -> Result<Response, TransportError> {
+        self.requests.lock().unwrap().push(request);
+        match self.answers.lock().unwrap().pop_front() {
+            Some(Ok(response)) => Ok(response),
+            Some(Err(kind)) => Err(TransportError::new(kind, "scripted failure")),
+            None => panic!("the client sent more requests than the script has answers"),
+        }
+    }
+
+    async fn sleep(&self, duration: Duration) {
+        self.sleeps.lock().unwrap().push(duration);
     }
 }

@@ -1,8 +1,6 @@
 //! Retries through the client: what is retried (throttling, 5xx, connection failures), what is not
 //! (modeled faults), how many attempts, and the waits in between.
 
-use std::collections::VecDeque;
-use std::sync::Mutex;
 use std::time::Duration;
 
 use awsquery::client::TransportErrorKind;
@@ -10,51 +8,11 @@ use awsquery::http::{Request, Response};
 use awsquery::retry::RetryConfig;
 use neptune_client::error::FailoverGlobalClusterError;
 use neptune_client::{Client, SdkError, Transport, TransportError};
-use neptune_tests::{NOT_FOUND_404, SUCCESS_200, TARGET_ARN, block_on, pinned_config};
+use neptune_tests::{NOT_FOUND_404, SUCCESS_200, Script, TARGET_ARN, block_on, pinned_config};
 
 const THROTTLED_400: &str = "<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code>\
     <Message>Rate exceeded</Message></Error><RequestId>t-1</RequestId></ErrorResponse>";
 const HTML_503: &str = "<!doctype html><html><body>Service Unavailable</body></html>";
-
-/// Answers each request with the next scripted outcome and records the requests and the waits.
-#[derive(Debug, Default)]
-struct Script {
-    answers: Mutex<VecDeque<Result<Response, TransportErrorKind>>>,
-    requests: Mutex<Vec<Request>>,
-    sleeps: Mutex<Vec<Duration>>,
-}
-
-impl Script {
-    fn new(answers: Vec<Result<Response, TransportErrorKind>>) -> Self {
-        Script {
-            answers: Mutex::new(answers.into()),
-            ..Script::default()
-        }
-    }
-
-    fn attempts(&self) -> usize {
-        self.requests.lock().unwrap().len()
-    }
-
-    fn sleeps(&self) -> Vec<Duration> {
-        self.sleeps.lock().unwrap().clone()
-    }
-}
-
-impl Transport for &Script {
-    async fn send(&self, request: Request) -> Result<Response, TransportError> {
-        self.requests.lock().unwrap().push(request);
-        match self.answers.lock().unwrap().pop_front() {
-            Some(Ok(response)) => Ok(response),
-            Some(Err(kind)) => Err(TransportError::new(kind, "scripted failure")),
-            None => panic!("the client sent more requests than the script has answers"),
-        }
-    }
-
-    async fn sleep(&self, duration: Duration) {
-        self.sleeps.lock().unwrap().push(duration);
-    }
-}
 
 fn client(script: &Script, retry: RetryConfig) -> Client<&Script> {
     let config = pinned_config().with_retry_config(retry);
@@ -99,7 +57,7 @@ fn server_error_then_success_is_retried_and_each_attempt_is_signed() {
         Ok(Response::new(200, SUCCESS_200)),
     ]);
     call(&client(&script, RetryConfig::default())).expect("the second attempt succeeds");
-    let requests = script.requests.lock().unwrap();
+    let requests = script.requests();
     assert_eq!(requests.len(), 2);
     for request in requests.iter() {
         assert!(
@@ -180,4 +138,57 @@ fn retries_can_be_disabled() {
     let script = Script::new(vec![Ok(Response::new(503, HTML_503))]);
     call(&client(&script, RetryConfig::disabled())).unwrap_err();
     assert_eq!(script.attempts(), 1);
+}
+
+/// Never answers; its waits end at once, so an operation timeout fires on the first poll.
+struct Stalled;
+
+impl Transport for Stalled {
+    async fn send(&self, _request: Request) -> Result<Response, TransportError> {
+        std::future::pending().await
+    }
+
+    async fn sleep(&self, _duration: Duration) {}
+}
+
+#[test]
+fn operation_timeout_ends_a_call_that_gets_no_answer() {
+    let limit = Duration::from_millis(1500);
+    let config = pinned_config().with_operation_timeout(limit);
+    assert_eq!(config.operation_timeout(), Some(limit));
+    let client = Client::new(config, Stalled);
+    let error = block_on(
+        client
+            .failover_global_cluster()
+            .global_cluster_identifier("my-global")
+            .target_db_cluster_identifier(TARGET_ARN)
+            .send(),
+    )
+    .unwrap_err();
+    match &error {
+        SdkError::Transport(e) => {
+            assert_eq!(e.kind(), TransportErrorKind::Timeout);
+            assert_eq!(
+                e.to_string(),
+                "timed out: the operation did not complete within its timeout of 1.5s, \
+                 retries included"
+            );
+        }
+        other => panic!("expected a timeout, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_call_that_completes_wins_over_its_operation_timeout() {
+    // The script's waits end at once, so the timeout is ready as soon as it is polled: the call,
+    // polled first, must still win, retries included.
+    let script = Script::new(vec![
+        Ok(Response::new(503, HTML_503)),
+        Ok(Response::new(200, SUCCESS_200)),
+    ]);
+    let config = pinned_config().with_operation_timeout(Duration::from_secs(30));
+    let client = Client::new(config, &script);
+    call(&client).expect("the second attempt succeeds");
+    assert_eq!(script.attempts(), 2);
+    assert_eq!(script.sleeps().len(), 1, "only the backoff was waited for");
 }
