@@ -25,7 +25,7 @@
 //! a `credential_process` or read a web identity token are reported as unsupported rather than
 //! silently skipped; implement [`ProvideCredentials`] for a source that handles them (its
 //! [`provide`](ProvideCredentials::provide) may be async), or, with the `aws-credential-types`
-//! feature, plug in the providers of `aws-config`.
+//! feature, plug in the providers of `aws-config` through `AwsSdkProvider`.
 //!
 //! Nothing in this module prints a secret access key or session token: [`Credentials`] redacts
 //! them in Debug, [`Env`] prints variable names only, and [`CredentialsError`] names keys and files,
@@ -43,6 +43,11 @@ use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 
 use crate::sigv4::Credentials;
+
+#[cfg(feature = "aws-credential-types")]
+pub mod aws;
+#[cfg(feature = "aws-credential-types")]
+pub use aws::AwsSdkProvider;
 
 /// Profiles of one shared file: profile name → (lower-case key → value).
 pub type Profiles = BTreeMap<String, BTreeMap<String, String>>;
