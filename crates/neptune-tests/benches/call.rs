@@ -1,5 +1,6 @@
 //! One `FailoverGlobalCluster` call through the client with an in-memory transport: build the input,
-//! serialize, sign, "send", parse. Success and error paths, and each stage on its own.
+//! serialize, sign, "send", parse. Success and error paths, each stage on its own, and the call with
+//! its keys from a credentials provider rather than static.
 //!
 //! Run with `cargo bench -p neptune-tests`. Times are medians of several rounds; each is also given as a
 //! ratio to an anchor measured in the same run (one SigV4 signature over the same request), so figures
@@ -12,7 +13,7 @@ use std::time::{Duration, Instant};
 use awsquery::http::{Request, Response};
 use awsquery::operation::Operation;
 use awsquery::sigv4::{self, Credentials, SigningParams};
-use neptune_client::{Client, Transport, TransportError};
+use neptune_client::{Client, Config, Transport, TransportError};
 use neptune_model::types::FailoverGlobalClusterInput;
 use neptune_protocol::FailoverGlobalCluster;
 use neptune_tests::{
@@ -102,6 +103,19 @@ fn main() {
             .send();
         black_box(block_on(call).unwrap());
     });
+    let provided_client = Client::new(
+        Config::from_credentials_provider("us-east-1", credentials.clone())
+            .with_clock(pinned_clock),
+        Canned(Response::new(200, SUCCESS_200).with_header("x-amzn-requestid", "a1b2c3")),
+    );
+    let call_provided = measure(iterations, || {
+        let call = provided_client
+            .failover_global_cluster()
+            .global_cluster_identifier("my-global")
+            .target_db_cluster_identifier(TARGET_ARN)
+            .send();
+        black_box(block_on(call).unwrap());
+    });
     let err_client = client(404, NOT_FOUND_404);
     let call_err = measure(iterations, || {
         let call = err_client
@@ -129,4 +143,5 @@ fn main() {
     row("parse 404 error", parse_err);
     row("client call, success (build, sign, parse)", call_ok);
     row("client call, 404 error", call_err);
+    row("client call, success, keys from a provider", call_provided);
 }
