@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! cargo xtask codegen                         # write crates/neptune-{model,protocol,client} and
-//!                                             # protocol-tests/aws-query/query-protocol-*
+//!                                             # crates/protocol-tests/aws-query/query-protocol-*
 //! cargo xtask codegen --check                 # fail, naming the stale files, if they differ
 //! cargo xtask codegen --model PATH --out DIR [--operations A,B]
 //!                                             # a standalone workspace for any awsQuery model
