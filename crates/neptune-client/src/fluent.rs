@@ -3,6 +3,77 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! One request builder per operation: set the input's members, then `send().await`.
 #![allow(deprecated)]
+/// Builds and sends a `DescribeGlobalClusters` request; made by [`Client::describe_global_clusters`](crate::Client::describe_global_clusters).
+#[derive(Debug)]
+pub struct DescribeGlobalClusters<'a, T> {
+    handle: &'a ::awsquery::client::Handle<T>,
+    input: crate::types::DescribeGlobalClustersInput,
+}
+impl<'a, T: ::awsquery::client::Transport> DescribeGlobalClusters<'a, T> {
+    pub(crate) fn new(handle: &'a ::awsquery::client::Handle<T>) -> Self {
+        DescribeGlobalClusters {
+            handle,
+            input: ::std::default::Default::default(),
+        }
+    }
+    /// Only list the global database with this identifier (compared without regard to case). It must name an existing global database; leave it out to list them all.
+    pub fn global_cluster_identifier(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.input.global_cluster_identifier = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets or clears `GlobalClusterIdentifier`.
+    pub fn set_global_cluster_identifier(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.input.global_cluster_identifier = value;
+        self
+    }
+    /// The largest number of global databases one response may hold, between 20 and 100 (100 when left out). When more exist, the response carries a `Marker` for the rest.
+    pub fn max_records(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.input.max_records = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets or clears `MaxRecords`.
+    pub fn set_max_records(mut self, value: ::std::option::Option<i32>) -> Self {
+        self.input.max_records = value;
+        self
+    }
+    /// The `Marker` of the previous response, to continue the listing after the records it already returned.
+    pub fn marker(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.input.marker = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets or clears `Marker`.
+    pub fn set_marker(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.input.marker = value;
+        self
+    }
+    /// The input as built so far.
+    pub fn as_input(&self) -> &crate::types::DescribeGlobalClustersInput {
+        &self.input
+    }
+    /// Sends the request. A missing required member fails here, before any I/O.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        crate::types::DescribeGlobalClustersOutput,
+        ::awsquery::client::SdkError<crate::error::DescribeGlobalClustersError>,
+    > {
+        self.handle
+            .invoke::<::neptune_protocol::DescribeGlobalClusters>(&self.input)
+            .await
+    }
+}
 /// Builds and sends a `FailoverGlobalCluster` request; made by [`Client::failover_global_cluster`](crate::Client::failover_global_cluster).
 #[derive(Debug)]
 pub struct FailoverGlobalCluster<'a, T> {

@@ -49,6 +49,14 @@ impl<T: Transport> Client<T> {
     ) -> ::std::result::Result<&endpoint::Endpoint, &endpoint::EndpointError> {
         self.handle.endpoint()
     }
+    /// Lists the Neptune global databases of the account in the Region, or only the one named by `GlobalClusterIdentifier`, with their member clusters and the progress of any failover.
+    ///
+    /// Results come in pages: when a response carries a `Marker`, pass it back to get the next page.
+    ///
+    /// Paginated: send the output's `Marker` back as `Marker` to get the next page; `MaxRecords` sets the page size; the items are in `GlobalClusters`.
+    pub fn describe_global_clusters(&self) -> fluent::DescribeGlobalClusters<'_, T> {
+        fluent::DescribeGlobalClusters::new(&self.handle)
+    }
     /// Makes a chosen secondary DB cluster of a Neptune global database the new primary (writer) cluster, while the old primary becomes a read-only secondary. Use it on a healthy global database to rehearse disaster recovery or to change which Region hosts the writer.
     ///
     /// Set `AllowDataLoss` for a failover, which acts at once and can drop writes not yet replicated; set `Switchover` for a planned change that waits for replication to catch up so that nothing is lost.

@@ -122,6 +122,50 @@ impl ::std::fmt::Display for InvalidGlobalClusterStateFault {
     }
 }
 impl ::std::error::Error for InvalidGlobalClusterStateFault {}
+/// An error of `DescribeGlobalClusters`: one of its modeled errors, or `Unhandled`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum DescribeGlobalClustersError {
+    /// See [`GlobalClusterNotFoundFault`].
+    GlobalClusterNotFoundFault(GlobalClusterNotFoundFault),
+    /// An error this version does not model, or a response that could not be read.
+    Unhandled(::awsquery::Unhandled),
+}
+impl DescribeGlobalClustersError {
+    /// The HTTP status, code, message and request id.
+    pub fn meta(&self) -> &::awsquery::ErrorMetadata {
+        match self {
+            Self::GlobalClusterNotFoundFault(e) => &e.meta,
+            Self::Unhandled(e) => e.meta(),
+        }
+    }
+}
+impl ::std::fmt::Display for DescribeGlobalClustersError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::GlobalClusterNotFoundFault(e) => ::std::fmt::Display::fmt(e, f),
+            Self::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+        }
+    }
+}
+impl ::std::error::Error for DescribeGlobalClustersError {
+    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(e) => ::std::error::Error::source(e),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+impl ::awsquery::error::ProvideErrorMetadata for DescribeGlobalClustersError {
+    fn meta(&self) -> &::awsquery::ErrorMetadata {
+        DescribeGlobalClustersError::meta(self)
+    }
+}
+impl ::std::convert::From<::awsquery::Unhandled> for DescribeGlobalClustersError {
+    fn from(error: ::awsquery::Unhandled) -> Self {
+        Self::Unhandled(error)
+    }
+}
 /// An error of `FailoverGlobalCluster`: one of its modeled errors, or `Unhandled`.
 #[derive(Debug)]
 #[non_exhaustive]
@@ -232,6 +276,16 @@ impl ::awsquery::error::ProvideErrorMetadata for Error {
 impl ::std::convert::From<::awsquery::Unhandled> for Error {
     fn from(error: ::awsquery::Unhandled) -> Self {
         Self::Unhandled(error)
+    }
+}
+impl ::std::convert::From<DescribeGlobalClustersError> for Error {
+    fn from(error: DescribeGlobalClustersError) -> Self {
+        match error {
+            DescribeGlobalClustersError::GlobalClusterNotFoundFault(e) => {
+                Error::GlobalClusterNotFoundFault(e)
+            }
+            DescribeGlobalClustersError::Unhandled(e) => Error::Unhandled(e),
+        }
     }
 }
 impl ::std::convert::From<FailoverGlobalClusterError> for Error {

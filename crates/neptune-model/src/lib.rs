@@ -3,6 +3,6 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Types of the Amazon Neptune API (`AmazonRDSv19`, version `2014-10-31`): inputs, outputs, structures, enums and errors.
 //!
-//! Amazon Neptune is a managed graph database service for storing and querying highly connected data with Gremlin, openCypher or SPARQL. This API lets you administer Neptune resources; this model covers only the global database failover call.
+//! Amazon Neptune is a managed graph database service for storing and querying highly connected data with Gremlin, openCypher or SPARQL. This API lets you administer Neptune resources; this model covers listing global databases and failing them over.
 pub mod error;
 pub mod types;

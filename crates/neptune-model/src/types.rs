@@ -2,6 +2,19 @@
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Structures, unions and enums, with each operation's input and output.
+/// Smithy shape `com.amazonaws.neptune#DescribeGlobalClustersMessage`.
+#[derive(Clone, PartialEq, Default, Debug)]
+#[non_exhaustive]
+pub struct DescribeGlobalClustersInput {
+    /// Only list the global database with this identifier (compared without regard to case). It must name an existing global database; leave it out to list them all.
+    ///
+    /// Length 1 to 255; pattern `^[A-Za-z][0-9A-Za-z-:._]*$` (checked by the service).
+    pub global_cluster_identifier: ::std::option::Option<::std::string::String>,
+    /// The largest number of global databases one response may hold, between 20 and 100 (100 when left out). When more exist, the response carries a `Marker` for the rest.
+    pub max_records: ::std::option::Option<i32>,
+    /// The `Marker` of the previous response, to continue the listing after the records it already returned.
+    pub marker: ::std::option::Option<::std::string::String>,
+}
 /// Smithy shape `com.amazonaws.neptune#FailoverGlobalClusterMessage`.
 #[derive(Clone, PartialEq, Default, Debug)]
 #[non_exhaustive]
@@ -131,4 +144,15 @@ pub struct GlobalClusterMember {
     pub readers: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// True when this cluster is the global database's primary, read-write cluster.
     pub is_writer: ::std::option::Option<bool>,
+}
+/// Smithy shape `com.amazonaws.neptune#GlobalClustersMessage`.
+#[derive(Clone, PartialEq, Default, Debug)]
+#[non_exhaustive]
+pub struct DescribeGlobalClustersOutput {
+    /// Present when more global databases remain: send it as the `Marker` of the next request to get them.
+    pub marker: ::std::option::Option<::std::string::String>,
+    /// The global databases on this page.
+    pub global_clusters: ::std::option::Option<
+        ::std::vec::Vec<crate::types::GlobalCluster>,
+    >,
 }

@@ -59,6 +59,19 @@ pub(crate) fn de_global_cluster(
     }
     Ok(out)
 }
+pub(crate) fn de_global_cluster_list(
+    d: &mut ::awsquery::xml::Decoder<'_>,
+) -> Result<::std::vec::Vec<crate::types::GlobalCluster>, ::awsquery::xml::XmlError> {
+    let mut out = Vec::new();
+    while let Some(el) = d.next_child()? {
+        if el.local_name() == b"GlobalClusterMember" {
+            out.push(de_global_cluster(d)?);
+        } else {
+            d.skip()?;
+        }
+    }
+    Ok(out)
+}
 pub(crate) fn de_global_cluster_member(
     d: &mut ::awsquery::xml::Decoder<'_>,
 ) -> Result<crate::types::GlobalClusterMember, ::awsquery::xml::XmlError> {
@@ -85,6 +98,19 @@ pub(crate) fn de_global_cluster_member_list(
             out.push(de_global_cluster_member(d)?);
         } else {
             d.skip()?;
+        }
+    }
+    Ok(out)
+}
+pub(crate) fn de_describe_global_clusters_output(
+    d: &mut ::awsquery::xml::Decoder<'_>,
+) -> Result<crate::types::DescribeGlobalClustersOutput, ::awsquery::xml::XmlError> {
+    let mut out = <crate::types::DescribeGlobalClustersOutput>::default();
+    while let Some(el) = d.next_child()? {
+        match el.local_name() {
+            b"Marker" => out.marker = Some(d.string()?),
+            b"GlobalClusters" => out.global_clusters = Some(de_global_cluster_list(d)?),
+            _ => d.skip()?,
         }
     }
     Ok(out)

@@ -9,6 +9,72 @@ mod de;
 mod ser;
 /// The API version sent as `Version=` with every request.
 pub const API_VERSION: &str = "2014-10-31";
+/// `DescribeGlobalClusters`: Lists the Neptune global databases of the account in the Region, or only the one named by `GlobalClusterIdentifier`, with their member clusters and the progress of any failover.
+///
+/// Results come in pages: when a response carries a `Marker`, pass it back to get the next page.
+///
+/// Smithy operation `com.amazonaws.neptune#DescribeGlobalClusters`.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct DescribeGlobalClusters;
+impl DescribeGlobalClusters {
+    fn error(
+        response: &::awsquery::http::Response,
+    ) -> crate::error::DescribeGlobalClustersError {
+        let meta = match ::awsquery::error::error_metadata(response) {
+            ::std::result::Result::Ok(meta) => meta,
+            ::std::result::Result::Err(unreadable) => return unreadable.into(),
+        };
+        if meta.code() == ::std::option::Option::Some("GlobalClusterNotFoundFault") {
+            return de::errors::de_global_cluster_not_found_fault(response, meta)
+                .map_or_else(
+                    ::std::convert::Into::into,
+                    crate::error::DescribeGlobalClustersError::GlobalClusterNotFoundFault,
+                );
+        }
+        crate::error::DescribeGlobalClustersError::Unhandled(
+            ::awsquery::Unhandled::new(meta),
+        )
+    }
+}
+impl ::awsquery::operation::Operation for DescribeGlobalClusters {
+    const NAME: &'static str = "DescribeGlobalClusters";
+    type Input = crate::types::DescribeGlobalClustersInput;
+    type Output = crate::types::DescribeGlobalClustersOutput;
+    type Error = crate::error::DescribeGlobalClustersError;
+    fn serialize(
+        input: &Self::Input,
+    ) -> ::std::result::Result<::awsquery::http::Request, ::awsquery::BuildError> {
+        let mut body = ::std::string::String::with_capacity(256);
+        let mut writer = ::awsquery::query::QueryWriter::new(
+            &mut body,
+            "DescribeGlobalClusters",
+            API_VERSION,
+        );
+        ser::ser_describe_global_clusters_input(&mut writer, "", input)?;
+        ::std::result::Result::Ok(::awsquery::http::Request::form_post(body))
+    }
+    fn deserialize(
+        response: &::awsquery::http::Response,
+    ) -> ::std::result::Result<Self::Output, Self::Error> {
+        if !response.is_success() {
+            return ::std::result::Result::Err(Self::error(response));
+        }
+        let read = ::awsquery::xml::result_element(
+                &response.body,
+                "DescribeGlobalClustersResponse",
+                "DescribeGlobalClustersResult",
+            )
+            .and_then(|decoder| match decoder {
+                ::std::option::Option::Some(mut d) => {
+                    de::de_describe_global_clusters_output(&mut d)
+                }
+                ::std::option::Option::None => {
+                    ::std::result::Result::Ok(::std::default::Default::default())
+                }
+            });
+        read.map_err(|e| ::awsquery::error::unreadable(response, e).into())
+    }
+}
 /// `FailoverGlobalCluster`: Makes a chosen secondary DB cluster of a Neptune global database the new primary (writer) cluster, while the old primary becomes a read-only secondary. Use it on a healthy global database to rehearse disaster recovery or to change which Region hosts the writer.
 ///
 /// Set `AllowDataLoss` for a failover, which acts at once and can drop writes not yet replicated; set `Switchover` for a planned change that waits for replication to catch up so that nothing is lost.

@@ -3,6 +3,22 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Query serializers: one function per structure, union, list and map that an input reaches.
 #![allow(deprecated)]
+pub(crate) fn ser_describe_global_clusters_input(
+    writer: &mut ::awsquery::query::QueryWriter<'_>,
+    prefix: &str,
+    input: &crate::types::DescribeGlobalClustersInput,
+) -> Result<(), ::awsquery::BuildError> {
+    if let Some(value) = &input.global_cluster_identifier {
+        writer.string(prefix, "GlobalClusterIdentifier", value);
+    }
+    if let Some(value) = &input.max_records {
+        writer.integer(prefix, "MaxRecords", i64::from(*value));
+    }
+    if let Some(value) = &input.marker {
+        writer.string(prefix, "Marker", value);
+    }
+    Ok(())
+}
 pub(crate) fn ser_failover_global_cluster_input(
     writer: &mut ::awsquery::query::QueryWriter<'_>,
     prefix: &str,

@@ -5,6 +5,357 @@
 //!
 //! A request case builds the input from its parameters, serializes it and compares the request (form bodies as sets of pairs, XML bodies as trees); the operation fills the idempotency tokens the case leaves unset, as the client does, from a source pinned to `00000000-0000-4000-8000-000000000000`. A response case deserializes its response and compares the output, or the error and its members (the unmodeled `meta` is taken from the actual error). A float the case expects to be NaN is checked on its own, as NaN never equals itself.
 #![allow(deprecated, clippy::approx_constant)]
+/// No member set: the body is only the action and the version, so every global database of the Region is listed.
+///
+/// Request case `NeptuneDescribeGlobalClustersAll` of `DescribeGlobalClusters`.
+#[test]
+fn neptune_describe_global_clusters_all() {
+    let input = ::neptune_model::types::DescribeGlobalClustersInput::default();
+    let request = <::neptune_protocol::DescribeGlobalClusters as ::awsquery::operation::Operation>::serialize(
+            &input,
+        )
+        .expect("the input serializes");
+    assert_eq!(request.method, "POST", "method");
+    assert_eq!(request.uri, "/", "URI");
+    assert_eq!(
+        request.header("Content-Type"),
+        ::std::option::Option::Some("application/x-www-form-urlencoded"),
+        "header `Content-Type`"
+    );
+    assert_eq!(
+        request.header("X-Amz-Target"), ::std::option::Option::None,
+        "header `X-Amz-Target` must not be sent"
+    );
+    ::awsquery::testing::assert_form_eq(
+        "Action=DescribeGlobalClusters&Version=2014-10-31",
+        &request.body,
+    );
+}
+/// One global database, named by its identifier after the action and version.
+///
+/// Request case `NeptuneDescribeGlobalClustersByIdentifier` of `DescribeGlobalClusters`.
+#[test]
+fn neptune_describe_global_clusters_by_identifier() {
+    let input = {
+        let mut v = ::neptune_model::types::DescribeGlobalClustersInput::default();
+        v.global_cluster_identifier = ::std::option::Option::Some(
+            ::std::string::String::from("my-global"),
+        );
+        v
+    };
+    let request = <::neptune_protocol::DescribeGlobalClusters as ::awsquery::operation::Operation>::serialize(
+            &input,
+        )
+        .expect("the input serializes");
+    assert_eq!(request.method, "POST", "method");
+    assert_eq!(request.uri, "/", "URI");
+    assert_eq!(
+        request.header("Content-Type"),
+        ::std::option::Option::Some("application/x-www-form-urlencoded"),
+        "header `Content-Type`"
+    );
+    ::awsquery::testing::assert_form_eq(
+        "Action=DescribeGlobalClusters&Version=2014-10-31&GlobalClusterIdentifier=my-global",
+        &request.body,
+    );
+}
+/// A later page: the page size is sent as a plain integer and the marker from the previous page is sent back with its `=` signs percent-encoded.
+///
+/// Request case `NeptuneDescribeGlobalClustersNextPage` of `DescribeGlobalClusters`.
+#[test]
+fn neptune_describe_global_clusters_next_page() {
+    let input = {
+        let mut v = ::neptune_model::types::DescribeGlobalClustersInput::default();
+        v.max_records = ::std::option::Option::Some(20);
+        v.marker = ::std::option::Option::Some(
+            ::std::string::String::from("b3JkZXJzLWdsb2JhbA=="),
+        );
+        v
+    };
+    let request = <::neptune_protocol::DescribeGlobalClusters as ::awsquery::operation::Operation>::serialize(
+            &input,
+        )
+        .expect("the input serializes");
+    assert_eq!(request.method, "POST", "method");
+    assert_eq!(request.uri, "/", "URI");
+    assert_eq!(
+        request.header("Content-Type"),
+        ::std::option::Option::Some("application/x-www-form-urlencoded"),
+        "header `Content-Type`"
+    );
+    ::awsquery::testing::assert_form_eq(
+        "Action=DescribeGlobalClusters&Version=2014-10-31&MaxRecords=20&Marker=b3JkZXJzLWdsb2JhbA%3D%3D",
+        &request.body,
+    );
+}
+/// A page with two global databases and a marker for the next page; the list items are `GlobalClusterMember` elements, one database has an empty member list and the other an empty reader list.
+///
+/// Response case `NeptuneDescribeGlobalClustersTwoClusters` of `DescribeGlobalClusters`.
+#[test]
+fn neptune_describe_global_clusters_two_clusters() {
+    let response = ::awsquery::http::Response::new(
+            200,
+            "<DescribeGlobalClustersResponse xmlns=\"http://rds.amazonaws.com/doc/2014-10-31/\">\n  <DescribeGlobalClustersResult>\n    <Marker>page-2-of-3</Marker>\n    <GlobalClusters>\n      <GlobalClusterMember>\n        <GlobalClusterIdentifier>orders-global</GlobalClusterIdentifier>\n        <GlobalClusterResourceId>cluster-1a2b3c4d5e</GlobalClusterResourceId>\n        <GlobalClusterArn>arn:aws:rds::123456789012:global-cluster:orders-global</GlobalClusterArn>\n        <Status>available</Status>\n        <Engine>neptune</Engine>\n        <EngineVersion>1.3.2.0</EngineVersion>\n        <StorageEncrypted>true</StorageEncrypted>\n        <DeletionProtection>true</DeletionProtection>\n        <GlobalClusterMembers>\n          <GlobalClusterMember>\n            <DBClusterArn>arn:aws:rds:eu-west-1:123456789012:cluster:orders-dublin</DBClusterArn>\n            <Readers>\n              <member>arn:aws:rds:us-east-2:123456789012:cluster:orders-ohio</member>\n            </Readers>\n            <IsWriter>true</IsWriter>\n          </GlobalClusterMember>\n          <GlobalClusterMember>\n            <DBClusterArn>arn:aws:rds:us-east-2:123456789012:cluster:orders-ohio</DBClusterArn>\n            <Readers/>\n            <IsWriter>false</IsWriter>\n          </GlobalClusterMember>\n        </GlobalClusterMembers>\n      </GlobalClusterMember>\n      <GlobalClusterMember>\n        <GlobalClusterIdentifier>graph-archive</GlobalClusterIdentifier>\n        <GlobalClusterArn>arn:aws:rds::123456789012:global-cluster:graph-archive</GlobalClusterArn>\n        <Status>failing-over</Status>\n        <Engine>neptune</Engine>\n        <GlobalClusterMembers/>\n        <FailoverState>\n          <Status>failing-over</Status>\n          <FromDbClusterArn>arn:aws:rds:eu-west-1:123456789012:cluster:archive-dublin</FromDbClusterArn>\n          <ToDbClusterArn>arn:aws:rds:eu-central-1:123456789012:cluster:archive-frankfurt</ToDbClusterArn>\n          <IsDataLossAllowed>false</IsDataLossAllowed>\n        </FailoverState>\n      </GlobalClusterMember>\n    </GlobalClusters>\n  </DescribeGlobalClustersResult>\n  <ResponseMetadata>\n    <RequestId>3f1e2d3c-4b5a-4697-8877-66554433aa11</RequestId>\n  </ResponseMetadata>\n</DescribeGlobalClustersResponse>\n",
+        )
+        .with_header("Content-Type", "text/xml");
+    let actual = <::neptune_protocol::DescribeGlobalClusters as ::awsquery::operation::Operation>::deserialize(
+            &response,
+        )
+        .expect("the response deserializes");
+    let expected = {
+        let mut v = ::neptune_model::types::DescribeGlobalClustersOutput::default();
+        v.marker = ::std::option::Option::Some(
+            ::std::string::String::from("page-2-of-3"),
+        );
+        v.global_clusters = ::std::option::Option::Some(
+            ::std::vec::Vec::from([
+                {
+                    let mut v = ::neptune_model::types::GlobalCluster::default();
+                    v.global_cluster_identifier = ::std::option::Option::Some(
+                        ::std::string::String::from("orders-global"),
+                    );
+                    v.global_cluster_resource_id = ::std::option::Option::Some(
+                        ::std::string::String::from("cluster-1a2b3c4d5e"),
+                    );
+                    v.global_cluster_arn = ::std::option::Option::Some(
+                        ::std::string::String::from(
+                            "arn:aws:rds::123456789012:global-cluster:orders-global",
+                        ),
+                    );
+                    v.status = ::std::option::Option::Some(
+                        ::std::string::String::from("available"),
+                    );
+                    v.engine = ::std::option::Option::Some(
+                        ::std::string::String::from("neptune"),
+                    );
+                    v.engine_version = ::std::option::Option::Some(
+                        ::std::string::String::from("1.3.2.0"),
+                    );
+                    v.storage_encrypted = ::std::option::Option::Some(true);
+                    v.deletion_protection = ::std::option::Option::Some(true);
+                    v.global_cluster_members = ::std::option::Option::Some(
+                        ::std::vec::Vec::from([
+                            {
+                                let mut v = ::neptune_model::types::GlobalClusterMember::default();
+                                v.db_cluster_arn = ::std::option::Option::Some(
+                                    ::std::string::String::from(
+                                        "arn:aws:rds:eu-west-1:123456789012:cluster:orders-dublin",
+                                    ),
+                                );
+                                v.readers = ::std::option::Option::Some(
+                                    ::std::vec::Vec::from([
+                                        ::std::string::String::from(
+                                            "arn:aws:rds:us-east-2:123456789012:cluster:orders-ohio",
+                                        ),
+                                    ]),
+                                );
+                                v.is_writer = ::std::option::Option::Some(true);
+                                v
+                            },
+                            {
+                                let mut v = ::neptune_model::types::GlobalClusterMember::default();
+                                v.db_cluster_arn = ::std::option::Option::Some(
+                                    ::std::string::String::from(
+                                        "arn:aws:rds:us-east-2:123456789012:cluster:orders-ohio",
+                                    ),
+                                );
+                                v.readers = ::std::option::Option::Some(
+                                    ::std::vec::Vec::new(),
+                                );
+                                v.is_writer = ::std::option::Option::Some(false);
+                                v
+                            },
+                        ]),
+                    );
+                    v
+                },
+                {
+                    let mut v = ::neptune_model::types::GlobalCluster::default();
+                    v.global_cluster_identifier = ::std::option::Option::Some(
+                        ::std::string::String::from("graph-archive"),
+                    );
+                    v.global_cluster_arn = ::std::option::Option::Some(
+                        ::std::string::String::from(
+                            "arn:aws:rds::123456789012:global-cluster:graph-archive",
+                        ),
+                    );
+                    v.status = ::std::option::Option::Some(
+                        ::std::string::String::from("failing-over"),
+                    );
+                    v.engine = ::std::option::Option::Some(
+                        ::std::string::String::from("neptune"),
+                    );
+                    v.global_cluster_members = ::std::option::Option::Some(
+                        ::std::vec::Vec::new(),
+                    );
+                    v.failover_state = ::std::option::Option::Some({
+                        let mut v = ::neptune_model::types::FailoverState::default();
+                        v.status = ::std::option::Option::Some(
+                            ::neptune_model::types::FailoverStatus::from("failing-over"),
+                        );
+                        v.from_db_cluster_arn = ::std::option::Option::Some(
+                            ::std::string::String::from(
+                                "arn:aws:rds:eu-west-1:123456789012:cluster:archive-dublin",
+                            ),
+                        );
+                        v.to_db_cluster_arn = ::std::option::Option::Some(
+                            ::std::string::String::from(
+                                "arn:aws:rds:eu-central-1:123456789012:cluster:archive-frankfurt",
+                            ),
+                        );
+                        v.is_data_loss_allowed = ::std::option::Option::Some(false);
+                        v
+                    });
+                    v
+                },
+            ]),
+        );
+        v
+    };
+    assert_eq!(actual, expected);
+}
+/// A reply shaped like a local mock server's: one line, no marker, and elements this model does not define (`Endpoint`, `TagList`, `GlobalWriteForwardingStatus`) beside the known members, which are still read.
+///
+/// Response case `NeptuneDescribeGlobalClustersMockServerShape` of `DescribeGlobalClusters`.
+#[test]
+fn neptune_describe_global_clusters_mock_server_shape() {
+    let response = ::awsquery::http::Response::new(
+            200,
+            "<DescribeGlobalClustersResponse xmlns=\"http://rds.amazonaws.com/doc/2014-10-31/\"><DescribeGlobalClustersResult><GlobalClusters><GlobalClusterMember><GlobalClusterIdentifier>mock-global</GlobalClusterIdentifier><GlobalClusterResourceId>cluster-0f9e8d7c</GlobalClusterResourceId><GlobalClusterArn>arn:aws:rds::123456789012:global-cluster:mock-global</GlobalClusterArn><Status>available</Status><Engine>neptune</Engine><EngineVersion>1.3.2.1</EngineVersion><StorageEncrypted>false</StorageEncrypted><DeletionProtection>false</DeletionProtection><GlobalClusterMembers><GlobalClusterMember><DBClusterArn>arn:aws:rds:us-east-1:123456789012:cluster:mock-primary</DBClusterArn><Readers><member>arn:aws:rds:us-west-2:123456789012:cluster:mock-secondary</member></Readers><IsWriter>true</IsWriter></GlobalClusterMember><GlobalClusterMember><DBClusterArn>arn:aws:rds:us-west-2:123456789012:cluster:mock-secondary</DBClusterArn><Readers/><IsWriter>false</IsWriter><GlobalWriteForwardingStatus>disabled</GlobalWriteForwardingStatus></GlobalClusterMember></GlobalClusterMembers><Endpoint>mock-global.global-0f9e8d7c.global.rds.amazonaws.com</Endpoint><TagList/></GlobalClusterMember></GlobalClusters></DescribeGlobalClustersResult><ResponseMetadata><RequestId>Q2xVb3Rtb2NrcmVxdWVzdGlk</RequestId></ResponseMetadata></DescribeGlobalClustersResponse>",
+        )
+        .with_header("Content-Type", "text/xml");
+    let actual = <::neptune_protocol::DescribeGlobalClusters as ::awsquery::operation::Operation>::deserialize(
+            &response,
+        )
+        .expect("the response deserializes");
+    let expected = {
+        let mut v = ::neptune_model::types::DescribeGlobalClustersOutput::default();
+        v.global_clusters = ::std::option::Option::Some(
+            ::std::vec::Vec::from([
+                {
+                    let mut v = ::neptune_model::types::GlobalCluster::default();
+                    v.global_cluster_identifier = ::std::option::Option::Some(
+                        ::std::string::String::from("mock-global"),
+                    );
+                    v.global_cluster_resource_id = ::std::option::Option::Some(
+                        ::std::string::String::from("cluster-0f9e8d7c"),
+                    );
+                    v.global_cluster_arn = ::std::option::Option::Some(
+                        ::std::string::String::from(
+                            "arn:aws:rds::123456789012:global-cluster:mock-global",
+                        ),
+                    );
+                    v.status = ::std::option::Option::Some(
+                        ::std::string::String::from("available"),
+                    );
+                    v.engine = ::std::option::Option::Some(
+                        ::std::string::String::from("neptune"),
+                    );
+                    v.engine_version = ::std::option::Option::Some(
+                        ::std::string::String::from("1.3.2.1"),
+                    );
+                    v.storage_encrypted = ::std::option::Option::Some(false);
+                    v.deletion_protection = ::std::option::Option::Some(false);
+                    v.global_cluster_members = ::std::option::Option::Some(
+                        ::std::vec::Vec::from([
+                            {
+                                let mut v = ::neptune_model::types::GlobalClusterMember::default();
+                                v.db_cluster_arn = ::std::option::Option::Some(
+                                    ::std::string::String::from(
+                                        "arn:aws:rds:us-east-1:123456789012:cluster:mock-primary",
+                                    ),
+                                );
+                                v.readers = ::std::option::Option::Some(
+                                    ::std::vec::Vec::from([
+                                        ::std::string::String::from(
+                                            "arn:aws:rds:us-west-2:123456789012:cluster:mock-secondary",
+                                        ),
+                                    ]),
+                                );
+                                v.is_writer = ::std::option::Option::Some(true);
+                                v
+                            },
+                            {
+                                let mut v = ::neptune_model::types::GlobalClusterMember::default();
+                                v.db_cluster_arn = ::std::option::Option::Some(
+                                    ::std::string::String::from(
+                                        "arn:aws:rds:us-west-2:123456789012:cluster:mock-secondary",
+                                    ),
+                                );
+                                v.readers = ::std::option::Option::Some(
+                                    ::std::vec::Vec::new(),
+                                );
+                                v.is_writer = ::std::option::Option::Some(false);
+                                v
+                            },
+                        ]),
+                    );
+                    v
+                },
+            ]),
+        );
+        v
+    };
+    assert_eq!(actual, expected);
+}
+/// No global database matches: an empty `GlobalClusters` element is an empty list, not an absent one, and there is no marker.
+///
+/// Response case `NeptuneDescribeGlobalClustersNone` of `DescribeGlobalClusters`.
+#[test]
+fn neptune_describe_global_clusters_none() {
+    let response = ::awsquery::http::Response::new(
+            200,
+            "<DescribeGlobalClustersResponse xmlns=\"http://rds.amazonaws.com/doc/2014-10-31/\">\n  <DescribeGlobalClustersResult>\n    <GlobalClusters/>\n  </DescribeGlobalClustersResult>\n  <ResponseMetadata>\n    <RequestId>7c6b5a49-3827-4165-a4b3-c2d1e0f9a8b7</RequestId>\n  </ResponseMetadata>\n</DescribeGlobalClustersResponse>\n",
+        )
+        .with_header("Content-Type", "text/xml");
+    let actual = <::neptune_protocol::DescribeGlobalClusters as ::awsquery::operation::Operation>::deserialize(
+            &response,
+        )
+        .expect("the response deserializes");
+    let expected = {
+        let mut v = ::neptune_model::types::DescribeGlobalClustersOutput::default();
+        v.global_clusters = ::std::option::Option::Some(::std::vec::Vec::new());
+        v
+    };
+    assert_eq!(actual, expected);
+}
+/// The global database does not exist: a 404 whose code selects GlobalClusterNotFoundFault, with the message in its member.
+///
+/// Error case `NeptuneGlobalClusterNotFoundFault` of `GlobalClusterNotFoundFault`, run against `DescribeGlobalClusters`.
+#[test]
+fn neptune_global_cluster_not_found_fault() {
+    let response = ::awsquery::http::Response::new(
+            404,
+            "<ErrorResponse xmlns=\"http://rds.amazonaws.com/doc/2014-10-31/\">\n  <Error>\n    <Type>Sender</Type>\n    <Code>GlobalClusterNotFoundFault</Code>\n    <Message>Global cluster my-global not found.</Message>\n  </Error>\n  <RequestId>a2b3c4d5-e6f7-4a8b-9c0d-1e2f3a4b5c6d</RequestId>\n</ErrorResponse>\n",
+        )
+        .with_header("Content-Type", "text/xml");
+    let actual = match <::neptune_protocol::DescribeGlobalClusters as ::awsquery::operation::Operation>::deserialize(
+        &response,
+    ) {
+        ::std::result::Result::Ok(output) => {
+            panic!(
+                "expected the error `GlobalClusterNotFoundFault`, got the output {output:?}"
+            )
+        }
+        ::std::result::Result::Err(
+            ::neptune_model::error::DescribeGlobalClustersError::GlobalClusterNotFoundFault(
+                error,
+            ),
+        ) => error,
+        ::std::result::Result::Err(other) => {
+            panic!("expected the error `GlobalClusterNotFoundFault`, got {other:?}")
+        }
+    };
+    let mut expected = {
+        let mut v = ::neptune_model::error::GlobalClusterNotFoundFault::default();
+        v.message = ::std::option::Option::Some(
+            ::std::string::String::from("Global cluster my-global not found."),
+        );
+        v
+    };
+    expected.meta = actual.meta.clone();
+    assert_eq!(actual, expected);
+}
 /// Only the two required identifiers are set: the body carries them after the action and version, the colons of the ARN percent-encoded, and nothing else.
 ///
 /// Request case `NeptuneFailoverGlobalClusterMinimal` of `FailoverGlobalCluster`.
@@ -300,7 +651,7 @@ fn neptune_db_cluster_not_found_fault() {
 ///
 /// Error case `NeptuneGlobalClusterNotFoundFault` of `GlobalClusterNotFoundFault`, run against `FailoverGlobalCluster`.
 #[test]
-fn neptune_global_cluster_not_found_fault() {
+fn neptune_global_cluster_not_found_fault_failover_global_cluster() {
     let response = ::awsquery::http::Response::new(
             404,
             "<ErrorResponse xmlns=\"http://rds.amazonaws.com/doc/2014-10-31/\">\n  <Error>\n    <Type>Sender</Type>\n    <Code>GlobalClusterNotFoundFault</Code>\n    <Message>Global cluster my-global not found.</Message>\n  </Error>\n  <RequestId>a2b3c4d5-e6f7-4a8b-9c0d-1e2f3a4b5c6d</RequestId>\n</ErrorResponse>\n",

@@ -26,6 +26,9 @@ pub const TARGET_ARN: &str = "arn:aws:rds:us-west-2:123456789012:cluster:seconda
 pub const SUCCESS_200: &[u8] = include_bytes!("../tests/data/failover_global_cluster.200.xml");
 /// The captured `GlobalClusterNotFoundFault`, HTTP 404.
 pub const NOT_FOUND_404: &[u8] = include_bytes!("../tests/data/failover_global_cluster.404.xml");
+/// moto's DescribeGlobalClusters answer: one global database, two members, unknown elements.
+pub const DESCRIBE_MOTO_200: &[u8] =
+    include_bytes!("../tests/data/describe_global_clusters_after.response.body");
 
 /// 2015-08-30T12:36:00Z, the date of the AWS SigV4 test suite.
 pub fn pinned_clock() -> DateTime {
