@@ -105,6 +105,38 @@ pub struct Operation {
     pub host_prefix: Option<Vec<HostPrefixPart>>,
     /// `smithy.api#requestCompression`.
     pub request_compression: Option<RequestCompression>,
+    /// The paginated trait resolved to Rust fields, when it names both tokens: the operation gets a
+    /// paginator.
+    pub pagination: Option<Pagination>,
+}
+
+/// Where a paginated operation's tokens and items are, as Rust fields.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pagination {
+    /// The input's token member (always a top-level member).
+    pub input_token: Step,
+    /// The path to the output's next token.
+    pub output_token: Vec<Step>,
+    /// The path to the output's items, when the trait names them.
+    pub items: Option<ItemsPath>,
+}
+
+/// One member on a path through structures.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step {
+    /// The Rust field name.
+    pub field: String,
+    /// Whether the field is an `Option`.
+    pub optional: bool,
+}
+
+/// The path to a page's items.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ItemsPath {
+    /// The members leading to the items, the last one holding them.
+    pub path: Vec<Step>,
+    /// The list or map shape id of the items.
+    pub target: String,
 }
 
 /// `smithy.api#requestCompression`.

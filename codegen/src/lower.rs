@@ -291,6 +291,10 @@ impl<'m> Lowerer<'m> {
         };
         let host_prefix = endpoint::host_prefix(self.model, id, &op.traits, &input, &self.shapes)?;
         let request_compression = endpoint::request_compression(id, &op.traits)?;
+        let pagination = match &paginated {
+            Some(p) => self.pagination(id, &input, &output, p)?,
+            None => None,
+        };
         Ok(Operation {
             id: id.to_owned(),
             fn_name: naming::function(&name),
@@ -306,8 +310,129 @@ impl<'m> Lowerer<'m> {
             paginated,
             host_prefix,
             request_compression,
+            pagination,
             name,
         })
+    }
+
+    /// Resolves the `paginated` trait's member names to fields: `None` unless it names both tokens.
+    /// The input token and page size are members of the input; the output token and the items are
+    /// paths of members through the output's structures (`Page.NextToken`).
+    fn pagination(
+        &self,
+        op: &str,
+        input: &str,
+        output: &str,
+        p: &Paginated,
+    ) -> Result<Option<Pagination>, Error> {
+        let (Some(input_token), Some(output_token)) = (&p.input_token, &p.output_token) else {
+            return Ok(None);
+        };
+        let fail = |what: &str, path: &str, problem: String| {
+            Error::shape(
+                op,
+                format!("has a `smithy.api#paginated` {what} `{path}` {problem}"),
+            )
+        };
+        if input_token.contains('.') {
+            return Err(fail(
+                "inputToken",
+                input_token,
+                String::from("that is a path; it must be a member of the input"),
+            ));
+        }
+        let (input_token_path, target) = self.member_path(input, input_token, |problem| {
+            fail("inputToken", input_token, problem)
+        })?;
+        if !matches!(self.shapes[&target].kind, ShapeKind::Scalar(Scalar::String)) {
+            return Err(fail(
+                "inputToken",
+                input_token,
+                String::from("that is not a string"),
+            ));
+        }
+        if let Some(size) = &p.page_size {
+            let (_, target) =
+                self.member_path(input, size, |problem| fail("pageSize", size, problem))?;
+            if !matches!(
+                self.shapes[&target].kind,
+                ShapeKind::Scalar(Scalar::Byte | Scalar::Short | Scalar::Integer | Scalar::Long)
+            ) || size.contains('.')
+            {
+                return Err(fail(
+                    "pageSize",
+                    size,
+                    String::from("that is not an integer member of the input"),
+                ));
+            }
+        }
+        let (output_token_path, target) = self.member_path(output, output_token, |problem| {
+            fail("outputToken", output_token, problem)
+        })?;
+        if !matches!(self.shapes[&target].kind, ShapeKind::Scalar(Scalar::String)) {
+            return Err(fail(
+                "outputToken",
+                output_token,
+                String::from("that is not a string"),
+            ));
+        }
+        let items = match &p.items {
+            Some(items) => {
+                let (path, target) =
+                    self.member_path(output, items, |problem| fail("items", items, problem))?;
+                if !matches!(
+                    self.shapes[&target].kind,
+                    ShapeKind::List(_) | ShapeKind::Map(_)
+                ) {
+                    return Err(fail(
+                        "items",
+                        items,
+                        String::from("that is neither a list nor a map"),
+                    ));
+                }
+                Some(ItemsPath { path, target })
+            }
+            None => None,
+        };
+        Ok(Some(Pagination {
+            input_token: input_token_path
+                .into_iter()
+                .next()
+                .expect("a member path has a first step"),
+            output_token: output_token_path,
+            items,
+        }))
+    }
+
+    /// The fields along a dotted member path from structure `from`, and the last member's target.
+    fn member_path(
+        &self,
+        from: &str,
+        path: &str,
+        fail: impl Fn(String) -> Error,
+    ) -> Result<(Vec<Step>, String), Error> {
+        let mut steps = Vec::new();
+        let mut at = from.to_owned();
+        for name in path.split('.') {
+            let ShapeKind::Structure(s) = &self.shapes[&at].kind else {
+                return Err(fail(format!(
+                    "that goes through `{}`, which is not a structure",
+                    self.shapes[&at].name
+                )));
+            };
+            let member = s.members.iter().find(|m| m.name == name).ok_or_else(|| {
+                fail(format!(
+                    "that names `{name}`, which is not a member of `{}`",
+                    self.shapes[&at].name
+                ))
+            })?;
+            steps.push(Step {
+                field: member.field.clone(),
+                optional: member.optional,
+            });
+            at = member.target.clone();
+        }
+        Ok((steps, at))
     }
 
     /// The input or output structure id, synthesizing an empty one for `smithy.api#Unit`.

@@ -1595,3 +1595,71 @@ fn collect_paths(value: &Value, at: String, out: &mut Vec<String>) {
         _ => {}
     }
 }
+
+/// The base model with `Go` paginated by `paginated`, its input holding `A` (string) and `Size`
+/// (integer) and its output `Next` (string) and `Count` (integer).
+fn with_paginated(paginated: Value) -> Value {
+    let mut m = model();
+    add_input_member(&mut m, "Size", json!({ "target": "smithy.api#Integer" }));
+    m["shapes"]["example.fixtures#GoResponse"]["members"] = json!({
+        "Next": { "target": "smithy.api#String" },
+        "Count": { "target": "smithy.api#Integer" }
+    });
+    m["shapes"]["example.fixtures#Go"]["traits"] = json!({ "smithy.api#paginated": paginated });
+    m
+}
+
+#[test]
+fn a_well_formed_paginated_trait_generates() {
+    let m = with_paginated(json!({ "inputToken": "A", "outputToken": "Next", "pageSize": "Size" }));
+    assert_eq!(generate(&m.to_string(), &options(None)), Ok(BASE_FILES));
+    // Without both tokens there is nothing to page with: documented, but no paginator and no error.
+    let m = with_paginated(json!({ "items": "Nope" }));
+    assert_eq!(generate(&m.to_string(), &options(None)), Ok(BASE_FILES));
+}
+
+#[test]
+fn malformed_paginated_traits() {
+    let cases = [
+        (
+            json!({ "inputToken": "Nope", "outputToken": "Next" }),
+            "inputToken `Nope` that names `Nope`, which is not a member of `GoRequest`",
+        ),
+        (
+            json!({ "inputToken": "A.B", "outputToken": "Next" }),
+            "inputToken `A.B` that is a path; it must be a member of the input",
+        ),
+        (
+            json!({ "inputToken": "Size", "outputToken": "Next" }),
+            "inputToken `Size` that is not a string",
+        ),
+        (
+            json!({ "inputToken": "A", "outputToken": "Count" }),
+            "outputToken `Count` that is not a string",
+        ),
+        (
+            json!({ "inputToken": "A", "outputToken": "Next.More" }),
+            "outputToken `Next.More` that goes through `String`, which is not a structure",
+        ),
+        (
+            json!({ "inputToken": "A", "outputToken": "Next", "items": "Count" }),
+            "items `Count` that is neither a list nor a map",
+        ),
+        (
+            json!({ "inputToken": "A", "outputToken": "Next", "items": "Things" }),
+            "items `Things` that names `Things`, which is not a member of `GoResponse`",
+        ),
+        (
+            json!({ "inputToken": "A", "outputToken": "Next", "pageSize": "A" }),
+            "pageSize `A` that is not an integer member of the input",
+        ),
+        (
+            json!({ "inputToken": 7, "outputToken": "Next" }),
+            "`smithy.api#paginated inputToken` that is not a string",
+        ),
+    ];
+    for (paginated, phrase) in cases {
+        let err = error_of(&with_paginated(paginated));
+        assert_error(&err, Some("example.fixtures#Go"), phrase);
+    }
+}

@@ -38,6 +38,41 @@ fn generate(file: &str, operations: Option<&[&str]>) -> Option<Vec<GeneratedFile
     )
 }
 
+/// How many operations of the model carry `smithy.api#paginated`.
+fn paginated_operations(file: &str) -> usize {
+    let path = models_dir().expect("the models are there").join(file);
+    let text = std::fs::read_to_string(&path).expect("the model is readable");
+    let model: serde_json::Value = serde_json::from_str(&text).expect("the model is JSON");
+    model["shapes"]
+        .as_object()
+        .expect("shapes")
+        .values()
+        .filter(|shape| shape["type"] == "operation")
+        .filter(|shape| shape["traits"].get("smithy.api#paginated").is_some())
+        .count()
+}
+
+/// Every paginated operation (the Neptune models name both tokens on each) gets a paginator, and
+/// one with items gets the items view.
+fn check_paginators(files: &[GeneratedFile], model: &str) {
+    let lib = file(files, PROTOCOL_LIB);
+    let expected = paginated_operations(model);
+    assert!(expected > 10, "{model}: {expected} paginated operations");
+    assert_eq!(
+        lib.matches("impl ::awsquery::paginator::Paginate for ")
+            .count(),
+        expected
+    );
+    assert_eq!(
+        lib.matches("impl ::awsquery::paginator::PaginateItems for ")
+            .count(),
+        expected
+    );
+    assert!(lib.contains(
+        "impl ::awsquery::paginator::PaginateItems for DescribeGlobalClusters {\n    type Items = ::std::vec::Vec<crate::types::GlobalCluster>;"
+    ));
+}
+
 fn file<'a>(files: &'a [GeneratedFile], path: &str) -> &'a str {
     &files
         .iter()
@@ -120,6 +155,7 @@ fn neptune_2023_generates() {
         return;
     };
     check_common(&files, OPERATIONS_2023, ENDPOINT_TESTS_2023);
+    check_paginators(&files, "neptune-2023-08-24.json");
     let types = file(&files, TYPES);
     let failover = struct_body(types, "FailoverGlobalClusterInput").expect("the failover input");
     assert!(!failover.contains("allow_data_loss"), "{failover}");
@@ -136,6 +172,7 @@ fn neptune_2025_generates() {
         return;
     };
     check_common(&files, OPERATIONS_2025, ENDPOINT_TESTS_2025);
+    check_paginators(&files, "neptune-2025-09-02.json");
     let types = file(&files, TYPES);
     let failover = struct_body(types, "FailoverGlobalClusterInput").expect("the failover input");
     assert!(

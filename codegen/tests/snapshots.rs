@@ -18,6 +18,7 @@ const FIXTURES: &[&str] = &[
     "map",
     "naming",
     "nested_structure",
+    "paginated",
     "protocol_tests",
     "recursive",
     "request_compression",
@@ -185,6 +186,11 @@ fn naming_snapshot() {
 #[test]
 fn nested_structure_snapshot() {
     snapshot("nested_structure");
+}
+
+#[test]
+fn paginated_snapshot() {
+    snapshot("paginated");
 }
 
 #[test]

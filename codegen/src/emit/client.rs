@@ -24,7 +24,7 @@ pub fn lib(service: &Service) -> TokenStream {
         let builder = ident(&op.type_name);
         let mut text = op.docs.clone().unwrap_or_default();
         if let Some(p) = &op.paginated {
-            let note = pagination_note(p);
+            let note = pagination_note(op, p);
             text = if text.is_empty() {
                 note
             } else {
@@ -41,10 +41,20 @@ pub fn lib(service: &Service) -> TokenStream {
             }
         }
     });
+    let paginator = service
+        .operations
+        .iter()
+        .any(|op| op.pagination.is_some())
+        .then(|| {
+            quote!(
+                pub use ::awsquery::paginator::{Items, Paginator};
+            )
+        });
     quote! {
         #docs
         pub use ::#model_crate::{error, types};
         pub use ::awsquery::client::{Config, SdkError, Transport, TransportError};
+        #paginator
         pub use ::awsquery::sigv4::Credentials;
         pub mod endpoint;
         pub mod fluent;
@@ -93,18 +103,29 @@ pub fn lib(service: &Service) -> TokenStream {
 }
 
 /// How to page through an operation, from its `paginated` trait.
-fn pagination_note(p: &crate::ir::Paginated) -> String {
+fn pagination_note(op: &Operation, p: &crate::ir::Paginated) -> String {
     let mut note = String::from("Paginated:");
     if let (Some(input), Some(output)) = (&p.input_token, &p.output_token) {
-        note.push_str(&format!(
-            " send the output's `{output}` back as `{input}` to get the next page"
-        ));
+        if op.pagination.is_some() {
+            note.push_str(&format!(
+                " [`into_paginator`](fluent::{}::into_paginator) on the builder sends the output's \
+                 `{output}` back as `{input}`, page after page",
+                op.type_name
+            ));
+        } else {
+            note.push_str(&format!(
+                " send the output's `{output}` back as `{input}` to get the next page"
+            ));
+        }
     }
     if let Some(size) = &p.page_size {
         note.push_str(&format!("; `{size}` sets the page size"));
     }
     if let Some(items) = &p.items {
         note.push_str(&format!("; the items are in `{items}`"));
+        if op.pagination.is_some() {
+            note.push_str(" (the paginator's `items()` yields them one by one)");
+        }
     }
     note.push('.');
     note
@@ -204,6 +225,25 @@ fn builder(paths: &Paths, service: &Service, op: &Operation) -> TokenStream {
         members,
         quote!(::#protocol::#name),
     );
+    let paginator = op.pagination.as_ref().map(|p| {
+        let token = &op.paginated.as_ref().and_then(|t| t.input_token.clone()).unwrap_or_default();
+        let mut text = format!(
+            "Pages through the results instead of sending one request: each `next_page().await` on \
+             the paginator sends the input built so far with the previous page's token as `{token}`, \
+             until a page comes without a new token."
+        );
+        if p.items.is_some() {
+            text.push_str(" Its `items()` yields the items of every page, one by one.");
+        }
+        let docs = doc_attrs(Some(&text));
+        quote! {
+            #docs
+            pub fn into_paginator(#mutability self) -> ::awsquery::paginator::Paginator<'a, T, ::#protocol::#name> {
+                #fill_tokens
+                ::awsquery::paginator::Paginator::new(self.handle, self.input)
+            }
+        }
+    });
     let setters = members.iter().map(|m| {
         let f = ident(&m.field);
         let set = ident(&format!("set_{}", m.field.trim_start_matches("r#")));
@@ -271,6 +311,8 @@ fn builder(paths: &Paths, service: &Service, op: &Operation) -> TokenStream {
                 #fill_tokens
                 #invoke
             }
+
+            #paginator
         }
     }
 }

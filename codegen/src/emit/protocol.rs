@@ -68,6 +68,7 @@ fn operation(paths: &Paths, service: &Service, op: &Operation) -> TokenStream {
     } else {
         quote!(::std::result::Result::Ok(::std::default::Default::default()))
     };
+    let pagination = pagination(paths, service, op);
     let error_arms = op.errors.iter().map(|id| {
         let shape = service.shape(id);
         let code = &error_info(shape).code;
@@ -134,6 +135,102 @@ fn operation(paths: &Paths, service: &Service, op: &Operation) -> TokenStream {
 
             #fill_tokens
         }
+
+        #pagination
+    }
+}
+
+/// `Paginate` (and `PaginateItems`) for an operation whose `paginated` trait names both tokens.
+fn pagination(paths: &Paths, service: &Service, op: &Operation) -> TokenStream {
+    let Some(p) = &op.pagination else {
+        return TokenStream::new();
+    };
+    let name = ident(&op.type_name);
+    let field = ident(&p.input_token.field);
+    let (token, set_token) = if p.input_token.optional {
+        (
+            quote!(input.#field.as_deref()),
+            quote!(input.#field = token;),
+        )
+    } else {
+        (
+            quote!(::std::option::Option::Some(input.#field.as_str()).filter(|token| !token.is_empty())),
+            quote!(input.#field = token.unwrap_or_default();),
+        )
+    };
+    let (last, through) = p
+        .output_token
+        .split_last()
+        .expect("a member path has at least one step");
+    let mut next_token = quote!(output);
+    for step in through {
+        let f = ident(&step.field);
+        next_token = if step.optional {
+            quote!(#next_token.#f.as_ref()?)
+        } else {
+            quote!(#next_token.#f)
+        };
+    }
+    let f = ident(&last.field);
+    let next_token = if last.optional {
+        quote!(#next_token.#f.as_deref())
+    } else {
+        quote!(::std::option::Option::Some(#next_token.#f.as_str()))
+    };
+    let items = p.items.as_ref().map(|items| {
+        let ty = paths.value_type(service, &items.target);
+        let (last, through) = items
+            .path
+            .split_last()
+            .expect("a member path has at least one step");
+        let mut value = quote!(output);
+        let mut lets = Vec::new();
+        for step in through {
+            let f = ident(&step.field);
+            if step.optional {
+                lets.push(quote! {
+                    let ::std::option::Option::Some(value) = #value.#f else {
+                        return ::std::default::Default::default();
+                    };
+                });
+            } else {
+                lets.push(quote!(let value = #value.#f;));
+            }
+            value = quote!(value);
+        }
+        let f = ident(&last.field);
+        let take = if last.optional {
+            quote!(#value.#f.unwrap_or_default())
+        } else {
+            quote!(#value.#f)
+        };
+        quote! {
+            impl ::awsquery::paginator::PaginateItems for #name {
+                type Items = #ty;
+
+                fn items(output: Self::Output) -> Self::Items {
+                    #(#lets)*
+                    #take
+                }
+            }
+        }
+    });
+    quote! {
+        impl ::awsquery::paginator::Paginate for #name {
+            fn token(input: &Self::Input) -> ::std::option::Option<&str> {
+                #token
+            }
+
+            fn set_token(input: &mut Self::Input, token: ::std::option::Option<::std::string::String>) {
+                #set_token
+            }
+
+            fn next_token(output: &Self::Output) -> ::std::option::Option<&str> {
+                #next_token
+            }
+        }
+
+        #items
     }
 }
 

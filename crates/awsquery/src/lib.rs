@@ -14,6 +14,7 @@ pub mod host_prefix;
 pub mod http;
 pub mod idempotency;
 pub mod operation;
+pub mod paginator;
 pub mod query;
 pub mod region;
 pub mod retry;

@@ -73,6 +73,16 @@ impl<'a, T: ::awsquery::client::Transport> DescribeGlobalClusters<'a, T> {
             .invoke::<::neptune_protocol::DescribeGlobalClusters>(&self.input)
             .await
     }
+    /// Pages through the results instead of sending one request: each `next_page().await` on the paginator sends the input built so far with the previous page's token as `Marker`, until a page comes without a new token. Its `items()` yields the items of every page, one by one.
+    pub fn into_paginator(
+        self,
+    ) -> ::awsquery::paginator::Paginator<
+        'a,
+        T,
+        ::neptune_protocol::DescribeGlobalClusters,
+    > {
+        ::awsquery::paginator::Paginator::new(self.handle, self.input)
+    }
 }
 /// Builds and sends a `FailoverGlobalCluster` request; made by [`Client::failover_global_cluster`](crate::Client::failover_global_cluster).
 #[derive(Debug)]

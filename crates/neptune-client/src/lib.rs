@@ -4,6 +4,7 @@
 //! An async client for Amazon Neptune: it builds each request, signs it with SigV4 (service `rds`), sends it through a [`Transport`] and maps the response to the operation's output or error.
 pub use ::neptune_model::{error, types};
 pub use ::awsquery::client::{Config, SdkError, Transport, TransportError};
+pub use ::awsquery::paginator::{Items, Paginator};
 pub use ::awsquery::sigv4::Credentials;
 pub mod endpoint;
 pub mod fluent;
@@ -53,7 +54,7 @@ impl<T: Transport> Client<T> {
     ///
     /// Results come in pages: when a response carries a `Marker`, pass it back to get the next page.
     ///
-    /// Paginated: send the output's `Marker` back as `Marker` to get the next page; `MaxRecords` sets the page size; the items are in `GlobalClusters`.
+    /// Paginated: [`into_paginator`](fluent::DescribeGlobalClusters::into_paginator) on the builder sends the output's `Marker` back as `Marker`, page after page; `MaxRecords` sets the page size; the items are in `GlobalClusters` (the paginator's `items()` yields them one by one).
     pub fn describe_global_clusters(&self) -> fluent::DescribeGlobalClusters<'_, T> {
         fluent::DescribeGlobalClusters::new(&self.handle)
     }

@@ -75,6 +75,26 @@ impl ::awsquery::operation::Operation for DescribeGlobalClusters {
         read.map_err(|e| ::awsquery::error::unreadable(response, e).into())
     }
 }
+impl ::awsquery::paginator::Paginate for DescribeGlobalClusters {
+    fn token(input: &Self::Input) -> ::std::option::Option<&str> {
+        input.marker.as_deref()
+    }
+    fn set_token(
+        input: &mut Self::Input,
+        token: ::std::option::Option<::std::string::String>,
+    ) {
+        input.marker = token;
+    }
+    fn next_token(output: &Self::Output) -> ::std::option::Option<&str> {
+        output.marker.as_deref()
+    }
+}
+impl ::awsquery::paginator::PaginateItems for DescribeGlobalClusters {
+    type Items = ::std::vec::Vec<crate::types::GlobalCluster>;
+    fn items(output: Self::Output) -> Self::Items {
+        output.global_clusters.unwrap_or_default()
+    }
+}
 /// `FailoverGlobalCluster`: Makes a chosen secondary DB cluster of a Neptune global database the new primary (writer) cluster, while the old primary becomes a read-only secondary. Use it on a healthy global database to rehearse disaster recovery or to change which Region hosts the writer.
 ///
 /// Set `AllowDataLoss` for a failover, which acts at once and can drop writes not yet replicated; set `Switchover` for a planned change that waits for replication to catch up so that nothing is lost.

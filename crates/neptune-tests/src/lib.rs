@@ -71,6 +71,11 @@ impl Script {
         }
     }
 
+    /// A script of responses, answered in order.
+    pub fn responses(responses: impl IntoIterator<Item = Response>) -> Self {
+        Script::new(responses.into_iter().map(Ok).collect())
+    }
+
     /// How many requests were sent.
     pub fn attempts(&self) -> usize {
         self.requests.lock().unwrap().len()
@@ -81,9 +86,24 @@ impl Script {
         self.requests.lock().unwrap().clone()
     }
 
+    /// The form bodies sent, in order.
+    pub fn bodies(&self) -> Vec<String> {
+        self.requests
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|r| String::from_utf8(r.body.clone()).expect("form bodies are ASCII"))
+            .collect()
+    }
+
     /// The waits asked for, in order.
     pub fn sleeps(&self) -> Vec<Duration> {
         self.sleeps.lock().unwrap().clone()
+    }
+
+    /// Whether every scripted answer was used.
+    pub fn is_exhausted(&self) -> bool {
+        self.answers.lock().unwrap().is_empty()
     }
 }
 
