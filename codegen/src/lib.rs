@@ -134,7 +134,8 @@ pub fn parse_files(files: &[(&str, &str)]) -> Result<ast::Model, Error> {
     merged.ok_or_else(|| Error::model("no model files were given"))
 }
 
-/// Generates the model, protocol and client crates of the model's service, the protocol crate's
+/// Generates the model, protocol and client crates of the model's service, the client's
+/// `src/waiters.rs` when a service customization adds a waiter, and the protocol crate's
 /// `tests/protocol_tests.rs` when the model has awsQuery client cases of `smithy.test#httpRequestTests`
 /// or `smithy.test#httpResponseTests` (the client crate's, for request cases that depend on the
 /// client: host prefixes, compression, endpoint paths), and the client crate's
@@ -200,6 +201,9 @@ pub fn generate_model(model: &ast::Model, options: &Options) -> Result<Vec<Gener
             emit::client::fluent(&service),
         )?,
     ];
+    if let Some(waiters) = emit::waiters::file(&service) {
+        files.push(rust(format!("{client_dir}/src/waiters.rs"), waiters)?);
+    }
     if let Some(tests) = emit::protocol_tests::file(&service) {
         files.push(rust(
             format!("{protocol_dir}/tests/protocol_tests.rs"),

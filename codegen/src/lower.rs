@@ -1,6 +1,7 @@
 //! Validation and lowering: the JSON AST becomes the [`ir`](crate::ir), or an error naming the shape.
 
 mod cases;
+mod customize;
 mod endpoint;
 mod rules;
 
@@ -148,6 +149,7 @@ pub fn lower(model: &ast::Model, selection: &Selection) -> Result<Service, Error
     let protocol_tests = cases::protocol_tests(model, &operations, &lowerer.shapes)?;
     let (protocol_tests, client_tests) = endpoint::split_client_tests(&operations, protocol_tests)?;
     let endpoint_rules = rules::endpoint_rules(service_id, &service.traits, &endpoint_prefix)?;
+    let customizations = customize::customizations(&operations, &lowerer.shapes);
 
     Ok(Service {
         shape_name: shape_name(service_id).to_owned(),
@@ -169,6 +171,7 @@ pub fn lower(model: &ast::Model, selection: &Selection) -> Result<Service, Error
         protocol_tests,
         client_tests,
         endpoint_rules,
+        customizations,
     })
 }
 

@@ -101,11 +101,14 @@ const PROTOCOL_LIB: &str = "crates/neptune-protocol/src/lib.rs";
 const TYPES: &str = "crates/neptune-model/src/types.rs";
 const ERRORS: &str = "crates/neptune-model/src/error.rs";
 
+const WAITERS: &str = "crates/neptune-client/src/waiters.rs";
 const ENDPOINT: &str = "crates/neptune-client/src/endpoint.rs";
 const ENDPOINT_TESTS: &str = "crates/neptune-client/tests/endpoint_tests.rs";
 
 fn check_common(files: &[GeneratedFile], operations: usize, endpoint_tests: usize) {
-    assert_eq!(files.len(), 13);
+    assert_eq!(files.len(), 14);
+    // DescribeGlobalClusters has the shapes the failover waiter needs.
+    assert!(file(files, WAITERS).contains("pub struct WaitUntilFailoverComplete<'a, T> {"));
     // The endpoint rules compile to a resolver over the four built-in parameters, and every
     // endpoint test case is a test.
     let endpoint = file(files, ENDPOINT);
@@ -164,6 +167,9 @@ fn neptune_2023_generates() {
     // The 2023 model gives primitive booleans a `false` default: a plain `bool`.
     let cluster = struct_body(types, "DbCluster").expect("DbCluster");
     assert!(cluster.contains("pub multi_az: bool,"), "{cluster}");
+    // So the failover waiter reads `IsWriter` as a plain `bool` there.
+    let waiters = file(&files, WAITERS);
+    assert!(waiters.contains("&& member.is_writer\n"), "{waiters}");
 }
 
 #[test]
@@ -189,6 +195,11 @@ fn neptune_2025_generates() {
     assert!(
         cluster.contains("pub multi_az: ::std::option::Option<bool>,"),
         "{cluster}"
+    );
+    let waiters = file(&files, WAITERS);
+    assert!(
+        waiters.contains("member.is_writer == ::std::option::Option::Some(true)"),
+        "{waiters}"
     );
 }
 
@@ -228,6 +239,7 @@ fn selected_operations_keep_only_what_they_reach() {
         assert!(!errors.contains("pub struct DbInstanceNotFoundFault {"));
         let client = file(&files, "crates/neptune-client/src/lib.rs");
         assert!(client.contains("pub fn failover_global_cluster("));
+        assert!(client.contains("pub fn wait_until_failover_complete("));
         assert!(!client.contains("pub fn create_db_cluster("));
     }
 }

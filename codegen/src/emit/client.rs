@@ -41,6 +41,12 @@ pub fn lib(service: &Service) -> TokenStream {
             }
         }
     });
+    let waiters_mod = service.customizations.failover_waiter.is_some().then(|| {
+        quote!(
+            pub mod waiters;
+        )
+    });
+    let waiter_methods = super::waiters::client_methods(service);
     let paginator = service
         .operations
         .iter()
@@ -58,6 +64,7 @@ pub fn lib(service: &Service) -> TokenStream {
         pub use ::awsquery::sigv4::Credentials;
         pub mod endpoint;
         pub mod fluent;
+        #waiters_mod
 
         /// What the client needs to know of the service to address and sign requests.
         pub const SERVICE: ::awsquery::client::ServiceInfo = ::awsquery::client::ServiceInfo {
@@ -98,6 +105,8 @@ pub fn lib(service: &Service) -> TokenStream {
             }
 
             #(#methods)*
+
+            #waiter_methods
         }
     }
 }

@@ -7,6 +7,7 @@ pub mod endpoints;
 pub mod model;
 pub mod protocol;
 pub mod protocol_tests;
+pub mod waiters;
 
 use proc_macro2::TokenStream;
 use quote::quote;

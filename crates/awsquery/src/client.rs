@@ -464,6 +464,11 @@ impl<T: Transport> Handle<T> {
         self.target.as_ref().map(|target| &target.endpoint)
     }
 
+    /// The transport requests go through (waiters sleep through it between polls).
+    pub fn transport(&self) -> &T {
+        &self.transport
+    }
+
     /// Serializes `input`, signs and sends the request, and reads the response, retrying throttling
     /// and transient failures (never a modeled client fault) as the retry configuration allows,
     /// all within the operation timeout when one is set.

@@ -21,6 +21,7 @@ pub mod retry;
 pub mod sigv4;
 pub mod testing;
 pub mod time;
+pub mod waiter;
 pub mod xml;
 
 pub use error::{BuildError, ErrorMetadata, Unhandled};

@@ -8,6 +8,7 @@ pub use ::awsquery::paginator::{Items, Paginator};
 pub use ::awsquery::sigv4::Credentials;
 pub mod endpoint;
 pub mod fluent;
+pub mod waiters;
 /// What the client needs to know of the service to address and sign requests.
 pub const SERVICE: ::awsquery::client::ServiceInfo = ::awsquery::client::ServiceInfo {
     sdk_id: "Neptune",
@@ -63,5 +64,14 @@ impl<T: Transport> Client<T> {
     /// Set `AllowDataLoss` for a failover, which acts at once and can drop writes not yet replicated; set `Switchover` for a planned change that waits for replication to catch up so that nothing is lost.
     pub fn failover_global_cluster(&self) -> fluent::FailoverGlobalCluster<'_, T> {
         fluent::FailoverGlobalCluster::new(&self.handle)
+    }
+    /// Waits until a failover or switchover started by `FailoverGlobalCluster` has finished: the
+    /// target DB cluster is the writer of the global database, and the global database's status
+    /// is `available`. It polls `DescribeGlobalClusters`; see
+    /// [`WaitUntilFailoverComplete`](waiters::WaitUntilFailoverComplete).
+    pub fn wait_until_failover_complete(
+        &self,
+    ) -> waiters::WaitUntilFailoverComplete<'_, T> {
+        waiters::WaitUntilFailoverComplete::new(&self.handle)
     }
 }
