@@ -134,7 +134,8 @@ pub fn parse_files(files: &[(&str, &str)]) -> Result<ast::Model, Error> {
     merged.ok_or_else(|| Error::model("no model files were given"))
 }
 
-/// Generates the model, protocol and client crates of the model's service, the client's
+/// Generates the model crate (with `src/json.rs` for its `json` feature), the protocol and client
+/// crates of the model's service, the client's
 /// `src/waiters.rs` when a service customization adds a waiter, and the protocol crate's
 /// `tests/protocol_tests.rs` when the model has awsQuery client cases of `smithy.test#httpRequestTests`
 /// or `smithy.test#httpResponseTests` (the client crate's, for request cases that depend on the
@@ -167,6 +168,10 @@ pub fn generate_model(model: &ast::Model, options: &Options) -> Result<Vec<Gener
         rust(
             format!("{model_dir}/src/error.rs"),
             emit::model::errors(&service),
+        )?,
+        rust(
+            format!("{model_dir}/src/json.rs"),
+            emit::json::file(&service),
         )?,
         text(
             format!("{protocol_dir}/Cargo.toml"),

@@ -9,8 +9,8 @@ use serde_json::{Value, json};
 const SERVICE: &str = "example.fixtures#ProbeService";
 
 /// The files of a model without test cases: four per crate (the manifest and three sources; the
-/// client's are `lib.rs`, `endpoint.rs` and `fluent.rs`).
-const BASE_FILES: usize = 12;
+/// client's are `lib.rs`, `endpoint.rs` and `fluent.rs`), and the model crate's `json.rs`.
+const BASE_FILES: usize = 13;
 
 fn options(operations: Option<&[&str]>) -> Options {
     let mut options = Options::new("../awsquery");

@@ -106,7 +106,7 @@ const ENDPOINT: &str = "crates/neptune-client/src/endpoint.rs";
 const ENDPOINT_TESTS: &str = "crates/neptune-client/tests/endpoint_tests.rs";
 
 fn check_common(files: &[GeneratedFile], operations: usize, endpoint_tests: usize) {
-    assert_eq!(files.len(), 14);
+    assert_eq!(files.len(), 15);
     // DescribeGlobalClusters has the shapes the failover waiter needs.
     assert!(file(files, WAITERS).contains("pub struct WaitUntilFailoverComplete<'a, T> {"));
     // The endpoint rules compile to a resolver over the four built-in parameters, and every

@@ -14,6 +14,7 @@ const FIXTURES: &[&str] = &[
     "enum",
     "error_code",
     "host_prefix",
+    "json_values",
     "list_xml_name",
     "map",
     "naming",
@@ -49,6 +50,7 @@ fn rust_sources(files: &[GeneratedFile]) -> String {
     let order = [
         "-model/src/types.rs",
         "-model/src/error.rs",
+        "-model/src/json.rs",
         "-protocol/src/lib.rs",
         "-protocol/src/ser.rs",
         "-protocol/src/de.rs",
@@ -166,6 +168,11 @@ fn error_code_snapshot() {
 #[test]
 fn host_prefix_snapshot() {
     snapshot("host_prefix");
+}
+
+#[test]
+fn json_values_snapshot() {
+    snapshot("json_values");
 }
 
 #[test]
@@ -348,7 +355,8 @@ fn fixture_crate_names_are_distinct() {
     assert_eq!(seen.len(), FIXTURES.len() * 3);
 }
 
-/// Writes every fixture's crates into one workspace and checks it with warnings denied.
+/// Writes every fixture's crates into one workspace and checks it, with every feature (the model
+/// crates' `json`) and warnings denied.
 #[test]
 fn fixtures_compile_without_warnings() {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
@@ -389,7 +397,13 @@ fn fixtures_compile_without_warnings() {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| String::from("cargo"));
     let started = Instant::now();
     let output = Command::new(cargo)
-        .args(["check", "--workspace", "--keep-going", "--quiet"])
+        .args([
+            "check",
+            "--workspace",
+            "--all-features",
+            "--keep-going",
+            "--quiet",
+        ])
         .current_dir(&root)
         .env("CARGO_TARGET_DIR", tmp.join("codegen-fixtures-target"))
         .env(

@@ -44,9 +44,9 @@ impl Manifests {
         out
     }
 
-    /// The model crate's manifest.
+    /// The model crate's manifest, with the `json` feature (AWS CLI JSON output for every type).
     pub fn model(&self, service: &Service) -> String {
-        self.package(
+        let mut manifest = self.package(
             &model_crate(service),
             &format!(
                 "Types of the {} API, generated from its Smithy model.",
@@ -54,7 +54,11 @@ impl Manifests {
             ),
             &[],
             &[],
-        )
+        );
+        manifest.push_str(
+            "\n[features]\n# `awsquery::json::ToJson` for every type: the AWS CLI's `--output json` form.\njson = []\n",
+        );
+        manifest
     }
 
     /// The protocol crate's manifest.

@@ -4,6 +4,7 @@ pub mod cargo;
 pub mod client;
 pub mod client_tests;
 pub mod endpoints;
+pub mod json;
 pub mod model;
 pub mod protocol;
 pub mod protocol_tests;

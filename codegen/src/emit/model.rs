@@ -19,13 +19,18 @@ pub fn lib(service: &Service) -> TokenStream {
         "Types of the {title} API (`{}`, version `{}`): inputs, outputs, structures, enums and errors.",
         service.shape_name, service.version
     );
+    let json = "With the `json` feature, every structure, union and enum implements \
+                `awsquery::json::ToJson`, which writes it as the AWS CLI v2 prints it with \
+                `--output json`.";
     let docs = crate_docs(&match &service.docs {
-        Some(d) => format!("{intro}\n\n{d}"),
-        None => intro,
+        Some(d) => format!("{intro}\n\n{d}\n\n{json}"),
+        None => format!("{intro}\n\n{json}"),
     });
     quote! {
         #docs
         pub mod error;
+        #[cfg(feature = "json")]
+        mod json;
         pub mod types;
     }
 }

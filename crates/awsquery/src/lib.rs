@@ -13,6 +13,7 @@ pub mod error;
 pub mod host_prefix;
 pub mod http;
 pub mod idempotency;
+pub mod json;
 pub mod operation;
 pub mod paginator;
 pub mod query;

@@ -124,20 +124,25 @@ impl DateTime {
         let _ = write!(out, "{}", AmzDay(&Civil::from(*self)));
     }
 
+    /// Writes `YYYY-MM-DDThh:mm:ss` (UTC), the part every ISO 8601 form shares.
+    pub(crate) fn write_date_and_seconds(&self, w: &mut impl fmt::Write) -> fmt::Result {
+        let c = Civil::from(*self);
+        write!(
+            w,
+            "{}-{:02}-{:02}T{:02}:{:02}:{:02}",
+            Year(c.year),
+            c.month,
+            c.day,
+            c.hour,
+            c.minute,
+            c.second
+        )
+    }
+
     fn write_to(&self, format: TimestampFormat, w: &mut impl fmt::Write) -> fmt::Result {
         match format {
             TimestampFormat::DateTime => {
-                let c = Civil::from(*self);
-                write!(
-                    w,
-                    "{}-{:02}-{:02}T{:02}:{:02}:{:02}",
-                    Year(c.year),
-                    c.month,
-                    c.day,
-                    c.hour,
-                    c.minute,
-                    c.second
-                )?;
+                self.write_date_and_seconds(w)?;
                 write_fraction(w, self.nanos)?;
                 w.write_char('Z')
             }

@@ -4,5 +4,9 @@
 //! Types of the Query Protocol API (`AwsQuery`, version `2020-01-08`): inputs, outputs, structures, enums and errors.
 //!
 //! A test service speaking awsQuery: form-encoded requests, XML responses.
+//!
+//! With the `json` feature, every structure, union and enum implements `awsquery::json::ToJson`, which writes it as the AWS CLI v2 prints it with `--output json`.
 pub mod error;
+#[cfg(feature = "json")]
+mod json;
 pub mod types;
