@@ -1,0 +1,137 @@
+//! The transport as the command uses it: it remembers the URL of the last request (connection
+//! errors name it) and, with `--debug`, logs each request, response and wait on stderr, with the
+//! signature and session token left out.
+
+use std::fmt;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use awsquery::DateTime;
+use awsquery::client::{Transport, TransportError};
+use awsquery::http::{Request, Response};
+
+use crate::Stderr;
+
+/// Header values the log never shows.
+const SECRET_HEADERS: [&str; 2] = ["authorization", "x-amz-security-token"];
+
+/// The most of a body the log shows.
+const BODY_LIMIT: usize = 4096;
+
+/// Wraps the real transport.
+pub(crate) struct Wire<T> {
+    inner: T,
+    log: Option<Stderr>,
+    last_uri: LastUri,
+}
+
+/// The URL of the last request sent, shared with the code that reports errors.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct LastUri(Arc<Mutex<Option<String>>>);
+
+impl LastUri {
+    pub(crate) fn get(&self) -> Option<String> {
+        self.0.lock().ok()?.clone()
+    }
+
+    fn set(&self, uri: &str) {
+        if let Ok(mut last) = self.0.lock() {
+            *last = Some(uri.to_owned());
+        }
+    }
+}
+
+impl<T> Wire<T> {
+    /// Wraps `inner`, logging to `log` when it is given.
+    pub(crate) fn new(inner: T, log: Option<Stderr>) -> Self {
+        Wire {
+            inner,
+            log,
+            last_uri: LastUri::default(),
+        }
+    }
+
+    pub(crate) fn last_uri(&self) -> LastUri {
+        self.last_uri.clone()
+    }
+
+    fn debug(&self, message: impl FnOnce() -> String) {
+        if let Some(log) = &self.log {
+            self::log(log, &message());
+        }
+    }
+}
+
+impl<T: Transport> Transport for Wire<T> {
+    async fn send(&self, request: Request) -> Result<Response, TransportError> {
+        self.last_uri.set(&request.uri);
+        self.debug(|| describe_request(&request));
+        let result = self.inner.send(request).await;
+        self.debug(|| match &result {
+            Ok(response) => describe_response(response),
+            Err(error) => format!("no response: {error}"),
+        });
+        result
+    }
+
+    async fn sleep(&self, duration: Duration) {
+        self.debug(|| format!("waiting {duration:.3?}"));
+        self.inner.sleep(duration).await;
+    }
+}
+
+impl<T> fmt::Debug for Wire<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Wire")
+            .field("debug", &self.log.is_some())
+            .field("last_uri", &self.last_uri.get())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Writes one log entry: `2024-01-02T03:04:05.123Z DEBUG message`.
+pub(crate) fn log(log: &Stderr, message: &str) {
+    crate::write_err(log, &format!("{} DEBUG {message}\n", DateTime::now()));
+}
+
+fn describe_request(request: &Request) -> String {
+    let mut text = format!("request: {} {}", request.method, request.uri);
+    headers(
+        &mut text,
+        request.headers.iter().map(|(k, v)| (*k, v.as_str())),
+    );
+    body(&mut text, &request.body);
+    text
+}
+
+fn describe_response(response: &Response) -> String {
+    let mut text = format!("response: HTTP {}", response.status);
+    headers(
+        &mut text,
+        response
+            .headers
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str())),
+    );
+    body(&mut text, &response.body);
+    text
+}
+
+fn headers<'a>(text: &mut String, headers: impl Iterator<Item = (&'a str, &'a str)>) {
+    for (name, value) in headers {
+        let secret = SECRET_HEADERS.iter().any(|s| s.eq_ignore_ascii_case(name));
+        let value = if secret { "** redacted **" } else { value };
+        text.push_str(&format!("\n    {name}: {value}"));
+    }
+}
+
+fn body(text: &mut String, body: &[u8]) {
+    if body.is_empty() {
+        return;
+    }
+    let shown = String::from_utf8_lossy(&body[..body.len().min(BODY_LIMIT)]);
+    text.push_str(&format!("\n    body: {shown}"));
+    if body.len() > BODY_LIMIT {
+        text.push_str(&format!("… ({} bytes in all)", body.len()));
+    }
+}
