@@ -96,10 +96,15 @@ impl Service {
 
     /// Whether some operation compresses its requests with gzip.
     pub fn uses_gzip(&self) -> bool {
+        self.operations.iter().any(Operation::uses_gzip)
+    }
+
+    /// Whether the protocol crate names gzip: a paginated operation compresses, and its
+    /// `Paginate` impl says so.
+    pub fn protocol_uses_gzip(&self) -> bool {
         self.operations
             .iter()
-            .filter_map(|op| op.request_compression.as_ref())
-            .any(|c| c.encoding == Some(Compression::Gzip))
+            .any(|op| op.pagination.is_some() && op.uses_gzip())
     }
 
     /// Error structures, sorted by shape id.
@@ -147,6 +152,15 @@ pub struct Operation {
     /// The paginated trait resolved to Rust fields, when it names both tokens: the operation gets a
     /// paginator.
     pub pagination: Option<Pagination>,
+}
+
+impl Operation {
+    /// Whether the operation's requests may be gzip-compressed.
+    pub fn uses_gzip(&self) -> bool {
+        self.request_compression
+            .as_ref()
+            .is_some_and(|c| c.encoding == Some(Compression::Gzip))
+    }
 }
 
 /// Where a paginated operation's tokens and items are, as Rust fields.

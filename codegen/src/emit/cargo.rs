@@ -61,16 +61,22 @@ impl Manifests {
         manifest
     }
 
-    /// The protocol crate's manifest.
+    /// The protocol crate's manifest: the runtime's `gzip` feature is on when a paginated
+    /// operation compresses (its paginator names the encoding).
     pub fn protocol(&self, service: &Service) -> String {
         let model = model_crate(service);
+        let features: &[&str] = if service.protocol_uses_gzip() {
+            &["gzip"]
+        } else {
+            &[]
+        };
         self.package(
             &protocol_crate(service),
             &format!(
                 "awsQuery serialization and deserialization for the {} API, without I/O.",
                 service.sdk_id
             ),
-            &[],
+            features,
             &[(&model, format!("../{model}"))],
         )
     }

@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{Paths, crate_docs, deprecated_attr, doc_attrs};
-use crate::ir::{Compression, HostPrefixPart, Member, Operation, Service, ShapeKind};
+use crate::ir::{Member, Operation, Service, ShapeKind};
 use crate::naming::ident;
 
 /// `src/lib.rs`.
@@ -166,24 +166,7 @@ fn invoke(
     if op.host_prefix.is_none() && encoding.is_none() {
         return quote!(self.handle.invoke::<#operation>(&self.input).await);
     }
-    let segments = op.host_prefix.iter().flatten().map(|part| match part {
-        HostPrefixPart::Text(text) => quote!(::awsquery::host_prefix::Segment::Text(#text)),
-        HostPrefixPart::Label(label) => {
-            let member = members
-                .iter()
-                .find(|m| &m.name == label)
-                .expect("lowering checked that every label names an input member");
-            let f = ident(&member.field);
-            let value = if member.optional {
-                quote!(self.input.#f.as_deref())
-            } else {
-                quote!(::std::option::Option::Some(self.input.#f.as_str()))
-            };
-            quote! {
-                ::awsquery::host_prefix::Segment::Label { shape: #input_name, member: #label, value: #value }
-            }
-        }
-    });
+    let segments = super::host_prefix_segments(op, input_name, members, &quote!(self.input));
     let host_prefix = op
         .host_prefix
         .as_ref()
@@ -192,8 +175,9 @@ fn invoke(
         .host_prefix
         .as_ref()
         .map(|_| quote!(.host_prefix(&host_prefix)));
-    let with_compression = encoding.map(|encoding| match encoding {
-        Compression::Gzip => quote!(.compression(::awsquery::compression::Encoding::Gzip)),
+    let with_compression = encoding.map(|encoding| {
+        let encoding = super::encoding(encoding);
+        quote!(.compression(#encoding))
     });
     quote! {
         #host_prefix

@@ -14,9 +14,49 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::ir::{
-    DefaultValue, Deprecated, Member, Scalar, Service, Shape, ShapeKind, TimestampFormat,
+    Compression, DefaultValue, Deprecated, HostPrefixPart, Member, Operation, Scalar, Service,
+    Shape, ShapeKind, TimestampFormat,
 };
 use crate::naming::ident;
+
+/// The segments of an operation's host prefix (`::awsquery::host_prefix::Segment`s), with the
+/// labels' values read from `input` (`self.input`, `input`); empty without a host prefix.
+pub fn host_prefix_segments(
+    op: &Operation,
+    input_name: &str,
+    members: &[Member],
+    input: &TokenStream,
+) -> Vec<TokenStream> {
+    op.host_prefix
+        .iter()
+        .flatten()
+        .map(|part| match part {
+            HostPrefixPart::Text(text) => quote!(::awsquery::host_prefix::Segment::Text(#text)),
+            HostPrefixPart::Label(label) => {
+                let member = members
+                    .iter()
+                    .find(|m| &m.name == label)
+                    .expect("lowering checked that every label names an input member");
+                let f = ident(&member.field);
+                let value = if member.optional {
+                    quote!(#input.#f.as_deref())
+                } else {
+                    quote!(::std::option::Option::Some(#input.#f.as_str()))
+                };
+                quote! {
+                    ::awsquery::host_prefix::Segment::Label { shape: #input_name, member: #label, value: #value }
+                }
+            }
+        })
+        .collect()
+}
+
+/// `::awsquery::compression::Encoding::Gzip`.
+pub fn encoding(encoding: Compression) -> TokenStream {
+    match encoding {
+        Compression::Gzip => quote!(::awsquery::compression::Encoding::Gzip),
+    }
+}
 
 /// `#[doc = "..."]`, one attribute per line, so that it prints as `///` comments.
 pub fn doc_attrs(docs: Option<&str>) -> TokenStream {

@@ -215,8 +215,34 @@ fn pagination(paths: &Paths, service: &Service, op: &Operation) -> TokenStream {
             }
         }
     });
+    let input_shape = service.shape(&op.input);
+    let members = match &input_shape.kind {
+        ShapeKind::Structure(s) => s.members.as_slice(),
+        _ => &[],
+    };
+    let segments = super::host_prefix_segments(op, &input_shape.rust_name, members, &quote!(input));
+    let host_prefix = (!segments.is_empty()).then(|| {
+        quote! {
+            fn host_prefix(input: &Self::Input) -> ::std::vec::Vec<::awsquery::host_prefix::Segment<'_>> {
+                ::std::vec::Vec::from([#(#segments),*])
+            }
+        }
+    });
+    let compression = op
+        .request_compression
+        .as_ref()
+        .and_then(|c| c.encoding)
+        .map(|encoding| {
+            let encoding = super::encoding(encoding);
+            quote! {
+                const COMPRESSION: ::std::option::Option<::awsquery::compression::Encoding> =
+                    ::std::option::Option::Some(#encoding);
+            }
+        });
     quote! {
         impl ::awsquery::paginator::Paginate for #name {
+            #compression
+
             fn token(input: &Self::Input) -> ::std::option::Option<&str> {
                 #token
             }
@@ -228,6 +254,8 @@ fn pagination(paths: &Paths, service: &Service, op: &Operation) -> TokenStream {
             fn next_token(output: &Self::Output) -> ::std::option::Option<&str> {
                 #next_token
             }
+
+            #host_prefix
         }
 
         #items

@@ -17,7 +17,9 @@
 
 use std::fmt;
 
-use crate::client::{Handle, SdkError, Transport};
+use crate::client::{Handle, RequestOptions, SdkError, Transport};
+use crate::compression::Encoding;
+use crate::host_prefix::Segment;
 use crate::operation::Operation;
 
 /// Where an operation's pagination tokens are: implemented by the generated protocol crate.
@@ -30,6 +32,16 @@ pub trait Paginate: Operation {
 
     /// The token an output gives for the next page, if any.
     fn next_token(output: &Self::Output) -> Option<&str>;
+
+    /// The operation's host prefix, with its labels' values taken from `input`: none unless the
+    /// operation has `smithy.api#endpoint`.
+    fn host_prefix(input: &Self::Input) -> Vec<Segment<'_>> {
+        let _ = input;
+        Vec::new()
+    }
+
+    /// The encoding the operation's requests may be compressed with (`smithy.api#requestCompression`).
+    const COMPRESSION: Option<Encoding> = None;
 }
 
 /// Where an operation's items are, for operations whose `paginated` trait names them.
@@ -66,13 +78,19 @@ impl<'a, T: Transport, O: Paginate> Paginator<'a, T, O> {
 
     /// Sends the request for the next page and returns the page; `None` once paging has stopped.
     ///
-    /// An error is returned once, and ends the paging: the next call returns `None`. Requests are
+    /// Each request carries the operation's host prefix and compression, as `send()` would. An
+    /// error is returned once, and ends the paging: the next call returns `None`. Requests are
     /// retried inside the call as the client's retry configuration says.
     pub async fn next_page(&mut self) -> Option<Result<O::Output, SdkError<O::Error>>> {
         if self.done {
             return None;
         }
-        let output = match self.handle.invoke::<O>(&self.input).await {
+        let host_prefix = O::host_prefix(&self.input);
+        let mut options = RequestOptions::new().host_prefix(&host_prefix);
+        if let Some(encoding) = O::COMPRESSION {
+            options = options.compression(encoding);
+        }
+        let output = match self.handle.invoke_with::<O>(&self.input, options).await {
             Ok(output) => output,
             Err(error) => {
                 self.done = true;

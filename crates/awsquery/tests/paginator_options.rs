@@ -1,0 +1,148 @@
+//! A paginator sends each page as `send()` sends a single call: with the operation's host
+//! prefix, its labels read from the input. A hand-written operation stands in for a generated one.
+
+use std::fmt;
+
+use awsquery::Unhandled;
+use awsquery::client::{Handle, ServiceInfo};
+use awsquery::endpoint::{Endpoint, EndpointError};
+use awsquery::error::{BuildError, ErrorMetadata, ProvideErrorMetadata};
+use awsquery::host_prefix::Segment;
+use awsquery::http::{Request, Response};
+use awsquery::operation::Operation;
+use awsquery::paginator::Paginate;
+use awsquery::query::QueryWriter;
+use awsquery::testing::client::{CapturingTransport, block_on, config};
+
+const SERVICE: ServiceInfo = ServiceInfo {
+    sdk_id: "Probe",
+    signing_name: "probe",
+    endpoint_prefix: "probe",
+    resolve_endpoint: |builtins| {
+        builtins
+            .endpoint
+            .clone()
+            .map(Endpoint::new)
+            .ok_or_else(|| EndpointError::rule("the probe service needs an endpoint URL"))
+    },
+};
+
+/// `List`: pages of a shard, the shard in the host; every answer says `NextToken=t`.
+struct List;
+
+#[derive(Debug, Default)]
+struct ListInput {
+    shard: Option<String>,
+    token: Option<String>,
+}
+
+#[derive(Debug)]
+struct ListError(Unhandled);
+
+impl fmt::Display for ListError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl std::error::Error for ListError {}
+
+impl From<Unhandled> for ListError {
+    fn from(e: Unhandled) -> Self {
+        ListError(e)
+    }
+}
+
+impl ProvideErrorMetadata for ListError {
+    fn meta(&self) -> &ErrorMetadata {
+        self.0.meta()
+    }
+}
+
+impl Operation for List {
+    const NAME: &'static str = "List";
+    type Input = ListInput;
+    type Output = String;
+    type Error = ListError;
+
+    fn serialize(input: &ListInput) -> Result<Request, BuildError> {
+        let mut body = String::new();
+        let mut writer = QueryWriter::new(&mut body, "List", "2020-01-08");
+        if let Some(token) = &input.token {
+            writer.string("", "NextToken", token);
+        }
+        Ok(Request::form_post(body))
+    }
+
+    /// The body is the next token.
+    fn deserialize(response: &Response) -> Result<String, ListError> {
+        Ok(String::from_utf8_lossy(&response.body).into_owned())
+    }
+}
+
+impl Paginate for List {
+    fn token(input: &ListInput) -> Option<&str> {
+        input.token.as_deref()
+    }
+
+    fn set_token(input: &mut ListInput, token: Option<String>) {
+        input.token = token;
+    }
+
+    fn next_token(output: &String) -> Option<&str> {
+        Some(output)
+    }
+
+    fn host_prefix(input: &ListInput) -> Vec<Segment<'_>> {
+        Vec::from([
+            Segment::Label {
+                shape: "ListInput",
+                member: "Shard",
+                value: input.shard.as_deref(),
+            },
+            Segment::Text(".pages."),
+        ])
+    }
+}
+
+#[test]
+fn every_page_goes_to_the_prefixed_host() {
+    let transport = CapturingTransport::new(Response::new(200, "t"));
+    let handle = Handle::new(config("https://example.com"), SERVICE, &transport);
+    let input = ListInput {
+        shard: Some(String::from("s7")),
+        token: None,
+    };
+    let mut pages = awsquery::paginator::Paginator::<_, List>::new(&handle, input);
+    while let Some(page) = block_on(pages.next_page()) {
+        page.expect("a page");
+    }
+    let requests = transport.requests();
+    // The second page repeats the token it was asked with, which ends the paging.
+    assert_eq!(requests.len(), 2);
+    for request in &requests {
+        assert_eq!(request.uri, "https://s7.pages.example.com/");
+        assert_eq!(request.header("host"), Some("s7.pages.example.com"));
+    }
+    assert!(String::from_utf8_lossy(&requests[1].body).ends_with("&NextToken=t"));
+}
+
+#[test]
+fn an_invalid_label_fails_the_page_before_any_io() {
+    let transport = CapturingTransport::new(Response::new(200, "t"));
+    let handle = Handle::new(config("https://example.com"), SERVICE, &transport);
+    let input = ListInput {
+        shard: Some(String::from("not a host label")),
+        token: None,
+    };
+    let mut pages = awsquery::paginator::Paginator::<_, List>::new(&handle, input);
+    let error = block_on(pages.next_page())
+        .expect("a result")
+        .expect_err("bad label");
+    assert!(
+        matches!(error, awsquery::client::SdkError::Build(_)),
+        "{error:?}"
+    );
+    assert!(block_on(pages.next_page()).is_none());
+    assert!(transport.requests().is_empty());
+}
