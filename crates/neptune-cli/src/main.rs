@@ -1,0 +1,63 @@
+//! `neptune`: the process around [`neptune_cli::run`]. It reads the arguments and the environment,
+//! runs the command on a single-threaded tokio runtime with the HTTP transport, and exits with the
+//! status `run` returns.
+
+use std::process::ExitCode;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use awsquery_hyper::HyperTransport;
+use neptune_cli::{Stderr, Timeouts};
+
+fn main() -> ExitCode {
+    let stderr: Stderr = Arc::new(Mutex::new(std::io::stderr()));
+    let args: Vec<String> = match std::env::args_os()
+        .skip(1)
+        .map(|arg| arg.into_string())
+        .collect()
+    {
+        Ok(args) => args,
+        Err(arg) => {
+            eprintln!(
+                "neptune: error: the argument {} is not valid UTF-8",
+                arg.to_string_lossy()
+            );
+            return exit(neptune_cli::USAGE_ERROR);
+        }
+    };
+    // Variables that are not UTF-8 are left out, as if unset (none of the AWS ones can be).
+    let env: Vec<(String, String)> = std::env::vars_os()
+        .filter_map(|(key, value)| Some((key.into_string().ok()?, value.into_string().ok()?)))
+        .collect();
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("\nneptune: cannot start the async runtime: {e}");
+            return exit(neptune_cli::OTHER_ERROR);
+        }
+    };
+    let mut stdout = std::io::stdout().lock();
+    let code = runtime.block_on(neptune_cli::run(
+        &args,
+        &env,
+        transport,
+        &mut stdout,
+        &stderr,
+    ));
+    exit(code)
+}
+
+/// The HTTP transport with the timeouts asked for; no limit is the longest a timer can wait.
+fn transport(timeouts: Timeouts) -> HyperTransport {
+    HyperTransport::builder()
+        .connect_timeout(timeouts.connect.unwrap_or(Duration::MAX))
+        .read_timeout(timeouts.read.unwrap_or(Duration::MAX))
+        .build()
+}
+
+fn exit(code: i32) -> ExitCode {
+    ExitCode::from(u8::try_from(code).unwrap_or(u8::MAX))
+}
