@@ -7,7 +7,7 @@
 //! and `NEPTUNE_MOTO_DB_CLUSTER_ARN`. Without them each test says on stderr that it is skipped,
 //! and passes.
 //!
-//! moto does not implement FailoverGlobalCluster: it answers a call that passed authentication
+//! DescribeGlobalClusters is checked for real. moto does not implement FailoverGlobalCluster: it answers a call that passed authentication
 //! with an HTML 500 page. A call that fails authentication gets a 403 instead, so a 500 proves the
 //! signature was accepted (checked by the wrong-secret test against the same operation).
 
@@ -19,7 +19,7 @@ use std::time::Duration;
 use awsquery::http::{Request, Response};
 use awsquery::retry::RetryConfig;
 use awsquery_hyper::HyperTransport;
-use neptune_client::error::FailoverGlobalClusterError;
+use neptune_client::error::{DescribeGlobalClustersError, FailoverGlobalClusterError};
 use neptune_client::types::FailoverGlobalClusterOutput;
 use neptune_client::{Client, Config, Credentials, SdkError, Transport, TransportError};
 
@@ -150,6 +150,52 @@ fn a_correctly_signed_call_passes_authentication() {
         // would be a 403 (see the next test).
         assert_eq!(meta.status, 500, "{error}");
         assert_eq!(meta.code(), None);
+    });
+}
+
+/// DescribeGlobalClusters, which moto implements, signed with the IAM key: accepted, and the answer
+/// (with elements the model does not know, such as `TagList`) lists the global cluster the setup
+/// created, with the DB cluster as its member. The same call with a wrong secret is refused.
+#[test]
+fn describe_global_clusters_is_accepted_signed_and_refused_with_a_wrong_secret() {
+    let Some(moto) =
+        Moto::find("describe_global_clusters_is_accepted_signed_and_refused_with_a_wrong_secret")
+    else {
+        return;
+    };
+    run(async {
+        let (client, sent) = moto.client(&moto.secret_access_key);
+        let output = client
+            .describe_global_clusters()
+            .global_cluster_identifier(moto.global_cluster.clone())
+            .send()
+            .await
+            .expect("a signed DescribeGlobalClusters succeeds");
+        assert_eq!(sent.load(Ordering::SeqCst), 1);
+        let clusters = output.global_clusters.unwrap_or_default();
+        let ours = clusters
+            .iter()
+            .find(|c| c.global_cluster_identifier.as_deref() == Some(moto.global_cluster.as_str()))
+            .unwrap_or_else(|| panic!("{} is listed: {clusters:?}", moto.global_cluster));
+        let members = ours.global_cluster_members.as_deref().unwrap_or_default();
+        assert!(
+            members
+                .iter()
+                .any(|m| m.db_cluster_arn.as_deref() == Some(moto.db_cluster_arn.as_str())),
+            "the DB cluster is a member: {members:?}"
+        );
+
+        let (client, _) = moto.client("not-the-secret");
+        let error = client
+            .describe_global_clusters()
+            .send()
+            .await
+            .expect_err("a wrong secret is refused");
+        let Some(DescribeGlobalClustersError::Unhandled(e)) = error.service_error() else {
+            panic!("expected an unhandled service error, got {error:?}");
+        };
+        assert_eq!(e.meta().status, 403, "{error}");
+        assert_eq!(e.meta().code(), Some("SignatureDoesNotMatch"));
     });
 }
 
