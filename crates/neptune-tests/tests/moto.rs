@@ -7,8 +7,8 @@
 //! and `NEPTUNE_MOTO_DB_CLUSTER_ARN`. Without them each test says on stderr that it is skipped,
 //! and passes.
 //!
-//! DescribeGlobalClusters is checked for real. moto does not implement FailoverGlobalCluster: it answers a call that passed authentication
-//! with an HTML 500 page. A call that fails authentication gets a 403 instead, so a 500 proves the
+//! DescribeGlobalClusters is checked for real. moto does not implement FailoverGlobalCluster: it
+//! answers a call that passed authentication with an HTML 500 page. A call that fails authentication gets a 403 instead, so a 500 proves the
 //! signature was accepted (checked by the wrong-secret test against the same operation).
 
 use std::future::Future;
