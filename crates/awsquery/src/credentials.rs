@@ -903,6 +903,7 @@ impl Search {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use crate::testing::client::block_on;
 
     use std::path::Path;
     use std::sync::atomic::{AtomicUsize, Ordering};
@@ -1663,16 +1664,6 @@ k = dropped
                     )),
                 }
             })
-        }
-    }
-
-    fn block_on<F: Future>(future: F) -> F::Output {
-        let mut future = std::pin::pin!(future);
-        let mut cx = Context::from_waker(Waker::noop());
-        loop {
-            if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
-                return output;
-            }
         }
     }
 

@@ -276,9 +276,9 @@ impl<S> fmt::Display for Timeout<S> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::client::block_on;
 
     use std::sync::Mutex;
-    use std::task::{Context, Poll, Waker};
 
     use crate::client::TransportError;
     use crate::http::{Request, Response};
@@ -296,16 +296,6 @@ mod tests {
 
         async fn sleep(&self, duration: Duration) {
             self.sleeps.lock().unwrap().push(duration);
-        }
-    }
-
-    fn block_on<F: Future>(future: F) -> F::Output {
-        let mut future = std::pin::pin!(future);
-        let mut cx = Context::from_waker(Waker::noop());
-        loop {
-            if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
-                return output;
-            }
         }
     }
 

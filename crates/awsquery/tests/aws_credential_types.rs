@@ -2,11 +2,8 @@
 //! the client, with their answers cached until shortly before expiry.
 
 use std::fmt;
-use std::future::Future;
-use std::pin::pin;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::task::{Context, Poll, Waker};
 use std::time::{Duration, SystemTime};
 
 use aws_credential_types::Credentials as SdkCredentials;
@@ -19,21 +16,12 @@ use awsquery::endpoint::{Endpoint, EndpointError};
 use awsquery::error::{ErrorMetadata, ProvideErrorMetadata};
 use awsquery::http::{Request, Response};
 use awsquery::operation::Operation;
+use awsquery::testing::client::block_on;
 use awsquery::{BuildError, Unhandled};
 
 const ACCESS: &str = "AKIDEXAMPLE";
 const SECRET: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
 const TOKEN: &str = "FwoGZXIvYXdzEXAMPLESESSIONTOKEN";
-
-fn block_on<F: Future>(future: F) -> F::Output {
-    let mut future = pin!(future);
-    let mut cx = Context::from_waker(Waker::noop());
-    loop {
-        if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
-            return output;
-        }
-    }
-}
 
 /// Makes the error a [`Counting`] provider fails with, if any.
 type MakeError = fn() -> Option<SdkCredentialsError>;

@@ -2,14 +2,12 @@
 //! stderr, and the exit status, for each command and each way it can fail.
 
 use std::collections::VecDeque;
-use std::future::Future;
-use std::pin::pin;
 use std::sync::{Arc, Mutex};
-use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
 use awsquery::client::{Transport, TransportError, TransportErrorKind};
 use awsquery::http::{Request, Response};
+use awsquery::testing::client::block_on;
 use neptune_cli::{Stderr, Timeouts};
 
 const SECRET: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
@@ -78,16 +76,6 @@ impl Transport for Canned {
 
     async fn sleep(&self, duration: Duration) {
         self.0.lock().unwrap().sleeps.push(duration);
-    }
-}
-
-fn block_on<F: Future>(future: F) -> F::Output {
-    let mut future = pin!(future);
-    let mut cx = Context::from_waker(Waker::noop());
-    loop {
-        if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
-            return output;
-        }
     }
 }
 

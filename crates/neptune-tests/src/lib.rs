@@ -7,10 +7,7 @@
 //! This library holds what they and the bench share.
 
 use std::collections::VecDeque;
-use std::future::Future;
-use std::pin::pin;
 use std::sync::Mutex;
-use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
 use awsquery::DateTime;
@@ -40,18 +37,7 @@ pub fn pinned_config() -> Config {
     Config::new("us-east-1", Credentials::new("AKIDEXAMPLE", SECRET, None)).with_clock(pinned_clock)
 }
 
-/// Runs a future to completion on this thread. The in-memory transports never return `Pending`, so
-/// nothing needs waking; a pending poll is simply retried.
-pub fn block_on<F: Future>(future: F) -> F::Output {
-    let mut future = pin!(future);
-    let mut cx = Context::from_waker(Waker::noop());
-    loop {
-        if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
-            return output;
-        }
-        std::thread::yield_now();
-    }
-}
+pub use awsquery::testing::client::block_on;
 
 /// An in-memory transport that answers each request with the next scripted outcome and records the
 /// requests and the waits (which return at once).
