@@ -1,7 +1,6 @@
 //! The `aws-credential-types` feature: credential providers of the AWS SDK for Rust as sources for
 //! the client, with their answers cached until shortly before expiry.
 
-use std::fmt;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
@@ -10,14 +9,16 @@ use aws_credential_types::Credentials as SdkCredentials;
 use aws_credential_types::provider::ProvideCredentials as SdkProvideCredentials;
 use aws_credential_types::provider::error::CredentialsError as SdkCredentialsError;
 use aws_credential_types::provider::future::ProvideCredentials as SdkProvideFuture;
-use awsquery::client::{Config, Handle, SdkError, ServiceInfo, Transport, TransportError};
+use awsquery::client::{Config, Handle, SdkError, Transport, TransportError};
 use awsquery::credentials::{AwsSdkProvider, CredentialsErrorKind, ProvideCredentials};
-use awsquery::endpoint::{Endpoint, EndpointError};
-use awsquery::error::{ErrorMetadata, ProvideErrorMetadata};
+use awsquery::error::ErrorMetadata;
 use awsquery::http::{Request, Response};
 use awsquery::operation::Operation;
 use awsquery::testing::client::block_on;
 use awsquery::{BuildError, Unhandled};
+
+mod probe;
+use probe::{ProbeError, SERVICE};
 
 const ACCESS: &str = "AKIDEXAMPLE";
 const SECRET: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
@@ -176,44 +177,21 @@ fn sdk_errors_keep_their_kind_and_their_causes() {
 /// `Action=Ping`, answered by any 2xx.
 struct Ping;
 
-#[derive(Debug)]
-struct PingError(Unhandled);
-
-impl fmt::Display for PingError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&self.0, f)
-    }
-}
-
-impl std::error::Error for PingError {}
-
-impl From<Unhandled> for PingError {
-    fn from(e: Unhandled) -> Self {
-        PingError(e)
-    }
-}
-
-impl ProvideErrorMetadata for PingError {
-    fn meta(&self) -> &ErrorMetadata {
-        self.0.meta()
-    }
-}
-
 impl Operation for Ping {
     const NAME: &'static str = "Ping";
     type Input = ();
     type Output = ();
-    type Error = PingError;
+    type Error = ProbeError;
 
     fn serialize(_input: &()) -> Result<Request, BuildError> {
         Ok(Request::form_post(String::from("Action=Ping&Version=1")))
     }
 
-    fn deserialize(response: &Response) -> Result<(), PingError> {
+    fn deserialize(response: &Response) -> Result<(), ProbeError> {
         if response.is_success() {
             Ok(())
         } else {
-            Err(PingError(Unhandled::new(ErrorMetadata::with_status(
+            Err(ProbeError(Unhandled::new(ErrorMetadata::with_status(
                 response.status,
             ))))
         }
@@ -237,20 +215,6 @@ impl Transport for &Flaky {
     async fn sleep(&self, _duration: Duration) {}
 }
 
-/// A service whose only endpoint is the configured URL.
-const SERVICE: ServiceInfo = ServiceInfo {
-    sdk_id: "Test",
-    signing_name: "test",
-    endpoint_prefix: "test",
-    resolve_endpoint: |builtins| {
-        builtins
-            .endpoint
-            .clone()
-            .map(Endpoint::new)
-            .ok_or_else(|| EndpointError::rule("the test service needs an endpoint URL"))
-    },
-};
-
 fn config(provider: AwsSdkProvider<Counting>) -> Config {
     Config::from_credentials_provider("us-east-1", provider)
         .with_endpoint_url("https://example.com")
@@ -269,7 +233,7 @@ fn a_client_signs_each_attempt_with_the_sdk_credentials() {
         let authorization = request.header("authorization").unwrap_or_default();
         assert!(
             authorization.contains("Credential=KEY1/")
-                && authorization.contains("/test/aws4_request"),
+                && authorization.contains("/probe/aws4_request"),
             "{authorization}"
         );
         assert_eq!(request.header("x-amz-security-token"), Some(TOKEN));

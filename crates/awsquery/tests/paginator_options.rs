@@ -1,12 +1,8 @@
 //! A paginator sends each page as `send()` sends a single call: with the operation's host
 //! prefix, its labels read from the input. A hand-written operation stands in for a generated one.
 
-use std::fmt;
-
-use awsquery::Unhandled;
-use awsquery::client::{Handle, ServiceInfo};
-use awsquery::endpoint::{Endpoint, EndpointError};
-use awsquery::error::{BuildError, ErrorMetadata, ProvideErrorMetadata};
+use awsquery::client::Handle;
+use awsquery::error::BuildError;
 use awsquery::host_prefix::Segment;
 use awsquery::http::{Request, Response};
 use awsquery::operation::Operation;
@@ -14,18 +10,8 @@ use awsquery::paginator::Paginate;
 use awsquery::query::QueryWriter;
 use awsquery::testing::client::{CapturingTransport, block_on, config};
 
-const SERVICE: ServiceInfo = ServiceInfo {
-    sdk_id: "Probe",
-    signing_name: "probe",
-    endpoint_prefix: "probe",
-    resolve_endpoint: |builtins| {
-        builtins
-            .endpoint
-            .clone()
-            .map(Endpoint::new)
-            .ok_or_else(|| EndpointError::rule("the probe service needs an endpoint URL"))
-    },
-};
+mod probe;
+use probe::{ProbeError, SERVICE};
 
 /// `List`: pages of a shard, the shard in the host; every answer says `NextToken=t`.
 struct List;
@@ -36,34 +22,11 @@ struct ListInput {
     token: Option<String>,
 }
 
-#[derive(Debug)]
-struct ListError(Unhandled);
-
-impl fmt::Display for ListError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&self.0, f)
-    }
-}
-
-impl std::error::Error for ListError {}
-
-impl From<Unhandled> for ListError {
-    fn from(e: Unhandled) -> Self {
-        ListError(e)
-    }
-}
-
-impl ProvideErrorMetadata for ListError {
-    fn meta(&self) -> &ErrorMetadata {
-        self.0.meta()
-    }
-}
-
 impl Operation for List {
     const NAME: &'static str = "List";
     type Input = ListInput;
     type Output = String;
-    type Error = ListError;
+    type Error = ProbeError;
 
     fn serialize(input: &ListInput) -> Result<Request, BuildError> {
         let mut body = String::new();
@@ -75,7 +38,7 @@ impl Operation for List {
     }
 
     /// The body is the next token.
-    fn deserialize(response: &Response) -> Result<String, ListError> {
+    fn deserialize(response: &Response) -> Result<String, ProbeError> {
         Ok(String::from_utf8_lossy(&response.body).into_owned())
     }
 }

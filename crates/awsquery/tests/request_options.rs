@@ -1,31 +1,17 @@
 //! Host prefixes and request compression through `Handle::invoke_with`, with a hand-written
 //! operation standing in for a generated one.
 
-use std::fmt;
-
-use awsquery::client::{Handle, RequestOptions, SdkError, ServiceInfo};
+use awsquery::client::{Handle, RequestOptions, SdkError};
 use awsquery::compression::{Encoding, RequestCompression};
-use awsquery::endpoint::{Endpoint, EndpointError};
-use awsquery::error::{BuildError, ErrorMetadata, ProvideErrorMetadata};
+use awsquery::error::{BuildError, ErrorMetadata};
 use awsquery::host_prefix::Segment;
 use awsquery::http::{Request, Response};
 use awsquery::operation::Operation;
 use awsquery::testing::client::{CapturingTransport, block_on, config, decoded_body, uri_path};
 use awsquery::{Unhandled, query::QueryWriter};
 
-/// A service without endpoint rules: it goes where the configuration's endpoint URL says.
-const SERVICE: ServiceInfo = ServiceInfo {
-    sdk_id: "Probe",
-    signing_name: "probe",
-    endpoint_prefix: "probe",
-    resolve_endpoint: |builtins| {
-        builtins
-            .endpoint
-            .clone()
-            .map(Endpoint::new)
-            .ok_or_else(|| EndpointError::rule("the probe service needs an endpoint URL"))
-    },
-};
+mod probe;
+use probe::{ProbeError, SERVICE};
 
 /// `Put`: one string member, `Label`, and a `Data` payload, sent as `Action=Put`.
 struct Put;
@@ -36,34 +22,11 @@ struct PutInput {
     data: String,
 }
 
-#[derive(Debug)]
-struct PutError(Unhandled);
-
-impl fmt::Display for PutError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&self.0, f)
-    }
-}
-
-impl std::error::Error for PutError {}
-
-impl From<Unhandled> for PutError {
-    fn from(e: Unhandled) -> Self {
-        PutError(e)
-    }
-}
-
-impl ProvideErrorMetadata for PutError {
-    fn meta(&self) -> &ErrorMetadata {
-        self.0.meta()
-    }
-}
-
 impl Operation for Put {
     const NAME: &'static str = "Put";
     type Input = PutInput;
     type Output = ();
-    type Error = PutError;
+    type Error = ProbeError;
 
     fn serialize(input: &PutInput) -> Result<Request, BuildError> {
         let mut body = String::new();
@@ -76,11 +39,11 @@ impl Operation for Put {
         Ok(Request::form_post(body))
     }
 
-    fn deserialize(response: &Response) -> Result<(), PutError> {
+    fn deserialize(response: &Response) -> Result<(), ProbeError> {
         if response.is_success() {
             Ok(())
         } else {
-            Err(PutError(Unhandled::new(ErrorMetadata::with_status(
+            Err(ProbeError(Unhandled::new(ErrorMetadata::with_status(
                 response.status,
             ))))
         }
@@ -111,7 +74,7 @@ fn send(
     config: awsquery::client::Config,
     input: &PutInput,
     options: RequestOptions<'_>,
-) -> (Result<(), SdkError<PutError>>, Vec<Request>) {
+) -> (Result<(), SdkError<ProbeError>>, Vec<Request>) {
     let transport = CapturingTransport::new(Response::new(200, ""));
     let handle = Handle::new(config, SERVICE, &transport);
     let result = block_on(handle.invoke_with::<Put>(input, options));
