@@ -5,6 +5,7 @@ use std::sync::Mutex;
 
 use awsquery::client::TransportErrorKind;
 use awsquery::http::{Request, Response};
+use awsquery::testing::client::CapturingTransport;
 use neptune_client::error::FailoverGlobalClusterError;
 use neptune_client::{Client, Config, Credentials, SdkError, Transport, TransportError};
 use neptune_tests::{
@@ -13,54 +14,19 @@ use neptune_tests::{
 
 const SDK_BODY: &str = "Action=FailoverGlobalCluster&Version=2014-10-31&GlobalClusterIdentifier=my-global&TargetDbClusterIdentifier=arn%3Aaws%3Ards%3Aus-west-2%3A123456789012%3Acluster%3Asecondary";
 
-/// What the test transport answers with.
-#[derive(Debug)]
-enum Answer {
-    Respond(Response),
-    Fail(TransportErrorKind, &'static str),
+/// Refuses every connection, counting the attempts.
+#[derive(Debug, Default)]
+struct Refusing {
+    attempts: Mutex<usize>,
 }
 
-/// Records every request and gives the same answer to each.
-#[derive(Debug)]
-struct Recorder {
-    requests: Mutex<Vec<Request>>,
-    answer: Answer,
-}
-
-impl Recorder {
-    fn responding(response: Response) -> Self {
-        Recorder {
-            requests: Mutex::new(Vec::new()),
-            answer: Answer::Respond(response),
-        }
-    }
-
-    fn failing(kind: TransportErrorKind, reason: &'static str) -> Self {
-        Recorder {
-            requests: Mutex::new(Vec::new()),
-            answer: Answer::Fail(kind, reason),
-        }
-    }
-
-    fn requests(&self) -> Vec<Request> {
-        self.requests.lock().unwrap().clone()
-    }
-
-    /// The one request sent.
-    fn only_request(&self) -> Request {
-        let requests = self.requests();
-        assert_eq!(requests.len(), 1, "{requests:#?}");
-        requests.into_iter().next().unwrap()
-    }
-}
-
-impl Transport for &Recorder {
-    async fn send(&self, request: Request) -> Result<Response, TransportError> {
-        self.requests.lock().unwrap().push(request);
-        match &self.answer {
-            Answer::Respond(response) => Ok(response.clone()),
-            Answer::Fail(kind, reason) => Err(TransportError::new(*kind, *reason)),
-        }
+impl Transport for &Refusing {
+    async fn send(&self, _request: Request) -> Result<Response, TransportError> {
+        *self.attempts.lock().unwrap() += 1;
+        Err(TransportError::new(
+            TransportErrorKind::Connect,
+            "connection refused",
+        ))
     }
 
     async fn sleep(&self, _duration: std::time::Duration) {}
@@ -82,7 +48,7 @@ fn header_names(request: &Request) -> Vec<&str> {
 
 #[test]
 fn failover_succeeds_and_sends_a_signed_request() {
-    let transport = Recorder::responding(
+    let transport = CapturingTransport::new(
         Response::new(200, SUCCESS_200).with_header("x-amzn-requestid", "a1b2c3"),
     );
     let client = Client::new(pinned_config(), &transport);
@@ -152,7 +118,7 @@ fn failover_succeeds_and_sends_a_signed_request() {
 #[test]
 fn signing_is_deterministic_with_a_pinned_clock() {
     let send = || {
-        let transport = Recorder::responding(Response::new(200, SUCCESS_200));
+        let transport = CapturingTransport::new(Response::new(200, SUCCESS_200));
         let client = Client::new(pinned_config(), &transport);
         block_on(
             client
@@ -167,7 +133,7 @@ fn signing_is_deterministic_with_a_pinned_clock() {
     let (first, second) = (send(), send());
     assert_eq!(first, second);
 
-    let transport = Recorder::responding(Response::new(200, SUCCESS_200));
+    let transport = CapturingTransport::new(Response::new(200, SUCCESS_200));
     let client = Client::new(pinned_config(), &transport);
     block_on(
         client
@@ -187,7 +153,7 @@ fn signing_is_deterministic_with_a_pinned_clock() {
 
 #[test]
 fn missing_required_member_is_a_build_error_and_sends_nothing() {
-    let transport = Recorder::responding(Response::new(200, SUCCESS_200));
+    let transport = CapturingTransport::new(Response::new(200, SUCCESS_200));
     let client = Client::new(pinned_config(), &transport);
     let error = block_on(
         client
@@ -236,7 +202,7 @@ fn missing_required_member_is_a_build_error_and_sends_nothing() {
 
 #[test]
 fn not_found_is_a_service_error() {
-    let transport = Recorder::responding(Response::new(404, NOT_FOUND_404));
+    let transport = CapturingTransport::new(Response::new(404, NOT_FOUND_404));
     let client = Client::new(pinned_config(), &transport);
     let error = block_on(
         client
@@ -266,7 +232,7 @@ fn not_found_is_a_service_error() {
 
 #[test]
 fn service_error_converts_to_the_service_wide_error() {
-    let transport = Recorder::responding(Response::new(404, NOT_FOUND_404));
+    let transport = CapturingTransport::new(Response::new(404, NOT_FOUND_404));
     let client = Client::new(pinned_config(), &transport);
     let error = block_on(
         client
@@ -310,7 +276,7 @@ fn session_token_is_signed_and_redacted() {
         Credentials::new("AKIDEXAMPLE", SECRET, Some(String::from(TOKEN))),
     )
     .with_clock(pinned_clock);
-    let transport = Recorder::responding(Response::new(200, SUCCESS_200));
+    let transport = CapturingTransport::new(Response::new(200, SUCCESS_200));
     let client = Client::new(config, &transport);
     block_on(
         client
@@ -348,7 +314,7 @@ fn session_token_is_signed_and_redacted() {
 
 #[test]
 fn endpoint_url_override() {
-    let transport = Recorder::responding(Response::new(200, SUCCESS_200));
+    let transport = CapturingTransport::new(Response::new(200, SUCCESS_200));
     let client = Client::new(
         pinned_config().with_endpoint_url("http://127.0.0.1:5000"),
         &transport,
@@ -378,7 +344,7 @@ fn endpoint_url_override() {
 
 #[test]
 fn endpoint_url_with_a_trailing_slash() {
-    let transport = Recorder::responding(Response::new(200, SUCCESS_200));
+    let transport = CapturingTransport::new(Response::new(200, SUCCESS_200));
     let client = Client::new(
         pinned_config().with_endpoint_url("http://localhost:4566/"),
         &transport,
@@ -398,7 +364,7 @@ fn endpoint_url_with_a_trailing_slash() {
 
 #[test]
 fn endpoint_url_with_a_default_port() {
-    let transport = Recorder::responding(Response::new(200, SUCCESS_200));
+    let transport = CapturingTransport::new(Response::new(200, SUCCESS_200));
     let client = Client::new(
         pinned_config().with_endpoint_url("https://neptune.example.com:443"),
         &transport,
@@ -418,7 +384,7 @@ fn endpoint_url_with_a_default_port() {
 
 #[test]
 fn china_regions_use_their_own_domain() {
-    let transport = Recorder::responding(Response::new(200, SUCCESS_200));
+    let transport = CapturingTransport::new(Response::new(200, SUCCESS_200));
     let config = Config::new("cn-north-1", Credentials::new("AKIDEXAMPLE", SECRET, None))
         .with_clock(pinned_clock);
     let client = Client::new(config, &transport);
@@ -442,7 +408,7 @@ fn china_regions_use_their_own_domain() {
 
 #[test]
 fn transport_error_surfaces_as_such() {
-    let transport = Recorder::failing(TransportErrorKind::Connect, "connection refused");
+    let transport = Refusing::default();
     let client = Client::new(pinned_config(), &transport);
     let error = block_on(
         client
@@ -465,7 +431,7 @@ fn transport_error_surfaces_as_such() {
     );
     assert!(error.service_error().is_none());
     assert_eq!(
-        transport.requests().len(),
+        *transport.attempts.lock().unwrap(),
         3,
         "a refused connection is tried three times (standard retry mode)"
     );
@@ -473,7 +439,7 @@ fn transport_error_surfaces_as_such() {
 
 #[test]
 fn html_500_is_an_unhandled_service_error() {
-    let transport = Recorder::responding(Response::new(
+    let transport = CapturingTransport::new(Response::new(
         500,
         include_bytes!("data/failover_global_cluster_not_implemented.response.body").as_slice(),
     ));
@@ -502,7 +468,7 @@ fn html_500_is_an_unhandled_service_error() {
 
 #[test]
 fn clones_share_the_transport() {
-    let transport = Recorder::responding(Response::new(200, SUCCESS_200));
+    let transport = CapturingTransport::new(Response::new(200, SUCCESS_200));
     let client = Client::new(pinned_config(), &transport);
     let clone = client.clone();
     for c in [&client, &clone] {
