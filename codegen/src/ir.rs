@@ -99,14 +99,6 @@ impl Service {
         self.operations.iter().any(Operation::uses_gzip)
     }
 
-    /// Whether the protocol crate names gzip: a paginated operation compresses, and its
-    /// `Paginate` impl says so.
-    pub fn protocol_uses_gzip(&self) -> bool {
-        self.operations
-            .iter()
-            .any(|op| op.pagination.is_some() && op.uses_gzip())
-    }
-
     /// Error structures, sorted by shape id.
     pub fn errors(&self) -> impl Iterator<Item = (&Shape, &Structure, &ErrorInfo)> {
         self.shapes.values().filter_map(|shape| match &shape.kind {

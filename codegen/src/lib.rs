@@ -74,13 +74,13 @@ pub struct Options {
 }
 
 impl Options {
-    /// Every operation, crates in `crates/`, no ignored case; `runtime_path` is the `awsquery`
-    /// dependency path as seen from a generated crate's folder.
-    pub fn new(runtime_path: impl Into<String>) -> Self {
+    /// Every operation, crates in `crates/`, no ignored case; `runtime_dir` is the folder of the
+    /// runtime crates (`awsquery`, `awsquery-types`, …) as seen from a generated crate's folder.
+    pub fn new(runtime_dir: impl Into<String>) -> Self {
         Options {
             selection: Selection::default(),
             manifests: Manifests {
-                runtime_path: runtime_path.into(),
+                runtime_dir: runtime_dir.into(),
             },
             crates_dir: String::from("crates"),
             ignored_cases: BTreeMap::new(),

@@ -82,7 +82,7 @@ fn model() -> Value {
 }
 
 fn generate(model: &Value, operations: Option<&[&str]>) -> Vec<GeneratedFile> {
-    let mut options = Options::new("../awsquery");
+    let mut options = Options::new("..");
     options.selection = Selection {
         operations: operations.map(|ops| ops.iter().map(|op| (*op).to_owned()).collect()),
     };

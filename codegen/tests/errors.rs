@@ -13,7 +13,7 @@ const SERVICE: &str = "example.fixtures#ProbeService";
 const BASE_FILES: usize = 13;
 
 fn options(operations: Option<&[&str]>) -> Options {
-    let mut options = Options::new("../awsquery");
+    let mut options = Options::new("..");
     options.selection = Selection {
         operations: operations.map(|ops| ops.iter().map(|op| (*op).to_owned()).collect()),
     };

@@ -28,7 +28,7 @@ fn generate(file: &str, operations: Option<&[&str]>) -> Option<Vec<GeneratedFile
     let path = models_dir()?.join(file);
     let json = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-    let mut options = Options::new("../awsquery");
+    let mut options = Options::new("..");
     options.selection = Selection {
         operations: operations.map(|ops| ops.iter().map(|op| (*op).to_owned()).collect()),
     };
@@ -55,21 +55,25 @@ fn paginated_operations(file: &str) -> usize {
 /// Every paginated operation (the Neptune models name both tokens on each) gets a paginator, and
 /// one with items gets the items view.
 fn check_paginators(files: &[GeneratedFile], model: &str) {
-    let lib = file(files, PROTOCOL_LIB);
+    // Compared with white space folded, so that where the printer breaks a line does not count.
+    let lib = file(files, PROTOCOL_LIB)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     let expected = paginated_operations(model);
     assert!(expected > 10, "{model}: {expected} paginated operations");
     assert_eq!(
-        lib.matches("impl ::awsquery::paginator::Paginate for ")
+        lib.matches("impl ::awsquery_protocol::paginate::Paginate for ")
             .count(),
         expected
     );
     assert_eq!(
-        lib.matches("impl ::awsquery::paginator::PaginateItems for ")
+        lib.matches("impl ::awsquery_protocol::paginate::PaginateItems for ")
             .count(),
         expected
     );
     assert!(lib.contains(
-        "impl ::awsquery::paginator::PaginateItems for DescribeGlobalClusters {\n    type Items = ::std::vec::Vec<crate::types::GlobalCluster>;"
+        "impl ::awsquery_protocol::paginate::PaginateItems for DescribeGlobalClusters { type Items = ::std::vec::Vec<crate::types::GlobalCluster>;"
     ));
 }
 

@@ -22,8 +22,8 @@ pub struct Target {
     pub model: &'static str,
     /// Where the crates go, relative to the root.
     pub crates_dir: &'static str,
-    /// The `awsquery` path as seen from a generated crate's folder.
-    pub runtime_path: &'static str,
+    /// The folder of the runtime crates as seen from a generated crate's folder.
+    pub runtime_dir: &'static str,
     /// Protocol test cases generated as ignored tests: case id and reason.
     pub ignored_cases: &'static [(&'static str, &'static str)],
 }
@@ -34,13 +34,13 @@ pub const TARGETS: [Target; 2] = [
     Target {
         model: "models/neptune.json",
         crates_dir: "crates",
-        runtime_path: "../awsquery",
+        runtime_dir: "..",
         ignored_cases: &[],
     },
     Target {
         model: "models/tests/aws-query",
         crates_dir: "crates/protocol-tests/aws-query",
-        runtime_path: "../../../awsquery",
+        runtime_dir: "../../..",
         ignored_cases: SUITE_IGNORED,
     },
 ];
@@ -52,7 +52,7 @@ pub const SUITE_IGNORED: &[(&str, &str)] = &[];
 
 impl Target {
     fn options(&self) -> Options {
-        let mut options = Options::new(self.runtime_path);
+        let mut options = Options::new(self.runtime_dir);
         options.crates_dir = self.crates_dir.to_owned();
         options.ignored_cases = self
             .ignored_cases
@@ -104,7 +104,7 @@ pub fn workspace(check: bool) -> Result<(), String> {
 
 /// Writes a standalone workspace for any awsQuery model (a file, or a folder of files) into `out`.
 pub fn standalone(model: &Path, out: &Path, operations: Option<Vec<String>>) -> Result<(), String> {
-    let runtime = root().join("crates/awsquery");
+    let runtime = root().join("crates");
     let runtime = runtime.to_str().ok_or("the repository path is not UTF-8")?;
     let mut options = Options::new(runtime);
     options.selection = Selection { operations };

@@ -59,7 +59,8 @@ pub fn lib(service: &Service) -> TokenStream {
     quote! {
         #docs
         pub use ::#model_crate::{error, types};
-        pub use ::awsquery::client::{Config, SdkError, Transport, TransportError};
+        pub use ::awsquery::client::{Config, SdkError};
+        pub use ::awsquery::transport::{Transport, TransportError};
         #paginator
         pub use ::awsquery::sigv4::Credentials;
         pub mod endpoint;
@@ -205,7 +206,7 @@ fn builder(paths: &Paths, service: &Service, op: &Operation) -> TokenStream {
     };
     let fill_tokens = (!super::idempotency_tokens(service, &op.input).is_empty()).then(|| {
         quote! {
-            <::#protocol::#name as ::awsquery::operation::Operation>::fill_idempotency_tokens(
+            <::#protocol::#name as ::awsquery_protocol::operation::Operation>::fill_idempotency_tokens(
                 &mut self.input,
                 &mut ::awsquery::idempotency::token,
             );
@@ -287,7 +288,7 @@ fn builder(paths: &Paths, service: &Service, op: &Operation) -> TokenStream {
             input: #input,
         }
 
-        impl<'a, T: ::awsquery::client::Transport> #name<'a, T> {
+        impl<'a, T: ::awsquery::transport::Transport> #name<'a, T> {
             pub(crate) fn new(handle: &'a ::awsquery::client::Handle<T>) -> Self {
                 #name { handle, input: ::std::default::Default::default() }
             }

@@ -12,7 +12,7 @@ use super::protocol_tests::Emitter;
 use crate::ir::{Operation, ProtocolTestKind, RequestCase, Service, ShapeKind};
 use crate::naming::ident;
 
-/// The host a case that names none is sent to (`awsquery::testing::client::DEFAULT_HOST`).
+/// The host a case that names none is sent to (`awsquery_testing::client::DEFAULT_HOST`).
 const DEFAULT_HOST: &str = "example.com";
 
 /// The test file, or `None` when no case needs the client.
@@ -77,7 +77,7 @@ fn request(
         .as_ref()
         .is_some_and(|c| c.encoding.is_some());
     let decode = (case.body.is_some() && compressed)
-        .then(|| quote!(let body = ::awsquery::testing::client::decoded_body(&request);));
+        .then(|| quote!(let body = ::awsquery_testing::client::decoded_body(&request);));
     let sent = if decode.is_some() {
         quote!(body)
     } else {
@@ -85,13 +85,13 @@ fn request(
     };
     let checks = Emitter::request_checks(case, &sent);
     quote! {
-        let transport = ::awsquery::testing::client::CapturingTransport::new(
-            ::awsquery::http::Response::new(200, #response),
+        let transport = ::awsquery_testing::client::CapturingTransport::new(
+            ::awsquery_types::http::Response::new(200, #response),
         );
-        let client = ::#client::Client::new(::awsquery::testing::client::config(#endpoint), &transport);
-        ::awsquery::testing::client::block_on(client.#call() #(#setters)* .send()).expect("the call succeeds");
+        let client = ::#client::Client::new(::awsquery_testing::client::config(#endpoint), &transport);
+        ::awsquery_testing::client::block_on(client.#call() #(#setters)* .send()).expect("the call succeeds");
         let request = transport.only_request();
-        let path = ::awsquery::testing::client::uri_path(&request.uri);
+        let path = ::awsquery_testing::client::uri_path(&request.uri);
         assert_eq!(request.method, #method, "method");
         assert_eq!(path, #uri, "URI path");
         #resolved_host

@@ -1,4 +1,4 @@
-//! The model crate's `src/json.rs`, compiled with its `json` feature: `awsquery::json::ToJson` for
+//! The model crate's `src/json.rs`, compiled with its `json` feature: `awsquery_types::json::ToJson` for
 //! every structure, union and enum, printing what the AWS CLI v2 prints with `--output json`.
 
 use proc_macro2::TokenStream;
@@ -26,7 +26,7 @@ pub fn file(service: &Service) -> TokenStream {
             }
         });
     quote! {
-        //! `awsquery::json::ToJson` for every structure, union and enum: the AWS CLI's JSON, with
+        //! `awsquery_types::json::ToJson` for every structure, union and enum: the AWS CLI's JSON, with
         //! the model's member names as keys, in model order, and unset members left out.
         #![allow(deprecated)]
         #(#impls)*
@@ -47,14 +47,14 @@ fn structure(service: &Service, ty: &TokenStream, members: &[Member]) -> TokenSt
         let key = &m.name;
         let value = match (is_big_number(service, m), m.optional) {
             (false, _) => quote!(&self.#f),
-            (true, true) => quote!(&self.#f.as_deref().map(::awsquery::json::NumberText)),
-            (true, false) => quote!(&::awsquery::json::NumberText(&self.#f)),
+            (true, true) => quote!(&self.#f.as_deref().map(::awsquery_types::json::NumberText)),
+            (true, false) => quote!(&::awsquery_types::json::NumberText(&self.#f)),
         };
         quote!(w.member(#key, #value);)
     });
     quote! {
-        impl ::awsquery::json::ToJson for #ty {
-            fn write_json(&self, w: &mut ::awsquery::json::JsonWriter) {
+        impl ::awsquery_types::json::ToJson for #ty {
+            fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
                 w.begin_object();
                 #(#writes)*
                 w.end_object();
@@ -69,15 +69,15 @@ fn union(service: &Service, ty: &TokenStream, members: &[Member]) -> TokenStream
         let v = ident(&union_variant(m));
         let key = &m.name;
         let value = if is_big_number(service, m) {
-            quote!(&::awsquery::json::NumberText(value))
+            quote!(&::awsquery_types::json::NumberText(value))
         } else {
             quote!(value)
         };
         quote!(Self::#v(value) => w.member(#key, #value),)
     });
     quote! {
-        impl ::awsquery::json::ToJson for #ty {
-            fn write_json(&self, w: &mut ::awsquery::json::JsonWriter) {
+        impl ::awsquery_types::json::ToJson for #ty {
+            fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
                 w.begin_object();
                 match self {
                     #(#arms)*
@@ -91,12 +91,12 @@ fn union(service: &Service, ty: &TokenStream, members: &[Member]) -> TokenStream
 
 fn string_enum(ty: &TokenStream) -> TokenStream {
     quote! {
-        impl ::awsquery::json::ToJson for #ty {
-            fn write_json(&self, w: &mut ::awsquery::json::JsonWriter) {
+        impl ::awsquery_types::json::ToJson for #ty {
+            fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
                 w.string(self.as_str());
             }
         }
-        impl ::awsquery::json::JsonKey for #ty {
+        impl ::awsquery_types::json::JsonKey for #ty {
             fn json_key(&self) -> &str {
                 self.as_str()
             }
@@ -106,8 +106,8 @@ fn string_enum(ty: &TokenStream) -> TokenStream {
 
 fn int_enum(ty: &TokenStream) -> TokenStream {
     quote! {
-        impl ::awsquery::json::ToJson for #ty {
-            fn write_json(&self, w: &mut ::awsquery::json::JsonWriter) {
+        impl ::awsquery_types::json::ToJson for #ty {
+            fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
                 w.integer(i64::from(self.value()));
             }
         }

@@ -19,7 +19,7 @@ use crate::ir::{
 };
 use crate::naming::ident;
 
-/// The segments of an operation's host prefix (`::awsquery::host_prefix::Segment`s), with the
+/// The segments of an operation's host prefix (`::awsquery_protocol::host_prefix::Segment`s), with the
 /// labels' values read from `input` (`self.input`, `input`); empty without a host prefix.
 pub fn host_prefix_segments(
     op: &Operation,
@@ -31,7 +31,7 @@ pub fn host_prefix_segments(
         .iter()
         .flatten()
         .map(|part| match part {
-            HostPrefixPart::Text(text) => quote!(::awsquery::host_prefix::Segment::Text(#text)),
+            HostPrefixPart::Text(text) => quote!(::awsquery_protocol::host_prefix::Segment::Text(#text)),
             HostPrefixPart::Label(label) => {
                 let member = members
                     .iter()
@@ -44,17 +44,17 @@ pub fn host_prefix_segments(
                     quote!(::std::option::Option::Some(#input.#f.as_str()))
                 };
                 quote! {
-                    ::awsquery::host_prefix::Segment::Label { shape: #input_name, member: #label, value: #value }
+                    ::awsquery_protocol::host_prefix::Segment::Label { shape: #input_name, member: #label, value: #value }
                 }
             }
         })
         .collect()
 }
 
-/// `::awsquery::compression::Encoding::Gzip`.
+/// `::awsquery_protocol::compression::Encoding::Gzip`.
 pub fn encoding(encoding: Compression) -> TokenStream {
     match encoding {
-        Compression::Gzip => quote!(::awsquery::compression::Encoding::Gzip),
+        Compression::Gzip => quote!(::awsquery_protocol::compression::Encoding::Gzip),
     }
 }
 
@@ -191,16 +191,18 @@ fn scalar_type(scalar: Scalar) -> TokenStream {
         Scalar::Float => quote!(f32),
         Scalar::Double => quote!(f64),
         Scalar::Blob => quote!(::std::vec::Vec<u8>),
-        Scalar::Timestamp(_) => quote!(::awsquery::DateTime),
+        Scalar::Timestamp(_) => quote!(::awsquery_types::DateTime),
     }
 }
 
-/// `::awsquery::time::TimestampFormat::X`.
+/// `::awsquery_types::time::TimestampFormat::X`.
 pub fn timestamp_format(format: TimestampFormat) -> TokenStream {
     match format {
-        TimestampFormat::DateTime => quote!(::awsquery::time::TimestampFormat::DateTime),
-        TimestampFormat::EpochSeconds => quote!(::awsquery::time::TimestampFormat::EpochSeconds),
-        TimestampFormat::HttpDate => quote!(::awsquery::time::TimestampFormat::HttpDate),
+        TimestampFormat::DateTime => quote!(::awsquery_types::time::TimestampFormat::DateTime),
+        TimestampFormat::EpochSeconds => {
+            quote!(::awsquery_types::time::TimestampFormat::EpochSeconds)
+        }
+        TimestampFormat::HttpDate => quote!(::awsquery_types::time::TimestampFormat::HttpDate),
     }
 }
 
@@ -212,7 +214,7 @@ pub fn default_expr(paths: &Paths, service: &Service, member: &Member) -> Option
     let int = |i: i64| proc_macro2::Literal::i64_unsuffixed(i);
     Some(match (default, &shape.kind) {
         (DefaultValue::Zero, ShapeKind::Scalar(Scalar::Timestamp(_))) => {
-            quote!(::awsquery::DateTime::from_secs(0))
+            quote!(::awsquery_types::DateTime::from_secs(0))
         }
         (DefaultValue::Zero, ShapeKind::Enum(_)) => {
             let ty = paths.named(shape);
@@ -234,7 +236,7 @@ pub fn default_expr(paths: &Paths, service: &Service, member: &Member) -> Option
         }
         (DefaultValue::Int(i), ShapeKind::Scalar(Scalar::Timestamp(_))) => {
             let i = int(*i);
-            quote!(::awsquery::DateTime::from_secs(#i))
+            quote!(::awsquery_types::DateTime::from_secs(#i))
         }
         (DefaultValue::Int(i), ShapeKind::IntEnum(_)) => {
             let ty = paths.named(shape);
@@ -247,7 +249,7 @@ pub fn default_expr(paths: &Paths, service: &Service, member: &Member) -> Option
         }
         (DefaultValue::Float(f), ShapeKind::Scalar(Scalar::Timestamp(_))) => {
             let secs = int(f.trunc() as i64);
-            quote!(::awsquery::DateTime::from_secs(#secs))
+            quote!(::awsquery_types::DateTime::from_secs(#secs))
         }
         (DefaultValue::Float(f), _) => {
             let f = proc_macro2::Literal::f64_unsuffixed(*f);

@@ -20,7 +20,7 @@ pub fn lib(service: &Service) -> TokenStream {
         service.shape_name, service.version
     );
     let json = "With the `json` feature, every structure, union and enum implements \
-                `awsquery::json::ToJson`, which writes it as the AWS CLI v2 prints it with \
+                `awsquery_types::json::ToJson`, which writes it as the AWS CLI v2 prints it with \
                 `--output json`.";
     let docs = crate_docs(&match &service.docs {
         Some(d) => format!("{intro}\n\n{d}\n\n{json}"),
@@ -171,11 +171,11 @@ fn error_enum(name: &str, docs: &str, errors: &[&Shape]) -> TokenStream {
         pub enum #name {
             #(#variants)*
             /// An error this version does not model, or a response that could not be read.
-            Unhandled(::awsquery::Unhandled),
+            Unhandled(::awsquery_types::Unhandled),
         }
         impl #name {
             /// The HTTP status, code, message and request id.
-            pub fn meta(&self) -> &::awsquery::ErrorMetadata {
+            pub fn meta(&self) -> &::awsquery_types::ErrorMetadata {
                 match self {
                     #(#meta_arms)*
                     Self::Unhandled(e) => e.meta(),
@@ -195,13 +195,13 @@ fn error_enum(name: &str, docs: &str, errors: &[&Shape]) -> TokenStream {
                 #source
             }
         }
-                impl ::awsquery::error::ProvideErrorMetadata for #name {
-            fn meta(&self) -> &::awsquery::ErrorMetadata {
+                impl ::awsquery_types::error::ProvideErrorMetadata for #name {
+            fn meta(&self) -> &::awsquery_types::ErrorMetadata {
                 #name::meta(self)
             }
         }
-        impl ::std::convert::From<::awsquery::Unhandled> for #name {
-            fn from(error: ::awsquery::Unhandled) -> Self {
+        impl ::std::convert::From<::awsquery_types::Unhandled> for #name {
+            fn from(error: ::awsquery_types::Unhandled) -> Self {
                 Self::Unhandled(error)
             }
         }
@@ -222,7 +222,7 @@ fn structure(paths: &Paths, service: &Service, shape: &Shape, s: &Structure) -> 
     let meta = s.error.as_ref().map(|_| {
         quote! {
             /// The HTTP status, code, message and request id of the response.
-            pub meta: ::awsquery::ErrorMetadata,
+            pub meta: ::awsquery_types::ErrorMetadata,
         }
     });
     let custom_default = s

@@ -13,7 +13,7 @@ pub fn lib(service: &Service) -> TokenStream {
     let version = &service.version;
     let docs = crate_docs(&format!(
         "The awsQuery protocol of {} (`{}`, version `{version}`), without any I/O.\n\n\
-         Each operation is a unit struct implementing [`awsquery::operation::Operation`]: its input becomes \
+         Each operation is a unit struct implementing [`awsquery_protocol::operation::Operation`]: its input becomes \
          a form-urlencoded `POST /`, and a complete HTTP response becomes its output or its error enum.",
         service.title.as_deref().unwrap_or(&service.sdk_id),
         service.shape_name,
@@ -58,12 +58,12 @@ fn operation(paths: &Paths, service: &Service, op: &Operation) -> TokenStream {
     // An output without members has nothing to read: the body (often empty) is not looked at.
     let read_output = if has_members(output_shape) {
         quote! {
-            let read = ::awsquery::xml::result_element(&response.body, #response_tag, #result_tag)
+            let read = ::awsquery_protocol::xml::result_element(&response.body, #response_tag, #result_tag)
                 .and_then(|decoder| match decoder {
                     ::std::option::Option::Some(mut d) => de::#de(&mut d),
                     ::std::option::Option::None => ::std::result::Result::Ok(::std::default::Default::default()),
                 });
-            read.map_err(|e| ::awsquery::error::unreadable(response, e).into())
+            read.map_err(|e| ::awsquery_protocol::envelope::unreadable(response, e).into())
         }
     } else {
         quote!(::std::result::Result::Ok(::std::default::Default::default()))
@@ -103,30 +103,30 @@ fn operation(paths: &Paths, service: &Service, op: &Operation) -> TokenStream {
         pub struct #name;
 
         impl #name {
-            fn error(response: &::awsquery::http::Response) -> #model::error::#error {
-                let meta = match ::awsquery::error::error_metadata(response) {
+            fn error(response: &::awsquery_types::http::Response) -> #model::error::#error {
+                let meta = match ::awsquery_protocol::envelope::error_metadata(response) {
                     ::std::result::Result::Ok(meta) => meta,
                     ::std::result::Result::Err(unreadable) => return unreadable.into(),
                 };
                 #(#error_arms)*
-                #model::error::#error::Unhandled(::awsquery::Unhandled::new(meta))
+                #model::error::#error::Unhandled(::awsquery_types::Unhandled::new(meta))
             }
         }
 
-        impl ::awsquery::operation::Operation for #name {
+        impl ::awsquery_protocol::operation::Operation for #name {
             const NAME: &'static str = #wire;
             type Input = #input;
             type Output = #output;
             type Error = #model::error::#error;
 
-            fn serialize(input: &Self::Input) -> ::std::result::Result<::awsquery::http::Request, ::awsquery::BuildError> {
+            fn serialize(input: &Self::Input) -> ::std::result::Result<::awsquery_types::http::Request, ::awsquery_types::BuildError> {
                 let mut body = ::std::string::String::with_capacity(256);
-                let mut writer = ::awsquery::query::QueryWriter::new(&mut body, #wire, API_VERSION);
+                let mut writer = ::awsquery_protocol::query::QueryWriter::new(&mut body, #wire, API_VERSION);
                 ser::#ser(&mut writer, "", input)?;
-                ::std::result::Result::Ok(::awsquery::http::Request::form_post(body))
+                ::std::result::Result::Ok(::awsquery_types::http::Request::form_post(body))
             }
 
-            fn deserialize(response: &::awsquery::http::Response) -> ::std::result::Result<Self::Output, Self::Error> {
+            fn deserialize(response: &::awsquery_types::http::Response) -> ::std::result::Result<Self::Output, Self::Error> {
                 if !response.is_success() {
                     return ::std::result::Result::Err(Self::error(response));
                 }
@@ -205,7 +205,7 @@ fn pagination(paths: &Paths, service: &Service, op: &Operation) -> TokenStream {
             quote!(#value.#f)
         };
         quote! {
-            impl ::awsquery::paginator::PaginateItems for #name {
+            impl ::awsquery_protocol::paginate::PaginateItems for #name {
                 type Items = #ty;
 
                 fn items(output: Self::Output) -> Self::Items {
@@ -223,7 +223,7 @@ fn pagination(paths: &Paths, service: &Service, op: &Operation) -> TokenStream {
     let segments = super::host_prefix_segments(op, &input_shape.rust_name, members, &quote!(input));
     let host_prefix = (!segments.is_empty()).then(|| {
         quote! {
-            fn host_prefix(input: &Self::Input) -> ::std::vec::Vec<::awsquery::host_prefix::Segment<'_>> {
+            fn host_prefix(input: &Self::Input) -> ::std::vec::Vec<::awsquery_protocol::host_prefix::Segment<'_>> {
                 ::std::vec::Vec::from([#(#segments),*])
             }
         }
@@ -235,12 +235,12 @@ fn pagination(paths: &Paths, service: &Service, op: &Operation) -> TokenStream {
         .map(|encoding| {
             let encoding = super::encoding(encoding);
             quote! {
-                const COMPRESSION: ::std::option::Option<::awsquery::compression::Encoding> =
+                const COMPRESSION: ::std::option::Option<::awsquery_protocol::compression::Encoding> =
                     ::std::option::Option::Some(#encoding);
             }
         });
     quote! {
-        impl ::awsquery::paginator::Paginate for #name {
+        impl ::awsquery_protocol::paginate::Paginate for #name {
             #compression
 
             fn token(input: &Self::Input) -> ::std::option::Option<&str> {
@@ -294,7 +294,7 @@ pub fn ser(service: &Service) -> TokenStream {
                             match &input.#f {
                                 Some(value) => { #write }
                                 None => {
-                                    return Err(::awsquery::BuildError::missing(#name, #member));
+                                    return Err(::awsquery_types::BuildError::missing(#name, #member));
                                 }
                             }
                         },
@@ -312,8 +312,8 @@ pub fn ser(service: &Service) -> TokenStream {
                     (quote!(writer), quote!(prefix), quote!(input))
                 };
                 quote! {
-                    pub(crate) fn #stem(#w: &mut ::awsquery::query::QueryWriter<'_>, #prefix: &str, #input: &#ty)
-                        -> Result<(), ::awsquery::BuildError> {
+                    pub(crate) fn #stem(#w: &mut ::awsquery_protocol::query::QueryWriter<'_>, #prefix: &str, #input: &#ty)
+                        -> Result<(), ::awsquery_types::BuildError> {
                         #(#writes)*
                         Ok(())
                     }
@@ -328,11 +328,11 @@ pub fn ser(service: &Service) -> TokenStream {
                     quote!(#ty::#v(value) => { #write })
                 });
                 quote! {
-                    pub(crate) fn #stem(writer: &mut ::awsquery::query::QueryWriter<'_>, prefix: &str, input: &#ty)
-                        -> Result<(), ::awsquery::BuildError> {
+                    pub(crate) fn #stem(writer: &mut ::awsquery_protocol::query::QueryWriter<'_>, prefix: &str, input: &#ty)
+                        -> Result<(), ::awsquery_types::BuildError> {
                         match input {
                             #(#arms)*
-                            _ => return Err(::awsquery::BuildError::unknown_variant(#name)),
+                            _ => return Err(::awsquery_types::BuildError::unknown_variant(#name)),
                         }
                         Ok(())
                     }
@@ -343,14 +343,14 @@ pub fn ser(service: &Service) -> TokenStream {
                 let member_name = &list.member_name;
                 let write = ser_item(service, &list.target, quote!(&item), "", quote!(value));
                 quote! {
-                    pub(crate) fn #stem(writer: &mut ::awsquery::query::QueryWriter<'_>, key: &str, flattened: bool, input: &[#item])
-                        -> Result<(), ::awsquery::BuildError> {
+                    pub(crate) fn #stem(writer: &mut ::awsquery_protocol::query::QueryWriter<'_>, key: &str, flattened: bool, input: &[#item])
+                        -> Result<(), ::awsquery_types::BuildError> {
                         if input.is_empty() {
                             writer.empty(key, "");
                         }
                         let member = if flattened { None } else { Some(#member_name) };
                         for (i, value) in input.iter().enumerate() {
-                            let item = ::awsquery::query::item_key(key, member, i);
+                            let item = ::awsquery_protocol::query::item_key(key, member, i);
                             #write
                         }
                         Ok(())
@@ -362,10 +362,10 @@ pub fn ser(service: &Service) -> TokenStream {
                 let key_write = ser_item(service, &map.key, quote!(&entry), &map.key_name, quote!(k));
                 let value_write = ser_item(service, &map.value, quote!(&entry), &map.value_name, quote!(value));
                 quote! {
-                    pub(crate) fn #stem(writer: &mut ::awsquery::query::QueryWriter<'_>, key: &str, flattened: bool, input: &#ty)
-                        -> Result<(), ::awsquery::BuildError> {
+                    pub(crate) fn #stem(writer: &mut ::awsquery_protocol::query::QueryWriter<'_>, key: &str, flattened: bool, input: &#ty)
+                        -> Result<(), ::awsquery_types::BuildError> {
                         for (i, (k, value)) in input.iter().enumerate() {
-                            let entry = ::awsquery::query::entry_key(key, flattened, i);
+                            let entry = ::awsquery_protocol::query::entry_key(key, flattened, i);
                             #key_write
                             #value_write
                         }
@@ -397,7 +397,7 @@ fn ser_value(
     match &shape.kind {
         ShapeKind::List(_) | ShapeKind::Map(_) => {
             let flattened = member.flattened;
-            quote!(#stem(writer, &::awsquery::query::key(#prefix, #name), #flattened, #value)?;)
+            quote!(#stem(writer, &::awsquery_protocol::query::key(#prefix, #name), #flattened, #value)?;)
         }
         ShapeKind::Scalar(Scalar::Timestamp(format)) => {
             let format = timestamp_format(member.timestamp_format.unwrap_or(*format));
@@ -438,10 +438,10 @@ fn ser_item(
         ShapeKind::Enum(_) => quote!(writer.string(#prefix, #name, #value.as_str());),
         ShapeKind::IntEnum(_) => quote!(writer.integer(#prefix, #name, i64::from(#value.value()));),
         ShapeKind::Structure(_) | ShapeKind::Union(_) => {
-            quote!(#stem(writer, &::awsquery::query::key(#prefix, #name), #value)?;)
+            quote!(#stem(writer, &::awsquery_protocol::query::key(#prefix, #name), #value)?;)
         }
         ShapeKind::List(_) | ShapeKind::Map(_) => {
-            quote!(#stem(writer, &::awsquery::query::key(#prefix, #name), false, #value)?;)
+            quote!(#stem(writer, &::awsquery_protocol::query::key(#prefix, #name), false, #value)?;)
         }
     }
 }
@@ -513,10 +513,10 @@ pub fn de(service: &Service) -> TokenStream {
                         if let Some(value) = element.attribute(#name)? { #assign }
                     }
                 });
-                let element_param = s.members.iter().any(|m| m.xml_attribute).then(|| quote!(, element: &::awsquery::xml::Element<'_>));
+                let element_param = s.members.iter().any(|m| m.xml_attribute).then(|| quote!(, element: &::awsquery_protocol::xml::Element<'_>));
                 if s.members.is_empty() {
                     return quote! {
-                        pub(crate) fn #stem(d: &mut ::awsquery::xml::Decoder<'_>) -> Result<#ty, ::awsquery::xml::XmlError> {
+                        pub(crate) fn #stem(d: &mut ::awsquery_protocol::xml::Decoder<'_>) -> Result<#ty, ::awsquery_protocol::xml::XmlError> {
                             while d.next_child()?.is_some() {
                                 d.skip()?;
                             }
@@ -525,7 +525,7 @@ pub fn de(service: &Service) -> TokenStream {
                     };
                 }
                 quote! {
-                    pub(crate) fn #stem(d: &mut ::awsquery::xml::Decoder<'_> #element_param) -> Result<#ty, ::awsquery::xml::XmlError> {
+                    pub(crate) fn #stem(d: &mut ::awsquery_protocol::xml::Decoder<'_> #element_param) -> Result<#ty, ::awsquery_protocol::xml::XmlError> {
                         let mut out = <#ty>::default();
                         #(#attributes)*
                         while let Some(el) = d.next_child()? {
@@ -551,7 +551,7 @@ pub fn de(service: &Service) -> TokenStream {
                     quote!(#name => out = #ty::#v(#read),)
                 });
                 quote! {
-                    pub(crate) fn #stem(d: &mut ::awsquery::xml::Decoder<'_>) -> Result<#ty, ::awsquery::xml::XmlError> {
+                    pub(crate) fn #stem(d: &mut ::awsquery_protocol::xml::Decoder<'_>) -> Result<#ty, ::awsquery_protocol::xml::XmlError> {
                                                 let mut out = #ty::#unknown;
                         while let Some(el) = d.next_child()? {
                             match el.local_name() {
@@ -568,7 +568,7 @@ pub fn de(service: &Service) -> TokenStream {
                 let member = syn::LitByteStr::new(list.member_name.as_bytes(), proc_macro2::Span::call_site());
                 let read = de_value(&paths, service, &list.target, None);
                 quote! {
-                    pub(crate) fn #stem(d: &mut ::awsquery::xml::Decoder<'_>) -> Result<#ty, ::awsquery::xml::XmlError> {
+                    pub(crate) fn #stem(d: &mut ::awsquery_protocol::xml::Decoder<'_>) -> Result<#ty, ::awsquery_protocol::xml::XmlError> {
                         let mut out = Vec::new();
                         while let Some(el) = d.next_child()? {
                             if el.local_name() == #member {
@@ -589,7 +589,7 @@ pub fn de(service: &Service) -> TokenStream {
                 let read_key = de_value(&paths, service, &map.key, None);
                 let read_value = de_value(&paths, service, &map.value, None);
                 let whole = wrapped.contains(id.as_str()).then(|| quote! {
-                    pub(crate) fn #stem(d: &mut ::awsquery::xml::Decoder<'_>) -> Result<#ty, ::awsquery::xml::XmlError> {
+                    pub(crate) fn #stem(d: &mut ::awsquery_protocol::xml::Decoder<'_>) -> Result<#ty, ::awsquery_protocol::xml::XmlError> {
                         let mut out = ::std::collections::BTreeMap::new();
                         while let Some(el) = d.next_child()? {
                             if el.local_name() == b"entry" {
@@ -603,7 +603,7 @@ pub fn de(service: &Service) -> TokenStream {
                 });
                 quote! {
                     #whole
-                    pub(crate) fn #entry(d: &mut ::awsquery::xml::Decoder<'_>, out: &mut #ty) -> Result<(), ::awsquery::xml::XmlError> {
+                    pub(crate) fn #entry(d: &mut ::awsquery_protocol::xml::Decoder<'_>, out: &mut #ty) -> Result<(), ::awsquery_protocol::xml::XmlError> {
                         let mut key = None;
                         let mut value = None;
                         while let Some(el) = d.next_child()? {
@@ -628,10 +628,10 @@ pub fn de(service: &Service) -> TokenStream {
         let stem = ident(&format!("de_{}", shape.fn_stem));
         let read = if reads_members(s) {
             quote! {
-                let read = ::awsquery::xml::error_element(&response.body).and_then(|mut d| super::#stem(&mut d));
+                let read = ::awsquery_protocol::xml::error_element(&response.body).and_then(|mut d| super::#stem(&mut d));
                 let mut out = match read {
                     Ok(out) => out,
-                    Err(e) => return Err(::awsquery::Unhandled::with_source(meta, e)),
+                    Err(e) => return Err(::awsquery_types::Unhandled::with_source(meta, e)),
                 };
             }
         } else {
@@ -647,8 +647,8 @@ pub fn de(service: &Service) -> TokenStream {
         });
         let response = if reads_members(s) { quote!(response) } else { quote!(_response) };
         quote! {
-            pub(crate) fn #stem(#response: &::awsquery::http::Response, meta: ::awsquery::ErrorMetadata)
-                -> Result<#ty, ::awsquery::Unhandled> {
+            pub(crate) fn #stem(#response: &::awsquery_types::http::Response, meta: ::awsquery_types::ErrorMetadata)
+                -> Result<#ty, ::awsquery_types::Unhandled> {
                 #read
                 #message
                 out.meta = meta;

@@ -149,7 +149,7 @@ impl<'s> Emitter<'s> {
     fn operation(&self, op: &Operation) -> TokenStream {
         let protocol = &self.protocol;
         let name = ident(&op.type_name);
-        quote!(<#protocol::#name as ::awsquery::operation::Operation>)
+        quote!(<#protocol::#name as ::awsquery_protocol::operation::Operation>)
     }
 
     fn request(&self, op: &Operation, case: &RequestCase) -> TokenStream {
@@ -175,7 +175,7 @@ impl<'s> Emitter<'s> {
         }
     }
 
-    /// The checks of a request case on a `request` (an `awsquery::http::Request`) other than its
+    /// The checks of a request case on a `request` (an `awsquery_types::http::Request`) other than its
     /// method and URI: headers, query parameters and, when the case has one, the body, read from
     /// the expression `sent` (the request's body, or the body decoded).
     pub(super) fn request_checks(case: &RequestCase, sent: &TokenStream) -> TokenStream {
@@ -199,14 +199,14 @@ impl<'s> Emitter<'s> {
             let forbidden = &case.forbid_query_params;
             let required = &case.require_query_params;
             quote! {
-                ::awsquery::testing::assert_query(&request.uri, &[#(#expected),*], &[#(#forbidden),*], &[#(#required),*]);
+                ::awsquery_testing::assert_query(&request.uri, &[#(#expected),*], &[#(#forbidden),*], &[#(#required),*]);
             }
         });
         let body = case.body.as_ref().map(|body| {
             match body_kind(case.body_media_type.as_deref()) {
-                BodyKind::Form => quote!(::awsquery::testing::assert_form_eq(#body, &#sent);),
+                BodyKind::Form => quote!(::awsquery_testing::assert_form_eq(#body, &#sent);),
                 BodyKind::Xml => quote! {
-                    ::awsquery::testing::assert_xml_eq(#body, ::std::str::from_utf8(&#sent).expect("the body is UTF-8"));
+                    ::awsquery_testing::assert_xml_eq(#body, ::std::str::from_utf8(&#sent).expect("the body is UTF-8"));
                 },
                 BodyKind::Bytes => quote!(assert_eq!(#sent.as_slice(), #body.as_bytes(), "body");),
             }
@@ -227,7 +227,7 @@ impl<'s> Emitter<'s> {
             .headers
             .iter()
             .map(|(name, value)| quote!(.with_header(#name, #value)));
-        quote!(::awsquery::http::Response::new(#code, #body) #(#headers)*)
+        quote!(::awsquery_types::http::Response::new(#code, #body) #(#headers)*)
     }
 
     fn response(&self, op: &Operation, case: &ResponseCase) -> TokenStream {
@@ -651,15 +651,15 @@ fn scalar_value(scalar: Scalar, value: &Value) -> TokenStream {
         }
         Scalar::Timestamp(_) => match value {
             Value::String(text) => quote! {
-                ::awsquery::DateTime::parse(#text, ::awsquery::time::TimestampFormat::DateTime).expect("a date-time in the test case")
+                ::awsquery_types::DateTime::parse(#text, ::awsquery_types::time::TimestampFormat::DateTime).expect("a date-time in the test case")
             },
             Value::Number(n) => {
                 let (secs, nanos) = crate::lower::epoch_seconds(n).unwrap_or_default();
                 let secs = signed(secs);
                 let nanos = Literal::u32_unsuffixed(nanos);
-                quote!(::awsquery::DateTime::from_secs_and_nanos(#secs, #nanos))
+                quote!(::awsquery_types::DateTime::from_secs_and_nanos(#secs, #nanos))
             }
-            _ => quote!(::awsquery::DateTime::from_secs(0)),
+            _ => quote!(::awsquery_types::DateTime::from_secs(0)),
         },
     }
 }

@@ -92,7 +92,7 @@ fn failover(service: &Service, w: &FailoverWaiter) -> TokenStream {
             waiter: ::awsquery::waiter::Waiter,
         }
 
-        impl<'a, T: ::awsquery::client::Transport> WaitUntilFailoverComplete<'a, T> {
+        impl<'a, T: ::awsquery::transport::Transport> WaitUntilFailoverComplete<'a, T> {
             /// The shortest wait between two polls, unless set with [`delays`](Self::delays).
             pub const MIN_DELAY: ::std::time::Duration = ::std::time::Duration::from_secs(5);
             /// The longest wait between two polls, unless set with [`delays`](Self::delays).
@@ -138,12 +138,12 @@ fn failover(service: &Service, w: &FailoverWaiter) -> TokenStream {
             ) -> ::std::result::Result<#cluster, ::awsquery::waiter::WaiterError<#cluster, FailoverWaitError>> {
                 let ::std::option::Option::Some(identifier) = self.global_cluster_identifier else {
                     return ::std::result::Result::Err(::awsquery::waiter::WaiterError::Build(
-                        ::awsquery::BuildError::missing("WaitUntilFailoverComplete", "GlobalClusterIdentifier"),
+                        ::awsquery_types::BuildError::missing("WaitUntilFailoverComplete", "GlobalClusterIdentifier"),
                     ));
                 };
                 let ::std::option::Option::Some(target) = self.target_db_cluster_identifier else {
                     return ::std::result::Result::Err(::awsquery::waiter::WaiterError::Build(
-                        ::awsquery::BuildError::missing("WaitUntilFailoverComplete", "TargetDbClusterIdentifier"),
+                        ::awsquery_types::BuildError::missing("WaitUntilFailoverComplete", "TargetDbClusterIdentifier"),
                     ));
                 };
                 let mut input = <#input as ::std::default::Default>::default();

@@ -48,8 +48,8 @@ use std::io;
 use std::sync::Arc;
 use std::time::Duration;
 
-use awsquery::client::{Transport, TransportError, TransportErrorKind};
 use awsquery::http::{Request, Response};
+use awsquery::transport::{Transport, TransportError, TransportErrorKind};
 use http_body_util::{BodyExt, Full};
 use hyper::body::Bytes;
 use hyper_rustls::{HttpsConnector, HttpsConnectorBuilder};

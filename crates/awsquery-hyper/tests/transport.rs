@@ -6,8 +6,8 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use awsquery::client::{Transport, TransportError, TransportErrorKind};
 use awsquery::http::{Request, Response};
+use awsquery::transport::{Transport, TransportError, TransportErrorKind};
 use awsquery_hyper::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT, HyperTransport};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpSocket, TcpStream};

@@ -12,86 +12,16 @@ use std::task::Poll;
 use std::time::Duration;
 
 use crate::compression::{Encoding, RequestCompression};
-use crate::credentials::{CredentialsError, Env, ProvideCredentials};
+use crate::credentials::{CredentialsError, ProvideCredentials};
 use crate::endpoint::{BuiltIns, Document, Endpoint, EndpointError, EndpointSettings};
+use crate::env::Env;
 use crate::error::{BuildError, ProvideErrorMetadata};
 use crate::host_prefix::{self, Segment};
-use crate::http::{Request, Response};
 use crate::operation::Operation;
 use crate::retry::{Decision, Outcome, RetryConfig, RetryState, RetryStrategy};
 use crate::sigv4::{self, Credentials, SigningParams};
 use crate::time::DateTime;
-
-/// Sends a signed request and returns the complete response; waits between retries.
-///
-/// The transport owns both because both belong to the async runtime it runs on.
-pub trait Transport: Send + Sync {
-    /// Sends `request` (its `uri` is absolute) and reads the whole response.
-    fn send(
-        &self,
-        request: Request,
-    ) -> impl Future<Output = Result<Response, TransportError>> + Send;
-
-    /// Waits for `duration` before a retry (an in-memory transport may return at once).
-    fn sleep(&self, duration: Duration) -> impl Future<Output = ()> + Send;
-}
-
-/// A request that did not get a response: connection, timeout or I/O failure.
-#[derive(Debug)]
-pub struct TransportError {
-    kind: TransportErrorKind,
-    source: Box<dyn StdError + Send + Sync + 'static>,
-}
-
-/// What kind of transport failure happened (retry decisions depend on it).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum TransportErrorKind {
-    /// No connection could be made.
-    Connect,
-    /// A timeout expired.
-    Timeout,
-    /// The connection failed while sending or receiving.
-    Io,
-    /// Anything else.
-    Other,
-}
-
-impl TransportError {
-    /// A failure of the given kind.
-    pub fn new(
-        kind: TransportErrorKind,
-        source: impl Into<Box<dyn StdError + Send + Sync + 'static>>,
-    ) -> Self {
-        TransportError {
-            kind,
-            source: source.into(),
-        }
-    }
-
-    /// What kind of failure.
-    pub fn kind(&self) -> TransportErrorKind {
-        self.kind
-    }
-}
-
-impl fmt::Display for TransportError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let what = match self.kind {
-            TransportErrorKind::Connect => "could not connect",
-            TransportErrorKind::Timeout => "timed out",
-            TransportErrorKind::Io => "connection failed",
-            TransportErrorKind::Other => "transport failed",
-        };
-        write!(f, "{what}: {}", self.source)
-    }
-}
-
-impl StdError for TransportError {
-    fn source(&self) -> Option<&(dyn StdError + 'static)> {
-        Some(&*self.source)
-    }
-}
+use crate::transport::{Transport, TransportError, TransportErrorKind};
 
 /// Any failure of a call: the request could not be built, addressed or signed, not delivered, or
 /// the service said no.

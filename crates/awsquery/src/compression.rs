@@ -7,54 +7,36 @@
 //! disabled setting or an encoding this build does not support simply leaves the request as it is.
 //!
 //! gzip needs the crate feature `gzip` (a generated client turns it on when its model has an
-//! operation that compresses); without it, [`Encoding`] has no variants.
+//! operation that compresses); without it, requests are sent uncompressed.
 
 use std::fmt;
 
-use crate::credentials::Env;
-use crate::http::Request;
+pub use awsquery_protocol::compression::Encoding;
+use awsquery_types::http::Request;
+
+use crate::env::Env;
 
 /// The environment variable that turns compression off (`true`) or on (`false`).
 pub const DISABLE_VAR: &str = "AWS_DISABLE_REQUEST_COMPRESSION";
 /// The environment variable that sets the minimum body size to compress, in bytes.
 pub const MIN_SIZE_VAR: &str = "AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES";
 
-/// A compression algorithm a request body can be encoded with.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Encoding {
-    /// gzip (RFC 1952), at the balanced default level.
-    #[cfg(feature = "gzip")]
-    Gzip,
-}
-
-impl Encoding {
-    /// The name in `Content-Encoding` and in the model (`gzip`).
-    pub fn name(self) -> &'static str {
-        match self {
-            #[cfg(feature = "gzip")]
-            Encoding::Gzip => "gzip",
+/// The encoded bytes, or `None` if this build cannot encode with `encoding` or the encoder failed
+/// (the body is then sent as it is).
+#[cfg_attr(not(feature = "gzip"), expect(unused_variables, reason = "no encoder"))]
+fn encode(encoding: Encoding, data: &[u8]) -> Option<Vec<u8>> {
+    match encoding {
+        #[cfg(feature = "gzip")]
+        Encoding::Gzip => {
+            use std::io::Write as _;
+            let mut encoder = flate2::write::GzEncoder::new(
+                Vec::with_capacity(data.len() / 2),
+                flate2::Compression::default(),
+            );
+            encoder.write_all(data).ok()?;
+            encoder.finish().ok()
         }
-    }
-
-    /// The encoded bytes, or `None` if the encoder failed (the body is then sent as it is).
-    #[cfg_attr(
-        not(feature = "gzip"),
-        expect(unused_variables, reason = "no encodings")
-    )]
-    fn encode(self, data: &[u8]) -> Option<Vec<u8>> {
-        match self {
-            #[cfg(feature = "gzip")]
-            Encoding::Gzip => {
-                use std::io::Write as _;
-                let mut encoder = flate2::write::GzEncoder::new(
-                    Vec::with_capacity(data.len() / 2),
-                    flate2::Compression::default(),
-                );
-                encoder.write_all(data).ok()?;
-                encoder.finish().ok()
-            }
-        }
+        _ => None,
     }
 }
 
@@ -154,7 +136,7 @@ impl RequestCompression {
         if self.disabled || !large_enough {
             return;
         }
-        let Some(body) = encoding.encode(&request.body) else {
+        let Some(body) = encode(encoding, &request.body) else {
             return;
         };
         request.replace_body(body);

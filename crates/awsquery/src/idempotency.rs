@@ -1,6 +1,6 @@
 //! Idempotency tokens: what the client sends for an `@idempotencyToken` member the caller left unset.
 
-use crate::retry::DefaultJitter;
+use crate::random::DefaultJitter;
 
 /// A fresh random UUID (version 4, RFC 9562 layout), e.g. `3b241101-e2bb-4255-8caf-4136c566a962`.
 ///

@@ -1,29 +1,31 @@
-//! The hand-written runtime that the generated awsQuery crates stand on.
+//! The client runtime of generated awsQuery clients.
 //!
-//! Generated code stays flat: each serializer is a sequence of [`query::QueryWriter`] calls, each
-//! deserializer a loop over [`xml::Decoder::next_child`]. Everything that is the same for every
-//! operation lives here, once.
+//! A generated client wraps a [`client::Handle`], which resolves the endpoint, fills idempotency
+//! tokens, serializes through the generated protocol crate, compresses, signs with [`sigv4`],
+//! sends through a [`transport::Transport`], and retries as [`retry`] decides. Around it:
+//! configuration from the environment ([`env`](mod@env)) and the shared files ([`profile`]), credential
+//! sources ([`credentials`]), the region chain ([`region`]), endpoint rules ([`endpoint`]), and the
+//! paginators and waiters ([`paginator`], [`waiter`]).
+//!
+//! The layers below this crate have no I/O: `awsquery-types` (timestamps, HTTP values, error
+//! metadata) and `awsquery-protocol` (query writer, XML reader, the operation contract).
 
-pub mod base64;
 pub mod client;
 pub mod compression;
 pub mod credentials;
 pub mod endpoint;
-pub mod error;
-pub mod host_prefix;
-pub mod http;
+pub mod env;
 pub mod idempotency;
-pub mod json;
-pub mod operation;
 pub mod paginator;
-pub mod query;
+pub mod profile;
+pub mod random;
 pub mod region;
 pub mod retry;
 pub mod sigv4;
-pub mod testing;
-pub mod time;
+pub mod transport;
 pub mod waiter;
-pub mod xml;
 
-pub use error::{BuildError, ErrorMetadata, Unhandled};
-pub use time::DateTime;
+pub use awsquery_types::{BuildError, DateTime, ErrorMetadata, Unhandled};
+pub use awsquery_types::{error, http, time};
+
+use awsquery_protocol::{host_prefix, operation};

@@ -1,6 +1,7 @@
 //! Which region to call, found the way the AWS CLI and SDKs find it.
 
-use crate::credentials::{Env, SharedFile, selected_profile};
+use crate::env::Env;
+use crate::profile::{SharedFile, selected_profile};
 
 /// The region to use, from the first of these that is set (empty values count as unset):
 ///

@@ -48,14 +48,13 @@
 //! backoff timings and quota costs, which this module does not implement. Throttling and transient
 //! errors are told apart ([`RetryKind`]) but treated alike, as `standard` mode does.
 
-use std::collections::hash_map::RandomState;
 use std::fmt;
-use std::hash::{BuildHasher, Hasher};
-use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration;
 
-use crate::client::{TransportError, TransportErrorKind};
 use crate::error::ErrorMetadata;
+pub use crate::random::{DefaultJitter, JitterSource};
+use crate::transport::{TransportError, TransportErrorKind};
 
 /// How many attempts a call makes by default, the first one included.
 pub const DEFAULT_MAX_ATTEMPTS: u32 = 3;
@@ -385,79 +384,6 @@ impl RetryQuota {
     }
 }
 
-/// A source of jitter factors: numbers in `[0, 1]` that scale each backoff ceiling.
-///
-/// Any `Fn() -> f64 + Send + Sync` closure is one, which lets tests pin the factor
-/// (`|| 1.0` waits the full ceiling). Values outside `[0, 1]` are clamped and NaN counts as 0.
-pub trait JitterSource: Send + Sync {
-    /// The next factor, in `[0, 1]`.
-    fn next_factor(&self) -> f64;
-}
-
-impl<F: Fn() -> f64 + Send + Sync> JitterSource for F {
-    fn next_factor(&self) -> f64 {
-        self()
-    }
-}
-
-/// The jitter source a [`RetryStrategy`] uses unless told otherwise: a SplitMix64 generator
-/// seeded from the standard library's per-process random hash keys and the clock.
-///
-/// It is **not** cryptographically secure and must not be used for anything but spreading retries
-/// out in time. It is lock-free and can be shared between threads.
-#[derive(Debug)]
-pub struct DefaultJitter {
-    state: AtomicU64,
-}
-
-impl Default for DefaultJitter {
-    /// A generator with a fresh, unpredictable-enough seed.
-    fn default() -> Self {
-        let now = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |elapsed| elapsed.as_nanos());
-        let mut hasher = RandomState::new().build_hasher();
-        hasher.write_u128(now);
-        DefaultJitter::from_seed(hasher.finish())
-    }
-}
-
-impl DefaultJitter {
-    /// The SplitMix64 increment (the golden ratio in 64-bit fixed point).
-    const GAMMA: u64 = 0x9E37_79B9_7F4A_7C15;
-
-    /// A generator with a fresh, unpredictable-enough seed.
-    pub fn new() -> Self {
-        DefaultJitter::default()
-    }
-
-    /// A generator that always yields the same sequence for the same seed.
-    pub fn from_seed(seed: u64) -> Self {
-        DefaultJitter {
-            state: AtomicU64::new(seed),
-        }
-    }
-
-    /// The next 64 random bits.
-    pub fn next_u64(&self) -> u64 {
-        let mut z = self
-            .state
-            .fetch_add(Self::GAMMA, Ordering::Relaxed)
-            .wrapping_add(Self::GAMMA);
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-}
-
-impl JitterSource for DefaultJitter {
-    /// A uniform value in `[0, 1)` with 53 random bits.
-    fn next_factor(&self) -> f64 {
-        const SCALE: f64 = 1.0 / (1u64 << 53) as f64;
-        (self.next_u64() >> 11) as f64 * SCALE
-    }
-}
-
 /// One attempt's place in a call: which attempt it is and what the last retry cost the quota.
 ///
 /// Create one per call with [`RetryState::new`], pass it to [`RetryStrategy::decide`] after each
@@ -731,12 +657,9 @@ mod tests {
 
     #[test]
     fn outcomes_from_errors() {
-        let meta = ErrorMetadata {
-            status: 400,
-            code: Some(String::from("Throttling")),
-            message: Some(String::from("Rate exceeded")),
-            request_id: None,
-        };
+        let mut meta = ErrorMetadata::with_status(400);
+        meta.code = Some(String::from("Throttling"));
+        meta.message = Some(String::from("Rate exceeded"));
         let outcome = Outcome::from(&meta);
         assert_eq!(
             outcome,

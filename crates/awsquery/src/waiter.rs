@@ -24,9 +24,9 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::client::Transport;
 use crate::error::BuildError;
-use crate::retry::{DefaultJitter, JitterSource};
+use crate::random::{DefaultJitter, JitterSource};
+use crate::transport::Transport;
 
 /// What one poll found.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -276,12 +276,12 @@ impl<S> fmt::Display for Timeout<S> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::client::block_on;
+    use awsquery_testing::client::block_on;
 
     use std::sync::Mutex;
 
-    use crate::client::TransportError;
     use crate::http::{Request, Response};
+    use crate::transport::TransportError;
 
     /// Records the waits; never sends.
     #[derive(Debug, Default)]

@@ -9,13 +9,14 @@ use aws_credential_types::Credentials as SdkCredentials;
 use aws_credential_types::provider::ProvideCredentials as SdkProvideCredentials;
 use aws_credential_types::provider::error::CredentialsError as SdkCredentialsError;
 use aws_credential_types::provider::future::ProvideCredentials as SdkProvideFuture;
-use awsquery::client::{Config, Handle, SdkError, Transport, TransportError};
+use awsquery::client::{Config, Handle, SdkError};
 use awsquery::credentials::{AwsSdkProvider, CredentialsErrorKind, ProvideCredentials};
 use awsquery::error::ErrorMetadata;
 use awsquery::http::{Request, Response};
-use awsquery::operation::Operation;
-use awsquery::testing::client::block_on;
+use awsquery::transport::{Transport, TransportError};
 use awsquery::{BuildError, Unhandled};
+use awsquery_protocol::operation::Operation;
+use awsquery_testing::client::block_on;
 
 mod probe;
 use probe::{ProbeError, SERVICE};

@@ -3,12 +3,12 @@
 
 use awsquery::client::Handle;
 use awsquery::error::BuildError;
-use awsquery::host_prefix::Segment;
 use awsquery::http::{Request, Response};
-use awsquery::operation::Operation;
 use awsquery::paginator::Paginate;
-use awsquery::query::QueryWriter;
-use awsquery::testing::client::{CapturingTransport, block_on, config};
+use awsquery_protocol::host_prefix::Segment;
+use awsquery_protocol::operation::Operation;
+use awsquery_protocol::query::QueryWriter;
+use awsquery_testing::client::{CapturingTransport, block_on, config};
 
 mod probe;
 use probe::{ProbeError, SERVICE};

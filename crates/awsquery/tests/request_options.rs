@@ -1,14 +1,15 @@
 //! Host prefixes and request compression through `Handle::invoke_with`, with a hand-written
 //! operation standing in for a generated one.
 
+use awsquery::Unhandled;
 use awsquery::client::{Handle, RequestOptions, SdkError};
 use awsquery::compression::{Encoding, RequestCompression};
 use awsquery::error::{BuildError, ErrorMetadata};
-use awsquery::host_prefix::Segment;
 use awsquery::http::{Request, Response};
-use awsquery::operation::Operation;
-use awsquery::testing::client::{CapturingTransport, block_on, config, decoded_body, uri_path};
-use awsquery::{Unhandled, query::QueryWriter};
+use awsquery_protocol::host_prefix::Segment;
+use awsquery_protocol::operation::Operation;
+use awsquery_protocol::query::QueryWriter;
+use awsquery_testing::client::{CapturingTransport, block_on, config, decoded_body, uri_path};
 
 mod probe;
 use probe::{ProbeError, SERVICE};

@@ -15,16 +15,17 @@ use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use awsquery::client::{SdkError, TransportError, TransportErrorKind};
+use awsquery::client::SdkError;
 use awsquery::credentials::{
-    CredentialsError, CredentialsErrorKind, DefaultChain, Env, ProfileCredentials,
-    ProvideCredentials,
+    CredentialsError, CredentialsErrorKind, DefaultChain, ProfileCredentials, ProvideCredentials,
 };
 use awsquery::endpoint::{EndpointError, EndpointErrorKind};
+use awsquery::env::Env;
 use awsquery::error::ProvideErrorMetadata;
-use awsquery::json::{JsonWriter, ToJson};
 use awsquery::region::resolve_region;
+use awsquery::transport::{TransportError, TransportErrorKind};
 use awsquery::waiter::WaiterError;
+use awsquery_types::json::{JsonWriter, ToJson};
 use neptune_client::types::{FailoverGlobalClusterOutput, GlobalCluster};
 use neptune_client::waiters::FailoverWaitError;
 use neptune_client::{Client, Config, Transport};
@@ -332,7 +333,7 @@ impl<T: Transport> Session<'_, T> {
 
     /// Prints `value` as the AWS CLI does: nothing for an empty object.
     fn print_json<V: ToJson>(&mut self, value: &V) -> i32 {
-        self.print_text(awsquery::json::to_string(value))
+        self.print_text(awsquery_types::json::to_string(value))
     }
 
     fn print_text(&mut self, text: String) -> i32 {

@@ -7,7 +7,7 @@
 
 use std::fmt::Write as _;
 
-use awsquery::base64;
+use awsquery_types::base64;
 
 /// Where a listing resumes.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

@@ -7,8 +7,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use awsquery::DateTime;
-use awsquery::client::{Transport, TransportError};
 use awsquery::http::{Request, Response};
+use awsquery::transport::{Transport, TransportError};
 
 use crate::Stderr;
 

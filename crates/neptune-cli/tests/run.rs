@@ -5,9 +5,9 @@ use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use awsquery::client::{Transport, TransportError, TransportErrorKind};
 use awsquery::http::{Request, Response};
-use awsquery::testing::client::block_on;
+use awsquery::transport::{Transport, TransportError, TransportErrorKind};
+use awsquery_testing::client::block_on;
 use neptune_cli::{Stderr, Timeouts};
 
 const SECRET: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";

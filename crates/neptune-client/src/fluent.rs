@@ -9,7 +9,7 @@ pub struct DescribeGlobalClusters<'a, T> {
     handle: &'a ::awsquery::client::Handle<T>,
     input: crate::types::DescribeGlobalClustersInput,
 }
-impl<'a, T: ::awsquery::client::Transport> DescribeGlobalClusters<'a, T> {
+impl<'a, T: ::awsquery::transport::Transport> DescribeGlobalClusters<'a, T> {
     pub(crate) fn new(handle: &'a ::awsquery::client::Handle<T>) -> Self {
         DescribeGlobalClusters {
             handle,
@@ -90,7 +90,7 @@ pub struct FailoverGlobalCluster<'a, T> {
     handle: &'a ::awsquery::client::Handle<T>,
     input: crate::types::FailoverGlobalClusterInput,
 }
-impl<'a, T: ::awsquery::client::Transport> FailoverGlobalCluster<'a, T> {
+impl<'a, T: ::awsquery::transport::Transport> FailoverGlobalCluster<'a, T> {
     pub(crate) fn new(handle: &'a ::awsquery::client::Handle<T>) -> Self {
         FailoverGlobalCluster {
             handle,

@@ -23,7 +23,7 @@ pub struct WaitUntilFailoverComplete<'a, T> {
     target_db_cluster_identifier: ::std::option::Option<::std::string::String>,
     waiter: ::awsquery::waiter::Waiter,
 }
-impl<'a, T: ::awsquery::client::Transport> WaitUntilFailoverComplete<'a, T> {
+impl<'a, T: ::awsquery::transport::Transport> WaitUntilFailoverComplete<'a, T> {
     /// The shortest wait between two polls, unless set with [`delays`](Self::delays).
     pub const MIN_DELAY: ::std::time::Duration = ::std::time::Duration::from_secs(5);
     /// The longest wait between two polls, unless set with [`delays`](Self::delays).
@@ -80,7 +80,7 @@ impl<'a, T: ::awsquery::client::Transport> WaitUntilFailoverComplete<'a, T> {
         else {
             return ::std::result::Result::Err(
                 ::awsquery::waiter::WaiterError::Build(
-                    ::awsquery::BuildError::missing(
+                    ::awsquery_types::BuildError::missing(
                         "WaitUntilFailoverComplete",
                         "GlobalClusterIdentifier",
                     ),
@@ -90,7 +90,7 @@ impl<'a, T: ::awsquery::client::Transport> WaitUntilFailoverComplete<'a, T> {
         let ::std::option::Option::Some(target) = self.target_db_cluster_identifier else {
             return ::std::result::Result::Err(
                 ::awsquery::waiter::WaiterError::Build(
-                    ::awsquery::BuildError::missing(
+                    ::awsquery_types::BuildError::missing(
                         "WaitUntilFailoverComplete",
                         "TargetDbClusterIdentifier",
                     ),

@@ -11,7 +11,7 @@ pub struct DbClusterNotFoundFault {
     /// Text explaining what went wrong.
     pub message: ::std::option::Option<::std::string::String>,
     /// The HTTP status, code, message and request id of the response.
-    pub meta: ::awsquery::ErrorMetadata,
+    pub meta: ::awsquery_types::ErrorMetadata,
 }
 /// Sent with code `DBClusterNotFoundFault` and HTTP status 404 (a client fault).
 impl DbClusterNotFoundFault {
@@ -41,7 +41,7 @@ pub struct GlobalClusterNotFoundFault {
     /// Text explaining what went wrong.
     pub message: ::std::option::Option<::std::string::String>,
     /// The HTTP status, code, message and request id of the response.
-    pub meta: ::awsquery::ErrorMetadata,
+    pub meta: ::awsquery_types::ErrorMetadata,
 }
 /// Sent with code `GlobalClusterNotFoundFault` and HTTP status 404 (a client fault).
 impl GlobalClusterNotFoundFault {
@@ -71,7 +71,7 @@ pub struct InvalidDbClusterStateFault {
     /// Text explaining what went wrong.
     pub message: ::std::option::Option<::std::string::String>,
     /// The HTTP status, code, message and request id of the response.
-    pub meta: ::awsquery::ErrorMetadata,
+    pub meta: ::awsquery_types::ErrorMetadata,
 }
 /// Sent with code `InvalidDBClusterStateFault` and HTTP status 400 (a client fault).
 impl InvalidDbClusterStateFault {
@@ -101,7 +101,7 @@ pub struct InvalidGlobalClusterStateFault {
     /// Text explaining what went wrong.
     pub message: ::std::option::Option<::std::string::String>,
     /// The HTTP status, code, message and request id of the response.
-    pub meta: ::awsquery::ErrorMetadata,
+    pub meta: ::awsquery_types::ErrorMetadata,
 }
 /// Sent with code `InvalidGlobalClusterStateFault` and HTTP status 400 (a client fault).
 impl InvalidGlobalClusterStateFault {
@@ -129,11 +129,11 @@ pub enum DescribeGlobalClustersError {
     /// See [`GlobalClusterNotFoundFault`].
     GlobalClusterNotFoundFault(GlobalClusterNotFoundFault),
     /// An error this version does not model, or a response that could not be read.
-    Unhandled(::awsquery::Unhandled),
+    Unhandled(::awsquery_types::Unhandled),
 }
 impl DescribeGlobalClustersError {
     /// The HTTP status, code, message and request id.
-    pub fn meta(&self) -> &::awsquery::ErrorMetadata {
+    pub fn meta(&self) -> &::awsquery_types::ErrorMetadata {
         match self {
             Self::GlobalClusterNotFoundFault(e) => &e.meta,
             Self::Unhandled(e) => e.meta(),
@@ -156,13 +156,13 @@ impl ::std::error::Error for DescribeGlobalClustersError {
         }
     }
 }
-impl ::awsquery::error::ProvideErrorMetadata for DescribeGlobalClustersError {
-    fn meta(&self) -> &::awsquery::ErrorMetadata {
+impl ::awsquery_types::error::ProvideErrorMetadata for DescribeGlobalClustersError {
+    fn meta(&self) -> &::awsquery_types::ErrorMetadata {
         DescribeGlobalClustersError::meta(self)
     }
 }
-impl ::std::convert::From<::awsquery::Unhandled> for DescribeGlobalClustersError {
-    fn from(error: ::awsquery::Unhandled) -> Self {
+impl ::std::convert::From<::awsquery_types::Unhandled> for DescribeGlobalClustersError {
+    fn from(error: ::awsquery_types::Unhandled) -> Self {
         Self::Unhandled(error)
     }
 }
@@ -179,11 +179,11 @@ pub enum FailoverGlobalClusterError {
     /// See [`InvalidGlobalClusterStateFault`].
     InvalidGlobalClusterStateFault(InvalidGlobalClusterStateFault),
     /// An error this version does not model, or a response that could not be read.
-    Unhandled(::awsquery::Unhandled),
+    Unhandled(::awsquery_types::Unhandled),
 }
 impl FailoverGlobalClusterError {
     /// The HTTP status, code, message and request id.
-    pub fn meta(&self) -> &::awsquery::ErrorMetadata {
+    pub fn meta(&self) -> &::awsquery_types::ErrorMetadata {
         match self {
             Self::DbClusterNotFoundFault(e) => &e.meta,
             Self::GlobalClusterNotFoundFault(e) => &e.meta,
@@ -212,13 +212,13 @@ impl ::std::error::Error for FailoverGlobalClusterError {
         }
     }
 }
-impl ::awsquery::error::ProvideErrorMetadata for FailoverGlobalClusterError {
-    fn meta(&self) -> &::awsquery::ErrorMetadata {
+impl ::awsquery_types::error::ProvideErrorMetadata for FailoverGlobalClusterError {
+    fn meta(&self) -> &::awsquery_types::ErrorMetadata {
         FailoverGlobalClusterError::meta(self)
     }
 }
-impl ::std::convert::From<::awsquery::Unhandled> for FailoverGlobalClusterError {
-    fn from(error: ::awsquery::Unhandled) -> Self {
+impl ::std::convert::From<::awsquery_types::Unhandled> for FailoverGlobalClusterError {
+    fn from(error: ::awsquery_types::Unhandled) -> Self {
         Self::Unhandled(error)
     }
 }
@@ -235,11 +235,11 @@ pub enum Error {
     /// See [`InvalidGlobalClusterStateFault`].
     InvalidGlobalClusterStateFault(InvalidGlobalClusterStateFault),
     /// An error this version does not model, or a response that could not be read.
-    Unhandled(::awsquery::Unhandled),
+    Unhandled(::awsquery_types::Unhandled),
 }
 impl Error {
     /// The HTTP status, code, message and request id.
-    pub fn meta(&self) -> &::awsquery::ErrorMetadata {
+    pub fn meta(&self) -> &::awsquery_types::ErrorMetadata {
         match self {
             Self::DbClusterNotFoundFault(e) => &e.meta,
             Self::GlobalClusterNotFoundFault(e) => &e.meta,
@@ -268,13 +268,13 @@ impl ::std::error::Error for Error {
         }
     }
 }
-impl ::awsquery::error::ProvideErrorMetadata for Error {
-    fn meta(&self) -> &::awsquery::ErrorMetadata {
+impl ::awsquery_types::error::ProvideErrorMetadata for Error {
+    fn meta(&self) -> &::awsquery_types::ErrorMetadata {
         Error::meta(self)
     }
 }
-impl ::std::convert::From<::awsquery::Unhandled> for Error {
-    fn from(error: ::awsquery::Unhandled) -> Self {
+impl ::std::convert::From<::awsquery_types::Unhandled> for Error {
+    fn from(error: ::awsquery_types::Unhandled) -> Self {
         Self::Unhandled(error)
     }
 }

@@ -5,7 +5,7 @@
 //!
 //! Amazon Neptune is a managed graph database service for storing and querying highly connected data with Gremlin, openCypher or SPARQL. This API lets you administer Neptune resources; this model covers listing global databases and failing them over.
 //!
-//! With the `json` feature, every structure, union and enum implements `awsquery::json::ToJson`, which writes it as the AWS CLI v2 prints it with `--output json`.
+//! With the `json` feature, every structure, union and enum implements `awsquery_types::json::ToJson`, which writes it as the AWS CLI v2 prints it with `--output json`.
 pub mod error;
 #[cfg(feature = "json")]
 mod json;

@@ -4,8 +4,11 @@
 //! XML deserializers: one function per structure, union, list and map that an output or error reaches.
 #![allow(deprecated)]
 pub(crate) fn de_failover_global_cluster_output(
-    d: &mut ::awsquery::xml::Decoder<'_>,
-) -> Result<crate::types::FailoverGlobalClusterOutput, ::awsquery::xml::XmlError> {
+    d: &mut ::awsquery_protocol::xml::Decoder<'_>,
+) -> Result<
+    crate::types::FailoverGlobalClusterOutput,
+    ::awsquery_protocol::xml::XmlError,
+> {
     let mut out = <crate::types::FailoverGlobalClusterOutput>::default();
     while let Some(el) = d.next_child()? {
         match el.local_name() {
@@ -16,8 +19,8 @@ pub(crate) fn de_failover_global_cluster_output(
     Ok(out)
 }
 pub(crate) fn de_failover_state(
-    d: &mut ::awsquery::xml::Decoder<'_>,
-) -> Result<crate::types::FailoverState, ::awsquery::xml::XmlError> {
+    d: &mut ::awsquery_protocol::xml::Decoder<'_>,
+) -> Result<crate::types::FailoverState, ::awsquery_protocol::xml::XmlError> {
     let mut out = <crate::types::FailoverState>::default();
     while let Some(el) = d.next_child()? {
         match el.local_name() {
@@ -33,8 +36,8 @@ pub(crate) fn de_failover_state(
     Ok(out)
 }
 pub(crate) fn de_global_cluster(
-    d: &mut ::awsquery::xml::Decoder<'_>,
-) -> Result<crate::types::GlobalCluster, ::awsquery::xml::XmlError> {
+    d: &mut ::awsquery_protocol::xml::Decoder<'_>,
+) -> Result<crate::types::GlobalCluster, ::awsquery_protocol::xml::XmlError> {
     let mut out = <crate::types::GlobalCluster>::default();
     while let Some(el) = d.next_child()? {
         match el.local_name() {
@@ -60,8 +63,11 @@ pub(crate) fn de_global_cluster(
     Ok(out)
 }
 pub(crate) fn de_global_cluster_list(
-    d: &mut ::awsquery::xml::Decoder<'_>,
-) -> Result<::std::vec::Vec<crate::types::GlobalCluster>, ::awsquery::xml::XmlError> {
+    d: &mut ::awsquery_protocol::xml::Decoder<'_>,
+) -> Result<
+    ::std::vec::Vec<crate::types::GlobalCluster>,
+    ::awsquery_protocol::xml::XmlError,
+> {
     let mut out = Vec::new();
     while let Some(el) = d.next_child()? {
         if el.local_name() == b"GlobalClusterMember" {
@@ -73,8 +79,8 @@ pub(crate) fn de_global_cluster_list(
     Ok(out)
 }
 pub(crate) fn de_global_cluster_member(
-    d: &mut ::awsquery::xml::Decoder<'_>,
-) -> Result<crate::types::GlobalClusterMember, ::awsquery::xml::XmlError> {
+    d: &mut ::awsquery_protocol::xml::Decoder<'_>,
+) -> Result<crate::types::GlobalClusterMember, ::awsquery_protocol::xml::XmlError> {
     let mut out = <crate::types::GlobalClusterMember>::default();
     while let Some(el) = d.next_child()? {
         match el.local_name() {
@@ -87,10 +93,10 @@ pub(crate) fn de_global_cluster_member(
     Ok(out)
 }
 pub(crate) fn de_global_cluster_member_list(
-    d: &mut ::awsquery::xml::Decoder<'_>,
+    d: &mut ::awsquery_protocol::xml::Decoder<'_>,
 ) -> Result<
     ::std::vec::Vec<crate::types::GlobalClusterMember>,
-    ::awsquery::xml::XmlError,
+    ::awsquery_protocol::xml::XmlError,
 > {
     let mut out = Vec::new();
     while let Some(el) = d.next_child()? {
@@ -103,8 +109,11 @@ pub(crate) fn de_global_cluster_member_list(
     Ok(out)
 }
 pub(crate) fn de_describe_global_clusters_output(
-    d: &mut ::awsquery::xml::Decoder<'_>,
-) -> Result<crate::types::DescribeGlobalClustersOutput, ::awsquery::xml::XmlError> {
+    d: &mut ::awsquery_protocol::xml::Decoder<'_>,
+) -> Result<
+    crate::types::DescribeGlobalClustersOutput,
+    ::awsquery_protocol::xml::XmlError,
+> {
     let mut out = <crate::types::DescribeGlobalClustersOutput>::default();
     while let Some(el) = d.next_child()? {
         match el.local_name() {
@@ -116,8 +125,8 @@ pub(crate) fn de_describe_global_clusters_output(
     Ok(out)
 }
 pub(crate) fn de_readers_arn_list(
-    d: &mut ::awsquery::xml::Decoder<'_>,
-) -> Result<::std::vec::Vec<::std::string::String>, ::awsquery::xml::XmlError> {
+    d: &mut ::awsquery_protocol::xml::Decoder<'_>,
+) -> Result<::std::vec::Vec<::std::string::String>, ::awsquery_protocol::xml::XmlError> {
     let mut out = Vec::new();
     while let Some(el) = d.next_child()? {
         if el.local_name() == b"member" {
@@ -131,9 +140,9 @@ pub(crate) fn de_readers_arn_list(
 /// Error structures, built from the error envelope and, where they have more members, its `<Error>` element.
 pub(crate) mod errors {
     pub(crate) fn de_db_cluster_not_found_fault(
-        _response: &::awsquery::http::Response,
-        meta: ::awsquery::ErrorMetadata,
-    ) -> Result<crate::error::DbClusterNotFoundFault, ::awsquery::Unhandled> {
+        _response: &::awsquery_types::http::Response,
+        meta: ::awsquery_types::ErrorMetadata,
+    ) -> Result<crate::error::DbClusterNotFoundFault, ::awsquery_types::Unhandled> {
         let mut out = <crate::error::DbClusterNotFoundFault>::default();
         if out.message.is_none() {
             out.message.clone_from(&meta.message);
@@ -142,9 +151,9 @@ pub(crate) mod errors {
         Ok(out)
     }
     pub(crate) fn de_global_cluster_not_found_fault(
-        _response: &::awsquery::http::Response,
-        meta: ::awsquery::ErrorMetadata,
-    ) -> Result<crate::error::GlobalClusterNotFoundFault, ::awsquery::Unhandled> {
+        _response: &::awsquery_types::http::Response,
+        meta: ::awsquery_types::ErrorMetadata,
+    ) -> Result<crate::error::GlobalClusterNotFoundFault, ::awsquery_types::Unhandled> {
         let mut out = <crate::error::GlobalClusterNotFoundFault>::default();
         if out.message.is_none() {
             out.message.clone_from(&meta.message);
@@ -153,9 +162,9 @@ pub(crate) mod errors {
         Ok(out)
     }
     pub(crate) fn de_invalid_db_cluster_state_fault(
-        _response: &::awsquery::http::Response,
-        meta: ::awsquery::ErrorMetadata,
-    ) -> Result<crate::error::InvalidDbClusterStateFault, ::awsquery::Unhandled> {
+        _response: &::awsquery_types::http::Response,
+        meta: ::awsquery_types::ErrorMetadata,
+    ) -> Result<crate::error::InvalidDbClusterStateFault, ::awsquery_types::Unhandled> {
         let mut out = <crate::error::InvalidDbClusterStateFault>::default();
         if out.message.is_none() {
             out.message.clone_from(&meta.message);
@@ -164,9 +173,12 @@ pub(crate) mod errors {
         Ok(out)
     }
     pub(crate) fn de_invalid_global_cluster_state_fault(
-        _response: &::awsquery::http::Response,
-        meta: ::awsquery::ErrorMetadata,
-    ) -> Result<crate::error::InvalidGlobalClusterStateFault, ::awsquery::Unhandled> {
+        _response: &::awsquery_types::http::Response,
+        meta: ::awsquery_types::ErrorMetadata,
+    ) -> Result<
+        crate::error::InvalidGlobalClusterStateFault,
+        ::awsquery_types::Unhandled,
+    > {
         let mut out = <crate::error::InvalidGlobalClusterStateFault>::default();
         if out.message.is_none() {
             out.message.clone_from(&meta.message);

@@ -3,7 +3,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! The awsQuery protocol of Amazon Neptune (`AmazonRDSv19`, version `2014-10-31`), without any I/O.
 //!
-//! Each operation is a unit struct implementing [`awsquery::operation::Operation`]: its input becomes a form-urlencoded `POST /`, and a complete HTTP response becomes its output or its error enum.
+//! Each operation is a unit struct implementing [`awsquery_protocol::operation::Operation`]: its input becomes a form-urlencoded `POST /`, and a complete HTTP response becomes its output or its error enum.
 use ::neptune_model::{error, types};
 mod de;
 mod ser;
@@ -18,9 +18,9 @@ pub const API_VERSION: &str = "2014-10-31";
 pub struct DescribeGlobalClusters;
 impl DescribeGlobalClusters {
     fn error(
-        response: &::awsquery::http::Response,
+        response: &::awsquery_types::http::Response,
     ) -> crate::error::DescribeGlobalClustersError {
-        let meta = match ::awsquery::error::error_metadata(response) {
+        let meta = match ::awsquery_protocol::envelope::error_metadata(response) {
             ::std::result::Result::Ok(meta) => meta,
             ::std::result::Result::Err(unreadable) => return unreadable.into(),
         };
@@ -32,34 +32,37 @@ impl DescribeGlobalClusters {
                 );
         }
         crate::error::DescribeGlobalClustersError::Unhandled(
-            ::awsquery::Unhandled::new(meta),
+            ::awsquery_types::Unhandled::new(meta),
         )
     }
 }
-impl ::awsquery::operation::Operation for DescribeGlobalClusters {
+impl ::awsquery_protocol::operation::Operation for DescribeGlobalClusters {
     const NAME: &'static str = "DescribeGlobalClusters";
     type Input = crate::types::DescribeGlobalClustersInput;
     type Output = crate::types::DescribeGlobalClustersOutput;
     type Error = crate::error::DescribeGlobalClustersError;
     fn serialize(
         input: &Self::Input,
-    ) -> ::std::result::Result<::awsquery::http::Request, ::awsquery::BuildError> {
+    ) -> ::std::result::Result<
+        ::awsquery_types::http::Request,
+        ::awsquery_types::BuildError,
+    > {
         let mut body = ::std::string::String::with_capacity(256);
-        let mut writer = ::awsquery::query::QueryWriter::new(
+        let mut writer = ::awsquery_protocol::query::QueryWriter::new(
             &mut body,
             "DescribeGlobalClusters",
             API_VERSION,
         );
         ser::ser_describe_global_clusters_input(&mut writer, "", input)?;
-        ::std::result::Result::Ok(::awsquery::http::Request::form_post(body))
+        ::std::result::Result::Ok(::awsquery_types::http::Request::form_post(body))
     }
     fn deserialize(
-        response: &::awsquery::http::Response,
+        response: &::awsquery_types::http::Response,
     ) -> ::std::result::Result<Self::Output, Self::Error> {
         if !response.is_success() {
             return ::std::result::Result::Err(Self::error(response));
         }
-        let read = ::awsquery::xml::result_element(
+        let read = ::awsquery_protocol::xml::result_element(
                 &response.body,
                 "DescribeGlobalClustersResponse",
                 "DescribeGlobalClustersResult",
@@ -72,10 +75,10 @@ impl ::awsquery::operation::Operation for DescribeGlobalClusters {
                     ::std::result::Result::Ok(::std::default::Default::default())
                 }
             });
-        read.map_err(|e| ::awsquery::error::unreadable(response, e).into())
+        read.map_err(|e| ::awsquery_protocol::envelope::unreadable(response, e).into())
     }
 }
-impl ::awsquery::paginator::Paginate for DescribeGlobalClusters {
+impl ::awsquery_protocol::paginate::Paginate for DescribeGlobalClusters {
     fn token(input: &Self::Input) -> ::std::option::Option<&str> {
         input.marker.as_deref()
     }
@@ -89,7 +92,7 @@ impl ::awsquery::paginator::Paginate for DescribeGlobalClusters {
         output.marker.as_deref()
     }
 }
-impl ::awsquery::paginator::PaginateItems for DescribeGlobalClusters {
+impl ::awsquery_protocol::paginate::PaginateItems for DescribeGlobalClusters {
     type Items = ::std::vec::Vec<crate::types::GlobalCluster>;
     fn items(output: Self::Output) -> Self::Items {
         output.global_clusters.unwrap_or_default()
@@ -104,9 +107,9 @@ impl ::awsquery::paginator::PaginateItems for DescribeGlobalClusters {
 pub struct FailoverGlobalCluster;
 impl FailoverGlobalCluster {
     fn error(
-        response: &::awsquery::http::Response,
+        response: &::awsquery_types::http::Response,
     ) -> crate::error::FailoverGlobalClusterError {
-        let meta = match ::awsquery::error::error_metadata(response) {
+        let meta = match ::awsquery_protocol::envelope::error_metadata(response) {
             ::std::result::Result::Ok(meta) => meta,
             ::std::result::Result::Err(unreadable) => return unreadable.into(),
         };
@@ -139,34 +142,37 @@ impl FailoverGlobalCluster {
                 );
         }
         crate::error::FailoverGlobalClusterError::Unhandled(
-            ::awsquery::Unhandled::new(meta),
+            ::awsquery_types::Unhandled::new(meta),
         )
     }
 }
-impl ::awsquery::operation::Operation for FailoverGlobalCluster {
+impl ::awsquery_protocol::operation::Operation for FailoverGlobalCluster {
     const NAME: &'static str = "FailoverGlobalCluster";
     type Input = crate::types::FailoverGlobalClusterInput;
     type Output = crate::types::FailoverGlobalClusterOutput;
     type Error = crate::error::FailoverGlobalClusterError;
     fn serialize(
         input: &Self::Input,
-    ) -> ::std::result::Result<::awsquery::http::Request, ::awsquery::BuildError> {
+    ) -> ::std::result::Result<
+        ::awsquery_types::http::Request,
+        ::awsquery_types::BuildError,
+    > {
         let mut body = ::std::string::String::with_capacity(256);
-        let mut writer = ::awsquery::query::QueryWriter::new(
+        let mut writer = ::awsquery_protocol::query::QueryWriter::new(
             &mut body,
             "FailoverGlobalCluster",
             API_VERSION,
         );
         ser::ser_failover_global_cluster_input(&mut writer, "", input)?;
-        ::std::result::Result::Ok(::awsquery::http::Request::form_post(body))
+        ::std::result::Result::Ok(::awsquery_types::http::Request::form_post(body))
     }
     fn deserialize(
-        response: &::awsquery::http::Response,
+        response: &::awsquery_types::http::Response,
     ) -> ::std::result::Result<Self::Output, Self::Error> {
         if !response.is_success() {
             return ::std::result::Result::Err(Self::error(response));
         }
-        let read = ::awsquery::xml::result_element(
+        let read = ::awsquery_protocol::xml::result_element(
                 &response.body,
                 "FailoverGlobalClusterResponse",
                 "FailoverGlobalClusterResult",
@@ -179,6 +185,6 @@ impl ::awsquery::operation::Operation for FailoverGlobalCluster {
                     ::std::result::Result::Ok(::std::default::Default::default())
                 }
             });
-        read.map_err(|e| ::awsquery::error::unreadable(response, e).into())
+        read.map_err(|e| ::awsquery_protocol::envelope::unreadable(response, e).into())
     }
 }

@@ -4,10 +4,10 @@
 //! Query serializers: one function per structure, union, list and map that an input reaches.
 #![allow(deprecated)]
 pub(crate) fn ser_describe_global_clusters_input(
-    writer: &mut ::awsquery::query::QueryWriter<'_>,
+    writer: &mut ::awsquery_protocol::query::QueryWriter<'_>,
     prefix: &str,
     input: &crate::types::DescribeGlobalClustersInput,
-) -> Result<(), ::awsquery::BuildError> {
+) -> Result<(), ::awsquery_types::BuildError> {
     if let Some(value) = &input.global_cluster_identifier {
         writer.string(prefix, "GlobalClusterIdentifier", value);
     }
@@ -20,17 +20,17 @@ pub(crate) fn ser_describe_global_clusters_input(
     Ok(())
 }
 pub(crate) fn ser_failover_global_cluster_input(
-    writer: &mut ::awsquery::query::QueryWriter<'_>,
+    writer: &mut ::awsquery_protocol::query::QueryWriter<'_>,
     prefix: &str,
     input: &crate::types::FailoverGlobalClusterInput,
-) -> Result<(), ::awsquery::BuildError> {
+) -> Result<(), ::awsquery_types::BuildError> {
     match &input.global_cluster_identifier {
         Some(value) => {
             writer.string(prefix, "GlobalClusterIdentifier", value);
         }
         None => {
             return Err(
-                ::awsquery::BuildError::missing(
+                ::awsquery_types::BuildError::missing(
                     "FailoverGlobalClusterInput",
                     "GlobalClusterIdentifier",
                 ),
@@ -43,7 +43,7 @@ pub(crate) fn ser_failover_global_cluster_input(
         }
         None => {
             return Err(
-                ::awsquery::BuildError::missing(
+                ::awsquery_types::BuildError::missing(
                     "FailoverGlobalClusterInput",
                     "TargetDbClusterIdentifier",
                 ),

@@ -11,7 +11,7 @@
 #[test]
 fn neptune_describe_global_clusters_all() {
     let input = ::neptune_model::types::DescribeGlobalClustersInput::default();
-    let request = <::neptune_protocol::DescribeGlobalClusters as ::awsquery::operation::Operation>::serialize(
+    let request = <::neptune_protocol::DescribeGlobalClusters as ::awsquery_protocol::operation::Operation>::serialize(
             &input,
         )
         .expect("the input serializes");
@@ -26,7 +26,7 @@ fn neptune_describe_global_clusters_all() {
         request.header("X-Amz-Target"), ::std::option::Option::None,
         "header `X-Amz-Target` must not be sent"
     );
-    ::awsquery::testing::assert_form_eq(
+    ::awsquery_testing::assert_form_eq(
         "Action=DescribeGlobalClusters&Version=2014-10-31",
         &request.body,
     );
@@ -43,7 +43,7 @@ fn neptune_describe_global_clusters_by_identifier() {
         );
         v
     };
-    let request = <::neptune_protocol::DescribeGlobalClusters as ::awsquery::operation::Operation>::serialize(
+    let request = <::neptune_protocol::DescribeGlobalClusters as ::awsquery_protocol::operation::Operation>::serialize(
             &input,
         )
         .expect("the input serializes");
@@ -54,7 +54,7 @@ fn neptune_describe_global_clusters_by_identifier() {
         ::std::option::Option::Some("application/x-www-form-urlencoded"),
         "header `Content-Type`"
     );
-    ::awsquery::testing::assert_form_eq(
+    ::awsquery_testing::assert_form_eq(
         "Action=DescribeGlobalClusters&Version=2014-10-31&GlobalClusterIdentifier=my-global",
         &request.body,
     );
@@ -72,7 +72,7 @@ fn neptune_describe_global_clusters_next_page() {
         );
         v
     };
-    let request = <::neptune_protocol::DescribeGlobalClusters as ::awsquery::operation::Operation>::serialize(
+    let request = <::neptune_protocol::DescribeGlobalClusters as ::awsquery_protocol::operation::Operation>::serialize(
             &input,
         )
         .expect("the input serializes");
@@ -83,7 +83,7 @@ fn neptune_describe_global_clusters_next_page() {
         ::std::option::Option::Some("application/x-www-form-urlencoded"),
         "header `Content-Type`"
     );
-    ::awsquery::testing::assert_form_eq(
+    ::awsquery_testing::assert_form_eq(
         "Action=DescribeGlobalClusters&Version=2014-10-31&MaxRecords=20&Marker=b3JkZXJzLWdsb2JhbA%3D%3D",
         &request.body,
     );
@@ -93,12 +93,12 @@ fn neptune_describe_global_clusters_next_page() {
 /// Response case `NeptuneDescribeGlobalClustersTwoClusters` of `DescribeGlobalClusters`.
 #[test]
 fn neptune_describe_global_clusters_two_clusters() {
-    let response = ::awsquery::http::Response::new(
+    let response = ::awsquery_types::http::Response::new(
             200,
             "<DescribeGlobalClustersResponse xmlns=\"http://rds.amazonaws.com/doc/2014-10-31/\">\n  <DescribeGlobalClustersResult>\n    <Marker>page-2-of-3</Marker>\n    <GlobalClusters>\n      <GlobalClusterMember>\n        <GlobalClusterIdentifier>orders-global</GlobalClusterIdentifier>\n        <GlobalClusterResourceId>cluster-1a2b3c4d5e</GlobalClusterResourceId>\n        <GlobalClusterArn>arn:aws:rds::123456789012:global-cluster:orders-global</GlobalClusterArn>\n        <Status>available</Status>\n        <Engine>neptune</Engine>\n        <EngineVersion>1.3.2.0</EngineVersion>\n        <StorageEncrypted>true</StorageEncrypted>\n        <DeletionProtection>true</DeletionProtection>\n        <GlobalClusterMembers>\n          <GlobalClusterMember>\n            <DBClusterArn>arn:aws:rds:eu-west-1:123456789012:cluster:orders-dublin</DBClusterArn>\n            <Readers>\n              <member>arn:aws:rds:us-east-2:123456789012:cluster:orders-ohio</member>\n            </Readers>\n            <IsWriter>true</IsWriter>\n          </GlobalClusterMember>\n          <GlobalClusterMember>\n            <DBClusterArn>arn:aws:rds:us-east-2:123456789012:cluster:orders-ohio</DBClusterArn>\n            <Readers/>\n            <IsWriter>false</IsWriter>\n          </GlobalClusterMember>\n        </GlobalClusterMembers>\n      </GlobalClusterMember>\n      <GlobalClusterMember>\n        <GlobalClusterIdentifier>graph-archive</GlobalClusterIdentifier>\n        <GlobalClusterArn>arn:aws:rds::123456789012:global-cluster:graph-archive</GlobalClusterArn>\n        <Status>failing-over</Status>\n        <Engine>neptune</Engine>\n        <GlobalClusterMembers/>\n        <FailoverState>\n          <Status>failing-over</Status>\n          <FromDbClusterArn>arn:aws:rds:eu-west-1:123456789012:cluster:archive-dublin</FromDbClusterArn>\n          <ToDbClusterArn>arn:aws:rds:eu-central-1:123456789012:cluster:archive-frankfurt</ToDbClusterArn>\n          <IsDataLossAllowed>false</IsDataLossAllowed>\n        </FailoverState>\n      </GlobalClusterMember>\n    </GlobalClusters>\n  </DescribeGlobalClustersResult>\n  <ResponseMetadata>\n    <RequestId>3f1e2d3c-4b5a-4697-8877-66554433aa11</RequestId>\n  </ResponseMetadata>\n</DescribeGlobalClustersResponse>\n",
         )
         .with_header("Content-Type", "text/xml");
-    let actual = <::neptune_protocol::DescribeGlobalClusters as ::awsquery::operation::Operation>::deserialize(
+    let actual = <::neptune_protocol::DescribeGlobalClusters as ::awsquery_protocol::operation::Operation>::deserialize(
             &response,
         )
         .expect("the response deserializes");
@@ -219,12 +219,12 @@ fn neptune_describe_global_clusters_two_clusters() {
 /// Response case `NeptuneDescribeGlobalClustersMockServerShape` of `DescribeGlobalClusters`.
 #[test]
 fn neptune_describe_global_clusters_mock_server_shape() {
-    let response = ::awsquery::http::Response::new(
+    let response = ::awsquery_types::http::Response::new(
             200,
             "<DescribeGlobalClustersResponse xmlns=\"http://rds.amazonaws.com/doc/2014-10-31/\"><DescribeGlobalClustersResult><GlobalClusters><GlobalClusterMember><GlobalClusterIdentifier>mock-global</GlobalClusterIdentifier><GlobalClusterResourceId>cluster-0f9e8d7c</GlobalClusterResourceId><GlobalClusterArn>arn:aws:rds::123456789012:global-cluster:mock-global</GlobalClusterArn><Status>available</Status><Engine>neptune</Engine><EngineVersion>1.3.2.1</EngineVersion><StorageEncrypted>false</StorageEncrypted><DeletionProtection>false</DeletionProtection><GlobalClusterMembers><GlobalClusterMember><DBClusterArn>arn:aws:rds:us-east-1:123456789012:cluster:mock-primary</DBClusterArn><Readers><member>arn:aws:rds:us-west-2:123456789012:cluster:mock-secondary</member></Readers><IsWriter>true</IsWriter></GlobalClusterMember><GlobalClusterMember><DBClusterArn>arn:aws:rds:us-west-2:123456789012:cluster:mock-secondary</DBClusterArn><Readers/><IsWriter>false</IsWriter><GlobalWriteForwardingStatus>disabled</GlobalWriteForwardingStatus></GlobalClusterMember></GlobalClusterMembers><Endpoint>mock-global.global-0f9e8d7c.global.rds.amazonaws.com</Endpoint><TagList/></GlobalClusterMember></GlobalClusters></DescribeGlobalClustersResult><ResponseMetadata><RequestId>Q2xVb3Rtb2NrcmVxdWVzdGlk</RequestId></ResponseMetadata></DescribeGlobalClustersResponse>",
         )
         .with_header("Content-Type", "text/xml");
-    let actual = <::neptune_protocol::DescribeGlobalClusters as ::awsquery::operation::Operation>::deserialize(
+    let actual = <::neptune_protocol::DescribeGlobalClusters as ::awsquery_protocol::operation::Operation>::deserialize(
             &response,
         )
         .expect("the response deserializes");
@@ -303,12 +303,12 @@ fn neptune_describe_global_clusters_mock_server_shape() {
 /// Response case `NeptuneDescribeGlobalClustersNone` of `DescribeGlobalClusters`.
 #[test]
 fn neptune_describe_global_clusters_none() {
-    let response = ::awsquery::http::Response::new(
+    let response = ::awsquery_types::http::Response::new(
             200,
             "<DescribeGlobalClustersResponse xmlns=\"http://rds.amazonaws.com/doc/2014-10-31/\">\n  <DescribeGlobalClustersResult>\n    <GlobalClusters/>\n  </DescribeGlobalClustersResult>\n  <ResponseMetadata>\n    <RequestId>7c6b5a49-3827-4165-a4b3-c2d1e0f9a8b7</RequestId>\n  </ResponseMetadata>\n</DescribeGlobalClustersResponse>\n",
         )
         .with_header("Content-Type", "text/xml");
-    let actual = <::neptune_protocol::DescribeGlobalClusters as ::awsquery::operation::Operation>::deserialize(
+    let actual = <::neptune_protocol::DescribeGlobalClusters as ::awsquery_protocol::operation::Operation>::deserialize(
             &response,
         )
         .expect("the response deserializes");
@@ -324,12 +324,12 @@ fn neptune_describe_global_clusters_none() {
 /// Error case `NeptuneGlobalClusterNotFoundFault` of `GlobalClusterNotFoundFault`, run against `DescribeGlobalClusters`.
 #[test]
 fn neptune_global_cluster_not_found_fault() {
-    let response = ::awsquery::http::Response::new(
+    let response = ::awsquery_types::http::Response::new(
             404,
             "<ErrorResponse xmlns=\"http://rds.amazonaws.com/doc/2014-10-31/\">\n  <Error>\n    <Type>Sender</Type>\n    <Code>GlobalClusterNotFoundFault</Code>\n    <Message>Global cluster my-global not found.</Message>\n  </Error>\n  <RequestId>a2b3c4d5-e6f7-4a8b-9c0d-1e2f3a4b5c6d</RequestId>\n</ErrorResponse>\n",
         )
         .with_header("Content-Type", "text/xml");
-    let actual = match <::neptune_protocol::DescribeGlobalClusters as ::awsquery::operation::Operation>::deserialize(
+    let actual = match <::neptune_protocol::DescribeGlobalClusters as ::awsquery_protocol::operation::Operation>::deserialize(
         &response,
     ) {
         ::std::result::Result::Ok(output) => {
@@ -373,7 +373,7 @@ fn neptune_failover_global_cluster_minimal() {
         );
         v
     };
-    let request = <::neptune_protocol::FailoverGlobalCluster as ::awsquery::operation::Operation>::serialize(
+    let request = <::neptune_protocol::FailoverGlobalCluster as ::awsquery_protocol::operation::Operation>::serialize(
             &input,
         )
         .expect("the input serializes");
@@ -388,7 +388,7 @@ fn neptune_failover_global_cluster_minimal() {
         request.header("X-Amz-Target"), ::std::option::Option::None,
         "header `X-Amz-Target` must not be sent"
     );
-    ::awsquery::testing::assert_form_eq(
+    ::awsquery_testing::assert_form_eq(
         "Action=FailoverGlobalCluster&Version=2014-10-31&GlobalClusterIdentifier=my-global&TargetDbClusterIdentifier=arn%3Aaws%3Ards%3Aus-west-2%3A123456789012%3Acluster%3Asecondary",
         &request.body,
     );
@@ -411,7 +411,7 @@ fn neptune_failover_global_cluster_allow_data_loss() {
         v.allow_data_loss = ::std::option::Option::Some(true);
         v
     };
-    let request = <::neptune_protocol::FailoverGlobalCluster as ::awsquery::operation::Operation>::serialize(
+    let request = <::neptune_protocol::FailoverGlobalCluster as ::awsquery_protocol::operation::Operation>::serialize(
             &input,
         )
         .expect("the input serializes");
@@ -422,7 +422,7 @@ fn neptune_failover_global_cluster_allow_data_loss() {
         ::std::option::Option::Some("application/x-www-form-urlencoded"),
         "header `Content-Type`"
     );
-    ::awsquery::testing::assert_form_eq(
+    ::awsquery_testing::assert_form_eq(
         "Action=FailoverGlobalCluster&Version=2014-10-31&GlobalClusterIdentifier=my-global&TargetDbClusterIdentifier=arn%3Aaws%3Ards%3Aus-west-2%3A123456789012%3Acluster%3Asecondary&AllowDataLoss=true",
         &request.body,
     );
@@ -445,7 +445,7 @@ fn neptune_failover_global_cluster_switchover() {
         v.switchover = ::std::option::Option::Some(true);
         v
     };
-    let request = <::neptune_protocol::FailoverGlobalCluster as ::awsquery::operation::Operation>::serialize(
+    let request = <::neptune_protocol::FailoverGlobalCluster as ::awsquery_protocol::operation::Operation>::serialize(
             &input,
         )
         .expect("the input serializes");
@@ -456,7 +456,7 @@ fn neptune_failover_global_cluster_switchover() {
         ::std::option::Option::Some("application/x-www-form-urlencoded"),
         "header `Content-Type`"
     );
-    ::awsquery::testing::assert_form_eq(
+    ::awsquery_testing::assert_form_eq(
         "Action=FailoverGlobalCluster\n&Version=2014-10-31\n&GlobalClusterIdentifier=my-global\n&TargetDbClusterIdentifier=arn%3Aaws%3Ards%3Aus-west-2%3A123456789012%3Acluster%3Asecondary\n&Switchover=true",
         &request.body,
     );
@@ -466,12 +466,12 @@ fn neptune_failover_global_cluster_switchover() {
 /// Response case `NeptuneFailoverGlobalClusterSuccess` of `FailoverGlobalCluster`.
 #[test]
 fn neptune_failover_global_cluster_success() {
-    let response = ::awsquery::http::Response::new(
+    let response = ::awsquery_types::http::Response::new(
             200,
             "<FailoverGlobalClusterResponse xmlns=\"http://rds.amazonaws.com/doc/2014-10-31/\">\n  <FailoverGlobalClusterResult>\n    <GlobalCluster>\n      <GlobalClusterIdentifier>my-global</GlobalClusterIdentifier>\n      <GlobalClusterResourceId>cluster-7f3a9c2e1b</GlobalClusterResourceId>\n      <GlobalClusterArn>arn:aws:rds::123456789012:global-cluster:my-global</GlobalClusterArn>\n      <Status>available</Status>\n      <Engine>neptune</Engine>\n      <EngineVersion>1.3.2.0</EngineVersion>\n      <StorageEncrypted>true</StorageEncrypted>\n      <DeletionProtection>false</DeletionProtection>\n      <GlobalClusterMembers>\n        <GlobalClusterMember>\n          <DBClusterArn>arn:aws:rds:us-east-1:123456789012:cluster:primary</DBClusterArn>\n          <Readers>\n            <member>arn:aws:rds:us-west-2:123456789012:cluster:secondary</member>\n          </Readers>\n          <IsWriter>true</IsWriter>\n        </GlobalClusterMember>\n        <GlobalClusterMember>\n          <DBClusterArn>arn:aws:rds:us-west-2:123456789012:cluster:secondary</DBClusterArn>\n          <Readers/>\n          <IsWriter>false</IsWriter>\n        </GlobalClusterMember>\n      </GlobalClusterMembers>\n      <FailoverState>\n        <Status>failing-over</Status>\n        <FromDbClusterArn>arn:aws:rds:us-east-1:123456789012:cluster:primary</FromDbClusterArn>\n        <ToDbClusterArn>arn:aws:rds:us-west-2:123456789012:cluster:secondary</ToDbClusterArn>\n        <IsDataLossAllowed>true</IsDataLossAllowed>\n      </FailoverState>\n    </GlobalCluster>\n  </FailoverGlobalClusterResult>\n  <ResponseMetadata>\n    <RequestId>5b6e1c0a-2f4d-4c8e-9a7b-3d2f1e0c9b8a</RequestId>\n  </ResponseMetadata>\n</FailoverGlobalClusterResponse>\n",
         )
         .with_header("Content-Type", "text/xml");
-    let actual = <::neptune_protocol::FailoverGlobalCluster as ::awsquery::operation::Operation>::deserialize(
+    let actual = <::neptune_protocol::FailoverGlobalCluster as ::awsquery_protocol::operation::Operation>::deserialize(
             &response,
         )
         .expect("the response deserializes");
@@ -562,12 +562,12 @@ fn neptune_failover_global_cluster_success() {
 /// Response case `NeptuneFailoverGlobalClusterUnknownElements` of `FailoverGlobalCluster`.
 #[test]
 fn neptune_failover_global_cluster_unknown_elements() {
-    let response = ::awsquery::http::Response::new(
+    let response = ::awsquery_types::http::Response::new(
             200,
             "<FailoverGlobalClusterResponse xmlns=\"http://rds.amazonaws.com/doc/2014-10-31/\">\n  <FailoverGlobalClusterResult>\n    <GlobalCluster>\n      <GlobalClusterIdentifier>my-global</GlobalClusterIdentifier>\n      <TagList>\n        <Tag>\n          <Key>team</Key>\n          <Value>graph</Value>\n        </Tag>\n      </TagList>\n      <Status>failing-over</Status>\n      <GlobalClusterMembers>\n        <GlobalClusterMember>\n          <DBClusterArn>arn:aws:rds:us-west-2:123456789012:cluster:secondary</DBClusterArn>\n          <SynchronizationStatus>connected</SynchronizationStatus>\n          <IsWriter>false</IsWriter>\n        </GlobalClusterMember>\n      </GlobalClusterMembers>\n      <FailoverState>\n        <Status>pending</Status>\n        <StartTime>2025-09-02T10:15:30Z</StartTime>\n      </FailoverState>\n      <EndpointDetails/>\n    </GlobalCluster>\n    <Warning>newer service version</Warning>\n  </FailoverGlobalClusterResult>\n  <ResponseMetadata>\n    <RequestId>0d9c8b7a-6e5f-4a3b-8c2d-1e0f9a8b7c6d</RequestId>\n  </ResponseMetadata>\n</FailoverGlobalClusterResponse>\n",
         )
         .with_header("Content-Type", "text/xml");
-    let actual = <::neptune_protocol::FailoverGlobalCluster as ::awsquery::operation::Operation>::deserialize(
+    let actual = <::neptune_protocol::FailoverGlobalCluster as ::awsquery_protocol::operation::Operation>::deserialize(
             &response,
         )
         .expect("the response deserializes");
@@ -613,12 +613,12 @@ fn neptune_failover_global_cluster_unknown_elements() {
 /// Error case `NeptuneDBClusterNotFoundFault` of `DBClusterNotFoundFault`, run against `FailoverGlobalCluster`.
 #[test]
 fn neptune_db_cluster_not_found_fault() {
-    let response = ::awsquery::http::Response::new(
+    let response = ::awsquery_types::http::Response::new(
             404,
             "<ErrorResponse xmlns=\"http://rds.amazonaws.com/doc/2014-10-31/\">\n  <Error>\n    <Type>Sender</Type>\n    <Code>DBClusterNotFoundFault</Code>\n    <Message>DBCluster arn:aws:rds:us-west-2:123456789012:cluster:secondary not found.</Message>\n  </Error>\n  <RequestId>9e1f2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b</RequestId>\n</ErrorResponse>\n",
         )
         .with_header("Content-Type", "text/xml");
-    let actual = match <::neptune_protocol::FailoverGlobalCluster as ::awsquery::operation::Operation>::deserialize(
+    let actual = match <::neptune_protocol::FailoverGlobalCluster as ::awsquery_protocol::operation::Operation>::deserialize(
         &response,
     ) {
         ::std::result::Result::Ok(output) => {
@@ -652,12 +652,12 @@ fn neptune_db_cluster_not_found_fault() {
 /// Error case `NeptuneGlobalClusterNotFoundFault` of `GlobalClusterNotFoundFault`, run against `FailoverGlobalCluster`.
 #[test]
 fn neptune_global_cluster_not_found_fault_failover_global_cluster() {
-    let response = ::awsquery::http::Response::new(
+    let response = ::awsquery_types::http::Response::new(
             404,
             "<ErrorResponse xmlns=\"http://rds.amazonaws.com/doc/2014-10-31/\">\n  <Error>\n    <Type>Sender</Type>\n    <Code>GlobalClusterNotFoundFault</Code>\n    <Message>Global cluster my-global not found.</Message>\n  </Error>\n  <RequestId>a2b3c4d5-e6f7-4a8b-9c0d-1e2f3a4b5c6d</RequestId>\n</ErrorResponse>\n",
         )
         .with_header("Content-Type", "text/xml");
-    let actual = match <::neptune_protocol::FailoverGlobalCluster as ::awsquery::operation::Operation>::deserialize(
+    let actual = match <::neptune_protocol::FailoverGlobalCluster as ::awsquery_protocol::operation::Operation>::deserialize(
         &response,
     ) {
         ::std::result::Result::Ok(output) => {
@@ -689,12 +689,12 @@ fn neptune_global_cluster_not_found_fault_failover_global_cluster() {
 /// Error case `NeptuneInvalidDBClusterStateFault` of `InvalidDBClusterStateFault`, run against `FailoverGlobalCluster`.
 #[test]
 fn neptune_invalid_db_cluster_state_fault() {
-    let response = ::awsquery::http::Response::new(
+    let response = ::awsquery_types::http::Response::new(
             400,
             "<ErrorResponse xmlns=\"http://rds.amazonaws.com/doc/2014-10-31/\">\n  <Error>\n    <Type>Sender</Type>\n    <Code>InvalidDBClusterStateFault</Code>\n    <Message>The target cluster is not in a state that allows a failover.</Message>\n  </Error>\n  <RequestId>b3c4d5e6-f7a8-4b9c-8d0e-2f3a4b5c6d7e</RequestId>\n</ErrorResponse>\n",
         )
         .with_header("Content-Type", "text/xml");
-    let actual = match <::neptune_protocol::FailoverGlobalCluster as ::awsquery::operation::Operation>::deserialize(
+    let actual = match <::neptune_protocol::FailoverGlobalCluster as ::awsquery_protocol::operation::Operation>::deserialize(
         &response,
     ) {
         ::std::result::Result::Ok(output) => {
@@ -728,12 +728,12 @@ fn neptune_invalid_db_cluster_state_fault() {
 /// Error case `NeptuneInvalidGlobalClusterStateFault` of `InvalidGlobalClusterStateFault`, run against `FailoverGlobalCluster`.
 #[test]
 fn neptune_invalid_global_cluster_state_fault() {
-    let response = ::awsquery::http::Response::new(
+    let response = ::awsquery_types::http::Response::new(
             400,
             "<ErrorResponse xmlns=\"http://rds.amazonaws.com/doc/2014-10-31/\">\n  <Error>\n    <Type>Sender</Type>\n    <Code>InvalidGlobalClusterStateFault</Code>\n    <Message>Global cluster my-global is already failing over.</Message>\n  </Error>\n  <RequestId>c4d5e6f7-a8b9-4c0d-9e1f-3a4b5c6d7e8f</RequestId>\n</ErrorResponse>\n",
         )
         .with_header("Content-Type", "text/xml");
-    let actual = match <::neptune_protocol::FailoverGlobalCluster as ::awsquery::operation::Operation>::deserialize(
+    let actual = match <::neptune_protocol::FailoverGlobalCluster as ::awsquery_protocol::operation::Operation>::deserialize(
         &response,
     ) {
         ::std::result::Result::Ok(output) => {

@@ -11,8 +11,8 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use awsquery::http::{Request, Response};
-use awsquery::operation::Operation;
 use awsquery::sigv4::{self, Credentials, SigningParams};
+use awsquery_protocol::operation::Operation;
 use neptune_client::{Client, Config, Transport, TransportError};
 use neptune_model::types::FailoverGlobalClusterInput;
 use neptune_protocol::FailoverGlobalCluster;

@@ -11,8 +11,8 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use awsquery::DateTime;
-use awsquery::client::TransportErrorKind;
 use awsquery::http::{Request, Response};
+use awsquery::transport::TransportErrorKind;
 use neptune_client::{Config, Credentials, Transport, TransportError};
 
 /// The secret key of AWS's SigV4 test suite.
@@ -37,7 +37,7 @@ pub fn pinned_config() -> Config {
     Config::new("us-east-1", Credentials::new("AKIDEXAMPLE", SECRET, None)).with_clock(pinned_clock)
 }
 
-pub use awsquery::testing::client::block_on;
+pub use awsquery_testing::client::block_on;
 
 /// An in-memory transport that answers each request with the next scripted outcome and records the
 /// requests and the waits (which return at once).

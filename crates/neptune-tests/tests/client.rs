@@ -3,9 +3,9 @@
 
 use std::sync::Mutex;
 
-use awsquery::client::TransportErrorKind;
 use awsquery::http::{Request, Response};
-use awsquery::testing::client::CapturingTransport;
+use awsquery::transport::TransportErrorKind;
+use awsquery_testing::client::CapturingTransport;
 use neptune_client::error::FailoverGlobalClusterError;
 use neptune_client::{Client, Config, Credentials, SdkError, Transport, TransportError};
 use neptune_tests::{

@@ -5,8 +5,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::task::Poll;
 
 use awsquery::credentials::{
-    CredentialsError, CredentialsErrorKind, DefaultChain, Env, ProvideCredentials, ProvideFuture,
+    CredentialsError, CredentialsErrorKind, DefaultChain, ProvideCredentials, ProvideFuture,
 };
+use awsquery::env::Env;
 use awsquery::http::Response;
 use neptune_client::error::FailoverGlobalClusterError;
 use neptune_client::types::FailoverGlobalClusterOutput;

@@ -2,7 +2,7 @@
 //! not-found fault.
 
 use awsquery::http::Response;
-use awsquery::operation::Operation;
+use awsquery_protocol::operation::Operation;
 use neptune_model::error::{DescribeGlobalClustersError, Error};
 use neptune_model::types::DescribeGlobalClustersInput;
 use neptune_protocol::DescribeGlobalClusters;

@@ -5,8 +5,8 @@
 use std::sync::Mutex;
 
 use awsquery::client::Handle;
-use awsquery::credentials::Env;
 use awsquery::endpoint::{Document, Endpoint, EndpointError, EndpointErrorKind};
+use awsquery::env::Env;
 use awsquery::http::{Request, Response};
 use neptune_client::{Client, Config, Credentials, SdkError, Transport, TransportError};
 use neptune_tests::{SECRET, SUCCESS_200, TARGET_ARN, block_on, pinned_clock, pinned_config};

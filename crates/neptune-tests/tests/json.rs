@@ -2,8 +2,8 @@
 //! crate's `json` feature).
 
 use awsquery::http::Response;
-use awsquery::json::to_string;
-use awsquery::operation::Operation;
+use awsquery_protocol::operation::Operation;
+use awsquery_types::json::to_string;
 use neptune_protocol::{DescribeGlobalClusters, FailoverGlobalCluster};
 use neptune_tests::{DESCRIBE_MOTO_200, SUCCESS_200};
 

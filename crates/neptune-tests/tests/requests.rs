@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use awsquery::BuildError;
 use awsquery::http::Request;
-use awsquery::operation::Operation;
+use awsquery_protocol::operation::Operation;
 use neptune_model::types::FailoverGlobalClusterInput;
 use neptune_protocol::FailoverGlobalCluster;
 

@@ -7,7 +7,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use awsquery::http::Response;
-use awsquery::operation::Operation;
+use awsquery_protocol::operation::Operation;
 use neptune_model::error::FailoverGlobalClusterError;
 use neptune_model::types::{FailoverGlobalClusterOutput, FailoverStatus, GlobalClusterMember};
 use neptune_protocol::FailoverGlobalCluster;

@@ -3,9 +3,9 @@
 
 use std::time::Duration;
 
-use awsquery::client::TransportErrorKind;
 use awsquery::http::{Request, Response};
 use awsquery::retry::RetryConfig;
+use awsquery::transport::TransportErrorKind;
 use neptune_client::error::FailoverGlobalClusterError;
 use neptune_client::{Client, SdkError, Transport, TransportError};
 use neptune_tests::{NOT_FOUND_404, SUCCESS_200, Script, TARGET_ARN, block_on, pinned_config};

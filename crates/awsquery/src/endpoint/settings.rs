@@ -5,7 +5,7 @@
 use std::fmt;
 
 use super::{EndpointError, split_url};
-use crate::credentials::Env;
+use crate::env::Env;
 
 /// The endpoint URL for every service (`AWS_ENDPOINT_URL`).
 pub const ENDPOINT_URL_VAR: &str = "AWS_ENDPOINT_URL";

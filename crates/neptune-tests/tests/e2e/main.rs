@@ -6,9 +6,9 @@ mod server;
 use std::future::Future;
 use std::time::{Duration, Instant};
 
-use awsquery::client::TransportErrorKind;
 use awsquery::retry::RetryConfig;
 use awsquery::sigv4::{self, SignableRequest, SigningParams};
+use awsquery::transport::TransportErrorKind;
 use awsquery_hyper::HyperTransport;
 use neptune_client::error::FailoverGlobalClusterError;
 use neptune_client::types::FailoverGlobalClusterOutput;

@@ -9,7 +9,7 @@ pub struct DatetimeOffsets<'a, T> {
     handle: &'a ::awsquery::client::Handle<T>,
     input: crate::types::DatetimeOffsetsInput,
 }
-impl<'a, T: ::awsquery::client::Transport> DatetimeOffsets<'a, T> {
+impl<'a, T: ::awsquery::transport::Transport> DatetimeOffsets<'a, T> {
     pub(crate) fn new(handle: &'a ::awsquery::client::Handle<T>) -> Self {
         DatetimeOffsets {
             handle,
@@ -38,7 +38,7 @@ pub struct EmptyInputAndEmptyOutput<'a, T> {
     handle: &'a ::awsquery::client::Handle<T>,
     input: crate::types::EmptyInputAndEmptyOutputInput,
 }
-impl<'a, T: ::awsquery::client::Transport> EmptyInputAndEmptyOutput<'a, T> {
+impl<'a, T: ::awsquery::transport::Transport> EmptyInputAndEmptyOutput<'a, T> {
     pub(crate) fn new(handle: &'a ::awsquery::client::Handle<T>) -> Self {
         EmptyInputAndEmptyOutput {
             handle,
@@ -67,7 +67,7 @@ pub struct EndpointOperation<'a, T> {
     handle: &'a ::awsquery::client::Handle<T>,
     input: crate::types::EndpointOperationInput,
 }
-impl<'a, T: ::awsquery::client::Transport> EndpointOperation<'a, T> {
+impl<'a, T: ::awsquery::transport::Transport> EndpointOperation<'a, T> {
     pub(crate) fn new(handle: &'a ::awsquery::client::Handle<T>) -> Self {
         EndpointOperation {
             handle,
@@ -85,7 +85,7 @@ impl<'a, T: ::awsquery::client::Transport> EndpointOperation<'a, T> {
         crate::types::EndpointOperationOutput,
         ::awsquery::client::SdkError<crate::error::EndpointOperationError>,
     > {
-        let host_prefix = [::awsquery::host_prefix::Segment::Text("foo.")];
+        let host_prefix = [::awsquery_protocol::host_prefix::Segment::Text("foo.")];
         let options = ::awsquery::client::RequestOptions::new()
             .host_prefix(&host_prefix);
         self.handle
@@ -101,7 +101,7 @@ pub struct EndpointWithHostLabelOperation<'a, T> {
     handle: &'a ::awsquery::client::Handle<T>,
     input: crate::types::EndpointWithHostLabelOperationInput,
 }
-impl<'a, T: ::awsquery::client::Transport> EndpointWithHostLabelOperation<'a, T> {
+impl<'a, T: ::awsquery::transport::Transport> EndpointWithHostLabelOperation<'a, T> {
     pub(crate) fn new(handle: &'a ::awsquery::client::Handle<T>) -> Self {
         EndpointWithHostLabelOperation {
             handle,
@@ -135,13 +135,13 @@ impl<'a, T: ::awsquery::client::Transport> EndpointWithHostLabelOperation<'a, T>
         ::awsquery::client::SdkError<crate::error::EndpointWithHostLabelOperationError>,
     > {
         let host_prefix = [
-            ::awsquery::host_prefix::Segment::Text("foo."),
-            ::awsquery::host_prefix::Segment::Label {
+            ::awsquery_protocol::host_prefix::Segment::Text("foo."),
+            ::awsquery_protocol::host_prefix::Segment::Label {
                 shape: "EndpointWithHostLabelOperationInput",
                 member: "label",
                 value: self.input.label.as_deref(),
             },
-            ::awsquery::host_prefix::Segment::Text("."),
+            ::awsquery_protocol::host_prefix::Segment::Text("."),
         ];
         let options = ::awsquery::client::RequestOptions::new()
             .host_prefix(&host_prefix);
@@ -158,7 +158,7 @@ pub struct FlattenedXmlMap<'a, T> {
     handle: &'a ::awsquery::client::Handle<T>,
     input: crate::types::FlattenedXmlMapInput,
 }
-impl<'a, T: ::awsquery::client::Transport> FlattenedXmlMap<'a, T> {
+impl<'a, T: ::awsquery::transport::Transport> FlattenedXmlMap<'a, T> {
     pub(crate) fn new(handle: &'a ::awsquery::client::Handle<T>) -> Self {
         FlattenedXmlMap {
             handle,
@@ -187,7 +187,7 @@ pub struct FlattenedXmlMapWithXmlName<'a, T> {
     handle: &'a ::awsquery::client::Handle<T>,
     input: crate::types::FlattenedXmlMapWithXmlNameInput,
 }
-impl<'a, T: ::awsquery::client::Transport> FlattenedXmlMapWithXmlName<'a, T> {
+impl<'a, T: ::awsquery::transport::Transport> FlattenedXmlMapWithXmlName<'a, T> {
     pub(crate) fn new(handle: &'a ::awsquery::client::Handle<T>) -> Self {
         FlattenedXmlMapWithXmlName {
             handle,
@@ -216,7 +216,7 @@ pub struct FlattenedXmlMapWithXmlNamespace<'a, T> {
     handle: &'a ::awsquery::client::Handle<T>,
     input: crate::types::FlattenedXmlMapWithXmlNamespaceInput,
 }
-impl<'a, T: ::awsquery::client::Transport> FlattenedXmlMapWithXmlNamespace<'a, T> {
+impl<'a, T: ::awsquery::transport::Transport> FlattenedXmlMapWithXmlNamespace<'a, T> {
     pub(crate) fn new(handle: &'a ::awsquery::client::Handle<T>) -> Self {
         FlattenedXmlMapWithXmlNamespace {
             handle,
@@ -247,7 +247,7 @@ pub struct FractionalSeconds<'a, T> {
     handle: &'a ::awsquery::client::Handle<T>,
     input: crate::types::FractionalSecondsInput,
 }
-impl<'a, T: ::awsquery::client::Transport> FractionalSeconds<'a, T> {
+impl<'a, T: ::awsquery::transport::Transport> FractionalSeconds<'a, T> {
     pub(crate) fn new(handle: &'a ::awsquery::client::Handle<T>) -> Self {
         FractionalSeconds {
             handle,
@@ -276,7 +276,7 @@ pub struct GreetingWithErrors<'a, T> {
     handle: &'a ::awsquery::client::Handle<T>,
     input: crate::types::GreetingWithErrorsInput,
 }
-impl<'a, T: ::awsquery::client::Transport> GreetingWithErrors<'a, T> {
+impl<'a, T: ::awsquery::transport::Transport> GreetingWithErrors<'a, T> {
     pub(crate) fn new(handle: &'a ::awsquery::client::Handle<T>) -> Self {
         GreetingWithErrors {
             handle,
@@ -305,7 +305,7 @@ pub struct HostWithPathOperation<'a, T> {
     handle: &'a ::awsquery::client::Handle<T>,
     input: crate::types::HostWithPathOperationInput,
 }
-impl<'a, T: ::awsquery::client::Transport> HostWithPathOperation<'a, T> {
+impl<'a, T: ::awsquery::transport::Transport> HostWithPathOperation<'a, T> {
     pub(crate) fn new(handle: &'a ::awsquery::client::Handle<T>) -> Self {
         HostWithPathOperation {
             handle,
@@ -334,7 +334,7 @@ pub struct IgnoresWrappingXmlName<'a, T> {
     handle: &'a ::awsquery::client::Handle<T>,
     input: crate::types::IgnoresWrappingXmlNameInput,
 }
-impl<'a, T: ::awsquery::client::Transport> IgnoresWrappingXmlName<'a, T> {
+impl<'a, T: ::awsquery::transport::Transport> IgnoresWrappingXmlName<'a, T> {
     pub(crate) fn new(handle: &'a ::awsquery::client::Handle<T>) -> Self {
         IgnoresWrappingXmlName {
             handle,
@@ -363,7 +363,7 @@ pub struct NestedStructures<'a, T> {
     handle: &'a ::awsquery::client::Handle<T>,
     input: crate::types::NestedStructuresInput,
 }
-impl<'a, T: ::awsquery::client::Transport> NestedStructures<'a, T> {
+impl<'a, T: ::awsquery::transport::Transport> NestedStructures<'a, T> {
     pub(crate) fn new(handle: &'a ::awsquery::client::Handle<T>) -> Self {
         NestedStructures {
             handle,
@@ -407,7 +407,7 @@ pub struct NoInputAndNoOutput<'a, T> {
     handle: &'a ::awsquery::client::Handle<T>,
     input: crate::types::NoInputAndNoOutputInput,
 }
-impl<'a, T: ::awsquery::client::Transport> NoInputAndNoOutput<'a, T> {
+impl<'a, T: ::awsquery::transport::Transport> NoInputAndNoOutput<'a, T> {
     pub(crate) fn new(handle: &'a ::awsquery::client::Handle<T>) -> Self {
         NoInputAndNoOutput {
             handle,
@@ -436,7 +436,7 @@ pub struct NoInputAndOutput<'a, T> {
     handle: &'a ::awsquery::client::Handle<T>,
     input: crate::types::NoInputAndOutputInput,
 }
-impl<'a, T: ::awsquery::client::Transport> NoInputAndOutput<'a, T> {
+impl<'a, T: ::awsquery::transport::Transport> NoInputAndOutput<'a, T> {
     pub(crate) fn new(handle: &'a ::awsquery::client::Handle<T>) -> Self {
         NoInputAndOutput {
             handle,
@@ -465,7 +465,7 @@ pub struct PutWithContentEncoding<'a, T> {
     handle: &'a ::awsquery::client::Handle<T>,
     input: crate::types::PutWithContentEncodingInput,
 }
-impl<'a, T: ::awsquery::client::Transport> PutWithContentEncoding<'a, T> {
+impl<'a, T: ::awsquery::transport::Transport> PutWithContentEncoding<'a, T> {
     pub(crate) fn new(handle: &'a ::awsquery::client::Handle<T>) -> Self {
         PutWithContentEncoding {
             handle,
@@ -514,7 +514,7 @@ impl<'a, T: ::awsquery::client::Transport> PutWithContentEncoding<'a, T> {
         ::awsquery::client::SdkError<crate::error::PutWithContentEncodingError>,
     > {
         let options = ::awsquery::client::RequestOptions::new()
-            .compression(::awsquery::compression::Encoding::Gzip);
+            .compression(::awsquery_protocol::compression::Encoding::Gzip);
         self.handle
             .invoke_with::<
                 ::query_protocol_protocol::PutWithContentEncoding,
@@ -528,7 +528,7 @@ pub struct QueryIdempotencyTokenAutoFill<'a, T> {
     handle: &'a ::awsquery::client::Handle<T>,
     input: crate::types::QueryIdempotencyTokenAutoFillInput,
 }
-impl<'a, T: ::awsquery::client::Transport> QueryIdempotencyTokenAutoFill<'a, T> {
+impl<'a, T: ::awsquery::transport::Transport> QueryIdempotencyTokenAutoFill<'a, T> {
     pub(crate) fn new(handle: &'a ::awsquery::client::Handle<T>) -> Self {
         QueryIdempotencyTokenAutoFill {
             handle,
@@ -561,7 +561,7 @@ impl<'a, T: ::awsquery::client::Transport> QueryIdempotencyTokenAutoFill<'a, T> 
         crate::types::QueryIdempotencyTokenAutoFillOutput,
         ::awsquery::client::SdkError<crate::error::QueryIdempotencyTokenAutoFillError>,
     > {
-        <::query_protocol_protocol::QueryIdempotencyTokenAutoFill as ::awsquery::operation::Operation>::fill_idempotency_tokens(
+        <::query_protocol_protocol::QueryIdempotencyTokenAutoFill as ::awsquery_protocol::operation::Operation>::fill_idempotency_tokens(
             &mut self.input,
             &mut ::awsquery::idempotency::token,
         );
@@ -578,7 +578,7 @@ pub struct QueryLists<'a, T> {
     handle: &'a ::awsquery::client::Handle<T>,
     input: crate::types::QueryListsInput,
 }
-impl<'a, T: ::awsquery::client::Transport> QueryLists<'a, T> {
+impl<'a, T: ::awsquery::transport::Transport> QueryLists<'a, T> {
     pub(crate) fn new(handle: &'a ::awsquery::client::Handle<T>) -> Self {
         QueryLists {
             handle,
@@ -699,7 +699,7 @@ pub struct QueryMaps<'a, T> {
     handle: &'a ::awsquery::client::Handle<T>,
     input: crate::types::QueryMapsInput,
 }
-impl<'a, T: ::awsquery::client::Transport> QueryMaps<'a, T> {
+impl<'a, T: ::awsquery::transport::Transport> QueryMaps<'a, T> {
     pub(crate) fn new(handle: &'a ::awsquery::client::Handle<T>) -> Self {
         QueryMaps {
             handle,
@@ -888,7 +888,7 @@ pub struct QueryTimestamps<'a, T> {
     handle: &'a ::awsquery::client::Handle<T>,
     input: crate::types::QueryTimestampsInput,
 }
-impl<'a, T: ::awsquery::client::Transport> QueryTimestamps<'a, T> {
+impl<'a, T: ::awsquery::transport::Transport> QueryTimestamps<'a, T> {
     pub(crate) fn new(handle: &'a ::awsquery::client::Handle<T>) -> Self {
         QueryTimestamps {
             handle,
@@ -897,7 +897,7 @@ impl<'a, T: ::awsquery::client::Transport> QueryTimestamps<'a, T> {
     }
     pub fn normal_format(
         mut self,
-        value: impl ::std::convert::Into<::awsquery::DateTime>,
+        value: impl ::std::convert::Into<::awsquery_types::DateTime>,
     ) -> Self {
         self.input.normal_format = ::std::option::Option::Some(value.into());
         self
@@ -905,14 +905,14 @@ impl<'a, T: ::awsquery::client::Transport> QueryTimestamps<'a, T> {
     /// Sets or clears `normalFormat`.
     pub fn set_normal_format(
         mut self,
-        value: ::std::option::Option<::awsquery::DateTime>,
+        value: ::std::option::Option<::awsquery_types::DateTime>,
     ) -> Self {
         self.input.normal_format = value;
         self
     }
     pub fn epoch_member(
         mut self,
-        value: impl ::std::convert::Into<::awsquery::DateTime>,
+        value: impl ::std::convert::Into<::awsquery_types::DateTime>,
     ) -> Self {
         self.input.epoch_member = ::std::option::Option::Some(value.into());
         self
@@ -920,14 +920,14 @@ impl<'a, T: ::awsquery::client::Transport> QueryTimestamps<'a, T> {
     /// Sets or clears `epochMember`.
     pub fn set_epoch_member(
         mut self,
-        value: ::std::option::Option<::awsquery::DateTime>,
+        value: ::std::option::Option<::awsquery_types::DateTime>,
     ) -> Self {
         self.input.epoch_member = value;
         self
     }
     pub fn epoch_target(
         mut self,
-        value: impl ::std::convert::Into<::awsquery::DateTime>,
+        value: impl ::std::convert::Into<::awsquery_types::DateTime>,
     ) -> Self {
         self.input.epoch_target = ::std::option::Option::Some(value.into());
         self
@@ -935,7 +935,7 @@ impl<'a, T: ::awsquery::client::Transport> QueryTimestamps<'a, T> {
     /// Sets or clears `epochTarget`.
     pub fn set_epoch_target(
         mut self,
-        value: ::std::option::Option<::awsquery::DateTime>,
+        value: ::std::option::Option<::awsquery_types::DateTime>,
     ) -> Self {
         self.input.epoch_target = value;
         self
@@ -962,7 +962,7 @@ pub struct RecursiveXmlShapes<'a, T> {
     handle: &'a ::awsquery::client::Handle<T>,
     input: crate::types::RecursiveXmlShapesInput,
 }
-impl<'a, T: ::awsquery::client::Transport> RecursiveXmlShapes<'a, T> {
+impl<'a, T: ::awsquery::transport::Transport> RecursiveXmlShapes<'a, T> {
     pub(crate) fn new(handle: &'a ::awsquery::client::Handle<T>) -> Self {
         RecursiveXmlShapes {
             handle,
@@ -991,7 +991,7 @@ pub struct SimpleInputParams<'a, T> {
     handle: &'a ::awsquery::client::Handle<T>,
     input: crate::types::SimpleInputParamsInput,
 }
-impl<'a, T: ::awsquery::client::Transport> SimpleInputParams<'a, T> {
+impl<'a, T: ::awsquery::transport::Transport> SimpleInputParams<'a, T> {
     pub(crate) fn new(handle: &'a ::awsquery::client::Handle<T>) -> Self {
         SimpleInputParams {
             handle,
@@ -1125,7 +1125,7 @@ pub struct SimpleScalarXmlProperties<'a, T> {
     handle: &'a ::awsquery::client::Handle<T>,
     input: crate::types::SimpleScalarXmlPropertiesInput,
 }
-impl<'a, T: ::awsquery::client::Transport> SimpleScalarXmlProperties<'a, T> {
+impl<'a, T: ::awsquery::transport::Transport> SimpleScalarXmlProperties<'a, T> {
     pub(crate) fn new(handle: &'a ::awsquery::client::Handle<T>) -> Self {
         SimpleScalarXmlProperties {
             handle,
@@ -1154,7 +1154,7 @@ pub struct XmlBlobs<'a, T> {
     handle: &'a ::awsquery::client::Handle<T>,
     input: crate::types::XmlBlobsInput,
 }
-impl<'a, T: ::awsquery::client::Transport> XmlBlobs<'a, T> {
+impl<'a, T: ::awsquery::transport::Transport> XmlBlobs<'a, T> {
     pub(crate) fn new(handle: &'a ::awsquery::client::Handle<T>) -> Self {
         XmlBlobs {
             handle,
@@ -1181,7 +1181,7 @@ pub struct XmlEmptyBlobs<'a, T> {
     handle: &'a ::awsquery::client::Handle<T>,
     input: crate::types::XmlEmptyBlobsInput,
 }
-impl<'a, T: ::awsquery::client::Transport> XmlEmptyBlobs<'a, T> {
+impl<'a, T: ::awsquery::transport::Transport> XmlEmptyBlobs<'a, T> {
     pub(crate) fn new(handle: &'a ::awsquery::client::Handle<T>) -> Self {
         XmlEmptyBlobs {
             handle,
@@ -1208,7 +1208,7 @@ pub struct XmlEmptyLists<'a, T> {
     handle: &'a ::awsquery::client::Handle<T>,
     input: crate::types::XmlEmptyListsInput,
 }
-impl<'a, T: ::awsquery::client::Transport> XmlEmptyLists<'a, T> {
+impl<'a, T: ::awsquery::transport::Transport> XmlEmptyLists<'a, T> {
     pub(crate) fn new(handle: &'a ::awsquery::client::Handle<T>) -> Self {
         XmlEmptyLists {
             handle,
@@ -1235,7 +1235,7 @@ pub struct XmlEmptyMaps<'a, T> {
     handle: &'a ::awsquery::client::Handle<T>,
     input: crate::types::XmlEmptyMapsInput,
 }
-impl<'a, T: ::awsquery::client::Transport> XmlEmptyMaps<'a, T> {
+impl<'a, T: ::awsquery::transport::Transport> XmlEmptyMaps<'a, T> {
     pub(crate) fn new(handle: &'a ::awsquery::client::Handle<T>) -> Self {
         XmlEmptyMaps {
             handle,
@@ -1262,7 +1262,7 @@ pub struct XmlEnums<'a, T> {
     handle: &'a ::awsquery::client::Handle<T>,
     input: crate::types::XmlEnumsInput,
 }
-impl<'a, T: ::awsquery::client::Transport> XmlEnums<'a, T> {
+impl<'a, T: ::awsquery::transport::Transport> XmlEnums<'a, T> {
     pub(crate) fn new(handle: &'a ::awsquery::client::Handle<T>) -> Self {
         XmlEnums {
             handle,
@@ -1289,7 +1289,7 @@ pub struct XmlIntEnums<'a, T> {
     handle: &'a ::awsquery::client::Handle<T>,
     input: crate::types::XmlIntEnumsInput,
 }
-impl<'a, T: ::awsquery::client::Transport> XmlIntEnums<'a, T> {
+impl<'a, T: ::awsquery::transport::Transport> XmlIntEnums<'a, T> {
     pub(crate) fn new(handle: &'a ::awsquery::client::Handle<T>) -> Self {
         XmlIntEnums {
             handle,
@@ -1316,7 +1316,7 @@ pub struct XmlLists<'a, T> {
     handle: &'a ::awsquery::client::Handle<T>,
     input: crate::types::XmlListsInput,
 }
-impl<'a, T: ::awsquery::client::Transport> XmlLists<'a, T> {
+impl<'a, T: ::awsquery::transport::Transport> XmlLists<'a, T> {
     pub(crate) fn new(handle: &'a ::awsquery::client::Handle<T>) -> Self {
         XmlLists {
             handle,
@@ -1343,7 +1343,7 @@ pub struct XmlMaps<'a, T> {
     handle: &'a ::awsquery::client::Handle<T>,
     input: crate::types::XmlMapsInput,
 }
-impl<'a, T: ::awsquery::client::Transport> XmlMaps<'a, T> {
+impl<'a, T: ::awsquery::transport::Transport> XmlMaps<'a, T> {
     pub(crate) fn new(handle: &'a ::awsquery::client::Handle<T>) -> Self {
         XmlMaps {
             handle,
@@ -1370,7 +1370,7 @@ pub struct XmlMapsXmlName<'a, T> {
     handle: &'a ::awsquery::client::Handle<T>,
     input: crate::types::XmlMapsXmlNameInput,
 }
-impl<'a, T: ::awsquery::client::Transport> XmlMapsXmlName<'a, T> {
+impl<'a, T: ::awsquery::transport::Transport> XmlMapsXmlName<'a, T> {
     pub(crate) fn new(handle: &'a ::awsquery::client::Handle<T>) -> Self {
         XmlMapsXmlName {
             handle,
@@ -1399,7 +1399,7 @@ pub struct XmlNamespaces<'a, T> {
     handle: &'a ::awsquery::client::Handle<T>,
     input: crate::types::XmlNamespacesInput,
 }
-impl<'a, T: ::awsquery::client::Transport> XmlNamespaces<'a, T> {
+impl<'a, T: ::awsquery::transport::Transport> XmlNamespaces<'a, T> {
     pub(crate) fn new(handle: &'a ::awsquery::client::Handle<T>) -> Self {
         XmlNamespaces {
             handle,
@@ -1426,7 +1426,7 @@ pub struct XmlTimestamps<'a, T> {
     handle: &'a ::awsquery::client::Handle<T>,
     input: crate::types::XmlTimestampsInput,
 }
-impl<'a, T: ::awsquery::client::Transport> XmlTimestamps<'a, T> {
+impl<'a, T: ::awsquery::transport::Transport> XmlTimestamps<'a, T> {
     pub(crate) fn new(handle: &'a ::awsquery::client::Handle<T>) -> Self {
         XmlTimestamps {
             handle,

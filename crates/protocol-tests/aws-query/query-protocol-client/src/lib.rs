@@ -3,7 +3,8 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! An async client for Query Protocol: it builds each request, signs it with SigV4 (service `query-protocol`), sends it through a [`Transport`] and maps the response to the operation's output or error.
 pub use ::query_protocol_model::{error, types};
-pub use ::awsquery::client::{Config, SdkError, Transport, TransportError};
+pub use ::awsquery::client::{Config, SdkError};
+pub use ::awsquery::transport::{Transport, TransportError};
 pub use ::awsquery::sigv4::Credentials;
 pub mod endpoint;
 pub mod fluent;

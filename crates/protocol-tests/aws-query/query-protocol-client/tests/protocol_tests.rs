@@ -10,17 +10,17 @@
 /// Request case `AwsQueryEndpointTrait` of `EndpointOperation`.
 #[test]
 fn aws_query_endpoint_trait() {
-    let transport = ::awsquery::testing::client::CapturingTransport::new(
-        ::awsquery::http::Response::new(200, "<EndpointOperationResponse/>"),
+    let transport = ::awsquery_testing::client::CapturingTransport::new(
+        ::awsquery_types::http::Response::new(200, "<EndpointOperationResponse/>"),
     );
     let client = ::query_protocol_client::Client::new(
-        ::awsquery::testing::client::config("https://example.com"),
+        ::awsquery_testing::client::config("https://example.com"),
         &transport,
     );
-    ::awsquery::testing::client::block_on(client.endpoint_operation().send())
+    ::awsquery_testing::client::block_on(client.endpoint_operation().send())
         .expect("the call succeeds");
     let request = transport.only_request();
-    let path = ::awsquery::testing::client::uri_path(&request.uri);
+    let path = ::awsquery_testing::client::uri_path(&request.uri);
     assert_eq!(request.method, "POST", "method");
     assert_eq!(path, "/", "URI path");
     assert_eq!(
@@ -32,7 +32,7 @@ fn aws_query_endpoint_trait() {
         ::std::option::Option::Some("application/x-www-form-urlencoded"),
         "header `Content-Type`"
     );
-    ::awsquery::testing::assert_form_eq(
+    ::awsquery_testing::assert_form_eq(
         "Action=EndpointOperation&Version=2020-01-08",
         &request.body,
     );
@@ -42,14 +42,17 @@ fn aws_query_endpoint_trait() {
 /// Request case `AwsQueryEndpointTraitWithHostLabel` of `EndpointWithHostLabelOperation`.
 #[test]
 fn aws_query_endpoint_trait_with_host_label() {
-    let transport = ::awsquery::testing::client::CapturingTransport::new(
-        ::awsquery::http::Response::new(200, "<EndpointWithHostLabelOperationResponse/>"),
+    let transport = ::awsquery_testing::client::CapturingTransport::new(
+        ::awsquery_types::http::Response::new(
+            200,
+            "<EndpointWithHostLabelOperationResponse/>",
+        ),
     );
     let client = ::query_protocol_client::Client::new(
-        ::awsquery::testing::client::config("https://example.com"),
+        ::awsquery_testing::client::config("https://example.com"),
         &transport,
     );
-    ::awsquery::testing::client::block_on(
+    ::awsquery_testing::client::block_on(
             client
                 .endpoint_with_host_label_operation()
                 .label(::std::string::String::from("bar"))
@@ -57,7 +60,7 @@ fn aws_query_endpoint_trait_with_host_label() {
         )
         .expect("the call succeeds");
     let request = transport.only_request();
-    let path = ::awsquery::testing::client::uri_path(&request.uri);
+    let path = ::awsquery_testing::client::uri_path(&request.uri);
     assert_eq!(request.method, "POST", "method");
     assert_eq!(path, "/", "URI path");
     assert_eq!(
@@ -69,7 +72,7 @@ fn aws_query_endpoint_trait_with_host_label() {
         ::std::option::Option::Some("application/x-www-form-urlencoded"),
         "header `Content-Type`"
     );
-    ::awsquery::testing::assert_form_eq(
+    ::awsquery_testing::assert_form_eq(
         "Action=EndpointWithHostLabelOperation&Version=2020-01-08&label=bar",
         &request.body,
     );
@@ -79,17 +82,17 @@ fn aws_query_endpoint_trait_with_host_label() {
 /// Request case `QueryHostWithPath` of `HostWithPathOperation`.
 #[test]
 fn query_host_with_path() {
-    let transport = ::awsquery::testing::client::CapturingTransport::new(
-        ::awsquery::http::Response::new(200, "<HostWithPathOperationResponse/>"),
+    let transport = ::awsquery_testing::client::CapturingTransport::new(
+        ::awsquery_types::http::Response::new(200, "<HostWithPathOperationResponse/>"),
     );
     let client = ::query_protocol_client::Client::new(
-        ::awsquery::testing::client::config("https://example.com/custom"),
+        ::awsquery_testing::client::config("https://example.com/custom"),
         &transport,
     );
-    ::awsquery::testing::client::block_on(client.host_with_path_operation().send())
+    ::awsquery_testing::client::block_on(client.host_with_path_operation().send())
         .expect("the call succeeds");
     let request = transport.only_request();
-    let path = ::awsquery::testing::client::uri_path(&request.uri);
+    let path = ::awsquery_testing::client::uri_path(&request.uri);
     assert_eq!(request.method, "POST", "method");
     assert_eq!(path, "/custom/", "URI path");
     assert_eq!(
@@ -102,14 +105,14 @@ fn query_host_with_path() {
 /// Request case `SDKAppliedContentEncoding_awsQuery` of `PutWithContentEncoding`.
 #[test]
 fn sdk_applied_content_encoding_aws_query() {
-    let transport = ::awsquery::testing::client::CapturingTransport::new(
-        ::awsquery::http::Response::new(200, "<PutWithContentEncodingResponse/>"),
+    let transport = ::awsquery_testing::client::CapturingTransport::new(
+        ::awsquery_types::http::Response::new(200, "<PutWithContentEncodingResponse/>"),
     );
     let client = ::query_protocol_client::Client::new(
-        ::awsquery::testing::client::config("https://example.com"),
+        ::awsquery_testing::client::config("https://example.com"),
         &transport,
     );
-    ::awsquery::testing::client::block_on(
+    ::awsquery_testing::client::block_on(
             client
                 .put_with_content_encoding()
                 .data(
@@ -121,7 +124,7 @@ fn sdk_applied_content_encoding_aws_query() {
         )
         .expect("the call succeeds");
     let request = transport.only_request();
-    let path = ::awsquery::testing::client::uri_path(&request.uri);
+    let path = ::awsquery_testing::client::uri_path(&request.uri);
     assert_eq!(request.method, "POST", "method");
     assert_eq!(path, "/", "URI path");
     assert_eq!(
@@ -134,14 +137,14 @@ fn sdk_applied_content_encoding_aws_query() {
 /// Request case `SDKAppendsGzipAndIgnoresHttpProvidedEncoding_awsQuery` of `PutWithContentEncoding`.
 #[test]
 fn sdk_appends_gzip_and_ignores_http_provided_encoding_aws_query() {
-    let transport = ::awsquery::testing::client::CapturingTransport::new(
-        ::awsquery::http::Response::new(200, "<PutWithContentEncodingResponse/>"),
+    let transport = ::awsquery_testing::client::CapturingTransport::new(
+        ::awsquery_types::http::Response::new(200, "<PutWithContentEncodingResponse/>"),
     );
     let client = ::query_protocol_client::Client::new(
-        ::awsquery::testing::client::config("https://example.com"),
+        ::awsquery_testing::client::config("https://example.com"),
         &transport,
     );
-    ::awsquery::testing::client::block_on(
+    ::awsquery_testing::client::block_on(
             client
                 .put_with_content_encoding()
                 .encoding(::std::string::String::from("custom"))
@@ -154,7 +157,7 @@ fn sdk_appends_gzip_and_ignores_http_provided_encoding_aws_query() {
         )
         .expect("the call succeeds");
     let request = transport.only_request();
-    let path = ::awsquery::testing::client::uri_path(&request.uri);
+    let path = ::awsquery_testing::client::uri_path(&request.uri);
     assert_eq!(request.method, "POST", "method");
     assert_eq!(path, "/", "URI path");
     assert_eq!(

@@ -11,7 +11,7 @@ pub struct ComplexError {
     pub top_level: ::std::option::Option<::std::string::String>,
     pub nested: ::std::option::Option<crate::types::ComplexNestedErrorData>,
     /// The HTTP status, code, message and request id of the response.
-    pub meta: ::awsquery::ErrorMetadata,
+    pub meta: ::awsquery_types::ErrorMetadata,
 }
 /// Sent with code `ComplexError` and HTTP status 400 (a client fault).
 impl ComplexError {
@@ -40,7 +40,7 @@ impl ::std::error::Error for ComplexError {}
 pub struct CustomCodeError {
     pub message: ::std::option::Option<::std::string::String>,
     /// The HTTP status, code, message and request id of the response.
-    pub meta: ::awsquery::ErrorMetadata,
+    pub meta: ::awsquery_types::ErrorMetadata,
 }
 /// Sent with code `Customized` and HTTP status 402 (a client fault).
 impl CustomCodeError {
@@ -69,7 +69,7 @@ impl ::std::error::Error for CustomCodeError {}
 pub struct InvalidGreeting {
     pub message: ::std::option::Option<::std::string::String>,
     /// The HTTP status, code, message and request id of the response.
-    pub meta: ::awsquery::ErrorMetadata,
+    pub meta: ::awsquery_types::ErrorMetadata,
 }
 /// Sent with code `InvalidGreeting` and HTTP status 400 (a client fault).
 impl InvalidGreeting {
@@ -95,11 +95,11 @@ impl ::std::error::Error for InvalidGreeting {}
 #[non_exhaustive]
 pub enum DatetimeOffsetsError {
     /// An error this version does not model, or a response that could not be read.
-    Unhandled(::awsquery::Unhandled),
+    Unhandled(::awsquery_types::Unhandled),
 }
 impl DatetimeOffsetsError {
     /// The HTTP status, code, message and request id.
-    pub fn meta(&self) -> &::awsquery::ErrorMetadata {
+    pub fn meta(&self) -> &::awsquery_types::ErrorMetadata {
         match self {
             Self::Unhandled(e) => e.meta(),
         }
@@ -118,13 +118,13 @@ impl ::std::error::Error for DatetimeOffsetsError {
         ::std::error::Error::source(e)
     }
 }
-impl ::awsquery::error::ProvideErrorMetadata for DatetimeOffsetsError {
-    fn meta(&self) -> &::awsquery::ErrorMetadata {
+impl ::awsquery_types::error::ProvideErrorMetadata for DatetimeOffsetsError {
+    fn meta(&self) -> &::awsquery_types::ErrorMetadata {
         DatetimeOffsetsError::meta(self)
     }
 }
-impl ::std::convert::From<::awsquery::Unhandled> for DatetimeOffsetsError {
-    fn from(error: ::awsquery::Unhandled) -> Self {
+impl ::std::convert::From<::awsquery_types::Unhandled> for DatetimeOffsetsError {
+    fn from(error: ::awsquery_types::Unhandled) -> Self {
         Self::Unhandled(error)
     }
 }
@@ -133,11 +133,11 @@ impl ::std::convert::From<::awsquery::Unhandled> for DatetimeOffsetsError {
 #[non_exhaustive]
 pub enum EmptyInputAndEmptyOutputError {
     /// An error this version does not model, or a response that could not be read.
-    Unhandled(::awsquery::Unhandled),
+    Unhandled(::awsquery_types::Unhandled),
 }
 impl EmptyInputAndEmptyOutputError {
     /// The HTTP status, code, message and request id.
-    pub fn meta(&self) -> &::awsquery::ErrorMetadata {
+    pub fn meta(&self) -> &::awsquery_types::ErrorMetadata {
         match self {
             Self::Unhandled(e) => e.meta(),
         }
@@ -156,13 +156,14 @@ impl ::std::error::Error for EmptyInputAndEmptyOutputError {
         ::std::error::Error::source(e)
     }
 }
-impl ::awsquery::error::ProvideErrorMetadata for EmptyInputAndEmptyOutputError {
-    fn meta(&self) -> &::awsquery::ErrorMetadata {
+impl ::awsquery_types::error::ProvideErrorMetadata for EmptyInputAndEmptyOutputError {
+    fn meta(&self) -> &::awsquery_types::ErrorMetadata {
         EmptyInputAndEmptyOutputError::meta(self)
     }
 }
-impl ::std::convert::From<::awsquery::Unhandled> for EmptyInputAndEmptyOutputError {
-    fn from(error: ::awsquery::Unhandled) -> Self {
+impl ::std::convert::From<::awsquery_types::Unhandled>
+for EmptyInputAndEmptyOutputError {
+    fn from(error: ::awsquery_types::Unhandled) -> Self {
         Self::Unhandled(error)
     }
 }
@@ -171,11 +172,11 @@ impl ::std::convert::From<::awsquery::Unhandled> for EmptyInputAndEmptyOutputErr
 #[non_exhaustive]
 pub enum EndpointOperationError {
     /// An error this version does not model, or a response that could not be read.
-    Unhandled(::awsquery::Unhandled),
+    Unhandled(::awsquery_types::Unhandled),
 }
 impl EndpointOperationError {
     /// The HTTP status, code, message and request id.
-    pub fn meta(&self) -> &::awsquery::ErrorMetadata {
+    pub fn meta(&self) -> &::awsquery_types::ErrorMetadata {
         match self {
             Self::Unhandled(e) => e.meta(),
         }
@@ -194,13 +195,13 @@ impl ::std::error::Error for EndpointOperationError {
         ::std::error::Error::source(e)
     }
 }
-impl ::awsquery::error::ProvideErrorMetadata for EndpointOperationError {
-    fn meta(&self) -> &::awsquery::ErrorMetadata {
+impl ::awsquery_types::error::ProvideErrorMetadata for EndpointOperationError {
+    fn meta(&self) -> &::awsquery_types::ErrorMetadata {
         EndpointOperationError::meta(self)
     }
 }
-impl ::std::convert::From<::awsquery::Unhandled> for EndpointOperationError {
-    fn from(error: ::awsquery::Unhandled) -> Self {
+impl ::std::convert::From<::awsquery_types::Unhandled> for EndpointOperationError {
+    fn from(error: ::awsquery_types::Unhandled) -> Self {
         Self::Unhandled(error)
     }
 }
@@ -209,11 +210,11 @@ impl ::std::convert::From<::awsquery::Unhandled> for EndpointOperationError {
 #[non_exhaustive]
 pub enum EndpointWithHostLabelOperationError {
     /// An error this version does not model, or a response that could not be read.
-    Unhandled(::awsquery::Unhandled),
+    Unhandled(::awsquery_types::Unhandled),
 }
 impl EndpointWithHostLabelOperationError {
     /// The HTTP status, code, message and request id.
-    pub fn meta(&self) -> &::awsquery::ErrorMetadata {
+    pub fn meta(&self) -> &::awsquery_types::ErrorMetadata {
         match self {
             Self::Unhandled(e) => e.meta(),
         }
@@ -232,14 +233,15 @@ impl ::std::error::Error for EndpointWithHostLabelOperationError {
         ::std::error::Error::source(e)
     }
 }
-impl ::awsquery::error::ProvideErrorMetadata for EndpointWithHostLabelOperationError {
-    fn meta(&self) -> &::awsquery::ErrorMetadata {
+impl ::awsquery_types::error::ProvideErrorMetadata
+for EndpointWithHostLabelOperationError {
+    fn meta(&self) -> &::awsquery_types::ErrorMetadata {
         EndpointWithHostLabelOperationError::meta(self)
     }
 }
-impl ::std::convert::From<::awsquery::Unhandled>
+impl ::std::convert::From<::awsquery_types::Unhandled>
 for EndpointWithHostLabelOperationError {
-    fn from(error: ::awsquery::Unhandled) -> Self {
+    fn from(error: ::awsquery_types::Unhandled) -> Self {
         Self::Unhandled(error)
     }
 }
@@ -248,11 +250,11 @@ for EndpointWithHostLabelOperationError {
 #[non_exhaustive]
 pub enum FlattenedXmlMapError {
     /// An error this version does not model, or a response that could not be read.
-    Unhandled(::awsquery::Unhandled),
+    Unhandled(::awsquery_types::Unhandled),
 }
 impl FlattenedXmlMapError {
     /// The HTTP status, code, message and request id.
-    pub fn meta(&self) -> &::awsquery::ErrorMetadata {
+    pub fn meta(&self) -> &::awsquery_types::ErrorMetadata {
         match self {
             Self::Unhandled(e) => e.meta(),
         }
@@ -271,13 +273,13 @@ impl ::std::error::Error for FlattenedXmlMapError {
         ::std::error::Error::source(e)
     }
 }
-impl ::awsquery::error::ProvideErrorMetadata for FlattenedXmlMapError {
-    fn meta(&self) -> &::awsquery::ErrorMetadata {
+impl ::awsquery_types::error::ProvideErrorMetadata for FlattenedXmlMapError {
+    fn meta(&self) -> &::awsquery_types::ErrorMetadata {
         FlattenedXmlMapError::meta(self)
     }
 }
-impl ::std::convert::From<::awsquery::Unhandled> for FlattenedXmlMapError {
-    fn from(error: ::awsquery::Unhandled) -> Self {
+impl ::std::convert::From<::awsquery_types::Unhandled> for FlattenedXmlMapError {
+    fn from(error: ::awsquery_types::Unhandled) -> Self {
         Self::Unhandled(error)
     }
 }
@@ -286,11 +288,11 @@ impl ::std::convert::From<::awsquery::Unhandled> for FlattenedXmlMapError {
 #[non_exhaustive]
 pub enum FlattenedXmlMapWithXmlNameError {
     /// An error this version does not model, or a response that could not be read.
-    Unhandled(::awsquery::Unhandled),
+    Unhandled(::awsquery_types::Unhandled),
 }
 impl FlattenedXmlMapWithXmlNameError {
     /// The HTTP status, code, message and request id.
-    pub fn meta(&self) -> &::awsquery::ErrorMetadata {
+    pub fn meta(&self) -> &::awsquery_types::ErrorMetadata {
         match self {
             Self::Unhandled(e) => e.meta(),
         }
@@ -309,13 +311,14 @@ impl ::std::error::Error for FlattenedXmlMapWithXmlNameError {
         ::std::error::Error::source(e)
     }
 }
-impl ::awsquery::error::ProvideErrorMetadata for FlattenedXmlMapWithXmlNameError {
-    fn meta(&self) -> &::awsquery::ErrorMetadata {
+impl ::awsquery_types::error::ProvideErrorMetadata for FlattenedXmlMapWithXmlNameError {
+    fn meta(&self) -> &::awsquery_types::ErrorMetadata {
         FlattenedXmlMapWithXmlNameError::meta(self)
     }
 }
-impl ::std::convert::From<::awsquery::Unhandled> for FlattenedXmlMapWithXmlNameError {
-    fn from(error: ::awsquery::Unhandled) -> Self {
+impl ::std::convert::From<::awsquery_types::Unhandled>
+for FlattenedXmlMapWithXmlNameError {
+    fn from(error: ::awsquery_types::Unhandled) -> Self {
         Self::Unhandled(error)
     }
 }
@@ -324,11 +327,11 @@ impl ::std::convert::From<::awsquery::Unhandled> for FlattenedXmlMapWithXmlNameE
 #[non_exhaustive]
 pub enum FlattenedXmlMapWithXmlNamespaceError {
     /// An error this version does not model, or a response that could not be read.
-    Unhandled(::awsquery::Unhandled),
+    Unhandled(::awsquery_types::Unhandled),
 }
 impl FlattenedXmlMapWithXmlNamespaceError {
     /// The HTTP status, code, message and request id.
-    pub fn meta(&self) -> &::awsquery::ErrorMetadata {
+    pub fn meta(&self) -> &::awsquery_types::ErrorMetadata {
         match self {
             Self::Unhandled(e) => e.meta(),
         }
@@ -347,14 +350,15 @@ impl ::std::error::Error for FlattenedXmlMapWithXmlNamespaceError {
         ::std::error::Error::source(e)
     }
 }
-impl ::awsquery::error::ProvideErrorMetadata for FlattenedXmlMapWithXmlNamespaceError {
-    fn meta(&self) -> &::awsquery::ErrorMetadata {
+impl ::awsquery_types::error::ProvideErrorMetadata
+for FlattenedXmlMapWithXmlNamespaceError {
+    fn meta(&self) -> &::awsquery_types::ErrorMetadata {
         FlattenedXmlMapWithXmlNamespaceError::meta(self)
     }
 }
-impl ::std::convert::From<::awsquery::Unhandled>
+impl ::std::convert::From<::awsquery_types::Unhandled>
 for FlattenedXmlMapWithXmlNamespaceError {
-    fn from(error: ::awsquery::Unhandled) -> Self {
+    fn from(error: ::awsquery_types::Unhandled) -> Self {
         Self::Unhandled(error)
     }
 }
@@ -363,11 +367,11 @@ for FlattenedXmlMapWithXmlNamespaceError {
 #[non_exhaustive]
 pub enum FractionalSecondsError {
     /// An error this version does not model, or a response that could not be read.
-    Unhandled(::awsquery::Unhandled),
+    Unhandled(::awsquery_types::Unhandled),
 }
 impl FractionalSecondsError {
     /// The HTTP status, code, message and request id.
-    pub fn meta(&self) -> &::awsquery::ErrorMetadata {
+    pub fn meta(&self) -> &::awsquery_types::ErrorMetadata {
         match self {
             Self::Unhandled(e) => e.meta(),
         }
@@ -386,13 +390,13 @@ impl ::std::error::Error for FractionalSecondsError {
         ::std::error::Error::source(e)
     }
 }
-impl ::awsquery::error::ProvideErrorMetadata for FractionalSecondsError {
-    fn meta(&self) -> &::awsquery::ErrorMetadata {
+impl ::awsquery_types::error::ProvideErrorMetadata for FractionalSecondsError {
+    fn meta(&self) -> &::awsquery_types::ErrorMetadata {
         FractionalSecondsError::meta(self)
     }
 }
-impl ::std::convert::From<::awsquery::Unhandled> for FractionalSecondsError {
-    fn from(error: ::awsquery::Unhandled) -> Self {
+impl ::std::convert::From<::awsquery_types::Unhandled> for FractionalSecondsError {
+    fn from(error: ::awsquery_types::Unhandled) -> Self {
         Self::Unhandled(error)
     }
 }
@@ -407,11 +411,11 @@ pub enum GreetingWithErrorsError {
     /// See [`CustomCodeError`].
     CustomCodeError(CustomCodeError),
     /// An error this version does not model, or a response that could not be read.
-    Unhandled(::awsquery::Unhandled),
+    Unhandled(::awsquery_types::Unhandled),
 }
 impl GreetingWithErrorsError {
     /// The HTTP status, code, message and request id.
-    pub fn meta(&self) -> &::awsquery::ErrorMetadata {
+    pub fn meta(&self) -> &::awsquery_types::ErrorMetadata {
         match self {
             Self::InvalidGreeting(e) => &e.meta,
             Self::ComplexError(e) => &e.meta,
@@ -438,13 +442,13 @@ impl ::std::error::Error for GreetingWithErrorsError {
         }
     }
 }
-impl ::awsquery::error::ProvideErrorMetadata for GreetingWithErrorsError {
-    fn meta(&self) -> &::awsquery::ErrorMetadata {
+impl ::awsquery_types::error::ProvideErrorMetadata for GreetingWithErrorsError {
+    fn meta(&self) -> &::awsquery_types::ErrorMetadata {
         GreetingWithErrorsError::meta(self)
     }
 }
-impl ::std::convert::From<::awsquery::Unhandled> for GreetingWithErrorsError {
-    fn from(error: ::awsquery::Unhandled) -> Self {
+impl ::std::convert::From<::awsquery_types::Unhandled> for GreetingWithErrorsError {
+    fn from(error: ::awsquery_types::Unhandled) -> Self {
         Self::Unhandled(error)
     }
 }
@@ -453,11 +457,11 @@ impl ::std::convert::From<::awsquery::Unhandled> for GreetingWithErrorsError {
 #[non_exhaustive]
 pub enum HostWithPathOperationError {
     /// An error this version does not model, or a response that could not be read.
-    Unhandled(::awsquery::Unhandled),
+    Unhandled(::awsquery_types::Unhandled),
 }
 impl HostWithPathOperationError {
     /// The HTTP status, code, message and request id.
-    pub fn meta(&self) -> &::awsquery::ErrorMetadata {
+    pub fn meta(&self) -> &::awsquery_types::ErrorMetadata {
         match self {
             Self::Unhandled(e) => e.meta(),
         }
@@ -476,13 +480,13 @@ impl ::std::error::Error for HostWithPathOperationError {
         ::std::error::Error::source(e)
     }
 }
-impl ::awsquery::error::ProvideErrorMetadata for HostWithPathOperationError {
-    fn meta(&self) -> &::awsquery::ErrorMetadata {
+impl ::awsquery_types::error::ProvideErrorMetadata for HostWithPathOperationError {
+    fn meta(&self) -> &::awsquery_types::ErrorMetadata {
         HostWithPathOperationError::meta(self)
     }
 }
-impl ::std::convert::From<::awsquery::Unhandled> for HostWithPathOperationError {
-    fn from(error: ::awsquery::Unhandled) -> Self {
+impl ::std::convert::From<::awsquery_types::Unhandled> for HostWithPathOperationError {
+    fn from(error: ::awsquery_types::Unhandled) -> Self {
         Self::Unhandled(error)
     }
 }
@@ -491,11 +495,11 @@ impl ::std::convert::From<::awsquery::Unhandled> for HostWithPathOperationError 
 #[non_exhaustive]
 pub enum IgnoresWrappingXmlNameError {
     /// An error this version does not model, or a response that could not be read.
-    Unhandled(::awsquery::Unhandled),
+    Unhandled(::awsquery_types::Unhandled),
 }
 impl IgnoresWrappingXmlNameError {
     /// The HTTP status, code, message and request id.
-    pub fn meta(&self) -> &::awsquery::ErrorMetadata {
+    pub fn meta(&self) -> &::awsquery_types::ErrorMetadata {
         match self {
             Self::Unhandled(e) => e.meta(),
         }
@@ -514,13 +518,13 @@ impl ::std::error::Error for IgnoresWrappingXmlNameError {
         ::std::error::Error::source(e)
     }
 }
-impl ::awsquery::error::ProvideErrorMetadata for IgnoresWrappingXmlNameError {
-    fn meta(&self) -> &::awsquery::ErrorMetadata {
+impl ::awsquery_types::error::ProvideErrorMetadata for IgnoresWrappingXmlNameError {
+    fn meta(&self) -> &::awsquery_types::ErrorMetadata {
         IgnoresWrappingXmlNameError::meta(self)
     }
 }
-impl ::std::convert::From<::awsquery::Unhandled> for IgnoresWrappingXmlNameError {
-    fn from(error: ::awsquery::Unhandled) -> Self {
+impl ::std::convert::From<::awsquery_types::Unhandled> for IgnoresWrappingXmlNameError {
+    fn from(error: ::awsquery_types::Unhandled) -> Self {
         Self::Unhandled(error)
     }
 }
@@ -529,11 +533,11 @@ impl ::std::convert::From<::awsquery::Unhandled> for IgnoresWrappingXmlNameError
 #[non_exhaustive]
 pub enum NestedStructuresError {
     /// An error this version does not model, or a response that could not be read.
-    Unhandled(::awsquery::Unhandled),
+    Unhandled(::awsquery_types::Unhandled),
 }
 impl NestedStructuresError {
     /// The HTTP status, code, message and request id.
-    pub fn meta(&self) -> &::awsquery::ErrorMetadata {
+    pub fn meta(&self) -> &::awsquery_types::ErrorMetadata {
         match self {
             Self::Unhandled(e) => e.meta(),
         }
@@ -552,13 +556,13 @@ impl ::std::error::Error for NestedStructuresError {
         ::std::error::Error::source(e)
     }
 }
-impl ::awsquery::error::ProvideErrorMetadata for NestedStructuresError {
-    fn meta(&self) -> &::awsquery::ErrorMetadata {
+impl ::awsquery_types::error::ProvideErrorMetadata for NestedStructuresError {
+    fn meta(&self) -> &::awsquery_types::ErrorMetadata {
         NestedStructuresError::meta(self)
     }
 }
-impl ::std::convert::From<::awsquery::Unhandled> for NestedStructuresError {
-    fn from(error: ::awsquery::Unhandled) -> Self {
+impl ::std::convert::From<::awsquery_types::Unhandled> for NestedStructuresError {
+    fn from(error: ::awsquery_types::Unhandled) -> Self {
         Self::Unhandled(error)
     }
 }
@@ -567,11 +571,11 @@ impl ::std::convert::From<::awsquery::Unhandled> for NestedStructuresError {
 #[non_exhaustive]
 pub enum NoInputAndNoOutputError {
     /// An error this version does not model, or a response that could not be read.
-    Unhandled(::awsquery::Unhandled),
+    Unhandled(::awsquery_types::Unhandled),
 }
 impl NoInputAndNoOutputError {
     /// The HTTP status, code, message and request id.
-    pub fn meta(&self) -> &::awsquery::ErrorMetadata {
+    pub fn meta(&self) -> &::awsquery_types::ErrorMetadata {
         match self {
             Self::Unhandled(e) => e.meta(),
         }
@@ -590,13 +594,13 @@ impl ::std::error::Error for NoInputAndNoOutputError {
         ::std::error::Error::source(e)
     }
 }
-impl ::awsquery::error::ProvideErrorMetadata for NoInputAndNoOutputError {
-    fn meta(&self) -> &::awsquery::ErrorMetadata {
+impl ::awsquery_types::error::ProvideErrorMetadata for NoInputAndNoOutputError {
+    fn meta(&self) -> &::awsquery_types::ErrorMetadata {
         NoInputAndNoOutputError::meta(self)
     }
 }
-impl ::std::convert::From<::awsquery::Unhandled> for NoInputAndNoOutputError {
-    fn from(error: ::awsquery::Unhandled) -> Self {
+impl ::std::convert::From<::awsquery_types::Unhandled> for NoInputAndNoOutputError {
+    fn from(error: ::awsquery_types::Unhandled) -> Self {
         Self::Unhandled(error)
     }
 }
@@ -605,11 +609,11 @@ impl ::std::convert::From<::awsquery::Unhandled> for NoInputAndNoOutputError {
 #[non_exhaustive]
 pub enum NoInputAndOutputError {
     /// An error this version does not model, or a response that could not be read.
-    Unhandled(::awsquery::Unhandled),
+    Unhandled(::awsquery_types::Unhandled),
 }
 impl NoInputAndOutputError {
     /// The HTTP status, code, message and request id.
-    pub fn meta(&self) -> &::awsquery::ErrorMetadata {
+    pub fn meta(&self) -> &::awsquery_types::ErrorMetadata {
         match self {
             Self::Unhandled(e) => e.meta(),
         }
@@ -628,13 +632,13 @@ impl ::std::error::Error for NoInputAndOutputError {
         ::std::error::Error::source(e)
     }
 }
-impl ::awsquery::error::ProvideErrorMetadata for NoInputAndOutputError {
-    fn meta(&self) -> &::awsquery::ErrorMetadata {
+impl ::awsquery_types::error::ProvideErrorMetadata for NoInputAndOutputError {
+    fn meta(&self) -> &::awsquery_types::ErrorMetadata {
         NoInputAndOutputError::meta(self)
     }
 }
-impl ::std::convert::From<::awsquery::Unhandled> for NoInputAndOutputError {
-    fn from(error: ::awsquery::Unhandled) -> Self {
+impl ::std::convert::From<::awsquery_types::Unhandled> for NoInputAndOutputError {
+    fn from(error: ::awsquery_types::Unhandled) -> Self {
         Self::Unhandled(error)
     }
 }
@@ -643,11 +647,11 @@ impl ::std::convert::From<::awsquery::Unhandled> for NoInputAndOutputError {
 #[non_exhaustive]
 pub enum PutWithContentEncodingError {
     /// An error this version does not model, or a response that could not be read.
-    Unhandled(::awsquery::Unhandled),
+    Unhandled(::awsquery_types::Unhandled),
 }
 impl PutWithContentEncodingError {
     /// The HTTP status, code, message and request id.
-    pub fn meta(&self) -> &::awsquery::ErrorMetadata {
+    pub fn meta(&self) -> &::awsquery_types::ErrorMetadata {
         match self {
             Self::Unhandled(e) => e.meta(),
         }
@@ -666,13 +670,13 @@ impl ::std::error::Error for PutWithContentEncodingError {
         ::std::error::Error::source(e)
     }
 }
-impl ::awsquery::error::ProvideErrorMetadata for PutWithContentEncodingError {
-    fn meta(&self) -> &::awsquery::ErrorMetadata {
+impl ::awsquery_types::error::ProvideErrorMetadata for PutWithContentEncodingError {
+    fn meta(&self) -> &::awsquery_types::ErrorMetadata {
         PutWithContentEncodingError::meta(self)
     }
 }
-impl ::std::convert::From<::awsquery::Unhandled> for PutWithContentEncodingError {
-    fn from(error: ::awsquery::Unhandled) -> Self {
+impl ::std::convert::From<::awsquery_types::Unhandled> for PutWithContentEncodingError {
+    fn from(error: ::awsquery_types::Unhandled) -> Self {
         Self::Unhandled(error)
     }
 }
@@ -681,11 +685,11 @@ impl ::std::convert::From<::awsquery::Unhandled> for PutWithContentEncodingError
 #[non_exhaustive]
 pub enum QueryIdempotencyTokenAutoFillError {
     /// An error this version does not model, or a response that could not be read.
-    Unhandled(::awsquery::Unhandled),
+    Unhandled(::awsquery_types::Unhandled),
 }
 impl QueryIdempotencyTokenAutoFillError {
     /// The HTTP status, code, message and request id.
-    pub fn meta(&self) -> &::awsquery::ErrorMetadata {
+    pub fn meta(&self) -> &::awsquery_types::ErrorMetadata {
         match self {
             Self::Unhandled(e) => e.meta(),
         }
@@ -704,13 +708,15 @@ impl ::std::error::Error for QueryIdempotencyTokenAutoFillError {
         ::std::error::Error::source(e)
     }
 }
-impl ::awsquery::error::ProvideErrorMetadata for QueryIdempotencyTokenAutoFillError {
-    fn meta(&self) -> &::awsquery::ErrorMetadata {
+impl ::awsquery_types::error::ProvideErrorMetadata
+for QueryIdempotencyTokenAutoFillError {
+    fn meta(&self) -> &::awsquery_types::ErrorMetadata {
         QueryIdempotencyTokenAutoFillError::meta(self)
     }
 }
-impl ::std::convert::From<::awsquery::Unhandled> for QueryIdempotencyTokenAutoFillError {
-    fn from(error: ::awsquery::Unhandled) -> Self {
+impl ::std::convert::From<::awsquery_types::Unhandled>
+for QueryIdempotencyTokenAutoFillError {
+    fn from(error: ::awsquery_types::Unhandled) -> Self {
         Self::Unhandled(error)
     }
 }
@@ -719,11 +725,11 @@ impl ::std::convert::From<::awsquery::Unhandled> for QueryIdempotencyTokenAutoFi
 #[non_exhaustive]
 pub enum QueryListsError {
     /// An error this version does not model, or a response that could not be read.
-    Unhandled(::awsquery::Unhandled),
+    Unhandled(::awsquery_types::Unhandled),
 }
 impl QueryListsError {
     /// The HTTP status, code, message and request id.
-    pub fn meta(&self) -> &::awsquery::ErrorMetadata {
+    pub fn meta(&self) -> &::awsquery_types::ErrorMetadata {
         match self {
             Self::Unhandled(e) => e.meta(),
         }
@@ -742,13 +748,13 @@ impl ::std::error::Error for QueryListsError {
         ::std::error::Error::source(e)
     }
 }
-impl ::awsquery::error::ProvideErrorMetadata for QueryListsError {
-    fn meta(&self) -> &::awsquery::ErrorMetadata {
+impl ::awsquery_types::error::ProvideErrorMetadata for QueryListsError {
+    fn meta(&self) -> &::awsquery_types::ErrorMetadata {
         QueryListsError::meta(self)
     }
 }
-impl ::std::convert::From<::awsquery::Unhandled> for QueryListsError {
-    fn from(error: ::awsquery::Unhandled) -> Self {
+impl ::std::convert::From<::awsquery_types::Unhandled> for QueryListsError {
+    fn from(error: ::awsquery_types::Unhandled) -> Self {
         Self::Unhandled(error)
     }
 }
@@ -757,11 +763,11 @@ impl ::std::convert::From<::awsquery::Unhandled> for QueryListsError {
 #[non_exhaustive]
 pub enum QueryMapsError {
     /// An error this version does not model, or a response that could not be read.
-    Unhandled(::awsquery::Unhandled),
+    Unhandled(::awsquery_types::Unhandled),
 }
 impl QueryMapsError {
     /// The HTTP status, code, message and request id.
-    pub fn meta(&self) -> &::awsquery::ErrorMetadata {
+    pub fn meta(&self) -> &::awsquery_types::ErrorMetadata {
         match self {
             Self::Unhandled(e) => e.meta(),
         }
@@ -780,13 +786,13 @@ impl ::std::error::Error for QueryMapsError {
         ::std::error::Error::source(e)
     }
 }
-impl ::awsquery::error::ProvideErrorMetadata for QueryMapsError {
-    fn meta(&self) -> &::awsquery::ErrorMetadata {
+impl ::awsquery_types::error::ProvideErrorMetadata for QueryMapsError {
+    fn meta(&self) -> &::awsquery_types::ErrorMetadata {
         QueryMapsError::meta(self)
     }
 }
-impl ::std::convert::From<::awsquery::Unhandled> for QueryMapsError {
-    fn from(error: ::awsquery::Unhandled) -> Self {
+impl ::std::convert::From<::awsquery_types::Unhandled> for QueryMapsError {
+    fn from(error: ::awsquery_types::Unhandled) -> Self {
         Self::Unhandled(error)
     }
 }
@@ -795,11 +801,11 @@ impl ::std::convert::From<::awsquery::Unhandled> for QueryMapsError {
 #[non_exhaustive]
 pub enum QueryTimestampsError {
     /// An error this version does not model, or a response that could not be read.
-    Unhandled(::awsquery::Unhandled),
+    Unhandled(::awsquery_types::Unhandled),
 }
 impl QueryTimestampsError {
     /// The HTTP status, code, message and request id.
-    pub fn meta(&self) -> &::awsquery::ErrorMetadata {
+    pub fn meta(&self) -> &::awsquery_types::ErrorMetadata {
         match self {
             Self::Unhandled(e) => e.meta(),
         }
@@ -818,13 +824,13 @@ impl ::std::error::Error for QueryTimestampsError {
         ::std::error::Error::source(e)
     }
 }
-impl ::awsquery::error::ProvideErrorMetadata for QueryTimestampsError {
-    fn meta(&self) -> &::awsquery::ErrorMetadata {
+impl ::awsquery_types::error::ProvideErrorMetadata for QueryTimestampsError {
+    fn meta(&self) -> &::awsquery_types::ErrorMetadata {
         QueryTimestampsError::meta(self)
     }
 }
-impl ::std::convert::From<::awsquery::Unhandled> for QueryTimestampsError {
-    fn from(error: ::awsquery::Unhandled) -> Self {
+impl ::std::convert::From<::awsquery_types::Unhandled> for QueryTimestampsError {
+    fn from(error: ::awsquery_types::Unhandled) -> Self {
         Self::Unhandled(error)
     }
 }
@@ -833,11 +839,11 @@ impl ::std::convert::From<::awsquery::Unhandled> for QueryTimestampsError {
 #[non_exhaustive]
 pub enum RecursiveXmlShapesError {
     /// An error this version does not model, or a response that could not be read.
-    Unhandled(::awsquery::Unhandled),
+    Unhandled(::awsquery_types::Unhandled),
 }
 impl RecursiveXmlShapesError {
     /// The HTTP status, code, message and request id.
-    pub fn meta(&self) -> &::awsquery::ErrorMetadata {
+    pub fn meta(&self) -> &::awsquery_types::ErrorMetadata {
         match self {
             Self::Unhandled(e) => e.meta(),
         }
@@ -856,13 +862,13 @@ impl ::std::error::Error for RecursiveXmlShapesError {
         ::std::error::Error::source(e)
     }
 }
-impl ::awsquery::error::ProvideErrorMetadata for RecursiveXmlShapesError {
-    fn meta(&self) -> &::awsquery::ErrorMetadata {
+impl ::awsquery_types::error::ProvideErrorMetadata for RecursiveXmlShapesError {
+    fn meta(&self) -> &::awsquery_types::ErrorMetadata {
         RecursiveXmlShapesError::meta(self)
     }
 }
-impl ::std::convert::From<::awsquery::Unhandled> for RecursiveXmlShapesError {
-    fn from(error: ::awsquery::Unhandled) -> Self {
+impl ::std::convert::From<::awsquery_types::Unhandled> for RecursiveXmlShapesError {
+    fn from(error: ::awsquery_types::Unhandled) -> Self {
         Self::Unhandled(error)
     }
 }
@@ -871,11 +877,11 @@ impl ::std::convert::From<::awsquery::Unhandled> for RecursiveXmlShapesError {
 #[non_exhaustive]
 pub enum SimpleInputParamsError {
     /// An error this version does not model, or a response that could not be read.
-    Unhandled(::awsquery::Unhandled),
+    Unhandled(::awsquery_types::Unhandled),
 }
 impl SimpleInputParamsError {
     /// The HTTP status, code, message and request id.
-    pub fn meta(&self) -> &::awsquery::ErrorMetadata {
+    pub fn meta(&self) -> &::awsquery_types::ErrorMetadata {
         match self {
             Self::Unhandled(e) => e.meta(),
         }
@@ -894,13 +900,13 @@ impl ::std::error::Error for SimpleInputParamsError {
         ::std::error::Error::source(e)
     }
 }
-impl ::awsquery::error::ProvideErrorMetadata for SimpleInputParamsError {
-    fn meta(&self) -> &::awsquery::ErrorMetadata {
+impl ::awsquery_types::error::ProvideErrorMetadata for SimpleInputParamsError {
+    fn meta(&self) -> &::awsquery_types::ErrorMetadata {
         SimpleInputParamsError::meta(self)
     }
 }
-impl ::std::convert::From<::awsquery::Unhandled> for SimpleInputParamsError {
-    fn from(error: ::awsquery::Unhandled) -> Self {
+impl ::std::convert::From<::awsquery_types::Unhandled> for SimpleInputParamsError {
+    fn from(error: ::awsquery_types::Unhandled) -> Self {
         Self::Unhandled(error)
     }
 }
@@ -909,11 +915,11 @@ impl ::std::convert::From<::awsquery::Unhandled> for SimpleInputParamsError {
 #[non_exhaustive]
 pub enum SimpleScalarXmlPropertiesError {
     /// An error this version does not model, or a response that could not be read.
-    Unhandled(::awsquery::Unhandled),
+    Unhandled(::awsquery_types::Unhandled),
 }
 impl SimpleScalarXmlPropertiesError {
     /// The HTTP status, code, message and request id.
-    pub fn meta(&self) -> &::awsquery::ErrorMetadata {
+    pub fn meta(&self) -> &::awsquery_types::ErrorMetadata {
         match self {
             Self::Unhandled(e) => e.meta(),
         }
@@ -932,13 +938,14 @@ impl ::std::error::Error for SimpleScalarXmlPropertiesError {
         ::std::error::Error::source(e)
     }
 }
-impl ::awsquery::error::ProvideErrorMetadata for SimpleScalarXmlPropertiesError {
-    fn meta(&self) -> &::awsquery::ErrorMetadata {
+impl ::awsquery_types::error::ProvideErrorMetadata for SimpleScalarXmlPropertiesError {
+    fn meta(&self) -> &::awsquery_types::ErrorMetadata {
         SimpleScalarXmlPropertiesError::meta(self)
     }
 }
-impl ::std::convert::From<::awsquery::Unhandled> for SimpleScalarXmlPropertiesError {
-    fn from(error: ::awsquery::Unhandled) -> Self {
+impl ::std::convert::From<::awsquery_types::Unhandled>
+for SimpleScalarXmlPropertiesError {
+    fn from(error: ::awsquery_types::Unhandled) -> Self {
         Self::Unhandled(error)
     }
 }
@@ -947,11 +954,11 @@ impl ::std::convert::From<::awsquery::Unhandled> for SimpleScalarXmlPropertiesEr
 #[non_exhaustive]
 pub enum XmlBlobsError {
     /// An error this version does not model, or a response that could not be read.
-    Unhandled(::awsquery::Unhandled),
+    Unhandled(::awsquery_types::Unhandled),
 }
 impl XmlBlobsError {
     /// The HTTP status, code, message and request id.
-    pub fn meta(&self) -> &::awsquery::ErrorMetadata {
+    pub fn meta(&self) -> &::awsquery_types::ErrorMetadata {
         match self {
             Self::Unhandled(e) => e.meta(),
         }
@@ -970,13 +977,13 @@ impl ::std::error::Error for XmlBlobsError {
         ::std::error::Error::source(e)
     }
 }
-impl ::awsquery::error::ProvideErrorMetadata for XmlBlobsError {
-    fn meta(&self) -> &::awsquery::ErrorMetadata {
+impl ::awsquery_types::error::ProvideErrorMetadata for XmlBlobsError {
+    fn meta(&self) -> &::awsquery_types::ErrorMetadata {
         XmlBlobsError::meta(self)
     }
 }
-impl ::std::convert::From<::awsquery::Unhandled> for XmlBlobsError {
-    fn from(error: ::awsquery::Unhandled) -> Self {
+impl ::std::convert::From<::awsquery_types::Unhandled> for XmlBlobsError {
+    fn from(error: ::awsquery_types::Unhandled) -> Self {
         Self::Unhandled(error)
     }
 }
@@ -985,11 +992,11 @@ impl ::std::convert::From<::awsquery::Unhandled> for XmlBlobsError {
 #[non_exhaustive]
 pub enum XmlEmptyBlobsError {
     /// An error this version does not model, or a response that could not be read.
-    Unhandled(::awsquery::Unhandled),
+    Unhandled(::awsquery_types::Unhandled),
 }
 impl XmlEmptyBlobsError {
     /// The HTTP status, code, message and request id.
-    pub fn meta(&self) -> &::awsquery::ErrorMetadata {
+    pub fn meta(&self) -> &::awsquery_types::ErrorMetadata {
         match self {
             Self::Unhandled(e) => e.meta(),
         }
@@ -1008,13 +1015,13 @@ impl ::std::error::Error for XmlEmptyBlobsError {
         ::std::error::Error::source(e)
     }
 }
-impl ::awsquery::error::ProvideErrorMetadata for XmlEmptyBlobsError {
-    fn meta(&self) -> &::awsquery::ErrorMetadata {
+impl ::awsquery_types::error::ProvideErrorMetadata for XmlEmptyBlobsError {
+    fn meta(&self) -> &::awsquery_types::ErrorMetadata {
         XmlEmptyBlobsError::meta(self)
     }
 }
-impl ::std::convert::From<::awsquery::Unhandled> for XmlEmptyBlobsError {
-    fn from(error: ::awsquery::Unhandled) -> Self {
+impl ::std::convert::From<::awsquery_types::Unhandled> for XmlEmptyBlobsError {
+    fn from(error: ::awsquery_types::Unhandled) -> Self {
         Self::Unhandled(error)
     }
 }
@@ -1023,11 +1030,11 @@ impl ::std::convert::From<::awsquery::Unhandled> for XmlEmptyBlobsError {
 #[non_exhaustive]
 pub enum XmlEmptyListsError {
     /// An error this version does not model, or a response that could not be read.
-    Unhandled(::awsquery::Unhandled),
+    Unhandled(::awsquery_types::Unhandled),
 }
 impl XmlEmptyListsError {
     /// The HTTP status, code, message and request id.
-    pub fn meta(&self) -> &::awsquery::ErrorMetadata {
+    pub fn meta(&self) -> &::awsquery_types::ErrorMetadata {
         match self {
             Self::Unhandled(e) => e.meta(),
         }
@@ -1046,13 +1053,13 @@ impl ::std::error::Error for XmlEmptyListsError {
         ::std::error::Error::source(e)
     }
 }
-impl ::awsquery::error::ProvideErrorMetadata for XmlEmptyListsError {
-    fn meta(&self) -> &::awsquery::ErrorMetadata {
+impl ::awsquery_types::error::ProvideErrorMetadata for XmlEmptyListsError {
+    fn meta(&self) -> &::awsquery_types::ErrorMetadata {
         XmlEmptyListsError::meta(self)
     }
 }
-impl ::std::convert::From<::awsquery::Unhandled> for XmlEmptyListsError {
-    fn from(error: ::awsquery::Unhandled) -> Self {
+impl ::std::convert::From<::awsquery_types::Unhandled> for XmlEmptyListsError {
+    fn from(error: ::awsquery_types::Unhandled) -> Self {
         Self::Unhandled(error)
     }
 }
@@ -1061,11 +1068,11 @@ impl ::std::convert::From<::awsquery::Unhandled> for XmlEmptyListsError {
 #[non_exhaustive]
 pub enum XmlEmptyMapsError {
     /// An error this version does not model, or a response that could not be read.
-    Unhandled(::awsquery::Unhandled),
+    Unhandled(::awsquery_types::Unhandled),
 }
 impl XmlEmptyMapsError {
     /// The HTTP status, code, message and request id.
-    pub fn meta(&self) -> &::awsquery::ErrorMetadata {
+    pub fn meta(&self) -> &::awsquery_types::ErrorMetadata {
         match self {
             Self::Unhandled(e) => e.meta(),
         }
@@ -1084,13 +1091,13 @@ impl ::std::error::Error for XmlEmptyMapsError {
         ::std::error::Error::source(e)
     }
 }
-impl ::awsquery::error::ProvideErrorMetadata for XmlEmptyMapsError {
-    fn meta(&self) -> &::awsquery::ErrorMetadata {
+impl ::awsquery_types::error::ProvideErrorMetadata for XmlEmptyMapsError {
+    fn meta(&self) -> &::awsquery_types::ErrorMetadata {
         XmlEmptyMapsError::meta(self)
     }
 }
-impl ::std::convert::From<::awsquery::Unhandled> for XmlEmptyMapsError {
-    fn from(error: ::awsquery::Unhandled) -> Self {
+impl ::std::convert::From<::awsquery_types::Unhandled> for XmlEmptyMapsError {
+    fn from(error: ::awsquery_types::Unhandled) -> Self {
         Self::Unhandled(error)
     }
 }
@@ -1099,11 +1106,11 @@ impl ::std::convert::From<::awsquery::Unhandled> for XmlEmptyMapsError {
 #[non_exhaustive]
 pub enum XmlEnumsError {
     /// An error this version does not model, or a response that could not be read.
-    Unhandled(::awsquery::Unhandled),
+    Unhandled(::awsquery_types::Unhandled),
 }
 impl XmlEnumsError {
     /// The HTTP status, code, message and request id.
-    pub fn meta(&self) -> &::awsquery::ErrorMetadata {
+    pub fn meta(&self) -> &::awsquery_types::ErrorMetadata {
         match self {
             Self::Unhandled(e) => e.meta(),
         }
@@ -1122,13 +1129,13 @@ impl ::std::error::Error for XmlEnumsError {
         ::std::error::Error::source(e)
     }
 }
-impl ::awsquery::error::ProvideErrorMetadata for XmlEnumsError {
-    fn meta(&self) -> &::awsquery::ErrorMetadata {
+impl ::awsquery_types::error::ProvideErrorMetadata for XmlEnumsError {
+    fn meta(&self) -> &::awsquery_types::ErrorMetadata {
         XmlEnumsError::meta(self)
     }
 }
-impl ::std::convert::From<::awsquery::Unhandled> for XmlEnumsError {
-    fn from(error: ::awsquery::Unhandled) -> Self {
+impl ::std::convert::From<::awsquery_types::Unhandled> for XmlEnumsError {
+    fn from(error: ::awsquery_types::Unhandled) -> Self {
         Self::Unhandled(error)
     }
 }
@@ -1137,11 +1144,11 @@ impl ::std::convert::From<::awsquery::Unhandled> for XmlEnumsError {
 #[non_exhaustive]
 pub enum XmlIntEnumsError {
     /// An error this version does not model, or a response that could not be read.
-    Unhandled(::awsquery::Unhandled),
+    Unhandled(::awsquery_types::Unhandled),
 }
 impl XmlIntEnumsError {
     /// The HTTP status, code, message and request id.
-    pub fn meta(&self) -> &::awsquery::ErrorMetadata {
+    pub fn meta(&self) -> &::awsquery_types::ErrorMetadata {
         match self {
             Self::Unhandled(e) => e.meta(),
         }
@@ -1160,13 +1167,13 @@ impl ::std::error::Error for XmlIntEnumsError {
         ::std::error::Error::source(e)
     }
 }
-impl ::awsquery::error::ProvideErrorMetadata for XmlIntEnumsError {
-    fn meta(&self) -> &::awsquery::ErrorMetadata {
+impl ::awsquery_types::error::ProvideErrorMetadata for XmlIntEnumsError {
+    fn meta(&self) -> &::awsquery_types::ErrorMetadata {
         XmlIntEnumsError::meta(self)
     }
 }
-impl ::std::convert::From<::awsquery::Unhandled> for XmlIntEnumsError {
-    fn from(error: ::awsquery::Unhandled) -> Self {
+impl ::std::convert::From<::awsquery_types::Unhandled> for XmlIntEnumsError {
+    fn from(error: ::awsquery_types::Unhandled) -> Self {
         Self::Unhandled(error)
     }
 }
@@ -1175,11 +1182,11 @@ impl ::std::convert::From<::awsquery::Unhandled> for XmlIntEnumsError {
 #[non_exhaustive]
 pub enum XmlListsError {
     /// An error this version does not model, or a response that could not be read.
-    Unhandled(::awsquery::Unhandled),
+    Unhandled(::awsquery_types::Unhandled),
 }
 impl XmlListsError {
     /// The HTTP status, code, message and request id.
-    pub fn meta(&self) -> &::awsquery::ErrorMetadata {
+    pub fn meta(&self) -> &::awsquery_types::ErrorMetadata {
         match self {
             Self::Unhandled(e) => e.meta(),
         }
@@ -1198,13 +1205,13 @@ impl ::std::error::Error for XmlListsError {
         ::std::error::Error::source(e)
     }
 }
-impl ::awsquery::error::ProvideErrorMetadata for XmlListsError {
-    fn meta(&self) -> &::awsquery::ErrorMetadata {
+impl ::awsquery_types::error::ProvideErrorMetadata for XmlListsError {
+    fn meta(&self) -> &::awsquery_types::ErrorMetadata {
         XmlListsError::meta(self)
     }
 }
-impl ::std::convert::From<::awsquery::Unhandled> for XmlListsError {
-    fn from(error: ::awsquery::Unhandled) -> Self {
+impl ::std::convert::From<::awsquery_types::Unhandled> for XmlListsError {
+    fn from(error: ::awsquery_types::Unhandled) -> Self {
         Self::Unhandled(error)
     }
 }
@@ -1213,11 +1220,11 @@ impl ::std::convert::From<::awsquery::Unhandled> for XmlListsError {
 #[non_exhaustive]
 pub enum XmlMapsError {
     /// An error this version does not model, or a response that could not be read.
-    Unhandled(::awsquery::Unhandled),
+    Unhandled(::awsquery_types::Unhandled),
 }
 impl XmlMapsError {
     /// The HTTP status, code, message and request id.
-    pub fn meta(&self) -> &::awsquery::ErrorMetadata {
+    pub fn meta(&self) -> &::awsquery_types::ErrorMetadata {
         match self {
             Self::Unhandled(e) => e.meta(),
         }
@@ -1236,13 +1243,13 @@ impl ::std::error::Error for XmlMapsError {
         ::std::error::Error::source(e)
     }
 }
-impl ::awsquery::error::ProvideErrorMetadata for XmlMapsError {
-    fn meta(&self) -> &::awsquery::ErrorMetadata {
+impl ::awsquery_types::error::ProvideErrorMetadata for XmlMapsError {
+    fn meta(&self) -> &::awsquery_types::ErrorMetadata {
         XmlMapsError::meta(self)
     }
 }
-impl ::std::convert::From<::awsquery::Unhandled> for XmlMapsError {
-    fn from(error: ::awsquery::Unhandled) -> Self {
+impl ::std::convert::From<::awsquery_types::Unhandled> for XmlMapsError {
+    fn from(error: ::awsquery_types::Unhandled) -> Self {
         Self::Unhandled(error)
     }
 }
@@ -1251,11 +1258,11 @@ impl ::std::convert::From<::awsquery::Unhandled> for XmlMapsError {
 #[non_exhaustive]
 pub enum XmlMapsXmlNameError {
     /// An error this version does not model, or a response that could not be read.
-    Unhandled(::awsquery::Unhandled),
+    Unhandled(::awsquery_types::Unhandled),
 }
 impl XmlMapsXmlNameError {
     /// The HTTP status, code, message and request id.
-    pub fn meta(&self) -> &::awsquery::ErrorMetadata {
+    pub fn meta(&self) -> &::awsquery_types::ErrorMetadata {
         match self {
             Self::Unhandled(e) => e.meta(),
         }
@@ -1274,13 +1281,13 @@ impl ::std::error::Error for XmlMapsXmlNameError {
         ::std::error::Error::source(e)
     }
 }
-impl ::awsquery::error::ProvideErrorMetadata for XmlMapsXmlNameError {
-    fn meta(&self) -> &::awsquery::ErrorMetadata {
+impl ::awsquery_types::error::ProvideErrorMetadata for XmlMapsXmlNameError {
+    fn meta(&self) -> &::awsquery_types::ErrorMetadata {
         XmlMapsXmlNameError::meta(self)
     }
 }
-impl ::std::convert::From<::awsquery::Unhandled> for XmlMapsXmlNameError {
-    fn from(error: ::awsquery::Unhandled) -> Self {
+impl ::std::convert::From<::awsquery_types::Unhandled> for XmlMapsXmlNameError {
+    fn from(error: ::awsquery_types::Unhandled) -> Self {
         Self::Unhandled(error)
     }
 }
@@ -1289,11 +1296,11 @@ impl ::std::convert::From<::awsquery::Unhandled> for XmlMapsXmlNameError {
 #[non_exhaustive]
 pub enum XmlNamespacesError {
     /// An error this version does not model, or a response that could not be read.
-    Unhandled(::awsquery::Unhandled),
+    Unhandled(::awsquery_types::Unhandled),
 }
 impl XmlNamespacesError {
     /// The HTTP status, code, message and request id.
-    pub fn meta(&self) -> &::awsquery::ErrorMetadata {
+    pub fn meta(&self) -> &::awsquery_types::ErrorMetadata {
         match self {
             Self::Unhandled(e) => e.meta(),
         }
@@ -1312,13 +1319,13 @@ impl ::std::error::Error for XmlNamespacesError {
         ::std::error::Error::source(e)
     }
 }
-impl ::awsquery::error::ProvideErrorMetadata for XmlNamespacesError {
-    fn meta(&self) -> &::awsquery::ErrorMetadata {
+impl ::awsquery_types::error::ProvideErrorMetadata for XmlNamespacesError {
+    fn meta(&self) -> &::awsquery_types::ErrorMetadata {
         XmlNamespacesError::meta(self)
     }
 }
-impl ::std::convert::From<::awsquery::Unhandled> for XmlNamespacesError {
-    fn from(error: ::awsquery::Unhandled) -> Self {
+impl ::std::convert::From<::awsquery_types::Unhandled> for XmlNamespacesError {
+    fn from(error: ::awsquery_types::Unhandled) -> Self {
         Self::Unhandled(error)
     }
 }
@@ -1327,11 +1334,11 @@ impl ::std::convert::From<::awsquery::Unhandled> for XmlNamespacesError {
 #[non_exhaustive]
 pub enum XmlTimestampsError {
     /// An error this version does not model, or a response that could not be read.
-    Unhandled(::awsquery::Unhandled),
+    Unhandled(::awsquery_types::Unhandled),
 }
 impl XmlTimestampsError {
     /// The HTTP status, code, message and request id.
-    pub fn meta(&self) -> &::awsquery::ErrorMetadata {
+    pub fn meta(&self) -> &::awsquery_types::ErrorMetadata {
         match self {
             Self::Unhandled(e) => e.meta(),
         }
@@ -1350,13 +1357,13 @@ impl ::std::error::Error for XmlTimestampsError {
         ::std::error::Error::source(e)
     }
 }
-impl ::awsquery::error::ProvideErrorMetadata for XmlTimestampsError {
-    fn meta(&self) -> &::awsquery::ErrorMetadata {
+impl ::awsquery_types::error::ProvideErrorMetadata for XmlTimestampsError {
+    fn meta(&self) -> &::awsquery_types::ErrorMetadata {
         XmlTimestampsError::meta(self)
     }
 }
-impl ::std::convert::From<::awsquery::Unhandled> for XmlTimestampsError {
-    fn from(error: ::awsquery::Unhandled) -> Self {
+impl ::std::convert::From<::awsquery_types::Unhandled> for XmlTimestampsError {
+    fn from(error: ::awsquery_types::Unhandled) -> Self {
         Self::Unhandled(error)
     }
 }
@@ -1371,11 +1378,11 @@ pub enum Error {
     /// See [`InvalidGreeting`].
     InvalidGreeting(InvalidGreeting),
     /// An error this version does not model, or a response that could not be read.
-    Unhandled(::awsquery::Unhandled),
+    Unhandled(::awsquery_types::Unhandled),
 }
 impl Error {
     /// The HTTP status, code, message and request id.
-    pub fn meta(&self) -> &::awsquery::ErrorMetadata {
+    pub fn meta(&self) -> &::awsquery_types::ErrorMetadata {
         match self {
             Self::ComplexError(e) => &e.meta,
             Self::CustomCodeError(e) => &e.meta,
@@ -1402,13 +1409,13 @@ impl ::std::error::Error for Error {
         }
     }
 }
-impl ::awsquery::error::ProvideErrorMetadata for Error {
-    fn meta(&self) -> &::awsquery::ErrorMetadata {
+impl ::awsquery_types::error::ProvideErrorMetadata for Error {
+    fn meta(&self) -> &::awsquery_types::ErrorMetadata {
         Error::meta(self)
     }
 }
-impl ::std::convert::From<::awsquery::Unhandled> for Error {
-    fn from(error: ::awsquery::Unhandled) -> Self {
+impl ::std::convert::From<::awsquery_types::Unhandled> for Error {
+    fn from(error: ::awsquery_types::Unhandled) -> Self {
         Self::Unhandled(error)
     }
 }

@@ -5,7 +5,7 @@
 //!
 //! A test service speaking awsQuery: form-encoded requests, XML responses.
 //!
-//! With the `json` feature, every structure, union and enum implements `awsquery::json::ToJson`, which writes it as the AWS CLI v2 prints it with `--output json`.
+//! With the `json` feature, every structure, union and enum implements `awsquery_types::json::ToJson`, which writes it as the AWS CLI v2 prints it with `--output json`.
 pub mod error;
 #[cfg(feature = "json")]
 mod json;

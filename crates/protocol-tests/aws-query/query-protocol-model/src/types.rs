@@ -16,7 +16,7 @@ pub struct DatetimeOffsetsInput {}
 #[derive(Clone, PartialEq, Default, Debug)]
 #[non_exhaustive]
 pub struct DatetimeOffsetsOutput {
-    pub datetime: ::std::option::Option<::awsquery::DateTime>,
+    pub datetime: ::std::option::Option<::awsquery_types::DateTime>,
 }
 /// Smithy shape `aws.protocoltests.query#EmptyInputAndEmptyOutputInput`.
 #[derive(Clone, PartialEq, Default, Debug)]
@@ -82,7 +82,7 @@ pub struct FractionalSecondsInput {}
 #[derive(Clone, PartialEq, Default, Debug)]
 #[non_exhaustive]
 pub struct FractionalSecondsOutput {
-    pub datetime: ::std::option::Option<::awsquery::DateTime>,
+    pub datetime: ::std::option::Option<::awsquery_types::DateTime>,
 }
 /// The input of `GreetingWithErrors`, which has no members.
 #[derive(Clone, PartialEq, Default, Debug)]
@@ -241,9 +241,9 @@ pub struct QueryMapsOutput {}
 #[derive(Clone, PartialEq, Default, Debug)]
 #[non_exhaustive]
 pub struct QueryTimestampsInput {
-    pub normal_format: ::std::option::Option<::awsquery::DateTime>,
-    pub epoch_member: ::std::option::Option<::awsquery::DateTime>,
-    pub epoch_target: ::std::option::Option<::awsquery::DateTime>,
+    pub normal_format: ::std::option::Option<::awsquery_types::DateTime>,
+    pub epoch_member: ::std::option::Option<::awsquery_types::DateTime>,
+    pub epoch_target: ::std::option::Option<::awsquery_types::DateTime>,
 }
 /// The output of `QueryTimestamps`, which has no members.
 #[derive(Clone, PartialEq, Default, Debug)]
@@ -397,7 +397,9 @@ pub struct XmlListsOutput {
     pub string_set: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub integer_list: ::std::option::Option<::std::vec::Vec<i32>>,
     pub boolean_list: ::std::option::Option<::std::vec::Vec<bool>>,
-    pub timestamp_list: ::std::option::Option<::std::vec::Vec<::awsquery::DateTime>>,
+    pub timestamp_list: ::std::option::Option<
+        ::std::vec::Vec<::awsquery_types::DateTime>,
+    >,
     pub enum_list: ::std::option::Option<::std::vec::Vec<crate::types::FooEnum>>,
     pub int_enum_list: ::std::option::Option<::std::vec::Vec<crate::types::IntegerEnum>>,
     /// Lists of lists of strings.
@@ -472,13 +474,13 @@ pub struct XmlTimestampsInput {}
 #[derive(Clone, PartialEq, Default, Debug)]
 #[non_exhaustive]
 pub struct XmlTimestampsOutput {
-    pub normal: ::std::option::Option<::awsquery::DateTime>,
-    pub date_time: ::std::option::Option<::awsquery::DateTime>,
-    pub date_time_on_target: ::std::option::Option<::awsquery::DateTime>,
-    pub epoch_seconds: ::std::option::Option<::awsquery::DateTime>,
-    pub epoch_seconds_on_target: ::std::option::Option<::awsquery::DateTime>,
-    pub http_date: ::std::option::Option<::awsquery::DateTime>,
-    pub http_date_on_target: ::std::option::Option<::awsquery::DateTime>,
+    pub normal: ::std::option::Option<::awsquery_types::DateTime>,
+    pub date_time: ::std::option::Option<::awsquery_types::DateTime>,
+    pub date_time_on_target: ::std::option::Option<::awsquery_types::DateTime>,
+    pub epoch_seconds: ::std::option::Option<::awsquery_types::DateTime>,
+    pub epoch_seconds_on_target: ::std::option::Option<::awsquery_types::DateTime>,
+    pub http_date: ::std::option::Option<::awsquery_types::DateTime>,
+    pub http_date_on_target: ::std::option::Option<::awsquery_types::DateTime>,
 }
 /// Smithy shape `aws.protocoltests.shared#FooEnum`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -4,8 +4,8 @@
 //! XML deserializers: one function per structure, union, list and map that an output or error reaches.
 #![allow(deprecated)]
 pub(crate) fn de_complex_error(
-    d: &mut ::awsquery::xml::Decoder<'_>,
-) -> Result<crate::error::ComplexError, ::awsquery::xml::XmlError> {
+    d: &mut ::awsquery_protocol::xml::Decoder<'_>,
+) -> Result<crate::error::ComplexError, ::awsquery_protocol::xml::XmlError> {
     let mut out = <crate::error::ComplexError>::default();
     while let Some(el) = d.next_child()? {
         match el.local_name() {
@@ -17,8 +17,8 @@ pub(crate) fn de_complex_error(
     Ok(out)
 }
 pub(crate) fn de_complex_nested_error_data(
-    d: &mut ::awsquery::xml::Decoder<'_>,
-) -> Result<crate::types::ComplexNestedErrorData, ::awsquery::xml::XmlError> {
+    d: &mut ::awsquery_protocol::xml::Decoder<'_>,
+) -> Result<crate::types::ComplexNestedErrorData, ::awsquery_protocol::xml::XmlError> {
     let mut out = <crate::types::ComplexNestedErrorData>::default();
     while let Some(el) = d.next_child()? {
         match el.local_name() {
@@ -29,14 +29,14 @@ pub(crate) fn de_complex_nested_error_data(
     Ok(out)
 }
 pub(crate) fn de_datetime_offsets_output(
-    d: &mut ::awsquery::xml::Decoder<'_>,
-) -> Result<crate::types::DatetimeOffsetsOutput, ::awsquery::xml::XmlError> {
+    d: &mut ::awsquery_protocol::xml::Decoder<'_>,
+) -> Result<crate::types::DatetimeOffsetsOutput, ::awsquery_protocol::xml::XmlError> {
     let mut out = <crate::types::DatetimeOffsetsOutput>::default();
     while let Some(el) = d.next_child()? {
         match el.local_name() {
             b"datetime" => {
                 out.datetime = Some(
-                    d.timestamp(::awsquery::time::TimestampFormat::DateTime)?,
+                    d.timestamp(::awsquery_types::time::TimestampFormat::DateTime)?,
                 );
             }
             _ => d.skip()?,
@@ -45,8 +45,8 @@ pub(crate) fn de_datetime_offsets_output(
     Ok(out)
 }
 pub(crate) fn de_flattened_xml_map_output(
-    d: &mut ::awsquery::xml::Decoder<'_>,
-) -> Result<crate::types::FlattenedXmlMapOutput, ::awsquery::xml::XmlError> {
+    d: &mut ::awsquery_protocol::xml::Decoder<'_>,
+) -> Result<crate::types::FlattenedXmlMapOutput, ::awsquery_protocol::xml::XmlError> {
     let mut out = <crate::types::FlattenedXmlMapOutput>::default();
     while let Some(el) = d.next_child()? {
         match el.local_name() {
@@ -62,8 +62,11 @@ pub(crate) fn de_flattened_xml_map_output(
     Ok(out)
 }
 pub(crate) fn de_flattened_xml_map_with_xml_name_output(
-    d: &mut ::awsquery::xml::Decoder<'_>,
-) -> Result<crate::types::FlattenedXmlMapWithXmlNameOutput, ::awsquery::xml::XmlError> {
+    d: &mut ::awsquery_protocol::xml::Decoder<'_>,
+) -> Result<
+    crate::types::FlattenedXmlMapWithXmlNameOutput,
+    ::awsquery_protocol::xml::XmlError,
+> {
     let mut out = <crate::types::FlattenedXmlMapWithXmlNameOutput>::default();
     while let Some(el) = d.next_child()? {
         match el.local_name() {
@@ -79,9 +82,9 @@ pub(crate) fn de_flattened_xml_map_with_xml_name_output(
     Ok(out)
 }
 pub(crate) fn de_flattened_xml_map_with_xml_name_output_map_entry(
-    d: &mut ::awsquery::xml::Decoder<'_>,
+    d: &mut ::awsquery_protocol::xml::Decoder<'_>,
     out: &mut ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-) -> Result<(), ::awsquery::xml::XmlError> {
+) -> Result<(), ::awsquery_protocol::xml::XmlError> {
     let mut key = None;
     let mut value = None;
     while let Some(el) = d.next_child()? {
@@ -97,10 +100,10 @@ pub(crate) fn de_flattened_xml_map_with_xml_name_output_map_entry(
     Ok(())
 }
 pub(crate) fn de_flattened_xml_map_with_xml_namespace_output(
-    d: &mut ::awsquery::xml::Decoder<'_>,
+    d: &mut ::awsquery_protocol::xml::Decoder<'_>,
 ) -> Result<
     crate::types::FlattenedXmlMapWithXmlNamespaceOutput,
-    ::awsquery::xml::XmlError,
+    ::awsquery_protocol::xml::XmlError,
 > {
     let mut out = <crate::types::FlattenedXmlMapWithXmlNamespaceOutput>::default();
     while let Some(el) = d.next_child()? {
@@ -117,9 +120,9 @@ pub(crate) fn de_flattened_xml_map_with_xml_namespace_output(
     Ok(out)
 }
 pub(crate) fn de_flattened_xml_map_with_xml_namespace_output_map_entry(
-    d: &mut ::awsquery::xml::Decoder<'_>,
+    d: &mut ::awsquery_protocol::xml::Decoder<'_>,
     out: &mut ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-) -> Result<(), ::awsquery::xml::XmlError> {
+) -> Result<(), ::awsquery_protocol::xml::XmlError> {
     let mut key = None;
     let mut value = None;
     while let Some(el) = d.next_child()? {
@@ -135,14 +138,14 @@ pub(crate) fn de_flattened_xml_map_with_xml_namespace_output_map_entry(
     Ok(())
 }
 pub(crate) fn de_fractional_seconds_output(
-    d: &mut ::awsquery::xml::Decoder<'_>,
-) -> Result<crate::types::FractionalSecondsOutput, ::awsquery::xml::XmlError> {
+    d: &mut ::awsquery_protocol::xml::Decoder<'_>,
+) -> Result<crate::types::FractionalSecondsOutput, ::awsquery_protocol::xml::XmlError> {
     let mut out = <crate::types::FractionalSecondsOutput>::default();
     while let Some(el) = d.next_child()? {
         match el.local_name() {
             b"datetime" => {
                 out.datetime = Some(
-                    d.timestamp(::awsquery::time::TimestampFormat::DateTime)?,
+                    d.timestamp(::awsquery_types::time::TimestampFormat::DateTime)?,
                 );
             }
             _ => d.skip()?,
@@ -151,8 +154,8 @@ pub(crate) fn de_fractional_seconds_output(
     Ok(out)
 }
 pub(crate) fn de_greeting_with_errors_output(
-    d: &mut ::awsquery::xml::Decoder<'_>,
-) -> Result<crate::types::GreetingWithErrorsOutput, ::awsquery::xml::XmlError> {
+    d: &mut ::awsquery_protocol::xml::Decoder<'_>,
+) -> Result<crate::types::GreetingWithErrorsOutput, ::awsquery_protocol::xml::XmlError> {
     let mut out = <crate::types::GreetingWithErrorsOutput>::default();
     while let Some(el) = d.next_child()? {
         match el.local_name() {
@@ -163,8 +166,11 @@ pub(crate) fn de_greeting_with_errors_output(
     Ok(out)
 }
 pub(crate) fn de_ignores_wrapping_xml_name_output(
-    d: &mut ::awsquery::xml::Decoder<'_>,
-) -> Result<crate::types::IgnoresWrappingXmlNameOutput, ::awsquery::xml::XmlError> {
+    d: &mut ::awsquery_protocol::xml::Decoder<'_>,
+) -> Result<
+    crate::types::IgnoresWrappingXmlNameOutput,
+    ::awsquery_protocol::xml::XmlError,
+> {
     let mut out = <crate::types::IgnoresWrappingXmlNameOutput>::default();
     while let Some(el) = d.next_child()? {
         match el.local_name() {
@@ -175,8 +181,8 @@ pub(crate) fn de_ignores_wrapping_xml_name_output(
     Ok(out)
 }
 pub(crate) fn de_recursive_xml_shapes_output(
-    d: &mut ::awsquery::xml::Decoder<'_>,
-) -> Result<crate::types::RecursiveXmlShapesOutput, ::awsquery::xml::XmlError> {
+    d: &mut ::awsquery_protocol::xml::Decoder<'_>,
+) -> Result<crate::types::RecursiveXmlShapesOutput, ::awsquery_protocol::xml::XmlError> {
     let mut out = <crate::types::RecursiveXmlShapesOutput>::default();
     while let Some(el) = d.next_child()? {
         match el.local_name() {
@@ -187,8 +193,11 @@ pub(crate) fn de_recursive_xml_shapes_output(
     Ok(out)
 }
 pub(crate) fn de_recursive_xml_shapes_output_nested1(
-    d: &mut ::awsquery::xml::Decoder<'_>,
-) -> Result<crate::types::RecursiveXmlShapesOutputNested1, ::awsquery::xml::XmlError> {
+    d: &mut ::awsquery_protocol::xml::Decoder<'_>,
+) -> Result<
+    crate::types::RecursiveXmlShapesOutputNested1,
+    ::awsquery_protocol::xml::XmlError,
+> {
     let mut out = <crate::types::RecursiveXmlShapesOutputNested1>::default();
     while let Some(el) = d.next_child()? {
         match el.local_name() {
@@ -202,8 +211,11 @@ pub(crate) fn de_recursive_xml_shapes_output_nested1(
     Ok(out)
 }
 pub(crate) fn de_recursive_xml_shapes_output_nested2(
-    d: &mut ::awsquery::xml::Decoder<'_>,
-) -> Result<crate::types::RecursiveXmlShapesOutputNested2, ::awsquery::xml::XmlError> {
+    d: &mut ::awsquery_protocol::xml::Decoder<'_>,
+) -> Result<
+    crate::types::RecursiveXmlShapesOutputNested2,
+    ::awsquery_protocol::xml::XmlError,
+> {
     let mut out = <crate::types::RecursiveXmlShapesOutputNested2>::default();
     while let Some(el) = d.next_child()? {
         match el.local_name() {
@@ -219,8 +231,8 @@ pub(crate) fn de_recursive_xml_shapes_output_nested2(
     Ok(out)
 }
 pub(crate) fn de_renamed_list_members(
-    d: &mut ::awsquery::xml::Decoder<'_>,
-) -> Result<::std::vec::Vec<::std::string::String>, ::awsquery::xml::XmlError> {
+    d: &mut ::awsquery_protocol::xml::Decoder<'_>,
+) -> Result<::std::vec::Vec<::std::string::String>, ::awsquery_protocol::xml::XmlError> {
     let mut out = Vec::new();
     while let Some(el) = d.next_child()? {
         if el.local_name() == b"item" {
@@ -232,8 +244,11 @@ pub(crate) fn de_renamed_list_members(
     Ok(out)
 }
 pub(crate) fn de_simple_scalar_xml_properties_output(
-    d: &mut ::awsquery::xml::Decoder<'_>,
-) -> Result<crate::types::SimpleScalarXmlPropertiesOutput, ::awsquery::xml::XmlError> {
+    d: &mut ::awsquery_protocol::xml::Decoder<'_>,
+) -> Result<
+    crate::types::SimpleScalarXmlPropertiesOutput,
+    ::awsquery_protocol::xml::XmlError,
+> {
     let mut out = <crate::types::SimpleScalarXmlPropertiesOutput>::default();
     while let Some(el) = d.next_child()? {
         match el.local_name() {
@@ -253,10 +268,10 @@ pub(crate) fn de_simple_scalar_xml_properties_output(
     Ok(out)
 }
 pub(crate) fn de_structure_list(
-    d: &mut ::awsquery::xml::Decoder<'_>,
+    d: &mut ::awsquery_protocol::xml::Decoder<'_>,
 ) -> Result<
     ::std::vec::Vec<crate::types::StructureListMember>,
-    ::awsquery::xml::XmlError,
+    ::awsquery_protocol::xml::XmlError,
 > {
     let mut out = Vec::new();
     while let Some(el) = d.next_child()? {
@@ -269,8 +284,8 @@ pub(crate) fn de_structure_list(
     Ok(out)
 }
 pub(crate) fn de_structure_list_member(
-    d: &mut ::awsquery::xml::Decoder<'_>,
-) -> Result<crate::types::StructureListMember, ::awsquery::xml::XmlError> {
+    d: &mut ::awsquery_protocol::xml::Decoder<'_>,
+) -> Result<crate::types::StructureListMember, ::awsquery_protocol::xml::XmlError> {
     let mut out = <crate::types::StructureListMember>::default();
     while let Some(el) = d.next_child()? {
         match el.local_name() {
@@ -282,8 +297,8 @@ pub(crate) fn de_structure_list_member(
     Ok(out)
 }
 pub(crate) fn de_xml_blobs_output(
-    d: &mut ::awsquery::xml::Decoder<'_>,
-) -> Result<crate::types::XmlBlobsOutput, ::awsquery::xml::XmlError> {
+    d: &mut ::awsquery_protocol::xml::Decoder<'_>,
+) -> Result<crate::types::XmlBlobsOutput, ::awsquery_protocol::xml::XmlError> {
     let mut out = <crate::types::XmlBlobsOutput>::default();
     while let Some(el) = d.next_child()? {
         match el.local_name() {
@@ -294,8 +309,8 @@ pub(crate) fn de_xml_blobs_output(
     Ok(out)
 }
 pub(crate) fn de_xml_enums_output(
-    d: &mut ::awsquery::xml::Decoder<'_>,
-) -> Result<crate::types::XmlEnumsOutput, ::awsquery::xml::XmlError> {
+    d: &mut ::awsquery_protocol::xml::Decoder<'_>,
+) -> Result<crate::types::XmlEnumsOutput, ::awsquery_protocol::xml::XmlError> {
     let mut out = <crate::types::XmlEnumsOutput>::default();
     while let Some(el) = d.next_child()? {
         match el.local_name() {
@@ -311,8 +326,8 @@ pub(crate) fn de_xml_enums_output(
     Ok(out)
 }
 pub(crate) fn de_xml_int_enums_output(
-    d: &mut ::awsquery::xml::Decoder<'_>,
-) -> Result<crate::types::XmlIntEnumsOutput, ::awsquery::xml::XmlError> {
+    d: &mut ::awsquery_protocol::xml::Decoder<'_>,
+) -> Result<crate::types::XmlIntEnumsOutput, ::awsquery_protocol::xml::XmlError> {
     let mut out = <crate::types::XmlIntEnumsOutput>::default();
     while let Some(el) = d.next_child()? {
         match el.local_name() {
@@ -334,8 +349,8 @@ pub(crate) fn de_xml_int_enums_output(
     Ok(out)
 }
 pub(crate) fn de_xml_lists_output(
-    d: &mut ::awsquery::xml::Decoder<'_>,
-) -> Result<crate::types::XmlListsOutput, ::awsquery::xml::XmlError> {
+    d: &mut ::awsquery_protocol::xml::Decoder<'_>,
+) -> Result<crate::types::XmlListsOutput, ::awsquery_protocol::xml::XmlError> {
     let mut out = <crate::types::XmlListsOutput>::default();
     while let Some(el) = d.next_child()? {
         match el.local_name() {
@@ -373,8 +388,8 @@ pub(crate) fn de_xml_lists_output(
     Ok(out)
 }
 pub(crate) fn de_xml_maps_output(
-    d: &mut ::awsquery::xml::Decoder<'_>,
-) -> Result<crate::types::XmlMapsOutput, ::awsquery::xml::XmlError> {
+    d: &mut ::awsquery_protocol::xml::Decoder<'_>,
+) -> Result<crate::types::XmlMapsOutput, ::awsquery_protocol::xml::XmlError> {
     let mut out = <crate::types::XmlMapsOutput>::default();
     while let Some(el) = d.next_child()? {
         match el.local_name() {
@@ -385,10 +400,10 @@ pub(crate) fn de_xml_maps_output(
     Ok(out)
 }
 pub(crate) fn de_xml_maps_output_map(
-    d: &mut ::awsquery::xml::Decoder<'_>,
+    d: &mut ::awsquery_protocol::xml::Decoder<'_>,
 ) -> Result<
     ::std::collections::BTreeMap<::std::string::String, crate::types::GreetingStruct>,
-    ::awsquery::xml::XmlError,
+    ::awsquery_protocol::xml::XmlError,
 > {
     let mut out = ::std::collections::BTreeMap::new();
     while let Some(el) = d.next_child()? {
@@ -401,12 +416,12 @@ pub(crate) fn de_xml_maps_output_map(
     Ok(out)
 }
 pub(crate) fn de_xml_maps_output_map_entry(
-    d: &mut ::awsquery::xml::Decoder<'_>,
+    d: &mut ::awsquery_protocol::xml::Decoder<'_>,
     out: &mut ::std::collections::BTreeMap<
         ::std::string::String,
         crate::types::GreetingStruct,
     >,
-) -> Result<(), ::awsquery::xml::XmlError> {
+) -> Result<(), ::awsquery_protocol::xml::XmlError> {
     let mut key = None;
     let mut value = None;
     while let Some(el) = d.next_child()? {
@@ -422,8 +437,8 @@ pub(crate) fn de_xml_maps_output_map_entry(
     Ok(())
 }
 pub(crate) fn de_xml_maps_xml_name_output(
-    d: &mut ::awsquery::xml::Decoder<'_>,
-) -> Result<crate::types::XmlMapsXmlNameOutput, ::awsquery::xml::XmlError> {
+    d: &mut ::awsquery_protocol::xml::Decoder<'_>,
+) -> Result<crate::types::XmlMapsXmlNameOutput, ::awsquery_protocol::xml::XmlError> {
     let mut out = <crate::types::XmlMapsXmlNameOutput>::default();
     while let Some(el) = d.next_child()? {
         match el.local_name() {
@@ -434,10 +449,10 @@ pub(crate) fn de_xml_maps_xml_name_output(
     Ok(out)
 }
 pub(crate) fn de_xml_maps_xml_name_output_map(
-    d: &mut ::awsquery::xml::Decoder<'_>,
+    d: &mut ::awsquery_protocol::xml::Decoder<'_>,
 ) -> Result<
     ::std::collections::BTreeMap<::std::string::String, crate::types::GreetingStruct>,
-    ::awsquery::xml::XmlError,
+    ::awsquery_protocol::xml::XmlError,
 > {
     let mut out = ::std::collections::BTreeMap::new();
     while let Some(el) = d.next_child()? {
@@ -450,12 +465,12 @@ pub(crate) fn de_xml_maps_xml_name_output_map(
     Ok(out)
 }
 pub(crate) fn de_xml_maps_xml_name_output_map_entry(
-    d: &mut ::awsquery::xml::Decoder<'_>,
+    d: &mut ::awsquery_protocol::xml::Decoder<'_>,
     out: &mut ::std::collections::BTreeMap<
         ::std::string::String,
         crate::types::GreetingStruct,
     >,
-) -> Result<(), ::awsquery::xml::XmlError> {
+) -> Result<(), ::awsquery_protocol::xml::XmlError> {
     let mut key = None;
     let mut value = None;
     while let Some(el) = d.next_child()? {
@@ -471,8 +486,8 @@ pub(crate) fn de_xml_maps_xml_name_output_map_entry(
     Ok(())
 }
 pub(crate) fn de_xml_namespace_nested(
-    d: &mut ::awsquery::xml::Decoder<'_>,
-) -> Result<crate::types::XmlNamespaceNested, ::awsquery::xml::XmlError> {
+    d: &mut ::awsquery_protocol::xml::Decoder<'_>,
+) -> Result<crate::types::XmlNamespaceNested, ::awsquery_protocol::xml::XmlError> {
     let mut out = <crate::types::XmlNamespaceNested>::default();
     while let Some(el) = d.next_child()? {
         match el.local_name() {
@@ -484,8 +499,8 @@ pub(crate) fn de_xml_namespace_nested(
     Ok(out)
 }
 pub(crate) fn de_xml_namespaced_list(
-    d: &mut ::awsquery::xml::Decoder<'_>,
-) -> Result<::std::vec::Vec<::std::string::String>, ::awsquery::xml::XmlError> {
+    d: &mut ::awsquery_protocol::xml::Decoder<'_>,
+) -> Result<::std::vec::Vec<::std::string::String>, ::awsquery_protocol::xml::XmlError> {
     let mut out = Vec::new();
     while let Some(el) = d.next_child()? {
         if el.local_name() == b"member" {
@@ -497,8 +512,8 @@ pub(crate) fn de_xml_namespaced_list(
     Ok(out)
 }
 pub(crate) fn de_xml_namespaces_output(
-    d: &mut ::awsquery::xml::Decoder<'_>,
-) -> Result<crate::types::XmlNamespacesOutput, ::awsquery::xml::XmlError> {
+    d: &mut ::awsquery_protocol::xml::Decoder<'_>,
+) -> Result<crate::types::XmlNamespacesOutput, ::awsquery_protocol::xml::XmlError> {
     let mut out = <crate::types::XmlNamespacesOutput>::default();
     while let Some(el) = d.next_child()? {
         match el.local_name() {
@@ -509,44 +524,44 @@ pub(crate) fn de_xml_namespaces_output(
     Ok(out)
 }
 pub(crate) fn de_xml_timestamps_output(
-    d: &mut ::awsquery::xml::Decoder<'_>,
-) -> Result<crate::types::XmlTimestampsOutput, ::awsquery::xml::XmlError> {
+    d: &mut ::awsquery_protocol::xml::Decoder<'_>,
+) -> Result<crate::types::XmlTimestampsOutput, ::awsquery_protocol::xml::XmlError> {
     let mut out = <crate::types::XmlTimestampsOutput>::default();
     while let Some(el) = d.next_child()? {
         match el.local_name() {
             b"normal" => {
                 out.normal = Some(
-                    d.timestamp(::awsquery::time::TimestampFormat::DateTime)?,
+                    d.timestamp(::awsquery_types::time::TimestampFormat::DateTime)?,
                 );
             }
             b"dateTime" => {
                 out.date_time = Some(
-                    d.timestamp(::awsquery::time::TimestampFormat::DateTime)?,
+                    d.timestamp(::awsquery_types::time::TimestampFormat::DateTime)?,
                 );
             }
             b"dateTimeOnTarget" => {
                 out.date_time_on_target = Some(
-                    d.timestamp(::awsquery::time::TimestampFormat::DateTime)?,
+                    d.timestamp(::awsquery_types::time::TimestampFormat::DateTime)?,
                 );
             }
             b"epochSeconds" => {
                 out.epoch_seconds = Some(
-                    d.timestamp(::awsquery::time::TimestampFormat::EpochSeconds)?,
+                    d.timestamp(::awsquery_types::time::TimestampFormat::EpochSeconds)?,
                 );
             }
             b"epochSecondsOnTarget" => {
                 out.epoch_seconds_on_target = Some(
-                    d.timestamp(::awsquery::time::TimestampFormat::EpochSeconds)?,
+                    d.timestamp(::awsquery_types::time::TimestampFormat::EpochSeconds)?,
                 );
             }
             b"httpDate" => {
                 out.http_date = Some(
-                    d.timestamp(::awsquery::time::TimestampFormat::HttpDate)?,
+                    d.timestamp(::awsquery_types::time::TimestampFormat::HttpDate)?,
                 );
             }
             b"httpDateOnTarget" => {
                 out.http_date_on_target = Some(
-                    d.timestamp(::awsquery::time::TimestampFormat::HttpDate)?,
+                    d.timestamp(::awsquery_types::time::TimestampFormat::HttpDate)?,
                 );
             }
             _ => d.skip()?,
@@ -555,8 +570,8 @@ pub(crate) fn de_xml_timestamps_output(
     Ok(out)
 }
 pub(crate) fn de_boolean_list(
-    d: &mut ::awsquery::xml::Decoder<'_>,
-) -> Result<::std::vec::Vec<bool>, ::awsquery::xml::XmlError> {
+    d: &mut ::awsquery_protocol::xml::Decoder<'_>,
+) -> Result<::std::vec::Vec<bool>, ::awsquery_protocol::xml::XmlError> {
     let mut out = Vec::new();
     while let Some(el) = d.next_child()? {
         if el.local_name() == b"member" {
@@ -568,8 +583,8 @@ pub(crate) fn de_boolean_list(
     Ok(out)
 }
 pub(crate) fn de_foo_enum_list(
-    d: &mut ::awsquery::xml::Decoder<'_>,
-) -> Result<::std::vec::Vec<crate::types::FooEnum>, ::awsquery::xml::XmlError> {
+    d: &mut ::awsquery_protocol::xml::Decoder<'_>,
+) -> Result<::std::vec::Vec<crate::types::FooEnum>, ::awsquery_protocol::xml::XmlError> {
     let mut out = Vec::new();
     while let Some(el) = d.next_child()? {
         if el.local_name() == b"member" {
@@ -581,10 +596,10 @@ pub(crate) fn de_foo_enum_list(
     Ok(out)
 }
 pub(crate) fn de_foo_enum_map(
-    d: &mut ::awsquery::xml::Decoder<'_>,
+    d: &mut ::awsquery_protocol::xml::Decoder<'_>,
 ) -> Result<
     ::std::collections::BTreeMap<::std::string::String, crate::types::FooEnum>,
-    ::awsquery::xml::XmlError,
+    ::awsquery_protocol::xml::XmlError,
 > {
     let mut out = ::std::collections::BTreeMap::new();
     while let Some(el) = d.next_child()? {
@@ -597,9 +612,9 @@ pub(crate) fn de_foo_enum_map(
     Ok(out)
 }
 pub(crate) fn de_foo_enum_map_entry(
-    d: &mut ::awsquery::xml::Decoder<'_>,
+    d: &mut ::awsquery_protocol::xml::Decoder<'_>,
     out: &mut ::std::collections::BTreeMap<::std::string::String, crate::types::FooEnum>,
-) -> Result<(), ::awsquery::xml::XmlError> {
+) -> Result<(), ::awsquery_protocol::xml::XmlError> {
     let mut key = None;
     let mut value = None;
     while let Some(el) = d.next_child()? {
@@ -615,8 +630,8 @@ pub(crate) fn de_foo_enum_map_entry(
     Ok(())
 }
 pub(crate) fn de_foo_enum_set(
-    d: &mut ::awsquery::xml::Decoder<'_>,
-) -> Result<::std::vec::Vec<crate::types::FooEnum>, ::awsquery::xml::XmlError> {
+    d: &mut ::awsquery_protocol::xml::Decoder<'_>,
+) -> Result<::std::vec::Vec<crate::types::FooEnum>, ::awsquery_protocol::xml::XmlError> {
     let mut out = Vec::new();
     while let Some(el) = d.next_child()? {
         if el.local_name() == b"member" {
@@ -628,8 +643,8 @@ pub(crate) fn de_foo_enum_set(
     Ok(out)
 }
 pub(crate) fn de_greeting_struct(
-    d: &mut ::awsquery::xml::Decoder<'_>,
-) -> Result<crate::types::GreetingStruct, ::awsquery::xml::XmlError> {
+    d: &mut ::awsquery_protocol::xml::Decoder<'_>,
+) -> Result<crate::types::GreetingStruct, ::awsquery_protocol::xml::XmlError> {
     let mut out = <crate::types::GreetingStruct>::default();
     while let Some(el) = d.next_child()? {
         match el.local_name() {
@@ -640,8 +655,11 @@ pub(crate) fn de_greeting_struct(
     Ok(out)
 }
 pub(crate) fn de_integer_enum_list(
-    d: &mut ::awsquery::xml::Decoder<'_>,
-) -> Result<::std::vec::Vec<crate::types::IntegerEnum>, ::awsquery::xml::XmlError> {
+    d: &mut ::awsquery_protocol::xml::Decoder<'_>,
+) -> Result<
+    ::std::vec::Vec<crate::types::IntegerEnum>,
+    ::awsquery_protocol::xml::XmlError,
+> {
     let mut out = Vec::new();
     while let Some(el) = d.next_child()? {
         if el.local_name() == b"member" {
@@ -653,10 +671,10 @@ pub(crate) fn de_integer_enum_list(
     Ok(out)
 }
 pub(crate) fn de_integer_enum_map(
-    d: &mut ::awsquery::xml::Decoder<'_>,
+    d: &mut ::awsquery_protocol::xml::Decoder<'_>,
 ) -> Result<
     ::std::collections::BTreeMap<::std::string::String, crate::types::IntegerEnum>,
-    ::awsquery::xml::XmlError,
+    ::awsquery_protocol::xml::XmlError,
 > {
     let mut out = ::std::collections::BTreeMap::new();
     while let Some(el) = d.next_child()? {
@@ -669,12 +687,12 @@ pub(crate) fn de_integer_enum_map(
     Ok(out)
 }
 pub(crate) fn de_integer_enum_map_entry(
-    d: &mut ::awsquery::xml::Decoder<'_>,
+    d: &mut ::awsquery_protocol::xml::Decoder<'_>,
     out: &mut ::std::collections::BTreeMap<
         ::std::string::String,
         crate::types::IntegerEnum,
     >,
-) -> Result<(), ::awsquery::xml::XmlError> {
+) -> Result<(), ::awsquery_protocol::xml::XmlError> {
     let mut key = None;
     let mut value = None;
     while let Some(el) = d.next_child()? {
@@ -690,8 +708,11 @@ pub(crate) fn de_integer_enum_map_entry(
     Ok(())
 }
 pub(crate) fn de_integer_enum_set(
-    d: &mut ::awsquery::xml::Decoder<'_>,
-) -> Result<::std::vec::Vec<crate::types::IntegerEnum>, ::awsquery::xml::XmlError> {
+    d: &mut ::awsquery_protocol::xml::Decoder<'_>,
+) -> Result<
+    ::std::vec::Vec<crate::types::IntegerEnum>,
+    ::awsquery_protocol::xml::XmlError,
+> {
     let mut out = Vec::new();
     while let Some(el) = d.next_child()? {
         if el.local_name() == b"member" {
@@ -703,8 +724,8 @@ pub(crate) fn de_integer_enum_set(
     Ok(out)
 }
 pub(crate) fn de_integer_list(
-    d: &mut ::awsquery::xml::Decoder<'_>,
-) -> Result<::std::vec::Vec<i32>, ::awsquery::xml::XmlError> {
+    d: &mut ::awsquery_protocol::xml::Decoder<'_>,
+) -> Result<::std::vec::Vec<i32>, ::awsquery_protocol::xml::XmlError> {
     let mut out = Vec::new();
     while let Some(el) = d.next_child()? {
         if el.local_name() == b"member" {
@@ -716,10 +737,10 @@ pub(crate) fn de_integer_list(
     Ok(out)
 }
 pub(crate) fn de_nested_string_list(
-    d: &mut ::awsquery::xml::Decoder<'_>,
+    d: &mut ::awsquery_protocol::xml::Decoder<'_>,
 ) -> Result<
     ::std::vec::Vec<::std::vec::Vec<::std::string::String>>,
-    ::awsquery::xml::XmlError,
+    ::awsquery_protocol::xml::XmlError,
 > {
     let mut out = Vec::new();
     while let Some(el) = d.next_child()? {
@@ -732,8 +753,8 @@ pub(crate) fn de_nested_string_list(
     Ok(out)
 }
 pub(crate) fn de_string_list(
-    d: &mut ::awsquery::xml::Decoder<'_>,
-) -> Result<::std::vec::Vec<::std::string::String>, ::awsquery::xml::XmlError> {
+    d: &mut ::awsquery_protocol::xml::Decoder<'_>,
+) -> Result<::std::vec::Vec<::std::string::String>, ::awsquery_protocol::xml::XmlError> {
     let mut out = Vec::new();
     while let Some(el) = d.next_child()? {
         if el.local_name() == b"member" {
@@ -745,8 +766,8 @@ pub(crate) fn de_string_list(
     Ok(out)
 }
 pub(crate) fn de_string_set(
-    d: &mut ::awsquery::xml::Decoder<'_>,
-) -> Result<::std::vec::Vec<::std::string::String>, ::awsquery::xml::XmlError> {
+    d: &mut ::awsquery_protocol::xml::Decoder<'_>,
+) -> Result<::std::vec::Vec<::std::string::String>, ::awsquery_protocol::xml::XmlError> {
     let mut out = Vec::new();
     while let Some(el) = d.next_child()? {
         if el.local_name() == b"member" {
@@ -758,12 +779,15 @@ pub(crate) fn de_string_set(
     Ok(out)
 }
 pub(crate) fn de_timestamp_list(
-    d: &mut ::awsquery::xml::Decoder<'_>,
-) -> Result<::std::vec::Vec<::awsquery::DateTime>, ::awsquery::xml::XmlError> {
+    d: &mut ::awsquery_protocol::xml::Decoder<'_>,
+) -> Result<
+    ::std::vec::Vec<::awsquery_types::DateTime>,
+    ::awsquery_protocol::xml::XmlError,
+> {
     let mut out = Vec::new();
     while let Some(el) = d.next_child()? {
         if el.local_name() == b"member" {
-            out.push(d.timestamp(::awsquery::time::TimestampFormat::DateTime)?);
+            out.push(d.timestamp(::awsquery_types::time::TimestampFormat::DateTime)?);
         } else {
             d.skip()?;
         }
@@ -773,22 +797,22 @@ pub(crate) fn de_timestamp_list(
 /// Error structures, built from the error envelope and, where they have more members, its `<Error>` element.
 pub(crate) mod errors {
     pub(crate) fn de_complex_error(
-        response: &::awsquery::http::Response,
-        meta: ::awsquery::ErrorMetadata,
-    ) -> Result<crate::error::ComplexError, ::awsquery::Unhandled> {
-        let read = ::awsquery::xml::error_element(&response.body)
+        response: &::awsquery_types::http::Response,
+        meta: ::awsquery_types::ErrorMetadata,
+    ) -> Result<crate::error::ComplexError, ::awsquery_types::Unhandled> {
+        let read = ::awsquery_protocol::xml::error_element(&response.body)
             .and_then(|mut d| super::de_complex_error(&mut d));
         let mut out = match read {
             Ok(out) => out,
-            Err(e) => return Err(::awsquery::Unhandled::with_source(meta, e)),
+            Err(e) => return Err(::awsquery_types::Unhandled::with_source(meta, e)),
         };
         out.meta = meta;
         Ok(out)
     }
     pub(crate) fn de_custom_code_error(
-        _response: &::awsquery::http::Response,
-        meta: ::awsquery::ErrorMetadata,
-    ) -> Result<crate::error::CustomCodeError, ::awsquery::Unhandled> {
+        _response: &::awsquery_types::http::Response,
+        meta: ::awsquery_types::ErrorMetadata,
+    ) -> Result<crate::error::CustomCodeError, ::awsquery_types::Unhandled> {
         let mut out = <crate::error::CustomCodeError>::default();
         if out.message.is_none() {
             out.message.clone_from(&meta.message);
@@ -797,9 +821,9 @@ pub(crate) mod errors {
         Ok(out)
     }
     pub(crate) fn de_invalid_greeting(
-        _response: &::awsquery::http::Response,
-        meta: ::awsquery::ErrorMetadata,
-    ) -> Result<crate::error::InvalidGreeting, ::awsquery::Unhandled> {
+        _response: &::awsquery_types::http::Response,
+        meta: ::awsquery_types::ErrorMetadata,
+    ) -> Result<crate::error::InvalidGreeting, ::awsquery_types::Unhandled> {
         let mut out = <crate::error::InvalidGreeting>::default();
         if out.message.is_none() {
             out.message.clone_from(&meta.message);

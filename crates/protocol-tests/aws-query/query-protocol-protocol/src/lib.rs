@@ -3,7 +3,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! The awsQuery protocol of Query Protocol (`AwsQuery`, version `2020-01-08`), without any I/O.
 //!
-//! Each operation is a unit struct implementing [`awsquery::operation::Operation`]: its input becomes a form-urlencoded `POST /`, and a complete HTTP response becomes its output or its error enum.
+//! Each operation is a unit struct implementing [`awsquery_protocol::operation::Operation`]: its input becomes a form-urlencoded `POST /`, and a complete HTTP response becomes its output or its error enum.
 use ::query_protocol_model::{error, types};
 mod de;
 mod ser;
@@ -16,39 +16,44 @@ pub const API_VERSION: &str = "2020-01-08";
 pub struct DatetimeOffsets;
 impl DatetimeOffsets {
     fn error(
-        response: &::awsquery::http::Response,
+        response: &::awsquery_types::http::Response,
     ) -> crate::error::DatetimeOffsetsError {
-        let meta = match ::awsquery::error::error_metadata(response) {
+        let meta = match ::awsquery_protocol::envelope::error_metadata(response) {
             ::std::result::Result::Ok(meta) => meta,
             ::std::result::Result::Err(unreadable) => return unreadable.into(),
         };
-        crate::error::DatetimeOffsetsError::Unhandled(::awsquery::Unhandled::new(meta))
+        crate::error::DatetimeOffsetsError::Unhandled(
+            ::awsquery_types::Unhandled::new(meta),
+        )
     }
 }
-impl ::awsquery::operation::Operation for DatetimeOffsets {
+impl ::awsquery_protocol::operation::Operation for DatetimeOffsets {
     const NAME: &'static str = "DatetimeOffsets";
     type Input = crate::types::DatetimeOffsetsInput;
     type Output = crate::types::DatetimeOffsetsOutput;
     type Error = crate::error::DatetimeOffsetsError;
     fn serialize(
         input: &Self::Input,
-    ) -> ::std::result::Result<::awsquery::http::Request, ::awsquery::BuildError> {
+    ) -> ::std::result::Result<
+        ::awsquery_types::http::Request,
+        ::awsquery_types::BuildError,
+    > {
         let mut body = ::std::string::String::with_capacity(256);
-        let mut writer = ::awsquery::query::QueryWriter::new(
+        let mut writer = ::awsquery_protocol::query::QueryWriter::new(
             &mut body,
             "DatetimeOffsets",
             API_VERSION,
         );
         ser::ser_datetime_offsets_input(&mut writer, "", input)?;
-        ::std::result::Result::Ok(::awsquery::http::Request::form_post(body))
+        ::std::result::Result::Ok(::awsquery_types::http::Request::form_post(body))
     }
     fn deserialize(
-        response: &::awsquery::http::Response,
+        response: &::awsquery_types::http::Response,
     ) -> ::std::result::Result<Self::Output, Self::Error> {
         if !response.is_success() {
             return ::std::result::Result::Err(Self::error(response));
         }
-        let read = ::awsquery::xml::result_element(
+        let read = ::awsquery_protocol::xml::result_element(
                 &response.body,
                 "DatetimeOffsetsResponse",
                 "DatetimeOffsetsResult",
@@ -61,7 +66,7 @@ impl ::awsquery::operation::Operation for DatetimeOffsets {
                     ::std::result::Result::Ok(::std::default::Default::default())
                 }
             });
-        read.map_err(|e| ::awsquery::error::unreadable(response, e).into())
+        read.map_err(|e| ::awsquery_protocol::envelope::unreadable(response, e).into())
     }
 }
 /// `EmptyInputAndEmptyOutput`: An operation whose input and output are empty structures.
@@ -71,36 +76,39 @@ impl ::awsquery::operation::Operation for DatetimeOffsets {
 pub struct EmptyInputAndEmptyOutput;
 impl EmptyInputAndEmptyOutput {
     fn error(
-        response: &::awsquery::http::Response,
+        response: &::awsquery_types::http::Response,
     ) -> crate::error::EmptyInputAndEmptyOutputError {
-        let meta = match ::awsquery::error::error_metadata(response) {
+        let meta = match ::awsquery_protocol::envelope::error_metadata(response) {
             ::std::result::Result::Ok(meta) => meta,
             ::std::result::Result::Err(unreadable) => return unreadable.into(),
         };
         crate::error::EmptyInputAndEmptyOutputError::Unhandled(
-            ::awsquery::Unhandled::new(meta),
+            ::awsquery_types::Unhandled::new(meta),
         )
     }
 }
-impl ::awsquery::operation::Operation for EmptyInputAndEmptyOutput {
+impl ::awsquery_protocol::operation::Operation for EmptyInputAndEmptyOutput {
     const NAME: &'static str = "EmptyInputAndEmptyOutput";
     type Input = crate::types::EmptyInputAndEmptyOutputInput;
     type Output = crate::types::EmptyInputAndEmptyOutputOutput;
     type Error = crate::error::EmptyInputAndEmptyOutputError;
     fn serialize(
         input: &Self::Input,
-    ) -> ::std::result::Result<::awsquery::http::Request, ::awsquery::BuildError> {
+    ) -> ::std::result::Result<
+        ::awsquery_types::http::Request,
+        ::awsquery_types::BuildError,
+    > {
         let mut body = ::std::string::String::with_capacity(256);
-        let mut writer = ::awsquery::query::QueryWriter::new(
+        let mut writer = ::awsquery_protocol::query::QueryWriter::new(
             &mut body,
             "EmptyInputAndEmptyOutput",
             API_VERSION,
         );
         ser::ser_empty_input_and_empty_output_input(&mut writer, "", input)?;
-        ::std::result::Result::Ok(::awsquery::http::Request::form_post(body))
+        ::std::result::Result::Ok(::awsquery_types::http::Request::form_post(body))
     }
     fn deserialize(
-        response: &::awsquery::http::Response,
+        response: &::awsquery_types::http::Response,
     ) -> ::std::result::Result<Self::Output, Self::Error> {
         if !response.is_success() {
             return ::std::result::Result::Err(Self::error(response));
@@ -115,34 +123,39 @@ impl ::awsquery::operation::Operation for EmptyInputAndEmptyOutput {
 pub struct EndpointOperation;
 impl EndpointOperation {
     fn error(
-        response: &::awsquery::http::Response,
+        response: &::awsquery_types::http::Response,
     ) -> crate::error::EndpointOperationError {
-        let meta = match ::awsquery::error::error_metadata(response) {
+        let meta = match ::awsquery_protocol::envelope::error_metadata(response) {
             ::std::result::Result::Ok(meta) => meta,
             ::std::result::Result::Err(unreadable) => return unreadable.into(),
         };
-        crate::error::EndpointOperationError::Unhandled(::awsquery::Unhandled::new(meta))
+        crate::error::EndpointOperationError::Unhandled(
+            ::awsquery_types::Unhandled::new(meta),
+        )
     }
 }
-impl ::awsquery::operation::Operation for EndpointOperation {
+impl ::awsquery_protocol::operation::Operation for EndpointOperation {
     const NAME: &'static str = "EndpointOperation";
     type Input = crate::types::EndpointOperationInput;
     type Output = crate::types::EndpointOperationOutput;
     type Error = crate::error::EndpointOperationError;
     fn serialize(
         input: &Self::Input,
-    ) -> ::std::result::Result<::awsquery::http::Request, ::awsquery::BuildError> {
+    ) -> ::std::result::Result<
+        ::awsquery_types::http::Request,
+        ::awsquery_types::BuildError,
+    > {
         let mut body = ::std::string::String::with_capacity(256);
-        let mut writer = ::awsquery::query::QueryWriter::new(
+        let mut writer = ::awsquery_protocol::query::QueryWriter::new(
             &mut body,
             "EndpointOperation",
             API_VERSION,
         );
         ser::ser_endpoint_operation_input(&mut writer, "", input)?;
-        ::std::result::Result::Ok(::awsquery::http::Request::form_post(body))
+        ::std::result::Result::Ok(::awsquery_types::http::Request::form_post(body))
     }
     fn deserialize(
-        response: &::awsquery::http::Response,
+        response: &::awsquery_types::http::Response,
     ) -> ::std::result::Result<Self::Output, Self::Error> {
         if !response.is_success() {
             return ::std::result::Result::Err(Self::error(response));
@@ -157,36 +170,39 @@ impl ::awsquery::operation::Operation for EndpointOperation {
 pub struct EndpointWithHostLabelOperation;
 impl EndpointWithHostLabelOperation {
     fn error(
-        response: &::awsquery::http::Response,
+        response: &::awsquery_types::http::Response,
     ) -> crate::error::EndpointWithHostLabelOperationError {
-        let meta = match ::awsquery::error::error_metadata(response) {
+        let meta = match ::awsquery_protocol::envelope::error_metadata(response) {
             ::std::result::Result::Ok(meta) => meta,
             ::std::result::Result::Err(unreadable) => return unreadable.into(),
         };
         crate::error::EndpointWithHostLabelOperationError::Unhandled(
-            ::awsquery::Unhandled::new(meta),
+            ::awsquery_types::Unhandled::new(meta),
         )
     }
 }
-impl ::awsquery::operation::Operation for EndpointWithHostLabelOperation {
+impl ::awsquery_protocol::operation::Operation for EndpointWithHostLabelOperation {
     const NAME: &'static str = "EndpointWithHostLabelOperation";
     type Input = crate::types::EndpointWithHostLabelOperationInput;
     type Output = crate::types::EndpointWithHostLabelOperationOutput;
     type Error = crate::error::EndpointWithHostLabelOperationError;
     fn serialize(
         input: &Self::Input,
-    ) -> ::std::result::Result<::awsquery::http::Request, ::awsquery::BuildError> {
+    ) -> ::std::result::Result<
+        ::awsquery_types::http::Request,
+        ::awsquery_types::BuildError,
+    > {
         let mut body = ::std::string::String::with_capacity(256);
-        let mut writer = ::awsquery::query::QueryWriter::new(
+        let mut writer = ::awsquery_protocol::query::QueryWriter::new(
             &mut body,
             "EndpointWithHostLabelOperation",
             API_VERSION,
         );
         ser::ser_endpoint_with_host_label_operation_input(&mut writer, "", input)?;
-        ::std::result::Result::Ok(::awsquery::http::Request::form_post(body))
+        ::std::result::Result::Ok(::awsquery_types::http::Request::form_post(body))
     }
     fn deserialize(
-        response: &::awsquery::http::Response,
+        response: &::awsquery_types::http::Response,
     ) -> ::std::result::Result<Self::Output, Self::Error> {
         if !response.is_success() {
             return ::std::result::Result::Err(Self::error(response));
@@ -201,39 +217,44 @@ impl ::awsquery::operation::Operation for EndpointWithHostLabelOperation {
 pub struct FlattenedXmlMap;
 impl FlattenedXmlMap {
     fn error(
-        response: &::awsquery::http::Response,
+        response: &::awsquery_types::http::Response,
     ) -> crate::error::FlattenedXmlMapError {
-        let meta = match ::awsquery::error::error_metadata(response) {
+        let meta = match ::awsquery_protocol::envelope::error_metadata(response) {
             ::std::result::Result::Ok(meta) => meta,
             ::std::result::Result::Err(unreadable) => return unreadable.into(),
         };
-        crate::error::FlattenedXmlMapError::Unhandled(::awsquery::Unhandled::new(meta))
+        crate::error::FlattenedXmlMapError::Unhandled(
+            ::awsquery_types::Unhandled::new(meta),
+        )
     }
 }
-impl ::awsquery::operation::Operation for FlattenedXmlMap {
+impl ::awsquery_protocol::operation::Operation for FlattenedXmlMap {
     const NAME: &'static str = "FlattenedXmlMap";
     type Input = crate::types::FlattenedXmlMapInput;
     type Output = crate::types::FlattenedXmlMapOutput;
     type Error = crate::error::FlattenedXmlMapError;
     fn serialize(
         input: &Self::Input,
-    ) -> ::std::result::Result<::awsquery::http::Request, ::awsquery::BuildError> {
+    ) -> ::std::result::Result<
+        ::awsquery_types::http::Request,
+        ::awsquery_types::BuildError,
+    > {
         let mut body = ::std::string::String::with_capacity(256);
-        let mut writer = ::awsquery::query::QueryWriter::new(
+        let mut writer = ::awsquery_protocol::query::QueryWriter::new(
             &mut body,
             "FlattenedXmlMap",
             API_VERSION,
         );
         ser::ser_flattened_xml_map_input(&mut writer, "", input)?;
-        ::std::result::Result::Ok(::awsquery::http::Request::form_post(body))
+        ::std::result::Result::Ok(::awsquery_types::http::Request::form_post(body))
     }
     fn deserialize(
-        response: &::awsquery::http::Response,
+        response: &::awsquery_types::http::Response,
     ) -> ::std::result::Result<Self::Output, Self::Error> {
         if !response.is_success() {
             return ::std::result::Result::Err(Self::error(response));
         }
-        let read = ::awsquery::xml::result_element(
+        let read = ::awsquery_protocol::xml::result_element(
                 &response.body,
                 "FlattenedXmlMapResponse",
                 "FlattenedXmlMapResult",
@@ -246,7 +267,7 @@ impl ::awsquery::operation::Operation for FlattenedXmlMap {
                     ::std::result::Result::Ok(::std::default::Default::default())
                 }
             });
-        read.map_err(|e| ::awsquery::error::unreadable(response, e).into())
+        read.map_err(|e| ::awsquery_protocol::envelope::unreadable(response, e).into())
     }
 }
 /// `FlattenedXmlMapWithXmlName`: Reads a flattened map with renamed member, key and value.
@@ -256,41 +277,44 @@ impl ::awsquery::operation::Operation for FlattenedXmlMap {
 pub struct FlattenedXmlMapWithXmlName;
 impl FlattenedXmlMapWithXmlName {
     fn error(
-        response: &::awsquery::http::Response,
+        response: &::awsquery_types::http::Response,
     ) -> crate::error::FlattenedXmlMapWithXmlNameError {
-        let meta = match ::awsquery::error::error_metadata(response) {
+        let meta = match ::awsquery_protocol::envelope::error_metadata(response) {
             ::std::result::Result::Ok(meta) => meta,
             ::std::result::Result::Err(unreadable) => return unreadable.into(),
         };
         crate::error::FlattenedXmlMapWithXmlNameError::Unhandled(
-            ::awsquery::Unhandled::new(meta),
+            ::awsquery_types::Unhandled::new(meta),
         )
     }
 }
-impl ::awsquery::operation::Operation for FlattenedXmlMapWithXmlName {
+impl ::awsquery_protocol::operation::Operation for FlattenedXmlMapWithXmlName {
     const NAME: &'static str = "FlattenedXmlMapWithXmlName";
     type Input = crate::types::FlattenedXmlMapWithXmlNameInput;
     type Output = crate::types::FlattenedXmlMapWithXmlNameOutput;
     type Error = crate::error::FlattenedXmlMapWithXmlNameError;
     fn serialize(
         input: &Self::Input,
-    ) -> ::std::result::Result<::awsquery::http::Request, ::awsquery::BuildError> {
+    ) -> ::std::result::Result<
+        ::awsquery_types::http::Request,
+        ::awsquery_types::BuildError,
+    > {
         let mut body = ::std::string::String::with_capacity(256);
-        let mut writer = ::awsquery::query::QueryWriter::new(
+        let mut writer = ::awsquery_protocol::query::QueryWriter::new(
             &mut body,
             "FlattenedXmlMapWithXmlName",
             API_VERSION,
         );
         ser::ser_flattened_xml_map_with_xml_name_input(&mut writer, "", input)?;
-        ::std::result::Result::Ok(::awsquery::http::Request::form_post(body))
+        ::std::result::Result::Ok(::awsquery_types::http::Request::form_post(body))
     }
     fn deserialize(
-        response: &::awsquery::http::Response,
+        response: &::awsquery_types::http::Response,
     ) -> ::std::result::Result<Self::Output, Self::Error> {
         if !response.is_success() {
             return ::std::result::Result::Err(Self::error(response));
         }
-        let read = ::awsquery::xml::result_element(
+        let read = ::awsquery_protocol::xml::result_element(
                 &response.body,
                 "FlattenedXmlMapWithXmlNameResponse",
                 "FlattenedXmlMapWithXmlNameResult",
@@ -303,7 +327,7 @@ impl ::awsquery::operation::Operation for FlattenedXmlMapWithXmlName {
                     ::std::result::Result::Ok(::std::default::Default::default())
                 }
             });
-        read.map_err(|e| ::awsquery::error::unreadable(response, e).into())
+        read.map_err(|e| ::awsquery_protocol::envelope::unreadable(response, e).into())
     }
 }
 /// `FlattenedXmlMapWithXmlNamespace`: Reads a flattened, renamed map whose entries, keys and values carry namespaces.
@@ -313,41 +337,44 @@ impl ::awsquery::operation::Operation for FlattenedXmlMapWithXmlName {
 pub struct FlattenedXmlMapWithXmlNamespace;
 impl FlattenedXmlMapWithXmlNamespace {
     fn error(
-        response: &::awsquery::http::Response,
+        response: &::awsquery_types::http::Response,
     ) -> crate::error::FlattenedXmlMapWithXmlNamespaceError {
-        let meta = match ::awsquery::error::error_metadata(response) {
+        let meta = match ::awsquery_protocol::envelope::error_metadata(response) {
             ::std::result::Result::Ok(meta) => meta,
             ::std::result::Result::Err(unreadable) => return unreadable.into(),
         };
         crate::error::FlattenedXmlMapWithXmlNamespaceError::Unhandled(
-            ::awsquery::Unhandled::new(meta),
+            ::awsquery_types::Unhandled::new(meta),
         )
     }
 }
-impl ::awsquery::operation::Operation for FlattenedXmlMapWithXmlNamespace {
+impl ::awsquery_protocol::operation::Operation for FlattenedXmlMapWithXmlNamespace {
     const NAME: &'static str = "FlattenedXmlMapWithXmlNamespace";
     type Input = crate::types::FlattenedXmlMapWithXmlNamespaceInput;
     type Output = crate::types::FlattenedXmlMapWithXmlNamespaceOutput;
     type Error = crate::error::FlattenedXmlMapWithXmlNamespaceError;
     fn serialize(
         input: &Self::Input,
-    ) -> ::std::result::Result<::awsquery::http::Request, ::awsquery::BuildError> {
+    ) -> ::std::result::Result<
+        ::awsquery_types::http::Request,
+        ::awsquery_types::BuildError,
+    > {
         let mut body = ::std::string::String::with_capacity(256);
-        let mut writer = ::awsquery::query::QueryWriter::new(
+        let mut writer = ::awsquery_protocol::query::QueryWriter::new(
             &mut body,
             "FlattenedXmlMapWithXmlNamespace",
             API_VERSION,
         );
         ser::ser_flattened_xml_map_with_xml_namespace_input(&mut writer, "", input)?;
-        ::std::result::Result::Ok(::awsquery::http::Request::form_post(body))
+        ::std::result::Result::Ok(::awsquery_types::http::Request::form_post(body))
     }
     fn deserialize(
-        response: &::awsquery::http::Response,
+        response: &::awsquery_types::http::Response,
     ) -> ::std::result::Result<Self::Output, Self::Error> {
         if !response.is_success() {
             return ::std::result::Result::Err(Self::error(response));
         }
-        let read = ::awsquery::xml::result_element(
+        let read = ::awsquery_protocol::xml::result_element(
                 &response.body,
                 "FlattenedXmlMapWithXmlNamespaceResponse",
                 "FlattenedXmlMapWithXmlNamespaceResult",
@@ -360,7 +387,7 @@ impl ::awsquery::operation::Operation for FlattenedXmlMapWithXmlNamespace {
                     ::std::result::Result::Ok(::std::default::Default::default())
                 }
             });
-        read.map_err(|e| ::awsquery::error::unreadable(response, e).into())
+        read.map_err(|e| ::awsquery_protocol::envelope::unreadable(response, e).into())
     }
 }
 /// `FractionalSeconds`: Reads date-time timestamps with fractional seconds.
@@ -370,39 +397,44 @@ impl ::awsquery::operation::Operation for FlattenedXmlMapWithXmlNamespace {
 pub struct FractionalSeconds;
 impl FractionalSeconds {
     fn error(
-        response: &::awsquery::http::Response,
+        response: &::awsquery_types::http::Response,
     ) -> crate::error::FractionalSecondsError {
-        let meta = match ::awsquery::error::error_metadata(response) {
+        let meta = match ::awsquery_protocol::envelope::error_metadata(response) {
             ::std::result::Result::Ok(meta) => meta,
             ::std::result::Result::Err(unreadable) => return unreadable.into(),
         };
-        crate::error::FractionalSecondsError::Unhandled(::awsquery::Unhandled::new(meta))
+        crate::error::FractionalSecondsError::Unhandled(
+            ::awsquery_types::Unhandled::new(meta),
+        )
     }
 }
-impl ::awsquery::operation::Operation for FractionalSeconds {
+impl ::awsquery_protocol::operation::Operation for FractionalSeconds {
     const NAME: &'static str = "FractionalSeconds";
     type Input = crate::types::FractionalSecondsInput;
     type Output = crate::types::FractionalSecondsOutput;
     type Error = crate::error::FractionalSecondsError;
     fn serialize(
         input: &Self::Input,
-    ) -> ::std::result::Result<::awsquery::http::Request, ::awsquery::BuildError> {
+    ) -> ::std::result::Result<
+        ::awsquery_types::http::Request,
+        ::awsquery_types::BuildError,
+    > {
         let mut body = ::std::string::String::with_capacity(256);
-        let mut writer = ::awsquery::query::QueryWriter::new(
+        let mut writer = ::awsquery_protocol::query::QueryWriter::new(
             &mut body,
             "FractionalSeconds",
             API_VERSION,
         );
         ser::ser_fractional_seconds_input(&mut writer, "", input)?;
-        ::std::result::Result::Ok(::awsquery::http::Request::form_post(body))
+        ::std::result::Result::Ok(::awsquery_types::http::Request::form_post(body))
     }
     fn deserialize(
-        response: &::awsquery::http::Response,
+        response: &::awsquery_types::http::Response,
     ) -> ::std::result::Result<Self::Output, Self::Error> {
         if !response.is_success() {
             return ::std::result::Result::Err(Self::error(response));
         }
-        let read = ::awsquery::xml::result_element(
+        let read = ::awsquery_protocol::xml::result_element(
                 &response.body,
                 "FractionalSecondsResponse",
                 "FractionalSecondsResult",
@@ -415,7 +447,7 @@ impl ::awsquery::operation::Operation for FractionalSeconds {
                     ::std::result::Result::Ok(::std::default::Default::default())
                 }
             });
-        read.map_err(|e| ::awsquery::error::unreadable(response, e).into())
+        read.map_err(|e| ::awsquery_protocol::envelope::unreadable(response, e).into())
     }
 }
 /// `GreetingWithErrors`: Answers with a greeting or with one of three modeled errors.
@@ -425,9 +457,9 @@ impl ::awsquery::operation::Operation for FractionalSeconds {
 pub struct GreetingWithErrors;
 impl GreetingWithErrors {
     fn error(
-        response: &::awsquery::http::Response,
+        response: &::awsquery_types::http::Response,
     ) -> crate::error::GreetingWithErrorsError {
-        let meta = match ::awsquery::error::error_metadata(response) {
+        let meta = match ::awsquery_protocol::envelope::error_metadata(response) {
             ::std::result::Result::Ok(meta) => meta,
             ::std::result::Result::Err(unreadable) => return unreadable.into(),
         };
@@ -453,34 +485,37 @@ impl GreetingWithErrors {
                 );
         }
         crate::error::GreetingWithErrorsError::Unhandled(
-            ::awsquery::Unhandled::new(meta),
+            ::awsquery_types::Unhandled::new(meta),
         )
     }
 }
-impl ::awsquery::operation::Operation for GreetingWithErrors {
+impl ::awsquery_protocol::operation::Operation for GreetingWithErrors {
     const NAME: &'static str = "GreetingWithErrors";
     type Input = crate::types::GreetingWithErrorsInput;
     type Output = crate::types::GreetingWithErrorsOutput;
     type Error = crate::error::GreetingWithErrorsError;
     fn serialize(
         input: &Self::Input,
-    ) -> ::std::result::Result<::awsquery::http::Request, ::awsquery::BuildError> {
+    ) -> ::std::result::Result<
+        ::awsquery_types::http::Request,
+        ::awsquery_types::BuildError,
+    > {
         let mut body = ::std::string::String::with_capacity(256);
-        let mut writer = ::awsquery::query::QueryWriter::new(
+        let mut writer = ::awsquery_protocol::query::QueryWriter::new(
             &mut body,
             "GreetingWithErrors",
             API_VERSION,
         );
         ser::ser_greeting_with_errors_input(&mut writer, "", input)?;
-        ::std::result::Result::Ok(::awsquery::http::Request::form_post(body))
+        ::std::result::Result::Ok(::awsquery_types::http::Request::form_post(body))
     }
     fn deserialize(
-        response: &::awsquery::http::Response,
+        response: &::awsquery_types::http::Response,
     ) -> ::std::result::Result<Self::Output, Self::Error> {
         if !response.is_success() {
             return ::std::result::Result::Err(Self::error(response));
         }
-        let read = ::awsquery::xml::result_element(
+        let read = ::awsquery_protocol::xml::result_element(
                 &response.body,
                 "GreetingWithErrorsResponse",
                 "GreetingWithErrorsResult",
@@ -493,7 +528,7 @@ impl ::awsquery::operation::Operation for GreetingWithErrors {
                     ::std::result::Result::Ok(::std::default::Default::default())
                 }
             });
-        read.map_err(|e| ::awsquery::error::unreadable(response, e).into())
+        read.map_err(|e| ::awsquery_protocol::envelope::unreadable(response, e).into())
     }
 }
 /// `HostWithPathOperation`: Sent to an endpoint that has a path of its own.
@@ -503,36 +538,39 @@ impl ::awsquery::operation::Operation for GreetingWithErrors {
 pub struct HostWithPathOperation;
 impl HostWithPathOperation {
     fn error(
-        response: &::awsquery::http::Response,
+        response: &::awsquery_types::http::Response,
     ) -> crate::error::HostWithPathOperationError {
-        let meta = match ::awsquery::error::error_metadata(response) {
+        let meta = match ::awsquery_protocol::envelope::error_metadata(response) {
             ::std::result::Result::Ok(meta) => meta,
             ::std::result::Result::Err(unreadable) => return unreadable.into(),
         };
         crate::error::HostWithPathOperationError::Unhandled(
-            ::awsquery::Unhandled::new(meta),
+            ::awsquery_types::Unhandled::new(meta),
         )
     }
 }
-impl ::awsquery::operation::Operation for HostWithPathOperation {
+impl ::awsquery_protocol::operation::Operation for HostWithPathOperation {
     const NAME: &'static str = "HostWithPathOperation";
     type Input = crate::types::HostWithPathOperationInput;
     type Output = crate::types::HostWithPathOperationOutput;
     type Error = crate::error::HostWithPathOperationError;
     fn serialize(
         input: &Self::Input,
-    ) -> ::std::result::Result<::awsquery::http::Request, ::awsquery::BuildError> {
+    ) -> ::std::result::Result<
+        ::awsquery_types::http::Request,
+        ::awsquery_types::BuildError,
+    > {
         let mut body = ::std::string::String::with_capacity(256);
-        let mut writer = ::awsquery::query::QueryWriter::new(
+        let mut writer = ::awsquery_protocol::query::QueryWriter::new(
             &mut body,
             "HostWithPathOperation",
             API_VERSION,
         );
         ser::ser_host_with_path_operation_input(&mut writer, "", input)?;
-        ::std::result::Result::Ok(::awsquery::http::Request::form_post(body))
+        ::std::result::Result::Ok(::awsquery_types::http::Request::form_post(body))
     }
     fn deserialize(
-        response: &::awsquery::http::Response,
+        response: &::awsquery_types::http::Response,
     ) -> ::std::result::Result<Self::Output, Self::Error> {
         if !response.is_success() {
             return ::std::result::Result::Err(Self::error(response));
@@ -547,41 +585,44 @@ impl ::awsquery::operation::Operation for HostWithPathOperation {
 pub struct IgnoresWrappingXmlName;
 impl IgnoresWrappingXmlName {
     fn error(
-        response: &::awsquery::http::Response,
+        response: &::awsquery_types::http::Response,
     ) -> crate::error::IgnoresWrappingXmlNameError {
-        let meta = match ::awsquery::error::error_metadata(response) {
+        let meta = match ::awsquery_protocol::envelope::error_metadata(response) {
             ::std::result::Result::Ok(meta) => meta,
             ::std::result::Result::Err(unreadable) => return unreadable.into(),
         };
         crate::error::IgnoresWrappingXmlNameError::Unhandled(
-            ::awsquery::Unhandled::new(meta),
+            ::awsquery_types::Unhandled::new(meta),
         )
     }
 }
-impl ::awsquery::operation::Operation for IgnoresWrappingXmlName {
+impl ::awsquery_protocol::operation::Operation for IgnoresWrappingXmlName {
     const NAME: &'static str = "IgnoresWrappingXmlName";
     type Input = crate::types::IgnoresWrappingXmlNameInput;
     type Output = crate::types::IgnoresWrappingXmlNameOutput;
     type Error = crate::error::IgnoresWrappingXmlNameError;
     fn serialize(
         input: &Self::Input,
-    ) -> ::std::result::Result<::awsquery::http::Request, ::awsquery::BuildError> {
+    ) -> ::std::result::Result<
+        ::awsquery_types::http::Request,
+        ::awsquery_types::BuildError,
+    > {
         let mut body = ::std::string::String::with_capacity(256);
-        let mut writer = ::awsquery::query::QueryWriter::new(
+        let mut writer = ::awsquery_protocol::query::QueryWriter::new(
             &mut body,
             "IgnoresWrappingXmlName",
             API_VERSION,
         );
         ser::ser_ignores_wrapping_xml_name_input(&mut writer, "", input)?;
-        ::std::result::Result::Ok(::awsquery::http::Request::form_post(body))
+        ::std::result::Result::Ok(::awsquery_types::http::Request::form_post(body))
     }
     fn deserialize(
-        response: &::awsquery::http::Response,
+        response: &::awsquery_types::http::Response,
     ) -> ::std::result::Result<Self::Output, Self::Error> {
         if !response.is_success() {
             return ::std::result::Result::Err(Self::error(response));
         }
-        let read = ::awsquery::xml::result_element(
+        let read = ::awsquery_protocol::xml::result_element(
                 &response.body,
                 "IgnoresWrappingXmlNameResponse",
                 "IgnoresWrappingXmlNameResult",
@@ -594,7 +635,7 @@ impl ::awsquery::operation::Operation for IgnoresWrappingXmlName {
                     ::std::result::Result::Ok(::std::default::Default::default())
                 }
             });
-        read.map_err(|e| ::awsquery::error::unreadable(response, e).into())
+        read.map_err(|e| ::awsquery_protocol::envelope::unreadable(response, e).into())
     }
 }
 /// `NestedStructures`: Sends a structure nested in itself.
@@ -604,34 +645,39 @@ impl ::awsquery::operation::Operation for IgnoresWrappingXmlName {
 pub struct NestedStructures;
 impl NestedStructures {
     fn error(
-        response: &::awsquery::http::Response,
+        response: &::awsquery_types::http::Response,
     ) -> crate::error::NestedStructuresError {
-        let meta = match ::awsquery::error::error_metadata(response) {
+        let meta = match ::awsquery_protocol::envelope::error_metadata(response) {
             ::std::result::Result::Ok(meta) => meta,
             ::std::result::Result::Err(unreadable) => return unreadable.into(),
         };
-        crate::error::NestedStructuresError::Unhandled(::awsquery::Unhandled::new(meta))
+        crate::error::NestedStructuresError::Unhandled(
+            ::awsquery_types::Unhandled::new(meta),
+        )
     }
 }
-impl ::awsquery::operation::Operation for NestedStructures {
+impl ::awsquery_protocol::operation::Operation for NestedStructures {
     const NAME: &'static str = "NestedStructures";
     type Input = crate::types::NestedStructuresInput;
     type Output = crate::types::NestedStructuresOutput;
     type Error = crate::error::NestedStructuresError;
     fn serialize(
         input: &Self::Input,
-    ) -> ::std::result::Result<::awsquery::http::Request, ::awsquery::BuildError> {
+    ) -> ::std::result::Result<
+        ::awsquery_types::http::Request,
+        ::awsquery_types::BuildError,
+    > {
         let mut body = ::std::string::String::with_capacity(256);
-        let mut writer = ::awsquery::query::QueryWriter::new(
+        let mut writer = ::awsquery_protocol::query::QueryWriter::new(
             &mut body,
             "NestedStructures",
             API_VERSION,
         );
         ser::ser_nested_structures_input(&mut writer, "", input)?;
-        ::std::result::Result::Ok(::awsquery::http::Request::form_post(body))
+        ::std::result::Result::Ok(::awsquery_types::http::Request::form_post(body))
     }
     fn deserialize(
-        response: &::awsquery::http::Response,
+        response: &::awsquery_types::http::Response,
     ) -> ::std::result::Result<Self::Output, Self::Error> {
         if !response.is_success() {
             return ::std::result::Result::Err(Self::error(response));
@@ -646,36 +692,39 @@ impl ::awsquery::operation::Operation for NestedStructures {
 pub struct NoInputAndNoOutput;
 impl NoInputAndNoOutput {
     fn error(
-        response: &::awsquery::http::Response,
+        response: &::awsquery_types::http::Response,
     ) -> crate::error::NoInputAndNoOutputError {
-        let meta = match ::awsquery::error::error_metadata(response) {
+        let meta = match ::awsquery_protocol::envelope::error_metadata(response) {
             ::std::result::Result::Ok(meta) => meta,
             ::std::result::Result::Err(unreadable) => return unreadable.into(),
         };
         crate::error::NoInputAndNoOutputError::Unhandled(
-            ::awsquery::Unhandled::new(meta),
+            ::awsquery_types::Unhandled::new(meta),
         )
     }
 }
-impl ::awsquery::operation::Operation for NoInputAndNoOutput {
+impl ::awsquery_protocol::operation::Operation for NoInputAndNoOutput {
     const NAME: &'static str = "NoInputAndNoOutput";
     type Input = crate::types::NoInputAndNoOutputInput;
     type Output = crate::types::NoInputAndNoOutputOutput;
     type Error = crate::error::NoInputAndNoOutputError;
     fn serialize(
         input: &Self::Input,
-    ) -> ::std::result::Result<::awsquery::http::Request, ::awsquery::BuildError> {
+    ) -> ::std::result::Result<
+        ::awsquery_types::http::Request,
+        ::awsquery_types::BuildError,
+    > {
         let mut body = ::std::string::String::with_capacity(256);
-        let mut writer = ::awsquery::query::QueryWriter::new(
+        let mut writer = ::awsquery_protocol::query::QueryWriter::new(
             &mut body,
             "NoInputAndNoOutput",
             API_VERSION,
         );
         ser::ser_no_input_and_no_output_input(&mut writer, "", input)?;
-        ::std::result::Result::Ok(::awsquery::http::Request::form_post(body))
+        ::std::result::Result::Ok(::awsquery_types::http::Request::form_post(body))
     }
     fn deserialize(
-        response: &::awsquery::http::Response,
+        response: &::awsquery_types::http::Response,
     ) -> ::std::result::Result<Self::Output, Self::Error> {
         if !response.is_success() {
             return ::std::result::Result::Err(Self::error(response));
@@ -690,34 +739,39 @@ impl ::awsquery::operation::Operation for NoInputAndNoOutput {
 pub struct NoInputAndOutput;
 impl NoInputAndOutput {
     fn error(
-        response: &::awsquery::http::Response,
+        response: &::awsquery_types::http::Response,
     ) -> crate::error::NoInputAndOutputError {
-        let meta = match ::awsquery::error::error_metadata(response) {
+        let meta = match ::awsquery_protocol::envelope::error_metadata(response) {
             ::std::result::Result::Ok(meta) => meta,
             ::std::result::Result::Err(unreadable) => return unreadable.into(),
         };
-        crate::error::NoInputAndOutputError::Unhandled(::awsquery::Unhandled::new(meta))
+        crate::error::NoInputAndOutputError::Unhandled(
+            ::awsquery_types::Unhandled::new(meta),
+        )
     }
 }
-impl ::awsquery::operation::Operation for NoInputAndOutput {
+impl ::awsquery_protocol::operation::Operation for NoInputAndOutput {
     const NAME: &'static str = "NoInputAndOutput";
     type Input = crate::types::NoInputAndOutputInput;
     type Output = crate::types::NoInputAndOutputOutput;
     type Error = crate::error::NoInputAndOutputError;
     fn serialize(
         input: &Self::Input,
-    ) -> ::std::result::Result<::awsquery::http::Request, ::awsquery::BuildError> {
+    ) -> ::std::result::Result<
+        ::awsquery_types::http::Request,
+        ::awsquery_types::BuildError,
+    > {
         let mut body = ::std::string::String::with_capacity(256);
-        let mut writer = ::awsquery::query::QueryWriter::new(
+        let mut writer = ::awsquery_protocol::query::QueryWriter::new(
             &mut body,
             "NoInputAndOutput",
             API_VERSION,
         );
         ser::ser_no_input_and_output_input(&mut writer, "", input)?;
-        ::std::result::Result::Ok(::awsquery::http::Request::form_post(body))
+        ::std::result::Result::Ok(::awsquery_types::http::Request::form_post(body))
     }
     fn deserialize(
-        response: &::awsquery::http::Response,
+        response: &::awsquery_types::http::Response,
     ) -> ::std::result::Result<Self::Output, Self::Error> {
         if !response.is_success() {
             return ::std::result::Result::Err(Self::error(response));
@@ -732,36 +786,39 @@ impl ::awsquery::operation::Operation for NoInputAndOutput {
 pub struct PutWithContentEncoding;
 impl PutWithContentEncoding {
     fn error(
-        response: &::awsquery::http::Response,
+        response: &::awsquery_types::http::Response,
     ) -> crate::error::PutWithContentEncodingError {
-        let meta = match ::awsquery::error::error_metadata(response) {
+        let meta = match ::awsquery_protocol::envelope::error_metadata(response) {
             ::std::result::Result::Ok(meta) => meta,
             ::std::result::Result::Err(unreadable) => return unreadable.into(),
         };
         crate::error::PutWithContentEncodingError::Unhandled(
-            ::awsquery::Unhandled::new(meta),
+            ::awsquery_types::Unhandled::new(meta),
         )
     }
 }
-impl ::awsquery::operation::Operation for PutWithContentEncoding {
+impl ::awsquery_protocol::operation::Operation for PutWithContentEncoding {
     const NAME: &'static str = "PutWithContentEncoding";
     type Input = crate::types::PutWithContentEncodingInput;
     type Output = crate::types::PutWithContentEncodingOutput;
     type Error = crate::error::PutWithContentEncodingError;
     fn serialize(
         input: &Self::Input,
-    ) -> ::std::result::Result<::awsquery::http::Request, ::awsquery::BuildError> {
+    ) -> ::std::result::Result<
+        ::awsquery_types::http::Request,
+        ::awsquery_types::BuildError,
+    > {
         let mut body = ::std::string::String::with_capacity(256);
-        let mut writer = ::awsquery::query::QueryWriter::new(
+        let mut writer = ::awsquery_protocol::query::QueryWriter::new(
             &mut body,
             "PutWithContentEncoding",
             API_VERSION,
         );
         ser::ser_put_with_content_encoding_input(&mut writer, "", input)?;
-        ::std::result::Result::Ok(::awsquery::http::Request::form_post(body))
+        ::std::result::Result::Ok(::awsquery_types::http::Request::form_post(body))
     }
     fn deserialize(
-        response: &::awsquery::http::Response,
+        response: &::awsquery_types::http::Response,
     ) -> ::std::result::Result<Self::Output, Self::Error> {
         if !response.is_success() {
             return ::std::result::Result::Err(Self::error(response));
@@ -776,36 +833,39 @@ impl ::awsquery::operation::Operation for PutWithContentEncoding {
 pub struct QueryIdempotencyTokenAutoFill;
 impl QueryIdempotencyTokenAutoFill {
     fn error(
-        response: &::awsquery::http::Response,
+        response: &::awsquery_types::http::Response,
     ) -> crate::error::QueryIdempotencyTokenAutoFillError {
-        let meta = match ::awsquery::error::error_metadata(response) {
+        let meta = match ::awsquery_protocol::envelope::error_metadata(response) {
             ::std::result::Result::Ok(meta) => meta,
             ::std::result::Result::Err(unreadable) => return unreadable.into(),
         };
         crate::error::QueryIdempotencyTokenAutoFillError::Unhandled(
-            ::awsquery::Unhandled::new(meta),
+            ::awsquery_types::Unhandled::new(meta),
         )
     }
 }
-impl ::awsquery::operation::Operation for QueryIdempotencyTokenAutoFill {
+impl ::awsquery_protocol::operation::Operation for QueryIdempotencyTokenAutoFill {
     const NAME: &'static str = "QueryIdempotencyTokenAutoFill";
     type Input = crate::types::QueryIdempotencyTokenAutoFillInput;
     type Output = crate::types::QueryIdempotencyTokenAutoFillOutput;
     type Error = crate::error::QueryIdempotencyTokenAutoFillError;
     fn serialize(
         input: &Self::Input,
-    ) -> ::std::result::Result<::awsquery::http::Request, ::awsquery::BuildError> {
+    ) -> ::std::result::Result<
+        ::awsquery_types::http::Request,
+        ::awsquery_types::BuildError,
+    > {
         let mut body = ::std::string::String::with_capacity(256);
-        let mut writer = ::awsquery::query::QueryWriter::new(
+        let mut writer = ::awsquery_protocol::query::QueryWriter::new(
             &mut body,
             "QueryIdempotencyTokenAutoFill",
             API_VERSION,
         );
         ser::ser_query_idempotency_token_auto_fill_input(&mut writer, "", input)?;
-        ::std::result::Result::Ok(::awsquery::http::Request::form_post(body))
+        ::std::result::Result::Ok(::awsquery_types::http::Request::form_post(body))
     }
     fn deserialize(
-        response: &::awsquery::http::Response,
+        response: &::awsquery_types::http::Response,
     ) -> ::std::result::Result<Self::Output, Self::Error> {
         if !response.is_success() {
             return ::std::result::Result::Err(Self::error(response));
@@ -827,33 +887,38 @@ impl ::awsquery::operation::Operation for QueryIdempotencyTokenAutoFill {
 #[derive(Clone, Copy, Debug, Default)]
 pub struct QueryLists;
 impl QueryLists {
-    fn error(response: &::awsquery::http::Response) -> crate::error::QueryListsError {
-        let meta = match ::awsquery::error::error_metadata(response) {
+    fn error(
+        response: &::awsquery_types::http::Response,
+    ) -> crate::error::QueryListsError {
+        let meta = match ::awsquery_protocol::envelope::error_metadata(response) {
             ::std::result::Result::Ok(meta) => meta,
             ::std::result::Result::Err(unreadable) => return unreadable.into(),
         };
-        crate::error::QueryListsError::Unhandled(::awsquery::Unhandled::new(meta))
+        crate::error::QueryListsError::Unhandled(::awsquery_types::Unhandled::new(meta))
     }
 }
-impl ::awsquery::operation::Operation for QueryLists {
+impl ::awsquery_protocol::operation::Operation for QueryLists {
     const NAME: &'static str = "QueryLists";
     type Input = crate::types::QueryListsInput;
     type Output = crate::types::QueryListsOutput;
     type Error = crate::error::QueryListsError;
     fn serialize(
         input: &Self::Input,
-    ) -> ::std::result::Result<::awsquery::http::Request, ::awsquery::BuildError> {
+    ) -> ::std::result::Result<
+        ::awsquery_types::http::Request,
+        ::awsquery_types::BuildError,
+    > {
         let mut body = ::std::string::String::with_capacity(256);
-        let mut writer = ::awsquery::query::QueryWriter::new(
+        let mut writer = ::awsquery_protocol::query::QueryWriter::new(
             &mut body,
             "QueryLists",
             API_VERSION,
         );
         ser::ser_query_lists_input(&mut writer, "", input)?;
-        ::std::result::Result::Ok(::awsquery::http::Request::form_post(body))
+        ::std::result::Result::Ok(::awsquery_types::http::Request::form_post(body))
     }
     fn deserialize(
-        response: &::awsquery::http::Response,
+        response: &::awsquery_types::http::Response,
     ) -> ::std::result::Result<Self::Output, Self::Error> {
         if !response.is_success() {
             return ::std::result::Result::Err(Self::error(response));
@@ -867,33 +932,38 @@ impl ::awsquery::operation::Operation for QueryLists {
 #[derive(Clone, Copy, Debug, Default)]
 pub struct QueryMaps;
 impl QueryMaps {
-    fn error(response: &::awsquery::http::Response) -> crate::error::QueryMapsError {
-        let meta = match ::awsquery::error::error_metadata(response) {
+    fn error(
+        response: &::awsquery_types::http::Response,
+    ) -> crate::error::QueryMapsError {
+        let meta = match ::awsquery_protocol::envelope::error_metadata(response) {
             ::std::result::Result::Ok(meta) => meta,
             ::std::result::Result::Err(unreadable) => return unreadable.into(),
         };
-        crate::error::QueryMapsError::Unhandled(::awsquery::Unhandled::new(meta))
+        crate::error::QueryMapsError::Unhandled(::awsquery_types::Unhandled::new(meta))
     }
 }
-impl ::awsquery::operation::Operation for QueryMaps {
+impl ::awsquery_protocol::operation::Operation for QueryMaps {
     const NAME: &'static str = "QueryMaps";
     type Input = crate::types::QueryMapsInput;
     type Output = crate::types::QueryMapsOutput;
     type Error = crate::error::QueryMapsError;
     fn serialize(
         input: &Self::Input,
-    ) -> ::std::result::Result<::awsquery::http::Request, ::awsquery::BuildError> {
+    ) -> ::std::result::Result<
+        ::awsquery_types::http::Request,
+        ::awsquery_types::BuildError,
+    > {
         let mut body = ::std::string::String::with_capacity(256);
-        let mut writer = ::awsquery::query::QueryWriter::new(
+        let mut writer = ::awsquery_protocol::query::QueryWriter::new(
             &mut body,
             "QueryMaps",
             API_VERSION,
         );
         ser::ser_query_maps_input(&mut writer, "", input)?;
-        ::std::result::Result::Ok(::awsquery::http::Request::form_post(body))
+        ::std::result::Result::Ok(::awsquery_types::http::Request::form_post(body))
     }
     fn deserialize(
-        response: &::awsquery::http::Response,
+        response: &::awsquery_types::http::Response,
     ) -> ::std::result::Result<Self::Output, Self::Error> {
         if !response.is_success() {
             return ::std::result::Result::Err(Self::error(response));
@@ -908,34 +978,39 @@ impl ::awsquery::operation::Operation for QueryMaps {
 pub struct QueryTimestamps;
 impl QueryTimestamps {
     fn error(
-        response: &::awsquery::http::Response,
+        response: &::awsquery_types::http::Response,
     ) -> crate::error::QueryTimestampsError {
-        let meta = match ::awsquery::error::error_metadata(response) {
+        let meta = match ::awsquery_protocol::envelope::error_metadata(response) {
             ::std::result::Result::Ok(meta) => meta,
             ::std::result::Result::Err(unreadable) => return unreadable.into(),
         };
-        crate::error::QueryTimestampsError::Unhandled(::awsquery::Unhandled::new(meta))
+        crate::error::QueryTimestampsError::Unhandled(
+            ::awsquery_types::Unhandled::new(meta),
+        )
     }
 }
-impl ::awsquery::operation::Operation for QueryTimestamps {
+impl ::awsquery_protocol::operation::Operation for QueryTimestamps {
     const NAME: &'static str = "QueryTimestamps";
     type Input = crate::types::QueryTimestampsInput;
     type Output = crate::types::QueryTimestampsOutput;
     type Error = crate::error::QueryTimestampsError;
     fn serialize(
         input: &Self::Input,
-    ) -> ::std::result::Result<::awsquery::http::Request, ::awsquery::BuildError> {
+    ) -> ::std::result::Result<
+        ::awsquery_types::http::Request,
+        ::awsquery_types::BuildError,
+    > {
         let mut body = ::std::string::String::with_capacity(256);
-        let mut writer = ::awsquery::query::QueryWriter::new(
+        let mut writer = ::awsquery_protocol::query::QueryWriter::new(
             &mut body,
             "QueryTimestamps",
             API_VERSION,
         );
         ser::ser_query_timestamps_input(&mut writer, "", input)?;
-        ::std::result::Result::Ok(::awsquery::http::Request::form_post(body))
+        ::std::result::Result::Ok(::awsquery_types::http::Request::form_post(body))
     }
     fn deserialize(
-        response: &::awsquery::http::Response,
+        response: &::awsquery_types::http::Response,
     ) -> ::std::result::Result<Self::Output, Self::Error> {
         if !response.is_success() {
             return ::std::result::Result::Err(Self::error(response));
@@ -950,41 +1025,44 @@ impl ::awsquery::operation::Operation for QueryTimestamps {
 pub struct RecursiveXmlShapes;
 impl RecursiveXmlShapes {
     fn error(
-        response: &::awsquery::http::Response,
+        response: &::awsquery_types::http::Response,
     ) -> crate::error::RecursiveXmlShapesError {
-        let meta = match ::awsquery::error::error_metadata(response) {
+        let meta = match ::awsquery_protocol::envelope::error_metadata(response) {
             ::std::result::Result::Ok(meta) => meta,
             ::std::result::Result::Err(unreadable) => return unreadable.into(),
         };
         crate::error::RecursiveXmlShapesError::Unhandled(
-            ::awsquery::Unhandled::new(meta),
+            ::awsquery_types::Unhandled::new(meta),
         )
     }
 }
-impl ::awsquery::operation::Operation for RecursiveXmlShapes {
+impl ::awsquery_protocol::operation::Operation for RecursiveXmlShapes {
     const NAME: &'static str = "RecursiveXmlShapes";
     type Input = crate::types::RecursiveXmlShapesInput;
     type Output = crate::types::RecursiveXmlShapesOutput;
     type Error = crate::error::RecursiveXmlShapesError;
     fn serialize(
         input: &Self::Input,
-    ) -> ::std::result::Result<::awsquery::http::Request, ::awsquery::BuildError> {
+    ) -> ::std::result::Result<
+        ::awsquery_types::http::Request,
+        ::awsquery_types::BuildError,
+    > {
         let mut body = ::std::string::String::with_capacity(256);
-        let mut writer = ::awsquery::query::QueryWriter::new(
+        let mut writer = ::awsquery_protocol::query::QueryWriter::new(
             &mut body,
             "RecursiveXmlShapes",
             API_VERSION,
         );
         ser::ser_recursive_xml_shapes_input(&mut writer, "", input)?;
-        ::std::result::Result::Ok(::awsquery::http::Request::form_post(body))
+        ::std::result::Result::Ok(::awsquery_types::http::Request::form_post(body))
     }
     fn deserialize(
-        response: &::awsquery::http::Response,
+        response: &::awsquery_types::http::Response,
     ) -> ::std::result::Result<Self::Output, Self::Error> {
         if !response.is_success() {
             return ::std::result::Result::Err(Self::error(response));
         }
-        let read = ::awsquery::xml::result_element(
+        let read = ::awsquery_protocol::xml::result_element(
                 &response.body,
                 "RecursiveXmlShapesResponse",
                 "RecursiveXmlShapesResult",
@@ -997,7 +1075,7 @@ impl ::awsquery::operation::Operation for RecursiveXmlShapes {
                     ::std::result::Result::Ok(::std::default::Default::default())
                 }
             });
-        read.map_err(|e| ::awsquery::error::unreadable(response, e).into())
+        read.map_err(|e| ::awsquery_protocol::envelope::unreadable(response, e).into())
     }
 }
 /// `SimpleInputParams`: Sends strings, numbers, booleans, a blob and enums.
@@ -1007,34 +1085,39 @@ impl ::awsquery::operation::Operation for RecursiveXmlShapes {
 pub struct SimpleInputParams;
 impl SimpleInputParams {
     fn error(
-        response: &::awsquery::http::Response,
+        response: &::awsquery_types::http::Response,
     ) -> crate::error::SimpleInputParamsError {
-        let meta = match ::awsquery::error::error_metadata(response) {
+        let meta = match ::awsquery_protocol::envelope::error_metadata(response) {
             ::std::result::Result::Ok(meta) => meta,
             ::std::result::Result::Err(unreadable) => return unreadable.into(),
         };
-        crate::error::SimpleInputParamsError::Unhandled(::awsquery::Unhandled::new(meta))
+        crate::error::SimpleInputParamsError::Unhandled(
+            ::awsquery_types::Unhandled::new(meta),
+        )
     }
 }
-impl ::awsquery::operation::Operation for SimpleInputParams {
+impl ::awsquery_protocol::operation::Operation for SimpleInputParams {
     const NAME: &'static str = "SimpleInputParams";
     type Input = crate::types::SimpleInputParamsInput;
     type Output = crate::types::SimpleInputParamsOutput;
     type Error = crate::error::SimpleInputParamsError;
     fn serialize(
         input: &Self::Input,
-    ) -> ::std::result::Result<::awsquery::http::Request, ::awsquery::BuildError> {
+    ) -> ::std::result::Result<
+        ::awsquery_types::http::Request,
+        ::awsquery_types::BuildError,
+    > {
         let mut body = ::std::string::String::with_capacity(256);
-        let mut writer = ::awsquery::query::QueryWriter::new(
+        let mut writer = ::awsquery_protocol::query::QueryWriter::new(
             &mut body,
             "SimpleInputParams",
             API_VERSION,
         );
         ser::ser_simple_input_params_input(&mut writer, "", input)?;
-        ::std::result::Result::Ok(::awsquery::http::Request::form_post(body))
+        ::std::result::Result::Ok(::awsquery_types::http::Request::form_post(body))
     }
     fn deserialize(
-        response: &::awsquery::http::Response,
+        response: &::awsquery_types::http::Response,
     ) -> ::std::result::Result<Self::Output, Self::Error> {
         if !response.is_success() {
             return ::std::result::Result::Err(Self::error(response));
@@ -1049,41 +1132,44 @@ impl ::awsquery::operation::Operation for SimpleInputParams {
 pub struct SimpleScalarXmlProperties;
 impl SimpleScalarXmlProperties {
     fn error(
-        response: &::awsquery::http::Response,
+        response: &::awsquery_types::http::Response,
     ) -> crate::error::SimpleScalarXmlPropertiesError {
-        let meta = match ::awsquery::error::error_metadata(response) {
+        let meta = match ::awsquery_protocol::envelope::error_metadata(response) {
             ::std::result::Result::Ok(meta) => meta,
             ::std::result::Result::Err(unreadable) => return unreadable.into(),
         };
         crate::error::SimpleScalarXmlPropertiesError::Unhandled(
-            ::awsquery::Unhandled::new(meta),
+            ::awsquery_types::Unhandled::new(meta),
         )
     }
 }
-impl ::awsquery::operation::Operation for SimpleScalarXmlProperties {
+impl ::awsquery_protocol::operation::Operation for SimpleScalarXmlProperties {
     const NAME: &'static str = "SimpleScalarXmlProperties";
     type Input = crate::types::SimpleScalarXmlPropertiesInput;
     type Output = crate::types::SimpleScalarXmlPropertiesOutput;
     type Error = crate::error::SimpleScalarXmlPropertiesError;
     fn serialize(
         input: &Self::Input,
-    ) -> ::std::result::Result<::awsquery::http::Request, ::awsquery::BuildError> {
+    ) -> ::std::result::Result<
+        ::awsquery_types::http::Request,
+        ::awsquery_types::BuildError,
+    > {
         let mut body = ::std::string::String::with_capacity(256);
-        let mut writer = ::awsquery::query::QueryWriter::new(
+        let mut writer = ::awsquery_protocol::query::QueryWriter::new(
             &mut body,
             "SimpleScalarXmlProperties",
             API_VERSION,
         );
         ser::ser_simple_scalar_xml_properties_input(&mut writer, "", input)?;
-        ::std::result::Result::Ok(::awsquery::http::Request::form_post(body))
+        ::std::result::Result::Ok(::awsquery_types::http::Request::form_post(body))
     }
     fn deserialize(
-        response: &::awsquery::http::Response,
+        response: &::awsquery_types::http::Response,
     ) -> ::std::result::Result<Self::Output, Self::Error> {
         if !response.is_success() {
             return ::std::result::Result::Err(Self::error(response));
         }
-        let read = ::awsquery::xml::result_element(
+        let read = ::awsquery_protocol::xml::result_element(
                 &response.body,
                 "SimpleScalarXmlPropertiesResponse",
                 "SimpleScalarXmlPropertiesResult",
@@ -1096,7 +1182,7 @@ impl ::awsquery::operation::Operation for SimpleScalarXmlProperties {
                     ::std::result::Result::Ok(::std::default::Default::default())
                 }
             });
-        read.map_err(|e| ::awsquery::error::unreadable(response, e).into())
+        read.map_err(|e| ::awsquery_protocol::envelope::unreadable(response, e).into())
     }
 }
 /// `XmlBlobs`: Reads a base64 blob.
@@ -1105,38 +1191,43 @@ impl ::awsquery::operation::Operation for SimpleScalarXmlProperties {
 #[derive(Clone, Copy, Debug, Default)]
 pub struct XmlBlobs;
 impl XmlBlobs {
-    fn error(response: &::awsquery::http::Response) -> crate::error::XmlBlobsError {
-        let meta = match ::awsquery::error::error_metadata(response) {
+    fn error(
+        response: &::awsquery_types::http::Response,
+    ) -> crate::error::XmlBlobsError {
+        let meta = match ::awsquery_protocol::envelope::error_metadata(response) {
             ::std::result::Result::Ok(meta) => meta,
             ::std::result::Result::Err(unreadable) => return unreadable.into(),
         };
-        crate::error::XmlBlobsError::Unhandled(::awsquery::Unhandled::new(meta))
+        crate::error::XmlBlobsError::Unhandled(::awsquery_types::Unhandled::new(meta))
     }
 }
-impl ::awsquery::operation::Operation for XmlBlobs {
+impl ::awsquery_protocol::operation::Operation for XmlBlobs {
     const NAME: &'static str = "XmlBlobs";
     type Input = crate::types::XmlBlobsInput;
     type Output = crate::types::XmlBlobsOutput;
     type Error = crate::error::XmlBlobsError;
     fn serialize(
         input: &Self::Input,
-    ) -> ::std::result::Result<::awsquery::http::Request, ::awsquery::BuildError> {
+    ) -> ::std::result::Result<
+        ::awsquery_types::http::Request,
+        ::awsquery_types::BuildError,
+    > {
         let mut body = ::std::string::String::with_capacity(256);
-        let mut writer = ::awsquery::query::QueryWriter::new(
+        let mut writer = ::awsquery_protocol::query::QueryWriter::new(
             &mut body,
             "XmlBlobs",
             API_VERSION,
         );
         ser::ser_xml_blobs_input(&mut writer, "", input)?;
-        ::std::result::Result::Ok(::awsquery::http::Request::form_post(body))
+        ::std::result::Result::Ok(::awsquery_types::http::Request::form_post(body))
     }
     fn deserialize(
-        response: &::awsquery::http::Response,
+        response: &::awsquery_types::http::Response,
     ) -> ::std::result::Result<Self::Output, Self::Error> {
         if !response.is_success() {
             return ::std::result::Result::Err(Self::error(response));
         }
-        let read = ::awsquery::xml::result_element(
+        let read = ::awsquery_protocol::xml::result_element(
                 &response.body,
                 "XmlBlobsResponse",
                 "XmlBlobsResult",
@@ -1147,7 +1238,7 @@ impl ::awsquery::operation::Operation for XmlBlobs {
                     ::std::result::Result::Ok(::std::default::Default::default())
                 }
             });
-        read.map_err(|e| ::awsquery::error::unreadable(response, e).into())
+        read.map_err(|e| ::awsquery_protocol::envelope::unreadable(response, e).into())
     }
 }
 /// `XmlEmptyBlobs`: Reads empty blobs.
@@ -1156,38 +1247,45 @@ impl ::awsquery::operation::Operation for XmlBlobs {
 #[derive(Clone, Copy, Debug, Default)]
 pub struct XmlEmptyBlobs;
 impl XmlEmptyBlobs {
-    fn error(response: &::awsquery::http::Response) -> crate::error::XmlEmptyBlobsError {
-        let meta = match ::awsquery::error::error_metadata(response) {
+    fn error(
+        response: &::awsquery_types::http::Response,
+    ) -> crate::error::XmlEmptyBlobsError {
+        let meta = match ::awsquery_protocol::envelope::error_metadata(response) {
             ::std::result::Result::Ok(meta) => meta,
             ::std::result::Result::Err(unreadable) => return unreadable.into(),
         };
-        crate::error::XmlEmptyBlobsError::Unhandled(::awsquery::Unhandled::new(meta))
+        crate::error::XmlEmptyBlobsError::Unhandled(
+            ::awsquery_types::Unhandled::new(meta),
+        )
     }
 }
-impl ::awsquery::operation::Operation for XmlEmptyBlobs {
+impl ::awsquery_protocol::operation::Operation for XmlEmptyBlobs {
     const NAME: &'static str = "XmlEmptyBlobs";
     type Input = crate::types::XmlEmptyBlobsInput;
     type Output = crate::types::XmlBlobsOutput;
     type Error = crate::error::XmlEmptyBlobsError;
     fn serialize(
         input: &Self::Input,
-    ) -> ::std::result::Result<::awsquery::http::Request, ::awsquery::BuildError> {
+    ) -> ::std::result::Result<
+        ::awsquery_types::http::Request,
+        ::awsquery_types::BuildError,
+    > {
         let mut body = ::std::string::String::with_capacity(256);
-        let mut writer = ::awsquery::query::QueryWriter::new(
+        let mut writer = ::awsquery_protocol::query::QueryWriter::new(
             &mut body,
             "XmlEmptyBlobs",
             API_VERSION,
         );
         ser::ser_xml_empty_blobs_input(&mut writer, "", input)?;
-        ::std::result::Result::Ok(::awsquery::http::Request::form_post(body))
+        ::std::result::Result::Ok(::awsquery_types::http::Request::form_post(body))
     }
     fn deserialize(
-        response: &::awsquery::http::Response,
+        response: &::awsquery_types::http::Response,
     ) -> ::std::result::Result<Self::Output, Self::Error> {
         if !response.is_success() {
             return ::std::result::Result::Err(Self::error(response));
         }
-        let read = ::awsquery::xml::result_element(
+        let read = ::awsquery_protocol::xml::result_element(
                 &response.body,
                 "XmlEmptyBlobsResponse",
                 "XmlEmptyBlobsResult",
@@ -1198,7 +1296,7 @@ impl ::awsquery::operation::Operation for XmlEmptyBlobs {
                     ::std::result::Result::Ok(::std::default::Default::default())
                 }
             });
-        read.map_err(|e| ::awsquery::error::unreadable(response, e).into())
+        read.map_err(|e| ::awsquery_protocol::envelope::unreadable(response, e).into())
     }
 }
 /// `XmlEmptyLists`: Reads empty lists.
@@ -1207,38 +1305,45 @@ impl ::awsquery::operation::Operation for XmlEmptyBlobs {
 #[derive(Clone, Copy, Debug, Default)]
 pub struct XmlEmptyLists;
 impl XmlEmptyLists {
-    fn error(response: &::awsquery::http::Response) -> crate::error::XmlEmptyListsError {
-        let meta = match ::awsquery::error::error_metadata(response) {
+    fn error(
+        response: &::awsquery_types::http::Response,
+    ) -> crate::error::XmlEmptyListsError {
+        let meta = match ::awsquery_protocol::envelope::error_metadata(response) {
             ::std::result::Result::Ok(meta) => meta,
             ::std::result::Result::Err(unreadable) => return unreadable.into(),
         };
-        crate::error::XmlEmptyListsError::Unhandled(::awsquery::Unhandled::new(meta))
+        crate::error::XmlEmptyListsError::Unhandled(
+            ::awsquery_types::Unhandled::new(meta),
+        )
     }
 }
-impl ::awsquery::operation::Operation for XmlEmptyLists {
+impl ::awsquery_protocol::operation::Operation for XmlEmptyLists {
     const NAME: &'static str = "XmlEmptyLists";
     type Input = crate::types::XmlEmptyListsInput;
     type Output = crate::types::XmlListsOutput;
     type Error = crate::error::XmlEmptyListsError;
     fn serialize(
         input: &Self::Input,
-    ) -> ::std::result::Result<::awsquery::http::Request, ::awsquery::BuildError> {
+    ) -> ::std::result::Result<
+        ::awsquery_types::http::Request,
+        ::awsquery_types::BuildError,
+    > {
         let mut body = ::std::string::String::with_capacity(256);
-        let mut writer = ::awsquery::query::QueryWriter::new(
+        let mut writer = ::awsquery_protocol::query::QueryWriter::new(
             &mut body,
             "XmlEmptyLists",
             API_VERSION,
         );
         ser::ser_xml_empty_lists_input(&mut writer, "", input)?;
-        ::std::result::Result::Ok(::awsquery::http::Request::form_post(body))
+        ::std::result::Result::Ok(::awsquery_types::http::Request::form_post(body))
     }
     fn deserialize(
-        response: &::awsquery::http::Response,
+        response: &::awsquery_types::http::Response,
     ) -> ::std::result::Result<Self::Output, Self::Error> {
         if !response.is_success() {
             return ::std::result::Result::Err(Self::error(response));
         }
-        let read = ::awsquery::xml::result_element(
+        let read = ::awsquery_protocol::xml::result_element(
                 &response.body,
                 "XmlEmptyListsResponse",
                 "XmlEmptyListsResult",
@@ -1249,7 +1354,7 @@ impl ::awsquery::operation::Operation for XmlEmptyLists {
                     ::std::result::Result::Ok(::std::default::Default::default())
                 }
             });
-        read.map_err(|e| ::awsquery::error::unreadable(response, e).into())
+        read.map_err(|e| ::awsquery_protocol::envelope::unreadable(response, e).into())
     }
 }
 /// `XmlEmptyMaps`: Reads empty maps.
@@ -1258,38 +1363,45 @@ impl ::awsquery::operation::Operation for XmlEmptyLists {
 #[derive(Clone, Copy, Debug, Default)]
 pub struct XmlEmptyMaps;
 impl XmlEmptyMaps {
-    fn error(response: &::awsquery::http::Response) -> crate::error::XmlEmptyMapsError {
-        let meta = match ::awsquery::error::error_metadata(response) {
+    fn error(
+        response: &::awsquery_types::http::Response,
+    ) -> crate::error::XmlEmptyMapsError {
+        let meta = match ::awsquery_protocol::envelope::error_metadata(response) {
             ::std::result::Result::Ok(meta) => meta,
             ::std::result::Result::Err(unreadable) => return unreadable.into(),
         };
-        crate::error::XmlEmptyMapsError::Unhandled(::awsquery::Unhandled::new(meta))
+        crate::error::XmlEmptyMapsError::Unhandled(
+            ::awsquery_types::Unhandled::new(meta),
+        )
     }
 }
-impl ::awsquery::operation::Operation for XmlEmptyMaps {
+impl ::awsquery_protocol::operation::Operation for XmlEmptyMaps {
     const NAME: &'static str = "XmlEmptyMaps";
     type Input = crate::types::XmlEmptyMapsInput;
     type Output = crate::types::XmlMapsOutput;
     type Error = crate::error::XmlEmptyMapsError;
     fn serialize(
         input: &Self::Input,
-    ) -> ::std::result::Result<::awsquery::http::Request, ::awsquery::BuildError> {
+    ) -> ::std::result::Result<
+        ::awsquery_types::http::Request,
+        ::awsquery_types::BuildError,
+    > {
         let mut body = ::std::string::String::with_capacity(256);
-        let mut writer = ::awsquery::query::QueryWriter::new(
+        let mut writer = ::awsquery_protocol::query::QueryWriter::new(
             &mut body,
             "XmlEmptyMaps",
             API_VERSION,
         );
         ser::ser_xml_empty_maps_input(&mut writer, "", input)?;
-        ::std::result::Result::Ok(::awsquery::http::Request::form_post(body))
+        ::std::result::Result::Ok(::awsquery_types::http::Request::form_post(body))
     }
     fn deserialize(
-        response: &::awsquery::http::Response,
+        response: &::awsquery_types::http::Response,
     ) -> ::std::result::Result<Self::Output, Self::Error> {
         if !response.is_success() {
             return ::std::result::Result::Err(Self::error(response));
         }
-        let read = ::awsquery::xml::result_element(
+        let read = ::awsquery_protocol::xml::result_element(
                 &response.body,
                 "XmlEmptyMapsResponse",
                 "XmlEmptyMapsResult",
@@ -1300,7 +1412,7 @@ impl ::awsquery::operation::Operation for XmlEmptyMaps {
                     ::std::result::Result::Ok(::std::default::Default::default())
                 }
             });
-        read.map_err(|e| ::awsquery::error::unreadable(response, e).into())
+        read.map_err(|e| ::awsquery_protocol::envelope::unreadable(response, e).into())
     }
 }
 /// `XmlEnums`: Reads enums on their own and in lists, sets and maps.
@@ -1309,38 +1421,43 @@ impl ::awsquery::operation::Operation for XmlEmptyMaps {
 #[derive(Clone, Copy, Debug, Default)]
 pub struct XmlEnums;
 impl XmlEnums {
-    fn error(response: &::awsquery::http::Response) -> crate::error::XmlEnumsError {
-        let meta = match ::awsquery::error::error_metadata(response) {
+    fn error(
+        response: &::awsquery_types::http::Response,
+    ) -> crate::error::XmlEnumsError {
+        let meta = match ::awsquery_protocol::envelope::error_metadata(response) {
             ::std::result::Result::Ok(meta) => meta,
             ::std::result::Result::Err(unreadable) => return unreadable.into(),
         };
-        crate::error::XmlEnumsError::Unhandled(::awsquery::Unhandled::new(meta))
+        crate::error::XmlEnumsError::Unhandled(::awsquery_types::Unhandled::new(meta))
     }
 }
-impl ::awsquery::operation::Operation for XmlEnums {
+impl ::awsquery_protocol::operation::Operation for XmlEnums {
     const NAME: &'static str = "XmlEnums";
     type Input = crate::types::XmlEnumsInput;
     type Output = crate::types::XmlEnumsOutput;
     type Error = crate::error::XmlEnumsError;
     fn serialize(
         input: &Self::Input,
-    ) -> ::std::result::Result<::awsquery::http::Request, ::awsquery::BuildError> {
+    ) -> ::std::result::Result<
+        ::awsquery_types::http::Request,
+        ::awsquery_types::BuildError,
+    > {
         let mut body = ::std::string::String::with_capacity(256);
-        let mut writer = ::awsquery::query::QueryWriter::new(
+        let mut writer = ::awsquery_protocol::query::QueryWriter::new(
             &mut body,
             "XmlEnums",
             API_VERSION,
         );
         ser::ser_xml_enums_input(&mut writer, "", input)?;
-        ::std::result::Result::Ok(::awsquery::http::Request::form_post(body))
+        ::std::result::Result::Ok(::awsquery_types::http::Request::form_post(body))
     }
     fn deserialize(
-        response: &::awsquery::http::Response,
+        response: &::awsquery_types::http::Response,
     ) -> ::std::result::Result<Self::Output, Self::Error> {
         if !response.is_success() {
             return ::std::result::Result::Err(Self::error(response));
         }
-        let read = ::awsquery::xml::result_element(
+        let read = ::awsquery_protocol::xml::result_element(
                 &response.body,
                 "XmlEnumsResponse",
                 "XmlEnumsResult",
@@ -1351,7 +1468,7 @@ impl ::awsquery::operation::Operation for XmlEnums {
                     ::std::result::Result::Ok(::std::default::Default::default())
                 }
             });
-        read.map_err(|e| ::awsquery::error::unreadable(response, e).into())
+        read.map_err(|e| ::awsquery_protocol::envelope::unreadable(response, e).into())
     }
 }
 /// `XmlIntEnums`: Reads intEnums on their own and in lists, sets and maps.
@@ -1360,38 +1477,43 @@ impl ::awsquery::operation::Operation for XmlEnums {
 #[derive(Clone, Copy, Debug, Default)]
 pub struct XmlIntEnums;
 impl XmlIntEnums {
-    fn error(response: &::awsquery::http::Response) -> crate::error::XmlIntEnumsError {
-        let meta = match ::awsquery::error::error_metadata(response) {
+    fn error(
+        response: &::awsquery_types::http::Response,
+    ) -> crate::error::XmlIntEnumsError {
+        let meta = match ::awsquery_protocol::envelope::error_metadata(response) {
             ::std::result::Result::Ok(meta) => meta,
             ::std::result::Result::Err(unreadable) => return unreadable.into(),
         };
-        crate::error::XmlIntEnumsError::Unhandled(::awsquery::Unhandled::new(meta))
+        crate::error::XmlIntEnumsError::Unhandled(::awsquery_types::Unhandled::new(meta))
     }
 }
-impl ::awsquery::operation::Operation for XmlIntEnums {
+impl ::awsquery_protocol::operation::Operation for XmlIntEnums {
     const NAME: &'static str = "XmlIntEnums";
     type Input = crate::types::XmlIntEnumsInput;
     type Output = crate::types::XmlIntEnumsOutput;
     type Error = crate::error::XmlIntEnumsError;
     fn serialize(
         input: &Self::Input,
-    ) -> ::std::result::Result<::awsquery::http::Request, ::awsquery::BuildError> {
+    ) -> ::std::result::Result<
+        ::awsquery_types::http::Request,
+        ::awsquery_types::BuildError,
+    > {
         let mut body = ::std::string::String::with_capacity(256);
-        let mut writer = ::awsquery::query::QueryWriter::new(
+        let mut writer = ::awsquery_protocol::query::QueryWriter::new(
             &mut body,
             "XmlIntEnums",
             API_VERSION,
         );
         ser::ser_xml_int_enums_input(&mut writer, "", input)?;
-        ::std::result::Result::Ok(::awsquery::http::Request::form_post(body))
+        ::std::result::Result::Ok(::awsquery_types::http::Request::form_post(body))
     }
     fn deserialize(
-        response: &::awsquery::http::Response,
+        response: &::awsquery_types::http::Response,
     ) -> ::std::result::Result<Self::Output, Self::Error> {
         if !response.is_success() {
             return ::std::result::Result::Err(Self::error(response));
         }
-        let read = ::awsquery::xml::result_element(
+        let read = ::awsquery_protocol::xml::result_element(
                 &response.body,
                 "XmlIntEnumsResponse",
                 "XmlIntEnumsResult",
@@ -1402,7 +1524,7 @@ impl ::awsquery::operation::Operation for XmlIntEnums {
                     ::std::result::Result::Ok(::std::default::Default::default())
                 }
             });
-        read.map_err(|e| ::awsquery::error::unreadable(response, e).into())
+        read.map_err(|e| ::awsquery_protocol::envelope::unreadable(response, e).into())
     }
 }
 /// `XmlLists`: Reads lists: wrapped, sets, nested, renamed, flattened, namespaced and of structures.
@@ -1411,38 +1533,43 @@ impl ::awsquery::operation::Operation for XmlIntEnums {
 #[derive(Clone, Copy, Debug, Default)]
 pub struct XmlLists;
 impl XmlLists {
-    fn error(response: &::awsquery::http::Response) -> crate::error::XmlListsError {
-        let meta = match ::awsquery::error::error_metadata(response) {
+    fn error(
+        response: &::awsquery_types::http::Response,
+    ) -> crate::error::XmlListsError {
+        let meta = match ::awsquery_protocol::envelope::error_metadata(response) {
             ::std::result::Result::Ok(meta) => meta,
             ::std::result::Result::Err(unreadable) => return unreadable.into(),
         };
-        crate::error::XmlListsError::Unhandled(::awsquery::Unhandled::new(meta))
+        crate::error::XmlListsError::Unhandled(::awsquery_types::Unhandled::new(meta))
     }
 }
-impl ::awsquery::operation::Operation for XmlLists {
+impl ::awsquery_protocol::operation::Operation for XmlLists {
     const NAME: &'static str = "XmlLists";
     type Input = crate::types::XmlListsInput;
     type Output = crate::types::XmlListsOutput;
     type Error = crate::error::XmlListsError;
     fn serialize(
         input: &Self::Input,
-    ) -> ::std::result::Result<::awsquery::http::Request, ::awsquery::BuildError> {
+    ) -> ::std::result::Result<
+        ::awsquery_types::http::Request,
+        ::awsquery_types::BuildError,
+    > {
         let mut body = ::std::string::String::with_capacity(256);
-        let mut writer = ::awsquery::query::QueryWriter::new(
+        let mut writer = ::awsquery_protocol::query::QueryWriter::new(
             &mut body,
             "XmlLists",
             API_VERSION,
         );
         ser::ser_xml_lists_input(&mut writer, "", input)?;
-        ::std::result::Result::Ok(::awsquery::http::Request::form_post(body))
+        ::std::result::Result::Ok(::awsquery_types::http::Request::form_post(body))
     }
     fn deserialize(
-        response: &::awsquery::http::Response,
+        response: &::awsquery_types::http::Response,
     ) -> ::std::result::Result<Self::Output, Self::Error> {
         if !response.is_success() {
             return ::std::result::Result::Err(Self::error(response));
         }
-        let read = ::awsquery::xml::result_element(
+        let read = ::awsquery_protocol::xml::result_element(
                 &response.body,
                 "XmlListsResponse",
                 "XmlListsResult",
@@ -1453,7 +1580,7 @@ impl ::awsquery::operation::Operation for XmlLists {
                     ::std::result::Result::Ok(::std::default::Default::default())
                 }
             });
-        read.map_err(|e| ::awsquery::error::unreadable(response, e).into())
+        read.map_err(|e| ::awsquery_protocol::envelope::unreadable(response, e).into())
     }
 }
 /// `XmlMaps`: Reads a map of structures.
@@ -1462,38 +1589,41 @@ impl ::awsquery::operation::Operation for XmlLists {
 #[derive(Clone, Copy, Debug, Default)]
 pub struct XmlMaps;
 impl XmlMaps {
-    fn error(response: &::awsquery::http::Response) -> crate::error::XmlMapsError {
-        let meta = match ::awsquery::error::error_metadata(response) {
+    fn error(response: &::awsquery_types::http::Response) -> crate::error::XmlMapsError {
+        let meta = match ::awsquery_protocol::envelope::error_metadata(response) {
             ::std::result::Result::Ok(meta) => meta,
             ::std::result::Result::Err(unreadable) => return unreadable.into(),
         };
-        crate::error::XmlMapsError::Unhandled(::awsquery::Unhandled::new(meta))
+        crate::error::XmlMapsError::Unhandled(::awsquery_types::Unhandled::new(meta))
     }
 }
-impl ::awsquery::operation::Operation for XmlMaps {
+impl ::awsquery_protocol::operation::Operation for XmlMaps {
     const NAME: &'static str = "XmlMaps";
     type Input = crate::types::XmlMapsInput;
     type Output = crate::types::XmlMapsOutput;
     type Error = crate::error::XmlMapsError;
     fn serialize(
         input: &Self::Input,
-    ) -> ::std::result::Result<::awsquery::http::Request, ::awsquery::BuildError> {
+    ) -> ::std::result::Result<
+        ::awsquery_types::http::Request,
+        ::awsquery_types::BuildError,
+    > {
         let mut body = ::std::string::String::with_capacity(256);
-        let mut writer = ::awsquery::query::QueryWriter::new(
+        let mut writer = ::awsquery_protocol::query::QueryWriter::new(
             &mut body,
             "XmlMaps",
             API_VERSION,
         );
         ser::ser_xml_maps_input(&mut writer, "", input)?;
-        ::std::result::Result::Ok(::awsquery::http::Request::form_post(body))
+        ::std::result::Result::Ok(::awsquery_types::http::Request::form_post(body))
     }
     fn deserialize(
-        response: &::awsquery::http::Response,
+        response: &::awsquery_types::http::Response,
     ) -> ::std::result::Result<Self::Output, Self::Error> {
         if !response.is_success() {
             return ::std::result::Result::Err(Self::error(response));
         }
-        let read = ::awsquery::xml::result_element(
+        let read = ::awsquery_protocol::xml::result_element(
                 &response.body,
                 "XmlMapsResponse",
                 "XmlMapsResult",
@@ -1504,7 +1634,7 @@ impl ::awsquery::operation::Operation for XmlMaps {
                     ::std::result::Result::Ok(::std::default::Default::default())
                 }
             });
-        read.map_err(|e| ::awsquery::error::unreadable(response, e).into())
+        read.map_err(|e| ::awsquery_protocol::envelope::unreadable(response, e).into())
     }
 }
 /// `XmlMapsXmlName`: Reads a map whose key and value are renamed.
@@ -1514,39 +1644,44 @@ impl ::awsquery::operation::Operation for XmlMaps {
 pub struct XmlMapsXmlName;
 impl XmlMapsXmlName {
     fn error(
-        response: &::awsquery::http::Response,
+        response: &::awsquery_types::http::Response,
     ) -> crate::error::XmlMapsXmlNameError {
-        let meta = match ::awsquery::error::error_metadata(response) {
+        let meta = match ::awsquery_protocol::envelope::error_metadata(response) {
             ::std::result::Result::Ok(meta) => meta,
             ::std::result::Result::Err(unreadable) => return unreadable.into(),
         };
-        crate::error::XmlMapsXmlNameError::Unhandled(::awsquery::Unhandled::new(meta))
+        crate::error::XmlMapsXmlNameError::Unhandled(
+            ::awsquery_types::Unhandled::new(meta),
+        )
     }
 }
-impl ::awsquery::operation::Operation for XmlMapsXmlName {
+impl ::awsquery_protocol::operation::Operation for XmlMapsXmlName {
     const NAME: &'static str = "XmlMapsXmlName";
     type Input = crate::types::XmlMapsXmlNameInput;
     type Output = crate::types::XmlMapsXmlNameOutput;
     type Error = crate::error::XmlMapsXmlNameError;
     fn serialize(
         input: &Self::Input,
-    ) -> ::std::result::Result<::awsquery::http::Request, ::awsquery::BuildError> {
+    ) -> ::std::result::Result<
+        ::awsquery_types::http::Request,
+        ::awsquery_types::BuildError,
+    > {
         let mut body = ::std::string::String::with_capacity(256);
-        let mut writer = ::awsquery::query::QueryWriter::new(
+        let mut writer = ::awsquery_protocol::query::QueryWriter::new(
             &mut body,
             "XmlMapsXmlName",
             API_VERSION,
         );
         ser::ser_xml_maps_xml_name_input(&mut writer, "", input)?;
-        ::std::result::Result::Ok(::awsquery::http::Request::form_post(body))
+        ::std::result::Result::Ok(::awsquery_types::http::Request::form_post(body))
     }
     fn deserialize(
-        response: &::awsquery::http::Response,
+        response: &::awsquery_types::http::Response,
     ) -> ::std::result::Result<Self::Output, Self::Error> {
         if !response.is_success() {
             return ::std::result::Result::Err(Self::error(response));
         }
-        let read = ::awsquery::xml::result_element(
+        let read = ::awsquery_protocol::xml::result_element(
                 &response.body,
                 "XmlMapsXmlNameResponse",
                 "XmlMapsXmlNameResult",
@@ -1559,7 +1694,7 @@ impl ::awsquery::operation::Operation for XmlMapsXmlName {
                     ::std::result::Result::Ok(::std::default::Default::default())
                 }
             });
-        read.map_err(|e| ::awsquery::error::unreadable(response, e).into())
+        read.map_err(|e| ::awsquery_protocol::envelope::unreadable(response, e).into())
     }
 }
 /// `XmlNamespaces`: Reads elements that carry XML namespaces.
@@ -1568,38 +1703,45 @@ impl ::awsquery::operation::Operation for XmlMapsXmlName {
 #[derive(Clone, Copy, Debug, Default)]
 pub struct XmlNamespaces;
 impl XmlNamespaces {
-    fn error(response: &::awsquery::http::Response) -> crate::error::XmlNamespacesError {
-        let meta = match ::awsquery::error::error_metadata(response) {
+    fn error(
+        response: &::awsquery_types::http::Response,
+    ) -> crate::error::XmlNamespacesError {
+        let meta = match ::awsquery_protocol::envelope::error_metadata(response) {
             ::std::result::Result::Ok(meta) => meta,
             ::std::result::Result::Err(unreadable) => return unreadable.into(),
         };
-        crate::error::XmlNamespacesError::Unhandled(::awsquery::Unhandled::new(meta))
+        crate::error::XmlNamespacesError::Unhandled(
+            ::awsquery_types::Unhandled::new(meta),
+        )
     }
 }
-impl ::awsquery::operation::Operation for XmlNamespaces {
+impl ::awsquery_protocol::operation::Operation for XmlNamespaces {
     const NAME: &'static str = "XmlNamespaces";
     type Input = crate::types::XmlNamespacesInput;
     type Output = crate::types::XmlNamespacesOutput;
     type Error = crate::error::XmlNamespacesError;
     fn serialize(
         input: &Self::Input,
-    ) -> ::std::result::Result<::awsquery::http::Request, ::awsquery::BuildError> {
+    ) -> ::std::result::Result<
+        ::awsquery_types::http::Request,
+        ::awsquery_types::BuildError,
+    > {
         let mut body = ::std::string::String::with_capacity(256);
-        let mut writer = ::awsquery::query::QueryWriter::new(
+        let mut writer = ::awsquery_protocol::query::QueryWriter::new(
             &mut body,
             "XmlNamespaces",
             API_VERSION,
         );
         ser::ser_xml_namespaces_input(&mut writer, "", input)?;
-        ::std::result::Result::Ok(::awsquery::http::Request::form_post(body))
+        ::std::result::Result::Ok(::awsquery_types::http::Request::form_post(body))
     }
     fn deserialize(
-        response: &::awsquery::http::Response,
+        response: &::awsquery_types::http::Response,
     ) -> ::std::result::Result<Self::Output, Self::Error> {
         if !response.is_success() {
             return ::std::result::Result::Err(Self::error(response));
         }
-        let read = ::awsquery::xml::result_element(
+        let read = ::awsquery_protocol::xml::result_element(
                 &response.body,
                 "XmlNamespacesResponse",
                 "XmlNamespacesResult",
@@ -1612,7 +1754,7 @@ impl ::awsquery::operation::Operation for XmlNamespaces {
                     ::std::result::Result::Ok(::std::default::Default::default())
                 }
             });
-        read.map_err(|e| ::awsquery::error::unreadable(response, e).into())
+        read.map_err(|e| ::awsquery_protocol::envelope::unreadable(response, e).into())
     }
 }
 /// `XmlTimestamps`: Reads timestamps in the default format and in the formats a timestampFormat selects.
@@ -1621,38 +1763,45 @@ impl ::awsquery::operation::Operation for XmlNamespaces {
 #[derive(Clone, Copy, Debug, Default)]
 pub struct XmlTimestamps;
 impl XmlTimestamps {
-    fn error(response: &::awsquery::http::Response) -> crate::error::XmlTimestampsError {
-        let meta = match ::awsquery::error::error_metadata(response) {
+    fn error(
+        response: &::awsquery_types::http::Response,
+    ) -> crate::error::XmlTimestampsError {
+        let meta = match ::awsquery_protocol::envelope::error_metadata(response) {
             ::std::result::Result::Ok(meta) => meta,
             ::std::result::Result::Err(unreadable) => return unreadable.into(),
         };
-        crate::error::XmlTimestampsError::Unhandled(::awsquery::Unhandled::new(meta))
+        crate::error::XmlTimestampsError::Unhandled(
+            ::awsquery_types::Unhandled::new(meta),
+        )
     }
 }
-impl ::awsquery::operation::Operation for XmlTimestamps {
+impl ::awsquery_protocol::operation::Operation for XmlTimestamps {
     const NAME: &'static str = "XmlTimestamps";
     type Input = crate::types::XmlTimestampsInput;
     type Output = crate::types::XmlTimestampsOutput;
     type Error = crate::error::XmlTimestampsError;
     fn serialize(
         input: &Self::Input,
-    ) -> ::std::result::Result<::awsquery::http::Request, ::awsquery::BuildError> {
+    ) -> ::std::result::Result<
+        ::awsquery_types::http::Request,
+        ::awsquery_types::BuildError,
+    > {
         let mut body = ::std::string::String::with_capacity(256);
-        let mut writer = ::awsquery::query::QueryWriter::new(
+        let mut writer = ::awsquery_protocol::query::QueryWriter::new(
             &mut body,
             "XmlTimestamps",
             API_VERSION,
         );
         ser::ser_xml_timestamps_input(&mut writer, "", input)?;
-        ::std::result::Result::Ok(::awsquery::http::Request::form_post(body))
+        ::std::result::Result::Ok(::awsquery_types::http::Request::form_post(body))
     }
     fn deserialize(
-        response: &::awsquery::http::Response,
+        response: &::awsquery_types::http::Response,
     ) -> ::std::result::Result<Self::Output, Self::Error> {
         if !response.is_success() {
             return ::std::result::Result::Err(Self::error(response));
         }
-        let read = ::awsquery::xml::result_element(
+        let read = ::awsquery_protocol::xml::result_element(
                 &response.body,
                 "XmlTimestampsResponse",
                 "XmlTimestampsResult",
@@ -1665,6 +1814,6 @@ impl ::awsquery::operation::Operation for XmlTimestamps {
                     ::std::result::Result::Ok(::std::default::Default::default())
                 }
             });
-        read.map_err(|e| ::awsquery::error::unreadable(response, e).into())
+        read.map_err(|e| ::awsquery_protocol::envelope::unreadable(response, e).into())
     }
 }

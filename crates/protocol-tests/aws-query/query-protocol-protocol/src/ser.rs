@@ -4,89 +4,93 @@
 //! Query serializers: one function per structure, union, list and map that an input reaches.
 #![allow(deprecated)]
 pub(crate) fn ser_complex_map(
-    writer: &mut ::awsquery::query::QueryWriter<'_>,
+    writer: &mut ::awsquery_protocol::query::QueryWriter<'_>,
     key: &str,
     flattened: bool,
     input: &::std::collections::BTreeMap<
         ::std::string::String,
         crate::types::GreetingStruct,
     >,
-) -> Result<(), ::awsquery::BuildError> {
+) -> Result<(), ::awsquery_types::BuildError> {
     for (i, (k, value)) in input.iter().enumerate() {
-        let entry = ::awsquery::query::entry_key(key, flattened, i);
+        let entry = ::awsquery_protocol::query::entry_key(key, flattened, i);
         writer.string(&entry, "key", k);
-        ser_greeting_struct(writer, &::awsquery::query::key(&entry, "value"), value)?;
+        ser_greeting_struct(
+            writer,
+            &::awsquery_protocol::query::key(&entry, "value"),
+            value,
+        )?;
     }
     Ok(())
 }
 pub(crate) fn ser_datetime_offsets_input(
-    _writer: &mut ::awsquery::query::QueryWriter<'_>,
+    _writer: &mut ::awsquery_protocol::query::QueryWriter<'_>,
     _prefix: &str,
     _input: &crate::types::DatetimeOffsetsInput,
-) -> Result<(), ::awsquery::BuildError> {
+) -> Result<(), ::awsquery_types::BuildError> {
     Ok(())
 }
 pub(crate) fn ser_empty_input_and_empty_output_input(
-    _writer: &mut ::awsquery::query::QueryWriter<'_>,
+    _writer: &mut ::awsquery_protocol::query::QueryWriter<'_>,
     _prefix: &str,
     _input: &crate::types::EmptyInputAndEmptyOutputInput,
-) -> Result<(), ::awsquery::BuildError> {
+) -> Result<(), ::awsquery_types::BuildError> {
     Ok(())
 }
 pub(crate) fn ser_endpoint_operation_input(
-    _writer: &mut ::awsquery::query::QueryWriter<'_>,
+    _writer: &mut ::awsquery_protocol::query::QueryWriter<'_>,
     _prefix: &str,
     _input: &crate::types::EndpointOperationInput,
-) -> Result<(), ::awsquery::BuildError> {
+) -> Result<(), ::awsquery_types::BuildError> {
     Ok(())
 }
 pub(crate) fn ser_flattened_xml_map_input(
-    _writer: &mut ::awsquery::query::QueryWriter<'_>,
+    _writer: &mut ::awsquery_protocol::query::QueryWriter<'_>,
     _prefix: &str,
     _input: &crate::types::FlattenedXmlMapInput,
-) -> Result<(), ::awsquery::BuildError> {
+) -> Result<(), ::awsquery_types::BuildError> {
     Ok(())
 }
 pub(crate) fn ser_flattened_xml_map_with_xml_name_input(
-    _writer: &mut ::awsquery::query::QueryWriter<'_>,
+    _writer: &mut ::awsquery_protocol::query::QueryWriter<'_>,
     _prefix: &str,
     _input: &crate::types::FlattenedXmlMapWithXmlNameInput,
-) -> Result<(), ::awsquery::BuildError> {
+) -> Result<(), ::awsquery_types::BuildError> {
     Ok(())
 }
 pub(crate) fn ser_flattened_xml_map_with_xml_namespace_input(
-    _writer: &mut ::awsquery::query::QueryWriter<'_>,
+    _writer: &mut ::awsquery_protocol::query::QueryWriter<'_>,
     _prefix: &str,
     _input: &crate::types::FlattenedXmlMapWithXmlNamespaceInput,
-) -> Result<(), ::awsquery::BuildError> {
+) -> Result<(), ::awsquery_types::BuildError> {
     Ok(())
 }
 pub(crate) fn ser_fractional_seconds_input(
-    _writer: &mut ::awsquery::query::QueryWriter<'_>,
+    _writer: &mut ::awsquery_protocol::query::QueryWriter<'_>,
     _prefix: &str,
     _input: &crate::types::FractionalSecondsInput,
-) -> Result<(), ::awsquery::BuildError> {
+) -> Result<(), ::awsquery_types::BuildError> {
     Ok(())
 }
 pub(crate) fn ser_greeting_with_errors_input(
-    _writer: &mut ::awsquery::query::QueryWriter<'_>,
+    _writer: &mut ::awsquery_protocol::query::QueryWriter<'_>,
     _prefix: &str,
     _input: &crate::types::GreetingWithErrorsInput,
-) -> Result<(), ::awsquery::BuildError> {
+) -> Result<(), ::awsquery_types::BuildError> {
     Ok(())
 }
 pub(crate) fn ser_endpoint_with_host_label_operation_input(
-    writer: &mut ::awsquery::query::QueryWriter<'_>,
+    writer: &mut ::awsquery_protocol::query::QueryWriter<'_>,
     prefix: &str,
     input: &crate::types::EndpointWithHostLabelOperationInput,
-) -> Result<(), ::awsquery::BuildError> {
+) -> Result<(), ::awsquery_types::BuildError> {
     match &input.label {
         Some(value) => {
             writer.string(prefix, "label", value);
         }
         None => {
             return Err(
-                ::awsquery::BuildError::missing(
+                ::awsquery_types::BuildError::missing(
                     "EndpointWithHostLabelOperationInput",
                     "label",
                 ),
@@ -96,73 +100,78 @@ pub(crate) fn ser_endpoint_with_host_label_operation_input(
     Ok(())
 }
 pub(crate) fn ser_host_with_path_operation_input(
-    _writer: &mut ::awsquery::query::QueryWriter<'_>,
+    _writer: &mut ::awsquery_protocol::query::QueryWriter<'_>,
     _prefix: &str,
     _input: &crate::types::HostWithPathOperationInput,
-) -> Result<(), ::awsquery::BuildError> {
+) -> Result<(), ::awsquery_types::BuildError> {
     Ok(())
 }
 pub(crate) fn ser_ignores_wrapping_xml_name_input(
-    _writer: &mut ::awsquery::query::QueryWriter<'_>,
+    _writer: &mut ::awsquery_protocol::query::QueryWriter<'_>,
     _prefix: &str,
     _input: &crate::types::IgnoresWrappingXmlNameInput,
-) -> Result<(), ::awsquery::BuildError> {
+) -> Result<(), ::awsquery_types::BuildError> {
     Ok(())
 }
 pub(crate) fn ser_list_with_xml_name(
-    writer: &mut ::awsquery::query::QueryWriter<'_>,
+    writer: &mut ::awsquery_protocol::query::QueryWriter<'_>,
     key: &str,
     flattened: bool,
     input: &[::std::string::String],
-) -> Result<(), ::awsquery::BuildError> {
+) -> Result<(), ::awsquery_types::BuildError> {
     if input.is_empty() {
         writer.empty(key, "");
     }
     let member = if flattened { None } else { Some("item") };
     for (i, value) in input.iter().enumerate() {
-        let item = ::awsquery::query::item_key(key, member, i);
+        let item = ::awsquery_protocol::query::item_key(key, member, i);
         writer.string(&item, "", value);
     }
     Ok(())
 }
 pub(crate) fn ser_map_of_lists(
-    writer: &mut ::awsquery::query::QueryWriter<'_>,
+    writer: &mut ::awsquery_protocol::query::QueryWriter<'_>,
     key: &str,
     flattened: bool,
     input: &::std::collections::BTreeMap<
         ::std::string::String,
         ::std::vec::Vec<::std::string::String>,
     >,
-) -> Result<(), ::awsquery::BuildError> {
+) -> Result<(), ::awsquery_types::BuildError> {
     for (i, (k, value)) in input.iter().enumerate() {
-        let entry = ::awsquery::query::entry_key(key, flattened, i);
+        let entry = ::awsquery_protocol::query::entry_key(key, flattened, i);
         writer.string(&entry, "key", k);
-        ser_string_list(writer, &::awsquery::query::key(&entry, "value"), false, value)?;
+        ser_string_list(
+            writer,
+            &::awsquery_protocol::query::key(&entry, "value"),
+            false,
+            value,
+        )?;
     }
     Ok(())
 }
 pub(crate) fn ser_map_with_xml_name(
-    writer: &mut ::awsquery::query::QueryWriter<'_>,
+    writer: &mut ::awsquery_protocol::query::QueryWriter<'_>,
     key: &str,
     flattened: bool,
     input: &::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-) -> Result<(), ::awsquery::BuildError> {
+) -> Result<(), ::awsquery_types::BuildError> {
     for (i, (k, value)) in input.iter().enumerate() {
-        let entry = ::awsquery::query::entry_key(key, flattened, i);
+        let entry = ::awsquery_protocol::query::entry_key(key, flattened, i);
         writer.string(&entry, "K", k);
         writer.string(&entry, "V", value);
     }
     Ok(())
 }
 pub(crate) fn ser_nested_struct_with_list(
-    writer: &mut ::awsquery::query::QueryWriter<'_>,
+    writer: &mut ::awsquery_protocol::query::QueryWriter<'_>,
     prefix: &str,
     input: &crate::types::NestedStructWithList,
-) -> Result<(), ::awsquery::BuildError> {
+) -> Result<(), ::awsquery_types::BuildError> {
     if let Some(value) = &input.list_arg {
         ser_string_list(
             writer,
-            &::awsquery::query::key(prefix, "ListArg"),
+            &::awsquery_protocol::query::key(prefix, "ListArg"),
             false,
             value,
         )?;
@@ -170,44 +179,53 @@ pub(crate) fn ser_nested_struct_with_list(
     Ok(())
 }
 pub(crate) fn ser_nested_struct_with_map(
-    writer: &mut ::awsquery::query::QueryWriter<'_>,
+    writer: &mut ::awsquery_protocol::query::QueryWriter<'_>,
     prefix: &str,
     input: &crate::types::NestedStructWithMap,
-) -> Result<(), ::awsquery::BuildError> {
+) -> Result<(), ::awsquery_types::BuildError> {
     if let Some(value) = &input.map_arg {
-        ser_string_map(writer, &::awsquery::query::key(prefix, "MapArg"), false, value)?;
+        ser_string_map(
+            writer,
+            &::awsquery_protocol::query::key(prefix, "MapArg"),
+            false,
+            value,
+        )?;
     }
     Ok(())
 }
 pub(crate) fn ser_nested_structures_input(
-    writer: &mut ::awsquery::query::QueryWriter<'_>,
+    writer: &mut ::awsquery_protocol::query::QueryWriter<'_>,
     prefix: &str,
     input: &crate::types::NestedStructuresInput,
-) -> Result<(), ::awsquery::BuildError> {
+) -> Result<(), ::awsquery_types::BuildError> {
     if let Some(value) = &input.nested {
-        ser_struct_arg(writer, &::awsquery::query::key(prefix, "Nested"), value)?;
+        ser_struct_arg(
+            writer,
+            &::awsquery_protocol::query::key(prefix, "Nested"),
+            value,
+        )?;
     }
     Ok(())
 }
 pub(crate) fn ser_no_input_and_no_output_input(
-    _writer: &mut ::awsquery::query::QueryWriter<'_>,
+    _writer: &mut ::awsquery_protocol::query::QueryWriter<'_>,
     _prefix: &str,
     _input: &crate::types::NoInputAndNoOutputInput,
-) -> Result<(), ::awsquery::BuildError> {
+) -> Result<(), ::awsquery_types::BuildError> {
     Ok(())
 }
 pub(crate) fn ser_no_input_and_output_input(
-    _writer: &mut ::awsquery::query::QueryWriter<'_>,
+    _writer: &mut ::awsquery_protocol::query::QueryWriter<'_>,
     _prefix: &str,
     _input: &crate::types::NoInputAndOutputInput,
-) -> Result<(), ::awsquery::BuildError> {
+) -> Result<(), ::awsquery_types::BuildError> {
     Ok(())
 }
 pub(crate) fn ser_put_with_content_encoding_input(
-    writer: &mut ::awsquery::query::QueryWriter<'_>,
+    writer: &mut ::awsquery_protocol::query::QueryWriter<'_>,
     prefix: &str,
     input: &crate::types::PutWithContentEncodingInput,
-) -> Result<(), ::awsquery::BuildError> {
+) -> Result<(), ::awsquery_types::BuildError> {
     if let Some(value) = &input.encoding {
         writer.string(prefix, "encoding", value);
     }
@@ -217,24 +235,24 @@ pub(crate) fn ser_put_with_content_encoding_input(
     Ok(())
 }
 pub(crate) fn ser_query_idempotency_token_auto_fill_input(
-    writer: &mut ::awsquery::query::QueryWriter<'_>,
+    writer: &mut ::awsquery_protocol::query::QueryWriter<'_>,
     prefix: &str,
     input: &crate::types::QueryIdempotencyTokenAutoFillInput,
-) -> Result<(), ::awsquery::BuildError> {
+) -> Result<(), ::awsquery_types::BuildError> {
     if let Some(value) = &input.token {
         writer.string(prefix, "token", value);
     }
     Ok(())
 }
 pub(crate) fn ser_query_lists_input(
-    writer: &mut ::awsquery::query::QueryWriter<'_>,
+    writer: &mut ::awsquery_protocol::query::QueryWriter<'_>,
     prefix: &str,
     input: &crate::types::QueryListsInput,
-) -> Result<(), ::awsquery::BuildError> {
+) -> Result<(), ::awsquery_types::BuildError> {
     if let Some(value) = &input.list_arg {
         ser_string_list(
             writer,
-            &::awsquery::query::key(prefix, "ListArg"),
+            &::awsquery_protocol::query::key(prefix, "ListArg"),
             false,
             value,
         )?;
@@ -242,7 +260,7 @@ pub(crate) fn ser_query_lists_input(
     if let Some(value) = &input.complex_list_arg {
         ser_greeting_list(
             writer,
-            &::awsquery::query::key(prefix, "ComplexListArg"),
+            &::awsquery_protocol::query::key(prefix, "ComplexListArg"),
             false,
             value,
         )?;
@@ -250,7 +268,7 @@ pub(crate) fn ser_query_lists_input(
     if let Some(value) = &input.flattened_list_arg {
         ser_string_list(
             writer,
-            &::awsquery::query::key(prefix, "FlattenedListArg"),
+            &::awsquery_protocol::query::key(prefix, "FlattenedListArg"),
             true,
             value,
         )?;
@@ -258,7 +276,7 @@ pub(crate) fn ser_query_lists_input(
     if let Some(value) = &input.list_arg_with_xml_name_member {
         ser_list_with_xml_name(
             writer,
-            &::awsquery::query::key(prefix, "ListArgWithXmlNameMember"),
+            &::awsquery_protocol::query::key(prefix, "ListArgWithXmlNameMember"),
             false,
             value,
         )?;
@@ -266,7 +284,7 @@ pub(crate) fn ser_query_lists_input(
     if let Some(value) = &input.flattened_list_arg_with_xml_name {
         ser_list_with_xml_name(
             writer,
-            &::awsquery::query::key(prefix, "Hi"),
+            &::awsquery_protocol::query::key(prefix, "Hi"),
             true,
             value,
         )?;
@@ -274,27 +292,37 @@ pub(crate) fn ser_query_lists_input(
     if let Some(value) = &input.nested_with_list {
         ser_nested_struct_with_list(
             writer,
-            &::awsquery::query::key(prefix, "NestedWithList"),
+            &::awsquery_protocol::query::key(prefix, "NestedWithList"),
             value,
         )?;
     }
     Ok(())
 }
 pub(crate) fn ser_query_maps_input(
-    writer: &mut ::awsquery::query::QueryWriter<'_>,
+    writer: &mut ::awsquery_protocol::query::QueryWriter<'_>,
     prefix: &str,
     input: &crate::types::QueryMapsInput,
-) -> Result<(), ::awsquery::BuildError> {
+) -> Result<(), ::awsquery_types::BuildError> {
     if let Some(value) = &input.map_arg {
-        ser_string_map(writer, &::awsquery::query::key(prefix, "MapArg"), false, value)?;
+        ser_string_map(
+            writer,
+            &::awsquery_protocol::query::key(prefix, "MapArg"),
+            false,
+            value,
+        )?;
     }
     if let Some(value) = &input.renamed_map_arg {
-        ser_string_map(writer, &::awsquery::query::key(prefix, "Foo"), false, value)?;
+        ser_string_map(
+            writer,
+            &::awsquery_protocol::query::key(prefix, "Foo"),
+            false,
+            value,
+        )?;
     }
     if let Some(value) = &input.complex_map_arg {
         ser_complex_map(
             writer,
-            &::awsquery::query::key(prefix, "ComplexMapArg"),
+            &::awsquery_protocol::query::key(prefix, "ComplexMapArg"),
             false,
             value,
         )?;
@@ -302,7 +330,7 @@ pub(crate) fn ser_query_maps_input(
     if let Some(value) = &input.map_with_xml_member_name {
         ser_map_with_xml_name(
             writer,
-            &::awsquery::query::key(prefix, "MapWithXmlMemberName"),
+            &::awsquery_protocol::query::key(prefix, "MapWithXmlMemberName"),
             false,
             value,
         )?;
@@ -310,7 +338,7 @@ pub(crate) fn ser_query_maps_input(
     if let Some(value) = &input.flattened_map {
         ser_string_map(
             writer,
-            &::awsquery::query::key(prefix, "FlattenedMap"),
+            &::awsquery_protocol::query::key(prefix, "FlattenedMap"),
             true,
             value,
         )?;
@@ -318,7 +346,7 @@ pub(crate) fn ser_query_maps_input(
     if let Some(value) = &input.flattened_map_with_xml_name {
         ser_map_with_xml_name(
             writer,
-            &::awsquery::query::key(prefix, "Hi"),
+            &::awsquery_protocol::query::key(prefix, "Hi"),
             true,
             value,
         )?;
@@ -326,7 +354,7 @@ pub(crate) fn ser_query_maps_input(
     if let Some(value) = &input.map_of_lists {
         ser_map_of_lists(
             writer,
-            &::awsquery::query::key(prefix, "MapOfLists"),
+            &::awsquery_protocol::query::key(prefix, "MapOfLists"),
             false,
             value,
         )?;
@@ -334,24 +362,24 @@ pub(crate) fn ser_query_maps_input(
     if let Some(value) = &input.nested_struct_with_map {
         ser_nested_struct_with_map(
             writer,
-            &::awsquery::query::key(prefix, "NestedStructWithMap"),
+            &::awsquery_protocol::query::key(prefix, "NestedStructWithMap"),
             value,
         )?;
     }
     Ok(())
 }
 pub(crate) fn ser_query_timestamps_input(
-    writer: &mut ::awsquery::query::QueryWriter<'_>,
+    writer: &mut ::awsquery_protocol::query::QueryWriter<'_>,
     prefix: &str,
     input: &crate::types::QueryTimestampsInput,
-) -> Result<(), ::awsquery::BuildError> {
+) -> Result<(), ::awsquery_types::BuildError> {
     if let Some(value) = &input.normal_format {
         writer
             .timestamp(
                 prefix,
                 "normalFormat",
                 value,
-                ::awsquery::time::TimestampFormat::DateTime,
+                ::awsquery_types::time::TimestampFormat::DateTime,
             );
     }
     if let Some(value) = &input.epoch_member {
@@ -360,7 +388,7 @@ pub(crate) fn ser_query_timestamps_input(
                 prefix,
                 "epochMember",
                 value,
-                ::awsquery::time::TimestampFormat::EpochSeconds,
+                ::awsquery_types::time::TimestampFormat::EpochSeconds,
             );
     }
     if let Some(value) = &input.epoch_target {
@@ -369,23 +397,23 @@ pub(crate) fn ser_query_timestamps_input(
                 prefix,
                 "epochTarget",
                 value,
-                ::awsquery::time::TimestampFormat::EpochSeconds,
+                ::awsquery_types::time::TimestampFormat::EpochSeconds,
             );
     }
     Ok(())
 }
 pub(crate) fn ser_recursive_xml_shapes_input(
-    _writer: &mut ::awsquery::query::QueryWriter<'_>,
+    _writer: &mut ::awsquery_protocol::query::QueryWriter<'_>,
     _prefix: &str,
     _input: &crate::types::RecursiveXmlShapesInput,
-) -> Result<(), ::awsquery::BuildError> {
+) -> Result<(), ::awsquery_types::BuildError> {
     Ok(())
 }
 pub(crate) fn ser_simple_input_params_input(
-    writer: &mut ::awsquery::query::QueryWriter<'_>,
+    writer: &mut ::awsquery_protocol::query::QueryWriter<'_>,
     prefix: &str,
     input: &crate::types::SimpleInputParamsInput,
-) -> Result<(), ::awsquery::BuildError> {
+) -> Result<(), ::awsquery_types::BuildError> {
     if let Some(value) = &input.foo {
         writer.string(prefix, "Foo", value);
     }
@@ -416,17 +444,17 @@ pub(crate) fn ser_simple_input_params_input(
     Ok(())
 }
 pub(crate) fn ser_simple_scalar_xml_properties_input(
-    _writer: &mut ::awsquery::query::QueryWriter<'_>,
+    _writer: &mut ::awsquery_protocol::query::QueryWriter<'_>,
     _prefix: &str,
     _input: &crate::types::SimpleScalarXmlPropertiesInput,
-) -> Result<(), ::awsquery::BuildError> {
+) -> Result<(), ::awsquery_types::BuildError> {
     Ok(())
 }
 pub(crate) fn ser_struct_arg(
-    writer: &mut ::awsquery::query::QueryWriter<'_>,
+    writer: &mut ::awsquery_protocol::query::QueryWriter<'_>,
     prefix: &str,
     input: &crate::types::StructArg,
-) -> Result<(), ::awsquery::BuildError> {
+) -> Result<(), ::awsquery_types::BuildError> {
     if let Some(value) = &input.string_arg {
         writer.string(prefix, "StringArg", value);
     }
@@ -434,137 +462,141 @@ pub(crate) fn ser_struct_arg(
         writer.boolean(prefix, "OtherArg", *value);
     }
     if let Some(value) = &input.recursive_arg {
-        ser_struct_arg(writer, &::awsquery::query::key(prefix, "RecursiveArg"), value)?;
+        ser_struct_arg(
+            writer,
+            &::awsquery_protocol::query::key(prefix, "RecursiveArg"),
+            value,
+        )?;
     }
     Ok(())
 }
 pub(crate) fn ser_xml_blobs_input(
-    _writer: &mut ::awsquery::query::QueryWriter<'_>,
+    _writer: &mut ::awsquery_protocol::query::QueryWriter<'_>,
     _prefix: &str,
     _input: &crate::types::XmlBlobsInput,
-) -> Result<(), ::awsquery::BuildError> {
+) -> Result<(), ::awsquery_types::BuildError> {
     Ok(())
 }
 pub(crate) fn ser_xml_empty_blobs_input(
-    _writer: &mut ::awsquery::query::QueryWriter<'_>,
+    _writer: &mut ::awsquery_protocol::query::QueryWriter<'_>,
     _prefix: &str,
     _input: &crate::types::XmlEmptyBlobsInput,
-) -> Result<(), ::awsquery::BuildError> {
+) -> Result<(), ::awsquery_types::BuildError> {
     Ok(())
 }
 pub(crate) fn ser_xml_empty_lists_input(
-    _writer: &mut ::awsquery::query::QueryWriter<'_>,
+    _writer: &mut ::awsquery_protocol::query::QueryWriter<'_>,
     _prefix: &str,
     _input: &crate::types::XmlEmptyListsInput,
-) -> Result<(), ::awsquery::BuildError> {
+) -> Result<(), ::awsquery_types::BuildError> {
     Ok(())
 }
 pub(crate) fn ser_xml_empty_maps_input(
-    _writer: &mut ::awsquery::query::QueryWriter<'_>,
+    _writer: &mut ::awsquery_protocol::query::QueryWriter<'_>,
     _prefix: &str,
     _input: &crate::types::XmlEmptyMapsInput,
-) -> Result<(), ::awsquery::BuildError> {
+) -> Result<(), ::awsquery_types::BuildError> {
     Ok(())
 }
 pub(crate) fn ser_xml_enums_input(
-    _writer: &mut ::awsquery::query::QueryWriter<'_>,
+    _writer: &mut ::awsquery_protocol::query::QueryWriter<'_>,
     _prefix: &str,
     _input: &crate::types::XmlEnumsInput,
-) -> Result<(), ::awsquery::BuildError> {
+) -> Result<(), ::awsquery_types::BuildError> {
     Ok(())
 }
 pub(crate) fn ser_xml_int_enums_input(
-    _writer: &mut ::awsquery::query::QueryWriter<'_>,
+    _writer: &mut ::awsquery_protocol::query::QueryWriter<'_>,
     _prefix: &str,
     _input: &crate::types::XmlIntEnumsInput,
-) -> Result<(), ::awsquery::BuildError> {
+) -> Result<(), ::awsquery_types::BuildError> {
     Ok(())
 }
 pub(crate) fn ser_xml_lists_input(
-    _writer: &mut ::awsquery::query::QueryWriter<'_>,
+    _writer: &mut ::awsquery_protocol::query::QueryWriter<'_>,
     _prefix: &str,
     _input: &crate::types::XmlListsInput,
-) -> Result<(), ::awsquery::BuildError> {
+) -> Result<(), ::awsquery_types::BuildError> {
     Ok(())
 }
 pub(crate) fn ser_xml_maps_input(
-    _writer: &mut ::awsquery::query::QueryWriter<'_>,
+    _writer: &mut ::awsquery_protocol::query::QueryWriter<'_>,
     _prefix: &str,
     _input: &crate::types::XmlMapsInput,
-) -> Result<(), ::awsquery::BuildError> {
+) -> Result<(), ::awsquery_types::BuildError> {
     Ok(())
 }
 pub(crate) fn ser_xml_maps_xml_name_input(
-    _writer: &mut ::awsquery::query::QueryWriter<'_>,
+    _writer: &mut ::awsquery_protocol::query::QueryWriter<'_>,
     _prefix: &str,
     _input: &crate::types::XmlMapsXmlNameInput,
-) -> Result<(), ::awsquery::BuildError> {
+) -> Result<(), ::awsquery_types::BuildError> {
     Ok(())
 }
 pub(crate) fn ser_xml_namespaces_input(
-    _writer: &mut ::awsquery::query::QueryWriter<'_>,
+    _writer: &mut ::awsquery_protocol::query::QueryWriter<'_>,
     _prefix: &str,
     _input: &crate::types::XmlNamespacesInput,
-) -> Result<(), ::awsquery::BuildError> {
+) -> Result<(), ::awsquery_types::BuildError> {
     Ok(())
 }
 pub(crate) fn ser_xml_timestamps_input(
-    _writer: &mut ::awsquery::query::QueryWriter<'_>,
+    _writer: &mut ::awsquery_protocol::query::QueryWriter<'_>,
     _prefix: &str,
     _input: &crate::types::XmlTimestampsInput,
-) -> Result<(), ::awsquery::BuildError> {
+) -> Result<(), ::awsquery_types::BuildError> {
     Ok(())
 }
 pub(crate) fn ser_greeting_list(
-    writer: &mut ::awsquery::query::QueryWriter<'_>,
+    writer: &mut ::awsquery_protocol::query::QueryWriter<'_>,
     key: &str,
     flattened: bool,
     input: &[crate::types::GreetingStruct],
-) -> Result<(), ::awsquery::BuildError> {
+) -> Result<(), ::awsquery_types::BuildError> {
     if input.is_empty() {
         writer.empty(key, "");
     }
     let member = if flattened { None } else { Some("member") };
     for (i, value) in input.iter().enumerate() {
-        let item = ::awsquery::query::item_key(key, member, i);
-        ser_greeting_struct(writer, &::awsquery::query::key(&item, ""), value)?;
+        let item = ::awsquery_protocol::query::item_key(key, member, i);
+        ser_greeting_struct(writer, &::awsquery_protocol::query::key(&item, ""), value)?;
     }
     Ok(())
 }
 pub(crate) fn ser_greeting_struct(
-    writer: &mut ::awsquery::query::QueryWriter<'_>,
+    writer: &mut ::awsquery_protocol::query::QueryWriter<'_>,
     prefix: &str,
     input: &crate::types::GreetingStruct,
-) -> Result<(), ::awsquery::BuildError> {
+) -> Result<(), ::awsquery_types::BuildError> {
     if let Some(value) = &input.hi {
         writer.string(prefix, "hi", value);
     }
     Ok(())
 }
 pub(crate) fn ser_string_list(
-    writer: &mut ::awsquery::query::QueryWriter<'_>,
+    writer: &mut ::awsquery_protocol::query::QueryWriter<'_>,
     key: &str,
     flattened: bool,
     input: &[::std::string::String],
-) -> Result<(), ::awsquery::BuildError> {
+) -> Result<(), ::awsquery_types::BuildError> {
     if input.is_empty() {
         writer.empty(key, "");
     }
     let member = if flattened { None } else { Some("member") };
     for (i, value) in input.iter().enumerate() {
-        let item = ::awsquery::query::item_key(key, member, i);
+        let item = ::awsquery_protocol::query::item_key(key, member, i);
         writer.string(&item, "", value);
     }
     Ok(())
 }
 pub(crate) fn ser_string_map(
-    writer: &mut ::awsquery::query::QueryWriter<'_>,
+    writer: &mut ::awsquery_protocol::query::QueryWriter<'_>,
     key: &str,
     flattened: bool,
     input: &::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-) -> Result<(), ::awsquery::BuildError> {
+) -> Result<(), ::awsquery_types::BuildError> {
     for (i, (k, value)) in input.iter().enumerate() {
-        let entry = ::awsquery::query::entry_key(key, flattened, i);
+        let entry = ::awsquery_protocol::query::entry_key(key, flattened, i);
         writer.string(&entry, "key", k);
         writer.string(&entry, "value", value);
     }

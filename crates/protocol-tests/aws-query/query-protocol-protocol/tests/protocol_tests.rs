@@ -10,19 +10,19 @@
 /// Response case `AwsQueryDateTimeWithNegativeOffset` of `DatetimeOffsets`.
 #[test]
 fn aws_query_date_time_with_negative_offset() {
-    let response = ::awsquery::http::Response::new(
+    let response = ::awsquery_types::http::Response::new(
             200,
             "<DatetimeOffsetsResponse xmlns=\"https://example.com/\">\n    <DatetimeOffsetsResult>\n        <datetime>2019-12-16T22:48:18-01:00</datetime>\n    </DatetimeOffsetsResult>\n</DatetimeOffsetsResponse>\n",
         )
         .with_header("Content-Type", "text/xml");
-    let actual = <::query_protocol_protocol::DatetimeOffsets as ::awsquery::operation::Operation>::deserialize(
+    let actual = <::query_protocol_protocol::DatetimeOffsets as ::awsquery_protocol::operation::Operation>::deserialize(
             &response,
         )
         .expect("the response deserializes");
     let expected = {
         let mut v = ::query_protocol_model::types::DatetimeOffsetsOutput::default();
         v.datetime = ::std::option::Option::Some(
-            ::awsquery::DateTime::from_secs_and_nanos(1576540098, 0),
+            ::awsquery_types::DateTime::from_secs_and_nanos(1576540098, 0),
         );
         v
     };
@@ -33,19 +33,19 @@ fn aws_query_date_time_with_negative_offset() {
 /// Response case `AwsQueryDateTimeWithPositiveOffset` of `DatetimeOffsets`.
 #[test]
 fn aws_query_date_time_with_positive_offset() {
-    let response = ::awsquery::http::Response::new(
+    let response = ::awsquery_types::http::Response::new(
             200,
             "<DatetimeOffsetsResponse xmlns=\"https://example.com/\">\n    <DatetimeOffsetsResult>\n        <datetime>2019-12-17T00:48:18+01:00</datetime>\n    </DatetimeOffsetsResult>\n</DatetimeOffsetsResponse>\n",
         )
         .with_header("Content-Type", "text/xml");
-    let actual = <::query_protocol_protocol::DatetimeOffsets as ::awsquery::operation::Operation>::deserialize(
+    let actual = <::query_protocol_protocol::DatetimeOffsets as ::awsquery_protocol::operation::Operation>::deserialize(
             &response,
         )
         .expect("the response deserializes");
     let expected = {
         let mut v = ::query_protocol_model::types::DatetimeOffsetsOutput::default();
         v.datetime = ::std::option::Option::Some(
-            ::awsquery::DateTime::from_secs_and_nanos(1576540098, 0),
+            ::awsquery_types::DateTime::from_secs_and_nanos(1576540098, 0),
         );
         v
     };
@@ -57,7 +57,7 @@ fn aws_query_date_time_with_positive_offset() {
 #[test]
 fn query_empty_input_and_empty_output() {
     let input = ::query_protocol_model::types::EmptyInputAndEmptyOutputInput::default();
-    let request = <::query_protocol_protocol::EmptyInputAndEmptyOutput as ::awsquery::operation::Operation>::serialize(
+    let request = <::query_protocol_protocol::EmptyInputAndEmptyOutput as ::awsquery_protocol::operation::Operation>::serialize(
             &input,
         )
         .expect("the input serializes");
@@ -68,7 +68,7 @@ fn query_empty_input_and_empty_output() {
         ::std::option::Option::Some("application/x-www-form-urlencoded"),
         "header `Content-Type`"
     );
-    ::awsquery::testing::assert_form_eq(
+    ::awsquery_testing::assert_form_eq(
         "Action=EmptyInputAndEmptyOutput&Version=2020-01-08",
         &request.body,
     );
@@ -78,8 +78,8 @@ fn query_empty_input_and_empty_output() {
 /// Response case `QueryEmptyInputAndEmptyOutput` of `EmptyInputAndEmptyOutput`.
 #[test]
 fn query_empty_input_and_empty_output_response() {
-    let response = ::awsquery::http::Response::new(200, "");
-    let actual = <::query_protocol_protocol::EmptyInputAndEmptyOutput as ::awsquery::operation::Operation>::deserialize(
+    let response = ::awsquery_types::http::Response::new(200, "");
+    let actual = <::query_protocol_protocol::EmptyInputAndEmptyOutput as ::awsquery_protocol::operation::Operation>::deserialize(
             &response,
         )
         .expect("the response deserializes");
@@ -91,12 +91,12 @@ fn query_empty_input_and_empty_output_response() {
 /// Response case `QueryQueryFlattenedXmlMap` of `FlattenedXmlMap`.
 #[test]
 fn query_query_flattened_xml_map() {
-    let response = ::awsquery::http::Response::new(
+    let response = ::awsquery_types::http::Response::new(
             200,
             "<FlattenedXmlMapResponse xmlns=\"https://example.com/\">\n    <FlattenedXmlMapResult>\n        <myMap>\n            <key>foo</key>\n            <value>Foo</value>\n        </myMap>\n        <myMap>\n            <key>baz</key>\n            <value>Baz</value>\n        </myMap>\n    </FlattenedXmlMapResult>\n</FlattenedXmlMapResponse>",
         )
         .with_header("Content-Type", "text/xml");
-    let actual = <::query_protocol_protocol::FlattenedXmlMap as ::awsquery::operation::Operation>::deserialize(
+    let actual = <::query_protocol_protocol::FlattenedXmlMap as ::awsquery_protocol::operation::Operation>::deserialize(
             &response,
         )
         .expect("the response deserializes");
@@ -123,12 +123,12 @@ fn query_query_flattened_xml_map() {
 /// Response case `QueryQueryFlattenedXmlMapWithXmlName` of `FlattenedXmlMapWithXmlName`.
 #[test]
 fn query_query_flattened_xml_map_with_xml_name() {
-    let response = ::awsquery::http::Response::new(
+    let response = ::awsquery_types::http::Response::new(
             200,
             "<FlattenedXmlMapWithXmlNameResponse xmlns=\"https://example.com/\">\n    <FlattenedXmlMapWithXmlNameResult>\n        <KVP>\n            <K>a</K>\n            <V>A</V>\n        </KVP>\n        <KVP>\n            <K>b</K>\n            <V>B</V>\n        </KVP>\n    </FlattenedXmlMapWithXmlNameResult>\n</FlattenedXmlMapWithXmlNameResponse>",
         )
         .with_header("Content-Type", "text/xml");
-    let actual = <::query_protocol_protocol::FlattenedXmlMapWithXmlName as ::awsquery::operation::Operation>::deserialize(
+    let actual = <::query_protocol_protocol::FlattenedXmlMapWithXmlName as ::awsquery_protocol::operation::Operation>::deserialize(
             &response,
         )
         .expect("the response deserializes");
@@ -149,12 +149,12 @@ fn query_query_flattened_xml_map_with_xml_name() {
 /// Response case `QueryQueryFlattenedXmlMapWithXmlNamespace` of `FlattenedXmlMapWithXmlNamespace`.
 #[test]
 fn query_query_flattened_xml_map_with_xml_namespace() {
-    let response = ::awsquery::http::Response::new(
+    let response = ::awsquery_types::http::Response::new(
             200,
             "<FlattenedXmlMapWithXmlNamespaceResponse xmlns=\"https://example.com/\">\n    <FlattenedXmlMapWithXmlNamespaceResult>\n        <KVP xmlns=\"https://the-member.example.com\">\n            <K xmlns=\"https://the-key.example.com\">a</K>\n            <V xmlns=\"https://the-value.example.com\">A</V>\n        </KVP>\n        <KVP xmlns=\"https://the-member.example.com\">\n            <K xmlns=\"https://the-key.example.com\">b</K>\n            <V xmlns=\"https://the-value.example.com\">B</V>\n        </KVP>\n    </FlattenedXmlMapWithXmlNamespaceResult>\n</FlattenedXmlMapWithXmlNamespaceResponse>",
         )
         .with_header("Content-Type", "text/xml");
-    let actual = <::query_protocol_protocol::FlattenedXmlMapWithXmlNamespace as ::awsquery::operation::Operation>::deserialize(
+    let actual = <::query_protocol_protocol::FlattenedXmlMapWithXmlNamespace as ::awsquery_protocol::operation::Operation>::deserialize(
             &response,
         )
         .expect("the response deserializes");
@@ -175,19 +175,19 @@ fn query_query_flattened_xml_map_with_xml_namespace() {
 /// Response case `AwsQueryDateTimeWithFractionalSeconds` of `FractionalSeconds`.
 #[test]
 fn aws_query_date_time_with_fractional_seconds() {
-    let response = ::awsquery::http::Response::new(
+    let response = ::awsquery_types::http::Response::new(
             200,
             "<FractionalSecondsResponse xmlns=\"https://example.com/\">\n    <FractionalSecondsResult>\n        <datetime>2000-01-02T20:34:56.123Z</datetime>\n    </FractionalSecondsResult>\n</FractionalSecondsResponse>\n",
         )
         .with_header("Content-Type", "text/xml");
-    let actual = <::query_protocol_protocol::FractionalSeconds as ::awsquery::operation::Operation>::deserialize(
+    let actual = <::query_protocol_protocol::FractionalSeconds as ::awsquery_protocol::operation::Operation>::deserialize(
             &response,
         )
         .expect("the response deserializes");
     let expected = {
         let mut v = ::query_protocol_model::types::FractionalSecondsOutput::default();
         v.datetime = ::std::option::Option::Some(
-            ::awsquery::DateTime::from_secs_and_nanos(946845296, 123000000),
+            ::awsquery_types::DateTime::from_secs_and_nanos(946845296, 123000000),
         );
         v
     };
@@ -198,12 +198,12 @@ fn aws_query_date_time_with_fractional_seconds() {
 /// Response case `QueryGreetingWithErrors` of `GreetingWithErrors`.
 #[test]
 fn query_greeting_with_errors() {
-    let response = ::awsquery::http::Response::new(
+    let response = ::awsquery_types::http::Response::new(
             200,
             "<GreetingWithErrorsResponse xmlns=\"https://example.com/\">\n    <GreetingWithErrorsResult>\n        <greeting>Hello</greeting>\n    </GreetingWithErrorsResult>\n</GreetingWithErrorsResponse>\n",
         )
         .with_header("Content-Type", "text/xml");
-    let actual = <::query_protocol_protocol::GreetingWithErrors as ::awsquery::operation::Operation>::deserialize(
+    let actual = <::query_protocol_protocol::GreetingWithErrors as ::awsquery_protocol::operation::Operation>::deserialize(
             &response,
         )
         .expect("the response deserializes");
@@ -219,12 +219,12 @@ fn query_greeting_with_errors() {
 /// Error case `QueryInvalidGreetingError` of `InvalidGreeting`, run against `GreetingWithErrors`.
 #[test]
 fn query_invalid_greeting_error() {
-    let response = ::awsquery::http::Response::new(
+    let response = ::awsquery_types::http::Response::new(
             400,
             "<ErrorResponse>\n   <Error>\n      <Type>Sender</Type>\n      <Code>InvalidGreeting</Code>\n      <Message>Hi</Message>\n   </Error>\n   <RequestId>foo-id</RequestId>\n</ErrorResponse>\n",
         )
         .with_header("Content-Type", "text/xml");
-    let actual = match <::query_protocol_protocol::GreetingWithErrors as ::awsquery::operation::Operation>::deserialize(
+    let actual = match <::query_protocol_protocol::GreetingWithErrors as ::awsquery_protocol::operation::Operation>::deserialize(
         &response,
     ) {
         ::std::result::Result::Ok(output) => {
@@ -250,12 +250,12 @@ fn query_invalid_greeting_error() {
 /// Error case `QueryComplexError` of `ComplexError`, run against `GreetingWithErrors`.
 #[test]
 fn query_complex_error() {
-    let response = ::awsquery::http::Response::new(
+    let response = ::awsquery_types::http::Response::new(
             400,
             "<ErrorResponse>\n   <Error>\n      <Type>Sender</Type>\n      <Code>ComplexError</Code>\n      <TopLevel>Top level</TopLevel>\n      <Nested>\n          <Foo>bar</Foo>\n      </Nested>\n   </Error>\n   <RequestId>foo-id</RequestId>\n</ErrorResponse>\n",
         )
         .with_header("Content-Type", "text/xml");
-    let actual = match <::query_protocol_protocol::GreetingWithErrors as ::awsquery::operation::Operation>::deserialize(
+    let actual = match <::query_protocol_protocol::GreetingWithErrors as ::awsquery_protocol::operation::Operation>::deserialize(
         &response,
     ) {
         ::std::result::Result::Ok(output) => {
@@ -288,12 +288,12 @@ fn query_complex_error() {
 /// Error case `QueryCustomizedError` of `CustomCodeError`, run against `GreetingWithErrors`.
 #[test]
 fn query_customized_error() {
-    let response = ::awsquery::http::Response::new(
+    let response = ::awsquery_types::http::Response::new(
             402,
             "<ErrorResponse>\n   <Error>\n      <Type>Sender</Type>\n      <Code>Customized</Code>\n      <Message>Hi</Message>\n   </Error>\n   <RequestId>foo-id</RequestId>\n</ErrorResponse>\n",
         )
         .with_header("Content-Type", "text/xml");
-    let actual = match <::query_protocol_protocol::GreetingWithErrors as ::awsquery::operation::Operation>::deserialize(
+    let actual = match <::query_protocol_protocol::GreetingWithErrors as ::awsquery_protocol::operation::Operation>::deserialize(
         &response,
     ) {
         ::std::result::Result::Ok(output) => {
@@ -321,12 +321,12 @@ fn query_customized_error() {
 /// Response case `QueryIgnoresWrappingXmlName` of `IgnoresWrappingXmlName`.
 #[test]
 fn query_ignores_wrapping_xml_name() {
-    let response = ::awsquery::http::Response::new(
+    let response = ::awsquery_types::http::Response::new(
             200,
             "<IgnoresWrappingXmlNameResponse xmlns=\"https://example.com/\">\n    <IgnoresWrappingXmlNameResult>\n        <foo>bar</foo>\n    </IgnoresWrappingXmlNameResult>\n</IgnoresWrappingXmlNameResponse>\n",
         )
         .with_header("Content-Type", "text/xml");
-    let actual = <::query_protocol_protocol::IgnoresWrappingXmlName as ::awsquery::operation::Operation>::deserialize(
+    let actual = <::query_protocol_protocol::IgnoresWrappingXmlName as ::awsquery_protocol::operation::Operation>::deserialize(
             &response,
         )
         .expect("the response deserializes");
@@ -363,7 +363,7 @@ fn nested_structures() {
         });
         v
     };
-    let request = <::query_protocol_protocol::NestedStructures as ::awsquery::operation::Operation>::serialize(
+    let request = <::query_protocol_protocol::NestedStructures as ::awsquery_protocol::operation::Operation>::serialize(
             &input,
         )
         .expect("the input serializes");
@@ -378,7 +378,7 @@ fn nested_structures() {
         request.header("Content-Length").is_some(),
         "header `Content-Length` must be sent"
     );
-    ::awsquery::testing::assert_form_eq(
+    ::awsquery_testing::assert_form_eq(
         "Action=NestedStructures&Version=2020-01-08&Nested.StringArg=foo&Nested.OtherArg=true&Nested.RecursiveArg.StringArg=baz",
         &request.body,
     );
@@ -389,7 +389,7 @@ fn nested_structures() {
 #[test]
 fn query_no_input_and_no_output() {
     let input = ::query_protocol_model::types::NoInputAndNoOutputInput::default();
-    let request = <::query_protocol_protocol::NoInputAndNoOutput as ::awsquery::operation::Operation>::serialize(
+    let request = <::query_protocol_protocol::NoInputAndNoOutput as ::awsquery_protocol::operation::Operation>::serialize(
             &input,
         )
         .expect("the input serializes");
@@ -400,7 +400,7 @@ fn query_no_input_and_no_output() {
         ::std::option::Option::Some("application/x-www-form-urlencoded"),
         "header `Content-Type`"
     );
-    ::awsquery::testing::assert_form_eq(
+    ::awsquery_testing::assert_form_eq(
         "Action=NoInputAndNoOutput&Version=2020-01-08",
         &request.body,
     );
@@ -410,8 +410,8 @@ fn query_no_input_and_no_output() {
 /// Response case `QueryNoInputAndNoOutput` of `NoInputAndNoOutput`.
 #[test]
 fn query_no_input_and_no_output_response() {
-    let response = ::awsquery::http::Response::new(200, "");
-    let actual = <::query_protocol_protocol::NoInputAndNoOutput as ::awsquery::operation::Operation>::deserialize(
+    let response = ::awsquery_types::http::Response::new(200, "");
+    let actual = <::query_protocol_protocol::NoInputAndNoOutput as ::awsquery_protocol::operation::Operation>::deserialize(
             &response,
         )
         .expect("the response deserializes");
@@ -423,11 +423,11 @@ fn query_no_input_and_no_output_response() {
 /// Response case `QueryNoInputAndNoOutputWithResponseMetadata` of `NoInputAndNoOutput`.
 #[test]
 fn query_no_input_and_no_output_with_response_metadata() {
-    let response = ::awsquery::http::Response::new(
+    let response = ::awsquery_types::http::Response::new(
         200,
         "<NoInputAndNoOutputResponse>\n    <ResponseMetadata>\n        <RequestId>abc-123</RequestId>\n    </ResponseMetadata>\n</NoInputAndNoOutputResponse>\n",
     );
-    let actual = <::query_protocol_protocol::NoInputAndNoOutput as ::awsquery::operation::Operation>::deserialize(
+    let actual = <::query_protocol_protocol::NoInputAndNoOutput as ::awsquery_protocol::operation::Operation>::deserialize(
             &response,
         )
         .expect("the response deserializes");
@@ -440,7 +440,7 @@ fn query_no_input_and_no_output_with_response_metadata() {
 #[test]
 fn query_no_input_and_output() {
     let input = ::query_protocol_model::types::NoInputAndOutputInput::default();
-    let request = <::query_protocol_protocol::NoInputAndOutput as ::awsquery::operation::Operation>::serialize(
+    let request = <::query_protocol_protocol::NoInputAndOutput as ::awsquery_protocol::operation::Operation>::serialize(
             &input,
         )
         .expect("the input serializes");
@@ -451,7 +451,7 @@ fn query_no_input_and_output() {
         ::std::option::Option::Some("application/x-www-form-urlencoded"),
         "header `Content-Type`"
     );
-    ::awsquery::testing::assert_form_eq(
+    ::awsquery_testing::assert_form_eq(
         "Action=NoInputAndOutput&Version=2020-01-08",
         &request.body,
     );
@@ -461,8 +461,8 @@ fn query_no_input_and_output() {
 /// Response case `QueryNoInputAndOutput` of `NoInputAndOutput`.
 #[test]
 fn query_no_input_and_output_response() {
-    let response = ::awsquery::http::Response::new(200, "");
-    let actual = <::query_protocol_protocol::NoInputAndOutput as ::awsquery::operation::Operation>::deserialize(
+    let response = ::awsquery_types::http::Response::new(200, "");
+    let actual = <::query_protocol_protocol::NoInputAndOutput as ::awsquery_protocol::operation::Operation>::deserialize(
             &response,
         )
         .expect("the response deserializes");
@@ -475,11 +475,11 @@ fn query_no_input_and_output_response() {
 #[test]
 fn query_protocol_idempotency_token_auto_fill() {
     let mut input = ::query_protocol_model::types::QueryIdempotencyTokenAutoFillInput::default();
-    <::query_protocol_protocol::QueryIdempotencyTokenAutoFill as ::awsquery::operation::Operation>::fill_idempotency_tokens(
+    <::query_protocol_protocol::QueryIdempotencyTokenAutoFill as ::awsquery_protocol::operation::Operation>::fill_idempotency_tokens(
         &mut input,
         &mut || ::std::string::String::from("00000000-0000-4000-8000-000000000000"),
     );
-    let request = <::query_protocol_protocol::QueryIdempotencyTokenAutoFill as ::awsquery::operation::Operation>::serialize(
+    let request = <::query_protocol_protocol::QueryIdempotencyTokenAutoFill as ::awsquery_protocol::operation::Operation>::serialize(
             &input,
         )
         .expect("the input serializes");
@@ -494,7 +494,7 @@ fn query_protocol_idempotency_token_auto_fill() {
         request.header("Content-Length").is_some(),
         "header `Content-Length` must be sent"
     );
-    ::awsquery::testing::assert_form_eq(
+    ::awsquery_testing::assert_form_eq(
         "Action=QueryIdempotencyTokenAutoFill&Version=2020-01-08&token=00000000-0000-4000-8000-000000000000",
         &request.body,
     );
@@ -511,11 +511,11 @@ fn query_protocol_idempotency_token_auto_fill_is_set() {
         );
         v
     };
-    <::query_protocol_protocol::QueryIdempotencyTokenAutoFill as ::awsquery::operation::Operation>::fill_idempotency_tokens(
+    <::query_protocol_protocol::QueryIdempotencyTokenAutoFill as ::awsquery_protocol::operation::Operation>::fill_idempotency_tokens(
         &mut input,
         &mut || ::std::string::String::from("00000000-0000-4000-8000-000000000000"),
     );
-    let request = <::query_protocol_protocol::QueryIdempotencyTokenAutoFill as ::awsquery::operation::Operation>::serialize(
+    let request = <::query_protocol_protocol::QueryIdempotencyTokenAutoFill as ::awsquery_protocol::operation::Operation>::serialize(
             &input,
         )
         .expect("the input serializes");
@@ -530,7 +530,7 @@ fn query_protocol_idempotency_token_auto_fill_is_set() {
         request.header("Content-Length").is_some(),
         "header `Content-Length` must be sent"
     );
-    ::awsquery::testing::assert_form_eq(
+    ::awsquery_testing::assert_form_eq(
         "Action=QueryIdempotencyTokenAutoFill&Version=2020-01-08&token=00000000-0000-4000-8000-000000000123",
         &request.body,
     );
@@ -569,7 +569,7 @@ fn query_lists() {
         );
         v
     };
-    let request = <::query_protocol_protocol::QueryLists as ::awsquery::operation::Operation>::serialize(
+    let request = <::query_protocol_protocol::QueryLists as ::awsquery_protocol::operation::Operation>::serialize(
             &input,
         )
         .expect("the input serializes");
@@ -580,7 +580,7 @@ fn query_lists() {
         ::std::option::Option::Some("application/x-www-form-urlencoded"),
         "header `Content-Type`"
     );
-    ::awsquery::testing::assert_form_eq(
+    ::awsquery_testing::assert_form_eq(
         "Action=QueryLists&Version=2020-01-08&ListArg.member.1=foo&ListArg.member.2=bar&ListArg.member.3=baz&ComplexListArg.member.1.hi=hello&ComplexListArg.member.2.hi=hola",
         &request.body,
     );
@@ -595,7 +595,7 @@ fn empty_query_lists() {
         v.list_arg = ::std::option::Option::Some(::std::vec::Vec::new());
         v
     };
-    let request = <::query_protocol_protocol::QueryLists as ::awsquery::operation::Operation>::serialize(
+    let request = <::query_protocol_protocol::QueryLists as ::awsquery_protocol::operation::Operation>::serialize(
             &input,
         )
         .expect("the input serializes");
@@ -606,7 +606,7 @@ fn empty_query_lists() {
         ::std::option::Option::Some("application/x-www-form-urlencoded"),
         "header `Content-Type`"
     );
-    ::awsquery::testing::assert_form_eq(
+    ::awsquery_testing::assert_form_eq(
         "Action=QueryLists&Version=2020-01-08&ListArg=",
         &request.body,
     );
@@ -626,7 +626,7 @@ fn flattened_query_lists() {
         );
         v
     };
-    let request = <::query_protocol_protocol::QueryLists as ::awsquery::operation::Operation>::serialize(
+    let request = <::query_protocol_protocol::QueryLists as ::awsquery_protocol::operation::Operation>::serialize(
             &input,
         )
         .expect("the input serializes");
@@ -637,7 +637,7 @@ fn flattened_query_lists() {
         ::std::option::Option::Some("application/x-www-form-urlencoded"),
         "header `Content-Type`"
     );
-    ::awsquery::testing::assert_form_eq(
+    ::awsquery_testing::assert_form_eq(
         "Action=QueryLists&Version=2020-01-08&FlattenedListArg.1=A&FlattenedListArg.2=B",
         &request.body,
     );
@@ -657,7 +657,7 @@ fn query_list_arg_with_xml_name_member() {
         );
         v
     };
-    let request = <::query_protocol_protocol::QueryLists as ::awsquery::operation::Operation>::serialize(
+    let request = <::query_protocol_protocol::QueryLists as ::awsquery_protocol::operation::Operation>::serialize(
             &input,
         )
         .expect("the input serializes");
@@ -668,7 +668,7 @@ fn query_list_arg_with_xml_name_member() {
         ::std::option::Option::Some("application/x-www-form-urlencoded"),
         "header `Content-Type`"
     );
-    ::awsquery::testing::assert_form_eq(
+    ::awsquery_testing::assert_form_eq(
         "Action=QueryLists&Version=2020-01-08&ListArgWithXmlNameMember.item.1=A&ListArgWithXmlNameMember.item.2=B",
         &request.body,
     );
@@ -688,7 +688,7 @@ fn query_flattened_list_arg_with_xml_name() {
         );
         v
     };
-    let request = <::query_protocol_protocol::QueryLists as ::awsquery::operation::Operation>::serialize(
+    let request = <::query_protocol_protocol::QueryLists as ::awsquery_protocol::operation::Operation>::serialize(
             &input,
         )
         .expect("the input serializes");
@@ -699,7 +699,7 @@ fn query_flattened_list_arg_with_xml_name() {
         ::std::option::Option::Some("application/x-www-form-urlencoded"),
         "header `Content-Type`"
     );
-    ::awsquery::testing::assert_form_eq(
+    ::awsquery_testing::assert_form_eq(
         "Action=QueryLists&Version=2020-01-08&Hi.1=A&Hi.2=B",
         &request.body,
     );
@@ -723,7 +723,7 @@ fn query_nested_struct_with_list() {
         });
         v
     };
-    let request = <::query_protocol_protocol::QueryLists as ::awsquery::operation::Operation>::serialize(
+    let request = <::query_protocol_protocol::QueryLists as ::awsquery_protocol::operation::Operation>::serialize(
             &input,
         )
         .expect("the input serializes");
@@ -734,7 +734,7 @@ fn query_nested_struct_with_list() {
         ::std::option::Option::Some("application/x-www-form-urlencoded"),
         "header `Content-Type`"
     );
-    ::awsquery::testing::assert_form_eq(
+    ::awsquery_testing::assert_form_eq(
         "Action=QueryLists&Version=2020-01-08&NestedWithList.ListArg.member.1=A&NestedWithList.ListArg.member.2=B",
         &request.body,
     );
@@ -754,7 +754,7 @@ fn query_simple_query_maps() {
         );
         v
     };
-    let request = <::query_protocol_protocol::QueryMaps as ::awsquery::operation::Operation>::serialize(
+    let request = <::query_protocol_protocol::QueryMaps as ::awsquery_protocol::operation::Operation>::serialize(
             &input,
         )
         .expect("the input serializes");
@@ -765,7 +765,7 @@ fn query_simple_query_maps() {
         ::std::option::Option::Some("application/x-www-form-urlencoded"),
         "header `Content-Type`"
     );
-    ::awsquery::testing::assert_form_eq(
+    ::awsquery_testing::assert_form_eq(
         "Action=QueryMaps&Version=2020-01-08&MapArg.entry.1.key=bar&MapArg.entry.1.value=Bar&MapArg.entry.2.key=foo&MapArg.entry.2.value=Foo",
         &request.body,
     );
@@ -784,7 +784,7 @@ fn query_simple_query_maps_with_xml_name() {
         );
         v
     };
-    let request = <::query_protocol_protocol::QueryMaps as ::awsquery::operation::Operation>::serialize(
+    let request = <::query_protocol_protocol::QueryMaps as ::awsquery_protocol::operation::Operation>::serialize(
             &input,
         )
         .expect("the input serializes");
@@ -795,7 +795,7 @@ fn query_simple_query_maps_with_xml_name() {
         ::std::option::Option::Some("application/x-www-form-urlencoded"),
         "header `Content-Type`"
     );
-    ::awsquery::testing::assert_form_eq(
+    ::awsquery_testing::assert_form_eq(
         "Action=QueryMaps&Version=2020-01-08&Foo.entry.1.key=foo&Foo.entry.1.value=Foo",
         &request.body,
     );
@@ -833,7 +833,7 @@ fn query_complex_query_maps() {
         );
         v
     };
-    let request = <::query_protocol_protocol::QueryMaps as ::awsquery::operation::Operation>::serialize(
+    let request = <::query_protocol_protocol::QueryMaps as ::awsquery_protocol::operation::Operation>::serialize(
             &input,
         )
         .expect("the input serializes");
@@ -844,7 +844,7 @@ fn query_complex_query_maps() {
         ::std::option::Option::Some("application/x-www-form-urlencoded"),
         "header `Content-Type`"
     );
-    ::awsquery::testing::assert_form_eq(
+    ::awsquery_testing::assert_form_eq(
         "Action=QueryMaps&Version=2020-01-08&ComplexMapArg.entry.1.key=bar&ComplexMapArg.entry.1.value.hi=Bar&ComplexMapArg.entry.2.key=foo&ComplexMapArg.entry.2.value.hi=Foo",
         &request.body,
     );
@@ -859,7 +859,7 @@ fn query_empty_query_maps() {
         v.map_arg = ::std::option::Option::Some(::std::collections::BTreeMap::new());
         v
     };
-    let request = <::query_protocol_protocol::QueryMaps as ::awsquery::operation::Operation>::serialize(
+    let request = <::query_protocol_protocol::QueryMaps as ::awsquery_protocol::operation::Operation>::serialize(
             &input,
         )
         .expect("the input serializes");
@@ -870,7 +870,7 @@ fn query_empty_query_maps() {
         ::std::option::Option::Some("application/x-www-form-urlencoded"),
         "header `Content-Type`"
     );
-    ::awsquery::testing::assert_form_eq(
+    ::awsquery_testing::assert_form_eq(
         "Action=QueryMaps&Version=2020-01-08",
         &request.body,
     );
@@ -890,7 +890,7 @@ fn query_query_map_with_member_xml_name() {
         );
         v
     };
-    let request = <::query_protocol_protocol::QueryMaps as ::awsquery::operation::Operation>::serialize(
+    let request = <::query_protocol_protocol::QueryMaps as ::awsquery_protocol::operation::Operation>::serialize(
             &input,
         )
         .expect("the input serializes");
@@ -901,7 +901,7 @@ fn query_query_map_with_member_xml_name() {
         ::std::option::Option::Some("application/x-www-form-urlencoded"),
         "header `Content-Type`"
     );
-    ::awsquery::testing::assert_form_eq(
+    ::awsquery_testing::assert_form_eq(
         "Action=QueryMaps&Version=2020-01-08&MapWithXmlMemberName.entry.1.K=bar&MapWithXmlMemberName.entry.1.V=Bar&MapWithXmlMemberName.entry.2.K=foo&MapWithXmlMemberName.entry.2.V=Foo",
         &request.body,
     );
@@ -921,7 +921,7 @@ fn query_flattened_query_maps() {
         );
         v
     };
-    let request = <::query_protocol_protocol::QueryMaps as ::awsquery::operation::Operation>::serialize(
+    let request = <::query_protocol_protocol::QueryMaps as ::awsquery_protocol::operation::Operation>::serialize(
             &input,
         )
         .expect("the input serializes");
@@ -932,7 +932,7 @@ fn query_flattened_query_maps() {
         ::std::option::Option::Some("application/x-www-form-urlencoded"),
         "header `Content-Type`"
     );
-    ::awsquery::testing::assert_form_eq(
+    ::awsquery_testing::assert_form_eq(
         "Action=QueryMaps&Version=2020-01-08&FlattenedMap.1.key=bar&FlattenedMap.1.value=Bar&FlattenedMap.2.key=foo&FlattenedMap.2.value=Foo",
         &request.body,
     );
@@ -952,7 +952,7 @@ fn query_flattened_query_maps_with_xml_name() {
         );
         v
     };
-    let request = <::query_protocol_protocol::QueryMaps as ::awsquery::operation::Operation>::serialize(
+    let request = <::query_protocol_protocol::QueryMaps as ::awsquery_protocol::operation::Operation>::serialize(
             &input,
         )
         .expect("the input serializes");
@@ -963,7 +963,7 @@ fn query_flattened_query_maps_with_xml_name() {
         ::std::option::Option::Some("application/x-www-form-urlencoded"),
         "header `Content-Type`"
     );
-    ::awsquery::testing::assert_form_eq(
+    ::awsquery_testing::assert_form_eq(
         "Action=QueryMaps&Version=2020-01-08&Hi.1.K=bar&Hi.1.V=Bar&Hi.2.K=foo&Hi.2.V=Foo",
         &request.body,
     );
@@ -995,7 +995,7 @@ fn query_query_map_of_lists() {
         );
         v
     };
-    let request = <::query_protocol_protocol::QueryMaps as ::awsquery::operation::Operation>::serialize(
+    let request = <::query_protocol_protocol::QueryMaps as ::awsquery_protocol::operation::Operation>::serialize(
             &input,
         )
         .expect("the input serializes");
@@ -1006,7 +1006,7 @@ fn query_query_map_of_lists() {
         ::std::option::Option::Some("application/x-www-form-urlencoded"),
         "header `Content-Type`"
     );
-    ::awsquery::testing::assert_form_eq(
+    ::awsquery_testing::assert_form_eq(
         "Action=QueryMaps&Version=2020-01-08&MapOfLists.entry.1.key=bar&MapOfLists.entry.1.value.member.1=C&MapOfLists.entry.1.value.member.2=D&MapOfLists.entry.2.key=foo&MapOfLists.entry.2.value.member.1=A&MapOfLists.entry.2.value.member.2=B",
         &request.body,
     );
@@ -1036,7 +1036,7 @@ fn query_nested_struct_with_map() {
         });
         v
     };
-    let request = <::query_protocol_protocol::QueryMaps as ::awsquery::operation::Operation>::serialize(
+    let request = <::query_protocol_protocol::QueryMaps as ::awsquery_protocol::operation::Operation>::serialize(
             &input,
         )
         .expect("the input serializes");
@@ -1047,7 +1047,7 @@ fn query_nested_struct_with_map() {
         ::std::option::Option::Some("application/x-www-form-urlencoded"),
         "header `Content-Type`"
     );
-    ::awsquery::testing::assert_form_eq(
+    ::awsquery_testing::assert_form_eq(
         "Action=QueryMaps&Version=2020-01-08&NestedStructWithMap.MapArg.entry.1.key=bar&NestedStructWithMap.MapArg.entry.1.value=Bar&NestedStructWithMap.MapArg.entry.2.key=foo&NestedStructWithMap.MapArg.entry.2.value=Foo",
         &request.body,
     );
@@ -1060,17 +1060,17 @@ fn query_timestamps_input() {
     let input = {
         let mut v = ::query_protocol_model::types::QueryTimestampsInput::default();
         v.normal_format = ::std::option::Option::Some(
-            ::awsquery::DateTime::from_secs_and_nanos(1422172800, 0),
+            ::awsquery_types::DateTime::from_secs_and_nanos(1422172800, 0),
         );
         v.epoch_member = ::std::option::Option::Some(
-            ::awsquery::DateTime::from_secs_and_nanos(1422172800, 0),
+            ::awsquery_types::DateTime::from_secs_and_nanos(1422172800, 0),
         );
         v.epoch_target = ::std::option::Option::Some(
-            ::awsquery::DateTime::from_secs_and_nanos(1422172800, 0),
+            ::awsquery_types::DateTime::from_secs_and_nanos(1422172800, 0),
         );
         v
     };
-    let request = <::query_protocol_protocol::QueryTimestamps as ::awsquery::operation::Operation>::serialize(
+    let request = <::query_protocol_protocol::QueryTimestamps as ::awsquery_protocol::operation::Operation>::serialize(
             &input,
         )
         .expect("the input serializes");
@@ -1085,7 +1085,7 @@ fn query_timestamps_input() {
         request.header("Content-Length").is_some(),
         "header `Content-Length` must be sent"
     );
-    ::awsquery::testing::assert_form_eq(
+    ::awsquery_testing::assert_form_eq(
         "Action=QueryTimestamps&Version=2020-01-08&normalFormat=2015-01-25T08%3A00%3A00Z&epochMember=1422172800&epochTarget=1422172800",
         &request.body,
     );
@@ -1095,12 +1095,12 @@ fn query_timestamps_input() {
 /// Response case `QueryRecursiveShapes` of `RecursiveXmlShapes`.
 #[test]
 fn query_recursive_shapes() {
-    let response = ::awsquery::http::Response::new(
+    let response = ::awsquery_types::http::Response::new(
             200,
             "<RecursiveXmlShapesResponse xmlns=\"https://example.com/\">\n    <RecursiveXmlShapesResult>\n        <nested>\n            <foo>Foo1</foo>\n            <nested>\n                <bar>Bar1</bar>\n                <recursiveMember>\n                    <foo>Foo2</foo>\n                    <nested>\n                        <bar>Bar2</bar>\n                    </nested>\n                </recursiveMember>\n            </nested>\n        </nested>\n    </RecursiveXmlShapesResult>\n</RecursiveXmlShapesResponse>\n",
         )
         .with_header("Content-Type", "text/xml");
-    let actual = <::query_protocol_protocol::RecursiveXmlShapes as ::awsquery::operation::Operation>::deserialize(
+    let actual = <::query_protocol_protocol::RecursiveXmlShapes as ::awsquery_protocol::operation::Operation>::deserialize(
             &response,
         )
         .expect("the response deserializes");
@@ -1153,7 +1153,7 @@ fn query_simple_input_params_strings() {
         v.bar = ::std::option::Option::Some(::std::string::String::from("val2"));
         v
     };
-    let request = <::query_protocol_protocol::SimpleInputParams as ::awsquery::operation::Operation>::serialize(
+    let request = <::query_protocol_protocol::SimpleInputParams as ::awsquery_protocol::operation::Operation>::serialize(
             &input,
         )
         .expect("the input serializes");
@@ -1168,7 +1168,7 @@ fn query_simple_input_params_strings() {
         request.header("Content-Length").is_some(),
         "header `Content-Length` must be sent"
     );
-    ::awsquery::testing::assert_form_eq(
+    ::awsquery_testing::assert_form_eq(
         "Action=SimpleInputParams&Version=2020-01-08&Foo=val1&Bar=val2",
         &request.body,
     );
@@ -1184,7 +1184,7 @@ fn query_simple_input_params_string_and_boolean_true() {
         v.baz = ::std::option::Option::Some(true);
         v
     };
-    let request = <::query_protocol_protocol::SimpleInputParams as ::awsquery::operation::Operation>::serialize(
+    let request = <::query_protocol_protocol::SimpleInputParams as ::awsquery_protocol::operation::Operation>::serialize(
             &input,
         )
         .expect("the input serializes");
@@ -1199,7 +1199,7 @@ fn query_simple_input_params_string_and_boolean_true() {
         request.header("Content-Length").is_some(),
         "header `Content-Length` must be sent"
     );
-    ::awsquery::testing::assert_form_eq(
+    ::awsquery_testing::assert_form_eq(
         "Action=SimpleInputParams&Version=2020-01-08&Foo=val1&Baz=true",
         &request.body,
     );
@@ -1214,7 +1214,7 @@ fn query_simple_input_params_strings_and_boolean_false() {
         v.baz = ::std::option::Option::Some(false);
         v
     };
-    let request = <::query_protocol_protocol::SimpleInputParams as ::awsquery::operation::Operation>::serialize(
+    let request = <::query_protocol_protocol::SimpleInputParams as ::awsquery_protocol::operation::Operation>::serialize(
             &input,
         )
         .expect("the input serializes");
@@ -1229,7 +1229,7 @@ fn query_simple_input_params_strings_and_boolean_false() {
         request.header("Content-Length").is_some(),
         "header `Content-Length` must be sent"
     );
-    ::awsquery::testing::assert_form_eq(
+    ::awsquery_testing::assert_form_eq(
         "Action=SimpleInputParams&Version=2020-01-08&Baz=false",
         &request.body,
     );
@@ -1244,7 +1244,7 @@ fn query_simple_input_params_integer() {
         v.bam = ::std::option::Option::Some(10);
         v
     };
-    let request = <::query_protocol_protocol::SimpleInputParams as ::awsquery::operation::Operation>::serialize(
+    let request = <::query_protocol_protocol::SimpleInputParams as ::awsquery_protocol::operation::Operation>::serialize(
             &input,
         )
         .expect("the input serializes");
@@ -1259,7 +1259,7 @@ fn query_simple_input_params_integer() {
         request.header("Content-Length").is_some(),
         "header `Content-Length` must be sent"
     );
-    ::awsquery::testing::assert_form_eq(
+    ::awsquery_testing::assert_form_eq(
         "Action=SimpleInputParams&Version=2020-01-08&Bam=10",
         &request.body,
     );
@@ -1274,7 +1274,7 @@ fn query_simple_input_params_float() {
         v.boo = ::std::option::Option::Some(10.8);
         v
     };
-    let request = <::query_protocol_protocol::SimpleInputParams as ::awsquery::operation::Operation>::serialize(
+    let request = <::query_protocol_protocol::SimpleInputParams as ::awsquery_protocol::operation::Operation>::serialize(
             &input,
         )
         .expect("the input serializes");
@@ -1289,7 +1289,7 @@ fn query_simple_input_params_float() {
         request.header("Content-Length").is_some(),
         "header `Content-Length` must be sent"
     );
-    ::awsquery::testing::assert_form_eq(
+    ::awsquery_testing::assert_form_eq(
         "Action=SimpleInputParams&Version=2020-01-08&Boo=10.8",
         &request.body,
     );
@@ -1304,7 +1304,7 @@ fn query_simple_input_params_blob() {
         v.qux = ::std::option::Option::Some(b"value".to_vec());
         v
     };
-    let request = <::query_protocol_protocol::SimpleInputParams as ::awsquery::operation::Operation>::serialize(
+    let request = <::query_protocol_protocol::SimpleInputParams as ::awsquery_protocol::operation::Operation>::serialize(
             &input,
         )
         .expect("the input serializes");
@@ -1319,7 +1319,7 @@ fn query_simple_input_params_blob() {
         request.header("Content-Length").is_some(),
         "header `Content-Length` must be sent"
     );
-    ::awsquery::testing::assert_form_eq(
+    ::awsquery_testing::assert_form_eq(
         "Action=SimpleInputParams&Version=2020-01-08&Qux=dmFsdWU%3D",
         &request.body,
     );
@@ -1336,7 +1336,7 @@ fn query_enums() {
         );
         v
     };
-    let request = <::query_protocol_protocol::SimpleInputParams as ::awsquery::operation::Operation>::serialize(
+    let request = <::query_protocol_protocol::SimpleInputParams as ::awsquery_protocol::operation::Operation>::serialize(
             &input,
         )
         .expect("the input serializes");
@@ -1351,7 +1351,7 @@ fn query_enums() {
         request.header("Content-Length").is_some(),
         "header `Content-Length` must be sent"
     );
-    ::awsquery::testing::assert_form_eq(
+    ::awsquery_testing::assert_form_eq(
         "Action=SimpleInputParams&Version=2020-01-08&FooEnum=Foo",
         &request.body,
     );
@@ -1368,7 +1368,7 @@ fn query_int_enums() {
         );
         v
     };
-    let request = <::query_protocol_protocol::SimpleInputParams as ::awsquery::operation::Operation>::serialize(
+    let request = <::query_protocol_protocol::SimpleInputParams as ::awsquery_protocol::operation::Operation>::serialize(
             &input,
         )
         .expect("the input serializes");
@@ -1383,7 +1383,7 @@ fn query_int_enums() {
         request.header("Content-Length").is_some(),
         "header `Content-Length` must be sent"
     );
-    ::awsquery::testing::assert_form_eq(
+    ::awsquery_testing::assert_form_eq(
         "Action=SimpleInputParams&Version=2020-01-08&IntegerEnum=1",
         &request.body,
     );
@@ -1399,7 +1399,7 @@ fn aws_query_supports_nan_float_inputs() {
         v.boo = ::std::option::Option::Some(f64::NAN);
         v
     };
-    let request = <::query_protocol_protocol::SimpleInputParams as ::awsquery::operation::Operation>::serialize(
+    let request = <::query_protocol_protocol::SimpleInputParams as ::awsquery_protocol::operation::Operation>::serialize(
             &input,
         )
         .expect("the input serializes");
@@ -1414,7 +1414,7 @@ fn aws_query_supports_nan_float_inputs() {
         request.header("Content-Length").is_some(),
         "header `Content-Length` must be sent"
     );
-    ::awsquery::testing::assert_form_eq(
+    ::awsquery_testing::assert_form_eq(
         "Action=SimpleInputParams&Version=2020-01-08&FloatValue=NaN&Boo=NaN",
         &request.body,
     );
@@ -1430,7 +1430,7 @@ fn aws_query_supports_infinity_float_inputs() {
         v.boo = ::std::option::Option::Some(f64::INFINITY);
         v
     };
-    let request = <::query_protocol_protocol::SimpleInputParams as ::awsquery::operation::Operation>::serialize(
+    let request = <::query_protocol_protocol::SimpleInputParams as ::awsquery_protocol::operation::Operation>::serialize(
             &input,
         )
         .expect("the input serializes");
@@ -1445,7 +1445,7 @@ fn aws_query_supports_infinity_float_inputs() {
         request.header("Content-Length").is_some(),
         "header `Content-Length` must be sent"
     );
-    ::awsquery::testing::assert_form_eq(
+    ::awsquery_testing::assert_form_eq(
         "Action=SimpleInputParams&Version=2020-01-08&FloatValue=Infinity&Boo=Infinity",
         &request.body,
     );
@@ -1461,7 +1461,7 @@ fn aws_query_supports_negative_infinity_float_inputs() {
         v.boo = ::std::option::Option::Some(f64::NEG_INFINITY);
         v
     };
-    let request = <::query_protocol_protocol::SimpleInputParams as ::awsquery::operation::Operation>::serialize(
+    let request = <::query_protocol_protocol::SimpleInputParams as ::awsquery_protocol::operation::Operation>::serialize(
             &input,
         )
         .expect("the input serializes");
@@ -1476,7 +1476,7 @@ fn aws_query_supports_negative_infinity_float_inputs() {
         request.header("Content-Length").is_some(),
         "header `Content-Length` must be sent"
     );
-    ::awsquery::testing::assert_form_eq(
+    ::awsquery_testing::assert_form_eq(
         "Action=SimpleInputParams&Version=2020-01-08&FloatValue=-Infinity&Boo=-Infinity",
         &request.body,
     );
@@ -1486,12 +1486,12 @@ fn aws_query_supports_negative_infinity_float_inputs() {
 /// Response case `QuerySimpleScalarProperties` of `SimpleScalarXmlProperties`.
 #[test]
 fn query_simple_scalar_properties() {
-    let response = ::awsquery::http::Response::new(
+    let response = ::awsquery_types::http::Response::new(
             200,
             "<SimpleScalarXmlPropertiesResponse xmlns=\"https://example.com/\">\n    <SimpleScalarXmlPropertiesResult>\n        <stringValue>string</stringValue>\n        <emptyStringValue/>\n        <trueBooleanValue>true</trueBooleanValue>\n        <falseBooleanValue>false</falseBooleanValue>\n        <byteValue>1</byteValue>\n        <shortValue>2</shortValue>\n        <integerValue>3</integerValue>\n        <longValue>4</longValue>\n        <floatValue>5.5</floatValue>\n        <DoubleDribble>6.5</DoubleDribble>\n    </SimpleScalarXmlPropertiesResult>\n</SimpleScalarXmlPropertiesResponse>\n",
         )
         .with_header("Content-Type", "text/xml");
-    let actual = <::query_protocol_protocol::SimpleScalarXmlProperties as ::awsquery::operation::Operation>::deserialize(
+    let actual = <::query_protocol_protocol::SimpleScalarXmlProperties as ::awsquery_protocol::operation::Operation>::deserialize(
             &response,
         )
         .expect("the response deserializes");
@@ -1520,12 +1520,12 @@ fn query_simple_scalar_properties() {
 /// Response case `AwsQuerySupportsNaNFloatOutputs` of `SimpleScalarXmlProperties`.
 #[test]
 fn aws_query_supports_nan_float_outputs() {
-    let response = ::awsquery::http::Response::new(
+    let response = ::awsquery_types::http::Response::new(
             200,
             "<SimpleScalarXmlPropertiesResponse xmlns=\"https://example.com/\">\n    <SimpleScalarXmlPropertiesResult>\n        <floatValue>NaN</floatValue>\n        <DoubleDribble>NaN</DoubleDribble>\n    </SimpleScalarXmlPropertiesResult>\n</SimpleScalarXmlPropertiesResponse>\n",
         )
         .with_header("Content-Type", "text/xml");
-    let mut actual = <::query_protocol_protocol::SimpleScalarXmlProperties as ::awsquery::operation::Operation>::deserialize(
+    let mut actual = <::query_protocol_protocol::SimpleScalarXmlProperties as ::awsquery_protocol::operation::Operation>::deserialize(
             &response,
         )
         .expect("the response deserializes");
@@ -1558,12 +1558,12 @@ fn aws_query_supports_nan_float_outputs() {
 /// Response case `AwsQuerySupportsInfinityFloatOutputs` of `SimpleScalarXmlProperties`.
 #[test]
 fn aws_query_supports_infinity_float_outputs() {
-    let response = ::awsquery::http::Response::new(
+    let response = ::awsquery_types::http::Response::new(
             200,
             "<SimpleScalarXmlPropertiesResponse xmlns=\"https://example.com/\">\n    <SimpleScalarXmlPropertiesResult>\n        <floatValue>Infinity</floatValue>\n        <DoubleDribble>Infinity</DoubleDribble>\n    </SimpleScalarXmlPropertiesResult>\n</SimpleScalarXmlPropertiesResponse>\n",
         )
         .with_header("Content-Type", "text/xml");
-    let actual = <::query_protocol_protocol::SimpleScalarXmlProperties as ::awsquery::operation::Operation>::deserialize(
+    let actual = <::query_protocol_protocol::SimpleScalarXmlProperties as ::awsquery_protocol::operation::Operation>::deserialize(
             &response,
         )
         .expect("the response deserializes");
@@ -1580,12 +1580,12 @@ fn aws_query_supports_infinity_float_outputs() {
 /// Response case `AwsQuerySupportsNegativeInfinityFloatOutputs` of `SimpleScalarXmlProperties`.
 #[test]
 fn aws_query_supports_negative_infinity_float_outputs() {
-    let response = ::awsquery::http::Response::new(
+    let response = ::awsquery_types::http::Response::new(
             200,
             "<SimpleScalarXmlPropertiesResponse xmlns=\"https://example.com/\">\n    <SimpleScalarXmlPropertiesResult>\n        <floatValue>-Infinity</floatValue>\n        <DoubleDribble>-Infinity</DoubleDribble>\n    </SimpleScalarXmlPropertiesResult>\n</SimpleScalarXmlPropertiesResponse>\n",
         )
         .with_header("Content-Type", "text/xml");
-    let actual = <::query_protocol_protocol::SimpleScalarXmlProperties as ::awsquery::operation::Operation>::deserialize(
+    let actual = <::query_protocol_protocol::SimpleScalarXmlProperties as ::awsquery_protocol::operation::Operation>::deserialize(
             &response,
         )
         .expect("the response deserializes");
@@ -1602,12 +1602,12 @@ fn aws_query_supports_negative_infinity_float_outputs() {
 /// Response case `QueryXmlBlobs` of `XmlBlobs`.
 #[test]
 fn query_xml_blobs() {
-    let response = ::awsquery::http::Response::new(
+    let response = ::awsquery_types::http::Response::new(
             200,
             "<XmlBlobsResponse xmlns=\"https://example.com/\">\n    <XmlBlobsResult>\n        <data>dmFsdWU=</data>\n    </XmlBlobsResult>\n</XmlBlobsResponse>\n",
         )
         .with_header("Content-Type", "text/xml");
-    let actual = <::query_protocol_protocol::XmlBlobs as ::awsquery::operation::Operation>::deserialize(
+    let actual = <::query_protocol_protocol::XmlBlobs as ::awsquery_protocol::operation::Operation>::deserialize(
             &response,
         )
         .expect("the response deserializes");
@@ -1623,12 +1623,12 @@ fn query_xml_blobs() {
 /// Response case `QueryXmlEmptyBlobs` of `XmlEmptyBlobs`.
 #[test]
 fn query_xml_empty_blobs() {
-    let response = ::awsquery::http::Response::new(
+    let response = ::awsquery_types::http::Response::new(
             200,
             "<XmlEmptyBlobsResponse xmlns=\"https://example.com/\">\n    <XmlEmptyBlobsResult>\n        <data></data>\n    </XmlEmptyBlobsResult>\n</XmlEmptyBlobsResponse>\n",
         )
         .with_header("Content-Type", "text/xml");
-    let actual = <::query_protocol_protocol::XmlEmptyBlobs as ::awsquery::operation::Operation>::deserialize(
+    let actual = <::query_protocol_protocol::XmlEmptyBlobs as ::awsquery_protocol::operation::Operation>::deserialize(
             &response,
         )
         .expect("the response deserializes");
@@ -1644,12 +1644,12 @@ fn query_xml_empty_blobs() {
 /// Response case `QueryXmlEmptySelfClosedBlobs` of `XmlEmptyBlobs`.
 #[test]
 fn query_xml_empty_self_closed_blobs() {
-    let response = ::awsquery::http::Response::new(
+    let response = ::awsquery_types::http::Response::new(
             200,
             "<XmlEmptyBlobsResponse xmlns=\"https://example.com/\">\n    <XmlEmptyBlobsResult>\n        <data/>\n    </XmlEmptyBlobsResult>\n</XmlEmptyBlobsResponse>\n",
         )
         .with_header("Content-Type", "text/xml");
-    let actual = <::query_protocol_protocol::XmlEmptyBlobs as ::awsquery::operation::Operation>::deserialize(
+    let actual = <::query_protocol_protocol::XmlEmptyBlobs as ::awsquery_protocol::operation::Operation>::deserialize(
             &response,
         )
         .expect("the response deserializes");
@@ -1665,12 +1665,12 @@ fn query_xml_empty_self_closed_blobs() {
 /// Response case `QueryXmlEmptyLists` of `XmlEmptyLists`.
 #[test]
 fn query_xml_empty_lists() {
-    let response = ::awsquery::http::Response::new(
+    let response = ::awsquery_types::http::Response::new(
             200,
             "<XmlEmptyListsResponse xmlns=\"https://example.com/\">\n    <XmlEmptyListsResult>\n        <stringList/>\n        <stringSet></stringSet>\n    </XmlEmptyListsResult>\n</XmlEmptyListsResponse>\n",
         )
         .with_header("Content-Type", "text/xml");
-    let actual = <::query_protocol_protocol::XmlEmptyLists as ::awsquery::operation::Operation>::deserialize(
+    let actual = <::query_protocol_protocol::XmlEmptyLists as ::awsquery_protocol::operation::Operation>::deserialize(
             &response,
         )
         .expect("the response deserializes");
@@ -1687,12 +1687,12 @@ fn query_xml_empty_lists() {
 /// Response case `QueryXmlEmptyMaps` of `XmlEmptyMaps`.
 #[test]
 fn query_xml_empty_maps() {
-    let response = ::awsquery::http::Response::new(
+    let response = ::awsquery_types::http::Response::new(
             200,
             "<XmlEmptyMapsResponse xmlns=\"https://example.com/\">\n    <XmlEmptyMapsResult>\n        <myMap>\n        </myMap>\n    </XmlEmptyMapsResult>\n</XmlEmptyMapsResponse>\n",
         )
         .with_header("Content-Type", "text/xml");
-    let actual = <::query_protocol_protocol::XmlEmptyMaps as ::awsquery::operation::Operation>::deserialize(
+    let actual = <::query_protocol_protocol::XmlEmptyMaps as ::awsquery_protocol::operation::Operation>::deserialize(
             &response,
         )
         .expect("the response deserializes");
@@ -1708,12 +1708,12 @@ fn query_xml_empty_maps() {
 /// Response case `QueryXmlEmptySelfClosedMaps` of `XmlEmptyMaps`.
 #[test]
 fn query_xml_empty_self_closed_maps() {
-    let response = ::awsquery::http::Response::new(
+    let response = ::awsquery_types::http::Response::new(
             200,
             "<XmlEmptyMapsResponse xmlns=\"https://example.com/\">\n    <XmlEmptyMapsResult>\n        <myMap/>\n    </XmlEmptyMapsResult>\n</XmlEmptyMapsResponse>\n",
         )
         .with_header("Content-Type", "text/xml");
-    let actual = <::query_protocol_protocol::XmlEmptyMaps as ::awsquery::operation::Operation>::deserialize(
+    let actual = <::query_protocol_protocol::XmlEmptyMaps as ::awsquery_protocol::operation::Operation>::deserialize(
             &response,
         )
         .expect("the response deserializes");
@@ -1729,12 +1729,12 @@ fn query_xml_empty_self_closed_maps() {
 /// Response case `QueryXmlEnums` of `XmlEnums`.
 #[test]
 fn query_xml_enums() {
-    let response = ::awsquery::http::Response::new(
+    let response = ::awsquery_types::http::Response::new(
             200,
             "<XmlEnumsResponse xmlns=\"https://example.com/\">\n    <XmlEnumsResult>\n        <fooEnum1>Foo</fooEnum1>\n        <fooEnum2>0</fooEnum2>\n        <fooEnum3>1</fooEnum3>\n        <fooEnumList>\n            <member>Foo</member>\n            <member>0</member>\n        </fooEnumList>\n        <fooEnumSet>\n            <member>Foo</member>\n            <member>0</member>\n        </fooEnumSet>\n        <fooEnumMap>\n            <entry>\n                <key>hi</key>\n                <value>Foo</value>\n            </entry>\n            <entry>\n                <key>zero</key>\n                <value>0</value>\n            </entry>\n        </fooEnumMap>\n    </XmlEnumsResult>\n</XmlEnumsResponse>\n",
         )
         .with_header("Content-Type", "text/xml");
-    let actual = <::query_protocol_protocol::XmlEnums as ::awsquery::operation::Operation>::deserialize(
+    let actual = <::query_protocol_protocol::XmlEnums as ::awsquery_protocol::operation::Operation>::deserialize(
             &response,
         )
         .expect("the response deserializes");
@@ -1782,12 +1782,12 @@ fn query_xml_enums() {
 /// Response case `QueryXmlIntEnums` of `XmlIntEnums`.
 #[test]
 fn query_xml_int_enums() {
-    let response = ::awsquery::http::Response::new(
+    let response = ::awsquery_types::http::Response::new(
             200,
             "<XmlIntEnumsResponse xmlns=\"https://example.com/\">\n    <XmlIntEnumsResult>\n        <intEnum1>1</intEnum1>\n        <intEnum2>2</intEnum2>\n        <intEnum3>3</intEnum3>\n        <intEnumList>\n            <member>1</member>\n            <member>2</member>\n        </intEnumList>\n        <intEnumSet>\n            <member>1</member>\n            <member>2</member>\n        </intEnumSet>\n        <intEnumMap>\n            <entry>\n                <key>a</key>\n                <value>1</value>\n            </entry>\n            <entry>\n                <key>b</key>\n                <value>2</value>\n            </entry>\n        </intEnumMap>\n    </XmlIntEnumsResult>\n</XmlIntEnumsResponse>\n",
         )
         .with_header("Content-Type", "text/xml");
-    let actual = <::query_protocol_protocol::XmlIntEnums as ::awsquery::operation::Operation>::deserialize(
+    let actual = <::query_protocol_protocol::XmlIntEnums as ::awsquery_protocol::operation::Operation>::deserialize(
             &response,
         )
         .expect("the response deserializes");
@@ -1835,12 +1835,12 @@ fn query_xml_int_enums() {
 /// Response case `QueryXmlLists` of `XmlLists`.
 #[test]
 fn query_xml_lists() {
-    let response = ::awsquery::http::Response::new(
+    let response = ::awsquery_types::http::Response::new(
             200,
             "<XmlListsResponse xmlns=\"https://example.com/\">\n    <XmlListsResult>\n        <stringList>\n            <member>foo</member>\n            <member>bar</member>\n        </stringList>\n        <stringSet>\n            <member>foo</member>\n            <member>bar</member>\n        </stringSet>\n        <integerList>\n            <member>1</member>\n            <member>2</member>\n        </integerList>\n        <booleanList>\n            <member>true</member>\n            <member>false</member>\n        </booleanList>\n        <timestampList>\n            <member>2014-04-29T18:30:38Z</member>\n            <member>2014-04-29T18:30:38Z</member>\n        </timestampList>\n        <enumList>\n            <member>Foo</member>\n            <member>0</member>\n        </enumList>\n        <intEnumList>\n            <member>1</member>\n            <member>2</member>\n        </intEnumList>\n        <nestedStringList>\n            <member>\n                <member>foo</member>\n                <member>bar</member>\n            </member>\n            <member>\n                <member>baz</member>\n                <member>qux</member>\n            </member>\n        </nestedStringList>\n        <renamed>\n            <item>foo</item>\n            <item>bar</item>\n        </renamed>\n        <flattenedList>hi</flattenedList>\n        <flattenedList>bye</flattenedList>\n        <customName>yep</customName>\n        <customName>nope</customName>\n        <flattenedListWithMemberNamespace xmlns=\"https://xml-member.example.com\">a</flattenedListWithMemberNamespace>\n        <flattenedListWithMemberNamespace xmlns=\"https://xml-member.example.com\">b</flattenedListWithMemberNamespace>\n        <flattenedListWithNamespace>a</flattenedListWithNamespace>\n        <flattenedListWithNamespace>b</flattenedListWithNamespace>\n        <myStructureList>\n            <item>\n                <value>1</value>\n                <other>2</other>\n            </item>\n            <item>\n                <value>3</value>\n                <other>4</other>\n            </item>\n        </myStructureList>\n    </XmlListsResult>\n</XmlListsResponse>\n",
         )
         .with_header("Content-Type", "text/xml");
-    let actual = <::query_protocol_protocol::XmlLists as ::awsquery::operation::Operation>::deserialize(
+    let actual = <::query_protocol_protocol::XmlLists as ::awsquery_protocol::operation::Operation>::deserialize(
             &response,
         )
         .expect("the response deserializes");
@@ -1864,8 +1864,8 @@ fn query_xml_lists() {
         );
         v.timestamp_list = ::std::option::Option::Some(
             ::std::vec::Vec::from([
-                ::awsquery::DateTime::from_secs_and_nanos(1398796238, 0),
-                ::awsquery::DateTime::from_secs_and_nanos(1398796238, 0),
+                ::awsquery_types::DateTime::from_secs_and_nanos(1398796238, 0),
+                ::awsquery_types::DateTime::from_secs_and_nanos(1398796238, 0),
             ]),
         );
         v.enum_list = ::std::option::Option::Some(
@@ -1947,12 +1947,12 @@ fn query_xml_lists() {
 /// Response case `QueryXmlMaps` of `XmlMaps`.
 #[test]
 fn query_xml_maps() {
-    let response = ::awsquery::http::Response::new(
+    let response = ::awsquery_types::http::Response::new(
             200,
             "<XmlMapsResponse xmlns=\"https://example.com/\">\n    <XmlMapsResult>\n        <myMap>\n            <entry>\n                <key>foo</key>\n                <value>\n                    <hi>there</hi>\n                </value>\n            </entry>\n            <entry>\n                <key>baz</key>\n                <value>\n                    <hi>bye</hi>\n                </value>\n            </entry>\n        </myMap>\n    </XmlMapsResult>\n</XmlMapsResponse>\n",
         )
         .with_header("Content-Type", "text/xml");
-    let actual = <::query_protocol_protocol::XmlMaps as ::awsquery::operation::Operation>::deserialize(
+    let actual = <::query_protocol_protocol::XmlMaps as ::awsquery_protocol::operation::Operation>::deserialize(
             &response,
         )
         .expect("the response deserializes");
@@ -1991,12 +1991,12 @@ fn query_xml_maps() {
 /// Response case `QueryQueryXmlMapsXmlName` of `XmlMapsXmlName`.
 #[test]
 fn query_query_xml_maps_xml_name() {
-    let response = ::awsquery::http::Response::new(
+    let response = ::awsquery_types::http::Response::new(
             200,
             "<XmlMapsXmlNameResponse xmlns=\"https://example.com/\">\n    <XmlMapsXmlNameResult>\n        <myMap>\n            <entry>\n                <Attribute>foo</Attribute>\n                <Setting>\n                    <hi>there</hi>\n                </Setting>\n            </entry>\n            <entry>\n                <Attribute>baz</Attribute>\n                <Setting>\n                    <hi>bye</hi>\n                </Setting>\n            </entry>\n        </myMap>\n    </XmlMapsXmlNameResult>\n</XmlMapsXmlNameResponse>\n",
         )
         .with_header("Content-Type", "text/xml");
-    let actual = <::query_protocol_protocol::XmlMapsXmlName as ::awsquery::operation::Operation>::deserialize(
+    let actual = <::query_protocol_protocol::XmlMapsXmlName as ::awsquery_protocol::operation::Operation>::deserialize(
             &response,
         )
         .expect("the response deserializes");
@@ -2035,12 +2035,12 @@ fn query_query_xml_maps_xml_name() {
 /// Response case `QueryXmlNamespaces` of `XmlNamespaces`.
 #[test]
 fn query_xml_namespaces() {
-    let response = ::awsquery::http::Response::new(
+    let response = ::awsquery_types::http::Response::new(
             200,
             "<XmlNamespacesResponse xmlns=\"https://example.com/\">\n    <XmlNamespacesResult>\n        <nested>\n            <foo xmlns:baz=\"http://baz.com\">Foo</foo>\n            <values xmlns=\"http://qux.com\">\n                <member xmlns=\"http://bux.com\">Bar</member>\n                <member xmlns=\"http://bux.com\">Baz</member>\n            </values>\n        </nested>\n    </XmlNamespacesResult>\n</XmlNamespacesResponse>\n",
         )
         .with_header("Content-Type", "text/xml");
-    let actual = <::query_protocol_protocol::XmlNamespaces as ::awsquery::operation::Operation>::deserialize(
+    let actual = <::query_protocol_protocol::XmlNamespaces as ::awsquery_protocol::operation::Operation>::deserialize(
             &response,
         )
         .expect("the response deserializes");
@@ -2066,19 +2066,19 @@ fn query_xml_namespaces() {
 /// Response case `QueryXmlTimestamps` of `XmlTimestamps`.
 #[test]
 fn query_xml_timestamps() {
-    let response = ::awsquery::http::Response::new(
+    let response = ::awsquery_types::http::Response::new(
             200,
             "<XmlTimestampsResponse xmlns=\"https://example.com/\">\n    <XmlTimestampsResult>\n        <normal>2014-04-29T18:30:38Z</normal>\n    </XmlTimestampsResult>\n</XmlTimestampsResponse>\n",
         )
         .with_header("Content-Type", "text/xml");
-    let actual = <::query_protocol_protocol::XmlTimestamps as ::awsquery::operation::Operation>::deserialize(
+    let actual = <::query_protocol_protocol::XmlTimestamps as ::awsquery_protocol::operation::Operation>::deserialize(
             &response,
         )
         .expect("the response deserializes");
     let expected = {
         let mut v = ::query_protocol_model::types::XmlTimestampsOutput::default();
         v.normal = ::std::option::Option::Some(
-            ::awsquery::DateTime::from_secs_and_nanos(1398796238, 0),
+            ::awsquery_types::DateTime::from_secs_and_nanos(1398796238, 0),
         );
         v
     };
@@ -2089,19 +2089,19 @@ fn query_xml_timestamps() {
 /// Response case `QueryXmlTimestampsWithDateTimeFormat` of `XmlTimestamps`.
 #[test]
 fn query_xml_timestamps_with_date_time_format() {
-    let response = ::awsquery::http::Response::new(
+    let response = ::awsquery_types::http::Response::new(
             200,
             "<XmlTimestampsResponse xmlns=\"https://example.com/\">\n    <XmlTimestampsResult>\n        <dateTime>2014-04-29T18:30:38Z</dateTime>\n    </XmlTimestampsResult>\n</XmlTimestampsResponse>\n",
         )
         .with_header("Content-Type", "text/xml");
-    let actual = <::query_protocol_protocol::XmlTimestamps as ::awsquery::operation::Operation>::deserialize(
+    let actual = <::query_protocol_protocol::XmlTimestamps as ::awsquery_protocol::operation::Operation>::deserialize(
             &response,
         )
         .expect("the response deserializes");
     let expected = {
         let mut v = ::query_protocol_model::types::XmlTimestampsOutput::default();
         v.date_time = ::std::option::Option::Some(
-            ::awsquery::DateTime::from_secs_and_nanos(1398796238, 0),
+            ::awsquery_types::DateTime::from_secs_and_nanos(1398796238, 0),
         );
         v
     };
@@ -2112,19 +2112,19 @@ fn query_xml_timestamps_with_date_time_format() {
 /// Response case `QueryXmlTimestampsWithDateTimeOnTargetFormat` of `XmlTimestamps`.
 #[test]
 fn query_xml_timestamps_with_date_time_on_target_format() {
-    let response = ::awsquery::http::Response::new(
+    let response = ::awsquery_types::http::Response::new(
             200,
             "<XmlTimestampsResponse xmlns=\"https://example.com/\">\n    <XmlTimestampsResult>\n        <dateTimeOnTarget>2014-04-29T18:30:38Z</dateTimeOnTarget>\n    </XmlTimestampsResult>\n</XmlTimestampsResponse>\n",
         )
         .with_header("Content-Type", "text/xml");
-    let actual = <::query_protocol_protocol::XmlTimestamps as ::awsquery::operation::Operation>::deserialize(
+    let actual = <::query_protocol_protocol::XmlTimestamps as ::awsquery_protocol::operation::Operation>::deserialize(
             &response,
         )
         .expect("the response deserializes");
     let expected = {
         let mut v = ::query_protocol_model::types::XmlTimestampsOutput::default();
         v.date_time_on_target = ::std::option::Option::Some(
-            ::awsquery::DateTime::from_secs_and_nanos(1398796238, 0),
+            ::awsquery_types::DateTime::from_secs_and_nanos(1398796238, 0),
         );
         v
     };
@@ -2135,19 +2135,19 @@ fn query_xml_timestamps_with_date_time_on_target_format() {
 /// Response case `QueryXmlTimestampsWithEpochSecondsFormat` of `XmlTimestamps`.
 #[test]
 fn query_xml_timestamps_with_epoch_seconds_format() {
-    let response = ::awsquery::http::Response::new(
+    let response = ::awsquery_types::http::Response::new(
             200,
             "<XmlTimestampsResponse xmlns=\"https://example.com/\">\n    <XmlTimestampsResult>\n        <epochSeconds>1398796238</epochSeconds>\n    </XmlTimestampsResult>\n</XmlTimestampsResponse>\n",
         )
         .with_header("Content-Type", "text/xml");
-    let actual = <::query_protocol_protocol::XmlTimestamps as ::awsquery::operation::Operation>::deserialize(
+    let actual = <::query_protocol_protocol::XmlTimestamps as ::awsquery_protocol::operation::Operation>::deserialize(
             &response,
         )
         .expect("the response deserializes");
     let expected = {
         let mut v = ::query_protocol_model::types::XmlTimestampsOutput::default();
         v.epoch_seconds = ::std::option::Option::Some(
-            ::awsquery::DateTime::from_secs_and_nanos(1398796238, 0),
+            ::awsquery_types::DateTime::from_secs_and_nanos(1398796238, 0),
         );
         v
     };
@@ -2158,19 +2158,19 @@ fn query_xml_timestamps_with_epoch_seconds_format() {
 /// Response case `QueryXmlTimestampsWithEpochSecondsOnTargetFormat` of `XmlTimestamps`.
 #[test]
 fn query_xml_timestamps_with_epoch_seconds_on_target_format() {
-    let response = ::awsquery::http::Response::new(
+    let response = ::awsquery_types::http::Response::new(
             200,
             "<XmlTimestampsResponse xmlns=\"https://example.com/\">\n    <XmlTimestampsResult>\n        <epochSecondsOnTarget>1398796238</epochSecondsOnTarget>\n    </XmlTimestampsResult>\n</XmlTimestampsResponse>\n",
         )
         .with_header("Content-Type", "text/xml");
-    let actual = <::query_protocol_protocol::XmlTimestamps as ::awsquery::operation::Operation>::deserialize(
+    let actual = <::query_protocol_protocol::XmlTimestamps as ::awsquery_protocol::operation::Operation>::deserialize(
             &response,
         )
         .expect("the response deserializes");
     let expected = {
         let mut v = ::query_protocol_model::types::XmlTimestampsOutput::default();
         v.epoch_seconds_on_target = ::std::option::Option::Some(
-            ::awsquery::DateTime::from_secs_and_nanos(1398796238, 0),
+            ::awsquery_types::DateTime::from_secs_and_nanos(1398796238, 0),
         );
         v
     };
@@ -2181,19 +2181,19 @@ fn query_xml_timestamps_with_epoch_seconds_on_target_format() {
 /// Response case `QueryXmlTimestampsWithHttpDateFormat` of `XmlTimestamps`.
 #[test]
 fn query_xml_timestamps_with_http_date_format() {
-    let response = ::awsquery::http::Response::new(
+    let response = ::awsquery_types::http::Response::new(
             200,
             "<XmlTimestampsResponse xmlns=\"https://example.com/\">\n    <XmlTimestampsResult>\n        <httpDate>Tue, 29 Apr 2014 18:30:38 GMT</httpDate>\n    </XmlTimestampsResult>\n</XmlTimestampsResponse>\n",
         )
         .with_header("Content-Type", "text/xml");
-    let actual = <::query_protocol_protocol::XmlTimestamps as ::awsquery::operation::Operation>::deserialize(
+    let actual = <::query_protocol_protocol::XmlTimestamps as ::awsquery_protocol::operation::Operation>::deserialize(
             &response,
         )
         .expect("the response deserializes");
     let expected = {
         let mut v = ::query_protocol_model::types::XmlTimestampsOutput::default();
         v.http_date = ::std::option::Option::Some(
-            ::awsquery::DateTime::from_secs_and_nanos(1398796238, 0),
+            ::awsquery_types::DateTime::from_secs_and_nanos(1398796238, 0),
         );
         v
     };
@@ -2204,19 +2204,19 @@ fn query_xml_timestamps_with_http_date_format() {
 /// Response case `QueryXmlTimestampsWithHttpDateOnTargetFormat` of `XmlTimestamps`.
 #[test]
 fn query_xml_timestamps_with_http_date_on_target_format() {
-    let response = ::awsquery::http::Response::new(
+    let response = ::awsquery_types::http::Response::new(
             200,
             "<XmlTimestampsResponse xmlns=\"https://example.com/\">\n    <XmlTimestampsResult>\n        <httpDateOnTarget>Tue, 29 Apr 2014 18:30:38 GMT</httpDateOnTarget>\n    </XmlTimestampsResult>\n</XmlTimestampsResponse>\n",
         )
         .with_header("Content-Type", "text/xml");
-    let actual = <::query_protocol_protocol::XmlTimestamps as ::awsquery::operation::Operation>::deserialize(
+    let actual = <::query_protocol_protocol::XmlTimestamps as ::awsquery_protocol::operation::Operation>::deserialize(
             &response,
         )
         .expect("the response deserializes");
     let expected = {
         let mut v = ::query_protocol_model::types::XmlTimestampsOutput::default();
         v.http_date_on_target = ::std::option::Option::Some(
-            ::awsquery::DateTime::from_secs_and_nanos(1398796238, 0),
+            ::awsquery_types::DateTime::from_secs_and_nanos(1398796238, 0),
         );
         v
     };

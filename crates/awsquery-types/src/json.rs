@@ -8,7 +8,7 @@
 //! keys are the model's member names in model order, and unset members are left out.
 //!
 //! ```
-//! use awsquery::json::{JsonWriter, ToJson};
+//! use awsquery_types::json::{JsonWriter, ToJson};
 //!
 //! let mut w = JsonWriter::new();
 //! w.begin_object();

@@ -5,7 +5,7 @@
 //! reader ([`Decoder::string`], [`Decoder::boolean`], ...) or [`Decoder::skip`] it:
 //!
 //! ```
-//! # use awsquery::xml::{Decoder, XmlError};
+//! # use awsquery_protocol::xml::{Decoder, XmlError};
 //! # fn main() -> Result<(), XmlError> {
 //! let mut d = Decoder::new(b"<Cluster><Id>c-1</Id><Readers><member>r-1</member></Readers></Cluster>");
 //! d.root()?;
@@ -40,7 +40,7 @@ use quick_xml::XmlVersion;
 use quick_xml::events::attributes::Attributes;
 use quick_xml::events::{BytesRef, BytesStart, Event};
 
-use crate::time::{DateTime, TimestampFormat};
+use awsquery_types::time::{DateTime, TimestampFormat};
 
 /// The deepest element nesting a [`Decoder`] accepts; deeper documents are rejected.
 pub const MAX_DEPTH: usize = 64;
@@ -371,7 +371,7 @@ impl<'a> Decoder<'a> {
     /// A base64-encoded blob.
     pub fn blob(&mut self) -> Result<Vec<u8>, XmlError> {
         self.value("blob", |s| {
-            crate::base64::decode(s).map_err(|e| Some(e.to_string()))
+            awsquery_types::base64::decode(s).map_err(|e| Some(e.to_string()))
         })
     }
 

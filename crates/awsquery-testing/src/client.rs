@@ -9,10 +9,11 @@ use std::sync::Mutex;
 use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
-use crate::client::{Config, Transport, TransportError};
-use crate::http::{Request, Response};
-use crate::sigv4::Credentials;
-use crate::time::DateTime;
+use awsquery::client::Config;
+use awsquery::http::{Request, Response};
+use awsquery::sigv4::Credentials;
+use awsquery::time::DateTime;
+use awsquery::transport::{Transport, TransportError};
 
 /// The host a case that names none is sent to.
 pub const DEFAULT_HOST: &str = "example.com";
@@ -113,7 +114,6 @@ pub fn uri_path(uri: &str) -> &str {
 /// # Panics
 ///
 /// When the body is marked gzip but is not.
-#[cfg(feature = "gzip")]
 #[track_caller]
 pub fn decoded_body(request: &Request) -> Vec<u8> {
     use std::io::Read as _;
@@ -159,10 +159,10 @@ mod tests {
         let mut request = Request::form_post("x".repeat(100));
         assert_eq!(decoded_body(&request), request.body);
         let original = request.body.clone();
-        crate::compression::RequestCompression::new()
+        awsquery::compression::RequestCompression::new()
             .with_min_size(0)
             .expect("0 is in range")
-            .apply(Some(crate::compression::Encoding::Gzip), &mut request);
+            .apply(Some(awsquery::compression::Encoding::Gzip), &mut request);
         assert_ne!(request.body, original);
         assert_eq!(decoded_body(&request), original);
         request

@@ -1,7 +1,7 @@
 //! The contract between a generated operation and the client that sends it.
 
-use crate::error::BuildError;
-use crate::http::{Request, Response};
+use awsquery_types::error::{BuildError, ProvideErrorMetadata, Unhandled};
+use awsquery_types::http::{Request, Response};
 
 /// One awsQuery operation: how its input becomes a request and how a response becomes its result.
 ///
@@ -14,7 +14,7 @@ pub trait Operation {
     /// The modeled output.
     type Output;
     /// The operation's error: its modeled errors and an unhandled case.
-    type Error: std::error::Error + From<crate::Unhandled> + crate::error::ProvideErrorMetadata;
+    type Error: std::error::Error + From<Unhandled> + ProvideErrorMetadata;
 
     /// The request for `input`: `POST /` with a form body. Fails before any I/O when a required member is missing.
     fn serialize(input: &Self::Input) -> Result<Request, BuildError>;
@@ -23,7 +23,7 @@ pub trait Operation {
     fn deserialize(response: &Response) -> Result<Self::Output, Self::Error>;
 
     /// Gives each `@idempotencyToken` member of `input` that is unset a value from `token`. The
-    /// client passes [`crate::idempotency::token`]; tests pass a fixed source. Operations without
+    /// client passes fresh random UUIDs; tests pass a fixed source. Operations without
     /// such members leave the input as it is.
     fn fill_idempotency_tokens(input: &mut Self::Input, token: &mut dyn FnMut() -> String) {
         let _ = (input, token);

@@ -7,11 +7,10 @@
 //! The generator has already checked the template's own text; a label value is checked here,
 //! before any I/O, and must be one or more host-name labels joined by dots.
 //!
-//! Prefixing can be turned off with
-//! [`Config::with_host_prefix_injection`](crate::client::Config::with_host_prefix_injection),
-//! for endpoints such as local test servers that cannot take it.
+//! The client (the `awsquery` crate) can turn prefixing off, for endpoints such as local test
+//! servers that cannot take it.
 
-use crate::error::BuildError;
+use awsquery_types::error::BuildError;
 
 /// One piece of a host prefix template, as a generated client passes it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

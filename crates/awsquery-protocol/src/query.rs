@@ -5,7 +5,7 @@
 
 use std::fmt::Write as _;
 
-use crate::time::{DateTime, TimestampFormat};
+use awsquery_types::time::{DateTime, TimestampFormat};
 
 /// Writes an awsQuery body: `Action=Op&Version=2014-10-31&Key=value&...`.
 #[derive(Debug)]
@@ -105,7 +105,7 @@ impl<'a> QueryWriter<'a> {
     /// A blob member, base64-encoded.
     pub fn blob(&mut self, prefix: &str, name: &str, value: &[u8]) {
         let mut text = String::new();
-        crate::base64::encode(value, &mut text);
+        awsquery_types::base64::encode(value, &mut text);
         percent_encode_into(&text, self.key(prefix, name));
     }
 

@@ -1,0 +1,82 @@
+//! The transport contract: how a signed request reaches the service and the response comes back.
+//!
+//! A leaf of this crate: it depends only on the HTTP values of `awsquery-types`, so every other
+//! module (the client loop, retries, waiters, paginators) can use it without depending on each other.
+
+use std::error::Error as StdError;
+use std::fmt;
+use std::future::Future;
+use std::time::Duration;
+
+use awsquery_types::http::{Request, Response};
+
+/// Sends a signed request and returns the complete response; waits between retries.
+///
+/// The transport owns both because both belong to the async runtime it runs on.
+pub trait Transport: Send + Sync {
+    /// Sends `request` (its `uri` is absolute) and reads the whole response.
+    fn send(
+        &self,
+        request: Request,
+    ) -> impl Future<Output = Result<Response, TransportError>> + Send;
+
+    /// Waits for `duration` before a retry (an in-memory transport may return at once).
+    fn sleep(&self, duration: Duration) -> impl Future<Output = ()> + Send;
+}
+
+/// A request that did not get a response: connection, timeout or I/O failure.
+#[derive(Debug)]
+pub struct TransportError {
+    kind: TransportErrorKind,
+    source: Box<dyn StdError + Send + Sync + 'static>,
+}
+
+/// What kind of transport failure happened (retry decisions depend on it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TransportErrorKind {
+    /// No connection could be made.
+    Connect,
+    /// A timeout expired.
+    Timeout,
+    /// The connection failed while sending or receiving.
+    Io,
+    /// Anything else.
+    Other,
+}
+
+impl TransportError {
+    /// A failure of the given kind.
+    pub fn new(
+        kind: TransportErrorKind,
+        source: impl Into<Box<dyn StdError + Send + Sync + 'static>>,
+    ) -> Self {
+        TransportError {
+            kind,
+            source: source.into(),
+        }
+    }
+
+    /// What kind of failure.
+    pub fn kind(&self) -> TransportErrorKind {
+        self.kind
+    }
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let what = match self.kind {
+            TransportErrorKind::Connect => "could not connect",
+            TransportErrorKind::Timeout => "timed out",
+            TransportErrorKind::Io => "connection failed",
+            TransportErrorKind::Other => "transport failed",
+        };
+        write!(f, "{what}: {}", self.source)
+    }
+}
+
+impl StdError for TransportError {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        Some(&*self.source)
+    }
+}
