@@ -25,13 +25,19 @@
 //! clones of a [`HyperTransport`] share one pool. The transport runs on the tokio runtime it is
 //! used from, which must have its I/O and time drivers enabled (`enable_all()`).
 //!
-//! Two limits apply to each attempt:
+//! Three limits apply to each attempt:
 //!
 //! * the connect timeout ([`DEFAULT_CONNECT_TIMEOUT`], 3.1 s as in the AWS SDKs) bounds opening a
 //!   TCP connection;
 //! * the read timeout ([`DEFAULT_READ_TIMEOUT`], 60 s as the AWS CLI's) bounds the attempt as a
 //!   whole: taking or opening a connection, the TLS handshake, sending the request and reading
-//!   the response to its last byte.
+//!   the response to its last byte;
+//! * the response size limit ([`DEFAULT_MAX_RESPONSE_SIZE`], 4 MiB) bounds the body: a
+//!   `Content-Length` above it fails before the body is read, and a body without one (chunked)
+//!   fails as soon as it passes the limit, so a server that streams without end costs at most the
+//!   limit in memory. Either is a
+//!   [`ResponseTooLarge`](TransportErrorKind::ResponseTooLarge) error carrying
+//!   [`awsquery::transport::ResponseTooLarge`], which is not retried.
 //!
 //! Either one expiring is a [`TransportErrorKind::Timeout`], which the client's retry loop
 //! retries; a whole call is bounded by
@@ -49,13 +55,18 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use awsquery::http::{Request, Response};
-use awsquery::transport::{Transport, TransportError, TransportErrorKind};
+use awsquery::transport::{ResponseTooLarge, Transport, TransportError, TransportErrorKind};
 use http_body_util::{BodyExt, Full};
 use hyper::body::Bytes;
+use hyper::body::Incoming;
 use hyper_rustls::{HttpsConnector, HttpsConnectorBuilder};
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::{TokioExecutor, TokioTimer};
+
+/// The largest response body accepted by default: 4 MiB, far above any page of the management
+/// APIs and far below what would strain a process.
+pub const DEFAULT_MAX_RESPONSE_SIZE: u64 = 4 * 1024 * 1024;
 
 /// How long opening a TCP connection may take: 3.1 s, the AWS SDKs' default.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_millis(3100);
@@ -73,6 +84,7 @@ pub struct HyperTransport {
     client: Client<HttpsConnector<HttpConnector>, Full<Bytes>>,
     connect_timeout: Duration,
     read_timeout: Duration,
+    max_response_size: u64,
 }
 
 impl HyperTransport {
@@ -86,6 +98,7 @@ impl HyperTransport {
         HyperTransportBuilder {
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             read_timeout: DEFAULT_READ_TIMEOUT,
+            max_response_size: DEFAULT_MAX_RESPONSE_SIZE,
         }
     }
 
@@ -99,16 +112,21 @@ impl HyperTransport {
         self.read_timeout
     }
 
+    /// The largest response body accepted, in bytes.
+    pub fn max_response_size(&self) -> u64 {
+        self.max_response_size
+    }
+
     /// Sends `request` and reads the whole response, without the attempt's time limit.
     async fn exchange(&self, request: Request) -> Result<Response, TransportError> {
         let request = to_hyper(request)?;
         let response = self.client.request(request).await.map_err(client_error)?;
         let (parts, body) = response.into_parts();
-        let body = body
-            .collect()
-            .await
-            .map_err(|e| TransportError::new(hyper_error_kind(&e), WithCauses(e)))?
-            .to_bytes();
+        let declared = parts
+            .headers
+            .get(hyper::header::CONTENT_LENGTH)
+            .and_then(|value| value.to_str().ok()?.trim().parse::<u64>().ok());
+        let body = read_body(body, declared, self.max_response_size).await?;
         let headers = parts
             .headers
             .iter()
@@ -120,7 +138,7 @@ impl HyperTransport {
         Ok(Response {
             status: parts.status.as_u16(),
             headers,
-            body: Vec::from(body),
+            body,
         })
     }
 }
@@ -136,6 +154,7 @@ impl fmt::Debug for HyperTransport {
         f.debug_struct("HyperTransport")
             .field("connect_timeout", &self.connect_timeout)
             .field("read_timeout", &self.read_timeout)
+            .field("max_response_size", &self.max_response_size)
             .finish_non_exhaustive()
     }
 }
@@ -161,6 +180,7 @@ impl Transport for HyperTransport {
 pub struct HyperTransportBuilder {
     connect_timeout: Duration,
     read_timeout: Duration,
+    max_response_size: u64,
 }
 
 impl HyperTransportBuilder {
@@ -174,6 +194,13 @@ impl HyperTransportBuilder {
     /// ([`DEFAULT_READ_TIMEOUT`] unless set).
     pub fn read_timeout(mut self, limit: Duration) -> Self {
         self.read_timeout = limit;
+        self
+    }
+
+    /// Accepts response bodies of at most `bytes` bytes ([`DEFAULT_MAX_RESPONSE_SIZE`] unless
+    /// set); a larger one fails with [`TransportErrorKind::ResponseTooLarge`].
+    pub fn max_response_size(mut self, bytes: u64) -> Self {
+        self.max_response_size = bytes;
         self
     }
 
@@ -196,11 +223,46 @@ impl HyperTransportBuilder {
             client,
             connect_timeout: self.connect_timeout,
             read_timeout: self.read_timeout,
+            max_response_size: self.max_response_size,
         }
     }
 }
 
 /// TLS 1.2 and 1.3 with ring's algorithms, trusting the Mozilla root certificates.
+/// Reads a response body of at most `limit` bytes: refused up front when `Content-Length`
+/// (`declared`) is over the limit, and stopped as soon as what arrived passes it.
+async fn read_body(
+    mut body: Incoming,
+    declared: Option<u64>,
+    limit: u64,
+) -> Result<Vec<u8>, TransportError> {
+    let too_large = |content_length| {
+        TransportError::new(
+            TransportErrorKind::ResponseTooLarge,
+            ResponseTooLarge {
+                limit,
+                content_length,
+            },
+        )
+    };
+    if let Some(length) = declared.filter(|&length| length > limit) {
+        return Err(too_large(Some(length)));
+    }
+    // Trust a declared length only as a capacity hint within the limit.
+    let hint = declared.unwrap_or(0).min(limit);
+    let mut out = Vec::with_capacity(usize::try_from(hint).unwrap_or(0));
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|e| TransportError::new(hyper_error_kind(&e), WithCauses(e)))?;
+        if let Ok(data) = frame.into_data() {
+            if (out.len() as u64).saturating_add(data.len() as u64) > limit {
+                return Err(too_large(None));
+            }
+            out.extend_from_slice(&data);
+        }
+    }
+    Ok(out)
+}
+
 fn tls_config() -> rustls::ClientConfig {
     let roots = rustls::RootCertStore {
         roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),

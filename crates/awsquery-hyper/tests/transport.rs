@@ -7,8 +7,10 @@ use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use awsquery::http::{Request, Response};
-use awsquery::transport::{Transport, TransportError, TransportErrorKind};
-use awsquery_hyper::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT, HyperTransport};
+use awsquery::transport::{ResponseTooLarge, Transport, TransportError, TransportErrorKind};
+use awsquery_hyper::{
+    DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_READ_TIMEOUT, HyperTransport,
+};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpSocket, TcpStream};
 use tokio::task::JoinHandle;
@@ -267,10 +269,12 @@ fn defaults_debug_and_sleep() {
     let transport = HyperTransport::new();
     assert_eq!(transport.connect_timeout(), DEFAULT_CONNECT_TIMEOUT);
     assert_eq!(transport.read_timeout(), DEFAULT_READ_TIMEOUT);
+    assert_eq!(transport.max_response_size(), DEFAULT_MAX_RESPONSE_SIZE);
     assert_eq!(DEFAULT_CONNECT_TIMEOUT, Duration::from_millis(3100));
+    assert_eq!(DEFAULT_MAX_RESPONSE_SIZE, 4 << 20);
     assert_eq!(
         format!("{transport:?}"),
-        "HyperTransport { connect_timeout: 3.1s, read_timeout: 60s, .. }"
+        "HyperTransport { connect_timeout: 3.1s, read_timeout: 60s, max_response_size: 4194304, .. }"
     );
     let custom = HyperTransport::builder()
         .read_timeout(Duration::from_secs(5))
@@ -284,5 +288,102 @@ fn defaults_debug_and_sleep() {
         let started = Instant::now();
         transport.sleep(Duration::from_millis(50)).await;
         assert!(started.elapsed() >= Duration::from_millis(50));
+    });
+}
+
+/// A transport that accepts bodies of at most 1 KiB.
+fn small_limit() -> HyperTransport {
+    HyperTransport::builder()
+        .read_timeout(Duration::from_secs(10))
+        .max_response_size(1024)
+        .build()
+}
+
+fn too_large(error: &TransportError) -> &ResponseTooLarge {
+    assert_eq!(
+        error.kind(),
+        TransportErrorKind::ResponseTooLarge,
+        "{error}"
+    );
+    std::error::Error::source(error)
+        .and_then(|source| source.downcast_ref::<ResponseTooLarge>())
+        .unwrap_or_else(|| panic!("no ResponseTooLarge behind {error}"))
+}
+
+#[test]
+fn a_declared_length_over_the_limit_fails_before_the_body_is_read() {
+    run(async {
+        // The peer announces 2 GiB and sends none of it: the transport must not wait for it.
+        let (addr, _peer) =
+            peer(b"HTTP/1.1 200 OK\r\nContent-Length: 2147483648\r\n\r\n<Partial").await;
+        let error = expect_error(small_limit().send(post(format!("http://{addr}/"))).await);
+        let detail = too_large(&error);
+        assert_eq!(
+            *detail,
+            ResponseTooLarge {
+                limit: 1024,
+                content_length: Some(2_147_483_648)
+            }
+        );
+        assert!(error.to_string().contains("limit of 1024 bytes"), "{error}");
+    });
+}
+
+#[test]
+fn a_body_of_exactly_the_limit_is_read() {
+    static REPLY: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+    let reply = REPLY.get_or_init(|| {
+        let mut reply = b"HTTP/1.1 200 OK\r\nContent-Length: 1024\r\n\r\n".to_vec();
+        reply.extend(std::iter::repeat_n(b'x', 1024));
+        reply
+    });
+    run(async {
+        let (addr, _peer) = peer(reply).await;
+        let response = small_limit()
+            .send(post(format!("http://{addr}/")))
+            .await
+            .expect("a body at the limit is accepted");
+        assert_eq!(response.body.len(), 1024);
+    });
+}
+
+/// A server that answers with a chunked body that never ends (an endless stream of list members)
+/// is cut off once the body passes the limit; the server sees the connection close long before
+/// it has written what it meant to.
+#[test]
+fn an_endless_chunked_body_stops_at_the_limit() {
+    run(async {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("a port");
+        let addr = listener.local_addr().expect("an address");
+        let server = tokio::spawn(async move {
+            let (mut stream, _) = listener.accept().await.expect("a connection");
+            read_request(&mut stream).await;
+            let head = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n";
+            stream.write_all(head.as_bytes()).await.expect("the head");
+            let member = "<GlobalClusterMember/>".repeat(40);
+            let chunk = format!("{:x}\r\n{member}\r\n", member.len());
+            // Bounded: at most 64 MiB, far past the limit; the client closing ends it sooner.
+            let mut written = 0usize;
+            while written < 64 << 20 {
+                if stream.write_all(chunk.as_bytes()).await.is_err() {
+                    break;
+                }
+                written += member.len();
+            }
+            written
+        });
+        let error = expect_error(small_limit().send(post(format!("http://{addr}/"))).await);
+        assert_eq!(
+            *too_large(&error),
+            ResponseTooLarge {
+                limit: 1024,
+                content_length: None
+            }
+        );
+        let written = server.await.expect("the server ends");
+        assert!(
+            written < 64 << 20,
+            "the client kept reading: {written} bytes"
+        );
     });
 }

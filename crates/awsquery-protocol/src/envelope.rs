@@ -38,15 +38,11 @@ pub fn unreadable(
     response: &Response,
     reason: impl Into<Box<dyn StdError + Send + Sync + 'static>>,
 ) -> Unhandled {
-    let body = String::from_utf8_lossy(&response.body);
-    let mut end = body.len().min(EXCERPT_LEN);
-    while !body.is_char_boundary(end) {
-        end -= 1;
-    }
-    let excerpt = body[..end].trim();
+    let (excerpt, cut) = excerpt(&response.body);
+    let excerpt = excerpt.trim();
     let mut meta = ErrorMetadata::with_status(response.status);
     meta.message = (!excerpt.is_empty()).then(|| {
-        if end < body.len() {
+        if cut {
             format!("{excerpt}…")
         } else {
             excerpt.to_owned()
@@ -54,4 +50,60 @@ pub fn unreadable(
     });
     meta.request_id = response.request_id_header().map(str::to_owned);
     Unhandled::with_source(meta, reason)
+}
+
+/// The first [`EXCERPT_LEN`] bytes of `body` at most, as text (invalid UTF-8 replaced), cut at a
+/// character boundary; and whether anything was left out. Only the excerpt is copied, however
+/// large the body.
+fn excerpt(body: &[u8]) -> (std::borrow::Cow<'_, str>, bool) {
+    let mut end = body.len().min(EXCERPT_LEN);
+    if end < body.len() {
+        // Do not split a character: step back over continuation bytes to the start of the last one.
+        if let Err(e) = std::str::from_utf8(&body[..end]) {
+            if e.error_len().is_none() {
+                end = e.valid_up_to();
+            }
+        }
+    }
+    (String::from_utf8_lossy(&body[..end]), end < body.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excerpts_are_bounded_and_cut_between_characters() {
+        let long = "é".repeat(1000);
+        let (text, cut) = excerpt(long.as_bytes());
+        assert!(cut);
+        assert!(text.len() <= EXCERPT_LEN, "{}", text.len());
+        assert!(text.chars().all(|c| c == 'é'), "{text}");
+
+        let (text, cut) = excerpt(b"<html>short</html>");
+        assert_eq!((text.as_ref(), cut), ("<html>short</html>", false));
+
+        // Invalid bytes anywhere are replaced, and the excerpt stays bounded.
+        let mut binary = vec![0xff_u8; 10_000];
+        binary[0] = b'<';
+        let (text, cut) = excerpt(&binary);
+        assert!(cut && text.starts_with('<') && text.len() <= 3 * EXCERPT_LEN);
+    }
+
+    #[test]
+    fn an_unreadable_body_keeps_status_request_id_and_a_short_excerpt() {
+        let response =
+            Response::new(502, vec![b'x'; 1 << 20]).with_header("x-amzn-requestid", "req-1");
+        let error = unreadable(&response, "not XML");
+        let meta = error.meta();
+        assert_eq!(meta.status, 502);
+        assert_eq!(meta.request_id(), Some("req-1"));
+        let message = meta.message().expect("an excerpt");
+        assert!(
+            message.len() <= EXCERPT_LEN + '…'.len_utf8(),
+            "{}",
+            message.len()
+        );
+        assert!(message.ends_with('…'));
+    }
 }

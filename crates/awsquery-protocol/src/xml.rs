@@ -40,6 +40,7 @@ use quick_xml::XmlVersion;
 use quick_xml::events::attributes::Attributes;
 use quick_xml::events::{BytesRef, BytesStart, Event};
 
+use awsquery_types::text::{MAX_NAME_CHARS, printable};
 use awsquery_types::time::{DateTime, TimestampFormat};
 
 /// The deepest element nesting a [`Decoder`] accepts; deeper documents are rejected.
@@ -105,12 +106,14 @@ impl fmt::Display for XmlError {
                 "XML elements nested deeper than {MAX_DEPTH} levels at byte {at}"
             ),
             ErrorKind::UnknownEntity(name) => {
+                let name = printable(name, MAX_NAME_CHARS);
                 write!(f, "unknown XML entity `&{name};` at byte {at}")
             }
             ErrorKind::Misuse(what) => write!(f, "cannot read XML: {what} at byte {at}"),
             ErrorKind::UnexpectedRoot { expected, found } => write!(
                 f,
-                "expected root element <{expected}>, found <{found}> at byte {at}"
+                "expected root element <{expected}>, found <{}> at byte {at}",
+                printable(found, MAX_NAME_CHARS)
             ),
             ErrorKind::Missing(what) => write!(f, "no {what} element in the XML document"),
             ErrorKind::Value {
@@ -121,7 +124,8 @@ impl fmt::Display for XmlError {
             } => {
                 write!(
                     f,
-                    "invalid {expected} in <{element}> at byte {at}: {excerpt:?}"
+                    "invalid {expected} in <{}> at byte {at}: {excerpt:?}",
+                    printable(element, MAX_NAME_CHARS)
                 )?;
                 match reason {
                     Some(reason) => write!(f, " ({reason})"),
@@ -485,6 +489,13 @@ fn is_blank(text: &str) -> bool {
         .all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
 }
 
+/// An element name for an error message: only its start is copied (however long the name), and
+/// `Display` bounds it further.
+fn name_excerpt(name: &[u8]) -> String {
+    let end = name.len().min(4 * MAX_NAME_CHARS + 4);
+    String::from_utf8_lossy(&name[..end]).into_owned()
+}
+
 /// The start of `text`, cut at [`EXCERPT_CHARS`] characters.
 fn excerpt(text: &str) -> String {
     match text.char_indices().nth(EXCERPT_CHARS) {
@@ -571,7 +582,7 @@ fn open_error_root(d: &mut Decoder<'_>) -> Result<(), XmlError> {
             offset: root.offset,
             kind: ErrorKind::UnexpectedRoot {
                 expected: String::from("ErrorResponse"),
-                found: String::from_utf8_lossy(found).into_owned(),
+                found: name_excerpt(found),
             },
         }),
     }
@@ -614,7 +625,7 @@ pub fn result_element<'a>(
             offset: root.offset,
             kind: ErrorKind::UnexpectedRoot {
                 expected: response.to_owned(),
-                found: String::from_utf8_lossy(root.local_name()).into_owned(),
+                found: name_excerpt(root.local_name()),
             },
         });
     }
@@ -1041,6 +1052,17 @@ mod tests {
         let err =
             error_element(b"<ErrorResponse><RequestId>x</RequestId></ErrorResponse>").unwrap_err();
         assert!(err.to_string().contains("<Error>"), "{err}");
+    }
+
+    #[test]
+    fn hostile_names_in_errors_are_bounded_and_escaped() {
+        let long = format!("<{0}></{0}>", "N".repeat(100_000));
+        let err = failover_output(&long).unwrap_err().to_string();
+        assert!(err.len() < 400, "{}", err.len());
+        let err = parse_error_envelope(long.as_bytes())
+            .unwrap_err()
+            .to_string();
+        assert!(err.len() < 400, "{}", err.len());
     }
 
     #[test]

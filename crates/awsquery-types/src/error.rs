@@ -3,6 +3,8 @@
 use std::error::Error as StdError;
 use std::fmt;
 
+use crate::text::{MAX_MESSAGE_CHARS, MAX_NAME_CHARS, printable};
+
 /// What every error response carries besides its modeled members.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]
@@ -43,9 +45,15 @@ impl ErrorMetadata {
 }
 
 impl fmt::Display for ErrorMetadata {
-    /// `Code: message (HTTP 404, request id abc)`, leaving out what is missing.
+    /// `Code: message (HTTP 404, request id abc)`, leaving out what is missing. The service's text
+    /// is printed with control characters escaped and cut to a bound (see [`crate::text`]).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match (&self.code, &self.message) {
+        let code = self.code.as_deref().map(|c| printable(c, MAX_NAME_CHARS));
+        let message = self
+            .message
+            .as_deref()
+            .map(|m| printable(m, MAX_MESSAGE_CHARS));
+        match (&code, &message) {
             (Some(code), Some(message)) => write!(f, "{code}: {message}")?,
             (Some(code), None) => f.write_str(code)?,
             (None, Some(message)) => f.write_str(message)?,
@@ -53,7 +61,7 @@ impl fmt::Display for ErrorMetadata {
         }
         write!(f, " (HTTP {}", self.status)?;
         if let Some(id) = &self.request_id {
-            write!(f, ", request id {id}")?;
+            write!(f, ", request id {}", printable(id, MAX_NAME_CHARS))?;
         }
         f.write_str(")")
     }
@@ -179,3 +187,28 @@ impl fmt::Display for BuildError {
 }
 
 impl StdError for BuildError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_escapes_and_bounds_what_the_service_sent() {
+        let mut meta = ErrorMetadata::with_status(400);
+        meta.code = Some(format!("Fault\u{1b}[2J{}", "X".repeat(1000)));
+        meta.message = Some(String::from("line one\r\n\u{1b}]0;title\u{7}"));
+        meta.request_id = Some(String::from("req\n1"));
+        let printed = meta.to_string();
+        assert!(!printed.chars().any(char::is_control), "{printed:?}");
+        assert!(printed.starts_with("Fault\\u{1b}[2J"), "{printed}");
+        assert!(printed.len() < 400, "{}", printed.len());
+        assert!(
+            printed.contains("line one\\u{d}\\u{a}\\u{1b}]0;title\\u{7}"),
+            "{printed}"
+        );
+        assert!(
+            printed.ends_with("(HTTP 400, request id req\\u{a}1)"),
+            "{printed}"
+        );
+    }
+}

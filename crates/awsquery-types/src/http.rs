@@ -1,5 +1,6 @@
 //! The smallest HTTP request and response types a transport needs. No HTTP stack lives here.
 
+use std::borrow::Cow;
 use std::fmt;
 
 /// Header values that are never printed by `Debug`.
@@ -63,10 +64,20 @@ impl fmt::Debug for Request {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Request")
             .field("method", &self.method)
-            .field("uri", &self.uri)
+            .field("uri", &redact_userinfo(&self.uri))
             .field("headers", &RedactedHeaders(&self.headers))
-            .field("body", &String::from_utf8_lossy(&self.body))
+            .field("body", &BodyLength(self.body.len()))
             .finish()
+    }
+}
+
+/// A body in `Debug` output: its length only. A request body can carry members marked
+/// `@sensitive` (passwords, keys), and a response body anything the service sent.
+struct BodyLength(usize);
+
+impl fmt::Debug for BodyLength {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "<{} bytes>", self.0)
     }
 }
 
@@ -87,7 +98,9 @@ impl fmt::Debug for RedactedHeaders<'_> {
 }
 
 /// An HTTP response as a transport received it.
-#[derive(Clone, Debug, PartialEq, Eq, Default)]
+///
+/// `Debug` prints the status, the headers and the body's length, not its content.
+#[derive(Clone, PartialEq, Eq, Default)]
 pub struct Response {
     /// The status code.
     pub status: u16,
@@ -95,6 +108,16 @@ pub struct Response {
     pub headers: Vec<(String, String)>,
     /// The whole body.
     pub body: Vec<u8>,
+}
+
+impl fmt::Debug for Response {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Response")
+            .field("status", &self.status)
+            .field("headers", &self.headers)
+            .field("body", &BodyLength(self.body.len()))
+            .finish()
+    }
 }
 
 impl Response {
@@ -130,6 +153,27 @@ impl Response {
     pub fn request_id_header(&self) -> Option<&str> {
         self.header("x-amzn-requestid")
             .or_else(|| self.header("x-amz-request-id"))
+    }
+}
+
+/// Where the user information of `url` (`user:password` in `https://user:password@host/`) sits,
+/// if it has any: from after `://` to the last `@` before any `?` or `#`.
+///
+/// The last `@` rather than the end of the authority, so that a password holding a `/` (which
+/// should have been percent-encoded, but is not always) still counts as user information.
+pub fn userinfo_range(url: &str) -> Option<std::ops::Range<usize>> {
+    let start = url.find("://")? + 3;
+    let rest = &url[start..];
+    let end = rest.find(['?', '#']).unwrap_or(rest.len());
+    let at = rest[..end].rfind('@')?;
+    Some(start..start + at)
+}
+
+/// `url` with its user information, if any, replaced by `***`: what to print of a URL.
+pub fn redact_userinfo(url: &str) -> Cow<'_, str> {
+    match userinfo_range(url) {
+        Some(range) => Cow::Owned(format!("{}***{}", &url[..range.start], &url[range.end..])),
+        None => Cow::Borrowed(url),
     }
 }
 
@@ -194,6 +238,32 @@ mod tests {
             Request::form_post(String::new()).header("content-length"),
             Some("0")
         );
+    }
+
+    #[test]
+    fn user_information_is_redacted_even_with_a_slash_in_the_password() {
+        for (url, printed) in [
+            (
+                "https://admin:secret@host:8443/p",
+                "https://***@host:8443/p",
+            ),
+            ("https://admin:se/cr@et@host/", "https://***@host/"),
+            ("http://token@127.0.0.1:5000", "http://***@127.0.0.1:5000"),
+            ("https://host/path?x=a@b", "https://host/path?x=a@b"),
+            ("https://host/", "https://host/"),
+            ("not a url @ all", "not a url @ all"),
+        ] {
+            assert_eq!(redact_userinfo(url), printed, "{url}");
+        }
+        let mut request = Request::form_post(String::from("Password=hunter2"));
+        request.uri = String::from("https://admin:p/w@rds.example/");
+        let printed = format!("{request:?}");
+        assert!(
+            !printed.contains("p/w") && !printed.contains("admin"),
+            "{printed}"
+        );
+        assert!(!printed.contains("hunter2"), "{printed}");
+        assert!(printed.contains("<16 bytes>"), "{printed}");
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub mod base64;
 pub mod error;
 pub mod http;
 pub mod json;
+pub mod text;
 pub mod time;
 
 pub use error::{BuildError, ErrorMetadata, Unhandled};

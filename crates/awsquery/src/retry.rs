@@ -253,7 +253,8 @@ impl<'a> From<&'a ErrorMetadata> for Outcome<'a> {
 ///   `IDPCommunicationError`) is [`Transient`](RetryKind::Transient), whatever the status.
 /// * Otherwise HTTP 500, 502, 503 and 504 are [`Transient`](RetryKind::Transient).
 /// * A connection failure, a timeout or a broken connection is
-///   [`Transient`](RetryKind::Transient); any other transport failure is not retried.
+///   [`Transient`](RetryKind::Transient); any other transport failure (a response over the
+///   transport's size limit, say: the same request would get it again) is not retried.
 /// * Everything else is [`NotRetryable`](RetryKind::NotRetryable): every other 4xx (modeled
 ///   faults such as `GlobalClusterNotFoundFault`, validation and authorization errors), other
 ///   statuses, and codes that differ in case from the lists above.
@@ -263,7 +264,9 @@ pub fn classify(outcome: &Outcome<'_>) -> RetryKind {
             TransportErrorKind::Connect | TransportErrorKind::Timeout | TransportErrorKind::Io => {
                 RetryKind::Transient
             }
-            TransportErrorKind::Other => RetryKind::NotRetryable,
+            TransportErrorKind::ResponseTooLarge | TransportErrorKind::Other => {
+                RetryKind::NotRetryable
+            }
         },
         Outcome::Response { status, code } => {
             if let Some(code) = code {
@@ -648,6 +651,7 @@ mod tests {
             status(505),
             status(200),
             Outcome::Transport(TransportErrorKind::Other),
+            Outcome::Transport(TransportErrorKind::ResponseTooLarge),
         ];
         for outcome in cases {
             assert_eq!(outcome.kind(), RetryKind::NotRetryable, "{outcome:?}");

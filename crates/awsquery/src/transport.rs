@@ -41,6 +41,8 @@ pub enum TransportErrorKind {
     Timeout,
     /// The connection failed while sending or receiving.
     Io,
+    /// The response body is larger than the transport accepts (see [`ResponseTooLarge`]).
+    ResponseTooLarge,
     /// Anything else.
     Other,
 }
@@ -63,12 +65,42 @@ impl TransportError {
     }
 }
 
+/// The source of a [`TransportErrorKind::ResponseTooLarge`] error: the body exceeded the limit,
+/// either as announced by `Content-Length` (nothing of it was read) or while it was being read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ResponseTooLarge {
+    /// The largest body the transport accepts, in bytes.
+    pub limit: u64,
+    /// The size the response announced in `Content-Length`, when it was over the limit.
+    pub content_length: Option<u64>,
+}
+
+impl fmt::Display for ResponseTooLarge {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.content_length {
+            Some(length) => write!(
+                f,
+                "the response announces {length} bytes, more than the limit of {} bytes",
+                self.limit
+            ),
+            None => write!(
+                f,
+                "the response body exceeds the limit of {} bytes; reading stopped there",
+                self.limit
+            ),
+        }
+    }
+}
+
+impl StdError for ResponseTooLarge {}
+
 impl fmt::Display for TransportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let what = match self.kind {
             TransportErrorKind::Connect => "could not connect",
             TransportErrorKind::Timeout => "timed out",
             TransportErrorKind::Io => "connection failed",
+            TransportErrorKind::ResponseTooLarge => "response too large",
             TransportErrorKind::Other => "transport failed",
         };
         write!(f, "{what}: {}", self.source)

@@ -11,6 +11,7 @@ mod help;
 mod token;
 mod wire;
 
+use std::borrow::Cow;
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -25,7 +26,9 @@ use awsquery::error::ProvideErrorMetadata;
 use awsquery::region::resolve_region;
 use awsquery::transport::{TransportError, TransportErrorKind};
 use awsquery::waiter::WaiterError;
+use awsquery_types::http::redact_userinfo;
 use awsquery_types::json::{JsonWriter, ToJson};
+use awsquery_types::text::{MAX_MESSAGE_CHARS, MAX_NAME_CHARS, escape_controls, printable};
 use neptune_client::types::{FailoverGlobalClusterOutput, GlobalCluster};
 use neptune_client::waiters::FailoverWaitError;
 use neptune_client::{Client, Config, Transport};
@@ -100,7 +103,8 @@ where
             wire::log(log, message);
         }
     };
-    debug(&format!("{} {}", version(), args.join(" ")));
+    let command_line: Vec<_> = args.iter().map(|arg| redact_userinfo(arg)).collect();
+    debug(&format!("{} {}", version(), command_line.join(" ")));
 
     let config = match configure(globals, env, stderr, &debug).await {
         Ok(config) => config,
@@ -173,7 +177,10 @@ async fn configure(
     };
     debug(&format!(
         "region {region}, endpoint {}",
-        globals.endpoint_url.as_deref().unwrap_or("(the Region's)")
+        globals
+            .endpoint_url
+            .as_deref()
+            .map_or(Cow::Borrowed("(the Region's)"), redact_userinfo)
     ));
     // As the AWS CLI, honour `AWS_ENDPOINT_URL_NEPTUNE`, `AWS_ENDPOINT_URL` and the FIPS and
     // dual-stack variables; `--endpoint-url` wins over them.
@@ -452,11 +459,15 @@ where
         (None, Some(reason)) => ServiceError::Unreadable(format!(
             "Unable to parse response ({reason}), invalid XML received (HTTP {}):\n{}",
             meta.status,
-            meta.message().unwrap_or("(empty body)")
+            meta.message()
+                .map_or(Cow::Borrowed("(empty body)"), |m| printable(
+                    m,
+                    MAX_MESSAGE_CHARS
+                ))
         )),
         (code, _) => ServiceError::Coded {
-            code: code.unwrap_or("Unknown").to_owned(),
-            message: meta.message().unwrap_or("Unknown").to_owned(),
+            code: printable(code.unwrap_or("Unknown"), MAX_NAME_CHARS).into_owned(),
+            message: printable(meta.message().unwrap_or("Unknown"), MAX_MESSAGE_CHARS).into_owned(),
         },
     }
 }
@@ -486,12 +497,16 @@ fn endpoint_error(stderr: &Stderr, error: &EndpointError) -> i32 {
 
 /// The AWS CLI's wording for a request that got no response.
 fn connection_error(error: &TransportError, endpoint: &str) -> String {
+    let endpoint = redact_userinfo(endpoint);
     match error.kind() {
         TransportErrorKind::Connect => {
             format!("Could not connect to the endpoint URL: \"{endpoint}\"")
         }
         TransportErrorKind::Timeout => {
             format!("Read timeout on endpoint URL: \"{endpoint}\" ({error})")
+        }
+        TransportErrorKind::ResponseTooLarge => {
+            format!("The response from endpoint URL \"{endpoint}\" was not read: {error}")
         }
         _ => format!(
             "Connection was closed before we received a valid response from endpoint URL: \"{endpoint}\" ({error})."
@@ -527,7 +542,14 @@ fn print(stdout: &mut dyn Write, stderr: &Stderr, text: &str) -> i32 {
     }
 }
 
+/// Writes to stderr with every control character but the line break escaped: whatever part of
+/// `text` came from a server cannot drive the terminal.
 fn write_err(stderr: &Stderr, text: &str) {
+    let text: String = text
+        .split('\n')
+        .map(escape_controls)
+        .collect::<Vec<_>>()
+        .join("\n");
     if let Ok(mut stderr) = stderr.lock() {
         let _ = write!(stderr, "{text}");
         let _ = stderr.flush();

@@ -2,6 +2,7 @@
 //! errors name it) and, with `--debug`, logs each request, response and wait on stderr, with the
 //! signature and session token left out.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -9,6 +10,8 @@ use std::time::Duration;
 use awsquery::DateTime;
 use awsquery::http::{Request, Response};
 use awsquery::transport::{Transport, TransportError};
+use awsquery_types::http::redact_userinfo;
+use awsquery_types::text::{MAX_MESSAGE_CHARS, MAX_NAME_CHARS, escape_controls, printable};
 
 use crate::Stderr;
 
@@ -95,7 +98,11 @@ pub(crate) fn log(log: &Stderr, message: &str) {
 }
 
 fn describe_request(request: &Request) -> String {
-    let mut text = format!("request: {} {}", request.method, request.uri);
+    let mut text = format!(
+        "request: {} {}",
+        request.method,
+        redact_userinfo(&request.uri)
+    );
     headers(
         &mut text,
         request.headers.iter().map(|(k, v)| (*k, v.as_str())),
@@ -120,8 +127,15 @@ fn describe_response(response: &Response) -> String {
 fn headers<'a>(text: &mut String, headers: impl Iterator<Item = (&'a str, &'a str)>) {
     for (name, value) in headers {
         let secret = SECRET_HEADERS.iter().any(|s| s.eq_ignore_ascii_case(name));
-        let value = if secret { "** redacted **" } else { value };
-        text.push_str(&format!("\n    {name}: {value}"));
+        let value = if secret {
+            Cow::Borrowed("** redacted **")
+        } else {
+            printable(value, MAX_MESSAGE_CHARS)
+        };
+        text.push_str(&format!(
+            "\n    {}: {value}",
+            printable(name, MAX_NAME_CHARS)
+        ));
     }
 }
 
@@ -130,7 +144,7 @@ fn body(text: &mut String, body: &[u8]) {
         return;
     }
     let shown = String::from_utf8_lossy(&body[..body.len().min(BODY_LIMIT)]);
-    text.push_str(&format!("\n    body: {shown}"));
+    text.push_str(&format!("\n    body: {}", escape_controls(&shown)));
     if body.len() > BODY_LIMIT {
         text.push_str(&format!("… ({} bytes in all)", body.len()));
     }

@@ -794,6 +794,49 @@ fn debug_logs_the_exchange_without_secrets() {
 }
 
 #[test]
+fn debug_and_errors_never_show_the_password_of_an_endpoint_url() {
+    for url in [
+        "https://admin:hunter2@127.0.0.1:5000",
+        "https://admin:hun/ter2@127.0.0.1:5000/",
+        "--endpoint-url=http://admin:x/hunter2@localhost",
+    ] {
+        let option = if url.starts_with("--") {
+            url.to_owned()
+        } else {
+            format!("--endpoint-url {url}")
+        };
+        let ran = run(&format!("{FAILOVER} --debug {option}"), &Canned::default());
+        assert_eq!(ran.code, 253, "{url}: {}", ran.stderr);
+        assert!(ran.stderr.contains("***@"), "{url}: {}", ran.stderr);
+        for secret in ["hunter2", "ter2", "admin"] {
+            assert!(!ran.stderr.contains(secret), "{url}: {}", ran.stderr);
+        }
+    }
+}
+
+#[test]
+fn text_from_the_server_cannot_drive_the_terminal() {
+    let body = "<ErrorResponse><Error><Code>Bad\u{1b}[31mCode</Code>\
+                <Message>line\r\n\u{1b}]0;pwned\u{7}</Message></Error></ErrorResponse>";
+    let transport = Canned::responses([Response::new(400, body)
+        .with_header("x-amzn-requestid", "r-\u{1b}[2J")
+        .with_header("x-evil", "\u{1b}[8m")]);
+    let ran = run(&format!("{FAILOVER} --debug"), &transport);
+    assert_eq!(ran.code, 254);
+    // XML turns the `\r\n` into `\n`; both would be escaped.
+    assert!(!ran.stderr.contains('\u{1b}'), "{}", ran.stderr);
+    assert!(!ran.stderr.contains('\u{7}') && !ran.stderr.contains('\r'));
+    assert!(
+        ran.stderr.contains(
+            "An error occurred (Bad\\u{1b}[31mCode) when calling the FailoverGlobalCluster \
+             operation: line\\u{a}\\u{1b}]0;pwned\\u{7}\n"
+        ),
+        "{}",
+        ran.stderr
+    );
+}
+
+#[test]
 fn help_and_version_print_on_stdout() {
     let ran = run("help", &Canned::default());
     assert_eq!(ran.code, 0);

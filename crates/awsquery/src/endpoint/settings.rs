@@ -4,6 +4,8 @@
 
 use std::fmt;
 
+use awsquery_types::http::{redact_userinfo, userinfo_range};
+
 use super::{EndpointError, split_url};
 use crate::env::Env;
 
@@ -175,12 +177,13 @@ fn env_flag(env: &Env, var: &str) -> Result<Option<bool>, EndpointError> {
 /// Checks that `url` is an `http` or `https` URL with a host, nothing a request URL cannot carry, and
 /// no user information (which could hold a password, and so is never printed).
 fn check_url(url: &str, source: &str) -> Result<(), EndpointError> {
-    let problem = match split_url(url) {
-        Err(problem) => problem,
-        Ok(_) if authority_of(url).contains('@') => {
-            "it contains user information, which an endpoint cannot carry"
+    let problem = if userinfo_range(url).is_some() {
+        "it contains user information, which an endpoint cannot carry"
+    } else {
+        match split_url(url) {
+            Err(problem) => problem,
+            Ok(_) => return Ok(()),
         }
-        Ok(_) => return Ok(()),
     };
     Err(EndpointError::configuration(format!(
         "the endpoint URL `{}` {source} cannot be used: {problem}",
@@ -188,30 +191,12 @@ fn check_url(url: &str, source: &str) -> Result<(), EndpointError> {
     )))
 }
 
-/// Where the authority (user information, host and port) of `url` sits: between `://` and the path.
-fn authority_range(url: &str) -> std::ops::Range<usize> {
-    let start = url.find("://").map_or(0, |i| i + 3);
-    let len = url[start..]
-        .find(['/', '?', '#'])
-        .unwrap_or(url.len() - start);
-    start..start + len
-}
-
-fn authority_of(url: &str) -> &str {
-    &url[authority_range(url)]
-}
-
 /// A URL as printed in errors and `Debug`: user information is replaced by `***`.
 struct Redacted<'a>(&'a str);
 
 impl fmt::Display for Redacted<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let url = self.0;
-        let range = authority_range(url);
-        match url[range.clone()].rsplit_once('@') {
-            Some((_, host)) => write!(f, "{}***@{host}{}", &url[..range.start], &url[range.end..]),
-            None => f.write_str(url),
-        }
+        f.write_str(&redact_userinfo(self.0))
     }
 }
 
@@ -414,5 +399,23 @@ mod tests {
         let settings = EndpointSettings::new().with_url("https://admin:hunter2@db.example");
         let printed = format!("{settings:?}");
         assert!(printed.contains("\"https://***@db.example\""), "{printed}");
+
+        // A `/` in the password must not make the rest of it look like a path.
+        for url in [
+            "https://admin:hun/ter2@db.example",
+            "http://admin:x/hunter2@db.example:80/",
+        ] {
+            let e = error(&EndpointSettings::new().with_url(url));
+            assert!(e.message().contains("user information"), "{e}");
+            assert!(
+                !e.message().contains("ter2") && !e.message().contains("hunter2"),
+                "{e}"
+            );
+            let printed = format!("{:?}", EndpointSettings::new().with_url(url));
+            assert!(
+                !printed.contains("ter2") && !printed.contains("hunter2"),
+                "{printed}"
+            );
+        }
     }
 }
