@@ -18,14 +18,16 @@ use crate::env::Env;
 use crate::error::{BuildError, ProvideErrorMetadata};
 use crate::host_prefix::{self, Segment};
 use crate::operation::Operation;
+use crate::paginator::PaginationError;
 use crate::retry::{Decision, Outcome, RetryConfig, RetryState, RetryStrategy};
 use crate::sigv4::{self, Credentials, SigningParams};
 use crate::time::DateTime;
 use crate::transport::{Transport, TransportError, TransportErrorKind};
 
 /// Any failure of a call: the request could not be built, addressed or signed, not delivered, or
-/// the service said no.
+/// the service said no; or, for a paginator, the pages would not end.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum SdkError<E> {
     /// The input cannot be sent (a required member is missing, or a host label's value cannot be
     /// part of a host name); nothing was sent.
@@ -40,6 +42,9 @@ pub enum SdkError<E> {
     Transport(TransportError),
     /// The service answered with an error, or with a response that could not be read.
     Service(E),
+    /// A paginator stopped: the service handed back a token it had already been sent, or the
+    /// listing passed the paginator's page limit. The pages before it were returned.
+    Pagination(PaginationError),
 }
 
 impl<E> SdkError<E> {
@@ -68,6 +73,7 @@ impl<E: fmt::Display> fmt::Display for SdkError<E> {
             SdkError::Credentials(e) => write!(f, "the request cannot be signed: {e}"),
             SdkError::Transport(e) => write!(f, "the request was not answered: {e}"),
             SdkError::Service(e) => write!(f, "the service returned an error: {e}"),
+            SdkError::Pagination(e) => write!(f, "pagination stopped: {e}"),
         }
     }
 }
@@ -80,6 +86,7 @@ impl<E: StdError + 'static> StdError for SdkError<E> {
             SdkError::Credentials(e) => Some(e),
             SdkError::Transport(e) => Some(e),
             SdkError::Service(e) => Some(e),
+            SdkError::Pagination(e) => Some(e),
         }
     }
 }
@@ -350,7 +357,9 @@ impl Target {
         let get = |key: &str| sigv4.and_then(|s| s.get(key)).and_then(Document::as_str);
         Target {
             base: endpoint.url().trim_end_matches('/').to_owned(),
-            signing_region: get("signingRegion").unwrap_or(&config.region).to_owned(),
+            signing_region: get("signingRegion")
+                .unwrap_or(config.region.trim())
+                .to_owned(),
             signing_name: get("signingName")
                 .unwrap_or(service.signing_name)
                 .to_owned(),

@@ -15,24 +15,73 @@
 //! [`Paginator::items`] flattens the pages into their items. Both are plain `async fn next` loops: a
 //! program that wants a `Stream` can wrap them in one with the stream crate it already uses.
 
+use std::collections::HashSet;
+use std::error::Error as StdError;
 use std::fmt;
+use std::hash::{BuildHasher, RandomState};
 
 pub use awsquery_protocol::paginate::{Paginate, PaginateItems};
 
 use crate::client::{Handle, RequestOptions, SdkError};
 use crate::transport::Transport;
 
+/// The most pages a [`Paginator`] requests for one listing unless told otherwise.
+pub const DEFAULT_MAX_PAGES: u32 = 10_000;
+
+/// Why a [`Paginator`] stopped before the service said the listing was complete.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PaginationError {
+    /// A page's next token is one this listing has already sent: asking for it again would
+    /// repeat pages, possibly forever.
+    RepeatedToken {
+        /// The token, as the service sent it.
+        token: String,
+    },
+    /// The listing reached the paginator's page limit and the service still had more.
+    TooManyPages {
+        /// The limit ([`DEFAULT_MAX_PAGES`] unless set with [`Paginator::max_pages`]).
+        limit: u32,
+    },
+}
+
+impl fmt::Display for PaginationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PaginationError::RepeatedToken { token } => write!(
+                f,
+                "the same next token was received twice: `{}`",
+                awsquery_types::text::printable(token, awsquery_types::text::MAX_NAME_CHARS)
+            ),
+            PaginationError::TooManyPages { limit } => write!(
+                f,
+                "the listing has more than {limit} pages, the paginator's limit"
+            ),
+        }
+    }
+}
+
+impl StdError for PaginationError {}
+
 /// Sends one request per page, passing each page's token on to the next request.
 ///
 /// Made by the generated builders' `into_paginator()`. The input set on the builder is sent with
-/// every request (a page size, for instance); only the token changes. Paging stops after a page
-/// without a token, with an empty token, or with the same token that was sent for it (a guard the
-/// AWS SDKs have against a service that would otherwise be asked for the same page forever), and
-/// after an error.
+/// every request (a page size, for instance); only the token changes. Paging ends after a page
+/// without a token or with an empty token, and after an error. Two guards keep a service that
+/// never stops handing out tokens from holding the caller forever: a next token that this listing
+/// has already sent, and a listing longer than [`max_pages`](Self::max_pages) pages, each end the
+/// paging with [`SdkError::Pagination`] after the pages already returned.
 pub struct Paginator<'a, T, O: Paginate> {
     handle: &'a Handle<T>,
     input: O::Input,
     done: bool,
+    /// The error to return on the next call, the last page having been returned.
+    pending: Option<PaginationError>,
+    /// Keyed hashes of the tokens sent so far: eight bytes a page, whatever the tokens' size.
+    sent: HashSet<u64>,
+    hasher: RandomState,
+    pages: u32,
+    max_pages: u32,
 }
 
 impl<'a, T: Transport, O: Paginate> Paginator<'a, T, O> {
@@ -42,7 +91,19 @@ impl<'a, T: Transport, O: Paginate> Paginator<'a, T, O> {
             handle,
             input,
             done: false,
+            pending: None,
+            sent: HashSet::new(),
+            hasher: RandomState::new(),
+            pages: 0,
+            max_pages: DEFAULT_MAX_PAGES,
         }
+    }
+
+    /// Requests at most `pages` pages ([`DEFAULT_MAX_PAGES`] unless set); a listing that goes on
+    /// past them ends with [`PaginationError::TooManyPages`].
+    pub fn max_pages(mut self, pages: u32) -> Self {
+        self.max_pages = pages;
+        self
     }
 
     /// Sends the request for the next page and returns the page; `None` once paging has stopped.
@@ -51,8 +112,22 @@ impl<'a, T: Transport, O: Paginate> Paginator<'a, T, O> {
     /// error is returned once, and ends the paging: the next call returns `None`. Requests are
     /// retried inside the call as the client's retry configuration says.
     pub async fn next_page(&mut self) -> Option<Result<O::Output, SdkError<O::Error>>> {
+        if let Some(error) = self.pending.take() {
+            self.done = true;
+            return Some(Err(SdkError::Pagination(error)));
+        }
         if self.done {
             return None;
+        }
+        if self.pages >= self.max_pages {
+            self.done = true;
+            return Some(Err(SdkError::Pagination(PaginationError::TooManyPages {
+                limit: self.max_pages,
+            })));
+        }
+        self.pages += 1;
+        if let Some(token) = O::token(&self.input) {
+            self.sent.insert(self.hasher.hash_one(token));
         }
         let host_prefix = O::host_prefix(&self.input);
         let mut options = RequestOptions::new().host_prefix(&host_prefix);
@@ -67,8 +142,14 @@ impl<'a, T: Transport, O: Paginate> Paginator<'a, T, O> {
             }
         };
         match O::next_token(&output) {
-            Some(next) if !next.is_empty() && O::token(&self.input) != Some(next) => {
-                O::set_token(&mut self.input, Some(next.to_owned()));
+            Some(next) if !next.is_empty() => {
+                if self.sent.contains(&self.hasher.hash_one(next)) {
+                    self.pending = Some(PaginationError::RepeatedToken {
+                        token: next.to_owned(),
+                    });
+                } else {
+                    O::set_token(&mut self.input, Some(next.to_owned()));
+                }
             }
             _ => self.done = true,
         }
@@ -76,16 +157,16 @@ impl<'a, T: Transport, O: Paginate> Paginator<'a, T, O> {
     }
 
     /// The token the next request will carry: `None` before a first page requested without a
-    /// starting token, and once paging has stopped.
+    /// starting token, and once paging has stopped or is about to stop with an error.
     pub fn next_token(&self) -> Option<&str> {
-        if self.done {
+        if self.done || self.pending.is_some() {
             None
         } else {
             O::token(&self.input)
         }
     }
 
-    /// Whether paging has stopped.
+    /// Whether paging has stopped: `false` while an error is still to be returned.
     pub fn is_done(&self) -> bool {
         self.done
     }
@@ -108,6 +189,8 @@ impl<T, O: Paginate> fmt::Debug for Paginator<'_, T, O> {
             .field("operation", &O::NAME)
             .field("token", &O::token(&self.input))
             .field("done", &self.done)
+            .field("pages", &self.pages)
+            .field("max_pages", &self.max_pages)
             .finish_non_exhaustive()
     }
 }

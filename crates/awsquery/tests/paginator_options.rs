@@ -1,7 +1,7 @@
 //! A paginator sends each page as `send()` sends a single call: with the operation's host
 //! prefix, its labels read from the input. A hand-written operation stands in for a generated one.
 
-use awsquery::client::Handle;
+use awsquery::client::{Handle, SdkError};
 use awsquery::error::BuildError;
 use awsquery::http::{Request, Response};
 use awsquery::paginator::Paginate;
@@ -77,11 +77,18 @@ fn every_page_goes_to_the_prefixed_host() {
         token: None,
     };
     let mut pages = awsquery::paginator::Paginator::<_, List>::new(&handle, input);
-    while let Some(page) = block_on(pages.next_page()) {
-        page.expect("a page");
-    }
-    let requests = transport.requests();
+    block_on(pages.next_page())
+        .unwrap()
+        .expect("the first page");
+    block_on(pages.next_page())
+        .unwrap()
+        .expect("the second page");
     // The second page repeats the token it was asked with, which ends the paging.
+    assert!(matches!(
+        block_on(pages.next_page()),
+        Some(Err(SdkError::Pagination(_)))
+    ));
+    let requests = transport.requests();
     assert_eq!(requests.len(), 2);
     for request in &requests {
         assert_eq!(request.uri, "https://s7.pages.example.com/");

@@ -23,6 +23,7 @@ use awsquery::credentials::{
 use awsquery::endpoint::{EndpointError, EndpointErrorKind};
 use awsquery::env::Env;
 use awsquery::error::ProvideErrorMetadata;
+use awsquery::paginator::PaginationError;
 use awsquery::region::resolve_region;
 use awsquery::transport::{TransportError, TransportErrorKind};
 use awsquery::waiter::WaiterError;
@@ -387,6 +388,17 @@ impl<T: Transport> Session<'_, T> {
             }
             SdkError::Endpoint(e) => endpoint_error(self.stderr, &e),
             SdkError::Credentials(e) => credentials_error(self.stderr, &e),
+            SdkError::Pagination(e) => {
+                self.err(&format!(
+                    "\nError during pagination: {}\n",
+                    pagination_error(&e)
+                ));
+                OTHER_ERROR
+            }
+            other => {
+                self.err(&format!("\n{other}\n"));
+                OTHER_ERROR
+            }
         }
     }
 
@@ -492,6 +504,23 @@ fn endpoint_error(stderr: &Stderr, error: &EndpointError) -> i32 {
     match error.kind() {
         EndpointErrorKind::Configuration => CONFIG_ERROR,
         _ => OTHER_ERROR,
+    }
+}
+
+/// The AWS CLI's wording for a paginator that stopped (it names the command's one token, `Marker`).
+fn pagination_error(error: &PaginationError) -> String {
+    match error {
+        PaginationError::RepeatedToken { token } => format!(
+            "The same next token was received twice: {{'Marker': '{}'}}",
+            printable(token, MAX_NAME_CHARS)
+        ),
+        other => {
+            let text = other.to_string();
+            let mut chars = text.chars();
+            chars.next().map_or(text.clone(), |first| {
+                first.to_uppercase().chain(chars).collect()
+            })
+        }
     }
 }
 

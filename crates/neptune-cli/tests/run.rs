@@ -510,6 +510,41 @@ fn describe_follows_every_page_and_prints_them_together() {
 }
 
 #[test]
+fn a_marker_that_comes_round_again_is_a_pagination_error() {
+    let transport = Canned::responses([
+        page(&["a"], Some("m1")),
+        page(&["b"], Some("m2")),
+        page(&["c"], Some("m1")),
+    ]);
+    let ran = run("describe-global-clusters", &transport);
+    assert_eq!(ran.code, 255);
+    assert_eq!(ran.stdout, "");
+    assert_eq!(
+        ran.stderr,
+        "\nError during pagination: The same next token was received twice: {'Marker': 'm1'}\n"
+    );
+    assert_eq!(transport.requests().len(), 3);
+}
+
+#[test]
+fn empty_pages_with_fresh_markers_do_not_defeat_max_items() {
+    // Every page is empty and names a new marker: --max-items is never reached, so only the
+    // paginator's page limit ends the listing, after exactly that many requests.
+    let limit = awsquery::paginator::DEFAULT_MAX_PAGES;
+    let transport = Canned::responses((0..limit).map(|i| page(&[], Some(&format!("m{i}")))));
+    let ran = run("describe-global-clusters --max-items 5", &transport);
+    assert_eq!(ran.code, 255);
+    assert_eq!(ran.stdout, "");
+    assert_eq!(
+        ran.stderr,
+        format!(
+            "\nError during pagination: The listing has more than {limit} pages, the paginator's limit\n"
+        )
+    );
+    assert_eq!(transport.requests().len(), limit as usize);
+}
+
+#[test]
 fn max_items_cuts_inside_a_page_and_the_token_resumes_there() {
     let transport =
         Canned::responses([page(&["a", "b"], Some("m1")), page(&["c", "d"], Some("m2"))]);
@@ -641,6 +676,32 @@ fn usage_errors_print_the_usage() {
         ran.stderr,
         "usage: neptune [options] <command> [parameters]\nTo see help text, you can run:\n\n  neptune help\n  neptune <command> help\n\nneptune: error: the following arguments are required: --target-db-cluster-identifier\n"
     );
+    assert!(transport.requests().is_empty());
+}
+
+#[test]
+fn a_region_that_is_not_a_host_label_sends_nothing() {
+    for line in [
+        format!("{FAILOVER} --region attacker.example/x"),
+        String::from("describe-global-clusters --region us-east-1.evil.com"),
+    ] {
+        let transport = Canned::default();
+        let ran = run(&line, &transport);
+        assert_eq!(ran.code, 253, "{line}: {}", ran.stderr);
+        assert!(
+            ran.stderr.contains("doesn't match a supported format"),
+            "{}",
+            ran.stderr
+        );
+        assert!(transport.requests().is_empty(), "{line}");
+    }
+    // From the environment too.
+    let mut env = env();
+    env.retain(|(k, _)| k != "AWS_REGION");
+    env.push(("AWS_REGION".into(), "x/../y".into()));
+    let transport = Canned::default();
+    let ran = run_with(FAILOVER, &env, &transport);
+    assert_eq!(ran.code, 253, "{}", ran.stderr);
     assert!(transport.requests().is_empty());
 }
 

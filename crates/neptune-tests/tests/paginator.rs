@@ -2,6 +2,7 @@
 //! passed on, the ways paging stops, and errors part-way.
 
 use awsquery::http::Response;
+use awsquery::paginator::PaginationError;
 use neptune_client::error::DescribeGlobalClustersError;
 use neptune_client::{Client, SdkError};
 use neptune_tests::{NOT_FOUND_404, Script, block_on, pinned_config};
@@ -112,7 +113,7 @@ fn an_empty_marker_ends_the_paging() {
 }
 
 #[test]
-fn a_repeated_marker_ends_the_paging_after_its_page() {
+fn a_repeated_marker_is_an_error_after_its_page() {
     // The second page hands back the token it was asked with; asking again would loop forever.
     let script = Script::responses([page(&["a"], Some("same")), page(&["b"], Some("same"))]);
     let client = Client::new(pinned_config(), &script);
@@ -124,9 +125,75 @@ fn a_repeated_marker_ends_the_paging_after_its_page() {
         (ids(&first), ids(&second)),
         (vec!["a".to_owned()], vec!["b".to_owned()])
     );
+    assert_eq!(pages.next_token(), None);
+    assert!(!pages.is_done(), "the error is still to come");
+    let error = block_on(pages.next_page()).unwrap().unwrap_err();
+    assert!(
+        matches!(
+            &error,
+            SdkError::Pagination(PaginationError::RepeatedToken { token }) if token == "same"
+        ),
+        "{error:?}"
+    );
     assert!(pages.is_done());
     assert!(block_on(pages.next_page()).is_none());
     assert_eq!(script.attempts(), 2);
+}
+
+#[test]
+fn any_earlier_marker_counts_as_repeated() {
+    // m1 → m2 → m3 → m1: no token repeats the one just sent, but the listing has come round.
+    let script = Script::responses([
+        page(&["a"], Some("m1")),
+        page(&["b"], Some("m2")),
+        page(&["c"], Some("m3")),
+        page(&["d"], Some("m1")),
+    ]);
+    let client = Client::new(pinned_config(), &script);
+    let items = block_on(
+        client
+            .describe_global_clusters()
+            .into_paginator()
+            .items()
+            .try_collect(),
+    );
+    match items {
+        Err(SdkError::Pagination(PaginationError::RepeatedToken { token })) => {
+            assert_eq!(token, "m1");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(script.attempts(), 4);
+}
+
+#[test]
+fn fresh_markers_without_end_stop_at_the_page_limit() {
+    // Empty pages, each with a new marker: the paginator sends exactly its limit of requests.
+    let script = Script::responses(
+        (0..5)
+            .map(|i| page(&[], Some(&format!("m{i}"))))
+            .collect::<Vec<_>>(),
+    );
+    let client = Client::new(pinned_config(), &script);
+    let mut pages = client
+        .describe_global_clusters()
+        .into_paginator()
+        .max_pages(5);
+    for _ in 0..5 {
+        block_on(pages.next_page()).unwrap().unwrap();
+    }
+    let error = block_on(pages.next_page()).unwrap().unwrap_err();
+    assert!(
+        matches!(
+            error,
+            SdkError::Pagination(PaginationError::TooManyPages { limit: 5 })
+        ),
+        "{error:?}"
+    );
+    assert!(error.to_string().contains("more than 5 pages"), "{error}");
+    assert!(block_on(pages.next_page()).is_none());
+    assert_eq!(script.attempts(), 5);
+    assert_eq!(awsquery::paginator::DEFAULT_MAX_PAGES, 10_000);
 }
 
 #[test]

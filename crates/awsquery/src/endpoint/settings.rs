@@ -104,9 +104,10 @@ impl EndpointSettings {
     /// The built-in parameter values for a client of the service with `sdk_id` in `region`: the
     /// settings from code, then from the environment. An endpoint URL that is not an `http` or
     /// `https` URL with a host, or a flag in the environment that is not `true` or `false`, is an
-    /// error naming where it came from.
+    /// error naming where it came from. So is a region that is not a host label (see
+    /// [`check_region`]): it becomes part of the endpoint's host name.
     pub fn builtins(&self, region: &str, sdk_id: &str) -> Result<BuiltIns, EndpointError> {
-        let region = region.trim();
+        let region = check_region(region)?;
         let env = self.env.as_ref();
         let flag = |code: Option<bool>, var: &str| match (code, env) {
             (Some(value), _) => Ok(value),
@@ -158,6 +159,31 @@ pub fn service_endpoint_url_var(sdk_id: &str) -> String {
         })
         .collect();
     format!("{ENDPOINT_URL_VAR}_{service}")
+}
+
+/// The region with surrounding white space trimmed, checked to be a valid host label: 1 to 63
+/// ASCII letters, digits and hyphens, neither first nor last a hyphen (as the AWS SDKs check it).
+/// Anything else could carry a request, signed, to another host: `attacker.example/x` would make
+/// `https://rds.attacker.example/x.amazonaws.com/`. An empty region is returned as it is (the
+/// rules then say that a region is needed).
+pub fn check_region(region: &str) -> Result<&str, EndpointError> {
+    let region = region.trim();
+    let bytes = region.as_bytes();
+    let valid = region.is_empty()
+        || (bytes.len() <= 63
+            && bytes
+                .iter()
+                .all(|b| b.is_ascii_alphanumeric() || *b == b'-')
+            && bytes[0] != b'-'
+            && bytes[bytes.len() - 1] != b'-');
+    if valid {
+        Ok(region)
+    } else {
+        Err(EndpointError::configuration(format!(
+            "Provided region_name '{}' doesn't match a supported format.",
+            awsquery_types::text::printable(region, awsquery_types::text::MAX_NAME_CHARS)
+        )))
+    }
 }
 
 /// A boolean environment variable: `true` or `false` in any case; `None` when unset or empty.
@@ -382,6 +408,50 @@ mod tests {
         ] {
             let e = error(&EndpointSettings::new().with_url(url));
             assert!(e.message().ends_with(reason), "{url}: {e}");
+        }
+    }
+
+    #[test]
+    fn a_region_must_be_a_host_label() {
+        for region in [
+            "us-east-1",
+            "  eu-west-3\n",
+            "local",
+            "a",
+            &"x".repeat(63),
+            "",
+        ] {
+            let b = EndpointSettings::new().builtins(region, "Neptune");
+            assert_eq!(
+                b.expect(region).region.as_deref(),
+                Some(region.trim()).filter(|r| !r.is_empty())
+            );
+        }
+        for region in [
+            "attacker.example/x",
+            "us-east-1.evil.com",
+            "a b",
+            "-us",
+            "us-",
+            "us_east_1",
+            "east\u{1b}[2J",
+            "ünï",
+            &"x".repeat(64),
+        ] {
+            let e = error_for_region(region);
+            assert_eq!(e.kind(), EndpointErrorKind::Configuration, "{region}");
+            assert!(
+                e.message().contains("doesn't match a supported format"),
+                "{e}"
+            );
+            assert!(!e.message().contains('\u{1b}'), "{e}");
+        }
+    }
+
+    fn error_for_region(region: &str) -> EndpointError {
+        match EndpointSettings::new().builtins(region, "Neptune") {
+            Ok(b) => panic!("{region:?} was accepted: {b:?}"),
+            Err(e) => e,
         }
     }
 
