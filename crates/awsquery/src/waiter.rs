@@ -39,6 +39,10 @@ pub enum Verdict<S, E> {
     Failure(E),
 }
 
+/// The shortest wait between two polls that a waiter allows: Smithy's waiters require a
+/// `minDelay` of at least one second, so that a waiter never polls back to back.
+pub const MIN_DELAY: Duration = Duration::from_secs(1);
+
 /// The shortest and longest wait between two polls.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Delays {
@@ -47,8 +51,10 @@ pub struct Delays {
 }
 
 impl Delays {
-    /// Waits of at least `min` and at most `max`. A `max` below `min` is raised to `min`.
+    /// Waits of at least `min` and at most `max`. A `min` below [`MIN_DELAY`] is raised to it,
+    /// and a `max` below `min` to `min`.
     pub fn new(min: Duration, max: Duration) -> Self {
+        let min = min.max(MIN_DELAY);
         Delays {
             min,
             max: max.max(min),

@@ -4,6 +4,8 @@
 use std::fmt;
 use std::time::Duration;
 
+use awsquery::waiter::MIN_DELAY;
+
 /// What the command line asks for.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Parsed {
@@ -500,9 +502,17 @@ fn failover(options: &Options) -> Result<FailoverArgs, UsageError> {
         wait_timeout: options
             .seconds("--wait-timeout")?
             .unwrap_or(DEFAULT_WAIT_TIMEOUT),
-        wait_delay: options
-            .fractional_seconds("--wait-delay")?
-            .unwrap_or(DEFAULT_WAIT_DELAY),
+        wait_delay: match options.fractional_seconds("--wait-delay")? {
+            Some(delay) if delay < MIN_DELAY => {
+                return Err(UsageError(format!(
+                    "argument --wait-delay: invalid value: '{}' (a waiter waits at least {} \
+                     second between polls)",
+                    options.value("--wait-delay").unwrap_or_default(),
+                    MIN_DELAY.as_secs()
+                )));
+            }
+            delay => delay.unwrap_or(DEFAULT_WAIT_DELAY),
+        },
     })
 }
 
@@ -735,11 +745,20 @@ mod tests {
     #[test]
     fn wait_and_its_options() {
         let args = failover_args(&format!(
-            "{FAILOVER} --wait --wait-timeout 90 --wait-delay 0.25"
+            "{FAILOVER} --wait --wait-timeout 90 --wait-delay 1.25"
         ));
         assert!(args.wait);
         assert_eq!(args.wait_timeout, Duration::from_secs(90));
-        assert_eq!(args.wait_delay, Duration::from_millis(250));
+        assert_eq!(args.wait_delay, Duration::from_millis(1250));
+        for below in ["0", "0.999"] {
+            assert_eq!(
+                error(&format!("{FAILOVER} --wait --wait-delay {below}")),
+                format!(
+                    "argument --wait-delay: invalid value: '{below}' (a waiter waits at least 1 \
+                     second between polls)"
+                )
+            );
+        }
         assert_eq!(
             error(&format!("{FAILOVER} --wait-timeout 90")),
             "argument --wait-timeout: only allowed with --wait"

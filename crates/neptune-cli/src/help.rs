@@ -86,8 +86,8 @@ OPTIONS
                                       writer and the global database is `available`, and print
                                       the global database as it is then, in the same form.
   --wait-timeout SECONDS              How long --wait waits at most (default 1800).
-  --wait-delay SECONDS                The shortest pause between polls (default 5; pauses grow
-                                      to at most 60, or this value if larger).
+  --wait-delay SECONDS                The shortest pause between polls (default 5, at least 1;
+                                      pauses grow to at most 60, or this value if larger).
 
 OUTPUT
   {\"GlobalCluster\": {...}}, the global database as the service describes it.

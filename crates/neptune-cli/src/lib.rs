@@ -30,6 +30,7 @@ use awsquery::waiter::WaiterError;
 use awsquery_types::http::redact_userinfo;
 use awsquery_types::json::{JsonWriter, ToJson};
 use awsquery_types::text::{MAX_MESSAGE_CHARS, MAX_NAME_CHARS, escape_controls, printable};
+use neptune_client::error::FailoverGlobalClusterError;
 use neptune_client::types::{FailoverGlobalClusterOutput, GlobalCluster};
 use neptune_client::waiters::FailoverWaitError;
 use neptune_client::{Client, Config, Transport};
@@ -202,6 +203,7 @@ struct Session<'a, T> {
 
 impl<T: Transport> Session<'_, T> {
     async fn failover(&mut self, args: &FailoverArgs) -> i32 {
+        self.last_uri.reset();
         let result = self
             .client
             .failover_global_cluster()
@@ -213,7 +215,20 @@ impl<T: Transport> Session<'_, T> {
             .await;
         let output = match result {
             Ok(output) => output,
-            Err(error) => return self.sdk_error(CommandName::Failover.operation(), error),
+            Err(error) => {
+                let retried_after_no_answer = self.last_uri.unanswered() > 0
+                    && matches!(
+                        error.service_error(),
+                        Some(FailoverGlobalClusterError::InvalidGlobalClusterStateFault(
+                            _
+                        ))
+                    );
+                let code = self.sdk_error(CommandName::Failover.operation(), error);
+                if retried_after_no_answer {
+                    self.err(RETRIED_FAILOVER_NOTE);
+                }
+                return code;
+            }
         };
         if !args.wait {
             return self.print_json(&output);
@@ -453,6 +468,15 @@ impl<T: Transport> Session<'_, T> {
         OTHER_ERROR
     }
 }
+
+/// Added to an `InvalidGlobalClusterStateFault` of a failover that was sent again after an attempt
+/// got no answer: that attempt may have reached the service and started the failover, which is
+/// then why the global database is not in a state to start one.
+const RETRIED_FAILOVER_NOTE: &str = "\nNote: an earlier attempt of this FailoverGlobalCluster call got \
+no response (a timeout or a broken connection) and the call was sent again. The earlier attempt \
+may have reached the service and started the failover, which would explain this error. Check the \
+global cluster with `neptune describe-global-clusters --global-cluster-identifier ID` before \
+trying again.\n";
 
 /// A service error as the AWS CLI reads it.
 enum ServiceError {

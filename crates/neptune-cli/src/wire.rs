@@ -28,18 +28,43 @@ pub(crate) struct Wire<T> {
     last_uri: LastUri,
 }
 
-/// The URL of the last request sent, shared with the code that reports errors.
+/// What the transport saw of the requests, shared with the code that reports errors: the URL of
+/// the last one, and how many attempts got no response since [`reset`](Self::reset).
 #[derive(Clone, Debug, Default)]
-pub(crate) struct LastUri(Arc<Mutex<Option<String>>>);
+pub(crate) struct LastUri(Arc<Mutex<Seen>>);
+
+#[derive(Debug, Default)]
+struct Seen {
+    uri: Option<String>,
+    unanswered: u32,
+}
 
 impl LastUri {
     pub(crate) fn get(&self) -> Option<String> {
-        self.0.lock().ok()?.clone()
+        self.0.lock().ok()?.uri.clone()
+    }
+
+    /// Attempts that got no response (a timeout, a broken connection) since the last reset.
+    pub(crate) fn unanswered(&self) -> u32 {
+        self.0.lock().map_or(0, |seen| seen.unanswered)
+    }
+
+    /// Starts counting for a new call.
+    pub(crate) fn reset(&self) {
+        if let Ok(mut seen) = self.0.lock() {
+            seen.unanswered = 0;
+        }
     }
 
     fn set(&self, uri: &str) {
-        if let Ok(mut last) = self.0.lock() {
-            *last = Some(uri.to_owned());
+        if let Ok(mut seen) = self.0.lock() {
+            seen.uri = Some(uri.to_owned());
+        }
+    }
+
+    fn unanswered_attempt(&self) {
+        if let Ok(mut seen) = self.0.lock() {
+            seen.unanswered += 1;
         }
     }
 }
@@ -70,6 +95,9 @@ impl<T: Transport> Transport for Wire<T> {
         self.last_uri.set(&request.uri);
         self.debug(|| describe_request(&request));
         let result = self.inner.send(request).await;
+        if result.is_err() {
+            self.last_uri.unanswered_attempt();
+        }
         self.debug(|| match &result {
             Ok(response) => describe_response(response),
             Err(error) => format!("no response: {error}"),

@@ -466,7 +466,7 @@ fn wait_polls_until_the_failover_is_done() {
         described("available", TARGET),
     ]);
     let ran = neptune(
-        &failover_args(&server.url, &["--wait", "--wait-delay", "0.05"]),
+        &failover_args(&server.url, &["--wait", "--wait-delay", "1"]),
         &KEYS,
     );
     assert_eq!((ran.code, ran.stderr.as_str()), (0, ""));

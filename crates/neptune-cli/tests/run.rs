@@ -278,6 +278,44 @@ fn an_unreadable_response_is_not_a_service_error() {
     );
 }
 
+const INVALID_STATE_400: &str = "<ErrorResponse><Error><Type>Sender</Type>\
+    <Code>InvalidGlobalClusterStateFault</Code><Message>The global cluster my-global is \
+    failing over</Message></Error><RequestId>r-2</RequestId></ErrorResponse>";
+
+/// A failover whose first attempt timed out is sent again (standard retries do not know the
+/// call is not idempotent); the service then refuses the second one because the first started
+/// the failover. The message says so.
+#[test]
+fn a_retried_failover_refused_for_its_state_points_at_the_lost_attempt() {
+    let transport = Canned::new([
+        Err(TransportErrorKind::Timeout),
+        Ok(Response::new(400, INVALID_STATE_400)),
+    ]);
+    let ran = run(FAILOVER, &transport);
+    assert_eq!(ran.code, 254);
+    assert_eq!(transport.requests().len(), 2, "the timeout was retried");
+    assert!(
+        ran.stderr.starts_with(
+            "\nAn error occurred (InvalidGlobalClusterStateFault) when calling the \
+             FailoverGlobalCluster operation: The global cluster my-global is failing over\n"
+        ),
+        "{}",
+        ran.stderr
+    );
+    assert!(
+        ran.stderr
+            .contains("may have reached the service and started the failover"),
+        "{}",
+        ran.stderr
+    );
+
+    // The same fault on a first attempt is only the fault.
+    let transport = Canned::responses([Response::new(400, INVALID_STATE_400)]);
+    let ran = run(FAILOVER, &transport);
+    assert_eq!(ran.code, 254);
+    assert!(!ran.stderr.contains("Note:"), "{}", ran.stderr);
+}
+
 #[test]
 fn connection_failures_name_the_endpoint() {
     let transport = Canned::new((0..3).map(|_| Err(TransportErrorKind::Connect)));

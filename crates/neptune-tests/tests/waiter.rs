@@ -274,9 +274,9 @@ fn custom_delays_are_used() {
             .wait_until_failover_complete()
             .global_cluster_identifier("my-global")
             .target_db_cluster_identifier(TARGET_ARN)
-            .delays(Duration::from_millis(10), Duration::from_millis(10))
+            .delays(Duration::from_secs(3), Duration::from_secs(3))
             .wait(TEN_MINUTES),
     )
     .expect("completes");
-    assert_eq!(script.sleeps(), [Duration::from_millis(10); 2]);
+    assert_eq!(script.sleeps(), [Duration::from_secs(3); 2]);
 }
