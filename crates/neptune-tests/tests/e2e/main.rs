@@ -1,6 +1,8 @@
 //! End to end: the generated client over [`HyperTransport`] against a real HTTP/1.1 server on
 //! 127.0.0.1 (see `server.rs`), which checks what it received: a request signed exactly as sent.
 
+mod faults;
+mod load;
 mod server;
 
 use std::future::Future;

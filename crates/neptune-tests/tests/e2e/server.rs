@@ -21,6 +21,19 @@ pub enum Reply {
     },
     /// Reads the request and never answers, keeping the connection open.
     Hang,
+    /// Writes these bytes as they are (not HTTP, or a response cut short), then closes.
+    Raw(Vec<u8>),
+    /// Writes a response head announcing `length` bytes and `sent` of them, then resets the
+    /// connection (an RST, not an orderly close).
+    ResetMidBody { length: usize, sent: usize },
+    /// Writes a complete 200 response one byte per `every`, stopping when the client goes away.
+    Drip {
+        body: Vec<u8>,
+        every: std::time::Duration,
+    },
+    /// Answers 200 with a chunked body of `<GlobalClusterMember/>` elements that ends only when
+    /// the client goes away (or, to bound the test, after 256 MiB).
+    Endless,
 }
 
 impl Reply {
@@ -62,11 +75,28 @@ impl Received {
     }
 }
 
-#[derive(Debug, Default)]
+/// Chooses the reply to the `n`th request (from 0), for servers that answer by rule.
+pub type Rule = Arc<dyn Fn(usize) -> Reply + Send + Sync>;
+
+#[derive(Default)]
 struct State {
     replies: VecDeque<Reply>,
+    rule: Option<Rule>,
     received: Vec<Received>,
+    /// Requests answered so far; kept by rule servers, which record no bodies.
+    count: usize,
     connections: usize,
+}
+
+impl std::fmt::Debug for State {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("State")
+            .field("replies", &self.replies.len())
+            .field("rule", &self.rule.is_some())
+            .field("count", &self.count)
+            .field("connections", &self.connections)
+            .finish_non_exhaustive()
+    }
 }
 
 /// The server; it stops when dropped (and with the runtime it runs on).
@@ -81,12 +111,27 @@ impl TestServer {
     /// Listens on a free port of 127.0.0.1 and answers with `replies`, in order. A request beyond
     /// the last reply gets a 501 naming the problem.
     pub async fn start(replies: Vec<Reply>) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("a free port");
-        let addr = listener.local_addr().expect("the bound address");
-        let state = Arc::new(Mutex::new(State {
+        Self::listen(State {
             replies: replies.into(),
             ..State::default()
-        }));
+        })
+        .await
+    }
+
+    /// Answers the `n`th request with `rule(n)`, for as many requests as come; keeps only the
+    /// count of requests, not the requests themselves.
+    pub async fn start_with_rule(rule: impl Fn(usize) -> Reply + Send + Sync + 'static) -> Self {
+        Self::listen(State {
+            rule: Some(Arc::new(rule)),
+            ..State::default()
+        })
+        .await
+    }
+
+    async fn listen(state: State) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("a free port");
+        let addr = listener.local_addr().expect("the bound address");
+        let state = Arc::new(Mutex::new(state));
         let shared = Arc::clone(&state);
         let accept = tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
@@ -116,6 +161,11 @@ impl TestServer {
         self.state.lock().unwrap().received.clone()
     }
 
+    /// How many requests were answered so far.
+    pub fn count(&self) -> usize {
+        self.state.lock().unwrap().count
+    }
+
     /// How many connections were accepted so far.
     pub fn connections(&self) -> usize {
         self.state.lock().unwrap().connections
@@ -128,14 +178,66 @@ impl Drop for TestServer {
     }
 }
 
+/// Plays the replies that are not a plain response; they all end the connection.
+async fn misbehave(mut stream: TcpStream, reply: Reply) {
+    match reply {
+        Reply::Raw(bytes) => {
+            let _ = stream.write_all(&bytes).await;
+            let _ = stream.shutdown().await;
+        }
+        Reply::ResetMidBody { length, sent } => {
+            let head = format!("HTTP/1.1 200 OK\r\ncontent-length: {length}\r\n\r\n");
+            let _ = stream.write_all(head.as_bytes()).await;
+            let _ = stream.write_all(&vec![b'<'; sent]).await;
+            let _ = stream.flush().await;
+            // A zero linger time makes the close an RST.
+            let _ = stream.set_zero_linger();
+            drop(stream);
+        }
+        Reply::Drip { body, every } => {
+            let head = format!("HTTP/1.1 200 OK\r\ncontent-length: {}\r\n\r\n", body.len());
+            let _ = stream.write_all(head.as_bytes()).await;
+            for byte in body {
+                tokio::time::sleep(every).await;
+                if stream.write_all(&[byte]).await.is_err() {
+                    return;
+                }
+            }
+        }
+        Reply::Endless => {
+            let head = "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n";
+            if stream.write_all(head.as_bytes()).await.is_err() {
+                return;
+            }
+            let members = "<GlobalClusterMember/>".repeat(512);
+            let chunk = format!("{:x}\r\n{members}\r\n", members.len());
+            let mut written = 0usize;
+            while written < 256 << 20 {
+                if stream.write_all(chunk.as_bytes()).await.is_err() {
+                    return;
+                }
+                written += members.len();
+            }
+        }
+        Reply::Respond { .. } | Reply::Hang => unreachable!("served by `serve`"),
+    }
+}
+
 /// Serves one connection: request after request until the client closes it.
 async fn serve(mut stream: TcpStream, state: Arc<Mutex<State>>) {
     let mut buffer = Vec::new();
     while let Some(request) = read_request(&mut stream, &mut buffer).await {
         let reply = {
             let mut state = state.lock().unwrap();
-            state.received.push(request);
-            state.replies.pop_front()
+            let n = state.count;
+            state.count += 1;
+            match state.rule.clone() {
+                Some(rule) => Some(rule(n)),
+                None => {
+                    state.received.push(request);
+                    state.replies.pop_front()
+                }
+            }
         };
         let (status, headers, body) = match reply {
             Some(Reply::Respond {
@@ -144,6 +246,7 @@ async fn serve(mut stream: TcpStream, state: Arc<Mutex<State>>) {
                 body,
             }) => (status, headers, body),
             Some(Reply::Hang) => std::future::pending().await,
+            Some(other) => return misbehave(stream, other).await,
             None => (
                 501,
                 Vec::new(),
