@@ -273,8 +273,12 @@ impl<'m> Lowerer<'m> {
         let output = self.io_structure(id, op.output.as_ref(), &format!("{name}Output"), false)?;
         self.reach(&input, Direction::Ser, id)?;
         self.reach(&output, Direction::De, id)?;
-        let mut errors = Vec::new();
+        let mut errors: Vec<String> = Vec::new();
         for error in &op.errors {
+            // Some published models list an error twice; once is what it means.
+            if errors.contains(&error.target) {
+                continue;
+            }
             let target = lookup(self.model, id, &error.target)?;
             if target.kind != "structure" || !target.traits.contains_key("smithy.api#error") {
                 return Err(Error::shape(
@@ -795,6 +799,27 @@ impl<'m> Lowerer<'m> {
         );
         for op in operations {
             seen.insert((Module::Error, op.error_enum.clone()), &op.id);
+            // A response names its error by code: two errors of one operation with the same code
+            // could not be told apart.
+            let mut codes: BTreeMap<&str, &str> = BTreeMap::new();
+            for error in &op.errors {
+                let ShapeKind::Structure(Structure {
+                    error: Some(info), ..
+                }) = &self.shapes[error].kind
+                else {
+                    continue;
+                };
+                if let Some(other) = codes.insert(&info.code, error) {
+                    return Err(Error::shape(
+                        &op.id,
+                        format!(
+                            "lists the errors `{other}` and `{error}`, which share the code `{}`; \
+                             a response could not tell them apart",
+                            info.code
+                        ),
+                    ));
+                }
+            }
         }
         let mut functions: BTreeMap<String, &str> = BTreeMap::new();
         for shape in self.shapes.values() {

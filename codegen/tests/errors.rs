@@ -333,6 +333,58 @@ fn an_error_with_an_out_of_range_status() {
 }
 
 #[test]
+fn an_error_listed_twice_is_listed_once() {
+    let mut m = with_error(json!({
+        "type": "structure",
+        "members": {},
+        "traits": { "smithy.api#error": "client" }
+    }));
+    m["shapes"]["example.fixtures#Go"]["errors"] = json!([
+        { "target": "example.fixtures#BadFault" },
+        { "target": "example.fixtures#BadFault" }
+    ]);
+    let files = codegen::generate(&m.to_string(), &options(None)).expect("generates");
+    let protocol = files
+        .iter()
+        .find(|f| f.path.ends_with("-protocol/src/lib.rs"))
+        .expect("a protocol crate");
+    assert_eq!(protocol.contents.matches("Some(\"BadFault\")").count(), 1);
+}
+
+#[test]
+fn two_errors_of_an_operation_with_one_code() {
+    let mut m = with_error(json!({
+        "type": "structure",
+        "members": {},
+        "traits": {
+            "smithy.api#error": "client",
+            "aws.protocols#awsQueryError": { "code": "Busy", "httpResponseCode": 400 }
+        }
+    }));
+    add(
+        &mut m,
+        "OtherFault",
+        json!({
+            "type": "structure",
+            "members": {},
+            "traits": {
+                "smithy.api#error": "server",
+                "aws.protocols#awsQueryError": { "code": "Busy", "httpResponseCode": 503 }
+            }
+        }),
+    );
+    m["shapes"]["example.fixtures#Go"]["errors"] = json!([
+        { "target": "example.fixtures#BadFault" },
+        { "target": "example.fixtures#OtherFault" }
+    ]);
+    assert_error(
+        &error_of(&m),
+        Some("example.fixtures#Go"),
+        "share the code `Busy`; a response could not tell them apart",
+    );
+}
+
+#[test]
 fn an_error_that_is_neither_client_nor_server() {
     let m = with_error(json!({
         "type": "structure",
