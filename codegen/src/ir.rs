@@ -4,6 +4,7 @@
 //! [`crate::lower`]; emitters only turn this into tokens.
 
 pub mod rules;
+pub mod waitable;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -49,6 +50,8 @@ pub struct Service {
     pub endpoint_rules: rules::EndpointRules,
     /// Additions for particular services, present when the model has the shapes they rely on.
     pub customizations: Customizations,
+    /// The waiters of the operations' `smithy.waiters#waitable` traits, sorted by name.
+    pub waiters: Vec<waitable::Waiter>,
 }
 
 /// Service-specific additions to the generated client (the generator's counterpart of the

@@ -136,7 +136,8 @@ pub fn parse_files(files: &[(&str, &str)]) -> Result<ast::Model, Error> {
 
 /// Generates the model crate (with `src/json.rs` for its `json` feature), the protocol and client
 /// crates of the model's service, the client's
-/// `src/waiters.rs` when a service customization adds a waiter, and the protocol crate's
+/// `src/waiters.rs` when the model has `smithy.waiters#waitable` waiters or a service customization
+/// adds one, and the protocol crate's
 /// `tests/protocol_tests.rs` when the model has awsQuery client cases of `smithy.test#httpRequestTests`
 /// or `smithy.test#httpResponseTests` (the client crate's, for request cases that depend on the
 /// client: host prefixes, compression, endpoint paths), and the client crate's

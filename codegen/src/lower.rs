@@ -4,6 +4,7 @@ mod cases;
 mod customize;
 mod endpoint;
 mod rules;
+mod waitable;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -150,6 +151,7 @@ pub fn lower(model: &ast::Model, selection: &Selection) -> Result<Service, Error
     let (protocol_tests, client_tests) = endpoint::split_client_tests(&operations, protocol_tests)?;
     let endpoint_rules = rules::endpoint_rules(service_id, &service.traits, &endpoint_prefix)?;
     let customizations = customize::customizations(&operations, &lowerer.shapes);
+    let waiters = waitable::waiters(model, &operations, &lowerer.shapes)?;
 
     Ok(Service {
         shape_name: shape_name(service_id).to_owned(),
@@ -172,6 +174,7 @@ pub fn lower(model: &ast::Model, selection: &Selection) -> Result<Service, Error
         client_tests,
         endpoint_rules,
         customizations,
+        waiters,
     })
 }
 

@@ -1715,3 +1715,193 @@ fn malformed_paginated_traits() {
         assert_error(&err, Some("example.fixtures#Go"), phrase);
     }
 }
+
+/// The base model with an output `Items` (a list of structures with a string `State` and an integer
+/// `Size`), a boolean `Done`, an error `Missing` and the waiter `Ready` on `Go` with these
+/// acceptors (and delays, when given).
+fn waiter_model(acceptors: Value, delays: Option<(u64, u64)>) -> Value {
+    let mut model = model();
+    add(
+        &mut model,
+        "GoResponse",
+        json!({ "type": "structure", "members": {
+            "Items": { "target": "example.fixtures#ItemList" },
+            "Done": { "target": "smithy.api#Boolean" }
+        }}),
+    );
+    add(
+        &mut model,
+        "ItemList",
+        json!({ "type": "list", "member": { "target": "example.fixtures#Item" } }),
+    );
+    add(
+        &mut model,
+        "Item",
+        json!({ "type": "structure", "members": {
+            "State": { "target": "smithy.api#String" },
+            "Size": { "target": "smithy.api#Integer" },
+            "Stamp": { "target": "smithy.api#Timestamp" }
+        }}),
+    );
+    add(
+        &mut model,
+        "Missing",
+        json!({ "type": "structure", "members": {}, "traits": { "smithy.api#error": "client" } }),
+    );
+    let go = &mut model["shapes"]["example.fixtures#Go"];
+    go["errors"] = json!([{ "target": "example.fixtures#Missing" }]);
+    let mut waiter = json!({ "acceptors": acceptors });
+    if let Some((min, max)) = delays {
+        waiter["minDelay"] = json!(min);
+        waiter["maxDelay"] = json!(max);
+    }
+    go["traits"] = json!({ "smithy.waiters#waitable": { "Ready": waiter } });
+    model
+}
+
+fn output_acceptor(path: &str, expected: &str, comparator: &str) -> Value {
+    json!([{ "state": "success", "matcher": { "output": {
+        "path": path, "expected": expected, "comparator": comparator
+    }}}])
+}
+
+#[test]
+fn waiters_generate_when_well_formed() {
+    for path in [
+        "Items[].State",
+        "Items[*].State",
+        "Items[?Size > `2` && !(State == 'x')].State",
+    ] {
+        let model = waiter_model(output_acceptor(path, "ok", "allStringEquals"), None);
+        assert!(
+            generate(&model.to_string(), &options(None)).is_ok(),
+            "{path}"
+        );
+    }
+    let model = waiter_model(
+        output_acceptor("length(Items) >= `1` || Done", "true", "booleanEquals"),
+        Some((3, 3)),
+    );
+    assert!(generate(&model.to_string(), &options(None)).is_ok());
+}
+
+#[test]
+fn malformed_waiters_name_the_operation_and_the_waiter() {
+    let go = Some("example.fixtures#Go");
+    let success = |matcher: Value| json!([{ "state": "success", "matcher": matcher }]);
+    let cases: Vec<(Value, Option<(u64, u64)>, &str)> = vec![
+        (
+            success(json!({ "outputs": {} })),
+            None,
+            "unknown variant `outputs`",
+        ),
+        (
+            output_acceptor("Items[].State", "ok", "stringLike"),
+            None,
+            "unknown variant `stringLike`",
+        ),
+        (
+            json!([{ "state": "done", "matcher": { "success": true } }]),
+            None,
+            "unknown variant `done`",
+        ),
+        (
+            json!([{ "state": "failure", "matcher": { "success": false } }]),
+            None,
+            "no acceptor with the `success` state",
+        ),
+        (json!([]), None, "has no acceptors"),
+        (
+            success(json!({ "success": true })),
+            Some((10, 5)),
+            "minDelay (10) greater than its maxDelay (5)",
+        ),
+        (
+            success(json!({ "success": true })),
+            Some((0, 5)),
+            "a delay below 1 second",
+        ),
+        (
+            success(json!({ "errorType": "Gone" })),
+            None,
+            "errorType `Gone` is none of the errors of `Go`",
+        ),
+        (
+            output_acceptor("Items[].Color", "ok", "anyStringEquals"),
+            None,
+            "names `Color`, which is not a member of `Item`",
+        ),
+        (
+            output_acceptor("Done.State", "ok", "stringEquals"),
+            None,
+            "reads `State` from a boolean, which is not a structure",
+        ),
+        (
+            output_acceptor("Items[].State", "ok", "stringEquals"),
+            None,
+            "is a list of string, but its comparator needs a string",
+        ),
+        (
+            output_acceptor("Done", "yes", "booleanEquals"),
+            None,
+            "neither `true` nor `false`",
+        ),
+        (
+            output_acceptor("Items[0].State", "ok", "stringEquals"),
+            None,
+            "an index or slice, which the generator does not support",
+        ),
+        (
+            output_acceptor("Items | [0]", "ok", "stringEquals"),
+            None,
+            "a pipe `|`, which the generator does not support",
+        ),
+        (
+            output_acceptor("sort(Items[].State)", "ok", "allStringEquals"),
+            None,
+            "the function `sort`, which the generator does not support",
+        ),
+        (
+            output_acceptor("Items[].Stamp", "ok", "anyStringEquals"),
+            None,
+            "a shape of a kind waiter paths cannot read",
+        ),
+        (
+            output_acceptor("Items[].State == `1`", "true", "booleanEquals"),
+            None,
+            "compares a list of string with a number",
+        ),
+        (
+            output_acceptor(
+                "length(Items) == `1` && Items[?State < 'a'].State",
+                "ok",
+                "anyStringEquals",
+            ),
+            None,
+            "orders a string; only numbers can be",
+        ),
+        (
+            json!([{ "state": "success", "matcher": { "inputOutput": {
+                "path": "Items[].State", "expected": "ok", "comparator": "anyStringEquals"
+            }}}]),
+            None,
+            "only `input` and `output`",
+        ),
+        (
+            json!([{ "state": "failure", "message": "Items", "matcher": { "success": false } },
+                   { "state": "success", "matcher": { "success": true } }]),
+            None,
+            "with a `message`, which the generator does not support",
+        ),
+    ];
+    for (acceptors, delays, phrase) in cases {
+        let err = error_of(&waiter_model(acceptors, delays));
+        assert_error(&err, go, phrase);
+        assert_error(&err, go, "whose waiter `Ready`");
+    }
+
+    // Names: UpperCamelCase, and unique regardless of case across the service.
+    let mut model = waiter_model(json!([]), None);
+    model["shapes"]["example.fixtures#Go"]["traits"]["smithy.waiters#waitable"] = json!({ "ready": { "acceptors": [{ "state": "success", "matcher": { "success": true } }] } });
+    assert_error(&error_of(&model), go, "is not named in UpperCamelCase");
+}

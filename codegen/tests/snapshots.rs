@@ -27,6 +27,7 @@ const FIXTURES: &[&str] = &[
     "timestamp",
     "union",
     "unit_io",
+    "waiters",
 ];
 
 fn fixture(name: &str) -> String {
@@ -324,6 +325,27 @@ fn unit_io_snapshot() {
     snapshot("unit_io");
 }
 
+/// The waiters of `smithy.waiters#waitable`: builders, verdict functions and compiled paths.
+#[test]
+fn waiters_snapshot() {
+    let files = generate("waiters", "..");
+    let waiters = files
+        .iter()
+        .find(|f| f.path.ends_with(WAITERS))
+        .expect("the waiters fixture has waiters");
+    insta::assert_snapshot!("waiters", waiters.contents);
+    for name in FIXTURES.iter().filter(|name| **name != "waiters") {
+        let files = generate(name, "..");
+        assert!(!files.iter().any(|f| f.path.ends_with(WAITERS)), "{name}");
+    }
+}
+
+/// The generated waiters module of a client crate.
+const WAITERS: &str = "-client/src/waiters.rs";
+
+/// The hand-written tests of the waiters fixture's generated client, run against it below.
+const WAITER_TESTS: &str = "tests/fixtures/waiters.rs";
+
 #[test]
 fn every_fixture_is_listed() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
@@ -467,6 +489,43 @@ fn fixtures_compile_without_warnings() {
         String::from_utf8_lossy(&output.stderr)
     );
     assert_eq!(passed(&stdout), expected_tests, "{stdout}");
+
+    // The waiters of the waiters fixture behave as the Smithy specification says.
+    let tests = Path::new(env!("CARGO_MANIFEST_DIR")).join(WAITER_TESTS);
+    let client_tests = root.join("crates/fixture-waiters-client/tests");
+    fs::create_dir_all(&client_tests).expect("create the waiters client's tests folder");
+    fs::copy(&tests, client_tests.join("waiters.rs")).expect("copy the waiter tests");
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| String::from("cargo"));
+    let output = Command::new(cargo)
+        .args([
+            "test",
+            "--quiet",
+            "-p",
+            "fixture-waiters-client",
+            "--test",
+            "waiters",
+        ])
+        .current_dir(&root)
+        .env("CARGO_TARGET_DIR", tmp.join("codegen-fixtures-target"))
+        .env(
+            "RUSTFLAGS",
+            "-Dwarnings -Wmissing_debug_implementations -Wrust_2018_idioms",
+        )
+        .env_remove("CARGO_ENCODED_RUSTFLAGS")
+        .env_remove("CARGO_BUILD_RUSTFLAGS")
+        .output()
+        .expect("run cargo test");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "the waiters fixture's tests fail:\n{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let expected = fs::read_to_string(&tests)
+        .expect("read the waiter tests")
+        .matches("#[test]")
+        .count();
+    assert_eq!(passed(&stdout), expected, "{stdout}");
 
     // So do the generated endpoint tests.
     let mut packages = Vec::new();

@@ -41,7 +41,9 @@ pub fn lib(service: &Service) -> TokenStream {
             }
         }
     });
-    let waiters_mod = service.customizations.failover_waiter.is_some().then(|| {
+    let waiters_mod = (service.customizations.failover_waiter.is_some()
+        || !service.waiters.is_empty())
+    .then(|| {
         quote!(
             pub mod waiters;
         )
@@ -238,45 +240,12 @@ fn builder(paths: &Paths, service: &Service, op: &Operation) -> TokenStream {
             }
         }
     });
-    let setters = members.iter().map(|m| {
-        let f = ident(&m.field);
-        let set = ident(&format!("set_{}", m.field.trim_start_matches("r#")));
-        let value = paths.value_type(service, &m.target);
-        let docs = doc_attrs(m.docs.as_deref());
-        let set_doc = doc_attrs(Some(&format!("Sets or clears `{}`.", m.name)));
-        let wrap = |v: TokenStream| {
-            if m.boxed {
-                quote!(::std::boxed::Box::new(#v))
-            } else {
-                v
-            }
-        };
-        let converted = wrap(quote!(value.into()));
-        if m.optional {
-            let stored = if m.boxed {
-                quote!(value.map(::std::boxed::Box::new))
-            } else {
-                quote!(value)
-            };
-            quote! {
-                #docs
-                pub fn #f(mut self, value: impl ::std::convert::Into<#value>) -> Self {
-                    self.input.#f = ::std::option::Option::Some(#converted);
-                    self
-                }
-                #set_doc
-                pub fn #set(mut self, value: ::std::option::Option<#value>) -> Self {
-                    self.input.#f = #stored;
-                    self
-                }
-            }
-        } else {
-            quote! {
-                #docs
-                pub fn #f(mut self, value: impl ::std::convert::Into<#value>) -> Self {
-                    self.input.#f = #converted;
-                    self
-                }
+    let setters = setters(paths, service, members);
+    let from_input = service.waiters.iter().any(|w| w.operation == op.id).then(|| {
+        quote! {
+            /// A builder with this input, for the waiters that poll the operation.
+            pub(crate) fn from_input(handle: &'a ::awsquery::client::Handle<T>, input: #input) -> Self {
+                #name { handle, input }
             }
         }
     });
@@ -292,6 +261,8 @@ fn builder(paths: &Paths, service: &Service, op: &Operation) -> TokenStream {
             pub(crate) fn new(handle: &'a ::awsquery::client::Handle<T>) -> Self {
                 #name { handle, input: ::std::default::Default::default() }
             }
+
+            #from_input
 
             #(#setters)*
 
@@ -309,4 +280,53 @@ fn builder(paths: &Paths, service: &Service, op: &Operation) -> TokenStream {
             #paginator
         }
     }
+}
+
+/// The setters of an input's members, on a builder holding the input in `self.input`.
+pub(super) fn setters(paths: &Paths, service: &Service, members: &[Member]) -> Vec<TokenStream> {
+    members
+        .iter()
+        .map(|m| {
+            let f = ident(&m.field);
+            let set = ident(&format!("set_{}", m.field.trim_start_matches("r#")));
+            let value = paths.value_type(service, &m.target);
+            let docs = doc_attrs(m.docs.as_deref());
+            let set_doc = doc_attrs(Some(&format!("Sets or clears `{}`.", m.name)));
+            let wrap = |v: TokenStream| {
+                if m.boxed {
+                    quote!(::std::boxed::Box::new(#v))
+                } else {
+                    v
+                }
+            };
+            let converted = wrap(quote!(value.into()));
+            if m.optional {
+                let stored = if m.boxed {
+                    quote!(value.map(::std::boxed::Box::new))
+                } else {
+                    quote!(value)
+                };
+                quote! {
+                    #docs
+                    pub fn #f(mut self, value: impl ::std::convert::Into<#value>) -> Self {
+                        self.input.#f = ::std::option::Option::Some(#converted);
+                        self
+                    }
+                    #set_doc
+                    pub fn #set(mut self, value: ::std::option::Option<#value>) -> Self {
+                        self.input.#f = #stored;
+                        self
+                    }
+                }
+            } else {
+                quote! {
+                    #docs
+                    pub fn #f(mut self, value: impl ::std::convert::Into<#value>) -> Self {
+                        self.input.#f = #converted;
+                        self
+                    }
+                }
+            }
+        })
+        .collect()
 }

@@ -8,6 +8,7 @@ pub mod json;
 pub mod model;
 pub mod protocol;
 pub mod protocol_tests;
+pub mod waitable;
 pub mod waiters;
 
 use proc_macro2::TokenStream;

@@ -8,23 +8,32 @@ use super::Paths;
 use crate::ir::{FailoverWaiter, Service, Step};
 use crate::naming::ident;
 
-/// `src/waiters.rs`, when the service has a waiter.
+/// `src/waiters.rs`, when the service has a waiter: the model's (`smithy.waiters#waitable`) and
+/// the customization's.
 pub fn file(service: &Service) -> Option<TokenStream> {
-    let waiter = service.customizations.failover_waiter.as_ref()?;
-    let failover = failover(service, waiter);
+    let customized = service.customizations.failover_waiter.as_ref();
+    if customized.is_none() && service.waiters.is_empty() {
+        return None;
+    }
+    let failover = customized.map(|waiter| failover(service, waiter));
+    let modeled = super::waitable::items(service);
     Some(quote! {
         //! Waiters: poll the service until a resource reaches a state, with Smithy's backoff
         //! between polls (see `awsquery::waiter`).
+        #modeled
         #failover
     })
 }
 
 /// The `Client` methods that start the waiters.
 pub fn client_methods(service: &Service) -> TokenStream {
+    let modeled = super::waitable::client_methods(service);
     if service.customizations.failover_waiter.is_none() {
-        return TokenStream::new();
+        return modeled;
     }
     quote! {
+        #modeled
+
         /// Waits until a failover or switchover started by `FailoverGlobalCluster` has finished: the
         /// target DB cluster is the writer of the global database, and the global database's status
         /// is `available`. It polls `DescribeGlobalClusters`; see

@@ -279,6 +279,132 @@ impl<S> fmt::Display for Timeout<S> {
     }
 }
 
+/// What a poll of a modeled waiter got back: the operation's output or its error. A wait that ends
+/// returns the last one, whichever it was (a waiter may succeed on an error, such as "not found"
+/// for a deletion).
+#[derive(Debug, Clone, PartialEq)]
+pub enum FinalPoll<O, E> {
+    /// The call succeeded.
+    Output(O),
+    /// The call failed.
+    Error(E),
+}
+
+impl<O, E> FinalPoll<O, E> {
+    /// The output, if the call succeeded.
+    pub fn as_output(&self) -> Option<&O> {
+        match self {
+            FinalPoll::Output(o) => Some(o),
+            FinalPoll::Error(_) => None,
+        }
+    }
+
+    /// The error, if the call failed.
+    pub fn as_error(&self) -> Option<&E> {
+        match self {
+            FinalPoll::Output(_) => None,
+            FinalPoll::Error(e) => Some(e),
+        }
+    }
+
+    /// The poll as a `Result`.
+    pub fn into_result(self) -> Result<O, E> {
+        match self {
+            FinalPoll::Output(o) => Ok(o),
+            FinalPoll::Error(e) => Err(e),
+        }
+    }
+}
+
+impl<O, E> From<Result<O, E>> for FinalPoll<O, E> {
+    fn from(result: Result<O, E>) -> Self {
+        match result {
+            Ok(o) => FinalPoll::Output(o),
+            Err(e) => FinalPoll::Error(e),
+        }
+    }
+}
+
+/// Why a modeled waiter failed: an acceptor with the `failure` state matched, or the call failed
+/// with an error no acceptor matched.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AcceptorFailure<O, E> {
+    waiter: &'static str,
+    acceptor: Option<usize>,
+    poll: FinalPoll<O, E>,
+}
+
+impl<O, E> AcceptorFailure<O, E> {
+    /// Acceptor `acceptor` (counting from 0, in model order) of `waiter` matched `poll`.
+    pub fn matched(waiter: &'static str, acceptor: usize, poll: FinalPoll<O, E>) -> Self {
+        AcceptorFailure {
+            waiter,
+            acceptor: Some(acceptor),
+            poll,
+        }
+    }
+
+    /// The call failed and no acceptor of `waiter` matched its error.
+    pub fn unmatched(waiter: &'static str, error: E) -> Self {
+        AcceptorFailure {
+            waiter,
+            acceptor: None,
+            poll: FinalPoll::Error(error),
+        }
+    }
+
+    /// The waiter's name in the model.
+    pub fn waiter(&self) -> &'static str {
+        self.waiter
+    }
+
+    /// The failure acceptor that matched, counting from 0; `None` for an unmatched error.
+    pub fn acceptor(&self) -> Option<usize> {
+        self.acceptor
+    }
+
+    /// What the last poll got back.
+    pub fn poll(&self) -> &FinalPoll<O, E> {
+        &self.poll
+    }
+
+    /// Takes what the last poll got back.
+    pub fn into_poll(self) -> FinalPoll<O, E> {
+        self.poll
+    }
+}
+
+impl<O, E: fmt::Display> fmt::Display for AcceptorFailure<O, E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.acceptor, &self.poll) {
+            (Some(i), FinalPoll::Output(_)) => write!(
+                f,
+                "waiter {} reached a failure state (acceptor {i} matched the output)",
+                self.waiter
+            ),
+            (Some(i), FinalPoll::Error(e)) => write!(
+                f,
+                "waiter {} reached a failure state (acceptor {i} matched the error: {e})",
+                self.waiter
+            ),
+            (None, FinalPoll::Error(e)) => {
+                write!(
+                    f,
+                    "waiter {} failed on an unexpected error: {e}",
+                    self.waiter
+                )
+            }
+            (None, FinalPoll::Output(_)) => write!(f, "waiter {} failed", self.waiter),
+        }
+    }
+}
+
+impl<O: fmt::Debug, E: StdError + 'static> StdError for AcceptorFailure<O, E> {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        self.poll.as_error().map(|e| e as &(dyn StdError + 'static))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -460,5 +586,35 @@ mod tests {
         );
         assert!(StdError::source(&error).is_some());
         assert!(format!("{:?}", waiter(0.0)).contains("min: 2s"));
+    }
+
+    #[test]
+    fn acceptor_failures_say_which_acceptor_and_chain_the_error() {
+        let matched: AcceptorFailure<u32, BuildError> =
+            AcceptorFailure::matched("ThingReady", 2, FinalPoll::Output(7));
+        assert_eq!(
+            matched.to_string(),
+            "waiter ThingReady reached a failure state (acceptor 2 matched the output)"
+        );
+        assert_eq!(
+            (matched.waiter(), matched.acceptor()),
+            ("ThingReady", Some(2))
+        );
+        assert!(StdError::source(&matched).is_none());
+        assert_eq!(matched.into_poll().into_result().ok(), Some(7));
+
+        let unmatched: AcceptorFailure<u32, BuildError> =
+            AcceptorFailure::unmatched("ThingReady", BuildError::missing("Thing", "Name"));
+        assert!(
+            unmatched
+                .to_string()
+                .starts_with("waiter ThingReady failed on an unexpected error: "),
+            "{unmatched}"
+        );
+        assert_eq!(unmatched.acceptor(), None);
+        assert!(StdError::source(&unmatched).is_some());
+        assert!(unmatched.poll().as_output().is_none());
+        let poll: FinalPoll<u32, &str> = Err("gone").into();
+        assert_eq!(poll.as_error(), Some(&"gone"));
     }
 }
