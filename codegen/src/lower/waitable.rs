@@ -1049,7 +1049,7 @@ mod tests {
             ("a | b", "a pipe"),
             ("a.*", "a wildcard"),
             ("{a: b}", "`{`"),
-            ("a[", "expected"),
+            ("a[?b", "expected"),
             ("a b", "where it should end"),
         ] {
             let error = parse(path).unwrap_err();
