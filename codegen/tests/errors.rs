@@ -1759,6 +1759,9 @@ fn waiter_model(acceptors: Value, delays: Option<(u64, u64)>) -> Value {
     model
 }
 
+/// A waiter's `minDelay` and `maxDelay`.
+type Delays = (u64, u64);
+
 fn output_acceptor(path: &str, expected: &str, comparator: &str) -> Value {
     json!([{ "state": "success", "matcher": { "output": {
         "path": path, "expected": expected, "comparator": comparator
@@ -1789,7 +1792,7 @@ fn waiters_generate_when_well_formed() {
 fn malformed_waiters_name_the_operation_and_the_waiter() {
     let go = Some("example.fixtures#Go");
     let success = |matcher: Value| json!([{ "state": "success", "matcher": matcher }]);
-    let cases: Vec<(Value, Option<(u64, u64)>, &str)> = vec![
+    let cases: Vec<(Value, Option<Delays>, &str)> = vec![
         (
             success(json!({ "outputs": {} })),
             None,

@@ -69,13 +69,17 @@ struct PathMatcherTrait {
     comparator: ComparatorTrait,
 }
 
+/// The comparators, named after what they compare (`stringEquals` is `String`).
 #[derive(Debug, Clone, Copy, Deserialize)]
-#[serde(rename_all = "camelCase")]
 enum ComparatorTrait {
-    StringEquals,
-    BooleanEquals,
-    AllStringEquals,
-    AnyStringEquals,
+    #[serde(rename = "stringEquals")]
+    String,
+    #[serde(rename = "booleanEquals")]
+    Boolean,
+    #[serde(rename = "allStringEquals")]
+    AllStrings,
+    #[serde(rename = "anyStringEquals")]
+    AnyString,
 }
 
 /// Every waiter of the selected operations, sorted by name.
@@ -242,11 +246,11 @@ fn condition(
         ))
     };
     Ok(match m.comparator {
-        ComparatorTrait::StringEquals if ty == PathType::String => {
+        ComparatorTrait::String if ty == PathType::String => {
             Condition::StringEquals(expr, expected)
         }
-        ComparatorTrait::StringEquals => return Err(wrong("a string")),
-        ComparatorTrait::BooleanEquals if ty == PathType::Boolean => {
+        ComparatorTrait::String => return Err(wrong("a string")),
+        ComparatorTrait::Boolean if ty == PathType::Boolean => {
             let value = match expected.as_str() {
                 "true" => true,
                 "false" => false,
@@ -258,14 +262,14 @@ fn condition(
             };
             Condition::BooleanEquals(expr, value)
         }
-        ComparatorTrait::BooleanEquals => return Err(wrong("a boolean")),
-        ComparatorTrait::AllStringEquals if ty == string_list => {
+        ComparatorTrait::Boolean => return Err(wrong("a boolean")),
+        ComparatorTrait::AllStrings if ty == string_list => {
             Condition::AllStringEquals(expr, expected)
         }
-        ComparatorTrait::AnyStringEquals if ty == string_list => {
+        ComparatorTrait::AnyString if ty == string_list => {
             Condition::AnyStringEquals(expr, expected)
         }
-        ComparatorTrait::AllStringEquals | ComparatorTrait::AnyStringEquals => {
+        ComparatorTrait::AllStrings | ComparatorTrait::AnyString => {
             return Err(wrong("a list of strings"));
         }
     })
