@@ -113,6 +113,29 @@ fn check_common(files: &[GeneratedFile], operations: usize, endpoint_tests: usiz
     assert_eq!(files.len(), 15);
     // DescribeGlobalClusters has the shapes the failover waiter needs.
     assert!(file(files, WAITERS).contains("pub struct WaitUntilFailoverComplete<'a, T> {"));
+    // DescribeDBInstances carries two `smithy.waiters#waitable` waiters, with a minDelay of 30 s;
+    // DBInstanceDeleted succeeds on the error whose code (not shape name) is DBInstanceNotFound.
+    let waiters = file(files, WAITERS);
+    for waiter in ["WaitUntilDbInstanceAvailable", "WaitUntilDbInstanceDeleted"] {
+        assert!(
+            waiters.contains(&format!("pub struct {waiter}<'a, T> {{")),
+            "no {waiter}"
+        );
+    }
+    assert_eq!(
+        waiters
+            .matches("::std::time::Duration::from_secs(30)")
+            .count(),
+        2
+    );
+    assert!(
+        waiters.contains("Some(\"DBInstanceNotFound\")"),
+        "{waiters}"
+    );
+    assert_eq!(
+        waiters.matches("fn db_instance_available_verdict(").count(),
+        1
+    );
     // The endpoint rules compile to a resolver over the four built-in parameters, and every
     // endpoint test case is a test.
     let endpoint = file(files, ENDPOINT);
