@@ -8,7 +8,7 @@
 
 pub mod args;
 mod help;
-mod token;
+pub mod token;
 mod wire;
 
 use std::borrow::Cow;
