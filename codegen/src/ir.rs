@@ -3,12 +3,13 @@
 //! Rust names, wire names, optionality, boxing and which (de)serializers are needed are settled by
 //! [`crate::lower`]; emitters only turn this into tokens.
 
+pub mod literal;
 pub mod rules;
 pub mod waitable;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde_json::Value;
+pub use literal::*;
 
 /// A service and the shapes its selected operations reach.
 #[derive(Debug)]
@@ -535,8 +536,8 @@ pub struct RequestCase {
     pub body: Option<String>,
     /// How to compare the body (`application/x-www-form-urlencoded`, `application/xml`, …).
     pub body_media_type: Option<String>,
-    /// The input, as a JSON object of member names, already checked against the input shape.
-    pub params: Value,
+    /// The input built from the case's `params`.
+    pub params: StructureLiteral,
 }
 
 /// An `httpResponseTests` case.
@@ -554,7 +555,6 @@ pub struct ResponseCase {
     pub body: Option<String>,
     /// The body's media type.
     pub body_media_type: Option<String>,
-    /// The output or error members, as a JSON object of member names, already checked against the
-    /// shape.
-    pub params: Value,
+    /// The output or error built from the case's `params`.
+    pub params: StructureLiteral,
 }

@@ -16,7 +16,7 @@ use crate::docs::html_to_markdown;
 use crate::ir::*;
 use crate::naming;
 
-pub use cases::{epoch_seconds, ignore_cases};
+pub use cases::ignore_cases;
 
 const UNIT: &str = "smithy.api#Unit";
 

@@ -5,7 +5,6 @@
 
 use proc_macro2::TokenStream;
 use quote::quote;
-use serde_json::Map;
 
 use super::crate_docs;
 use super::protocol_tests::Emitter;
@@ -57,10 +56,8 @@ fn request(
         ShapeKind::Structure(s) => s.members.as_slice(),
         _ => &[],
     };
-    let empty = Map::new();
-    let params = case.params.as_object().unwrap_or(&empty);
     let setters = members.iter().filter_map(|m| {
-        let value = emitter.member_value(m, params, true)?;
+        let value = emitter.member_value(m, &case.params, true)?;
         let setter = ident(&m.field);
         Some(quote!(.#setter(#value)))
     });

@@ -2,12 +2,11 @@
 
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
-use serde_json::{Map, Value};
 
-use super::{Paths, crate_docs, doc_attrs, union_variant};
+use super::{Paths, crate_docs, doc_attrs};
 use crate::ir::{
-    Member, Operation, ProtocolTest, ProtocolTestKind, RequestCase, ResponseCase, Scalar, Service,
-    Shape, ShapeKind, Structure,
+    self, FloatLiteral, FloatValue, Member, Operation, ProtocolTest, ProtocolTestKind, RequestCase,
+    ResponseCase, Service, StructureLiteral, TimestampLiteral,
 };
 use crate::naming::ident;
 
@@ -154,7 +153,7 @@ impl<'s> Emitter<'s> {
 
     fn request(&self, op: &Operation, case: &RequestCase) -> TokenStream {
         let operation = self.operation(op);
-        let input = self.top_structure(&op.input, &case.params);
+        let input = self.structure(&case.params);
         // The tokens the case leaves unset come from a pinned source, as the client's would.
         let fill_tokens = (!super::idempotency_tokens(self.service, &op.input).is_empty()).then(|| {
             quote! {
@@ -233,8 +232,8 @@ impl<'s> Emitter<'s> {
     fn response(&self, op: &Operation, case: &ResponseCase) -> TokenStream {
         let operation = self.operation(op);
         let response = Self::http_response(case);
-        let expected = self.top_structure(&op.output, &case.params);
-        let nans = self.nans(&op.output, &case.params);
+        let expected = self.structure(&case.params);
+        let nans = nans(&self.paths, self.service, &case.params);
         let mutability = (!nans.is_empty()).then(|| quote!(mut));
         let clear = nans.iter().map(clear_nan);
         quote! {
@@ -253,8 +252,8 @@ impl<'s> Emitter<'s> {
         let model = &self.paths.model;
         let error_enum = ident(&op.error_enum);
         let variant = ident(&shape.rust_name);
-        let expected = self.top_structure(error, &case.params);
-        let nans = self.nans(error, &case.params);
+        let expected = self.structure(&case.params);
+        let nans = nans(&self.paths, self.service, &case.params);
         let mutability = (!nans.is_empty()).then(|| quote!(mut));
         let clear = nans.iter().map(clear_nan);
         let got_output = format!(
@@ -276,25 +275,14 @@ impl<'s> Emitter<'s> {
         }
     }
 
-    /// The input, output or error structure `id` built from `params`.
-    fn top_structure(&self, id: &str, params: &Value) -> TokenStream {
-        let shape = self.service.shape(id);
-        match (&shape.kind, params.as_object()) {
-            (ShapeKind::Structure(s), Some(object)) => self.structure(shape, s, object),
-            _ => {
-                let ty = self.paths.named(shape);
-                quote!(#ty::default())
-            }
-        }
-    }
-
-    fn structure(&self, shape: &Shape, s: &Structure, object: &Map<String, Value>) -> TokenStream {
-        let ty = self.paths.named(shape);
-        let sets: Vec<TokenStream> = s
+    /// The structure `value` describes.
+    fn structure(&self, value: &StructureLiteral) -> TokenStream {
+        let ty = self.paths.named(self.service.shape(&value.shape));
+        let sets: Vec<TokenStream> = value
             .members
             .iter()
-            .filter_map(|m| {
-                let mut value = self.member_value(m, object, false)?;
+            .map(|m| {
+                let mut value = self.value(&m.value);
                 if m.boxed {
                     value = quote!(::std::boxed::Box::new(#value));
                 }
@@ -302,7 +290,7 @@ impl<'s> Emitter<'s> {
                     value = quote!(::std::option::Option::Some(#value));
                 }
                 let f = ident(&m.field);
-                Some(quote!(v.#f = #value;))
+                quote!(v.#f = #value;)
             })
             .collect();
         if sets.is_empty() {
@@ -316,186 +304,194 @@ impl<'s> Emitter<'s> {
         }
     }
 
-    /// The value `object` (a structure in `params`) gives member `m`, without the member's `Box` or
-    /// `Option`; with `fill_tokens`, an unset idempotency token is [`TEST_IDEMPOTENCY_TOKEN`].
-    /// `None` when the member stays unset.
+    /// The value `params` (a structure) gives member `m`, without the member's `Box` or `Option`;
+    /// with `fill_tokens`, an unset idempotency token is [`TEST_IDEMPOTENCY_TOKEN`]. `None` when
+    /// the member stays unset.
     pub(super) fn member_value(
         &self,
         m: &Member,
-        object: &Map<String, Value>,
+        params: &StructureLiteral,
         fill_tokens: bool,
     ) -> Option<TokenStream> {
-        match object.get(&m.name) {
-            Some(value) if !value.is_null() => Some(self.value(&m.target, value)),
-            _ if fill_tokens && super::is_filled_token(self.service, m) => {
+        match params.member(&m.name) {
+            Some(set) => Some(self.value(&set.value)),
+            None if fill_tokens && super::is_filled_token(self.service, m) => {
                 Some(quote!(::std::string::String::from(#TEST_IDEMPOTENCY_TOKEN)))
             }
-            _ => None,
+            None => None,
         }
     }
 
-    /// The Rust value of shape `id` that `value` (checked by lowering) describes.
-    fn value(&self, id: &str, value: &Value) -> TokenStream {
-        let shape = self.service.shape(id);
-        match &shape.kind {
-            ShapeKind::Structure(s) => match value.as_object() {
-                Some(object) => self.structure(shape, s, object),
-                None => {
-                    let ty = self.paths.named(shape);
-                    quote!(#ty::default())
+    /// The Rust value of `value`.
+    fn value(&self, value: &ir::Literal) -> TokenStream {
+        match value {
+            ir::Literal::Structure(s) => self.structure(s),
+            ir::Literal::Union(u) => {
+                let ty = self.paths.named(self.service.shape(&u.shape));
+                let variant = ident(&u.variant);
+                let mut inner = self.value(&u.value);
+                if u.boxed {
+                    inner = quote!(::std::boxed::Box::new(#inner));
                 }
-            },
-            ShapeKind::Union(u) => {
-                let ty = self.paths.named(shape);
-                let set = value
-                    .as_object()
-                    .into_iter()
-                    .flatten()
-                    .find(|(_, v)| !v.is_null())
-                    .and_then(|(name, v)| Some((u.members.iter().find(|m| &m.name == name)?, v)));
-                match set {
-                    Some((m, v)) => {
-                        let variant = ident(&union_variant(m));
-                        let mut inner = self.value(&m.target, v);
-                        if m.boxed {
-                            inner = quote!(::std::boxed::Box::new(#inner));
-                        }
-                        quote!(#ty::#variant(#inner))
-                    }
-                    None => {
-                        let unknown = ident(&super::union_unknown(&u.members));
-                        quote!(#ty::#unknown)
-                    }
-                }
+                quote!(#ty::#variant(#inner))
             }
-            ShapeKind::List(list) => {
-                let items: Vec<TokenStream> = value
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .map(|item| self.value(&list.target, item))
-                    .collect();
+            ir::Literal::List(items) => {
                 if items.is_empty() {
                     quote!(::std::vec::Vec::new())
                 } else {
+                    let items = items.iter().map(|item| self.value(item));
                     quote!(::std::vec::Vec::from([#(#items),*]))
                 }
             }
-            ShapeKind::Map(map) => {
-                let mut entries: Vec<(&String, &Value)> =
-                    value.as_object().into_iter().flatten().collect();
-                entries.sort_by_key(|(key, _)| *key);
-                let entries: Vec<TokenStream> = entries
-                    .into_iter()
-                    .map(|(key, item)| {
-                        let key = self.value(&map.key, &Value::String(key.clone()));
-                        let item = self.value(&map.value, item);
-                        quote!((#key, #item))
-                    })
-                    .collect();
+            ir::Literal::Map(entries) => {
                 if entries.is_empty() {
                     quote!(::std::collections::BTreeMap::new())
                 } else {
+                    let entries = entries.iter().map(|(key, item)| {
+                        let key = self.value(key);
+                        let item = self.value(item);
+                        quote!((#key, #item))
+                    });
                     quote!(::std::collections::BTreeMap::from([#(#entries),*]))
                 }
             }
-            ShapeKind::Enum(_) => {
-                let ty = self.paths.named(shape);
-                let text = value.as_str().unwrap_or_default();
+            ir::Literal::Enum(e) => {
+                let ty = self.paths.named(self.service.shape(&e.shape));
+                let text = &e.value;
                 quote!(#ty::from(#text))
             }
-            ShapeKind::IntEnum(_) => {
-                let ty = self.paths.named(shape);
-                let number = signed(value.as_i64().unwrap_or_default());
+            ir::Literal::IntEnum { shape, value } => {
+                let ty = self.paths.named(self.service.shape(shape));
+                let number = signed(i64::from(*value));
                 quote!(#ty::from(#number))
             }
-            ShapeKind::Scalar(scalar) => scalar_value(*scalar, value),
+            ir::Literal::String(text) | ir::Literal::BigNumber(text) => {
+                quote!(::std::string::String::from(#text))
+            }
+            ir::Literal::Boolean(b) => quote!(#b),
+            ir::Literal::Integer(i) => signed(*i),
+            ir::Literal::Float(f) => float(*f),
+            ir::Literal::Blob(bytes) => {
+                let bytes = syn::LitByteStr::new(bytes, proc_macro2::Span::call_site());
+                quote!(#bytes.to_vec())
+            }
+            ir::Literal::Timestamp(TimestampLiteral::DateTime(text)) => quote! {
+                ::awsquery_types::DateTime::parse(#text, ::awsquery_types::time::TimestampFormat::DateTime).expect("a date-time in the test case")
+            },
+            ir::Literal::Timestamp(TimestampLiteral::Epoch { secs, nanos }) => {
+                let secs = signed(*secs);
+                let nanos = Literal::u32_unsuffixed(*nanos);
+                quote!(::awsquery_types::DateTime::from_secs_and_nanos(#secs, #nanos))
+            }
         }
     }
+}
 
-    /// Every float in `params` (for shape `id`) that the case expects to be NaN.
-    fn nans(&self, id: &str, params: &Value) -> Vec<Nan> {
-        let mut out = Vec::new();
-        self.find_nans(id, params, &mut Vec::new(), "", &mut out);
-        out
+/// Every float in `params` that the case expects to be NaN.
+fn nans(paths: &Paths, service: &Service, params: &StructureLiteral) -> Vec<Nan> {
+    let mut out = Vec::new();
+    structure_nans(paths, service, params, &mut Vec::new(), "", &mut out);
+    out
+}
+
+/// The NaNs in the members of structure `s`, at `path`.
+fn structure_nans(
+    paths: &Paths,
+    service: &Service,
+    s: &StructureLiteral,
+    steps: &mut Vec<Step>,
+    path: &str,
+    out: &mut Vec<Nan>,
+) {
+    for m in &s.members {
+        steps.push(Step::Field {
+            name: m.name.clone(),
+            field: m.field.clone(),
+            optional: m.optional,
+            boxed: m.boxed,
+        });
+        find_nans(
+            paths,
+            service,
+            &m.value,
+            steps,
+            &member_path(path, &m.name),
+            out,
+        );
+        steps.pop();
     }
+}
 
-    fn find_nans(
-        &self,
-        id: &str,
-        value: &Value,
-        steps: &mut Vec<Step>,
-        path: &str,
-        out: &mut Vec<Nan>,
-    ) {
-        let shape = self.service.shape(id);
-        match &shape.kind {
-            ShapeKind::Structure(s) | ShapeKind::Union(s) => {
-                let union = matches!(shape.kind, ShapeKind::Union(_));
-                for m in &s.members {
-                    let Some(v) = value.get(&m.name).filter(|v| !v.is_null()) else {
-                        continue;
-                    };
-                    steps.push(if union {
-                        Step::Variant {
-                            ty: self.paths.named(shape),
-                            variant: union_variant(m),
-                            boxed: m.boxed,
-                        }
-                    } else {
-                        Step::Field {
-                            name: m.name.clone(),
-                            field: m.field.clone(),
-                            optional: m.optional,
-                            boxed: m.boxed,
-                        }
-                    });
-                    let at = if path.is_empty() {
-                        m.name.clone()
-                    } else {
-                        format!("{path}.{}", m.name)
-                    };
-                    self.find_nans(&m.target, v, steps, &at, out);
-                    steps.pop();
-                }
+/// `path.name`, or `name` at the top.
+fn member_path(path: &str, name: &str) -> String {
+    if path.is_empty() {
+        name.to_owned()
+    } else {
+        format!("{path}.{name}")
+    }
+}
+
+fn find_nans(
+    paths: &Paths,
+    service: &Service,
+    value: &ir::Literal,
+    steps: &mut Vec<Step>,
+    path: &str,
+    out: &mut Vec<Nan>,
+) {
+    match value {
+        ir::Literal::Structure(s) => structure_nans(paths, service, s, steps, path, out),
+        ir::Literal::Union(u) => {
+            steps.push(Step::Variant {
+                ty: paths.named(service.shape(&u.shape)),
+                variant: u.variant.clone(),
+                boxed: u.boxed,
+            });
+            find_nans(
+                paths,
+                service,
+                &u.value,
+                steps,
+                &member_path(path, &u.member),
+                out,
+            );
+            steps.pop();
+        }
+        ir::Literal::List(items) => {
+            for (i, item) in items.iter().enumerate() {
+                steps.push(Step::Index(i));
+                find_nans(paths, service, item, steps, &format!("{path}[{i}]"), out);
+                steps.pop();
             }
-            ShapeKind::List(list) => {
-                for (i, item) in value.as_array().into_iter().flatten().enumerate() {
-                    steps.push(Step::Index(i));
-                    self.find_nans(&list.target, item, steps, &format!("{path}[{i}]"), out);
-                    steps.pop();
-                }
-            }
-            ShapeKind::Map(map) => {
-                for (key, item) in value.as_object().into_iter().flatten() {
-                    let key_expr = match &self.service.shape(&map.key).kind {
-                        ShapeKind::Enum(_) => {
-                            let ty = self.paths.named(self.service.shape(&map.key));
-                            quote!(&#ty::from(#key))
-                        }
-                        _ => quote!(#key),
-                    };
-                    steps.push(Step::Key(key_expr));
-                    self.find_nans(&map.value, item, steps, &format!("{path}.{key}"), out);
-                    steps.pop();
-                }
-            }
-            ShapeKind::Scalar(scalar @ (Scalar::Float | Scalar::Double))
-                if value.as_str() == Some("NaN") =>
-            {
-                let float = if *scalar == Scalar::Float {
-                    quote!(f32)
-                } else {
-                    quote!(f64)
+        }
+        ir::Literal::Map(entries) => {
+            for (key, item) in entries {
+                let (key_expr, key) = match key {
+                    ir::Literal::Enum(e) => {
+                        let ty = paths.named(service.shape(&e.shape));
+                        let text = &e.value;
+                        (quote!(&#ty::from(#text)), text)
+                    }
+                    ir::Literal::String(text) => (quote!(#text), text),
+                    _ => unreachable!("lowering gives map keys as strings or enum values"),
                 };
-                out.push(Nan {
-                    steps: steps.clone(),
-                    path: path.to_owned(),
-                    float,
-                });
+                steps.push(Step::Key(key_expr));
+                find_nans(paths, service, item, steps, &format!("{path}.{key}"), out);
+                steps.pop();
             }
-            _ => {}
         }
+        ir::Literal::Float(FloatLiteral {
+            double,
+            value: FloatValue::NaN,
+        }) => {
+            let float = if *double { quote!(f64) } else { quote!(f32) };
+            out.push(Nan {
+                steps: steps.clone(),
+                path: path.to_owned(),
+                float,
+            });
+        }
+        _ => {}
     }
 }
 
@@ -597,70 +593,25 @@ fn clear_nan(nan: &Nan) -> TokenStream {
     }
 }
 
-fn scalar_value(scalar: Scalar, value: &Value) -> TokenStream {
-    match scalar {
-        Scalar::String => {
-            let text = value.as_str().unwrap_or_default();
-            quote!(::std::string::String::from(#text))
-        }
-        Scalar::BigInteger | Scalar::BigDecimal => {
-            let text = match value {
-                Value::String(s) => s.clone(),
-                other => other.to_string(),
-            };
-            quote!(::std::string::String::from(#text))
-        }
-        Scalar::Boolean => {
-            let b = value.as_bool().unwrap_or_default();
-            quote!(#b)
-        }
-        Scalar::Byte | Scalar::Short | Scalar::Integer | Scalar::Long => {
-            signed(value.as_i64().unwrap_or_default())
-        }
-        Scalar::Float | Scalar::Double => {
-            let ty = if scalar == Scalar::Float {
-                quote!(f32)
+/// A float: its special values by name, numbers as unsuffixed literals of the float's type.
+fn float(f: FloatLiteral) -> TokenStream {
+    let ty = if f.double { quote!(f64) } else { quote!(f32) };
+    match f.value {
+        FloatValue::NaN => quote!(#ty::NAN),
+        FloatValue::Infinity => quote!(#ty::INFINITY),
+        FloatValue::NegInfinity => quote!(#ty::NEG_INFINITY),
+        FloatValue::Number(n) => {
+            let literal = if f.double {
+                Literal::f64_unsuffixed(n.abs())
             } else {
-                quote!(f64)
+                Literal::f32_unsuffixed((n as f32).abs())
             };
-            match value {
-                Value::String(s) if s == "NaN" => quote!(#ty::NAN),
-                Value::String(s) if s == "Infinity" => quote!(#ty::INFINITY),
-                Value::String(s) if s == "-Infinity" => quote!(#ty::NEG_INFINITY),
-                _ => {
-                    let f = value.as_f64().unwrap_or_default();
-                    let literal = if scalar == Scalar::Float {
-                        Literal::f32_unsuffixed((f as f32).abs())
-                    } else {
-                        Literal::f64_unsuffixed(f.abs())
-                    };
-                    if f.is_sign_negative() {
-                        quote!(-#literal)
-                    } else {
-                        quote!(#literal)
-                    }
-                }
+            if n.is_sign_negative() {
+                quote!(-#literal)
+            } else {
+                quote!(#literal)
             }
         }
-        Scalar::Blob => {
-            let bytes = syn::LitByteStr::new(
-                value.as_str().unwrap_or_default().as_bytes(),
-                proc_macro2::Span::call_site(),
-            );
-            quote!(#bytes.to_vec())
-        }
-        Scalar::Timestamp(_) => match value {
-            Value::String(text) => quote! {
-                ::awsquery_types::DateTime::parse(#text, ::awsquery_types::time::TimestampFormat::DateTime).expect("a date-time in the test case")
-            },
-            Value::Number(n) => {
-                let (secs, nanos) = crate::lower::epoch_seconds(n).unwrap_or_default();
-                let secs = signed(secs);
-                let nanos = Literal::u32_unsuffixed(nanos);
-                quote!(::awsquery_types::DateTime::from_secs_and_nanos(#secs, #nanos))
-            }
-            _ => quote!(::awsquery_types::DateTime::from_secs(0)),
-        },
     }
 }
 

@@ -217,8 +217,13 @@ impl Case<'_> {
         Ok(headers)
     }
 
-    /// `params`, checked against shape `target`; an absent `params` is an empty object.
-    fn params(&self, shapes: &BTreeMap<String, Shape>, target: &str) -> Result<Value, Error> {
+    /// `params` as a value of structure `target`, checked against it; an absent `params` sets
+    /// no member.
+    fn params(
+        &self,
+        shapes: &BTreeMap<String, Shape>,
+        target: &str,
+    ) -> Result<StructureLiteral, Error> {
         let params = self
             .fields
             .get("params")
@@ -227,8 +232,13 @@ impl Case<'_> {
         if !params.is_object() {
             return Err(self.malformed(format!("`params` is `{params}`, not an object")));
         }
-        check_value(shapes, target, &params, "params").map_err(|e| self.malformed(e))?;
-        Ok(params)
+        match literal(shapes, target, &params, "params").map_err(|e| self.malformed(e))? {
+            Literal::Structure(structure) => Ok(structure),
+            _ => Ok(StructureLiteral {
+                shape: target.to_owned(),
+                members: Vec::new(),
+            }),
+        }
     }
 
     fn request(&self, shapes: &BTreeMap<String, Shape>, input: &str) -> Result<RequestCase, Error> {
@@ -311,107 +321,166 @@ impl Case<'_> {
     }
 }
 
-/// Checks that `value` is a valid node value for shape `id`; the error names the place in
-/// `params` (`params.Members[0].Name`) and what is wrong.
-fn check_value(
+/// The value of shape `id` that `value` describes, checked against the shape; the error names
+/// the place in `params` (`params.Members[0].Name`) and what is wrong.
+fn literal(
     shapes: &BTreeMap<String, Shape>,
     id: &str,
     value: &Value,
     path: &str,
-) -> Result<(), String> {
+) -> Result<Literal, String> {
     let shape = &shapes[id];
     let expected = |what: &str| format!("`{path}` is `{value}`, but {} needs {what}", shape.name);
-    match &shape.kind {
+    Ok(match &shape.kind {
         ShapeKind::Structure(s) | ShapeKind::Union(s) => {
             let object = value.as_object().ok_or_else(|| expected("an object"))?;
-            let mut set = 0;
+            let mut set = Vec::new();
             for (name, member_value) in object {
-                let member = s.members.iter().find(|m| &m.name == name).ok_or_else(|| {
-                    format!(
-                        "`{path}` has `{name}`, which is not a member of {}",
-                        shape.name
-                    )
-                })?;
+                let index = s
+                    .members
+                    .iter()
+                    .position(|m| &m.name == name)
+                    .ok_or_else(|| {
+                        format!(
+                            "`{path}` has `{name}`, which is not a member of {}",
+                            shape.name
+                        )
+                    })?;
                 if member_value.is_null() {
                     continue;
                 }
-                set += 1;
-                check_value(
+                let member = &s.members[index];
+                let value = literal(
                     shapes,
                     &member.target,
                     member_value,
                     &format!("{path}.{name}"),
                 )?;
+                set.push((index, member, value));
             }
-            if matches!(shape.kind, ShapeKind::Union(_)) && set != 1 {
-                return Err(format!(
-                    "`{path}` sets {set} members of the union {}, which takes exactly one",
-                    shape.name
-                ));
+            set.sort_by_key(|(index, ..)| *index);
+            if matches!(shape.kind, ShapeKind::Structure(_)) {
+                Literal::Structure(StructureLiteral {
+                    shape: id.to_owned(),
+                    members: set
+                        .into_iter()
+                        .map(|(_, member, value)| MemberLiteral {
+                            name: member.name.clone(),
+                            field: member.field.clone(),
+                            optional: member.optional,
+                            boxed: member.boxed,
+                            value,
+                        })
+                        .collect(),
+                })
+            } else {
+                if set.len() != 1 {
+                    return Err(format!(
+                        "`{path}` sets {} members of the union {}, which takes exactly one",
+                        set.len(),
+                        shape.name
+                    ));
+                }
+                let (_, member, value) = set.pop().expect("one member is set");
+                Literal::Union(UnionLiteral {
+                    shape: id.to_owned(),
+                    member: member.name.clone(),
+                    variant: naming::type_name(&member.name),
+                    boxed: member.boxed,
+                    value: Box::new(value),
+                })
             }
         }
         ShapeKind::List(list) => {
             let items = value.as_array().ok_or_else(|| expected("a list"))?;
+            let mut out = Vec::with_capacity(items.len());
             for (i, item) in items.iter().enumerate() {
                 let at = format!("{path}[{i}]");
                 if item.is_null() {
                     return Err(format!("`{at}` is null; sparse lists are not supported"));
                 }
-                check_value(shapes, &list.target, item, &at)?;
+                out.push(literal(shapes, &list.target, item, &at)?);
             }
+            Literal::List(out)
         }
         ShapeKind::Map(map) => {
             let entries = value.as_object().ok_or_else(|| expected("an object"))?;
+            let mut out = Vec::with_capacity(entries.len());
             for (key, item) in entries {
                 let at = format!("{path}.{key}");
                 if item.is_null() {
                     return Err(format!("`{at}` is null; sparse maps are not supported"));
                 }
-                check_value(shapes, &map.value, item, &at)?;
+                let item = literal(shapes, &map.value, item, &at)?;
+                let key = literal(shapes, &map.key, &Value::String(key.clone()), &at)?;
+                out.push((key, item));
             }
+            Literal::Map(out)
         }
-        ShapeKind::Enum(_) => {
-            value.as_str().ok_or_else(|| expected("a string"))?;
+        ShapeKind::Enum(e) => {
+            let text = value.as_str().ok_or_else(|| expected("a string"))?;
+            Literal::Enum(EnumLiteral {
+                shape: id.to_owned(),
+                value: text.to_owned(),
+                variant: e
+                    .variants
+                    .iter()
+                    .find(|v| v.value == text)
+                    .map(|v| v.rust_name.clone()),
+            })
         }
-        ShapeKind::IntEnum(_) => {
-            value
+        ShapeKind::IntEnum(_) => Literal::IntEnum {
+            shape: id.to_owned(),
+            value: value
                 .as_i64()
                 .and_then(|i| i32::try_from(i).ok())
-                .ok_or_else(|| expected("a 32-bit integer"))?;
-        }
-        ShapeKind::Scalar(scalar) => check_scalar(*scalar, value).map_err(expected)?,
-    }
-    Ok(())
+                .ok_or_else(|| expected("a 32-bit integer"))?,
+        },
+        ShapeKind::Scalar(scalar) => scalar_literal(*scalar, value).map_err(expected)?,
+    })
 }
 
-fn check_scalar(scalar: Scalar, value: &Value) -> Result<(), &'static str> {
+fn scalar_literal(scalar: Scalar, value: &Value) -> Result<Literal, &'static str> {
     let int_in = |min: i64, max: i64, what: &'static str| match value.as_i64() {
-        Some(i) if (min..=max).contains(&i) => Ok(()),
+        Some(i) if (min..=max).contains(&i) => Ok(Literal::Integer(i)),
         _ => Err(what),
     };
+    let string = || value.as_str().ok_or("a string");
     match scalar {
-        Scalar::String => value.as_str().map(drop).ok_or("a string"),
-        Scalar::Boolean => value.as_bool().map(drop).ok_or("a boolean"),
+        Scalar::String => string().map(|s| Literal::String(s.to_owned())),
+        Scalar::Boolean => value.as_bool().map(Literal::Boolean).ok_or("a boolean"),
         Scalar::Byte => int_in(i8::MIN.into(), i8::MAX.into(), "an 8-bit integer"),
         Scalar::Short => int_in(i16::MIN.into(), i16::MAX.into(), "a 16-bit integer"),
         Scalar::Integer => int_in(i32::MIN.into(), i32::MAX.into(), "a 32-bit integer"),
         Scalar::Long => int_in(i64::MIN, i64::MAX, "a 64-bit integer"),
-        Scalar::Float | Scalar::Double => match value {
-            Value::String(s) if matches!(s.as_str(), "NaN" | "Infinity" | "-Infinity") => Ok(()),
-            Value::Number(n) => match n.as_f64() {
-                Some(f) if scalar == Scalar::Double || (f as f32).is_finite() => Ok(()),
-                _ => Err("a number in range"),
-            },
-            _ => Err("a number, \"NaN\", \"Infinity\" or \"-Infinity\""),
-        },
+        Scalar::Float | Scalar::Double => {
+            let double = scalar == Scalar::Double;
+            let value = match value {
+                Value::String(s) if s == "NaN" => FloatValue::NaN,
+                Value::String(s) if s == "Infinity" => FloatValue::Infinity,
+                Value::String(s) if s == "-Infinity" => FloatValue::NegInfinity,
+                Value::Number(n) => match n.as_f64() {
+                    Some(f) if double || (f as f32).is_finite() => FloatValue::Number(f),
+                    _ => return Err("a number in range"),
+                },
+                _ => return Err("a number, \"NaN\", \"Infinity\" or \"-Infinity\""),
+            };
+            Ok(Literal::Float(FloatLiteral { double, value }))
+        }
         Scalar::BigInteger | Scalar::BigDecimal => match value {
-            Value::Number(_) | Value::String(_) => Ok(()),
+            Value::String(s) => Ok(Literal::BigNumber(s.clone())),
+            Value::Number(n) => Ok(Literal::BigNumber(n.to_string())),
             _ => Err("a number"),
         },
-        Scalar::Blob => value.as_str().map(drop).ok_or("a string"),
+        Scalar::Blob => string().map(|s| Literal::Blob(s.as_bytes().to_vec())),
         Scalar::Timestamp(_) => match value {
-            Value::Number(n) if epoch_seconds(n).is_some() => Ok(()),
-            Value::String(_) => Ok(()),
+            Value::Number(n) => match epoch_seconds(n) {
+                Some((secs, nanos)) => {
+                    Ok(Literal::Timestamp(TimestampLiteral::Epoch { secs, nanos }))
+                }
+                None => Err("epoch seconds or a date-time string"),
+            },
+            Value::String(text) => Ok(Literal::Timestamp(TimestampLiteral::DateTime(text.clone()))),
             _ => Err("epoch seconds or a date-time string"),
         },
     }
@@ -420,7 +489,7 @@ fn check_scalar(scalar: Scalar, value: &Value) -> Result<(), &'static str> {
 /// A number of seconds since the epoch as whole seconds (rounded towards the past) and
 /// nanoseconds, read exactly from the number's decimal text; digits past the ninth decimal are
 /// dropped. `None` when the seconds do not fit an `i64`.
-pub fn epoch_seconds(number: &Number) -> Option<(i64, u32)> {
+fn epoch_seconds(number: &Number) -> Option<(i64, u32)> {
     if let Some(secs) = number.as_i64() {
         return Some((secs, 0));
     }

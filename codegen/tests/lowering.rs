@@ -1,0 +1,93 @@
+//! What lowering hands the emitters: protocol test-case params as typed literals.
+
+use codegen::ir::{
+    FloatLiteral, FloatValue, Literal, ProtocolTestKind, Service, StructureLiteral, UnionLiteral,
+};
+
+fn service() -> Service {
+    let json = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/protocol_tests.json"),
+    )
+    .expect("the fixture is readable");
+    let model = codegen::parse(&json).expect("the fixture parses");
+    codegen::lower::lower(&model, &codegen::Selection::default()).expect("the fixture lowers")
+}
+
+fn response_params<'s>(service: &'s Service, id: &str) -> &'s StructureLiteral {
+    let test = service
+        .protocol_tests
+        .iter()
+        .find(|t| t.id == id)
+        .unwrap_or_else(|| panic!("no test `{id}`"));
+    match &test.kind {
+        ProtocolTestKind::Response(case) => &case.params,
+        other => panic!("`{id}` is not a response case: {other:?}"),
+    }
+}
+
+const NAN: Literal = Literal::Float(FloatLiteral {
+    double: true,
+    value: FloatValue::NaN,
+});
+
+#[test]
+fn params_are_resolved_against_their_shapes() {
+    let service = service();
+    let params = response_params(&service, "GetItemRecursiveFloats");
+    assert_eq!(params.shape, "example.fixtures#GetItemResult");
+    let names: Vec<&str> = params.members.iter().map(|m| m.name.as_str()).collect();
+    assert_eq!(names, ["Item", "Metrics", "Measure"], "model order");
+
+    // A recursive member is boxed, with its Rust field name.
+    let Literal::Structure(item) = &params.members[0].value else {
+        panic!("`Item` is a structure: {:?}", params.members[0]);
+    };
+    let parent = item.member("Parent").expect("`Parent` is set");
+    assert_eq!(
+        (parent.field.as_str(), parent.optional, parent.boxed),
+        ("parent", true, true)
+    );
+
+    // Map entries are sorted by key; enum keys keep their shape and know their variant.
+    let Literal::Map(entries) = &params.members[1].value else {
+        panic!("`Metrics` is a map: {:?}", params.members[1]);
+    };
+    let keys: Vec<_> = entries
+        .iter()
+        .map(|(key, _)| match key {
+            Literal::Enum(e) => (e.shape.as_str(), e.value.as_str(), e.variant.as_deref()),
+            other => panic!("an enum key, not {other:?}"),
+        })
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            ("example.fixtures#ItemKind", "large", Some("Large")),
+            ("example.fixtures#ItemKind", "small", Some("Small")),
+        ]
+    );
+    assert_eq!(
+        entries[0].1,
+        Literal::Float(FloatLiteral {
+            double: true,
+            value: FloatValue::Number(-0.5)
+        })
+    );
+    assert_eq!(entries[1].1, NAN);
+
+    // A union holds its one member as a variant; a recursive one is boxed.
+    let Literal::Union(UnionLiteral {
+        variant,
+        boxed,
+        value,
+        ..
+    }) = &params.members[2].value
+    else {
+        panic!("`Measure` is a union: {:?}", params.members[2]);
+    };
+    assert_eq!((variant.as_str(), *boxed), ("Within", true));
+    let Literal::Union(inner) = &**value else {
+        panic!("`Within` is a union: {value:?}");
+    };
+    assert_eq!((inner.variant.as_str(), &*inner.value), ("Exact", &NAN));
+}
