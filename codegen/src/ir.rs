@@ -20,6 +20,8 @@ pub struct Service {
     pub sdk_id: String,
     /// The crate name prefix (`neptune`).
     pub crate_prefix: String,
+    /// The names of the generated crates.
+    pub crates: Crates,
     /// The API version sent as `Version=`.
     pub version: String,
     /// The XML namespace of responses, if modeled.
@@ -53,6 +55,26 @@ pub struct Service {
     pub customizations: Customizations,
     /// The waiters of the operations' `smithy.waiters#waitable` traits, sorted by name.
     pub waiters: Vec<waitable::Waiter>,
+}
+
+/// The three generated crates of a service.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Crates {
+    /// The shapes and errors (`neptune-model`).
+    pub model: CrateName,
+    /// The awsQuery protocol without I/O (`neptune-protocol`).
+    pub protocol: CrateName,
+    /// The client (`neptune-client`).
+    pub client: CrateName,
+}
+
+/// A crate's names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CrateName {
+    /// The package name, also its folder (`neptune-model`).
+    pub package: String,
+    /// The name code refers to it by (`neptune_model`).
+    pub ident: String,
 }
 
 /// Service-specific additions to the generated client (the generator's counterpart of the
@@ -259,6 +281,8 @@ pub struct Shape {
     pub module: Module,
     /// The snake-case stem of its (de)serializer functions (`global_cluster`).
     pub fn_stem: String,
+    /// The names of its functions in the protocol crate.
+    pub functions: Functions,
     /// Markdown documentation.
     pub docs: Option<String>,
     /// Made up by the generator (an operation without input or output), not in the model.
@@ -269,6 +293,17 @@ pub struct Shape {
     pub sensitive: bool,
     /// What the shape is.
     pub kind: ShapeKind,
+}
+
+/// The (de)serializer functions of a structure, union, list or map in the protocol crate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Functions {
+    /// The query serializer (`ser_global_cluster`).
+    pub ser: String,
+    /// The XML deserializer (`de_global_cluster`).
+    pub de: String,
+    /// The deserializer of one map entry (`de_tag_map_entry`).
+    pub de_entry: String,
 }
 
 /// Where a generated type lives in the model crate.
@@ -310,6 +345,9 @@ pub struct Structure {
     pub error: Option<ErrorInfo>,
     /// Whether this is some operation's input (setters and required checks).
     pub is_input: bool,
+    /// A union's catch-all variant (`Unknown`, unless a member takes that name); `None` for
+    /// structures.
+    pub unknown_variant: Option<String>,
 }
 
 /// What the error traits say.
@@ -426,8 +464,12 @@ pub enum TimestampFormat {
 pub struct Member {
     /// The member name in the model.
     pub name: String,
-    /// The Rust field name (or union variant name).
+    /// The Rust field name.
     pub field: String,
+    /// The fluent builder's method that sets or clears the field (`set_db_cluster_arn`).
+    pub set_fn: String,
+    /// The Rust variant name, for a union's members.
+    pub variant: Option<String>,
     /// The target shape id.
     pub target: String,
     /// The query key segment: `xmlName`, else the member name.

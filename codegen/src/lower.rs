@@ -156,6 +156,7 @@ pub fn lower(model: &ast::Model, selection: &Selection) -> Result<Service, Error
     Ok(Service {
         shape_name: shape_name(service_id).to_owned(),
         crate_prefix: naming::crate_prefix(&sdk_id),
+        crates: crates(&naming::crate_prefix(&sdk_id)),
         sdk_id,
         version,
         xml_namespace,
@@ -176,6 +177,18 @@ pub fn lower(model: &ast::Model, selection: &Selection) -> Result<Service, Error
         customizations,
         waiters,
     })
+}
+
+fn crates(prefix: &str) -> Crates {
+    let name = |suffix: &str| CrateName {
+        package: format!("{prefix}-{suffix}"),
+        ident: format!("{prefix}_{suffix}").replace('-', "_"),
+    };
+    Crates {
+        model: name("model"),
+        protocol: name("protocol"),
+        client: name("client"),
+    }
 }
 
 fn find_service(model: &ast::Model) -> Result<(&str, &ast::Shape), Error> {
@@ -486,6 +499,7 @@ impl<'m> Lowerer<'m> {
                         rust_name: naming::type_name(synthetic_name),
                         module: Module::Types,
                         fn_stem: naming::function(synthetic_name),
+                        functions: functions(&naming::function(synthetic_name)),
                         docs: Some(format!(
                             "The {} of `{}`, which has no members.",
                             if is_input { "input" } else { "output" },
@@ -498,6 +512,7 @@ impl<'m> Lowerer<'m> {
                             members: Vec::new(),
                             error: None,
                             is_input,
+                            unknown_variant: None,
                         }),
                     },
                 );
@@ -570,6 +585,7 @@ impl<'m> Lowerer<'m> {
         Ok(Shape {
             id: id.to_owned(),
             fn_stem: naming::snake(&rust_name),
+            functions: functions(&naming::snake(&rust_name)),
             rust_name,
             module,
             docs: docs(traits, id)?,
@@ -588,12 +604,22 @@ impl<'m> Lowerer<'m> {
                 members: self.members(id, &shape.members)?,
                 error: error_info(id, traits)?,
                 is_input: traits.contains_key("smithy.api#input") || self.is_operation_input(id),
+                unknown_variant: None,
             }),
-            "union" => ShapeKind::Union(Structure {
-                members: self.members(id, &shape.members)?,
-                error: None,
-                is_input: false,
-            }),
+            "union" => {
+                let mut members = self.members(id, &shape.members)?;
+                for m in &mut members {
+                    m.variant = Some(naming::type_name(&m.name));
+                }
+                ShapeKind::Union(Structure {
+                    unknown_variant: Some(unknown_name(
+                        members.iter().filter_map(|m| m.variant.as_deref()),
+                    )),
+                    members,
+                    error: None,
+                    is_input: false,
+                })
+            }
             "list" | "set" => {
                 let member = shape
                     .member
@@ -764,8 +790,11 @@ impl<'m> Lowerer<'m> {
                         .is_some_and(|s| s.traits.contains_key("smithy.api#sensitive"))
                 })
             });
+            let field = naming::field(name);
             out.push(Member {
-                field: naming::field(name),
+                set_fn: naming::prefixed("set", &field),
+                variant: None,
+                field,
                 target: member.target.clone(),
                 query_name: xml_name.clone(),
                 xml_name,
@@ -921,6 +950,15 @@ impl<'m> Lowerer<'m> {
     }
 }
 
+/// The protocol crate's functions for a shape whose function names start from `stem`.
+fn functions(stem: &str) -> Functions {
+    Functions {
+        ser: format!("ser_{stem}"),
+        de: format!("de_{stem}"),
+        de_entry: format!("de_{stem}_entry"),
+    }
+}
+
 fn lookup_target<'m>(
     model: &'m ast::Model,
     from: &str,
@@ -1019,7 +1057,7 @@ fn string_enum(variants: Vec<EnumVariant>) -> Enum<EnumVariant> {
 }
 
 /// The first of `Unknown`, `UnknownValue`, `UnknownValue2`, … that no modeled variant uses.
-pub fn unknown_name<'a>(names: impl Iterator<Item = &'a str>) -> String {
+fn unknown_name<'a>(names: impl Iterator<Item = &'a str>) -> String {
     let taken: BTreeSet<&str> = names.collect();
     ["Unknown", "UnknownValue"]
         .into_iter()

@@ -56,6 +56,11 @@ pub fn function(name: &str) -> String {
     escape(snake(name))
 }
 
+/// A method named after a field: `set` and `r#type` → `set_type`.
+pub fn prefixed(prefix: &str, field: &str) -> String {
+    format!("{prefix}_{}", field.trim_start_matches("r#"))
+}
+
 /// A type or variant name.
 pub fn type_name(name: &str) -> String {
     escape(pascal(name))

@@ -1,16 +1,72 @@
-//! What lowering hands the emitters: protocol test-case params as typed literals.
+//! What lowering hands the emitters: names already decided, protocol test-case params as typed
+//! literals.
 
 use codegen::ir::{
-    FloatLiteral, FloatValue, Literal, ProtocolTestKind, Service, StructureLiteral, UnionLiteral,
+    CrateName, FloatLiteral, FloatValue, Literal, ProtocolTestKind, Service, ShapeKind,
+    StructureLiteral, UnionLiteral,
 };
 
-fn service() -> Service {
+fn lowered(fixture: &str) -> Service {
     let json = std::fs::read_to_string(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/protocol_tests.json"),
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(format!("{fixture}.json")),
     )
     .expect("the fixture is readable");
     let model = codegen::parse(&json).expect("the fixture parses");
     codegen::lower::lower(&model, &codegen::Selection::default()).expect("the fixture lowers")
+}
+
+fn service() -> Service {
+    lowered("protocol_tests")
+}
+
+#[test]
+fn names_are_decided_by_lowering() {
+    let service = lowered("union");
+    let crate_name = |package: &str, ident: &str| CrateName {
+        package: package.to_owned(),
+        ident: ident.to_owned(),
+    };
+    assert_eq!(
+        service.crates.model,
+        crate_name("fixture-unions-model", "fixture_unions_model")
+    );
+    assert_eq!(
+        service.crates.protocol,
+        crate_name("fixture-unions-protocol", "fixture_unions_protocol")
+    );
+    assert_eq!(
+        service.crates.client,
+        crate_name("fixture-unions-client", "fixture_unions_client")
+    );
+
+    let source = service.shape("example.fixtures#Source");
+    assert_eq!(source.functions.ser, "ser_source");
+    assert_eq!(source.functions.de, "de_source");
+    let ShapeKind::Union(union) = &source.kind else {
+        panic!("`Source` is a union");
+    };
+    let variants: Vec<_> = union.members.iter().map(|m| m.variant.as_deref()).collect();
+    assert_eq!(
+        variants,
+        [
+            Some("InstanceId"),
+            Some("Range"),
+            Some("Port"),
+            Some("Since"),
+            Some("Nested")
+        ]
+    );
+    assert_eq!(union.unknown_variant.as_deref(), Some("Unknown"));
+
+    let range = service.shape("example.fixtures#PortRange");
+    let ShapeKind::Structure(structure) = &range.kind else {
+        panic!("`PortRange` is a structure");
+    };
+    assert_eq!(structure.unknown_variant, None);
+    assert_eq!(structure.members[0].set_fn, "set_from");
+    assert_eq!(structure.members[0].variant, None);
 }
 
 fn response_params<'s>(service: &'s Service, id: &str) -> &'s StructureLiteral {

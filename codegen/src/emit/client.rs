@@ -9,7 +9,7 @@ use crate::naming::ident;
 
 /// `src/lib.rs`.
 pub fn lib(service: &Service) -> TokenStream {
-    let model_crate = ident(&super::model_crate(service).replace('-', "_"));
+    let model_crate = ident(&service.crates.model.ident);
     let title = service.title.as_deref().unwrap_or(&service.sdk_id);
     let docs = crate_docs(&format!(
         "An async client for {title}: it builds each request, signs it with SigV4 (service `{}`), \
@@ -191,7 +191,7 @@ fn invoke(
 
 fn builder(paths: &Paths, service: &Service, op: &Operation) -> TokenStream {
     let model = &paths.model;
-    let protocol = ident(&super::protocol_crate(service).replace('-', "_"));
+    let protocol = ident(&service.crates.protocol.ident);
     let name = ident(&op.type_name);
     let input_shape = service.shape(&op.input);
     let input = paths.named(input_shape);
@@ -288,7 +288,7 @@ pub(super) fn setters(paths: &Paths, service: &Service, members: &[Member]) -> V
         .iter()
         .map(|m| {
             let f = ident(&m.field);
-            let set = ident(&format!("set_{}", m.field.trim_start_matches("r#")));
+            let set = ident(&m.set_fn);
             let value = paths.value_type(service, &m.target);
             let docs = doc_attrs(m.docs.as_deref());
             let set_doc = doc_attrs(Some(&format!("Sets or clears `{}`.", m.name)));

@@ -20,7 +20,7 @@ pub fn file(service: &Service) -> Option<TokenStream> {
         return None;
     }
     let emitter = Emitter::new(service);
-    let client = ident(&super::client_crate(service).replace('-', "_"));
+    let client = ident(&service.crates.client.ident);
     let docs = crate_docs(&format!(
         "Protocol compliance cases that depend on the client: operations with a host prefix or \
          request compression, and cases with an endpoint path or an expected resolved host.\n\n\

@@ -59,7 +59,7 @@ pub fn tests(service: &Service) -> Option<TokenStream> {
     if rules.tests.is_empty() {
         return None;
     }
-    let client = ident(&super::client_crate(service).replace('-', "_"));
+    let client = ident(&service.crates.client.ident);
     let docs = crate_docs(
         "Endpoint rule tests: each case of the model's `smithy.rules#endpointTests` resolves its \
          parameters and compares the endpoint (URL, headers and properties) or the error message.",
@@ -85,7 +85,7 @@ fn test_fn(rules: &EndpointRules, test: &EndpointTest) -> TokenStream {
             .iter()
             .find(|p| &p.field == field)
             .expect("lowering checked the parameter names");
-        let setter = ident(&setter_name(param));
+        let setter = ident(&param.setter);
         let value = match value {
             ParamValue::String(s) => quote!(#s),
             ParamValue::Bool(b) => quote!(#b),
@@ -148,11 +148,6 @@ fn expected_property(value: &ExpectedProperty) -> TokenStream {
             quote!(Document::object([#(#entries),*]))
         }
     }
-}
-
-/// `with_use_fips`, from the field (`r#type` → `with_type`).
-fn setter_name(param: &Param) -> String {
-    format!("with_{}", param.field.trim_start_matches("r#"))
 }
 
 struct Emitter<'r> {
@@ -285,7 +280,7 @@ impl<'r> Emitter<'r> {
         };
         let setters = params.iter().map(|p| {
             let name = ident(&p.field);
-            let setter = ident(&setter_name(p));
+            let setter = ident(&p.setter);
             let docs = doc_attrs(Some(&format!("Sets `{}`.", p.name)));
             let wrap = |v: TokenStream| {
                 if p.optional() { quote!(Some(#v)) } else { v }

@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{Paths, union_unknown, union_variant};
-use crate::ir::{Member, Module, Scalar, Service, ShapeKind};
+use crate::ir::{Member, Module, Scalar, Service, ShapeKind, Structure};
 use crate::naming::ident;
 
 /// `src/json.rs`.
@@ -19,7 +19,7 @@ pub fn file(service: &Service) -> TokenStream {
             let ty = paths.named(shape);
             match &shape.kind {
                 ShapeKind::Structure(s) => structure(service, &ty, &s.members),
-                ShapeKind::Union(u) => union(service, &ty, &u.members),
+                ShapeKind::Union(u) => union(service, &ty, u),
                 ShapeKind::Enum(_) => string_enum(&ty),
                 ShapeKind::IntEnum(_) => int_enum(&ty),
                 _ => TokenStream::new(),
@@ -63,10 +63,10 @@ fn structure(service: &Service, ty: &TokenStream, members: &[Member]) -> TokenSt
     }
 }
 
-fn union(service: &Service, ty: &TokenStream, members: &[Member]) -> TokenStream {
-    let unknown = ident(&union_unknown(members));
-    let arms = members.iter().map(|m| {
-        let v = ident(&union_variant(m));
+fn union(service: &Service, ty: &TokenStream, u: &Structure) -> TokenStream {
+    let unknown = ident(union_unknown(u));
+    let arms = u.members.iter().map(|m| {
+        let v = ident(union_variant(m));
         let key = &m.name;
         let value = if is_big_number(service, m) {
             quote!(&::awsquery_types::json::NumberText(value))

@@ -16,7 +16,7 @@ use quote::quote;
 
 use crate::ir::{
     Compression, DefaultValue, Deprecated, HostPrefixPart, Member, Operation, Scalar, Service,
-    Shape, ShapeKind, TimestampFormat,
+    Shape, ShapeKind, Structure, TimestampFormat,
 };
 use crate::naming::ident;
 
@@ -136,7 +136,7 @@ impl Paths {
 
     /// `use ::neptune_model::{error, types};` for the crates that import the model.
     pub fn import(service: &Service) -> TokenStream {
-        let name = ident(&model_crate(service).replace('-', "_"));
+        let name = ident(&service.crates.model.ident);
         quote!(use ::#name::{error, types};)
     }
 
@@ -265,29 +265,34 @@ pub fn default_expr(paths: &Paths, service: &Service, member: &Member) -> Option
 }
 
 /// The Rust variant name of a union member.
-pub fn union_variant(member: &Member) -> String {
-    crate::naming::type_name(&member.name)
+pub fn union_variant(member: &Member) -> &str {
+    member
+        .variant
+        .as_deref()
+        .expect("lowering names the variants of union members")
 }
 
-/// The name of a union's catch-all variant: `Unknown`, unless a member already has it.
-pub fn union_unknown(members: &[Member]) -> String {
-    let names: Vec<String> = members.iter().map(union_variant).collect();
-    crate::lower::unknown_name(names.iter().map(String::as_str))
+/// The name of a union's catch-all variant.
+pub fn union_unknown(union: &Structure) -> &str {
+    union
+        .unknown_variant
+        .as_deref()
+        .expect("lowering names the catch-all variant of unions")
 }
 
-/// The crate names of a service's three crates.
+/// The package name of the model crate (`neptune-model`).
 pub fn model_crate(service: &Service) -> String {
-    format!("{}-model", service.crate_prefix)
+    service.crates.model.package.clone()
 }
 
 /// `neptune-protocol`.
 pub fn protocol_crate(service: &Service) -> String {
-    format!("{}-protocol", service.crate_prefix)
+    service.crates.protocol.package.clone()
 }
 
 /// `neptune-client`.
 pub fn client_crate(service: &Service) -> String {
-    format!("{}-client", service.crate_prefix)
+    service.crates.client.package.clone()
 }
 
 /// Whether shape `id` is a plain string.

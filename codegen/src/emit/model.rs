@@ -326,9 +326,9 @@ fn redacted_debug(name: &str, members: &[Member], all: bool, error: bool) -> Tok
 fn union(paths: &Paths, service: &Service, shape: &Shape, u: &Structure) -> TokenStream {
     let name = ident(&shape.rust_name);
     let docs = shape_docs(shape);
-    let unknown = ident(&union_unknown(&u.members));
+    let unknown = ident(union_unknown(u));
     let variants = u.members.iter().map(|m| {
-        let v = ident(&union_variant(m));
+        let v = ident(union_variant(m));
         let mut ty = paths.value_type(service, &m.target);
         if m.boxed {
             ty = quote!(::std::boxed::Box<#ty>);
@@ -344,7 +344,7 @@ fn union(paths: &Paths, service: &Service, shape: &Shape, u: &Structure) -> Toke
     };
     let debug = redact.then(|| {
         let arms = u.members.iter().map(|m| {
-            let v = ident(&union_variant(m));
+            let v = ident(union_variant(m));
             let label = union_variant(m);
             if shape.sensitive || m.sensitive {
                 quote!(Self::#v(_) => f.debug_tuple(#label).field(&"** redacted **").finish(),)
@@ -352,7 +352,7 @@ fn union(paths: &Paths, service: &Service, shape: &Shape, u: &Structure) -> Toke
                 quote!(Self::#v(value) => f.debug_tuple(#label).field(value).finish(),)
             }
         });
-        let unknown_label = union_unknown(&u.members);
+        let unknown_label = union_unknown(u);
         quote! {
             impl ::std::fmt::Debug for #name {
                 fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {

@@ -45,8 +45,8 @@ fn operation(paths: &Paths, service: &Service, op: &Operation) -> TokenStream {
     let output = paths.named(output_shape);
     let model = &paths.model;
     let error = ident(&op.error_enum);
-    let ser = ident(&format!("ser_{}", input_shape.fn_stem));
-    let de = ident(&format!("de_{}", output_shape.fn_stem));
+    let ser = ident(&input_shape.functions.ser);
+    let de = ident(&output_shape.functions.de);
     let docs = match &op.docs {
         Some(d) => format!("`{wire}`: {d}"),
         None => format!("`{wire}`."),
@@ -73,7 +73,7 @@ fn operation(paths: &Paths, service: &Service, op: &Operation) -> TokenStream {
         let shape = service.shape(id);
         let code = &error_info(shape).code;
         let variant = ident(&shape.rust_name);
-        let build = ident(&format!("de_{}", shape.fn_stem));
+        let build = ident(&shape.functions.de);
         quote! {
             if meta.code() == ::std::option::Option::Some(#code) {
                 return de::errors::#build(response, meta).map_or_else(::std::convert::Into::into, #model::error::#error::#variant);
@@ -280,7 +280,7 @@ pub fn ser(service: &Service) -> TokenStream {
     let paths = Paths::new();
     let fns = service.serialized.iter().map(|id| {
         let shape = service.shape(id);
-        let stem = ident(&format!("ser_{}", shape.fn_stem));
+        let stem = ident(&shape.functions.ser);
         match &shape.kind {
             ShapeKind::Structure(s) => {
                 let ty = paths.named(shape);
@@ -323,7 +323,7 @@ pub fn ser(service: &Service) -> TokenStream {
                 let ty = paths.named(shape);
                 let name = &shape.name;
                 let arms = u.members.iter().map(|m| {
-                    let v = ident(&super::union_variant(m));
+                    let v = ident(super::union_variant(m));
                     let write = ser_value(service, &m.target, quote!(prefix), &m.query_name, quote!(value), m);
                     quote!(#ty::#v(value) => { #write })
                 });
@@ -393,7 +393,7 @@ fn ser_value(
     member: &Member,
 ) -> TokenStream {
     let shape = service.shape(target);
-    let stem = ident(&format!("ser_{}", shape.fn_stem));
+    let stem = ident(&shape.functions.ser);
     match &shape.kind {
         ShapeKind::List(_) | ShapeKind::Map(_) => {
             let flattened = member.flattened;
@@ -416,7 +416,7 @@ fn ser_item(
     value: TokenStream,
 ) -> TokenStream {
     let shape = service.shape(target);
-    let stem = ident(&format!("ser_{}", shape.fn_stem));
+    let stem = ident(&shape.functions.ser);
     match &shape.kind {
         ShapeKind::Scalar(scalar) => match scalar {
             Scalar::String | Scalar::BigInteger | Scalar::BigDecimal => {
@@ -452,7 +452,7 @@ pub fn de(service: &Service) -> TokenStream {
     let wrapped = read_wrapped(service);
     let fns = service.deserialized.iter().map(|id| {
         let shape = service.shape(id);
-        let stem = ident(&format!("de_{}", shape.fn_stem));
+        let stem = ident(&shape.functions.de);
         match &shape.kind {
             ShapeKind::Structure(s) if s.error.is_some() && !reads_members(s) => TokenStream::new(),
             ShapeKind::List(_) if !wrapped.contains(id.as_str()) => TokenStream::new(),
@@ -474,7 +474,7 @@ pub fn de(service: &Service) -> TokenStream {
                             }
                         }
                         ShapeKind::Map(_) if m.flattened => {
-                            let entry = ident(&format!("de_{}_entry", target.fn_stem));
+                            let entry = ident(&target.functions.de_entry);
                             if m.optional {
                                 quote!(#name => #entry(d, out.#f.get_or_insert_with(Default::default))?,)
                             } else {
@@ -540,9 +540,9 @@ pub fn de(service: &Service) -> TokenStream {
             }
                         ShapeKind::Union(u) => {
                 let ty = paths.named(shape);
-                let unknown = ident(&super::union_unknown(&u.members));
+                let unknown = ident(super::union_unknown(u));
                 let arms = u.members.iter().map(|m| {
-                    let v = ident(&super::union_variant(m));
+                    let v = ident(super::union_variant(m));
                     let name = syn::LitByteStr::new(m.xml_name.as_bytes(), proc_macro2::Span::call_site());
                     let mut read = de_value(&paths, service, &m.target, m.timestamp_format);
                     if m.boxed {
@@ -583,7 +583,7 @@ pub fn de(service: &Service) -> TokenStream {
             }
             ShapeKind::Map(map) => {
                 let ty = paths.value_type(service, id);
-                let entry = ident(&format!("de_{}_entry", shape.fn_stem));
+                let entry = ident(&shape.functions.de_entry);
                 let key_name = syn::LitByteStr::new(map.key_name.as_bytes(), proc_macro2::Span::call_site());
                 let value_name = syn::LitByteStr::new(map.value_name.as_bytes(), proc_macro2::Span::call_site());
                 let read_key = de_value(&paths, service, &map.key, None);
@@ -625,7 +625,7 @@ pub fn de(service: &Service) -> TokenStream {
     });
     let errors = service.errors().filter(|(shape, _, _)| service.deserialized.contains(&shape.id)).map(|(shape, s, _)| {
         let ty = paths.named(shape);
-        let stem = ident(&format!("de_{}", shape.fn_stem));
+        let stem = ident(&shape.functions.de);
         let read = if reads_members(s) {
             quote! {
                 let read = ::awsquery_protocol::xml::error_element(&response.body).and_then(|mut d| super::#stem(&mut d));
@@ -709,7 +709,7 @@ fn de_value(
     format: Option<crate::ir::TimestampFormat>,
 ) -> TokenStream {
     let shape = service.shape(target);
-    let stem = ident(&format!("de_{}", shape.fn_stem));
+    let stem = ident(&shape.functions.de);
     match &shape.kind {
         ShapeKind::Scalar(scalar) => match scalar {
             Scalar::String | Scalar::BigInteger | Scalar::BigDecimal => quote!(d.string()?),

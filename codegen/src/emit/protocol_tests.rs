@@ -80,8 +80,8 @@ impl<'s> Emitter<'s> {
     /// An emitter reaching the model and protocol crates by their crate names, as a test file
     /// outside them does.
     pub(super) fn new(service: &'s Service) -> Self {
-        let model = ident(&super::model_crate(service).replace('-', "_"));
-        let protocol = ident(&super::protocol_crate(service).replace('-', "_"));
+        let model = ident(&service.crates.model.ident);
+        let protocol = ident(&service.crates.protocol.ident);
         Emitter {
             service,
             paths: Paths {

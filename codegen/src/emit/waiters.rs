@@ -51,7 +51,7 @@ fn failover(service: &Service, w: &FailoverWaiter) -> TokenStream {
         .iter()
         .find(|op| op.id == w.operation)
         .expect("lowering found the operation");
-    let protocol = ident(&super::protocol_crate(service).replace('-', "_"));
+    let protocol = ident(&service.crates.protocol.ident);
     let op_name = ident(&op.type_name);
     let op_error = ident(&op.error_enum);
     let input = paths.named(service.shape(&op.input));

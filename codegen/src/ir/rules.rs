@@ -23,6 +23,8 @@ pub struct Param {
     pub name: String,
     /// The Rust field, also the variable the resolver reads it into (`use_fips`).
     pub field: String,
+    /// The `Params` method that sets it (`with_use_fips`).
+    pub setter: String,
     /// The value type.
     pub ty: ParamType,
     /// The built-in the client fills the parameter from, when it knows it.

@@ -385,7 +385,10 @@ fn literal(
                 Literal::Union(UnionLiteral {
                     shape: id.to_owned(),
                     member: member.name.clone(),
-                    variant: naming::type_name(&member.name),
+                    variant: member
+                        .variant
+                        .clone()
+                        .expect("lowering names the variants of union members"),
                     boxed: member.boxed,
                     value: Box::new(value),
                 })

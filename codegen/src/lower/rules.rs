@@ -345,6 +345,7 @@ impl Lowering<'_> {
         let var = self.var(field.clone(), var_type, false);
         Ok(Param {
             name: name.to_owned(),
+            setter: naming::prefixed("with", &field),
             field,
             ty,
             built_in: built_in.map(|(b, _)| b),
