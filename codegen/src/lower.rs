@@ -2,8 +2,10 @@
 
 mod cases;
 mod customize;
+mod decode;
 mod endpoint;
 mod rules;
+mod traits;
 mod waitable;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -47,43 +49,38 @@ pub fn lower(model: &ast::Model, selection: &Selection) -> Result<Service, Error
         renames: BTreeMap::new(),
     };
 
-    let aws_service = service.traits.get("aws.api#service");
-    let sdk_id = match aws_service.and_then(|t| t.get("sdkId")) {
-        Some(v) => string_value(v, service_id, "aws.api#service sdkId")?,
-        None => shape_name(service_id).to_owned(),
-    };
-    let endpoint_prefix = match aws_service.and_then(|t| t.get("endpointPrefix")) {
-        Some(v) => string_value(v, service_id, "aws.api#service endpointPrefix")?,
-        None => naming::crate_prefix(&sdk_id),
-    };
+    let aws_service: traits::AwsService =
+        traits::get(&service.traits, "aws.api#service", service_id)?.unwrap_or_default();
+    let sdk_id = aws_service
+        .sdk_id
+        .unwrap_or_else(|| shape_name(service_id).to_owned());
+    let endpoint_prefix = aws_service
+        .endpoint_prefix
+        .unwrap_or_else(|| naming::crate_prefix(&sdk_id));
     if !service.traits.contains_key("aws.protocols#awsQuery") {
         return Err(Error::shape(
             service_id,
             "the service does not carry `aws.protocols#awsQuery`; only awsQuery services are generated",
         ));
     }
-    let signing_name = match service
-        .traits
-        .get("aws.auth#sigv4")
-        .and_then(|t| t.get("name"))
-    {
-        Some(v) => string_value(v, service_id, "aws.auth#sigv4 name")?,
-        None => endpoint_prefix.clone(),
-    };
+    let signing_name =
+        match traits::get::<traits::Sigv4>(&service.traits, "aws.auth#sigv4", service_id)? {
+            Some(sigv4) => sigv4.name,
+            None => endpoint_prefix.clone(),
+        };
     let version = service
         .version
         .clone()
         .ok_or_else(|| Error::shape(service_id, "the service has no `version`"))?;
-    let xml_namespace = match service.traits.get("smithy.api#xmlNamespace") {
-        Some(t) => Some(string_value(
-            t.get("uri").unwrap_or(&Value::Null),
-            service_id,
-            "smithy.api#xmlNamespace uri",
-        )?),
-        None => None,
-    };
-    let service_paginated = match service.traits.get("smithy.api#paginated") {
-        Some(t) => paginated(t, service_id, &Paginated::default())?,
+    let xml_namespace = traits::get::<traits::XmlNamespace>(
+        &service.traits,
+        "smithy.api#xmlNamespace",
+        service_id,
+    )?
+    .map(|namespace| namespace.uri);
+    let service_paginated = match traits::get(&service.traits, "smithy.api#paginated", service_id)?
+    {
+        Some(t) => paginated(t, &Paginated::default()),
         None => Paginated::default(),
     };
 
@@ -308,10 +305,8 @@ impl<'m> Lowerer<'m> {
             self.reach(&error.target, Direction::De, id)?;
             errors.push(error.target.clone());
         }
-        let paginated = match op.traits.get("smithy.api#paginated") {
-            Some(t) => Some(paginated(t, id, defaults)?),
-            None => None,
-        };
+        let paginated =
+            traits::get(&op.traits, "smithy.api#paginated", id)?.map(|t| paginated(t, defaults));
         let host_prefix = endpoint::host_prefix(self.model, id, &op.traits, &input, &self.shapes)?;
         let request_compression = endpoint::request_compression(id, &op.traits)?;
         let pagination = match &paginated {
@@ -673,7 +668,7 @@ impl<'m> Lowerer<'m> {
             }
             "enum" => ShapeKind::Enum(string_enum(self.enum_variants(id, shape)?)),
             "string" if traits.contains_key("smithy.api#enum") => {
-                ShapeKind::Enum(string_enum(legacy_enum(id, &traits["smithy.api#enum"])?))
+                ShapeKind::Enum(string_enum(legacy_enum(id, traits)?))
             }
             "intEnum" => {
                 let mut variants = Vec::new();
@@ -1018,31 +1013,19 @@ fn scalar(kind: &str) -> Option<Scalar> {
     })
 }
 
-fn legacy_enum(id: &str, value: &Value) -> Result<Vec<EnumVariant>, Error> {
-    let entries = value
-        .as_array()
-        .ok_or_else(|| Error::shape(id, "has a `smithy.api#enum` trait that is not a list"))?;
+fn legacy_enum(id: &str, traits: &BTreeMap<String, Value>) -> Result<Vec<EnumVariant>, Error> {
+    let entries: Vec<traits::EnumDefinition> =
+        traits::get(traits, "smithy.api#enum", id)?.unwrap_or_default();
     let mut variants = Vec::new();
     for entry in entries {
-        let value = entry.get("value").and_then(Value::as_str).ok_or_else(|| {
-            Error::shape(id, "has a `smithy.api#enum` entry without a string `value`")
-        })?;
-        let name = entry.get("name").and_then(Value::as_str).unwrap_or(value);
         variants.push(EnumVariant {
-            rust_name: naming::type_name(name),
-            value: value.to_owned(),
-            docs: entry
-                .get("documentation")
-                .and_then(Value::as_str)
-                .map(html_to_markdown),
-            deprecated: entry
-                .get("deprecated")
-                .and_then(Value::as_bool)
-                .filter(|d| *d)
-                .map(|_| Deprecated {
-                    message: None,
-                    since: None,
-                }),
+            rust_name: naming::type_name(entry.name.as_deref().unwrap_or(&entry.value)),
+            docs: entry.documentation.as_deref().map(html_to_markdown),
+            deprecated: entry.deprecated.then_some(Deprecated {
+                message: None,
+                since: None,
+            }),
+            value: entry.value,
         });
     }
     check_unique(id, variants.iter().map(|v| v.rust_name.as_str()))?;
@@ -1094,15 +1077,17 @@ fn error_info(id: &str, traits: &BTreeMap<String, Value>) -> Result<Option<Error
             ));
         }
     };
-    let query_error = traits.get("aws.protocols#awsQueryError");
-    let code = match query_error.and_then(|q| q.get("code")) {
-        Some(v) => string_value(v, id, "aws.protocols#awsQueryError code")?,
-        None => shape_name(id).to_owned(),
+    let query_error: Option<traits::AwsQueryError> =
+        traits::get(traits, "aws.protocols#awsQueryError", id)?;
+    let code = query_error
+        .as_ref()
+        .and_then(|q| q.code.clone())
+        .unwrap_or_else(|| shape_name(id).to_owned());
+    let status = match query_error.and_then(|q| q.http_response_code) {
+        Some(code) => Some(Value::from(code)),
+        None => traits.get("smithy.api#httpError").cloned(),
     };
-    let status = query_error
-        .and_then(|q| q.get("httpResponseCode"))
-        .or_else(|| traits.get("smithy.api#httpError"));
-    let status = match status {
+    let status = match &status {
         Some(v) => v
             .as_u64()
             .and_then(|s| u16::try_from(s).ok())
@@ -1123,23 +1108,15 @@ fn error_info(id: &str, traits: &BTreeMap<String, Value>) -> Result<Option<Error
     }))
 }
 
-fn paginated(value: &Value, id: &str, defaults: &Paginated) -> Result<Paginated, Error> {
-    let field = |name: &str, default: &Option<String>| -> Result<Option<String>, Error> {
-        match value.get(name) {
-            Some(v) => Ok(Some(string_value(
-                v,
-                id,
-                &format!("smithy.api#paginated {name}"),
-            )?)),
-            None => Ok(default.clone()),
-        }
-    };
-    Ok(Paginated {
-        input_token: field("inputToken", &defaults.input_token)?,
-        output_token: field("outputToken", &defaults.output_token)?,
-        items: field("items", &defaults.items)?,
-        page_size: field("pageSize", &defaults.page_size)?,
-    })
+/// The paginated trait with the service's `defaults` filling what it leaves out.
+fn paginated(value: traits::Paginated, defaults: &Paginated) -> Paginated {
+    let or = |own: Option<String>, default: &Option<String>| own.or_else(|| default.clone());
+    Paginated {
+        input_token: or(value.input_token, &defaults.input_token),
+        output_token: or(value.output_token, &defaults.output_token),
+        items: or(value.items, &defaults.items),
+        page_size: or(value.page_size, &defaults.page_size),
+    }
 }
 
 fn timestamp_format(
@@ -1238,23 +1215,14 @@ fn docs(traits: &BTreeMap<String, Value>, id: &str) -> Result<Option<String>, Er
 }
 
 fn deprecated(traits: &BTreeMap<String, Value>, id: &str) -> Result<Option<Deprecated>, Error> {
-    let Some(value) = traits.get("smithy.api#deprecated") else {
-        return Ok(None);
-    };
-    let text = |key: &str| -> Result<Option<String>, Error> {
-        match value.get(key) {
-            Some(v) => Ok(Some(string_value(
-                v,
-                id,
-                &format!("smithy.api#deprecated {key}"),
-            )?)),
-            None => Ok(None),
-        }
-    };
-    Ok(Some(Deprecated {
-        message: text("message")?,
-        since: text("since")?,
-    }))
+    Ok(
+        traits::get::<traits::Deprecated>(traits, "smithy.api#deprecated", id)?.map(|d| {
+            Deprecated {
+                message: d.message,
+                since: d.since,
+            }
+        }),
+    )
 }
 
 fn string_value(value: &Value, id: &str, what: &str) -> Result<String, Error> {

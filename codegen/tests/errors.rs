@@ -193,7 +193,7 @@ fn an_sdk_id_that_is_not_a_string() {
     assert_error(
         &error_of(&m),
         Some(SERVICE),
-        "`aws.api#service sdkId` that is not a string",
+        "`aws.api#service` trait that cannot be read: `sdkId` is `7`, not a string",
     );
 }
 
@@ -411,7 +411,7 @@ fn an_error_code_that_is_not_a_string() {
     assert_error(
         &error_of(&m),
         Some("example.fixtures#BadFault"),
-        "`aws.protocols#awsQueryError code` that is not a string",
+        "`aws.protocols#awsQueryError` trait that cannot be read: `code` is `17`, not a string",
     );
 }
 
@@ -789,7 +789,7 @@ fn malformed_request_cases() {
         (json!({ "uri": null }), "`uri` is `null`, not a string"),
         (
             json!({ "headers": { "X": 1 } }),
-            "header `X` has the value `1`",
+            "`headers.X` is `1`, not a string",
         ),
         (
             json!({ "forbidHeaders": "X" }),
@@ -797,12 +797,12 @@ fn malformed_request_cases() {
         ),
         (
             json!({ "requireHeaders": [1] }),
-            "`requireHeaders` holds `1`",
+            "`requireHeaders[0]` is `1`, not a string",
         ),
         (json!({ "body": true }), "`body` is `true`, not a string"),
         (
             json!({ "appliesTo": "everyone" }),
-            "`appliesTo` is `everyone`",
+            "`appliesTo`: `everyone` is not one of `client`, `server`",
         ),
         (json!({ "protocol": 3 }), "`protocol` is `3`, not a string"),
         (json!({ "id": "__" }), "no letters or digits"),
@@ -835,13 +835,13 @@ fn request_tests_that_are_not_a_list_of_cases() {
     assert_error(
         &err,
         Some("example.fixtures#Go"),
-        "`smithy.test#httpRequestTests` that is not a list",
+        "`smithy.test#httpRequestTests` trait that cannot be read: it is `{\"id\":\"GoCase\"}`, not a list",
     );
     let err = error_of(&with_request_tests(json!(["GoCase"])));
     assert_error(
         &err,
         Some("example.fixtures#Go"),
-        "entry that is not an object",
+        "entry that cannot be read: it is `\"GoCase\"`, not an object",
     );
     let err = error_of(&with_request_tests(
         json!([{ "protocol": "aws.protocols#awsQuery" }]),
@@ -849,7 +849,7 @@ fn request_tests_that_are_not_a_list_of_cases() {
     assert_error(
         &err,
         Some("example.fixtures#Go"),
-        "entry without a string `id`",
+        "entry that cannot be read: it has no `id`",
     );
 }
 
@@ -1197,7 +1197,7 @@ fn host_prefix_labels_match_host_label_members() {
     assert_error(
         &error_of(&m),
         Some("example.fixtures#Go"),
-        "has a `smithy.api#endpoint` without a string `hostPrefix`",
+        "has a `smithy.api#endpoint` trait that cannot be read: it has no `hostPrefix`",
     );
 }
 
@@ -1214,11 +1214,14 @@ fn request_compression_is_checked() {
         assert_eq!(generate(&m.to_string(), &options(None)), Ok(BASE_FILES));
     }
     let cases = [
-        (json!({}), "whose `encodings` is missing or not a list"),
+        (
+            json!({}),
+            "trait that cannot be read: it has no `encodings`",
+        ),
         (json!({ "encodings": [] }), "whose `encodings` is empty"),
         (
             json!({ "encodings": ["gzip", 2] }),
-            "whose `encodings` holds `2`, which is not a string",
+            "trait that cannot be read: `encodings[1]` is `2`, not a string",
         ),
     ];
     for (value, phrase) in cases {
@@ -1583,10 +1586,10 @@ fn malformed_endpoint_test_cases() {
             json!({ "params": {}, "expect": {} }),
             "`expect` must hold either an `endpoint` or an `error` message",
         ),
-        (json!({ "params": {} }), "it has no `expect` object"),
+        (json!({ "params": {} }), "`testCases[0]` has no `expect`"),
         (
             json!({ "params": {}, "expect": { "endpoint": { "headers": {} } } }),
-            "the expected endpoint has no string `url`",
+            "`testCases[0].expect.endpoint` has no `url`",
         ),
     ] {
         let err = error_of(&with_endpoint_tests(json!([case])));
@@ -1707,7 +1710,7 @@ fn malformed_paginated_traits() {
         ),
         (
             json!({ "inputToken": 7, "outputToken": "Next" }),
-            "`smithy.api#paginated inputToken` that is not a string",
+            "`smithy.api#paginated` trait that cannot be read: `inputToken` is `7`, not a string",
         ),
     ];
     for (paginated, phrase) in cases {

@@ -6,6 +6,11 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Number, Value};
 
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+
+use super::decode::decode;
+use super::traits::{self, AppliesTo, HttpRequestTestCase, HttpResponseTestCase};
 use crate::Error;
 use crate::ast;
 use crate::ir::*;
@@ -92,72 +97,104 @@ pub fn ignore_cases(
     Ok(())
 }
 
-/// One case object of a test trait, kept because it is an awsQuery case for clients.
-struct Case<'m> {
+/// One case of a test trait, kept because it is an awsQuery case for clients.
+struct Case<'m, T> {
     /// The shape carrying the trait.
     shape: &'m str,
     /// The trait's shape id.
     trait_id: &'static str,
     id: String,
-    fields: &'m Map<String, Value>,
+    fields: T,
 }
 
-/// The awsQuery client cases of trait `trait_id` on `shape`; other protocols and server-only cases
-/// are left out, after checking the fields that say which they are.
-fn cases<'m>(
+/// What the request and response cases have in common.
+trait TestCase: DeserializeOwned {
+    fn protocol(&self) -> &str;
+    fn applies_to(&self) -> Option<AppliesTo>;
+    fn documentation(&self) -> Option<&str>;
+}
+
+impl TestCase for HttpRequestTestCase {
+    fn protocol(&self) -> &str {
+        &self.protocol
+    }
+
+    fn applies_to(&self) -> Option<AppliesTo> {
+        self.applies_to
+    }
+
+    fn documentation(&self) -> Option<&str> {
+        self.documentation.as_deref()
+    }
+}
+
+impl TestCase for HttpResponseTestCase {
+    fn protocol(&self) -> &str {
+        &self.protocol
+    }
+
+    fn applies_to(&self) -> Option<AppliesTo> {
+        self.applies_to
+    }
+
+    fn documentation(&self) -> Option<&str> {
+        self.documentation.as_deref()
+    }
+}
+
+/// The id of a case, read first so that what is wrong with the rest names the case.
+#[derive(Deserialize)]
+struct CaseId {
+    id: String,
+}
+
+/// The awsQuery client cases of trait `trait_id` on `shape`, decoded as `T`; other protocols and
+/// server-only cases are left out.
+fn cases<'m, T: TestCase>(
     shape: &'m str,
-    traits: &'m BTreeMap<String, Value>,
+    traits: &BTreeMap<String, Value>,
     trait_id: &'static str,
-) -> Result<Vec<Case<'m>>, Error> {
-    let Some(value) = traits.get(trait_id) else {
+) -> Result<Vec<Case<'m, T>>, Error> {
+    let Some(entries) = traits::get::<Vec<Value>>(traits, trait_id, shape)? else {
         return Ok(Vec::new());
     };
-    let entries = value
-        .as_array()
-        .ok_or_else(|| Error::shape(shape, format!("has a `{trait_id}` that is not a list")))?;
     let mut out = Vec::new();
     for entry in entries {
-        let fields = entry.as_object().ok_or_else(|| {
-            Error::shape(
-                shape,
-                format!("has a `{trait_id}` entry that is not an object"),
-            )
-        })?;
-        let id = fields
-            .get("id")
-            .and_then(Value::as_str)
-            .filter(|id| !id.is_empty())
-            .ok_or_else(|| {
+        let id = decode::<CaseId>(&entry)
+            .map_err(|problem| {
                 Error::shape(
                     shape,
-                    format!("has a `{trait_id}` entry without a string `id`"),
+                    format!("has a `{trait_id}` entry that cannot be read: {problem}"),
                 )
-            })?;
-        let case = Case {
+            })?
+            .id;
+        if id.is_empty() {
+            return Err(Error::shape(
+                shape,
+                format!("has a `{trait_id}` entry with an empty `id`"),
+            ));
+        }
+        let label = Case {
             shape,
             trait_id,
-            id: id.to_owned(),
-            fields,
+            id,
+            fields: (),
         };
-        let protocol = case.required_string("protocol")?;
-        let applies_to = case.string("appliesTo")?;
-        match applies_to.as_deref() {
-            None | Some("client") => {}
-            Some("server") => continue,
-            Some(other) => {
-                return Err(case.malformed(format!(
-                    "`appliesTo` is `{other}`, not `client` or `server`"
-                )));
-            }
+        let fields: T = decode(&entry).map_err(|problem| label.malformed(problem))?;
+        if fields.applies_to() == Some(AppliesTo::Server) || fields.protocol() != AWS_QUERY {
+            continue;
         }
-        if protocol == AWS_QUERY {
-            out.push(case);
-        }
+        out.push(Case {
+            shape,
+            trait_id,
+            id: label.id,
+            fields,
+        });
     }
     Ok(out)
 }
 
-impl Case<'_> {
+impl<T> Case<'_, T> {
     fn malformed(&self, problem: impl std::fmt::Display) -> Error {
         Error::shape(
             self.shape,
@@ -168,71 +205,20 @@ impl Case<'_> {
         )
     }
 
-    fn string(&self, key: &str) -> Result<Option<String>, Error> {
-        match self.fields.get(key) {
-            None => Ok(None),
-            Some(Value::String(s)) => Ok(Some(s.clone())),
-            Some(other) => Err(self.malformed(format!("`{key}` is `{other}`, not a string"))),
-        }
-    }
-
-    fn required_string(&self, key: &str) -> Result<String, Error> {
-        self.string(key)?
-            .ok_or_else(|| self.malformed(format!("it has no `{key}`")))
-    }
-
-    fn strings(&self, key: &str) -> Result<Vec<String>, Error> {
-        let Some(value) = self.fields.get(key) else {
-            return Ok(Vec::new());
-        };
-        let list = value
-            .as_array()
-            .ok_or_else(|| self.malformed(format!("`{key}` is `{value}`, not a list")))?;
-        list.iter()
-            .map(|item| {
-                item.as_str().map(str::to_owned).ok_or_else(|| {
-                    self.malformed(format!("`{key}` holds `{item}`, which is not a string"))
-                })
-            })
-            .collect()
-    }
-
-    fn headers(&self) -> Result<Vec<(String, String)>, Error> {
-        let Some(value) = self.fields.get("headers") else {
-            return Ok(Vec::new());
-        };
-        let map = value
-            .as_object()
-            .ok_or_else(|| self.malformed(format!("`headers` is `{value}`, not an object")))?;
-        let mut headers = map
-            .iter()
-            .map(|(name, value)| match value {
-                Value::String(v) => Ok((name.clone(), v.clone())),
-                other => Err(self.malformed(format!(
-                    "header `{name}` has the value `{other}`, which is not a string"
-                ))),
-            })
-            .collect::<Result<Vec<_>, Error>>()?;
-        headers.sort();
-        Ok(headers)
-    }
-
     /// `params` as a value of structure `target`, checked against it; an absent `params` sets
     /// no member.
     fn params(
         &self,
+        params: Option<&Value>,
         shapes: &BTreeMap<String, Shape>,
         target: &str,
     ) -> Result<StructureLiteral, Error> {
-        let params = self
-            .fields
-            .get("params")
-            .cloned()
-            .unwrap_or_else(|| Value::Object(Map::new()));
+        let empty = Value::Object(Map::new());
+        let params = params.unwrap_or(&empty);
         if !params.is_object() {
             return Err(self.malformed(format!("`params` is `{params}`, not an object")));
         }
-        match literal(shapes, target, &params, "params").map_err(|e| self.malformed(e))? {
+        match literal(shapes, target, params, "params").map_err(|e| self.malformed(e))? {
             Literal::Structure(structure) => Ok(structure),
             _ => Ok(StructureLiteral {
                 shape: target.to_owned(),
@@ -240,49 +226,49 @@ impl Case<'_> {
             }),
         }
     }
+}
 
+impl Case<'_, HttpRequestTestCase> {
     fn request(&self, shapes: &BTreeMap<String, Shape>, input: &str) -> Result<RequestCase, Error> {
+        let f = &self.fields;
         Ok(RequestCase {
-            method: self.required_string("method")?,
-            uri: self.required_string("uri")?,
-            query_params: self.strings("queryParams")?,
-            forbid_query_params: self.strings("forbidQueryParams")?,
-            require_query_params: self.strings("requireQueryParams")?,
-            headers: self.headers()?,
-            forbid_headers: self.strings("forbidHeaders")?,
-            require_headers: self.strings("requireHeaders")?,
-            host: self.string("host")?,
-            resolved_host: self.string("resolvedHost")?,
-            body: self.string("body")?,
-            body_media_type: self.string("bodyMediaType")?,
-            params: self.params(shapes, input)?,
+            method: f.method.clone(),
+            uri: f.uri.clone(),
+            query_params: f.query_params.clone(),
+            forbid_query_params: f.forbid_query_params.clone(),
+            require_query_params: f.require_query_params.clone(),
+            headers: f.headers.clone().into_iter().collect(),
+            forbid_headers: f.forbid_headers.clone(),
+            require_headers: f.require_headers.clone(),
+            host: f.host.clone(),
+            resolved_host: f.resolved_host.clone(),
+            body: f.body.clone(),
+            body_media_type: f.body_media_type.clone(),
+            params: self.params(f.params.as_ref(), shapes, input)?,
         })
     }
+}
 
+impl Case<'_, HttpResponseTestCase> {
     fn response(
         &self,
         shapes: &BTreeMap<String, Shape>,
         target: &str,
     ) -> Result<ResponseCase, Error> {
-        let code = match self.fields.get("code") {
-            None => return Err(self.malformed("it has no `code`")),
-            Some(v) => v
-                .as_u64()
-                .and_then(|c| u16::try_from(c).ok())
-                .filter(|c| (100..600).contains(c))
-                .ok_or_else(|| self.malformed(format!("`code` is `{v}`, not an HTTP status")))?,
-        };
+        let f = &self.fields;
         Ok(ResponseCase {
-            code,
-            headers: self.headers()?,
-            forbid_headers: self.strings("forbidHeaders")?,
-            require_headers: self.strings("requireHeaders")?,
-            body: self.string("body")?,
-            body_media_type: self.string("bodyMediaType")?,
-            params: self.params(shapes, target)?,
+            code: f.code.0,
+            headers: f.headers.clone().into_iter().collect(),
+            forbid_headers: f.forbid_headers.clone(),
+            require_headers: f.require_headers.clone(),
+            body: f.body.clone(),
+            body_media_type: f.body_media_type.clone(),
+            params: self.params(f.params.as_ref(), shapes, target)?,
         })
     }
+}
 
+impl<T: TestCase> Case<'_, T> {
     /// The test for this case, its function named after `name` and unique among `names`.
     fn test(
         &self,
@@ -314,7 +300,7 @@ impl Case<'_> {
             id: self.id.clone(),
             fn_name,
             operation: op.id.clone(),
-            docs: self.string("documentation")?,
+            docs: self.fields.documentation().map(str::to_owned),
             ignored: None,
             kind,
         })

@@ -31,18 +31,11 @@ pub(super) fn host_prefix(
     input: &str,
     shapes: &BTreeMap<String, Shape>,
 ) -> Result<Option<Vec<HostPrefixPart>>, Error> {
-    let Some(endpoint) = traits.get(ENDPOINT) else {
+    let Some(endpoint) = super::traits::get::<super::traits::Endpoint>(traits, ENDPOINT, op_id)?
+    else {
         return Ok(None);
     };
-    let template = endpoint
-        .get("hostPrefix")
-        .and_then(Value::as_str)
-        .ok_or_else(|| {
-            Error::shape(
-                op_id,
-                format!("has a `{ENDPOINT}` without a string `hostPrefix`"),
-            )
-        })?;
+    let template = endpoint.host_prefix.as_str();
     let fail = |problem: String| {
         Error::shape(
             op_id,
@@ -203,31 +196,22 @@ pub(super) fn request_compression(
     op_id: &str,
     traits: &BTreeMap<String, Value>,
 ) -> Result<Option<RequestCompression>, Error> {
-    let Some(value) = traits.get(REQUEST_COMPRESSION) else {
+    let Some(compression) = super::traits::get::<super::traits::RequestCompression>(
+        traits,
+        REQUEST_COMPRESSION,
+        op_id,
+    )?
+    else {
         return Ok(None);
     };
-    let fail = |problem: &str| {
-        Error::shape(
+    if compression.encodings.is_empty() {
+        return Err(Error::shape(
             op_id,
-            format!("has a `{REQUEST_COMPRESSION}` whose `encodings` {problem}"),
-        )
-    };
-    let encodings = value
-        .get("encodings")
-        .and_then(Value::as_array)
-        .ok_or_else(|| fail("is missing or not a list"))?;
-    if encodings.is_empty() {
-        return Err(fail("is empty"));
+            format!("has a `{REQUEST_COMPRESSION}` whose `encodings` is empty"),
+        ));
     }
-    let mut names = Vec::with_capacity(encodings.len());
-    for encoding in encodings {
-        names.push(
-            encoding
-                .as_str()
-                .ok_or_else(|| fail(&format!("holds `{encoding}`, which is not a string")))?,
-        );
-    }
-    let encoding = names
+    let encoding = compression
+        .encodings
         .iter()
         .find(|name| name.eq_ignore_ascii_case("gzip"))
         .map(|_| Compression::Gzip);
@@ -390,13 +374,16 @@ mod tests {
         let unknown = serde_json::json!({ "encodings": ["br", "zstd"] });
         assert_eq!(encoding(unknown), Ok(None));
         for (value, problem) in [
-            (serde_json::json!({}), "is missing or not a list"),
+            (serde_json::json!({}), "it has no `encodings`"),
             (
                 serde_json::json!({ "encodings": "gzip" }),
-                "is missing or not a list",
+                "`encodings` is `\"gzip\"`, not a list",
             ),
             (serde_json::json!({ "encodings": [] }), "is empty"),
-            (serde_json::json!({ "encodings": [1] }), "holds `1`"),
+            (
+                serde_json::json!({ "encodings": [1] }),
+                "`encodings[0]` is `1`, not a string",
+            ),
         ] {
             let err = request_compression(op, &traits(value)).unwrap_err();
             assert_eq!(err.shape.as_deref(), Some(op));

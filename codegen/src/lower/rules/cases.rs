@@ -8,11 +8,12 @@ use super::TESTS;
 use super::check::param_value;
 use crate::Error;
 use crate::ir::rules::*;
+use crate::lower::traits;
 use crate::naming;
 
 pub(super) fn tests(
     service: &str,
-    value: &Value,
+    traits: &BTreeMap<String, Value>,
     params: &[Param],
 ) -> Result<Vec<EndpointTest>, Error> {
     let error = |what: String| {
@@ -21,55 +22,36 @@ pub(super) fn tests(
             format!("has endpoint test cases (`{TESTS}`) that cannot be used: {what}"),
         )
     };
-    let cases = match value.get("testCases") {
-        None => return Ok(Vec::new()),
-        Some(Value::Array(cases)) => cases,
-        Some(_) => return Err(error(String::from("`testCases` is not a list"))),
+    let Some(tests) = traits::get::<traits::EndpointTests>(traits, TESTS, service)? else {
+        return Ok(Vec::new());
     };
     let mut names = BTreeSet::new();
-    let mut out = Vec::with_capacity(cases.len());
-    for (i, case) in cases.iter().enumerate() {
-        let docs = case
-            .get("documentation")
-            .and_then(Value::as_str)
-            .map(str::to_owned);
+    let mut out = Vec::with_capacity(tests.test_cases.len());
+    for (i, case) in tests.test_cases.into_iter().enumerate() {
+        let docs = case.documentation;
         let label = match &docs {
             Some(docs) => format!("case {i} (`{docs}`)"),
             None => format!("case {i}"),
         };
         let case_error = |what: String| error(format!("{label}: {what}"));
-        let object = case
-            .as_object()
-            .ok_or_else(|| case_error(String::from("it is not an object")))?;
-        let mut values = Vec::new();
-        match object.get("params") {
-            None => {}
-            Some(Value::Object(given)) => {
-                for name in given.keys() {
-                    if !params.iter().any(|p| &p.name == name) {
-                        return Err(case_error(format!(
-                            "`{name}` is not a parameter of the rule set"
-                        )));
-                    }
-                }
-                for param in params {
-                    if let Some(value) = given.get(&param.name) {
-                        let value = param_value(param.ty, value).map_err(|e| {
-                            case_error(format!("the value of `{}`: {e}", param.name))
-                        })?;
-                        values.push((param.field.clone(), value));
-                    }
-                }
+        for name in case.params.keys() {
+            if !params.iter().any(|p| &p.name == name) {
+                return Err(case_error(format!(
+                    "`{name}` is not a parameter of the rule set"
+                )));
             }
-            Some(_) => return Err(case_error(String::from("`params` is not an object"))),
         }
-        let expect = object
-            .get("expect")
-            .and_then(Value::as_object)
-            .ok_or_else(|| case_error(String::from("it has no `expect` object")))?;
-        let expect = match (expect.get("endpoint"), expect.get("error")) {
+        let mut values = Vec::new();
+        for param in params {
+            if let Some(value) = case.params.get(&param.name) {
+                let value = param_value(param.ty, value)
+                    .map_err(|e| case_error(format!("the value of `{}`: {e}", param.name)))?;
+                values.push((param.field.clone(), value));
+            }
+        }
+        let expect = match (case.expect.endpoint, case.expect.error) {
             (Some(endpoint), None) => expected_endpoint(endpoint).map_err(case_error)?,
-            (None, Some(Value::String(message))) => Expectation::Error(message.clone()),
+            (None, Some(message)) => Expectation::Error(message),
             _ => {
                 return Err(case_error(String::from(
                     "`expect` must hold either an `endpoint` or an `error` message",
@@ -86,42 +68,21 @@ pub(super) fn tests(
     Ok(out)
 }
 
-fn expected_endpoint(value: &Value) -> Result<Expectation, String> {
-    let object = value
-        .as_object()
-        .ok_or_else(|| String::from("the expected endpoint is not an object"))?;
-    let url = object
-        .get("url")
-        .and_then(Value::as_str)
-        .ok_or_else(|| String::from("the expected endpoint has no string `url`"))?;
+fn expected_endpoint(endpoint: traits::ExpectedEndpoint) -> Result<Expectation, String> {
     let mut headers: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    if let Some(map) = object.get("headers") {
-        let map = map
-            .as_object()
-            .ok_or_else(|| String::from("the expected `headers` are not an object"))?;
-        for (name, values) in map {
-            let values = values
-                .as_array()
-                .and_then(|items| {
-                    items
-                        .iter()
-                        .map(|v| v.as_str().map(str::to_owned))
-                        .collect::<Option<Vec<_>>>()
-                })
-                .ok_or_else(|| format!("the expected header `{name}` is not a list of strings"))?;
-            headers
-                .entry(name.to_ascii_lowercase())
-                .or_default()
-                .extend(values);
-        }
+    for (name, values) in endpoint.headers {
+        headers
+            .entry(name.to_ascii_lowercase())
+            .or_default()
+            .extend(values);
     }
-    let properties = match object.get("properties") {
-        None => Vec::new(),
-        Some(Value::Object(map)) => expected_entries(map)?,
-        Some(_) => return Err(String::from("the expected `properties` are not an object")),
-    };
+    let properties = endpoint
+        .properties
+        .iter()
+        .map(|(k, v)| Ok((k.clone(), expected_property(v)?)))
+        .collect::<Result<_, String>>()?;
     Ok(Expectation::Endpoint {
-        url: url.to_owned(),
+        url: endpoint.url,
         headers: headers.into_iter().collect(),
         properties,
     })

@@ -64,10 +64,7 @@ pub(super) fn endpoint_rules(
             ..param
         })
         .collect::<Vec<_>>();
-    let tests = match traits.get(TESTS) {
-        Some(value) => cases::tests(service_id, value, &params)?,
-        None => Vec::new(),
-    };
+    let tests = cases::tests(service_id, traits, &params)?;
     Ok(EndpointRules {
         params,
         rules,
