@@ -159,10 +159,7 @@ pub fn lower(model: &ast::Model, selection: &Selection) -> Result<Service, Error
         xml_namespace,
         signing_name,
         endpoint_prefix,
-        title: match service.traits.get("smithy.api#title") {
-            Some(v) => Some(string_value(v, service_id, "smithy.api#title")?),
-            None => None,
-        },
+        title: traits::get(&service.traits, "smithy.api#title", service_id)?,
         docs: docs(&service.traits, service_id)?,
         operations,
         shapes: lowerer.shapes,
@@ -623,8 +620,8 @@ impl<'m> Lowerer<'m> {
                 let target = lookup_target(self.model, id, &member.target)?;
                 ShapeKind::List(List {
                     target: member.target.clone(),
-                    member_name: match member.traits.get("smithy.api#xmlName") {
-                        Some(v) => string_value(v, id, "smithy.api#xmlName")?,
+                    member_name: match traits::get(&member.traits, "smithy.api#xmlName", id)? {
+                        Some(name) => name,
                         None => String::from("member"),
                     },
                     sensitive: target
@@ -656,12 +653,12 @@ impl<'m> Lowerer<'m> {
                 ShapeKind::Map(Map {
                     key: key.target.clone(),
                     value: value.target.clone(),
-                    key_name: match key.traits.get("smithy.api#xmlName") {
-                        Some(v) => string_value(v, id, "smithy.api#xmlName")?,
+                    key_name: match traits::get(&key.traits, "smithy.api#xmlName", id)? {
+                        Some(name) => name,
                         None => String::from("key"),
                     },
-                    value_name: match value.traits.get("smithy.api#xmlName") {
-                        Some(v) => string_value(v, id, "smithy.api#xmlName")?,
+                    value_name: match traits::get(&value.traits, "smithy.api#xmlName", id)? {
+                        Some(name) => name,
                         None => String::from("value"),
                     },
                 })
@@ -673,14 +670,19 @@ impl<'m> Lowerer<'m> {
             "intEnum" => {
                 let mut variants = Vec::new();
                 for (name, member) in &shape.members.0 {
-                    let value = member
-                        .traits
-                        .get("smithy.api#enumValue")
-                        .and_then(Value::as_i64)
-                        .and_then(|v| i32::try_from(v).ok())
-                        .ok_or_else(|| {
-                            Error::shape(id, format!("intEnum member `{name}` needs an integer `smithy.api#enumValue`"))
-                        })?;
+                    let value = traits::get::<i32>(
+                        &member.traits,
+                        "smithy.api#enumValue",
+                        &format!("{id}${name}"),
+                    )?
+                    .ok_or_else(|| {
+                        Error::shape(
+                            id,
+                            format!(
+                                "intEnum member `{name}` needs an integer `smithy.api#enumValue`"
+                            ),
+                        )
+                    })?;
                     variants.push(IntEnumVariant {
                         rust_name: naming::type_name(name),
                         value,
@@ -715,10 +717,12 @@ impl<'m> Lowerer<'m> {
     fn enum_variants(&self, id: &str, shape: &ast::Shape) -> Result<Vec<EnumVariant>, Error> {
         let mut variants = Vec::new();
         for (name, member) in &shape.members.0 {
-            let value = match member.traits.get("smithy.api#enumValue") {
-                Some(v) => string_value(v, id, &format!("smithy.api#enumValue of `{name}`"))?,
-                None => name.clone(),
-            };
+            let value = traits::get(
+                &member.traits,
+                "smithy.api#enumValue",
+                &format!("{id}${name}"),
+            )?
+            .unwrap_or_else(|| name.clone());
             variants.push(EnumVariant {
                 rust_name: naming::type_name(name),
                 value,
@@ -748,8 +752,8 @@ impl<'m> Lowerer<'m> {
                     ));
                 }
             }
-            let xml_name = match traits.get("smithy.api#xmlName") {
-                Some(v) => string_value(v, &at, "smithy.api#xmlName")?,
+            let xml_name = match traits::get(traits, "smithy.api#xmlName", &at)? {
+                Some(name) => name,
                 None => name.clone(),
             };
             let default = traits
@@ -808,7 +812,7 @@ impl<'m> Lowerer<'m> {
                     (None, Some(target)) => docs(target, &at)?,
                     (own, _) => own,
                 },
-                constraints: constraints(traits, target_traits),
+                constraints: constraints(traits, target_traits, &at)?,
                 deprecated: deprecated(traits, &at)?,
                 name: name.clone(),
             });
@@ -1064,19 +1068,10 @@ fn check_unique<'a>(id: &str, names: impl Iterator<Item = &'a str>) -> Result<()
 }
 
 fn error_info(id: &str, traits: &BTreeMap<String, Value>) -> Result<Option<ErrorInfo>, Error> {
-    let Some(kind) = traits.get("smithy.api#error") else {
+    let Some(fault) = traits::get::<traits::ErrorFault>(traits, "smithy.api#error", id)? else {
         return Ok(None);
     };
-    let server_fault = match kind.as_str() {
-        Some("client") => false,
-        Some("server") => true,
-        _ => {
-            return Err(Error::shape(
-                id,
-                "has a `smithy.api#error` that is neither \"client\" nor \"server\"",
-            ));
-        }
-    };
+    let server_fault = fault == traits::ErrorFault::Server;
     let query_error: Option<traits::AwsQueryError> =
         traits::get(traits, "aws.protocols#awsQueryError", id)?;
     let code = query_error
@@ -1084,20 +1079,11 @@ fn error_info(id: &str, traits: &BTreeMap<String, Value>) -> Result<Option<Error
         .and_then(|q| q.code.clone())
         .unwrap_or_else(|| shape_name(id).to_owned());
     let status = match query_error.and_then(|q| q.http_response_code) {
-        Some(code) => Some(Value::from(code)),
-        None => traits.get("smithy.api#httpError").cloned(),
+        Some(status) => Some(status),
+        None => traits::get::<traits::HttpStatus>(traits, "smithy.api#httpError", id)?,
     };
-    let status = match &status {
-        Some(v) => v
-            .as_u64()
-            .and_then(|s| u16::try_from(s).ok())
-            .filter(|s| (100..600).contains(s))
-            .ok_or_else(|| {
-                Error::shape(
-                    id,
-                    format!("has an HTTP status `{v}` that is not a status code"),
-                )
-            })?,
+    let status = match status {
+        Some(status) => status.0,
         None if server_fault => 500,
         None => 400,
     };
@@ -1123,20 +1109,13 @@ fn timestamp_format(
     traits: &BTreeMap<String, Value>,
     id: &str,
 ) -> Result<Option<TimestampFormat>, Error> {
-    let Some(value) = traits.get("smithy.api#timestampFormat") else {
-        return Ok(None);
-    };
-    Ok(Some(match value.as_str() {
-        Some("date-time") => TimestampFormat::DateTime,
-        Some("epoch-seconds") => TimestampFormat::EpochSeconds,
-        Some("http-date") => TimestampFormat::HttpDate,
-        _ => {
-            return Err(Error::shape(
-                id,
-                format!("has an unknown timestampFormat `{value}`"),
-            ));
-        }
-    }))
+    Ok(
+        traits::get(traits, "smithy.api#timestampFormat", id)?.map(|format| match format {
+            traits::TimestampFormat::DateTime => TimestampFormat::DateTime,
+            traits::TimestampFormat::EpochSeconds => TimestampFormat::EpochSeconds,
+            traits::TimestampFormat::HttpDate => TimestampFormat::HttpDate,
+        }),
+    )
 }
 
 fn default_value(value: &Value, id: &str) -> Result<DefaultValue, Error> {
@@ -1168,50 +1147,57 @@ fn default_value(value: &Value, id: &str) -> Result<DefaultValue, Error> {
     })
 }
 
-/// `Length 1 to 255; pattern `^[A-Za-z]…$`.` from the member's traits, else its target's.
+/// `Length 1 to 255; pattern `^[A-Za-z]…$`.` from the member's traits, else its target's; `at`
+/// names the member in errors.
 fn constraints(
     member: &BTreeMap<String, Value>,
     target: Option<&BTreeMap<String, Value>>,
-) -> Option<String> {
-    let get = |name: &str| {
-        member
-            .get(name)
-            .or_else(|| target.and_then(|t| t.get(name)))
+    at: &str,
+) -> Result<Option<String>, Error> {
+    let traits = |name: &str| {
+        if member.contains_key(name) {
+            Some(member)
+        } else {
+            target.filter(|t| t.contains_key(name))
+        }
     };
-    let bounds = |v: &Value| match (v.get("min"), v.get("max")) {
-        (Some(min), Some(max)) => Some(format!("{min} to {max}")),
-        (Some(min), None) => Some(format!("at least {min}")),
-        (None, Some(max)) => Some(format!("at most {max}")),
-        (None, None) => None,
+    let bounds = |name: &str| -> Result<Option<String>, Error> {
+        let Some(traits) = traits(name) else {
+            return Ok(None);
+        };
+        let bounds: traits::Bounds = traits::get(traits, name, at)?.expect("the trait is there");
+        Ok(match (bounds.min, bounds.max) {
+            (Some(min), Some(max)) => Some(format!("{min} to {max}")),
+            (Some(min), None) => Some(format!("at least {min}")),
+            (None, Some(max)) => Some(format!("at most {max}")),
+            (None, None) => None,
+        })
     };
     let mut parts = Vec::new();
-    if let Some(length) = get("smithy.api#length").and_then(bounds) {
+    if let Some(length) = bounds("smithy.api#length")? {
         parts.push(format!("length {length}"));
     }
-    if let Some(range) = get("smithy.api#range").and_then(bounds) {
+    if let Some(range) = bounds("smithy.api#range")? {
         parts.push(format!("range {range}"));
     }
-    if let Some(pattern) = get("smithy.api#pattern").and_then(Value::as_str) {
-        parts.push(format!("pattern `{pattern}`"));
+    if let Some(traits) = traits("smithy.api#pattern") {
+        let pattern: Option<String> = traits::get(traits, "smithy.api#pattern", at)?;
+        parts.extend(pattern.map(|p| format!("pattern `{p}`")));
     }
     if parts.is_empty() {
-        return None;
+        return Ok(None);
     }
     let mut text = parts.join("; ");
     text[..1].make_ascii_uppercase();
     text.push_str(" (checked by the service).");
-    Some(text)
+    Ok(Some(text))
 }
 
 fn docs(traits: &BTreeMap<String, Value>, id: &str) -> Result<Option<String>, Error> {
-    match traits.get("smithy.api#documentation") {
-        Some(v) => {
-            let html = string_value(v, id, "smithy.api#documentation")?;
-            let markdown = html_to_markdown(&html);
-            Ok((!markdown.is_empty()).then_some(markdown))
-        }
-        None => Ok(None),
-    }
+    let html: Option<String> = traits::get(traits, "smithy.api#documentation", id)?;
+    Ok(html
+        .map(|html| html_to_markdown(&html))
+        .filter(|markdown| !markdown.is_empty()))
 }
 
 fn deprecated(traits: &BTreeMap<String, Value>, id: &str) -> Result<Option<Deprecated>, Error> {
@@ -1223,13 +1209,4 @@ fn deprecated(traits: &BTreeMap<String, Value>, id: &str) -> Result<Option<Depre
             }
         }),
     )
-}
-
-fn string_value(value: &Value, id: &str, what: &str) -> Result<String, Error> {
-    value.as_str().map(str::to_owned).ok_or_else(|| {
-        Error::shape(
-            id,
-            format!("has a `{what}` that is not a string: `{value}`"),
-        )
-    })
 }

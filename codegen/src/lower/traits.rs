@@ -30,6 +30,38 @@ pub(super) fn get<'v, T: Deserialize<'v>>(
         .transpose()
 }
 
+/// `smithy.api#error`: whose fault the error is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub(super) enum ErrorFault {
+    /// The caller's.
+    Client,
+    /// The service's.
+    Server,
+}
+
+/// `smithy.api#timestampFormat`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub(super) enum TimestampFormat {
+    /// RFC 3339.
+    DateTime,
+    /// Seconds since the epoch.
+    EpochSeconds,
+    /// RFC 7231 IMF-fixdate.
+    HttpDate,
+}
+
+/// `smithy.api#length` and `smithy.api#range`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct Bounds {
+    /// The least value or length.
+    pub min: Option<serde_json::Number>,
+    /// The greatest value or length.
+    pub max: Option<serde_json::Number>,
+}
+
 /// `aws.api#service`.
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -105,8 +137,8 @@ pub(super) struct Deprecated {
 pub(super) struct AwsQueryError {
     /// The error code on the wire.
     pub code: Option<String>,
-    /// The HTTP status (checked by lowering).
-    pub http_response_code: Option<i64>,
+    /// The HTTP status.
+    pub http_response_code: Option<HttpStatus>,
 }
 
 /// One entry of the legacy `smithy.api#enum` trait.
