@@ -1479,7 +1479,7 @@ fn malformed_rules() {
         ),
         (
             json!({ "type": "error", "conditions": [true], "error": "x" }),
-            "must be a function call",
+            "`rules[1].conditions[0]` is `true`, not a function call",
         ),
         (
             json!({ "type": "error", "conditions": [], "error": true }),

@@ -1,10 +1,11 @@
-//! Checking a rule set: its JSON structure, the names in scope and the type of every expression,
-//! following the rules engine's static typing. What it returns is typed ([`Expr`]); what it refuses
+//! Checking a decoded rule set: the names in scope and the type of every expression, following
+//! the rules engine's static typing. What it returns is typed ([`Expr`]); what it refuses
 //! is an error naming the service and the place in the rule set.
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::RULE_SET;
+use super::syntax::ExprDef;
 use crate::Error;
 use crate::ir::rules::*;
 use crate::naming;
@@ -124,38 +125,22 @@ impl<'a> Checker<'a> {
     // -----------------------------------------------------------------------------------------
 
     /// A value that must be a string: a template, a reference or a function call.
-    pub(super) fn string_value(&mut self, value: &Value, at: &str) -> Result<Expr, Error> {
+    pub(super) fn string_value(&mut self, value: &ExprDef, at: &str) -> Result<Expr, Error> {
         let expr = self.argument(value, at)?;
         self.expect(&expr, &Type::String, at, "the value")?;
         Ok(expr)
     }
 
     /// An argument: a template string, a boolean, an integer, a reference or a function call.
-    fn argument(&mut self, value: &Value, at: &str) -> Result<Expr, Error> {
+    fn argument(&mut self, value: &ExprDef, at: &str) -> Result<Expr, Error> {
         match value {
-            Value::String(s) => self.template(s, at),
-            Value::Bool(b) => Ok(Expr::Bool(*b)),
-            Value::Number(n) => n
-                .as_u64()
-                .and_then(|n| usize::try_from(n).ok())
+            ExprDef::Str(s) => self.template(s, at),
+            ExprDef::Bool(b) => Ok(Expr::Bool(*b)),
+            ExprDef::Int(n) => usize::try_from(*n)
                 .map(Expr::Int)
-                .ok_or_else(|| self.error(at, format!("`{n}` is not a non-negative integer"))),
-            Value::Object(object) if object.contains_key("ref") => {
-                let name = object["ref"]
-                    .as_str()
-                    .ok_or_else(|| self.error(at, "`ref` is not a string"))?;
-                self.reference(name, at)
-            }
-            Value::Object(object) if object.contains_key("fn") => {
-                if object.contains_key("assign") {
-                    return Err(self.error(at, "only a condition can `assign`"));
-                }
-                self.call(object, at)
-            }
-            other => Err(self.error(
-                at,
-                format!("`{other}` is not a string, boolean, integer, reference or function call"),
-            )),
+                .map_err(|_| self.error(at, format!("`{n}` is not a non-negative integer"))),
+            ExprDef::Ref(name) => self.reference(name, at),
+            ExprDef::Call { function, argv } => self.call(function, argv, at),
         }
     }
 
@@ -168,15 +153,8 @@ impl<'a> Checker<'a> {
         })
     }
 
-    pub(super) fn call(&mut self, object: &Map<String, Value>, at: &str) -> Result<Expr, Error> {
-        let name = object
-            .get("fn")
-            .and_then(Value::as_str)
-            .ok_or_else(|| self.error(at, "`fn` is not a string"))?;
-        let argv = object
-            .get("argv")
-            .and_then(Value::as_array)
-            .ok_or_else(|| self.error(at, format!("the call of `{name}` has no `argv` list")))?;
+    /// A call of `name`, whose arguments are checked and typed.
+    pub(super) fn call(&mut self, name: &str, argv: &[ExprDef], at: &str) -> Result<Expr, Error> {
         if !FUNCTIONS.contains(&name) {
             return Err(self.error(
                 at,
@@ -272,11 +250,11 @@ impl<'a> Checker<'a> {
         })
     }
 
-    fn get_attr(&mut self, argv: &[Value], at: &str) -> Result<Expr, Error> {
+    fn get_attr(&mut self, argv: &[ExprDef], at: &str) -> Result<Expr, Error> {
         let target = self.argument(&argv[0], &format!("{at}.argv[0]"))?;
-        let path = argv[1]
-            .as_str()
-            .ok_or_else(|| self.error(at, "the path of `getAttr` must be a string literal"))?;
+        let ExprDef::Str(path) = &argv[1] else {
+            return Err(self.error(at, "the path of `getAttr` must be a string literal"));
+        };
         self.attr(target, path, at)
     }
 

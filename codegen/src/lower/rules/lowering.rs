@@ -4,9 +4,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::check::{Checker, check_identifier, param_type_name, param_value};
+use super::syntax::{ConditionDef, EndpointDef, ParameterDef, RuleDef};
 use crate::Error;
 use crate::ir::Deprecated;
 use crate::ir::rules::*;
@@ -23,21 +24,16 @@ impl Lowering<'_> {
     // Parameters
     // -----------------------------------------------------------------------------------------
 
-    pub(super) fn params(&mut self, value: Option<&Value>) -> Result<Vec<Param>, Error> {
-        let Some(value) = value else {
-            return Ok(Vec::new());
-        };
-        let object = value.as_object().ok_or_else(|| {
-            self.check
-                .error("parameters", "`parameters` is not an object")
-        })?;
-        let mut names: Vec<&String> = object.keys().collect();
-        names.sort();
+    /// The parameters, sorted by name, each brought into scope.
+    pub(super) fn params(
+        &mut self,
+        params: &BTreeMap<String, ParameterDef>,
+    ) -> Result<Vec<Param>, Error> {
         let mut fields = BTreeMap::new();
         let mut out = Vec::new();
-        for name in names {
+        for (name, def) in params {
             let at = format!("parameters.{name}");
-            let param = self.param(name, &object[name.as_str()], &at)?;
+            let param = self.param(name, def, &at)?;
             if let Some(other) = fields.insert(param.field.clone(), name.clone()) {
                 return Err(self.check.error(
                     &at,
@@ -53,21 +49,9 @@ impl Lowering<'_> {
         Ok(out)
     }
 
-    fn param(&mut self, name: &str, value: &Value, at: &str) -> Result<Param, Error> {
+    fn param(&mut self, name: &str, def: &ParameterDef, at: &str) -> Result<Param, Error> {
         check_identifier(name).map_err(|e| self.check.error(at, e))?;
-        let object = value
-            .as_object()
-            .ok_or_else(|| self.check.error(at, "the parameter is not an object"))?;
-        let text = |key: &str| -> Result<Option<String>, Error> {
-            match object.get(key) {
-                None => Ok(None),
-                Some(Value::String(s)) => Ok(Some(s.clone())),
-                Some(other) => Err(self
-                    .check
-                    .error(at, format!("`{key}` is not a string: `{other}`"))),
-            }
-        };
-        let ty = match text("type")?.map(|t| t.to_ascii_lowercase()).as_deref() {
+        let ty = match def.ty.as_ref().map(|t| t.to_ascii_lowercase()).as_deref() {
             Some("string") => ParamType::String,
             Some("boolean") => ParamType::Boolean,
             Some("stringarray") => ParamType::StringArray,
@@ -79,22 +63,14 @@ impl Lowering<'_> {
             }
             None => return Err(self.check.error(at, "the parameter has no `type`")),
         };
-        let required = match object.get("required") {
-            None => false,
-            Some(Value::Bool(b)) => *b,
-            Some(other) => {
-                return Err(self
-                    .check
-                    .error(at, format!("`required` is not a boolean: `{other}`")));
-            }
-        };
-        let default = match object.get("default") {
+        let required = def.required;
+        let default = match &def.default {
             None => None,
             Some(v) => Some(
                 param_value(ty, v).map_err(|e| self.check.error(at, format!("the default {e}")))?,
             ),
         };
-        let built_in_name = text("builtIn")?;
+        let built_in_name = def.built_in.clone();
         let built_in = match built_in_name.as_deref() {
             Some("AWS::Region") => Some((BuiltIn::Region, ParamType::String)),
             Some("AWS::UseFIPS") => Some((BuiltIn::UseFips, ParamType::Boolean)),
@@ -115,18 +91,10 @@ impl Lowering<'_> {
                 ));
             }
         }
-        let deprecated = match object.get("deprecated") {
-            None => None,
-            Some(Value::Object(d)) => Some(Deprecated {
-                message: d.get("message").and_then(Value::as_str).map(str::to_owned),
-                since: d.get("since").and_then(Value::as_str).map(str::to_owned),
-            }),
-            Some(other) => {
-                return Err(self
-                    .check
-                    .error(at, format!("`deprecated` is not an object: `{other}`")));
-            }
-        };
+        let deprecated = def.deprecated.as_ref().map(|d| Deprecated {
+            message: d.message.clone(),
+            since: d.since.clone(),
+        });
         let value_type = match ty {
             ParamType::String => Type::String,
             ParamType::Boolean => Type::Bool,
@@ -138,7 +106,7 @@ impl Lowering<'_> {
             Type::Option(Box::new(value_type))
         };
         let field = naming::field(name);
-        let docs = text("documentation")?;
+        let docs = def.documentation.clone();
         let var = self.check.var(field.clone(), var_type, false);
         Ok(Param {
             name: name.to_owned(),
@@ -160,10 +128,7 @@ impl Lowering<'_> {
     // Rules
     // -----------------------------------------------------------------------------------------
 
-    pub(super) fn rules(&mut self, value: &Value, at: &str) -> Result<Vec<Rule>, Error> {
-        let items = value
-            .as_array()
-            .ok_or_else(|| self.check.error(at, "`rules` is not a list"))?;
+    pub(super) fn rules(&mut self, items: &[RuleDef], at: &str) -> Result<Vec<Rule>, Error> {
         if items.is_empty() {
             return Err(self
                 .check
@@ -176,46 +141,33 @@ impl Lowering<'_> {
             .collect()
     }
 
-    fn rule(&mut self, value: &Value, at: &str) -> Result<Rule, Error> {
-        let object = value
-            .as_object()
-            .ok_or_else(|| self.check.error(at, "the rule is not an object"))?;
-        let kind = object
-            .get("type")
-            .and_then(Value::as_str)
-            .ok_or_else(|| self.check.error(at, "the rule has no string `type`"))?;
-        let docs = object
-            .get("documentation")
-            .and_then(Value::as_str)
-            .map(str::to_owned);
+    fn rule(&mut self, rule: &RuleDef, at: &str) -> Result<Rule, Error> {
+        let docs = rule.documentation.clone();
         let mark = self.check.mark();
         let mut conditions = Vec::new();
-        match object.get("conditions") {
-            None => {}
-            Some(Value::Array(items)) => {
-                for (i, item) in items.iter().enumerate() {
-                    let condition = self.condition(item, &format!("{at}.conditions[{i}]"))?;
-                    conditions.extend(condition);
-                }
-            }
-            Some(_) => return Err(self.check.error(at, "`conditions` is not a list")),
+        for (i, item) in rule.conditions.iter().enumerate() {
+            let condition = self.condition(item, &format!("{at}.conditions[{i}]"))?;
+            conditions.extend(condition);
         }
-        let body = match kind {
+        let body = match rule.kind.as_str() {
             "endpoint" => {
-                let endpoint = object
-                    .get("endpoint")
+                let endpoint = rule
+                    .endpoint
+                    .as_ref()
                     .ok_or_else(|| self.check.error(at, "the endpoint rule has no `endpoint`"))?;
                 RuleBody::Endpoint(self.endpoint(endpoint, &format!("{at}.endpoint"))?)
             }
             "error" => {
-                let message = object
-                    .get("error")
+                let message = rule
+                    .error
+                    .as_ref()
                     .ok_or_else(|| self.check.error(at, "the error rule has no `error`"))?;
                 RuleBody::Error(self.check.string_value(message, &format!("{at}.error"))?)
             }
             "tree" => {
-                let rules = object
-                    .get("rules")
+                let rules = rule
+                    .rules
+                    .as_ref()
                     .ok_or_else(|| self.check.error(at, "the tree rule has no `rules`"))?;
                 RuleBody::Tree(self.rules(rules, &format!("{at}.rules"))?)
             }
@@ -236,23 +188,11 @@ impl Lowering<'_> {
 
     /// A condition: what it checks and what it binds; nothing for one that always holds and binds
     /// nothing.
-    fn condition(&mut self, value: &Value, at: &str) -> Result<Vec<Condition>, Error> {
-        let object = value
-            .as_object()
-            .filter(|o| o.contains_key("fn"))
-            .ok_or_else(|| {
-                self.check
-                    .error(at, "a condition must be a function call (`fn`, `argv`)")
-            })?;
-        let expr = self.check.call(object, at)?;
-        let assign = match object.get("assign") {
+    fn condition(&mut self, condition: &ConditionDef, at: &str) -> Result<Vec<Condition>, Error> {
+        let expr = self.check.call(&condition.function, &condition.argv, at)?;
+        let assign = match &condition.assign {
             None => None,
-            Some(Value::String(name)) => Some(self.check.new_variable(name, at)?),
-            Some(other) => {
-                return Err(self
-                    .check
-                    .error(at, format!("`assign` is not a string: `{other}`")));
-            }
+            Some(name) => Some(self.check.new_variable(name, at)?),
         };
         if let (None, Expr::IsSet(inner)) = (&assign, &expr) {
             if let Expr::Var(old) = inner.as_ref() {
@@ -306,40 +246,25 @@ impl Lowering<'_> {
         }
     }
 
-    fn endpoint(&mut self, value: &Value, at: &str) -> Result<EndpointValue, Error> {
-        let object = value
-            .as_object()
-            .ok_or_else(|| self.check.error(at, "the endpoint is not an object"))?;
-        let url = object
-            .get("url")
-            .ok_or_else(|| self.check.error(at, "the endpoint has no `url`"))?;
-        let url = self.check.string_value(url, &format!("{at}.url"))?;
+    fn endpoint(&mut self, endpoint: &EndpointDef, at: &str) -> Result<EndpointValue, Error> {
+        let url = self
+            .check
+            .string_value(&endpoint.url, &format!("{at}.url"))?;
         let mut headers: BTreeMap<String, Vec<Expr>> = BTreeMap::new();
-        if let Some(value) = object.get("headers") {
-            let map = value
-                .as_object()
-                .ok_or_else(|| self.check.error(at, "`headers` is not an object"))?;
-            for (name, values) in map {
-                let at = format!("{at}.headers.{name}");
-                if name.is_empty() || !name.bytes().all(|b| b.is_ascii_graphic() && b != b':') {
-                    return Err(self
-                        .check
-                        .error(&at, format!("`{name}` is not a header name")));
-                }
-                let items = values
-                    .as_array()
-                    .ok_or_else(|| self.check.error(&at, "a header's values must be a list"))?;
-                let entry = headers.entry(name.to_ascii_lowercase()).or_default();
-                for (i, item) in items.iter().enumerate() {
-                    entry.push(self.check.string_value(item, &format!("{at}[{i}]"))?);
-                }
+        for (name, items) in &endpoint.headers {
+            let at = format!("{at}.headers.{name}");
+            if name.is_empty() || !name.bytes().all(|b| b.is_ascii_graphic() && b != b':') {
+                return Err(self
+                    .check
+                    .error(&at, format!("`{name}` is not a header name")));
+            }
+            let entry = headers.entry(name.to_ascii_lowercase()).or_default();
+            for (i, item) in items.iter().enumerate() {
+                entry.push(self.check.string_value(item, &format!("{at}[{i}]"))?);
             }
         }
-        let properties = match object.get("properties") {
-            None => Vec::new(),
-            Some(Value::Object(map)) => self.property_entries(map, &format!("{at}.properties"))?,
-            Some(_) => return Err(self.check.error(at, "`properties` is not an object")),
-        };
+        let properties =
+            self.property_entries(endpoint.properties.iter(), &format!("{at}.properties"))?;
         Ok(EndpointValue {
             url,
             headers: headers.into_iter().collect(),
@@ -347,20 +272,14 @@ impl Lowering<'_> {
         })
     }
 
-    fn property_entries(
+    /// Properties sorted by key (`entries` come sorted).
+    fn property_entries<'v>(
         &mut self,
-        map: &Map<String, Value>,
+        entries: impl Iterator<Item = (&'v String, &'v Value)>,
         at: &str,
     ) -> Result<Vec<(String, Property)>, Error> {
-        let mut keys: Vec<&String> = map.keys().collect();
-        keys.sort();
-        keys.into_iter()
-            .map(|k| {
-                Ok((
-                    k.clone(),
-                    self.property(&map[k.as_str()], &format!("{at}.{k}"))?,
-                ))
-            })
+        entries
+            .map(|(k, v)| Ok((k.clone(), self.property(v, &format!("{at}.{k}"))?)))
             .collect()
     }
 
@@ -375,7 +294,7 @@ impl Lowering<'_> {
                     .map(|(i, item)| self.property(item, &format!("{at}[{i}]")))
                     .collect::<Result<_, _>>()?,
             ),
-            Value::Object(map) => Property::Object(self.property_entries(map, at)?),
+            Value::Object(map) => Property::Object(self.property_entries(map.iter(), at)?),
             other => {
                 return Err(self.check.error(
                     at,

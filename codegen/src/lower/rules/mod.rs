@@ -9,20 +9,23 @@
 //!
 //! A model without a rule set gets the usual regional one, built here from the endpoint prefix.
 //!
-//! Two modules with one boundary: [`check`] owns the scope and gives every value its meaning (an
-//! expression's JSON read, its names resolved to variables in scope, its type checked, with errors
-//! at their place); [`lowering`] walks the rule tree and decides how it runs (parameters as fields,
-//! each condition an `if`, an `if let` or a `let`, bindings nothing reads dropped, which parameters
-//! the rules use), asking the checker for every value and binding. [`cases`] reads the test cases.
+//! Three stages, each in its module: [`syntax`] decodes the rule set's JSON with serde (its
+//! structure); [`check`] owns the scope and gives every expression its meaning (names resolved to
+//! variables in scope, types checked, with errors at their place); [`lowering`] walks the rule
+//! tree and decides how it runs (parameters as fields, each condition an `if`, an `if let` or a
+//! `let`, bindings nothing reads dropped, which parameters the rules use), asking the checker for
+//! every value and binding. [`cases`] reads the test cases.
 
 mod cases;
 mod check;
 mod lowering;
+mod syntax;
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Value, json};
 
+use super::decode::decode;
 use crate::Error;
 use crate::ir::rules::*;
 
@@ -45,14 +48,10 @@ pub(super) fn endpoint_rules(
     let mut lowering = Lowering {
         check: Checker::new(service_id),
     };
-    let object = rule_set
-        .as_object()
-        .ok_or_else(|| lowering.check.error("", "the rule set is not an object"))?;
-    let params = lowering.params(object.get("parameters"))?;
-    let rules_value = object
-        .get("rules")
-        .ok_or_else(|| lowering.check.error("", "the rule set has no `rules`"))?;
-    let rules = lowering.rules(rules_value, "rules")?;
+    let rule_set: syntax::RuleSet =
+        decode(&rule_set).map_err(|problem| lowering.check.error("", problem))?;
+    let params = lowering.params(&rule_set.parameters)?;
+    let rules = lowering.rules(&rule_set.rules, "rules")?;
     let mut used = BTreeSet::new();
     for rule in &rules {
         rule_uses(rule, &mut used);
