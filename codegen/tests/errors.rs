@@ -1910,3 +1910,37 @@ fn malformed_waiters_name_the_operation_and_the_waiter() {
     model["shapes"]["example.fixtures#Go"]["traits"]["smithy.waiters#waitable"] = json!({ "ready": { "acceptors": [{ "state": "success", "matcher": { "success": true } }] } });
     assert_error(&error_of(&model), go, "is not named in UpperCamelCase");
 }
+
+/// Traits whose fields the specification fixes refuse fields it does not define, and the error
+/// says where the field is.
+#[test]
+fn unknown_fields_of_fixed_traits() {
+    let err = error_of(&with_paginated(
+        json!({ "inputTokn": "A", "outputToken": "Next" }),
+    ));
+    assert_error(
+        &err,
+        Some("example.fixtures#Go"),
+        "`smithy.api#paginated` trait that cannot be read: it has `inputTokn`, which is not a known field",
+    );
+    let m = with_request_tests(json!([request_case(json!({ "methd": "POST" }))]));
+    assert_error(
+        &error_of(&m),
+        Some("example.fixtures#Go"),
+        "case `GoCase`: it has `methd`, which is not a known field",
+    );
+    let m = with_last_rule(json!({ "type": "error", "conditons": [], "error": "no" }));
+    assert_error(
+        &error_of(&m),
+        Some(SERVICE),
+        "`rules[1]` has `conditons`, which is not a known field",
+    );
+    let m = with_last_rule(error_rule(json!([
+        { "fn": "isSet", "argv": [{ "ref": "Region", "assign": "R" }] }
+    ])));
+    assert_error(
+        &error_of(&m),
+        Some(SERVICE),
+        "`rules[1].conditions[0].argv[0]`: only a condition can `assign`",
+    );
+}
