@@ -3,8 +3,8 @@
 use codegen::{GeneratedFile, Options, Selection};
 use serde_json::{Value, json};
 
-const WAITERS: &str = "crates/probe-client/src/waiters.rs";
-const CLIENT_LIB: &str = "crates/probe-client/src/lib.rs";
+const WAITERS: &str = "crates/probe-client/src/generated/waiters.rs";
+const CLIENT_LIB: &str = "crates/probe-client/src/generated/mod.rs";
 
 /// A service with `DescribeGlobalClusters` shaped as in the Neptune models, and `Other`.
 fn model() -> Value {

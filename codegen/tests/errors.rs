@@ -8,9 +8,11 @@ use serde_json::{Value, json};
 
 const SERVICE: &str = "example.fixtures#ProbeService";
 
-/// The files of a model without test cases: four per crate (the manifest and three sources; the
-/// client's are `lib.rs`, `endpoint.rs` and `fluent.rs`), and the model crate's `json.rs`.
-const BASE_FILES: usize = 13;
+/// The files of a model without test cases: six per crate (the manifest, the README, the
+/// hand-written `lib.rs` it starts with, and three generated sources: the model crate's
+/// `generated/{mod,types,error}.rs`, the protocol crate's `generated/{mod,ser,de}.rs`, the client's
+/// `generated/{mod,endpoint,fluent}.rs`), and the model crate's `generated/json.rs`.
+const BASE_FILES: usize = 19;
 
 fn options(operations: Option<&[&str]>) -> Options {
     let mut options = Options::new("..");
@@ -345,7 +347,7 @@ fn an_error_listed_twice_is_listed_once() {
     let files = codegen::generate(&m.to_string(), &options(None)).expect("generates");
     let protocol = files
         .iter()
-        .find(|f| f.path.ends_with("-protocol/src/lib.rs"))
+        .find(|f| f.path.ends_with("-protocol/src/generated/mod.rs"))
         .expect("a protocol crate");
     assert_eq!(protocol.contents.matches("Some(\"BadFault\")").count(), 1);
 }

@@ -101,16 +101,16 @@ fn operation_structs(protocol_lib: &str) -> Vec<&str> {
         .collect()
 }
 
-const PROTOCOL_LIB: &str = "crates/neptune-protocol/src/lib.rs";
-const TYPES: &str = "crates/neptune-model/src/types.rs";
-const ERRORS: &str = "crates/neptune-model/src/error.rs";
+const PROTOCOL_LIB: &str = "crates/neptune-protocol/src/generated/mod.rs";
+const TYPES: &str = "crates/neptune-model/src/generated/types.rs";
+const ERRORS: &str = "crates/neptune-model/src/generated/error.rs";
 
-const WAITERS: &str = "crates/neptune-client/src/waiters.rs";
-const ENDPOINT: &str = "crates/neptune-client/src/endpoint.rs";
+const WAITERS: &str = "crates/neptune-client/src/generated/waiters.rs";
+const ENDPOINT: &str = "crates/neptune-client/src/generated/endpoint.rs";
 const ENDPOINT_TESTS: &str = "crates/neptune-client/tests/endpoint_tests.rs";
 
 fn check_common(files: &[GeneratedFile], operations: usize, endpoint_tests: usize) {
-    assert_eq!(files.len(), 15);
+    assert_eq!(files.len(), 21);
     // DescribeGlobalClusters has the shapes the failover waiter needs.
     assert!(file(files, WAITERS).contains("pub struct WaitUntilFailoverComplete<'a, T> {"));
     // DescribeDBInstances carries two `smithy.waiters#waitable` waiters, with a minDelay of 30 s;
@@ -171,7 +171,7 @@ fn check_common(files: &[GeneratedFile], operations: usize, endpoint_tests: usiz
     assert!(!lib.contains("Some(\"DBInstanceNotFoundFault\")"));
     assert_eq!(file(files, ERRORS).matches("pub const CODE:").count(), 67);
     // A list member's `xmlName` is the element read for each item.
-    let de = file(files, "crates/neptune-protocol/src/de.rs");
+    let de = file(files, "crates/neptune-protocol/src/generated/de.rs");
     assert!(de.contains("b\"GlobalClusterMember\""));
     // Inputs are named after their operation, whatever the model calls them.
     let types = file(files, TYPES);
@@ -264,7 +264,7 @@ fn selected_operations_keep_only_what_they_reach() {
         let errors = file(&files, ERRORS);
         assert!(errors.contains("pub struct GlobalClusterNotFoundFault {"));
         assert!(!errors.contains("pub struct DbInstanceNotFoundFault {"));
-        let client = file(&files, "crates/neptune-client/src/lib.rs");
+        let client = file(&files, "crates/neptune-client/src/generated/mod.rs");
         assert!(client.contains("pub fn failover_global_cluster("));
         assert!(client.contains("pub fn wait_until_failover_complete("));
         assert!(!client.contains("pub fn create_db_cluster("));

@@ -49,13 +49,13 @@ fn generate(name: &str, runtime_path: &str) -> Vec<GeneratedFile> {
 /// A model whose client manifest differs from the usual one (a runtime feature) shows it first.
 fn rust_sources(files: &[GeneratedFile]) -> String {
     let order = [
-        "-model/src/types.rs",
-        "-model/src/error.rs",
-        "-model/src/json.rs",
-        "-protocol/src/lib.rs",
-        "-protocol/src/ser.rs",
-        "-protocol/src/de.rs",
-        "-client/src/fluent.rs",
+        "-model/src/generated/types.rs",
+        "-model/src/generated/error.rs",
+        "-model/src/generated/json.rs",
+        "-protocol/src/generated/mod.rs",
+        "-protocol/src/generated/ser.rs",
+        "-protocol/src/generated/de.rs",
+        "-client/src/generated/fluent.rs",
     ];
     let mut out = String::new();
     let manifest = files
@@ -92,7 +92,7 @@ const PROTOCOL_TESTS: &str = "-protocol/tests/protocol_tests.rs";
 const CLIENT_TESTS: &str = "-client/tests/protocol_tests.rs";
 
 /// The generated endpoint module and endpoint test file of a client crate.
-const ENDPOINT_MODULE: &str = "-client/src/endpoint.rs";
+const ENDPOINT_MODULE: &str = "-client/src/generated/endpoint.rs";
 const ENDPOINT_TESTS: &str = "-client/tests/endpoint_tests.rs";
 
 /// The endpoint module, then the endpoint tests when there are some, each under a header.
@@ -341,7 +341,7 @@ fn waiters_snapshot() {
 }
 
 /// The generated waiters module of a client crate.
-const WAITERS: &str = "-client/src/waiters.rs";
+const WAITERS: &str = "-client/src/generated/waiters.rs";
 
 /// The hand-written tests of the waiters fixture's generated client, run against it below.
 const WAITER_TESTS: &str = "tests/fixtures/waiters.rs";

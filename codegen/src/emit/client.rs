@@ -3,19 +3,26 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{Paths, crate_docs, deprecated_attr, doc_attrs};
+use super::{Paths, deprecated_attr, doc_attrs};
 use crate::ir::{Member, Operation, Service, ShapeKind};
 use crate::naming::ident;
 
-/// `src/lib.rs`.
-pub fn lib(service: &Service) -> TokenStream {
-    let model_crate = ident(&service.crates.model.ident);
+/// The crate's documentation (its `README.md`).
+pub fn crate_doc(service: &Service) -> String {
     let title = service.title.as_deref().unwrap_or(&service.sdk_id);
-    let docs = crate_docs(&format!(
+    format!(
         "An async client for {title}: it builds each request, signs it with SigV4 (service `{}`), \
          sends it through a [`Transport`] and maps the response to the operation's output or error.",
         service.signing_name
-    ));
+    )
+}
+
+/// `src/generated/mod.rs`: the client and its methods.
+pub fn lib(service: &Service) -> TokenStream {
+    let model_crate = ident(&service.crates.model.ident);
+    let docs = quote!(
+        //! The code generated from the model, re-exported by the crate root.
+    );
     let signing_name = &service.signing_name;
     let endpoint_prefix = &service.endpoint_prefix;
     let sdk_id = &service.sdk_id;

@@ -137,7 +137,7 @@ impl Paths {
     /// `use ::neptune_model::{error, types};` for the crates that import the model.
     pub fn import(service: &Service) -> TokenStream {
         let name = ident(&service.crates.model.ident);
-        quote!(use ::#name::{error, types};)
+        quote!(pub use ::#name::{error, types};)
     }
 
     /// The path of a named type.

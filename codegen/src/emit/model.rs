@@ -4,16 +4,27 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{
-    Paths, crate_docs, default_expr, deprecated_attr, doc_attrs, message_member, shape_docs,
-    union_unknown, union_variant,
+    Paths, default_expr, deprecated_attr, doc_attrs, message_member, shape_docs, union_unknown,
+    union_variant,
 };
 use crate::ir::{
     Enum, EnumVariant, IntEnumVariant, Member, Module, Service, Shape, ShapeKind, Structure,
 };
 use crate::naming::ident;
 
-/// `src/lib.rs`.
-pub fn lib(service: &Service) -> TokenStream {
+/// `src/generated/mod.rs`: the modules.
+pub fn lib(_service: &Service) -> TokenStream {
+    quote! {
+        //! The code generated from the model, re-exported by the crate root.
+        pub mod error;
+        #[cfg(feature = "json")]
+        mod json;
+        pub mod types;
+    }
+}
+
+/// The crate's documentation (its `README.md`).
+pub fn crate_doc(service: &Service) -> String {
     let title = service.title.as_deref().unwrap_or(&service.sdk_id);
     let intro = format!(
         "Types of the {title} API (`{}`, version `{}`): inputs, outputs, structures, enums and errors.",
@@ -22,16 +33,9 @@ pub fn lib(service: &Service) -> TokenStream {
     let json = "With the `json` feature, every structure, union and enum implements \
                 `awsquery_types::json::ToJson`, which writes it as the AWS CLI v2 prints it with \
                 `--output json`.";
-    let docs = crate_docs(&match &service.docs {
+    match &service.docs {
         Some(d) => format!("{intro}\n\n{d}\n\n{json}"),
         None => format!("{intro}\n\n{json}"),
-    });
-    quote! {
-        #docs
-        pub mod error;
-        #[cfg(feature = "json")]
-        mod json;
-        pub mod types;
     }
 }
 

@@ -3,21 +3,29 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{Paths, crate_docs, deprecated_attr, message_member, timestamp_format};
+use super::{Paths, deprecated_attr, message_member, timestamp_format};
 use crate::ir::{Member, Operation, Scalar, Service, Shape, ShapeKind, Structure};
 use crate::naming::ident;
 
-/// `src/lib.rs`.
-pub fn lib(service: &Service) -> TokenStream {
-    let paths = Paths::new();
-    let version = &service.version;
-    let docs = crate_docs(&format!(
-        "The awsQuery protocol of {} (`{}`, version `{version}`), without any I/O.\n\n\
+/// The crate's documentation (its `README.md`).
+pub fn crate_doc(service: &Service) -> String {
+    format!(
+        "The awsQuery protocol of {} (`{}`, version `{}`), without any I/O.\n\n\
          Each operation is a unit struct implementing [`awsquery_protocol::operation::Operation`]: its input becomes \
          a form-urlencoded `POST /`, and a complete HTTP response becomes its output or its error enum.",
         service.title.as_deref().unwrap_or(&service.sdk_id),
         service.shape_name,
-    ));
+        service.version,
+    )
+}
+
+/// `src/generated/mod.rs`: the operations.
+pub fn lib(service: &Service) -> TokenStream {
+    let paths = Paths::new();
+    let version = &service.version;
+    let docs = quote!(
+        //! The code generated from the model, re-exported by the crate root.
+    );
     let operations = service
         .operations
         .iter()
