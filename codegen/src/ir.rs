@@ -51,8 +51,6 @@ pub struct Service {
     pub client_tests: Vec<ProtocolTest>,
     /// The endpoint rules (the model's, or the usual regional ones) and their test cases.
     pub endpoint_rules: rules::EndpointRules,
-    /// Additions for particular services, present when the model has the shapes they rely on.
-    pub customizations: Customizations,
     /// The waiters of the operations' `smithy.waiters#waitable` traits, sorted by name.
     pub waiters: Vec<waitable::Waiter>,
 }
@@ -75,43 +73,6 @@ pub struct CrateName {
     pub package: String,
     /// The name code refers to it by (`neptune_model`).
     pub ident: String,
-}
-
-/// Service-specific additions to the generated client (the generator's counterpart of the
-/// hand-written customizations AWS SDK generators keep per service).
-#[derive(Debug, Default)]
-pub struct Customizations {
-    /// Neptune's failover waiter.
-    pub failover_waiter: Option<FailoverWaiter>,
-}
-
-/// `wait_until_failover_complete`: polls `DescribeGlobalClusters` for one global database until a
-/// given member cluster is its writer and its status is `available`. Lowering checked the shapes;
-/// each field is given with whether it is an `Option`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FailoverWaiter {
-    /// The `DescribeGlobalClusters` operation's shape id.
-    pub operation: String,
-    /// The `GlobalClusterNotFoundFault` error's shape id.
-    pub not_found: String,
-    /// The global database structure's shape id (`GlobalCluster`).
-    pub cluster: String,
-    /// The input's `GlobalClusterIdentifier`.
-    pub input_identifier: Step,
-    /// The output's list of global databases (`GlobalClusters`).
-    pub clusters: Step,
-    /// The global database's `GlobalClusterIdentifier`.
-    pub cluster_identifier: Step,
-    /// The global database's `GlobalClusterArn`, when it has one.
-    pub cluster_arn: Option<Step>,
-    /// The global database's `Status`.
-    pub status: Step,
-    /// The global database's `GlobalClusterMembers`.
-    pub members: Step,
-    /// The member's `DBClusterArn`.
-    pub member_arn: Step,
-    /// The member's `IsWriter`.
-    pub member_is_writer: Step,
 }
 
 impl Service {
@@ -141,21 +102,21 @@ pub struct Operation {
     pub id: String,
     /// The wire name, sent as `Action=`.
     pub name: String,
-    /// The Rust type name stem (`FailoverGlobalCluster`).
+    /// The Rust type name stem (`CreateDBCluster`).
     pub type_name: String,
-    /// The method and function name (`failover_global_cluster`).
+    /// The method and function name (`create_db_cluster`).
     pub fn_name: String,
     /// The input structure's shape id.
     pub input: String,
     /// The output structure's shape id.
     pub output: String,
-    /// The operation's error enum (`FailoverGlobalClusterError`).
+    /// The operation's error enum (`CreateDBClusterError`).
     pub error_enum: String,
     /// Error structure shape ids, in model order.
     pub errors: Vec<String>,
-    /// The response's root element (`FailoverGlobalClusterResponse`).
+    /// The response's root element (`CreateDBClusterResponse`).
     pub response_tag: String,
-    /// The element wrapping the output members (`FailoverGlobalClusterResult`).
+    /// The element wrapping the output members (`CreateDBClusterResult`).
     pub result_tag: String,
     /// Markdown documentation.
     pub docs: Option<String>,

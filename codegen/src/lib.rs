@@ -159,10 +159,10 @@ pub fn parse_files(files: &[(&str, &str)]) -> Result<ast::Model, Error> {
     merged.ok_or_else(|| Error::model("no model files were given"))
 }
 
-/// Generates the model crate (with `src/json.rs` for its `json` feature), the protocol and client
-/// crates of the model's service, the client's
-/// `src/waiters.rs` when the model has `smithy.waiters#waitable` waiters or a service customization
-/// adds one, and the protocol crate's
+/// Generates the model crate (with `src/generated/json.rs` for its `json` feature), the protocol
+/// and client crates of the model's service (each with a `README.md`, its code under
+/// `src/generated/`, and a starting `src/lib.rs`), the client's `src/generated/waiters.rs` when
+/// the model has `smithy.waiters#waitable` waiters, and the protocol crate's
 /// `tests/protocol_tests.rs` when the model has awsQuery client cases of `smithy.test#httpRequestTests`
 /// or `smithy.test#httpResponseTests` (the client crate's, for request cases that depend on the
 /// client: host prefixes, compression, endpoint paths), and the client crate's

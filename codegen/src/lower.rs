@@ -1,7 +1,6 @@
 //! Validation and lowering: the JSON AST becomes the [`ir`](crate::ir), or an error naming the shape.
 
 mod cases;
-mod customize;
 mod decode;
 mod endpoint;
 mod rules;
@@ -147,7 +146,6 @@ pub fn lower(model: &ast::Model, selection: &Selection) -> Result<Service, Error
     let protocol_tests = cases::protocol_tests(model, &operations, &lowerer.shapes)?;
     let (protocol_tests, client_tests) = endpoint::split_client_tests(&operations, protocol_tests)?;
     let endpoint_rules = rules::endpoint_rules(service_id, &service.traits, &endpoint_prefix)?;
-    let customizations = customize::customizations(&operations, &lowerer.shapes);
     let waiters = waitable::waiters(model, &operations, &lowerer.shapes)?;
 
     Ok(Service {
@@ -168,7 +166,6 @@ pub fn lower(model: &ast::Model, selection: &Selection) -> Result<Service, Error
         protocol_tests,
         client_tests,
         endpoint_rules,
-        customizations,
         waiters,
     })
 }

@@ -51,7 +51,7 @@ pub fn field(name: &str) -> String {
     escape(snake(name))
 }
 
-/// `FailoverGlobalCluster` → `failover_global_cluster`, the method and module name of an operation.
+/// `CreateDBCluster` → `create_db_cluster`, the method and module name of an operation.
 pub fn function(name: &str) -> String {
     escape(snake(name))
 }

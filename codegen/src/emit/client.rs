@@ -48,9 +48,7 @@ pub fn lib(service: &Service) -> TokenStream {
             }
         }
     });
-    let waiters_mod = (service.customizations.failover_waiter.is_some()
-        || !service.waiters.is_empty())
-    .then(|| {
+    let waiters_mod = (!service.waiters.is_empty()).then(|| {
         quote!(
             pub mod waiters;
         )
@@ -112,6 +110,11 @@ pub fn lib(service: &Service) -> TokenStream {
             /// The endpoint requests go to, or why there is none.
             pub fn endpoint(&self) -> ::std::result::Result<&endpoint::Endpoint, &endpoint::EndpointError> {
                 self.handle.endpoint()
+            }
+
+            /// The transport requests go through (a waiter sleeps on it between polls).
+            pub fn transport(&self) -> &T {
+                self.handle.transport()
             }
 
             #(#methods)*

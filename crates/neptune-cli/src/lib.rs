@@ -31,8 +31,8 @@ use awsquery_types::http::redact_userinfo;
 use awsquery_types::json::{JsonWriter, ToJson};
 use awsquery_types::text::{MAX_MESSAGE_CHARS, MAX_NAME_CHARS, escape_controls, printable};
 use neptune_client::error::FailoverGlobalClusterError;
+use neptune_client::failover::FailoverWaitError;
 use neptune_client::types::{FailoverGlobalClusterOutput, GlobalCluster};
-use neptune_client::waiters::FailoverWaitError;
 use neptune_client::{Client, Config, Transport};
 
 use crate::args::{Command, CommandName, DescribeArgs, FailoverArgs, Globals, Parsed};

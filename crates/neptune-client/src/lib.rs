@@ -4,4 +4,6 @@
 // any module added beside it are hand-written, and the generator never touches them.
 mod generated;
 
+pub mod failover;
+
 pub use generated::*;

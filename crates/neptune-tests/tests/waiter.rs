@@ -7,7 +7,7 @@ use std::time::Duration;
 use awsquery::http::Response;
 use awsquery::waiter::WaiterError;
 use neptune_client::Client;
-use neptune_client::waiters::{FailoverWaitError, WaitUntilFailoverComplete};
+use neptune_client::failover::{FailoverWaitError, WaitUntilFailoverComplete};
 use neptune_tests::{NOT_FOUND_404, Script, TARGET_ARN, block_on, pinned_config};
 
 const PRIMARY_ARN: &str = "arn:aws:rds:us-east-1:123456789012:cluster:primary";

@@ -9,7 +9,6 @@ pub use ::awsquery::paginator::{Items, Paginator};
 pub use ::awsquery::sigv4::Credentials;
 pub mod endpoint;
 pub mod fluent;
-pub mod waiters;
 /// What the client needs to know of the service to address and sign requests.
 pub const SERVICE: ::awsquery::client::ServiceInfo = ::awsquery::client::ServiceInfo {
     sdk_id: "Neptune",
@@ -52,6 +51,10 @@ impl<T: Transport> Client<T> {
     ) -> ::std::result::Result<&endpoint::Endpoint, &endpoint::EndpointError> {
         self.handle.endpoint()
     }
+    /// The transport requests go through (a waiter sleeps on it between polls).
+    pub fn transport(&self) -> &T {
+        self.handle.transport()
+    }
     /// Lists the Neptune global databases of the account in the Region, or only the one named by `GlobalClusterIdentifier`, with their member clusters and the progress of any failover.
     ///
     /// Results come in pages: when a response carries a `Marker`, pass it back to get the next page.
@@ -65,14 +68,5 @@ impl<T: Transport> Client<T> {
     /// Set `AllowDataLoss` for a failover, which acts at once and can drop writes not yet replicated; set `Switchover` for a planned change that waits for replication to catch up so that nothing is lost.
     pub fn failover_global_cluster(&self) -> fluent::FailoverGlobalCluster<'_, T> {
         fluent::FailoverGlobalCluster::new(&self.handle)
-    }
-    /// Waits until a failover or switchover started by `FailoverGlobalCluster` has finished: the
-    /// target DB cluster is the writer of the global database, and the global database's status
-    /// is `available`. It polls `DescribeGlobalClusters`; see
-    /// [`WaitUntilFailoverComplete`](waiters::WaitUntilFailoverComplete).
-    pub fn wait_until_failover_complete(
-        &self,
-    ) -> waiters::WaitUntilFailoverComplete<'_, T> {
-        waiters::WaitUntilFailoverComplete::new(&self.handle)
     }
 }

@@ -50,6 +50,10 @@ impl<T: Transport> Client<T> {
     ) -> ::std::result::Result<&endpoint::Endpoint, &endpoint::EndpointError> {
         self.handle.endpoint()
     }
+    /// The transport requests go through (a waiter sleeps on it between polls).
+    pub fn transport(&self) -> &T {
+        self.handle.transport()
+    }
     /// Reads date-time timestamps that carry a UTC offset.
     pub fn datetime_offsets(&self) -> fluent::DatetimeOffsets<'_, T> {
         fluent::DatetimeOffsets::new(&self.handle)
