@@ -81,6 +81,11 @@ impl Service {
         &self.shapes[id]
     }
 
+    /// The operation whose own module defines shape `id` (see [`Operation::owned`]), if any.
+    pub fn owner(&self, id: &str) -> Option<&Operation> {
+        self.operations.iter().find(|op| op.owns(id))
+    }
+
     /// Whether some operation compresses its requests with gzip.
     pub fn uses_gzip(&self) -> bool {
         self.operations.iter().any(Operation::uses_gzip)
@@ -104,8 +109,12 @@ pub struct Operation {
     pub name: String,
     /// The Rust type name stem (`CreateDBCluster`).
     pub type_name: String,
-    /// The method and function name (`create_db_cluster`).
+    /// The method and function name (`create_db_cluster`), also the name of the operation's module
+    /// in each generated crate.
     pub fn_name: String,
+    /// The input and output structures no other operation uses (shape ids): they are defined in the
+    /// operation's own module, with its error enum, its serializer and its parser.
+    pub owned: Vec<String>,
     /// The input structure's shape id.
     pub input: String,
     /// The output structure's shape id.
@@ -134,6 +143,17 @@ pub struct Operation {
 }
 
 impl Operation {
+    /// The file name of the operation's module (`create_db_cluster.rs`; a raw identifier's name
+    /// without its `r#`).
+    pub fn module_file(&self) -> String {
+        format!("{}.rs", self.fn_name.trim_start_matches("r#"))
+    }
+
+    /// Whether shape `id` is defined in the operation's own module.
+    pub fn owns(&self, id: &str) -> bool {
+        self.owned.iter().any(|owned| owned == id)
+    }
+
     /// Whether the operation's requests may be gzip-compressed.
     pub fn uses_gzip(&self) -> bool {
         self.request_compression
@@ -309,6 +329,22 @@ pub struct Structure {
     /// A union's catch-all variant (`Unknown`, unless a member takes that name); `None` for
     /// structures.
     pub unknown_variant: Option<String>,
+}
+
+impl Service {
+    /// Whether structure `id` gets a builder (`X::builder()…build()`): every plain structure an
+    /// input reaches, unless a member's setter would be called `build`.
+    pub fn has_builder(&self, id: &str) -> bool {
+        let ShapeKind::Structure(s) = &self.shape(id).kind else {
+            return false;
+        };
+        self.serialized.contains(id)
+            && s.error.is_none()
+            && !s
+                .members
+                .iter()
+                .any(|m| m.field == "build" || m.set_fn == "build")
+    }
 }
 
 /// What the error traits say.

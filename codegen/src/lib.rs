@@ -237,10 +237,33 @@ pub fn generate_model(model: &ast::Model, options: &Options) -> Result<Vec<Gener
             emit::endpoints::module(&service),
         )?,
         rust(
-            format!("{client_dir}/src/generated/fluent.rs"),
+            format!("{client_dir}/src/generated/fluent/mod.rs"),
             emit::client::fluent(&service),
         )?,
+        rust(
+            format!("{model_dir}/src/generated/operation/mod.rs"),
+            emit::model::operations(&service),
+        )?,
+        rust(
+            format!("{protocol_dir}/src/generated/operation/mod.rs"),
+            emit::protocol::operations(&service),
+        )?,
     ]);
+    for op in &service.operations {
+        let file = op.module_file();
+        files.push(rust(
+            format!("{model_dir}/src/generated/operation/{file}"),
+            emit::model::operation(&service, op),
+        )?);
+        files.push(rust(
+            format!("{protocol_dir}/src/generated/operation/{file}"),
+            emit::protocol::operation_module(&service, op),
+        )?);
+        files.push(rust(
+            format!("{client_dir}/src/generated/fluent/{file}"),
+            emit::client::fluent_module(&service, op),
+        )?);
+    }
     if let Some(waiters) = emit::waiters::file(&service) {
         files.push(rust(
             format!("{client_dir}/src/generated/waiters.rs"),
@@ -301,8 +324,79 @@ fn rust(path: String, tokens: TokenStream) -> Result<GeneratedFile, Error> {
     let tokens = quote::quote!(#![cfg_attr(rustfmt, rustfmt::skip)] #tokens);
     let file = syn::parse2::<syn::File>(tokens)
         .map_err(|e| Error::model(format!("internal error: `{path}` is not valid Rust: {e}")))?;
+    let printed = prettyplease::unparse(&file);
+    let spaced = space_items(&printed);
+    // The blank lines may not change the code: a line break added inside a string literal would.
+    // The spaced file is parsed and printed again, which must give back the file as printed;
+    // should that ever differ, the file is kept without blank lines.
+    let unchanged =
+        syn::parse_file(&spaced).is_ok_and(|again| prettyplease::unparse(&again) == printed);
+    let body = if unchanged { spaced } else { printed };
     Ok(GeneratedFile::generated(
         path,
-        format!("{GENERATED_HEADER}\n{}", prettyplease::unparse(&file)),
+        format!("{GENERATED_HEADER}\n{body}"),
     ))
+}
+
+/// `text` (as prettyplease prints it, with no blank line anywhere) with a blank line between
+/// items: between two items at the same depth where the first ends with `}` or is a one-line
+/// item ending in `;` (runs of `use` and of `mod` lines stay together), and after the file's
+/// inner attributes and documentation.
+fn space_items(text: &str) -> String {
+    const ITEM_STARTS: [&str; 16] = [
+        "///",
+        "#[",
+        "pub ",
+        "pub(",
+        "fn ",
+        "impl ",
+        "impl<",
+        "struct ",
+        "enum ",
+        "const ",
+        "static ",
+        "type ",
+        "mod ",
+        "use ",
+        "trait ",
+        "async fn ",
+    ];
+    let starts_item = |line: &str| {
+        let line = line.trim_start();
+        ITEM_STARTS.iter().any(|start| line.starts_with(start))
+    };
+    let indent = |line: &str| line.len() - line.trim_start().len();
+    let group = |line: &str| {
+        let line = line.trim_start().trim_start_matches("pub ");
+        if line.starts_with("use ") {
+            Some("use")
+        } else if line.starts_with("mod ") && line.ends_with(';') {
+            Some("mod")
+        } else {
+            None
+        }
+    };
+    let ends_item = |line: &str| {
+        let trimmed = line.trim();
+        trimmed == "}" || trimmed == "};" || (trimmed.ends_with(';') && starts_item(line))
+    };
+    let inner = |line: &str| line.starts_with("//!") || line.starts_with("#![");
+    let mut out = String::with_capacity(text.len() + text.len() / 16);
+    let mut previous: Option<&str> = None;
+    for line in text.lines() {
+        if let Some(prev) = previous {
+            let between_items = starts_item(line)
+                && ends_item(prev)
+                && indent(prev) == indent(line)
+                && (group(prev).is_none() || group(prev) != group(line));
+            let after_inner = inner(prev) && !inner(line) && !line.is_empty();
+            if between_items || after_inner {
+                out.push('\n');
+            }
+        }
+        out.push_str(line);
+        out.push('\n');
+        previous = Some(line);
+    }
+    out
 }

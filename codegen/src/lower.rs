@@ -131,6 +131,36 @@ pub fn lower(model: &ast::Model, selection: &Selection) -> Result<Service, Error
         operations.push(lowerer.operation(id, &service_paginated)?);
     }
     lowerer.check_names(&operations)?;
+    // An input or output that no other operation uses, and no shape holds, lives in its
+    // operation's module.
+    let mut io_users: BTreeMap<String, usize> = BTreeMap::new();
+    for op in &operations {
+        for id in [&op.input, &op.output] {
+            *io_users.entry(id.clone()).or_default() += 1;
+        }
+    }
+    for shape in lowerer.shapes.values() {
+        let targets: Vec<&String> = match &shape.kind {
+            ShapeKind::Structure(s) | ShapeKind::Union(s) => {
+                s.members.iter().map(|m| &m.target).collect()
+            }
+            ShapeKind::List(l) => vec![&l.target],
+            ShapeKind::Map(m) => vec![&m.key, &m.value],
+            _ => Vec::new(),
+        };
+        for target in targets {
+            if let Some(users) = io_users.get_mut(target) {
+                *users += 1;
+            }
+        }
+    }
+    for op in &mut operations {
+        op.owned = [&op.input, &op.output]
+            .into_iter()
+            .filter(|id| io_users[id.as_str()] == 1)
+            .cloned()
+            .collect();
+    }
     for op in &operations {
         if CLIENT_METHODS.contains(&op.fn_name.as_str()) {
             return Err(Error::shape(
@@ -310,6 +340,7 @@ impl<'m> Lowerer<'m> {
         Ok(Operation {
             id: id.to_owned(),
             fn_name: naming::function(&name),
+            owned: Vec::new(),
             error_enum: format!("{type_name}Error"),
             type_name,
             input,

@@ -8,11 +8,12 @@ use serde_json::{Value, json};
 
 const SERVICE: &str = "example.fixtures#ProbeService";
 
-/// The files of a model without test cases: six per crate (the manifest, the README, the
-/// hand-written `lib.rs` it starts with, and three generated sources: the model crate's
-/// `generated/{mod,types,error}.rs`, the protocol crate's `generated/{mod,ser,de}.rs`, the client's
-/// `generated/{mod,endpoint,fluent}.rs`), and the model crate's `generated/json.rs`.
-const BASE_FILES: usize = 19;
+/// The files of a model with one operation and no test cases: the manifest, the README and the
+/// hand-written `lib.rs` it starts with for each of the three crates; the model crate's
+/// `generated/{mod,types,error,json}.rs` and `generated/operation/{mod,go}.rs`; the protocol
+/// crate's `generated/{mod,ser,de}.rs` and `generated/operation/{mod,go}.rs`; and the client's
+/// `generated/{mod,endpoint}.rs` and `generated/fluent/{mod,go}.rs`.
+const BASE_FILES: usize = 24;
 
 fn options(operations: Option<&[&str]>) -> Options {
     let mut options = Options::new("..");
@@ -347,7 +348,7 @@ fn an_error_listed_twice_is_listed_once() {
     let files = codegen::generate(&m.to_string(), &options(None)).expect("generates");
     let protocol = files
         .iter()
-        .find(|f| f.path.ends_with("-protocol/src/generated/mod.rs"))
+        .find(|f| f.path.ends_with("-protocol/src/generated/operation/go.rs"))
         .expect("a protocol crate");
     assert_eq!(protocol.contents.matches("Some(\"BadFault\")").count(), 1);
 }

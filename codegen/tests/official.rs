@@ -77,12 +77,24 @@ fn check_paginators(files: &[GeneratedFile], model: &str) {
     ));
 }
 
-fn file<'a>(files: &'a [GeneratedFile], path: &str) -> &'a str {
-    &files
+/// The generated file at `path`; for a folder (`…/`), every `.rs` file under it, in path order,
+/// as one text.
+fn file(files: &[GeneratedFile], path: &str) -> String {
+    if path.ends_with('/') {
+        let mut under: Vec<&GeneratedFile> = files
+            .iter()
+            .filter(|f| f.path.starts_with(path) && f.path.ends_with(".rs"))
+            .collect();
+        assert!(!under.is_empty(), "nothing generated under `{path}`");
+        under.sort_by(|a, b| a.path.cmp(&b.path));
+        return under.iter().map(|f| f.contents.as_str()).collect();
+    }
+    files
         .iter()
         .find(|f| f.path == path)
         .unwrap_or_else(|| panic!("no generated `{path}`"))
         .contents
+        .clone()
 }
 
 /// The body of `pub struct {name} { ... }` in `source`.
@@ -101,16 +113,35 @@ fn operation_structs(protocol_lib: &str) -> Vec<&str> {
         .collect()
 }
 
-const PROTOCOL_LIB: &str = "crates/neptune-protocol/src/generated/mod.rs";
-const TYPES: &str = "crates/neptune-model/src/generated/types.rs";
-const ERRORS: &str = "crates/neptune-model/src/generated/error.rs";
+/// The generated code of the protocol crate, and of the model crate, each as one text.
+const PROTOCOL_LIB: &str = "crates/neptune-protocol/src/generated/";
+const TYPES: &str = "crates/neptune-model/src/generated/";
+const ERRORS: &str = TYPES;
 
 const WAITERS: &str = "crates/neptune-client/src/generated/waiters.rs";
 const ENDPOINT: &str = "crates/neptune-client/src/generated/endpoint.rs";
 const ENDPOINT_TESTS: &str = "crates/neptune-client/tests/endpoint_tests.rs";
 
+/// The longest a generated file may be, in lines.
+const MAX_FILE_LINES: usize = 3_000;
+
 fn check_common(files: &[GeneratedFile], operations: usize, endpoint_tests: usize) {
-    assert_eq!(files.len(), 21);
+    // One module per operation in each crate, and no file too long to read.
+    for dir in [
+        "crates/neptune-model/src/generated/operation/",
+        "crates/neptune-protocol/src/generated/operation/",
+        "crates/neptune-client/src/generated/fluent/",
+    ] {
+        let modules = files
+            .iter()
+            .filter(|f| f.path.starts_with(dir) && !f.path.ends_with("/mod.rs"))
+            .count();
+        assert_eq!(modules, operations, "{dir}");
+    }
+    for f in files {
+        let lines = f.contents.lines().count();
+        assert!(lines <= MAX_FILE_LINES, "{} has {lines} lines", f.path);
+    }
     // The generator has no service customization: the failover waiter is hand-written, in the
     // committed client crate.
     assert!(!file(files, WAITERS).contains("WaitUntilFailoverComplete"));
@@ -156,7 +187,7 @@ fn check_common(files: &[GeneratedFile], operations: usize, endpoint_tests: usiz
     let tests = file(files, ENDPOINT_TESTS);
     assert_eq!(tests.matches("#[test]").count(), endpoint_tests);
     let lib = file(files, PROTOCOL_LIB);
-    let ops = operation_structs(lib);
+    let ops = operation_structs(&lib);
     assert_eq!(ops.len(), operations, "{ops:?}");
     for op in [
         "FailoverGlobalCluster",
@@ -172,12 +203,12 @@ fn check_common(files: &[GeneratedFile], operations: usize, endpoint_tests: usiz
     assert!(!lib.contains("Some(\"DBInstanceNotFoundFault\")"));
     assert_eq!(file(files, ERRORS).matches("pub const CODE:").count(), 67);
     // A list member's `xmlName` is the element read for each item.
-    let de = file(files, "crates/neptune-protocol/src/generated/de.rs");
+    let de = file(files, PROTOCOL_LIB);
     assert!(de.contains("b\"GlobalClusterMember\""));
     // Inputs are named after their operation, whatever the model calls them.
     let types = file(files, TYPES);
-    assert!(struct_body(types, "FailoverGlobalClusterInput").is_some());
-    assert!(struct_body(types, "FailoverGlobalClusterMessage").is_none());
+    assert!(struct_body(&types, "FailoverGlobalClusterInput").is_some());
+    assert!(struct_body(&types, "FailoverGlobalClusterMessage").is_none());
 }
 
 #[test]
@@ -188,14 +219,14 @@ fn neptune_2023_generates() {
     check_common(&files, OPERATIONS_2023, ENDPOINT_TESTS_2023);
     check_paginators(&files, "neptune-2023-08-24.json");
     let types = file(&files, TYPES);
-    let failover = struct_body(types, "FailoverGlobalClusterInput").expect("the failover input");
+    let failover = struct_body(&types, "FailoverGlobalClusterInput").expect("the failover input");
     assert!(!failover.contains("allow_data_loss"), "{failover}");
     assert!(!failover.contains("switchover"), "{failover}");
-    assert!(!operation_structs(file(&files, PROTOCOL_LIB)).contains(&"SwitchoverGlobalCluster"));
+    assert!(!operation_structs(&file(&files, PROTOCOL_LIB)).contains(&"SwitchoverGlobalCluster"));
     // The 2023 model gives primitive booleans a `false` default: a plain `bool`.
-    let cluster = struct_body(types, "DbCluster").expect("DbCluster");
+    let cluster = struct_body(&types, "DbCluster").expect("DbCluster");
     assert!(cluster.contains("pub multi_az: bool,"), "{cluster}");
-    let member = struct_body(types, "GlobalClusterMember").expect("GlobalClusterMember");
+    let member = struct_body(&types, "GlobalClusterMember").expect("GlobalClusterMember");
     assert!(member.contains("pub is_writer: bool,"), "{member}");
 }
 
@@ -207,7 +238,7 @@ fn neptune_2025_generates() {
     check_common(&files, OPERATIONS_2025, ENDPOINT_TESTS_2025);
     check_paginators(&files, "neptune-2025-09-02.json");
     let types = file(&files, TYPES);
-    let failover = struct_body(types, "FailoverGlobalClusterInput").expect("the failover input");
+    let failover = struct_body(&types, "FailoverGlobalClusterInput").expect("the failover input");
     assert!(
         failover.contains("pub allow_data_loss: ::std::option::Option<bool>,"),
         "{failover}"
@@ -216,14 +247,14 @@ fn neptune_2025_generates() {
         failover.contains("pub switchover: ::std::option::Option<bool>,"),
         "{failover}"
     );
-    assert!(operation_structs(file(&files, PROTOCOL_LIB)).contains(&"SwitchoverGlobalCluster"));
+    assert!(operation_structs(&file(&files, PROTOCOL_LIB)).contains(&"SwitchoverGlobalCluster"));
     // Without `default` traits every member is optional.
-    let cluster = struct_body(types, "DbCluster").expect("DbCluster");
+    let cluster = struct_body(&types, "DbCluster").expect("DbCluster");
     assert!(
         cluster.contains("pub multi_az: ::std::option::Option<bool>,"),
         "{cluster}"
     );
-    let member = struct_body(types, "GlobalClusterMember").expect("GlobalClusterMember");
+    let member = struct_body(&types, "GlobalClusterMember").expect("GlobalClusterMember");
     assert!(
         member.contains("pub is_writer: ::std::option::Option<bool>,"),
         "{member}"
@@ -239,7 +270,8 @@ fn selected_operations_keep_only_what_they_reach() {
         ) else {
             return;
         };
-        let mut ops = operation_structs(file(&files, PROTOCOL_LIB));
+        let protocol = file(&files, PROTOCOL_LIB);
+        let mut ops = operation_structs(&protocol);
         ops.sort_unstable();
         assert_eq!(ops, ["DescribeGlobalClusters", "FailoverGlobalCluster"]);
         let types = file(&files, TYPES);
@@ -251,13 +283,13 @@ fn selected_operations_keep_only_what_they_reach() {
             "FailoverGlobalClusterOutput",
         ] {
             assert!(
-                struct_body(types, kept).is_some(),
+                struct_body(&types, kept).is_some(),
                 "{model}: `{kept}` is missing"
             );
         }
         for dropped in ["DbInstance", "DbCluster", "CreateDbClusterInput"] {
             assert!(
-                struct_body(types, dropped).is_none(),
+                struct_body(&types, dropped).is_none(),
                 "{model}: `{dropped}` is not reached by the selection"
             );
         }

@@ -48,14 +48,18 @@ fn generate(name: &str, runtime_path: &str) -> Vec<GeneratedFile> {
 /// protocol crate's and the client crate's tests come last, for the models that have test cases.
 /// A model whose client manifest differs from the usual one (a runtime feature) shows it first.
 fn rust_sources(files: &[GeneratedFile]) -> String {
+    // In this order: the model crate's shared types, errors and JSON output, then each
+    // operation's module in each crate.
     let order = [
         "-model/src/generated/types.rs",
         "-model/src/generated/error.rs",
         "-model/src/generated/json.rs",
+        "-model/src/generated/operation/",
         "-protocol/src/generated/mod.rs",
         "-protocol/src/generated/ser.rs",
         "-protocol/src/generated/de.rs",
-        "-client/src/generated/fluent.rs",
+        "-protocol/src/generated/operation/",
+        "-client/src/generated/fluent/",
     ];
     let mut out = String::new();
     let manifest = files
@@ -67,14 +71,21 @@ fn rust_sources(files: &[GeneratedFile]) -> String {
         out.push_str(&manifest.contents);
         out.push('\n');
     }
-    for suffix in order {
-        let file = files
+    for part in order {
+        let mut matching: Vec<&GeneratedFile> = files
             .iter()
-            .find(|f| f.path.ends_with(suffix))
-            .unwrap_or_else(|| panic!("no generated file ends with `{suffix}`"));
-        out.push_str(&format!("// ==== {} ====\n", file.path));
-        out.push_str(&file.contents);
-        out.push('\n');
+            .filter(|f| match part.strip_suffix('/') {
+                Some(dir) => f.path.contains(&format!("{dir}/")) && !f.path.ends_with("/mod.rs"),
+                None => f.path.ends_with(part),
+            })
+            .collect();
+        assert!(!matching.is_empty(), "no generated file for `{part}`");
+        matching.sort_by(|a, b| a.path.cmp(&b.path));
+        for file in matching {
+            out.push_str(&format!("// ==== {} ====\n", file.path));
+            out.push_str(&file.contents);
+            out.push('\n');
+        }
     }
     for tests in [PROTOCOL_TESTS, CLIENT_TESTS] {
         if let Some(file) = files.iter().find(|f| f.path.ends_with(tests)) {

@@ -153,17 +153,32 @@ fn pagination_note(op: &Operation, p: &crate::ir::Paginated) -> String {
     note
 }
 
-/// `src/fluent.rs`.
+/// `src/generated/fluent/mod.rs`.
 pub fn fluent(service: &Service) -> TokenStream {
-    let paths = Paths::new();
-    let builders = service
-        .operations
-        .iter()
-        .map(|op| builder(&paths, service, op));
+    let modules = service.operations.iter().map(|op| {
+        let module = ident(&op.fn_name);
+        let name = ident(&op.type_name);
+        quote! {
+            mod #module;
+            pub use #module::#name;
+        }
+    });
     quote! {
-        //! One request builder per operation: set the input's members, then `send().await`.
+        //! One request builder per operation, each in a module of its own: set the input's members,
+        //! then `send().await`.
+        #(#modules)*
+    }
+}
+
+/// `src/generated/fluent/{operation}.rs`: the operation's request builder.
+pub fn fluent_module(service: &Service, op: &Operation) -> TokenStream {
+    let paths = Paths::new();
+    let docs = super::crate_docs(&format!("The request builder of `{}`.", op.name));
+    let builder = builder(&paths, service, op);
+    quote! {
+        #docs
         #![allow(deprecated)]
-        #(#builders)*
+        #builder
     }
 }
 
@@ -250,7 +265,7 @@ fn builder(paths: &Paths, service: &Service, op: &Operation) -> TokenStream {
             }
         }
     });
-    let setters = setters(paths, service, members);
+    let setters = setters(paths, service, members, &quote!(self.input));
     let from_input = service.waiters.iter().any(|w| w.operation == op.id).then(|| {
         quote! {
             /// A builder with this input, for the waiters that poll the operation.
@@ -293,14 +308,21 @@ fn builder(paths: &Paths, service: &Service, op: &Operation) -> TokenStream {
 }
 
 /// The setters of an input's members, on a builder holding the input in `self.input`.
-pub(super) fn setters(paths: &Paths, service: &Service, members: &[Member]) -> Vec<TokenStream> {
+/// A setter per member, storing into `holder` (`self.input`), and `set_*` for optional members.
+pub(super) fn setters(
+    paths: &Paths,
+    service: &Service,
+    members: &[Member],
+    holder: &TokenStream,
+) -> Vec<TokenStream> {
     members
         .iter()
         .map(|m| {
             let f = ident(&m.field);
             let set = ident(&m.set_fn);
             let value = paths.value_type(service, &m.target);
-            let docs = doc_attrs(m.docs.as_deref());
+            let fallback = format!("Sets `{}`.", m.name);
+            let docs = doc_attrs(Some(m.docs.as_deref().unwrap_or(&fallback)));
             let set_doc = doc_attrs(Some(&format!("Sets or clears `{}`.", m.name)));
             let wrap = |v: TokenStream| {
                 if m.boxed {
@@ -319,12 +341,12 @@ pub(super) fn setters(paths: &Paths, service: &Service, members: &[Member]) -> V
                 quote! {
                     #docs
                     pub fn #f(mut self, value: impl ::std::convert::Into<#value>) -> Self {
-                        self.input.#f = ::std::option::Option::Some(#converted);
+                        #holder.#f = ::std::option::Option::Some(#converted);
                         self
                     }
                     #set_doc
                     pub fn #set(mut self, value: ::std::option::Option<#value>) -> Self {
-                        self.input.#f = #stored;
+                        #holder.#f = #stored;
                         self
                     }
                 }
@@ -332,7 +354,7 @@ pub(super) fn setters(paths: &Paths, service: &Service, members: &[Member]) -> V
                 quote! {
                     #docs
                     pub fn #f(mut self, value: impl ::std::convert::Into<#value>) -> Self {
-                        self.input.#f = #converted;
+                        #holder.#f = #converted;
                         self
                     }
                 }

@@ -8,7 +8,8 @@ use super::{
     union_variant,
 };
 use crate::ir::{
-    Enum, EnumVariant, IntEnumVariant, Member, Module, Service, Shape, ShapeKind, Structure,
+    Enum, EnumVariant, IntEnumVariant, Member, Module, Operation, Service, Shape, ShapeKind,
+    Structure,
 };
 use crate::naming::ident;
 
@@ -17,6 +18,7 @@ pub fn lib(_service: &Service) -> TokenStream {
     quote! {
         //! The code generated from the model, re-exported by the crate root.
         pub mod error;
+        pub mod operation;
         #[cfg(feature = "json")]
         mod json;
         pub mod types;
@@ -39,23 +41,171 @@ pub fn crate_doc(service: &Service) -> String {
     }
 }
 
-/// `src/types.rs`.
+/// `src/generated/types.rs`: the structures, unions and enums that are not one operation's own
+/// input or output, and those re-exported from the operations' modules.
 pub fn types(service: &Service) -> TokenStream {
     let paths = Paths::new();
     let items = service
         .shapes
         .values()
-        .filter(|s| s.module == Module::Types)
-        .map(|shape| match &shape.kind {
-            ShapeKind::Structure(s) => structure(&paths, service, shape, s),
-            ShapeKind::Union(u) => union(&paths, service, shape, u),
-            ShapeKind::Enum(e) => string_enum(shape, e),
-            ShapeKind::IntEnum(e) => int_enum(shape, e),
-            _ => TokenStream::new(),
+        .filter(|s| s.module == Module::Types && service.owner(&s.id).is_none())
+        .map(|shape| type_item(&paths, service, shape));
+    let reexports = service
+        .operations
+        .iter()
+        .filter(|op| !op.owned.is_empty())
+        .map(|op| {
+            let module = ident(&op.fn_name);
+            let names = op
+                .owned
+                .iter()
+                .map(|id| ident(&service.shape(id).rust_name));
+            quote!(pub use crate::operation::#module::{#(#names),*};)
         });
+    let builders = builders(
+        &paths,
+        service,
+        service
+            .shapes
+            .values()
+            .filter(|s| s.module == Module::Types && service.owner(&s.id).is_none()),
+    );
     quote! {
-        //! Structures, unions and enums, with each operation's input and output.
+        //! Structures, unions and enums, and (re-exported from [`operation`](crate::operation))
+        //! each operation's input and output.
+        #(#reexports)*
         #(#items)*
+        #builders
+    }
+}
+
+/// `pub mod builders`: a builder for each of `shapes` that [`Service::has_builder`] says gets one.
+fn builders<'a>(
+    paths: &Paths,
+    service: &Service,
+    shapes: impl Iterator<Item = &'a Shape>,
+) -> TokenStream {
+    let builders: Vec<TokenStream> = shapes
+        .filter(|shape| service.has_builder(&shape.id))
+        .map(|shape| builder(paths, service, shape))
+        .collect();
+    if builders.is_empty() {
+        return TokenStream::new();
+    }
+    quote! {
+        /// Builders of the structures above that an input reaches: `X::builder()`, a setter per
+        /// member, then `build()`.
+        pub mod builders {
+            #(#builders)*
+        }
+    }
+}
+
+fn builder(paths: &Paths, service: &Service, shape: &Shape) -> TokenStream {
+    let ShapeKind::Structure(s) = &shape.kind else {
+        return TokenStream::new();
+    };
+    let ty = paths.named(shape);
+    let name = ident(&format!("{}Builder", shape.rust_name));
+    let setters = super::client::setters(paths, service, &s.members, &quote!(self.inner));
+    let docs = doc_attrs(Some(&format!(
+        "Builds a [`{}`]({}): a setter per member, then [`build`](Self::build).",
+        shape.rust_name,
+        ty.to_string().replace(' ', "")
+    )));
+    quote! {
+        #docs
+        #[derive(Clone, Debug, Default)]
+        pub struct #name {
+            inner: #ty,
+        }
+
+        #[allow(deprecated)]
+        impl #name {
+            #(#setters)*
+
+            /// The structure. Required members are checked when an input holding it is sent.
+            pub fn build(self) -> #ty {
+                self.inner
+            }
+        }
+
+        impl #ty {
+            /// A builder: a setter per member, then `build()`.
+            pub fn builder() -> #name {
+                #name::default()
+            }
+        }
+    }
+}
+
+fn type_item(paths: &Paths, service: &Service, shape: &Shape) -> TokenStream {
+    match &shape.kind {
+        ShapeKind::Structure(s) => structure(paths, service, shape, s),
+        ShapeKind::Union(u) => union(paths, service, shape, u),
+        ShapeKind::Enum(e) => string_enum(shape, e),
+        ShapeKind::IntEnum(e) => int_enum(shape, e),
+        _ => TokenStream::new(),
+    }
+}
+
+/// `src/generated/operation/mod.rs`: one module per operation.
+pub fn operations(service: &Service) -> TokenStream {
+    let modules = service.operations.iter().map(|op| {
+        let module = ident(&op.fn_name);
+        let docs = doc_attrs(Some(&format!(
+            "`{}`: its input, output and error.",
+            op.name
+        )));
+        quote!(#docs pub mod #module;)
+    });
+    quote! {
+        //! One module per operation: its own input and output (those no other operation uses) and
+        //! its error enum.
+        #(#modules)*
+    }
+}
+
+/// `src/generated/operation/{operation}.rs`.
+pub fn operation(service: &Service, op: &Operation) -> TokenStream {
+    let paths = Paths::new();
+    let docs = format!("`{}`: its input, output and error.", op.name);
+    let docs = super::crate_docs(&docs);
+    let items = op
+        .owned
+        .iter()
+        .map(|id| type_item(&paths, service, service.shape(id)));
+    let shapes: Vec<&Shape> = op.errors.iter().map(|id| service.shape(id)).collect();
+    let error = error_enum(
+        &paths,
+        &op.error_enum,
+        &format!(
+            "An error of `{}`: one of its modeled errors, or `Unhandled`.",
+            op.name
+        ),
+        &shapes,
+    );
+    let op_error = ident(&op.error_enum);
+    let arms = op.errors.iter().map(|id| {
+        let v = ident(&service.shape(id).rust_name);
+        quote!(#op_error::#v(e) => crate::error::Error::#v(e),)
+    });
+    let builders = builders(&paths, service, op.owned.iter().map(|id| service.shape(id)));
+    quote! {
+        #docs
+        #(#items)*
+        #error
+
+        impl ::std::convert::From<#op_error> for crate::error::Error {
+            fn from(error: #op_error) -> Self {
+                match error {
+                    #(#arms)*
+                    #op_error::Unhandled(e) => crate::error::Error::Unhandled(e),
+                }
+            }
+        }
+
+        #builders
     }
 }
 
@@ -107,48 +257,30 @@ pub fn errors(service: &Service) -> TokenStream {
         }
     });
     let operation_errors = service.operations.iter().map(|op| {
-        let shapes: Vec<&Shape> = op.errors.iter().map(|id| service.shape(id)).collect();
-        let docs = format!(
-            "An error of `{}`: one of its modeled errors, or `Unhandled`.",
-            op.name
-        );
-        error_enum(&op.error_enum, &docs, &shapes)
+        let module = ident(&op.fn_name);
+        let name = ident(&op.error_enum);
+        quote!(pub use crate::operation::#module::#name;)
     });
     let all: Vec<&Shape> = service.errors().map(|(shape, _, _)| shape).collect();
-    let service_error = error_enum("Error", "Any error of the service.", &all);
-    let conversions = service.operations.iter().map(|op| {
-        let op_error = ident(&op.error_enum);
-        let arms = op.errors.iter().map(|id| {
-            let v = ident(&service.shape(id).rust_name);
-            quote!(#op_error::#v(e) => Error::#v(e),)
-        });
-        quote! {
-            impl ::std::convert::From<#op_error> for Error {
-                fn from(error: #op_error) -> Self {
-                    match error {
-                        #(#arms)*
-                        #op_error::Unhandled(e) => Error::Unhandled(e),
-                    }
-                }
-            }
-        }
-    });
+    let service_error = error_enum(&paths, "Error", "Any error of the service.", &all);
     quote! {
-        //! Error structures, one error enum per operation, and the service-wide [`Error`].
-        #(#structs)*
+        //! Error structures, the service-wide [`Error`], and (re-exported from
+        //! [`operation`](crate::operation)) each operation's error enum.
         #(#operation_errors)*
+        #(#structs)*
         #service_error
-        #(#conversions)*
     }
 }
 
-fn error_enum(name: &str, docs: &str, errors: &[&Shape]) -> TokenStream {
+fn error_enum(paths: &Paths, name: &str, docs: &str, errors: &[&Shape]) -> TokenStream {
     let name = ident(name);
     let docs = doc_attrs(Some(docs));
     let variants = errors.iter().map(|shape| {
         let v = ident(&shape.rust_name);
-        let doc = doc_attrs(Some(&format!("See [`{}`].", shape.rust_name)));
-        quote!(#doc #v(#v),)
+        let ty = paths.named(shape);
+        let link = ty.to_string().replace(' ', "");
+        let doc = doc_attrs(Some(&format!("See [`{}`]({link}).", shape.rust_name)));
+        quote!(#doc #v(#ty),)
     });
     let meta_arms = errors.iter().map(|shape| {
         let v = ident(&shape.rust_name);

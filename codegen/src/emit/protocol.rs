@@ -1,5 +1,7 @@
 //! The protocol crate: one `Operation` per operation, query serializers and XML deserializers.
 
+use std::collections::BTreeSet;
+
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -21,26 +23,74 @@ pub fn crate_doc(service: &Service) -> String {
 
 /// `src/generated/mod.rs`: the operations.
 pub fn lib(service: &Service) -> TokenStream {
-    let paths = Paths::new();
     let version = &service.version;
     let docs = quote!(
         //! The code generated from the model, re-exported by the crate root.
     );
-    let operations = service
-        .operations
-        .iter()
-        .map(|op| operation(&paths, service, op));
+    let reexports = service.operations.iter().map(|op| {
+        let module = ident(&op.fn_name);
+        let name = ident(&op.type_name);
+        quote!(pub use operation::#module::#name;)
+    });
     let import = Paths::import(service);
     quote! {
         #docs
         #import
         mod de;
+        pub mod operation;
         mod ser;
 
         /// The API version sent as `Version=` with every request.
         pub const API_VERSION: &str = #version;
 
-        #(#operations)*
+        #(#reexports)*
+    }
+}
+
+/// `src/generated/operation/mod.rs`: one module per operation.
+pub fn operations(service: &Service) -> TokenStream {
+    let modules = service.operations.iter().map(|op| {
+        let module = ident(&op.fn_name);
+        let docs = super::doc_attrs(Some(&format!(
+            "`{}`: the operation, its serializer and its parser.",
+            op.name
+        )));
+        quote!(#docs pub mod #module;)
+    });
+    quote! {
+        //! One module per operation: the operation, the serializer of its own input and the parser
+        //! of its own output.
+        #(#modules)*
+    }
+}
+
+/// `src/generated/operation/{operation}.rs`.
+pub fn operation_module(service: &Service, op: &Operation) -> TokenStream {
+    let paths = Paths::new();
+    let docs = super::crate_docs(&format!(
+        "`{}`: the operation, its serializer and its parser.",
+        op.name
+    ));
+    let wrapped = read_wrapped(service);
+    let item = operation(&paths, service, op);
+    let own = op.owned.iter().map(|id| {
+        let mut fns = TokenStream::new();
+        if service.serialized.contains(id) {
+            fns.extend(ser_fn(&paths, service, id));
+        }
+        if service.deserialized.contains(id) {
+            fns.extend(de_fn(&paths, service, &wrapped, id));
+        }
+        fns
+    });
+    quote! {
+        #docs
+        #![allow(deprecated)]
+        #[allow(unused_imports)]
+        use super::super::{API_VERSION, de::*, ser::*};
+
+        #item
+        #(#own)*
     }
 }
 
@@ -68,7 +118,7 @@ fn operation(paths: &Paths, service: &Service, op: &Operation) -> TokenStream {
         quote! {
             let read = ::awsquery_protocol::xml::result_element(&response.body, #response_tag, #result_tag)
                 .and_then(|decoder| match decoder {
-                    ::std::option::Option::Some(mut d) => de::#de(&mut d),
+                    ::std::option::Option::Some(mut d) => #de(&mut d),
                     ::std::option::Option::None => ::std::result::Result::Ok(::std::default::Default::default()),
                 });
             read.map_err(|e| ::awsquery_protocol::envelope::unreadable(response, e).into())
@@ -84,7 +134,7 @@ fn operation(paths: &Paths, service: &Service, op: &Operation) -> TokenStream {
         let build = ident(&shape.functions.de);
         quote! {
             if meta.code() == ::std::option::Option::Some(#code) {
-                return de::errors::#build(response, meta).map_or_else(::std::convert::Into::into, #model::error::#error::#variant);
+                return errors::#build(response, meta).map_or_else(::std::convert::Into::into, #model::error::#error::#variant);
             }
         }
     });
@@ -130,7 +180,7 @@ fn operation(paths: &Paths, service: &Service, op: &Operation) -> TokenStream {
             fn serialize(input: &Self::Input) -> ::std::result::Result<::awsquery_types::http::Request, ::awsquery_types::BuildError> {
                 let mut body = ::std::string::String::with_capacity(256);
                 let mut writer = ::awsquery_protocol::query::QueryWriter::new(&mut body, #wire, API_VERSION);
-                ser::#ser(&mut writer, "", input)?;
+                #ser(&mut writer, "", input)?;
                 ::std::result::Result::Ok(::awsquery_types::http::Request::form_post(body))
             }
 
@@ -286,104 +336,11 @@ fn error_info(shape: &Shape) -> &crate::ir::ErrorInfo {
 /// `src/ser.rs`.
 pub fn ser(service: &Service) -> TokenStream {
     let paths = Paths::new();
-    let fns = service.serialized.iter().map(|id| {
-        let shape = service.shape(id);
-        let stem = ident(&shape.functions.ser);
-        match &shape.kind {
-            ShapeKind::Structure(s) => {
-                let ty = paths.named(shape);
-                let name = &shape.rust_name;
-                let writes = s.members.iter().map(|m| {
-                    let f = ident(&m.field);
-                    let write = ser_value(service, &m.target, quote!(prefix), &m.query_name, quote!(value), m);
-                    let member = &m.name;
-                    match (m.optional, m.required) {
-                        (true, true) => quote! {
-                            match &input.#f {
-                                Some(value) => { #write }
-                                None => {
-                                    return Err(::awsquery_types::BuildError::missing(#name, #member));
-                                }
-                            }
-                        },
-                        (true, false) => quote! {
-                            if let Some(value) = &input.#f { #write }
-                        },
-                        (false, _) => quote! {
-                            { let value = &input.#f; #write }
-                        },
-                    }
-                });
-                let (w, prefix, input) = if s.members.is_empty() {
-                    (quote!(_writer), quote!(_prefix), quote!(_input))
-                } else {
-                    (quote!(writer), quote!(prefix), quote!(input))
-                };
-                quote! {
-                    pub(crate) fn #stem(#w: &mut ::awsquery_protocol::query::QueryWriter<'_>, #prefix: &str, #input: &#ty)
-                        -> Result<(), ::awsquery_types::BuildError> {
-                        #(#writes)*
-                        Ok(())
-                    }
-                }
-            }
-            ShapeKind::Union(u) => {
-                let ty = paths.named(shape);
-                let name = &shape.name;
-                let arms = u.members.iter().map(|m| {
-                    let v = ident(super::union_variant(m));
-                    let write = ser_value(service, &m.target, quote!(prefix), &m.query_name, quote!(value), m);
-                    quote!(#ty::#v(value) => { #write })
-                });
-                quote! {
-                    pub(crate) fn #stem(writer: &mut ::awsquery_protocol::query::QueryWriter<'_>, prefix: &str, input: &#ty)
-                        -> Result<(), ::awsquery_types::BuildError> {
-                        match input {
-                            #(#arms)*
-                            _ => return Err(::awsquery_types::BuildError::unknown_variant(#name)),
-                        }
-                        Ok(())
-                    }
-                }
-            }
-            ShapeKind::List(list) => {
-                let item = paths.value_type(service, &list.target);
-                let member_name = &list.member_name;
-                let write = ser_item(service, &list.target, quote!(&item), "", quote!(value));
-                quote! {
-                    pub(crate) fn #stem(writer: &mut ::awsquery_protocol::query::QueryWriter<'_>, key: &str, flattened: bool, input: &[#item])
-                        -> Result<(), ::awsquery_types::BuildError> {
-                        if input.is_empty() {
-                            writer.empty(key, "");
-                        }
-                        let member = if flattened { None } else { Some(#member_name) };
-                        for (i, value) in input.iter().enumerate() {
-                            let item = ::awsquery_protocol::query::item_key(key, member, i);
-                            #write
-                        }
-                        Ok(())
-                    }
-                }
-            }
-            ShapeKind::Map(map) => {
-                let ty = paths.value_type(service, id);
-                let key_write = ser_item(service, &map.key, quote!(&entry), &map.key_name, quote!(k));
-                let value_write = ser_item(service, &map.value, quote!(&entry), &map.value_name, quote!(value));
-                quote! {
-                    pub(crate) fn #stem(writer: &mut ::awsquery_protocol::query::QueryWriter<'_>, key: &str, flattened: bool, input: &#ty)
-                        -> Result<(), ::awsquery_types::BuildError> {
-                        for (i, (k, value)) in input.iter().enumerate() {
-                            let entry = ::awsquery_protocol::query::entry_key(key, flattened, i);
-                            #key_write
-                            #value_write
-                        }
-                        Ok(())
-                    }
-                }
-            }
-            _ => TokenStream::new(),
-        }
-    });
+    let fns = service
+        .serialized
+        .iter()
+        .filter(|id| service.owner(id).is_none())
+        .map(|id| ser_fn(&paths, service, id));
     quote! {
         //! Query serializers: one function per structure, union, list and map that an input reaches.
         #![allow(deprecated)]
@@ -458,179 +415,11 @@ fn ser_item(
 pub fn de(service: &Service) -> TokenStream {
     let paths = Paths::new();
     let wrapped = read_wrapped(service);
-    let fns = service.deserialized.iter().map(|id| {
-        let shape = service.shape(id);
-        let stem = ident(&shape.functions.de);
-        match &shape.kind {
-            ShapeKind::Structure(s) if s.error.is_some() && !reads_members(s) => TokenStream::new(),
-            ShapeKind::List(_) if !wrapped.contains(id.as_str()) => TokenStream::new(),
-            // An output without members is never read; the same shape nested in a value still is.
-            ShapeKind::Structure(s) if s.members.is_empty() && !wrapped.contains(id.as_str()) => TokenStream::new(),
-            ShapeKind::Structure(s) => {
-                let ty = paths.named(shape);
-                let arms = s.members.iter().filter(|m| !m.xml_attribute).map(|m| {
-                    let f = ident(&m.field);
-                    let name = syn::LitByteStr::new(m.xml_name.as_bytes(), proc_macro2::Span::call_site());
-                    let target = service.shape(&m.target);
-                    match &target.kind {
-                        ShapeKind::List(list) if m.flattened => {
-                            let read = de_value(&paths, service, &list.target, None);
-                            if m.optional {
-                                quote!(#name => out.#f.get_or_insert_with(Vec::new).push(#read),)
-                            } else {
-                                quote!(#name => out.#f.push(#read),)
-                            }
-                        }
-                        ShapeKind::Map(_) if m.flattened => {
-                            let entry = ident(&target.functions.de_entry);
-                            if m.optional {
-                                quote!(#name => #entry(d, out.#f.get_or_insert_with(Default::default))?,)
-                            } else {
-                                quote!(#name => #entry(d, &mut out.#f)?,)
-                            }
-                        }
-                        _ => {
-                            let mut read = de_value(&paths, service, &m.target, m.timestamp_format);
-                            if m.boxed {
-                                read = quote!(Box::new(#read));
-                            }
-                            if m.optional {
-                                quote!(#name => out.#f = Some(#read),)
-                            } else {
-                                quote!(#name => out.#f = #read,)
-                            }
-                        }
-                    }
-                });
-                let attributes = s.members.iter().filter(|m| m.xml_attribute).map(|m| {
-                    let f = ident(&m.field);
-                    let name = &m.xml_name;
-                    let convert = match &service.shape(&m.target).kind {
-                        ShapeKind::Enum(_) => {
-                            let ty = paths.value_type(service, &m.target);
-                            quote!(#ty::from(&*value))
-                        }
-                        _ => quote!(value.into_owned()),
-                    };
-                    let assign = if m.optional {
-                        quote!(out.#f = Some(#convert);)
-                    } else {
-                        quote!(out.#f = #convert;)
-                    };
-                    quote! {
-                        if let Some(value) = element.attribute(#name)? { #assign }
-                    }
-                });
-                let element_param = s.members.iter().any(|m| m.xml_attribute).then(|| quote!(, element: &::awsquery_protocol::xml::Element<'_>));
-                if s.members.is_empty() {
-                    return quote! {
-                        pub(crate) fn #stem(d: &mut ::awsquery_protocol::xml::Decoder<'_>) -> Result<#ty, ::awsquery_protocol::xml::XmlError> {
-                            while d.next_child()?.is_some() {
-                                d.skip()?;
-                            }
-                            Ok(Default::default())
-                        }
-                    };
-                }
-                quote! {
-                    pub(crate) fn #stem(d: &mut ::awsquery_protocol::xml::Decoder<'_> #element_param) -> Result<#ty, ::awsquery_protocol::xml::XmlError> {
-                        let mut out = <#ty>::default();
-                        #(#attributes)*
-                        while let Some(el) = d.next_child()? {
-                            match el.local_name() {
-                                #(#arms)*
-                                _ => d.skip()?,
-                            }
-                        }
-                        Ok(out)
-                    }
-                }
-            }
-                        ShapeKind::Union(u) => {
-                let ty = paths.named(shape);
-                let unknown = ident(super::union_unknown(u));
-                let arms = u.members.iter().map(|m| {
-                    let v = ident(super::union_variant(m));
-                    let name = syn::LitByteStr::new(m.xml_name.as_bytes(), proc_macro2::Span::call_site());
-                    let mut read = de_value(&paths, service, &m.target, m.timestamp_format);
-                    if m.boxed {
-                        read = quote!(Box::new(#read));
-                    }
-                    quote!(#name => out = #ty::#v(#read),)
-                });
-                quote! {
-                    pub(crate) fn #stem(d: &mut ::awsquery_protocol::xml::Decoder<'_>) -> Result<#ty, ::awsquery_protocol::xml::XmlError> {
-                                                let mut out = #ty::#unknown;
-                        while let Some(el) = d.next_child()? {
-                            match el.local_name() {
-                                #(#arms)*
-                                _ => d.skip()?,
-                            }
-                        }
-                        Ok(out)
-                    }
-                }
-            }
-            ShapeKind::List(list) => {
-                let ty = paths.value_type(service, id);
-                let member = syn::LitByteStr::new(list.member_name.as_bytes(), proc_macro2::Span::call_site());
-                let read = de_value(&paths, service, &list.target, None);
-                quote! {
-                    pub(crate) fn #stem(d: &mut ::awsquery_protocol::xml::Decoder<'_>) -> Result<#ty, ::awsquery_protocol::xml::XmlError> {
-                        let mut out = Vec::new();
-                        while let Some(el) = d.next_child()? {
-                            if el.local_name() == #member {
-                                out.push(#read);
-                            } else {
-                                d.skip()?;
-                            }
-                        }
-                        Ok(out)
-                    }
-                }
-            }
-            ShapeKind::Map(map) => {
-                let ty = paths.value_type(service, id);
-                let entry = ident(&shape.functions.de_entry);
-                let key_name = syn::LitByteStr::new(map.key_name.as_bytes(), proc_macro2::Span::call_site());
-                let value_name = syn::LitByteStr::new(map.value_name.as_bytes(), proc_macro2::Span::call_site());
-                let read_key = de_value(&paths, service, &map.key, None);
-                let read_value = de_value(&paths, service, &map.value, None);
-                let whole = wrapped.contains(id.as_str()).then(|| quote! {
-                    pub(crate) fn #stem(d: &mut ::awsquery_protocol::xml::Decoder<'_>) -> Result<#ty, ::awsquery_protocol::xml::XmlError> {
-                        let mut out = ::std::collections::BTreeMap::new();
-                        while let Some(el) = d.next_child()? {
-                            if el.local_name() == b"entry" {
-                                #entry(d, &mut out)?;
-                            } else {
-                                d.skip()?;
-                            }
-                        }
-                        Ok(out)
-                    }
-                });
-                quote! {
-                    #whole
-                    pub(crate) fn #entry(d: &mut ::awsquery_protocol::xml::Decoder<'_>, out: &mut #ty) -> Result<(), ::awsquery_protocol::xml::XmlError> {
-                        let mut key = None;
-                        let mut value = None;
-                        while let Some(el) = d.next_child()? {
-                            match el.local_name() {
-                                #key_name => key = Some(#read_key),
-                                #value_name => value = Some(#read_value),
-                                _ => d.skip()?,
-                            }
-                        }
-                        if let (Some(key), Some(value)) = (key, value) {
-                            out.insert(key, value);
-                        }
-                        Ok(())
-                    }
-                }
-            }
-            _ => TokenStream::new(),
-        }
-    });
+    let fns = service
+        .deserialized
+        .iter()
+        .filter(|id| service.owner(id).is_none())
+        .map(|id| de_fn(&paths, service, &wrapped, id));
     let errors = service.errors().filter(|(shape, _, _)| service.deserialized.contains(&shape.id)).map(|(shape, s, _)| {
         let ty = paths.named(shape);
         let stem = ident(&shape.functions.de);
@@ -678,8 +467,8 @@ pub fn de(service: &Service) -> TokenStream {
 
 /// Lists and maps that some deserialized value reads as a whole (not flattened into its parent), and so
 /// need a function of their own.
-fn read_wrapped(service: &Service) -> std::collections::BTreeSet<&str> {
-    let mut wrapped = std::collections::BTreeSet::new();
+fn read_wrapped(service: &Service) -> BTreeSet<&str> {
+    let mut wrapped = BTreeSet::new();
     for id in &service.deserialized {
         match &service.shape(id).kind {
             ShapeKind::Structure(s) | ShapeKind::Union(s) => {
@@ -746,5 +535,308 @@ fn de_value(
             quote!(#stem(d, &el)?)
         }
         _ => quote!(#stem(d)?),
+    }
+}
+
+fn ser_fn(paths: &Paths, service: &Service, id: &str) -> TokenStream {
+    let shape = service.shape(id);
+    let stem = ident(&shape.functions.ser);
+    match &shape.kind {
+        ShapeKind::Structure(s) => {
+            let ty = paths.named(shape);
+            let name = &shape.rust_name;
+            let writes = s.members.iter().map(|m| {
+                let f = ident(&m.field);
+                let write = ser_value(
+                    service,
+                    &m.target,
+                    quote!(prefix),
+                    &m.query_name,
+                    quote!(value),
+                    m,
+                );
+                let member = &m.name;
+                match (m.optional, m.required) {
+                    (true, true) => quote! {
+                        match &input.#f {
+                            Some(value) => { #write }
+                            None => {
+                                return Err(::awsquery_types::BuildError::missing(#name, #member));
+                            }
+                        }
+                    },
+                    (true, false) => quote! {
+                        if let Some(value) = &input.#f { #write }
+                    },
+                    (false, _) => quote! {
+                        { let value = &input.#f; #write }
+                    },
+                }
+            });
+            let (w, prefix, input) = if s.members.is_empty() {
+                (quote!(_writer), quote!(_prefix), quote!(_input))
+            } else {
+                (quote!(writer), quote!(prefix), quote!(input))
+            };
+            quote! {
+                pub(crate) fn #stem(#w: &mut ::awsquery_protocol::query::QueryWriter<'_>, #prefix: &str, #input: &#ty)
+                    -> Result<(), ::awsquery_types::BuildError> {
+                    #(#writes)*
+                    Ok(())
+                }
+            }
+        }
+        ShapeKind::Union(u) => {
+            let ty = paths.named(shape);
+            let name = &shape.name;
+            let arms = u.members.iter().map(|m| {
+                let v = ident(super::union_variant(m));
+                let write = ser_value(
+                    service,
+                    &m.target,
+                    quote!(prefix),
+                    &m.query_name,
+                    quote!(value),
+                    m,
+                );
+                quote!(#ty::#v(value) => { #write })
+            });
+            quote! {
+                pub(crate) fn #stem(writer: &mut ::awsquery_protocol::query::QueryWriter<'_>, prefix: &str, input: &#ty)
+                    -> Result<(), ::awsquery_types::BuildError> {
+                    match input {
+                        #(#arms)*
+                        _ => return Err(::awsquery_types::BuildError::unknown_variant(#name)),
+                    }
+                    Ok(())
+                }
+            }
+        }
+        ShapeKind::List(list) => {
+            let item = paths.value_type(service, &list.target);
+            let member_name = &list.member_name;
+            let write = ser_item(service, &list.target, quote!(&item), "", quote!(value));
+            quote! {
+                pub(crate) fn #stem(writer: &mut ::awsquery_protocol::query::QueryWriter<'_>, key: &str, flattened: bool, input: &[#item])
+                    -> Result<(), ::awsquery_types::BuildError> {
+                    if input.is_empty() {
+                        writer.empty(key, "");
+                    }
+                    let member = if flattened { None } else { Some(#member_name) };
+                    for (i, value) in input.iter().enumerate() {
+                        let item = ::awsquery_protocol::query::item_key(key, member, i);
+                        #write
+                    }
+                    Ok(())
+                }
+            }
+        }
+        ShapeKind::Map(map) => {
+            let ty = paths.value_type(service, id);
+            let key_write = ser_item(service, &map.key, quote!(&entry), &map.key_name, quote!(k));
+            let value_write = ser_item(
+                service,
+                &map.value,
+                quote!(&entry),
+                &map.value_name,
+                quote!(value),
+            );
+            quote! {
+                pub(crate) fn #stem(writer: &mut ::awsquery_protocol::query::QueryWriter<'_>, key: &str, flattened: bool, input: &#ty)
+                    -> Result<(), ::awsquery_types::BuildError> {
+                    for (i, (k, value)) in input.iter().enumerate() {
+                        let entry = ::awsquery_protocol::query::entry_key(key, flattened, i);
+                        #key_write
+                        #value_write
+                    }
+                    Ok(())
+                }
+            }
+        }
+        _ => TokenStream::new(),
+    }
+}
+
+fn de_fn(paths: &Paths, service: &Service, wrapped: &BTreeSet<&str>, id: &str) -> TokenStream {
+    let shape = service.shape(id);
+    let stem = ident(&shape.functions.de);
+    match &shape.kind {
+        ShapeKind::Structure(s) if s.error.is_some() && !reads_members(s) => TokenStream::new(),
+        ShapeKind::List(_) if !wrapped.contains(id) => TokenStream::new(),
+        // An output without members is never read; the same shape nested in a value still is.
+        ShapeKind::Structure(s) if s.members.is_empty() && !wrapped.contains(id) => {
+            TokenStream::new()
+        }
+        ShapeKind::Structure(s) => {
+            let ty = paths.named(shape);
+            let arms = s.members.iter().filter(|m| !m.xml_attribute).map(|m| {
+                    let f = ident(&m.field);
+                    let name = syn::LitByteStr::new(m.xml_name.as_bytes(), proc_macro2::Span::call_site());
+                    let target = service.shape(&m.target);
+                    match &target.kind {
+                        ShapeKind::List(list) if m.flattened => {
+                            let read = de_value(paths, service, &list.target, None);
+                            if m.optional {
+                                quote!(#name => out.#f.get_or_insert_with(Vec::new).push(#read),)
+                            } else {
+                                quote!(#name => out.#f.push(#read),)
+                            }
+                        }
+                        ShapeKind::Map(_) if m.flattened => {
+                            let entry = ident(&target.functions.de_entry);
+                            if m.optional {
+                                quote!(#name => #entry(d, out.#f.get_or_insert_with(Default::default))?,)
+                            } else {
+                                quote!(#name => #entry(d, &mut out.#f)?,)
+                            }
+                        }
+                        _ => {
+                            let mut read = de_value(paths, service, &m.target, m.timestamp_format);
+                            if m.boxed {
+                                read = quote!(Box::new(#read));
+                            }
+                            if m.optional {
+                                quote!(#name => out.#f = Some(#read),)
+                            } else {
+                                quote!(#name => out.#f = #read,)
+                            }
+                        }
+                    }
+                });
+            let attributes = s.members.iter().filter(|m| m.xml_attribute).map(|m| {
+                let f = ident(&m.field);
+                let name = &m.xml_name;
+                let convert = match &service.shape(&m.target).kind {
+                    ShapeKind::Enum(_) => {
+                        let ty = paths.value_type(service, &m.target);
+                        quote!(#ty::from(&*value))
+                    }
+                    _ => quote!(value.into_owned()),
+                };
+                let assign = if m.optional {
+                    quote!(out.#f = Some(#convert);)
+                } else {
+                    quote!(out.#f = #convert;)
+                };
+                quote! {
+                    if let Some(value) = element.attribute(#name)? { #assign }
+                }
+            });
+            let element_param = s
+                .members
+                .iter()
+                .any(|m| m.xml_attribute)
+                .then(|| quote!(, element: &::awsquery_protocol::xml::Element<'_>));
+            if s.members.is_empty() {
+                return quote! {
+                    pub(crate) fn #stem(d: &mut ::awsquery_protocol::xml::Decoder<'_>) -> Result<#ty, ::awsquery_protocol::xml::XmlError> {
+                        while d.next_child()?.is_some() {
+                            d.skip()?;
+                        }
+                        Ok(Default::default())
+                    }
+                };
+            }
+            quote! {
+                pub(crate) fn #stem(d: &mut ::awsquery_protocol::xml::Decoder<'_> #element_param) -> Result<#ty, ::awsquery_protocol::xml::XmlError> {
+                    let mut out = <#ty>::default();
+                    #(#attributes)*
+                    while let Some(el) = d.next_child()? {
+                        match el.local_name() {
+                            #(#arms)*
+                            _ => d.skip()?,
+                        }
+                    }
+                    Ok(out)
+                }
+            }
+        }
+        ShapeKind::Union(u) => {
+            let ty = paths.named(shape);
+            let unknown = ident(super::union_unknown(u));
+            let arms = u.members.iter().map(|m| {
+                let v = ident(super::union_variant(m));
+                let name =
+                    syn::LitByteStr::new(m.xml_name.as_bytes(), proc_macro2::Span::call_site());
+                let mut read = de_value(paths, service, &m.target, m.timestamp_format);
+                if m.boxed {
+                    read = quote!(Box::new(#read));
+                }
+                quote!(#name => out = #ty::#v(#read),)
+            });
+            quote! {
+                pub(crate) fn #stem(d: &mut ::awsquery_protocol::xml::Decoder<'_>) -> Result<#ty, ::awsquery_protocol::xml::XmlError> {
+                                            let mut out = #ty::#unknown;
+                    while let Some(el) = d.next_child()? {
+                        match el.local_name() {
+                            #(#arms)*
+                            _ => d.skip()?,
+                        }
+                    }
+                    Ok(out)
+                }
+            }
+        }
+        ShapeKind::List(list) => {
+            let ty = paths.value_type(service, id);
+            let member =
+                syn::LitByteStr::new(list.member_name.as_bytes(), proc_macro2::Span::call_site());
+            let read = de_value(paths, service, &list.target, None);
+            quote! {
+                pub(crate) fn #stem(d: &mut ::awsquery_protocol::xml::Decoder<'_>) -> Result<#ty, ::awsquery_protocol::xml::XmlError> {
+                    let mut out = Vec::new();
+                    while let Some(el) = d.next_child()? {
+                        if el.local_name() == #member {
+                            out.push(#read);
+                        } else {
+                            d.skip()?;
+                        }
+                    }
+                    Ok(out)
+                }
+            }
+        }
+        ShapeKind::Map(map) => {
+            let ty = paths.value_type(service, id);
+            let entry = ident(&shape.functions.de_entry);
+            let key_name =
+                syn::LitByteStr::new(map.key_name.as_bytes(), proc_macro2::Span::call_site());
+            let value_name =
+                syn::LitByteStr::new(map.value_name.as_bytes(), proc_macro2::Span::call_site());
+            let read_key = de_value(paths, service, &map.key, None);
+            let read_value = de_value(paths, service, &map.value, None);
+            let whole = wrapped.contains(id).then(|| quote! {
+                    pub(crate) fn #stem(d: &mut ::awsquery_protocol::xml::Decoder<'_>) -> Result<#ty, ::awsquery_protocol::xml::XmlError> {
+                        let mut out = ::std::collections::BTreeMap::new();
+                        while let Some(el) = d.next_child()? {
+                            if el.local_name() == b"entry" {
+                                #entry(d, &mut out)?;
+                            } else {
+                                d.skip()?;
+                            }
+                        }
+                        Ok(out)
+                    }
+                });
+            quote! {
+                #whole
+                pub(crate) fn #entry(d: &mut ::awsquery_protocol::xml::Decoder<'_>, out: &mut #ty) -> Result<(), ::awsquery_protocol::xml::XmlError> {
+                    let mut key = None;
+                    let mut value = None;
+                    while let Some(el) = d.next_child()? {
+                        match el.local_name() {
+                            #key_name => key = Some(#read_key),
+                            #value_name => value = Some(#read_value),
+                            _ => d.skip()?,
+                        }
+                    }
+                    if let (Some(key), Some(value)) = (key, value) {
+                        out.insert(key, value);
+                    }
+                    Ok(())
+                }
+            }
+        }
+        _ => TokenStream::new(),
     }
 }

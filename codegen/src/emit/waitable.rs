@@ -74,7 +74,7 @@ fn waiter(service: &Service, w: &Waiter) -> TokenStream {
         ShapeKind::Structure(s) => s.members.as_slice(),
         _ => &[],
     };
-    let setters = super::client::setters(&paths, service, members);
+    let setters = super::client::setters(&paths, service, members, &quote!(self.input));
     let docs = doc_attrs(Some(&format!(
         "The `{name}` waiter: polls `{op}` until an acceptor says the wait is over; made by \
          [`Client::{f}`](crate::Client::{f}).\n\n\

@@ -2,7 +2,9 @@
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Endpoint rule tests: each case of the model's `smithy.rules#endpointTests` resolves its parameters and compares the endpoint (URL, headers and properties) or the error message.
+
 use ::neptune_client::endpoint::{Endpoint, Params, resolve};
+
 /// Region af-south-1, no FIPS, no dual-stack
 #[test]
 fn region_af_south_1_no_fips_no_dual_stack() {
@@ -14,6 +16,7 @@ fn region_af_south_1_no_fips_no_dual_stack() {
     let endpoint = resolve(&params).expect("the rules give an endpoint");
     assert_eq!(endpoint, expected);
 }
+
 /// Region ap-east-1, no FIPS, no dual-stack
 #[test]
 fn region_ap_east_1_no_fips_no_dual_stack() {
@@ -25,6 +28,7 @@ fn region_ap_east_1_no_fips_no_dual_stack() {
     let endpoint = resolve(&params).expect("the rules give an endpoint");
     assert_eq!(endpoint, expected);
 }
+
 /// Region ap-northeast-1, no FIPS, no dual-stack
 #[test]
 fn region_ap_northeast_1_no_fips_no_dual_stack() {
@@ -36,6 +40,7 @@ fn region_ap_northeast_1_no_fips_no_dual_stack() {
     let endpoint = resolve(&params).expect("the rules give an endpoint");
     assert_eq!(endpoint, expected);
 }
+
 /// Region ap-northeast-2, no FIPS, no dual-stack
 #[test]
 fn region_ap_northeast_2_no_fips_no_dual_stack() {
@@ -47,6 +52,7 @@ fn region_ap_northeast_2_no_fips_no_dual_stack() {
     let endpoint = resolve(&params).expect("the rules give an endpoint");
     assert_eq!(endpoint, expected);
 }
+
 /// Region ap-northeast-3, no FIPS, no dual-stack
 #[test]
 fn region_ap_northeast_3_no_fips_no_dual_stack() {
@@ -58,6 +64,7 @@ fn region_ap_northeast_3_no_fips_no_dual_stack() {
     let endpoint = resolve(&params).expect("the rules give an endpoint");
     assert_eq!(endpoint, expected);
 }
+
 /// Region ap-south-1, no FIPS, no dual-stack
 #[test]
 fn region_ap_south_1_no_fips_no_dual_stack() {
@@ -69,6 +76,7 @@ fn region_ap_south_1_no_fips_no_dual_stack() {
     let endpoint = resolve(&params).expect("the rules give an endpoint");
     assert_eq!(endpoint, expected);
 }
+
 /// Region ap-southeast-1, no FIPS, no dual-stack
 #[test]
 fn region_ap_southeast_1_no_fips_no_dual_stack() {
@@ -80,6 +88,7 @@ fn region_ap_southeast_1_no_fips_no_dual_stack() {
     let endpoint = resolve(&params).expect("the rules give an endpoint");
     assert_eq!(endpoint, expected);
 }
+
 /// Region ap-southeast-2, no FIPS, no dual-stack
 #[test]
 fn region_ap_southeast_2_no_fips_no_dual_stack() {
@@ -91,6 +100,7 @@ fn region_ap_southeast_2_no_fips_no_dual_stack() {
     let endpoint = resolve(&params).expect("the rules give an endpoint");
     assert_eq!(endpoint, expected);
 }
+
 /// Region ap-southeast-3, no FIPS, no dual-stack
 #[test]
 fn region_ap_southeast_3_no_fips_no_dual_stack() {
@@ -102,6 +112,7 @@ fn region_ap_southeast_3_no_fips_no_dual_stack() {
     let endpoint = resolve(&params).expect("the rules give an endpoint");
     assert_eq!(endpoint, expected);
 }
+
 /// Region ca-central-1, no FIPS, no dual-stack
 #[test]
 fn region_ca_central_1_no_fips_no_dual_stack() {
@@ -113,6 +124,7 @@ fn region_ca_central_1_no_fips_no_dual_stack() {
     let endpoint = resolve(&params).expect("the rules give an endpoint");
     assert_eq!(endpoint, expected);
 }
+
 /// Region ca-central-1, FIPS, no dual-stack
 #[test]
 fn region_ca_central_1_fips_no_dual_stack() {
@@ -124,6 +136,7 @@ fn region_ca_central_1_fips_no_dual_stack() {
     let endpoint = resolve(&params).expect("the rules give an endpoint");
     assert_eq!(endpoint, expected);
 }
+
 /// Region eu-central-1, no FIPS, no dual-stack
 #[test]
 fn region_eu_central_1_no_fips_no_dual_stack() {
@@ -135,6 +148,7 @@ fn region_eu_central_1_no_fips_no_dual_stack() {
     let endpoint = resolve(&params).expect("the rules give an endpoint");
     assert_eq!(endpoint, expected);
 }
+
 /// Region eu-north-1, no FIPS, no dual-stack
 #[test]
 fn region_eu_north_1_no_fips_no_dual_stack() {
@@ -146,6 +160,7 @@ fn region_eu_north_1_no_fips_no_dual_stack() {
     let endpoint = resolve(&params).expect("the rules give an endpoint");
     assert_eq!(endpoint, expected);
 }
+
 /// Region eu-south-1, no FIPS, no dual-stack
 #[test]
 fn region_eu_south_1_no_fips_no_dual_stack() {
@@ -157,6 +172,7 @@ fn region_eu_south_1_no_fips_no_dual_stack() {
     let endpoint = resolve(&params).expect("the rules give an endpoint");
     assert_eq!(endpoint, expected);
 }
+
 /// Region eu-west-1, no FIPS, no dual-stack
 #[test]
 fn region_eu_west_1_no_fips_no_dual_stack() {
@@ -168,6 +184,7 @@ fn region_eu_west_1_no_fips_no_dual_stack() {
     let endpoint = resolve(&params).expect("the rules give an endpoint");
     assert_eq!(endpoint, expected);
 }
+
 /// Region eu-west-2, no FIPS, no dual-stack
 #[test]
 fn region_eu_west_2_no_fips_no_dual_stack() {
@@ -179,6 +196,7 @@ fn region_eu_west_2_no_fips_no_dual_stack() {
     let endpoint = resolve(&params).expect("the rules give an endpoint");
     assert_eq!(endpoint, expected);
 }
+
 /// Region eu-west-3, no FIPS, no dual-stack
 #[test]
 fn region_eu_west_3_no_fips_no_dual_stack() {
@@ -190,6 +208,7 @@ fn region_eu_west_3_no_fips_no_dual_stack() {
     let endpoint = resolve(&params).expect("the rules give an endpoint");
     assert_eq!(endpoint, expected);
 }
+
 /// Region me-south-1, no FIPS, no dual-stack
 #[test]
 fn region_me_south_1_no_fips_no_dual_stack() {
@@ -201,6 +220,7 @@ fn region_me_south_1_no_fips_no_dual_stack() {
     let endpoint = resolve(&params).expect("the rules give an endpoint");
     assert_eq!(endpoint, expected);
 }
+
 /// Region sa-east-1, no FIPS, no dual-stack
 #[test]
 fn region_sa_east_1_no_fips_no_dual_stack() {
@@ -212,6 +232,7 @@ fn region_sa_east_1_no_fips_no_dual_stack() {
     let endpoint = resolve(&params).expect("the rules give an endpoint");
     assert_eq!(endpoint, expected);
 }
+
 /// Region us-east-1, no FIPS, no dual-stack
 #[test]
 fn region_us_east_1_no_fips_no_dual_stack() {
@@ -223,6 +244,7 @@ fn region_us_east_1_no_fips_no_dual_stack() {
     let endpoint = resolve(&params).expect("the rules give an endpoint");
     assert_eq!(endpoint, expected);
 }
+
 /// Region us-east-1, FIPS, no dual-stack
 #[test]
 fn region_us_east_1_fips_no_dual_stack() {
@@ -234,6 +256,7 @@ fn region_us_east_1_fips_no_dual_stack() {
     let endpoint = resolve(&params).expect("the rules give an endpoint");
     assert_eq!(endpoint, expected);
 }
+
 /// Region us-east-2, no FIPS, no dual-stack
 #[test]
 fn region_us_east_2_no_fips_no_dual_stack() {
@@ -245,6 +268,7 @@ fn region_us_east_2_no_fips_no_dual_stack() {
     let endpoint = resolve(&params).expect("the rules give an endpoint");
     assert_eq!(endpoint, expected);
 }
+
 /// Region us-east-2, FIPS, no dual-stack
 #[test]
 fn region_us_east_2_fips_no_dual_stack() {
@@ -256,6 +280,7 @@ fn region_us_east_2_fips_no_dual_stack() {
     let endpoint = resolve(&params).expect("the rules give an endpoint");
     assert_eq!(endpoint, expected);
 }
+
 /// Region us-west-1, no FIPS, no dual-stack
 #[test]
 fn region_us_west_1_no_fips_no_dual_stack() {
@@ -267,6 +292,7 @@ fn region_us_west_1_no_fips_no_dual_stack() {
     let endpoint = resolve(&params).expect("the rules give an endpoint");
     assert_eq!(endpoint, expected);
 }
+
 /// Region us-west-1, FIPS, no dual-stack
 #[test]
 fn region_us_west_1_fips_no_dual_stack() {
@@ -278,6 +304,7 @@ fn region_us_west_1_fips_no_dual_stack() {
     let endpoint = resolve(&params).expect("the rules give an endpoint");
     assert_eq!(endpoint, expected);
 }
+
 /// Region us-west-2, no FIPS, no dual-stack
 #[test]
 fn region_us_west_2_no_fips_no_dual_stack() {
@@ -289,6 +316,7 @@ fn region_us_west_2_no_fips_no_dual_stack() {
     let endpoint = resolve(&params).expect("the rules give an endpoint");
     assert_eq!(endpoint, expected);
 }
+
 /// Region us-west-2, FIPS, no dual-stack
 #[test]
 fn region_us_west_2_fips_no_dual_stack() {
@@ -300,6 +328,7 @@ fn region_us_west_2_fips_no_dual_stack() {
     let endpoint = resolve(&params).expect("the rules give an endpoint");
     assert_eq!(endpoint, expected);
 }
+
 /// Region us-east-1, FIPS, dual-stack
 #[test]
 fn region_us_east_1_fips_dual_stack() {
@@ -311,6 +340,7 @@ fn region_us_east_1_fips_dual_stack() {
     let endpoint = resolve(&params).expect("the rules give an endpoint");
     assert_eq!(endpoint, expected);
 }
+
 /// Region us-east-1, no FIPS, dual-stack
 #[test]
 fn region_us_east_1_no_fips_dual_stack() {
@@ -322,6 +352,7 @@ fn region_us_east_1_no_fips_dual_stack() {
     let endpoint = resolve(&params).expect("the rules give an endpoint");
     assert_eq!(endpoint, expected);
 }
+
 /// Region cn-north-1, no FIPS, no dual-stack
 #[test]
 fn region_cn_north_1_no_fips_no_dual_stack() {
@@ -333,6 +364,7 @@ fn region_cn_north_1_no_fips_no_dual_stack() {
     let endpoint = resolve(&params).expect("the rules give an endpoint");
     assert_eq!(endpoint, expected);
 }
+
 /// Region cn-northwest-1, no FIPS, no dual-stack
 #[test]
 fn region_cn_northwest_1_no_fips_no_dual_stack() {
@@ -344,6 +376,7 @@ fn region_cn_northwest_1_no_fips_no_dual_stack() {
     let endpoint = resolve(&params).expect("the rules give an endpoint");
     assert_eq!(endpoint, expected);
 }
+
 /// Region cn-north-1, FIPS, dual-stack
 #[test]
 fn region_cn_north_1_fips_dual_stack() {
@@ -357,6 +390,7 @@ fn region_cn_north_1_fips_dual_stack() {
     let endpoint = resolve(&params).expect("the rules give an endpoint");
     assert_eq!(endpoint, expected);
 }
+
 /// Region cn-north-1, FIPS, no dual-stack
 #[test]
 fn region_cn_north_1_fips_no_dual_stack() {
@@ -368,6 +402,7 @@ fn region_cn_north_1_fips_no_dual_stack() {
     let endpoint = resolve(&params).expect("the rules give an endpoint");
     assert_eq!(endpoint, expected);
 }
+
 /// Region cn-north-1, no FIPS, dual-stack
 #[test]
 fn region_cn_north_1_no_fips_dual_stack() {
@@ -379,6 +414,7 @@ fn region_cn_north_1_no_fips_dual_stack() {
     let endpoint = resolve(&params).expect("the rules give an endpoint");
     assert_eq!(endpoint, expected);
 }
+
 /// Region us-gov-east-1, no FIPS, no dual-stack
 #[test]
 fn region_us_gov_east_1_no_fips_no_dual_stack() {
@@ -390,6 +426,7 @@ fn region_us_gov_east_1_no_fips_no_dual_stack() {
     let endpoint = resolve(&params).expect("the rules give an endpoint");
     assert_eq!(endpoint, expected);
 }
+
 /// Region us-gov-east-1, FIPS, no dual-stack
 #[test]
 fn region_us_gov_east_1_fips_no_dual_stack() {
@@ -401,6 +438,7 @@ fn region_us_gov_east_1_fips_no_dual_stack() {
     let endpoint = resolve(&params).expect("the rules give an endpoint");
     assert_eq!(endpoint, expected);
 }
+
 /// Region us-gov-west-1, no FIPS, no dual-stack
 #[test]
 fn region_us_gov_west_1_no_fips_no_dual_stack() {
@@ -412,6 +450,7 @@ fn region_us_gov_west_1_no_fips_no_dual_stack() {
     let endpoint = resolve(&params).expect("the rules give an endpoint");
     assert_eq!(endpoint, expected);
 }
+
 /// Region us-gov-west-1, FIPS, no dual-stack
 #[test]
 fn region_us_gov_west_1_fips_no_dual_stack() {
@@ -423,6 +462,7 @@ fn region_us_gov_west_1_fips_no_dual_stack() {
     let endpoint = resolve(&params).expect("the rules give an endpoint");
     assert_eq!(endpoint, expected);
 }
+
 /// Region us-gov-east-1, FIPS, dual-stack
 #[test]
 fn region_us_gov_east_1_fips_dual_stack() {
@@ -434,6 +474,7 @@ fn region_us_gov_east_1_fips_dual_stack() {
     let endpoint = resolve(&params).expect("the rules give an endpoint");
     assert_eq!(endpoint, expected);
 }
+
 /// Region us-gov-east-1, no FIPS, dual-stack
 #[test]
 fn region_us_gov_east_1_no_fips_dual_stack() {
@@ -445,6 +486,7 @@ fn region_us_gov_east_1_no_fips_dual_stack() {
     let endpoint = resolve(&params).expect("the rules give an endpoint");
     assert_eq!(endpoint, expected);
 }
+
 /// Region us-iso-east-1, no FIPS, no dual-stack
 #[test]
 fn region_us_iso_east_1_no_fips_no_dual_stack() {
@@ -456,6 +498,7 @@ fn region_us_iso_east_1_no_fips_no_dual_stack() {
     let endpoint = resolve(&params).expect("the rules give an endpoint");
     assert_eq!(endpoint, expected);
 }
+
 /// Region us-iso-west-1, no FIPS, no dual-stack
 #[test]
 fn region_us_iso_west_1_no_fips_no_dual_stack() {
@@ -467,6 +510,7 @@ fn region_us_iso_west_1_no_fips_no_dual_stack() {
     let endpoint = resolve(&params).expect("the rules give an endpoint");
     assert_eq!(endpoint, expected);
 }
+
 /// Region us-iso-east-1, FIPS, no dual-stack
 #[test]
 fn region_us_iso_east_1_fips_no_dual_stack() {
@@ -478,6 +522,7 @@ fn region_us_iso_east_1_fips_no_dual_stack() {
     let endpoint = resolve(&params).expect("the rules give an endpoint");
     assert_eq!(endpoint, expected);
 }
+
 /// Region us-isob-east-1, no FIPS, no dual-stack
 #[test]
 fn region_us_isob_east_1_no_fips_no_dual_stack() {
@@ -489,6 +534,7 @@ fn region_us_isob_east_1_no_fips_no_dual_stack() {
     let endpoint = resolve(&params).expect("the rules give an endpoint");
     assert_eq!(endpoint, expected);
 }
+
 /// Region us-isob-east-1, FIPS, no dual-stack
 #[test]
 fn region_us_isob_east_1_fips_no_dual_stack() {
@@ -500,6 +546,7 @@ fn region_us_isob_east_1_fips_no_dual_stack() {
     let endpoint = resolve(&params).expect("the rules give an endpoint");
     assert_eq!(endpoint, expected);
 }
+
 /// A custom endpoint takes precedence over the region
 #[test]
 fn a_custom_endpoint_takes_precedence_over_the_region() {
@@ -512,6 +559,7 @@ fn a_custom_endpoint_takes_precedence_over_the_region() {
     let endpoint = resolve(&params).expect("the rules give an endpoint");
     assert_eq!(endpoint, expected);
 }
+
 /// A custom endpoint needs no region
 #[test]
 fn a_custom_endpoint_needs_no_region() {
@@ -523,6 +571,7 @@ fn a_custom_endpoint_needs_no_region() {
     let endpoint = resolve(&params).expect("the rules give an endpoint");
     assert_eq!(endpoint, expected);
 }
+
 /// A custom endpoint cannot be combined with FIPS
 #[test]
 fn a_custom_endpoint_cannot_be_combined_with_fips() {
@@ -537,6 +586,7 @@ fn a_custom_endpoint_cannot_be_combined_with_fips() {
         "Invalid Configuration: FIPS and custom endpoint are not supported"
     );
 }
+
 /// A custom endpoint cannot be combined with dual-stack
 #[test]
 fn a_custom_endpoint_cannot_be_combined_with_dual_stack() {
@@ -551,6 +601,7 @@ fn a_custom_endpoint_cannot_be_combined_with_dual_stack() {
         "Invalid Configuration: Dualstack and custom endpoint are not supported"
     );
 }
+
 /// Neither a region nor a custom endpoint is an error
 #[test]
 fn neither_a_region_nor_a_custom_endpoint_is_an_error() {

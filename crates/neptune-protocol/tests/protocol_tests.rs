@@ -5,6 +5,7 @@
 //!
 //! A request case builds the input from its parameters, serializes it and compares the request (form bodies as sets of pairs, XML bodies as trees); the operation fills the idempotency tokens the case leaves unset, as the client does, from a source pinned to `00000000-0000-4000-8000-000000000000`. A response case deserializes its response and compares the output, or the error and its members (the unmodeled `meta` is taken from the actual error). A float the case expects to be NaN is checked on its own, as NaN never equals itself.
 #![allow(deprecated, clippy::approx_constant)]
+
 /// No member set: the body is only the action and the version, so every global database of the Region is listed.
 ///
 /// Request case `NeptuneDescribeGlobalClustersAll` of `DescribeGlobalClusters`.
@@ -31,6 +32,7 @@ fn neptune_describe_global_clusters_all() {
         &request.body,
     );
 }
+
 /// One global database, named by its identifier after the action and version.
 ///
 /// Request case `NeptuneDescribeGlobalClustersByIdentifier` of `DescribeGlobalClusters`.
@@ -59,6 +61,7 @@ fn neptune_describe_global_clusters_by_identifier() {
         &request.body,
     );
 }
+
 /// A later page: the page size is sent as a plain integer and the marker from the previous page is sent back with its `=` signs percent-encoded.
 ///
 /// Request case `NeptuneDescribeGlobalClustersNextPage` of `DescribeGlobalClusters`.
@@ -88,6 +91,7 @@ fn neptune_describe_global_clusters_next_page() {
         &request.body,
     );
 }
+
 /// A page with two global databases and a marker for the next page; the list items are `GlobalClusterMember` elements, one database has an empty member list and the other an empty reader list.
 ///
 /// Response case `NeptuneDescribeGlobalClustersTwoClusters` of `DescribeGlobalClusters`.
@@ -214,6 +218,7 @@ fn neptune_describe_global_clusters_two_clusters() {
     };
     assert_eq!(actual, expected);
 }
+
 /// A reply shaped like a local mock server's: one line, no marker, and elements this model does not define (`Endpoint`, `TagList`, `GlobalWriteForwardingStatus`) beside the known members, which are still read.
 ///
 /// Response case `NeptuneDescribeGlobalClustersMockServerShape` of `DescribeGlobalClusters`.
@@ -298,6 +303,7 @@ fn neptune_describe_global_clusters_mock_server_shape() {
     };
     assert_eq!(actual, expected);
 }
+
 /// No global database matches: an empty `GlobalClusters` element is an empty list, not an absent one, and there is no marker.
 ///
 /// Response case `NeptuneDescribeGlobalClustersNone` of `DescribeGlobalClusters`.
@@ -319,6 +325,7 @@ fn neptune_describe_global_clusters_none() {
     };
     assert_eq!(actual, expected);
 }
+
 /// The global database does not exist: a 404 whose code selects GlobalClusterNotFoundFault, with the message in its member.
 ///
 /// Error case `NeptuneGlobalClusterNotFoundFault` of `GlobalClusterNotFoundFault`, run against `DescribeGlobalClusters`.
@@ -356,6 +363,7 @@ fn neptune_global_cluster_not_found_fault() {
     expected.meta = actual.meta.clone();
     assert_eq!(actual, expected);
 }
+
 /// Only the two required identifiers are set: the body carries them after the action and version, the colons of the ARN percent-encoded, and nothing else.
 ///
 /// Request case `NeptuneFailoverGlobalClusterMinimal` of `FailoverGlobalCluster`.
@@ -393,6 +401,7 @@ fn neptune_failover_global_cluster_minimal() {
         &request.body,
     );
 }
+
 /// An unplanned failover: AllowDataLoss is sent as the literal true after the identifiers.
 ///
 /// Request case `NeptuneFailoverGlobalClusterAllowDataLoss` of `FailoverGlobalCluster`.
@@ -427,6 +436,7 @@ fn neptune_failover_global_cluster_allow_data_loss() {
         &request.body,
     );
 }
+
 /// A planned switchover: Switchover is sent as the literal true, and AllowDataLoss, being unset, is left out.
 ///
 /// Request case `NeptuneFailoverGlobalClusterSwitchover` of `FailoverGlobalCluster`.
@@ -461,6 +471,7 @@ fn neptune_failover_global_cluster_switchover() {
         &request.body,
     );
 }
+
 /// A global database in the middle of a failover, with every member of GlobalCluster, GlobalClusterMember and FailoverState present; one member cluster has readers and the other an empty reader list.
 ///
 /// Response case `NeptuneFailoverGlobalClusterSuccess` of `FailoverGlobalCluster`.
@@ -557,6 +568,7 @@ fn neptune_failover_global_cluster_success() {
     };
     assert_eq!(actual, expected);
 }
+
 /// Elements this model does not define, whether simple, nested or empty and at any depth, are skipped, and the known members around them are still read.
 ///
 /// Response case `NeptuneFailoverGlobalClusterUnknownElements` of `FailoverGlobalCluster`.
@@ -608,6 +620,7 @@ fn neptune_failover_global_cluster_unknown_elements() {
     };
     assert_eq!(actual, expected);
 }
+
 /// The target cluster does not exist: a 404 whose code selects DBClusterNotFoundFault, with the message in its member.
 ///
 /// Error case `NeptuneDBClusterNotFoundFault` of `DBClusterNotFoundFault`, run against `FailoverGlobalCluster`.
@@ -647,6 +660,7 @@ fn neptune_db_cluster_not_found_fault() {
     expected.meta = actual.meta.clone();
     assert_eq!(actual, expected);
 }
+
 /// The global database does not exist: a 404 whose code selects GlobalClusterNotFoundFault, with the message in its member.
 ///
 /// Error case `NeptuneGlobalClusterNotFoundFault` of `GlobalClusterNotFoundFault`, run against `FailoverGlobalCluster`.
@@ -684,6 +698,7 @@ fn neptune_global_cluster_not_found_fault_failover_global_cluster() {
     expected.meta = actual.meta.clone();
     assert_eq!(actual, expected);
 }
+
 /// The target cluster is busy: a 400 whose code selects InvalidDBClusterStateFault, with the message in its member.
 ///
 /// Error case `NeptuneInvalidDBClusterStateFault` of `InvalidDBClusterStateFault`, run against `FailoverGlobalCluster`.
@@ -723,6 +738,7 @@ fn neptune_invalid_db_cluster_state_fault() {
     expected.meta = actual.meta.clone();
     assert_eq!(actual, expected);
 }
+
 /// A failover is already under way: a 400 whose code selects InvalidGlobalClusterStateFault, with the message in its member.
 ///
 /// Error case `NeptuneInvalidGlobalClusterStateFault` of `InvalidGlobalClusterStateFault`, run against `FailoverGlobalCluster`.

@@ -4,8 +4,10 @@
 //! Endpoint resolution: [`resolve`] chooses the endpoint for [`Params`], following the endpoint rules of Neptune. They are compiled from the model's `smithy.rules#endpointRuleSet`.
 //!
 //! The client builds the parameters from its configuration ([`Params::from_builtins`]) and resolves once, when it is created.
+
 pub use ::awsquery::endpoint::{BuiltIns, Endpoint, EndpointError};
 use ::awsquery::endpoint as lib;
+
 /// The endpoint rules' parameters. Start from `Params::default()` and set what applies.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
@@ -35,6 +37,7 @@ pub struct Params {
     /// Rule set parameter `UseFIPS`.
     pub use_fips: bool,
 }
+
 impl Params {
     /// The parameters a client sets from its configuration: those bound to the built-ins `AWS::Region`, `AWS::UseFIPS`, `AWS::UseDualStack` and `SDK::Endpoint`.
     pub fn from_builtins(builtins: &BuiltIns) -> Self {
@@ -45,27 +48,32 @@ impl Params {
             use_fips: builtins.use_fips,
         }
     }
+
     /// Sets `Endpoint`.
     pub fn with_endpoint(mut self, value: impl Into<String>) -> Self {
         self.endpoint = Some(value.into());
         self
     }
+
     /// Sets `Region`.
     pub fn with_region(mut self, value: impl Into<String>) -> Self {
         self.region = Some(value.into());
         self
     }
+
     /// Sets `UseDualStack`.
     pub fn with_use_dual_stack(mut self, value: bool) -> Self {
         self.use_dual_stack = value;
         self
     }
+
     /// Sets `UseFIPS`.
     pub fn with_use_fips(mut self, value: bool) -> Self {
         self.use_fips = value;
         self
     }
 }
+
 /// Chooses the endpoint for `params`, or the error the rules give for them.
 pub fn resolve(params: &Params) -> Result<Endpoint, EndpointError> {
     let Params { endpoint, region, use_dual_stack, use_fips } = params;

@@ -2,13 +2,16 @@
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! The code generated from the model, re-exported by the crate root.
+
 pub use ::neptune_model::{error, types};
 pub use ::awsquery::client::{Config, SdkError};
 pub use ::awsquery::transport::{Transport, TransportError};
 pub use ::awsquery::paginator::{Items, Paginator};
 pub use ::awsquery::sigv4::Credentials;
+
 pub mod endpoint;
 pub mod fluent;
+
 /// What the client needs to know of the service to address and sign requests.
 pub const SERVICE: ::awsquery::client::ServiceInfo = ::awsquery::client::ServiceInfo {
     sdk_id: "Neptune",
@@ -18,11 +21,13 @@ pub const SERVICE: ::awsquery::client::ServiceInfo = ::awsquery::client::Service
         &endpoint::Params::from_builtins(builtins),
     ),
 };
+
 /// The client. Cheap to clone: clones share the configuration and the transport.
 #[derive(Debug)]
 pub struct Client<T> {
     handle: ::std::sync::Arc<::awsquery::client::Handle<T>>,
 }
+
 impl<T> ::std::clone::Clone for Client<T> {
     fn clone(&self) -> Self {
         Client {
@@ -30,6 +35,7 @@ impl<T> ::std::clone::Clone for Client<T> {
         }
     }
 }
+
 impl<T: Transport> Client<T> {
     /// A client that sends through `transport`. The endpoint is resolved here, from the
     /// configuration through the service's endpoint rules ([`endpoint`]); when that fails,
@@ -41,20 +47,24 @@ impl<T: Transport> Client<T> {
             ),
         }
     }
+
     /// The configuration the client was built with.
     pub fn config(&self) -> &Config {
         self.handle.config()
     }
+
     /// The endpoint requests go to, or why there is none.
     pub fn endpoint(
         &self,
     ) -> ::std::result::Result<&endpoint::Endpoint, &endpoint::EndpointError> {
         self.handle.endpoint()
     }
+
     /// The transport requests go through (a waiter sleeps on it between polls).
     pub fn transport(&self) -> &T {
         self.handle.transport()
     }
+
     /// Lists the Neptune global databases of the account in the Region, or only the one named by `GlobalClusterIdentifier`, with their member clusters and the progress of any failover.
     ///
     /// Results come in pages: when a response carries a `Marker`, pass it back to get the next page.
@@ -63,6 +73,7 @@ impl<T: Transport> Client<T> {
     pub fn describe_global_clusters(&self) -> fluent::DescribeGlobalClusters<'_, T> {
         fluent::DescribeGlobalClusters::new(&self.handle)
     }
+
     /// Makes a chosen secondary DB cluster of a Neptune global database the new primary (writer) cluster, while the old primary becomes a read-only secondary. Use it on a healthy global database to rehearse disaster recovery or to change which Region hosts the writer.
     ///
     /// Set `AllowDataLoss` for a failover, which acts at once and can drop writes not yet replicated; set `Switchover` for a planned change that waits for replication to catch up so that nothing is lost.

@@ -4,6 +4,7 @@
 //! `awsquery_types::json::ToJson` for every structure, union and enum: the AWS CLI's JSON, with
 //! the model's member names as keys, in model order, and unset members left out.
 #![allow(deprecated)]
+
 impl ::awsquery_types::json::ToJson for crate::error::DbClusterNotFoundFault {
     fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
         w.begin_object();
@@ -11,6 +12,7 @@ impl ::awsquery_types::json::ToJson for crate::error::DbClusterNotFoundFault {
         w.end_object();
     }
 }
+
 impl ::awsquery_types::json::ToJson for crate::types::DescribeGlobalClustersInput {
     fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
         w.begin_object();
@@ -20,6 +22,7 @@ impl ::awsquery_types::json::ToJson for crate::types::DescribeGlobalClustersInpu
         w.end_object();
     }
 }
+
 impl ::awsquery_types::json::ToJson for crate::types::FailoverGlobalClusterInput {
     fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
         w.begin_object();
@@ -30,6 +33,7 @@ impl ::awsquery_types::json::ToJson for crate::types::FailoverGlobalClusterInput
         w.end_object();
     }
 }
+
 impl ::awsquery_types::json::ToJson for crate::types::FailoverGlobalClusterOutput {
     fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
         w.begin_object();
@@ -37,6 +41,7 @@ impl ::awsquery_types::json::ToJson for crate::types::FailoverGlobalClusterOutpu
         w.end_object();
     }
 }
+
 impl ::awsquery_types::json::ToJson for crate::types::FailoverState {
     fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
         w.begin_object();
@@ -47,16 +52,19 @@ impl ::awsquery_types::json::ToJson for crate::types::FailoverState {
         w.end_object();
     }
 }
+
 impl ::awsquery_types::json::ToJson for crate::types::FailoverStatus {
     fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
         w.string(self.as_str());
     }
 }
+
 impl ::awsquery_types::json::JsonKey for crate::types::FailoverStatus {
     fn json_key(&self) -> &str {
         self.as_str()
     }
 }
+
 impl ::awsquery_types::json::ToJson for crate::types::GlobalCluster {
     fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
         w.begin_object();
@@ -73,6 +81,7 @@ impl ::awsquery_types::json::ToJson for crate::types::GlobalCluster {
         w.end_object();
     }
 }
+
 impl ::awsquery_types::json::ToJson for crate::types::GlobalClusterMember {
     fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
         w.begin_object();
@@ -82,6 +91,7 @@ impl ::awsquery_types::json::ToJson for crate::types::GlobalClusterMember {
         w.end_object();
     }
 }
+
 impl ::awsquery_types::json::ToJson for crate::error::GlobalClusterNotFoundFault {
     fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
         w.begin_object();
@@ -89,6 +99,7 @@ impl ::awsquery_types::json::ToJson for crate::error::GlobalClusterNotFoundFault
         w.end_object();
     }
 }
+
 impl ::awsquery_types::json::ToJson for crate::types::DescribeGlobalClustersOutput {
     fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
         w.begin_object();
@@ -97,6 +108,7 @@ impl ::awsquery_types::json::ToJson for crate::types::DescribeGlobalClustersOutp
         w.end_object();
     }
 }
+
 impl ::awsquery_types::json::ToJson for crate::error::InvalidDbClusterStateFault {
     fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
         w.begin_object();
@@ -104,6 +116,7 @@ impl ::awsquery_types::json::ToJson for crate::error::InvalidDbClusterStateFault
         w.end_object();
     }
 }
+
 impl ::awsquery_types::json::ToJson for crate::error::InvalidGlobalClusterStateFault {
     fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
         w.begin_object();

@@ -2,7 +2,10 @@
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! The code generated from the model, re-exported by the crate root.
+
 pub mod error;
+pub mod operation;
+
 #[cfg(feature = "json")]
 mod json;
 pub mod types;

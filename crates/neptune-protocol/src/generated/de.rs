@@ -3,21 +3,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! XML deserializers: one function per structure, union, list and map that an output or error reaches.
 #![allow(deprecated)]
-pub(crate) fn de_failover_global_cluster_output(
-    d: &mut ::awsquery_protocol::xml::Decoder<'_>,
-) -> Result<
-    crate::types::FailoverGlobalClusterOutput,
-    ::awsquery_protocol::xml::XmlError,
-> {
-    let mut out = <crate::types::FailoverGlobalClusterOutput>::default();
-    while let Some(el) = d.next_child()? {
-        match el.local_name() {
-            b"GlobalCluster" => out.global_cluster = Some(de_global_cluster(d)?),
-            _ => d.skip()?,
-        }
-    }
-    Ok(out)
-}
+
 pub(crate) fn de_failover_state(
     d: &mut ::awsquery_protocol::xml::Decoder<'_>,
 ) -> Result<crate::types::FailoverState, ::awsquery_protocol::xml::XmlError> {
@@ -35,6 +21,7 @@ pub(crate) fn de_failover_state(
     }
     Ok(out)
 }
+
 pub(crate) fn de_global_cluster(
     d: &mut ::awsquery_protocol::xml::Decoder<'_>,
 ) -> Result<crate::types::GlobalCluster, ::awsquery_protocol::xml::XmlError> {
@@ -62,6 +49,7 @@ pub(crate) fn de_global_cluster(
     }
     Ok(out)
 }
+
 pub(crate) fn de_global_cluster_list(
     d: &mut ::awsquery_protocol::xml::Decoder<'_>,
 ) -> Result<
@@ -78,6 +66,7 @@ pub(crate) fn de_global_cluster_list(
     }
     Ok(out)
 }
+
 pub(crate) fn de_global_cluster_member(
     d: &mut ::awsquery_protocol::xml::Decoder<'_>,
 ) -> Result<crate::types::GlobalClusterMember, ::awsquery_protocol::xml::XmlError> {
@@ -92,6 +81,7 @@ pub(crate) fn de_global_cluster_member(
     }
     Ok(out)
 }
+
 pub(crate) fn de_global_cluster_member_list(
     d: &mut ::awsquery_protocol::xml::Decoder<'_>,
 ) -> Result<
@@ -108,22 +98,7 @@ pub(crate) fn de_global_cluster_member_list(
     }
     Ok(out)
 }
-pub(crate) fn de_describe_global_clusters_output(
-    d: &mut ::awsquery_protocol::xml::Decoder<'_>,
-) -> Result<
-    crate::types::DescribeGlobalClustersOutput,
-    ::awsquery_protocol::xml::XmlError,
-> {
-    let mut out = <crate::types::DescribeGlobalClustersOutput>::default();
-    while let Some(el) = d.next_child()? {
-        match el.local_name() {
-            b"Marker" => out.marker = Some(d.string()?),
-            b"GlobalClusters" => out.global_clusters = Some(de_global_cluster_list(d)?),
-            _ => d.skip()?,
-        }
-    }
-    Ok(out)
-}
+
 pub(crate) fn de_readers_arn_list(
     d: &mut ::awsquery_protocol::xml::Decoder<'_>,
 ) -> Result<::std::vec::Vec<::std::string::String>, ::awsquery_protocol::xml::XmlError> {
@@ -137,6 +112,7 @@ pub(crate) fn de_readers_arn_list(
     }
     Ok(out)
 }
+
 /// Error structures, built from the error envelope and, where they have more members, its `<Error>` element.
 pub(crate) mod errors {
     pub(crate) fn de_db_cluster_not_found_fault(
@@ -150,6 +126,7 @@ pub(crate) mod errors {
         out.meta = meta;
         Ok(out)
     }
+
     pub(crate) fn de_global_cluster_not_found_fault(
         _response: &::awsquery_types::http::Response,
         meta: ::awsquery_types::ErrorMetadata,
@@ -161,6 +138,7 @@ pub(crate) mod errors {
         out.meta = meta;
         Ok(out)
     }
+
     pub(crate) fn de_invalid_db_cluster_state_fault(
         _response: &::awsquery_types::http::Response,
         meta: ::awsquery_types::ErrorMetadata,
@@ -172,6 +150,7 @@ pub(crate) mod errors {
         out.meta = meta;
         Ok(out)
     }
+
     pub(crate) fn de_invalid_global_cluster_state_fault(
         _response: &::awsquery_types::http::Response,
         meta: ::awsquery_types::ErrorMetadata,

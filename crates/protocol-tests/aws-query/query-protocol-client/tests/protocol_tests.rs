@@ -5,6 +5,7 @@
 //!
 //! Each case builds the input from its parameters with the fluent builder and sends it through `Client` to `https://{host}` (`example.com` when the case names no host) over a transport that keeps the request. It checks the method, the path (the endpoint's base path, then the operation's), the `Host` header against `resolvedHost`, the headers, the query parameters and the body, decoded first when the client compressed it.
 #![allow(deprecated)]
+
 /// The endpoint trait's host prefix goes in front of the host.
 ///
 /// Request case `AwsQueryEndpointTrait` of `EndpointOperation`.
@@ -37,6 +38,7 @@ fn aws_query_endpoint_trait() {
         &request.body,
     );
 }
+
 /// A host label fills its place in the host prefix; the member is also sent in the body.
 ///
 /// Request case `AwsQueryEndpointTraitWithHostLabel` of `EndpointWithHostLabelOperation`.
@@ -77,6 +79,7 @@ fn aws_query_endpoint_trait_with_host_label() {
         &request.body,
     );
 }
+
 /// An endpoint given by the user may have a path, which the request keeps.
 ///
 /// Request case `QueryHostWithPath` of `HostWithPathOperation`.
@@ -100,6 +103,7 @@ fn query_host_with_path() {
         .as_bytes(), "body"
     );
 }
+
 /// The compression goes into Content-Encoding.
 ///
 /// Request case `SDKAppliedContentEncoding_awsQuery` of `PutWithContentEncoding`.
@@ -132,6 +136,7 @@ fn sdk_applied_content_encoding_aws_query() {
         "header `Content-Encoding`"
     );
 }
+
 /// Content-Encoding names only the compression: awsQuery ignores HTTP binding traits, so the encoding member does not become a header.
 ///
 /// Request case `SDKAppendsGzipAndIgnoresHttpProvidedEncoding_awsQuery` of `PutWithContentEncoding`.

@@ -5,6 +5,7 @@
 //!
 //! A request case builds the input from its parameters, serializes it and compares the request (form bodies as sets of pairs, XML bodies as trees); the operation fills the idempotency tokens the case leaves unset, as the client does, from a source pinned to `00000000-0000-4000-8000-000000000000`. A response case deserializes its response and compares the output, or the error and its members (the unmodeled `meta` is taken from the actual error). A float the case expects to be NaN is checked on its own, as NaN never equals itself.
 #![allow(deprecated, clippy::approx_constant)]
+
 /// A negative offset is subtracted back to UTC.
 ///
 /// Response case `AwsQueryDateTimeWithNegativeOffset` of `DatetimeOffsets`.
@@ -28,6 +29,7 @@ fn aws_query_date_time_with_negative_offset() {
     };
     assert_eq!(actual, expected);
 }
+
 /// A positive offset is subtracted back to UTC.
 ///
 /// Response case `AwsQueryDateTimeWithPositiveOffset` of `DatetimeOffsets`.
@@ -51,6 +53,7 @@ fn aws_query_date_time_with_positive_offset() {
     };
     assert_eq!(actual, expected);
 }
+
 /// An empty input adds nothing to the body.
 ///
 /// Request case `QueryEmptyInputAndEmptyOutput` of `EmptyInputAndEmptyOutput`.
@@ -73,6 +76,7 @@ fn query_empty_input_and_empty_output() {
         &request.body,
     );
 }
+
 /// An empty output.
 ///
 /// Response case `QueryEmptyInputAndEmptyOutput` of `EmptyInputAndEmptyOutput`.
@@ -86,6 +90,7 @@ fn query_empty_input_and_empty_output_response() {
     let expected = ::query_protocol_model::types::EmptyInputAndEmptyOutputOutput::default();
     assert_eq!(actual, expected);
 }
+
 /// Each entry is an element named after the member.
 ///
 /// Response case `QueryQueryFlattenedXmlMap` of `FlattenedXmlMap`.
@@ -118,6 +123,7 @@ fn query_query_flattened_xml_map() {
     };
     assert_eq!(actual, expected);
 }
+
 /// Entries, keys and values under their xmlNames.
 ///
 /// Response case `QueryQueryFlattenedXmlMapWithXmlName` of `FlattenedXmlMapWithXmlName`.
@@ -144,6 +150,7 @@ fn query_query_flattened_xml_map_with_xml_name() {
     };
     assert_eq!(actual, expected);
 }
+
 /// Namespaces on entries, keys and values do not change what is read.
 ///
 /// Response case `QueryQueryFlattenedXmlMapWithXmlNamespace` of `FlattenedXmlMapWithXmlNamespace`.
@@ -170,6 +177,7 @@ fn query_query_flattened_xml_map_with_xml_namespace() {
     };
     assert_eq!(actual, expected);
 }
+
 /// Milliseconds are kept.
 ///
 /// Response case `AwsQueryDateTimeWithFractionalSeconds` of `FractionalSeconds`.
@@ -193,6 +201,7 @@ fn aws_query_date_time_with_fractional_seconds() {
     };
     assert_eq!(actual, expected);
 }
+
 /// An operation with errors still reads its successful output.
 ///
 /// Response case `QueryGreetingWithErrors` of `GreetingWithErrors`.
@@ -214,6 +223,7 @@ fn query_greeting_with_errors() {
     };
     assert_eq!(actual, expected);
 }
+
 /// An error whose code is its shape name.
 ///
 /// Error case `QueryInvalidGreetingError` of `InvalidGreeting`, run against `GreetingWithErrors`.
@@ -247,6 +257,7 @@ fn query_invalid_greeting_error() {
     expected.meta = actual.meta.clone();
     assert_eq!(actual, expected);
 }
+
 /// Error case `QueryComplexError` of `ComplexError`, run against `GreetingWithErrors`.
 #[test]
 fn query_complex_error() {
@@ -283,6 +294,7 @@ fn query_complex_error() {
     expected.meta = actual.meta.clone();
     assert_eq!(actual, expected);
 }
+
 /// The awsQueryError code selects the error.
 ///
 /// Error case `QueryCustomizedError` of `CustomCodeError`, run against `GreetingWithErrors`.
@@ -316,6 +328,7 @@ fn query_customized_error() {
     expected.meta = actual.meta.clone();
     assert_eq!(actual, expected);
 }
+
 /// The wrappers are named after the operation, whatever the output's xmlName.
 ///
 /// Response case `QueryIgnoresWrappingXmlName` of `IgnoresWrappingXmlName`.
@@ -337,6 +350,7 @@ fn query_ignores_wrapping_xml_name() {
     };
     assert_eq!(actual, expected);
 }
+
 /// Nested members are joined with dots.
 ///
 /// Request case `NestedStructures` of `NestedStructures`.
@@ -383,6 +397,7 @@ fn nested_structures() {
         &request.body,
     );
 }
+
 /// Without input, only the action and version are sent.
 ///
 /// Request case `QueryNoInputAndNoOutput` of `NoInputAndNoOutput`.
@@ -405,6 +420,7 @@ fn query_no_input_and_no_output() {
         &request.body,
     );
 }
+
 /// An empty output; the body is not looked at.
 ///
 /// Response case `QueryNoInputAndNoOutput` of `NoInputAndNoOutput`.
@@ -418,6 +434,7 @@ fn query_no_input_and_no_output_response() {
     let expected = ::query_protocol_model::types::NoInputAndNoOutputOutput::default();
     assert_eq!(actual, expected);
 }
+
 /// An empty output whose response still carries ResponseMetadata.
 ///
 /// Response case `QueryNoInputAndNoOutputWithResponseMetadata` of `NoInputAndNoOutput`.
@@ -434,6 +451,7 @@ fn query_no_input_and_no_output_with_response_metadata() {
     let expected = ::query_protocol_model::types::NoInputAndNoOutputOutput::default();
     assert_eq!(actual, expected);
 }
+
 /// An input without members adds nothing to the body.
 ///
 /// Request case `QueryNoInputAndOutput` of `NoInputAndOutput`.
@@ -456,6 +474,7 @@ fn query_no_input_and_output() {
         &request.body,
     );
 }
+
 /// An output without members.
 ///
 /// Response case `QueryNoInputAndOutput` of `NoInputAndOutput`.
@@ -469,6 +488,7 @@ fn query_no_input_and_output_response() {
     let expected = ::query_protocol_model::types::NoInputAndOutputOutput::default();
     assert_eq!(actual, expected);
 }
+
 /// An unset token is generated.
 ///
 /// Request case `QueryProtocolIdempotencyTokenAutoFill` of `QueryIdempotencyTokenAutoFill`.
@@ -499,6 +519,7 @@ fn query_protocol_idempotency_token_auto_fill() {
         &request.body,
     );
 }
+
 /// A token the caller sets is sent unchanged.
 ///
 /// Request case `QueryProtocolIdempotencyTokenAutoFillIsSet` of `QueryIdempotencyTokenAutoFill`.
@@ -535,6 +556,7 @@ fn query_protocol_idempotency_token_auto_fill_is_set() {
         &request.body,
     );
 }
+
 /// Wrapped lists number their items from 1 under `member`.
 ///
 /// Request case `QueryLists` of `QueryLists`.
@@ -585,6 +607,7 @@ fn query_lists() {
         &request.body,
     );
 }
+
 /// An empty list is sent as the key with an empty value.
 ///
 /// Request case `EmptyQueryLists` of `QueryLists`.
@@ -611,6 +634,7 @@ fn empty_query_lists() {
         &request.body,
     );
 }
+
 /// A flattened list numbers its items right after the member name.
 ///
 /// Request case `FlattenedQueryLists` of `QueryLists`.
@@ -642,6 +666,7 @@ fn flattened_query_lists() {
         &request.body,
     );
 }
+
 /// The list member's xmlName replaces `member`.
 ///
 /// Request case `QueryListArgWithXmlNameMember` of `QueryLists`.
@@ -673,6 +698,7 @@ fn query_list_arg_with_xml_name_member() {
         &request.body,
     );
 }
+
 /// A flattened list takes the structure member's xmlName; the list member's is not used.
 ///
 /// Request case `QueryFlattenedListArgWithXmlName` of `QueryLists`.
@@ -704,6 +730,7 @@ fn query_flattened_list_arg_with_xml_name() {
         &request.body,
     );
 }
+
 /// A list inside a nested structure.
 ///
 /// Request case `QueryNestedStructWithList` of `QueryLists`.
@@ -739,6 +766,7 @@ fn query_nested_struct_with_list() {
         &request.body,
     );
 }
+
 /// Entries are numbered from 1 under `entry`, with `key` and `value`.
 ///
 /// Request case `QuerySimpleQueryMaps` of `QueryMaps`.
@@ -770,6 +798,7 @@ fn query_simple_query_maps() {
         &request.body,
     );
 }
+
 /// The member's xmlName renames the map's key.
 ///
 /// Request case `QuerySimpleQueryMapsWithXmlName` of `QueryMaps`.
@@ -800,6 +829,7 @@ fn query_simple_query_maps_with_xml_name() {
         &request.body,
     );
 }
+
 /// A map of structures.
 ///
 /// Request case `QueryComplexQueryMaps` of `QueryMaps`.
@@ -849,6 +879,7 @@ fn query_complex_query_maps() {
         &request.body,
     );
 }
+
 /// An empty map sends nothing.
 ///
 /// Request case `QueryEmptyQueryMaps` of `QueryMaps`.
@@ -875,6 +906,7 @@ fn query_empty_query_maps() {
         &request.body,
     );
 }
+
 /// The xmlName of the map's key and value rename them.
 ///
 /// Request case `QueryQueryMapWithMemberXmlName` of `QueryMaps`.
@@ -906,6 +938,7 @@ fn query_query_map_with_member_xml_name() {
         &request.body,
     );
 }
+
 /// A flattened map has no `entry` segment.
 ///
 /// Request case `QueryFlattenedQueryMaps` of `QueryMaps`.
@@ -937,6 +970,7 @@ fn query_flattened_query_maps() {
         &request.body,
     );
 }
+
 /// A flattened map with renamed member, key and value.
 ///
 /// Request case `QueryFlattenedQueryMapsWithXmlName` of `QueryMaps`.
@@ -968,6 +1002,7 @@ fn query_flattened_query_maps_with_xml_name() {
         &request.body,
     );
 }
+
 /// A map whose values are lists.
 ///
 /// Request case `QueryQueryMapOfLists` of `QueryMaps`.
@@ -1011,6 +1046,7 @@ fn query_query_map_of_lists() {
         &request.body,
     );
 }
+
 /// A map inside a nested structure.
 ///
 /// Request case `QueryNestedStructWithMap` of `QueryMaps`.
@@ -1052,6 +1088,7 @@ fn query_nested_struct_with_map() {
         &request.body,
     );
 }
+
 /// The default format, a member's format and a target's format.
 ///
 /// Request case `QueryTimestampsInput` of `QueryTimestamps`.
@@ -1090,6 +1127,7 @@ fn query_timestamps_input() {
         &request.body,
     );
 }
+
 /// Mutually recursive structures, three levels deep.
 ///
 /// Response case `QueryRecursiveShapes` of `RecursiveXmlShapes`.
@@ -1142,6 +1180,7 @@ fn query_recursive_shapes() {
     };
     assert_eq!(actual, expected);
 }
+
 /// Strings.
 ///
 /// Request case `QuerySimpleInputParamsStrings` of `SimpleInputParams`.
@@ -1173,6 +1212,7 @@ fn query_simple_input_params_strings() {
         &request.body,
     );
 }
+
 /// A string and a true boolean.
 ///
 /// Request case `QuerySimpleInputParamsStringAndBooleanTrue` of `SimpleInputParams`.
@@ -1204,6 +1244,7 @@ fn query_simple_input_params_string_and_boolean_true() {
         &request.body,
     );
 }
+
 /// A false boolean is sent, not dropped.
 ///
 /// Request case `QuerySimpleInputParamsStringsAndBooleanFalse` of `SimpleInputParams`.
@@ -1234,6 +1275,7 @@ fn query_simple_input_params_strings_and_boolean_false() {
         &request.body,
     );
 }
+
 /// An integer.
 ///
 /// Request case `QuerySimpleInputParamsInteger` of `SimpleInputParams`.
@@ -1264,6 +1306,7 @@ fn query_simple_input_params_integer() {
         &request.body,
     );
 }
+
 /// A double.
 ///
 /// Request case `QuerySimpleInputParamsFloat` of `SimpleInputParams`.
@@ -1294,6 +1337,7 @@ fn query_simple_input_params_float() {
         &request.body,
     );
 }
+
 /// A blob goes as base64, then percent-encoded.
 ///
 /// Request case `QuerySimpleInputParamsBlob` of `SimpleInputParams`.
@@ -1324,6 +1368,7 @@ fn query_simple_input_params_blob() {
         &request.body,
     );
 }
+
 /// An enum goes as its value.
 ///
 /// Request case `QueryEnums` of `SimpleInputParams`.
@@ -1356,6 +1401,7 @@ fn query_enums() {
         &request.body,
     );
 }
+
 /// An intEnum goes as its number.
 ///
 /// Request case `QueryIntEnums` of `SimpleInputParams`.
@@ -1388,6 +1434,7 @@ fn query_int_enums() {
         &request.body,
     );
 }
+
 /// NaN floats and doubles.
 ///
 /// Request case `AwsQuerySupportsNaNFloatInputs` of `SimpleInputParams`.
@@ -1419,6 +1466,7 @@ fn aws_query_supports_nan_float_inputs() {
         &request.body,
     );
 }
+
 /// Infinite floats and doubles.
 ///
 /// Request case `AwsQuerySupportsInfinityFloatInputs` of `SimpleInputParams`.
@@ -1450,6 +1498,7 @@ fn aws_query_supports_infinity_float_inputs() {
         &request.body,
     );
 }
+
 /// Negative infinite floats and doubles.
 ///
 /// Request case `AwsQuerySupportsNegativeInfinityFloatInputs` of `SimpleInputParams`.
@@ -1481,6 +1530,7 @@ fn aws_query_supports_negative_infinity_float_inputs() {
         &request.body,
     );
 }
+
 /// Strings, an empty string, booleans, integers of each width, a float and a renamed double.
 ///
 /// Response case `QuerySimpleScalarProperties` of `SimpleScalarXmlProperties`.
@@ -1515,6 +1565,7 @@ fn query_simple_scalar_properties() {
     };
     assert_eq!(actual, expected);
 }
+
 /// NaN floats and doubles.
 ///
 /// Response case `AwsQuerySupportsNaNFloatOutputs` of `SimpleScalarXmlProperties`.
@@ -1553,6 +1604,7 @@ fn aws_query_supports_nan_float_outputs() {
     }
     assert_eq!(actual, expected);
 }
+
 /// Infinite floats and doubles.
 ///
 /// Response case `AwsQuerySupportsInfinityFloatOutputs` of `SimpleScalarXmlProperties`.
@@ -1575,6 +1627,7 @@ fn aws_query_supports_infinity_float_outputs() {
     };
     assert_eq!(actual, expected);
 }
+
 /// Negative infinite floats and doubles.
 ///
 /// Response case `AwsQuerySupportsNegativeInfinityFloatOutputs` of `SimpleScalarXmlProperties`.
@@ -1597,6 +1650,7 @@ fn aws_query_supports_negative_infinity_float_outputs() {
     };
     assert_eq!(actual, expected);
 }
+
 /// A blob arrives base64-encoded.
 ///
 /// Response case `QueryXmlBlobs` of `XmlBlobs`.
@@ -1618,6 +1672,7 @@ fn query_xml_blobs() {
     };
     assert_eq!(actual, expected);
 }
+
 /// An empty element is an empty blob.
 ///
 /// Response case `QueryXmlEmptyBlobs` of `XmlEmptyBlobs`.
@@ -1639,6 +1694,7 @@ fn query_xml_empty_blobs() {
     };
     assert_eq!(actual, expected);
 }
+
 /// A self-closed element is an empty blob.
 ///
 /// Response case `QueryXmlEmptySelfClosedBlobs` of `XmlEmptyBlobs`.
@@ -1660,6 +1716,7 @@ fn query_xml_empty_self_closed_blobs() {
     };
     assert_eq!(actual, expected);
 }
+
 /// Self-closed and empty elements are empty lists.
 ///
 /// Response case `QueryXmlEmptyLists` of `XmlEmptyLists`.
@@ -1682,6 +1739,7 @@ fn query_xml_empty_lists() {
     };
     assert_eq!(actual, expected);
 }
+
 /// An element holding only whitespace is an empty map.
 ///
 /// Response case `QueryXmlEmptyMaps` of `XmlEmptyMaps`.
@@ -1703,6 +1761,7 @@ fn query_xml_empty_maps() {
     };
     assert_eq!(actual, expected);
 }
+
 /// A self-closed element is an empty map.
 ///
 /// Response case `QueryXmlEmptySelfClosedMaps` of `XmlEmptyMaps`.
@@ -1724,6 +1783,7 @@ fn query_xml_empty_self_closed_maps() {
     };
     assert_eq!(actual, expected);
 }
+
 /// Enum values in every position.
 ///
 /// Response case `QueryXmlEnums` of `XmlEnums`.
@@ -1777,6 +1837,7 @@ fn query_xml_enums() {
     };
     assert_eq!(actual, expected);
 }
+
 /// intEnum values in every position.
 ///
 /// Response case `QueryXmlIntEnums` of `XmlIntEnums`.
@@ -1830,6 +1891,7 @@ fn query_xml_int_enums() {
     };
     assert_eq!(actual, expected);
 }
+
 /// Every kind of list in one output.
 ///
 /// Response case `QueryXmlLists` of `XmlLists`.
@@ -1942,6 +2004,7 @@ fn query_xml_lists() {
     };
     assert_eq!(actual, expected);
 }
+
 /// Entries with `key` and `value`.
 ///
 /// Response case `QueryXmlMaps` of `XmlMaps`.
@@ -1986,6 +2049,7 @@ fn query_xml_maps() {
     };
     assert_eq!(actual, expected);
 }
+
 /// Keys and values under their xmlNames.
 ///
 /// Response case `QueryQueryXmlMapsXmlName` of `XmlMapsXmlName`.
@@ -2030,6 +2094,7 @@ fn query_query_xml_maps_xml_name() {
     };
     assert_eq!(actual, expected);
 }
+
 /// Namespace declarations do not change what is read.
 ///
 /// Response case `QueryXmlNamespaces` of `XmlNamespaces`.
@@ -2061,6 +2126,7 @@ fn query_xml_namespaces() {
     };
     assert_eq!(actual, expected);
 }
+
 /// The default format is date-time.
 ///
 /// Response case `QueryXmlTimestamps` of `XmlTimestamps`.
@@ -2084,6 +2150,7 @@ fn query_xml_timestamps() {
     };
     assert_eq!(actual, expected);
 }
+
 /// date-time on the member.
 ///
 /// Response case `QueryXmlTimestampsWithDateTimeFormat` of `XmlTimestamps`.
@@ -2107,6 +2174,7 @@ fn query_xml_timestamps_with_date_time_format() {
     };
     assert_eq!(actual, expected);
 }
+
 /// date-time on the target shape.
 ///
 /// Response case `QueryXmlTimestampsWithDateTimeOnTargetFormat` of `XmlTimestamps`.
@@ -2130,6 +2198,7 @@ fn query_xml_timestamps_with_date_time_on_target_format() {
     };
     assert_eq!(actual, expected);
 }
+
 /// epoch-seconds on the member.
 ///
 /// Response case `QueryXmlTimestampsWithEpochSecondsFormat` of `XmlTimestamps`.
@@ -2153,6 +2222,7 @@ fn query_xml_timestamps_with_epoch_seconds_format() {
     };
     assert_eq!(actual, expected);
 }
+
 /// epoch-seconds on the target shape.
 ///
 /// Response case `QueryXmlTimestampsWithEpochSecondsOnTargetFormat` of `XmlTimestamps`.
@@ -2176,6 +2246,7 @@ fn query_xml_timestamps_with_epoch_seconds_on_target_format() {
     };
     assert_eq!(actual, expected);
 }
+
 /// http-date on the member.
 ///
 /// Response case `QueryXmlTimestampsWithHttpDateFormat` of `XmlTimestamps`.
@@ -2199,6 +2270,7 @@ fn query_xml_timestamps_with_http_date_format() {
     };
     assert_eq!(actual, expected);
 }
+
 /// http-date on the target shape.
 ///
 /// Response case `QueryXmlTimestampsWithHttpDateOnTargetFormat` of `XmlTimestamps`.

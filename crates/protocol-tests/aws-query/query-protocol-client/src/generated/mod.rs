@@ -2,12 +2,15 @@
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! The code generated from the model, re-exported by the crate root.
+
 pub use ::query_protocol_model::{error, types};
 pub use ::awsquery::client::{Config, SdkError};
 pub use ::awsquery::transport::{Transport, TransportError};
 pub use ::awsquery::sigv4::Credentials;
+
 pub mod endpoint;
 pub mod fluent;
+
 /// What the client needs to know of the service to address and sign requests.
 pub const SERVICE: ::awsquery::client::ServiceInfo = ::awsquery::client::ServiceInfo {
     sdk_id: "Query Protocol",
@@ -17,11 +20,13 @@ pub const SERVICE: ::awsquery::client::ServiceInfo = ::awsquery::client::Service
         &endpoint::Params::from_builtins(builtins),
     ),
 };
+
 /// The client. Cheap to clone: clones share the configuration and the transport.
 #[derive(Debug)]
 pub struct Client<T> {
     handle: ::std::sync::Arc<::awsquery::client::Handle<T>>,
 }
+
 impl<T> ::std::clone::Clone for Client<T> {
     fn clone(&self) -> Self {
         Client {
@@ -29,6 +34,7 @@ impl<T> ::std::clone::Clone for Client<T> {
         }
     }
 }
+
 impl<T: Transport> Client<T> {
     /// A client that sends through `transport`. The endpoint is resolved here, from the
     /// configuration through the service's endpoint rules ([`endpoint`]); when that fails,
@@ -40,160 +46,196 @@ impl<T: Transport> Client<T> {
             ),
         }
     }
+
     /// The configuration the client was built with.
     pub fn config(&self) -> &Config {
         self.handle.config()
     }
+
     /// The endpoint requests go to, or why there is none.
     pub fn endpoint(
         &self,
     ) -> ::std::result::Result<&endpoint::Endpoint, &endpoint::EndpointError> {
         self.handle.endpoint()
     }
+
     /// The transport requests go through (a waiter sleeps on it between polls).
     pub fn transport(&self) -> &T {
         self.handle.transport()
     }
+
     /// Reads date-time timestamps that carry a UTC offset.
     pub fn datetime_offsets(&self) -> fluent::DatetimeOffsets<'_, T> {
         fluent::DatetimeOffsets::new(&self.handle)
     }
+
     /// An operation whose input and output are empty structures.
     pub fn empty_input_and_empty_output(
         &self,
     ) -> fluent::EmptyInputAndEmptyOutput<'_, T> {
         fluent::EmptyInputAndEmptyOutput::new(&self.handle)
     }
+
     /// Prefixes the host with \`foo.\`.
     pub fn endpoint_operation(&self) -> fluent::EndpointOperation<'_, T> {
         fluent::EndpointOperation::new(&self.handle)
     }
+
     /// Prefixes the host with \`foo.\` and an input member.
     pub fn endpoint_with_host_label_operation(
         &self,
     ) -> fluent::EndpointWithHostLabelOperation<'_, T> {
         fluent::EndpointWithHostLabelOperation::new(&self.handle)
     }
+
     /// Reads a flattened map.
     pub fn flattened_xml_map(&self) -> fluent::FlattenedXmlMap<'_, T> {
         fluent::FlattenedXmlMap::new(&self.handle)
     }
+
     /// Reads a flattened map with renamed member, key and value.
     pub fn flattened_xml_map_with_xml_name(
         &self,
     ) -> fluent::FlattenedXmlMapWithXmlName<'_, T> {
         fluent::FlattenedXmlMapWithXmlName::new(&self.handle)
     }
+
     /// Reads a flattened, renamed map whose entries, keys and values carry namespaces.
     pub fn flattened_xml_map_with_xml_namespace(
         &self,
     ) -> fluent::FlattenedXmlMapWithXmlNamespace<'_, T> {
         fluent::FlattenedXmlMapWithXmlNamespace::new(&self.handle)
     }
+
     /// Reads date-time timestamps with fractional seconds.
     pub fn fractional_seconds(&self) -> fluent::FractionalSeconds<'_, T> {
         fluent::FractionalSeconds::new(&self.handle)
     }
+
     /// Answers with a greeting or with one of three modeled errors.
     pub fn greeting_with_errors(&self) -> fluent::GreetingWithErrors<'_, T> {
         fluent::GreetingWithErrors::new(&self.handle)
     }
+
     /// Sent to an endpoint that has a path of its own.
     pub fn host_with_path_operation(&self) -> fluent::HostWithPathOperation<'_, T> {
         fluent::HostWithPathOperation::new(&self.handle)
     }
+
     /// An output whose xmlName must not rename the \`IgnoresWrappingXmlNameResponse\` and \`IgnoresWrappingXmlNameResult\` wrappers.
     pub fn ignores_wrapping_xml_name(&self) -> fluent::IgnoresWrappingXmlName<'_, T> {
         fluent::IgnoresWrappingXmlName::new(&self.handle)
     }
+
     /// Sends a structure nested in itself.
     pub fn nested_structures(&self) -> fluent::NestedStructures<'_, T> {
         fluent::NestedStructures::new(&self.handle)
     }
+
     /// An operation with neither input nor output.
     pub fn no_input_and_no_output(&self) -> fluent::NoInputAndNoOutput<'_, T> {
         fluent::NoInputAndNoOutput::new(&self.handle)
     }
+
     /// An operation whose input and output structures have no members.
     pub fn no_input_and_output(&self) -> fluent::NoInputAndOutput<'_, T> {
         fluent::NoInputAndOutput::new(&self.handle)
     }
+
     /// Its requests are gzip-compressed.
     pub fn put_with_content_encoding(&self) -> fluent::PutWithContentEncoding<'_, T> {
         fluent::PutWithContentEncoding::new(&self.handle)
     }
+
     /// Fills in an idempotency token the caller leaves unset.
     pub fn query_idempotency_token_auto_fill(
         &self,
     ) -> fluent::QueryIdempotencyTokenAutoFill<'_, T> {
         fluent::QueryIdempotencyTokenAutoFill::new(&self.handle)
     }
+
     /// Sends lists of strings and of structures, wrapped, flattened and renamed.
     pub fn query_lists(&self) -> fluent::QueryLists<'_, T> {
         fluent::QueryLists::new(&self.handle)
     }
+
     /// Sends maps: wrapped, flattened, renamed, of structures and of lists.
     pub fn query_maps(&self) -> fluent::QueryMaps<'_, T> {
         fluent::QueryMaps::new(&self.handle)
     }
+
     /// Sends timestamps: date-time unless a timestampFormat on the member or its target says otherwise.
     pub fn query_timestamps(&self) -> fluent::QueryTimestamps<'_, T> {
         fluent::QueryTimestamps::new(&self.handle)
     }
+
     /// Reads two structures that contain each other.
     pub fn recursive_xml_shapes(&self) -> fluent::RecursiveXmlShapes<'_, T> {
         fluent::RecursiveXmlShapes::new(&self.handle)
     }
+
     /// Sends strings, numbers, booleans, a blob and enums.
     pub fn simple_input_params(&self) -> fluent::SimpleInputParams<'_, T> {
         fluent::SimpleInputParams::new(&self.handle)
     }
+
     /// Reads scalar members of the output.
     pub fn simple_scalar_xml_properties(
         &self,
     ) -> fluent::SimpleScalarXmlProperties<'_, T> {
         fluent::SimpleScalarXmlProperties::new(&self.handle)
     }
+
     /// Reads a base64 blob.
     pub fn xml_blobs(&self) -> fluent::XmlBlobs<'_, T> {
         fluent::XmlBlobs::new(&self.handle)
     }
+
     /// Reads empty blobs.
     pub fn xml_empty_blobs(&self) -> fluent::XmlEmptyBlobs<'_, T> {
         fluent::XmlEmptyBlobs::new(&self.handle)
     }
+
     /// Reads empty lists.
     pub fn xml_empty_lists(&self) -> fluent::XmlEmptyLists<'_, T> {
         fluent::XmlEmptyLists::new(&self.handle)
     }
+
     /// Reads empty maps.
     pub fn xml_empty_maps(&self) -> fluent::XmlEmptyMaps<'_, T> {
         fluent::XmlEmptyMaps::new(&self.handle)
     }
+
     /// Reads enums on their own and in lists, sets and maps.
     pub fn xml_enums(&self) -> fluent::XmlEnums<'_, T> {
         fluent::XmlEnums::new(&self.handle)
     }
+
     /// Reads intEnums on their own and in lists, sets and maps.
     pub fn xml_int_enums(&self) -> fluent::XmlIntEnums<'_, T> {
         fluent::XmlIntEnums::new(&self.handle)
     }
+
     /// Reads lists: wrapped, sets, nested, renamed, flattened, namespaced and of structures.
     pub fn xml_lists(&self) -> fluent::XmlLists<'_, T> {
         fluent::XmlLists::new(&self.handle)
     }
+
     /// Reads a map of structures.
     pub fn xml_maps(&self) -> fluent::XmlMaps<'_, T> {
         fluent::XmlMaps::new(&self.handle)
     }
+
     /// Reads a map whose key and value are renamed.
     pub fn xml_maps_xml_name(&self) -> fluent::XmlMapsXmlName<'_, T> {
         fluent::XmlMapsXmlName::new(&self.handle)
     }
+
     /// Reads elements that carry XML namespaces.
     pub fn xml_namespaces(&self) -> fluent::XmlNamespaces<'_, T> {
         fluent::XmlNamespaces::new(&self.handle)
     }
+
     /// Reads timestamps in the default format and in the formats a timestampFormat selects.
     pub fn xml_timestamps(&self) -> fluent::XmlTimestamps<'_, T> {
         fluent::XmlTimestamps::new(&self.handle)

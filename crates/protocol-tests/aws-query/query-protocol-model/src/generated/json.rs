@@ -4,6 +4,7 @@
 //! `awsquery_types::json::ToJson` for every structure, union and enum: the AWS CLI's JSON, with
 //! the model's member names as keys, in model order, and unset members left out.
 #![allow(deprecated)]
+
 impl ::awsquery_types::json::ToJson for crate::error::ComplexError {
     fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
         w.begin_object();
@@ -12,6 +13,7 @@ impl ::awsquery_types::json::ToJson for crate::error::ComplexError {
         w.end_object();
     }
 }
+
 impl ::awsquery_types::json::ToJson for crate::types::ComplexNestedErrorData {
     fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
         w.begin_object();
@@ -19,6 +21,7 @@ impl ::awsquery_types::json::ToJson for crate::types::ComplexNestedErrorData {
         w.end_object();
     }
 }
+
 impl ::awsquery_types::json::ToJson for crate::error::CustomCodeError {
     fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
         w.begin_object();
@@ -26,12 +29,14 @@ impl ::awsquery_types::json::ToJson for crate::error::CustomCodeError {
         w.end_object();
     }
 }
+
 impl ::awsquery_types::json::ToJson for crate::types::DatetimeOffsetsInput {
     fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
         w.begin_object();
         w.end_object();
     }
 }
+
 impl ::awsquery_types::json::ToJson for crate::types::DatetimeOffsetsOutput {
     fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
         w.begin_object();
@@ -39,30 +44,35 @@ impl ::awsquery_types::json::ToJson for crate::types::DatetimeOffsetsOutput {
         w.end_object();
     }
 }
+
 impl ::awsquery_types::json::ToJson for crate::types::EmptyInputAndEmptyOutputInput {
     fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
         w.begin_object();
         w.end_object();
     }
 }
+
 impl ::awsquery_types::json::ToJson for crate::types::EmptyInputAndEmptyOutputOutput {
     fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
         w.begin_object();
         w.end_object();
     }
 }
+
 impl ::awsquery_types::json::ToJson for crate::types::EndpointOperationInput {
     fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
         w.begin_object();
         w.end_object();
     }
 }
+
 impl ::awsquery_types::json::ToJson for crate::types::EndpointOperationOutput {
     fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
         w.begin_object();
         w.end_object();
     }
 }
+
 impl ::awsquery_types::json::ToJson
 for crate::types::EndpointWithHostLabelOperationOutput {
     fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
@@ -70,12 +80,14 @@ for crate::types::EndpointWithHostLabelOperationOutput {
         w.end_object();
     }
 }
+
 impl ::awsquery_types::json::ToJson for crate::types::FlattenedXmlMapInput {
     fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
         w.begin_object();
         w.end_object();
     }
 }
+
 impl ::awsquery_types::json::ToJson for crate::types::FlattenedXmlMapOutput {
     fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
         w.begin_object();
@@ -83,12 +95,14 @@ impl ::awsquery_types::json::ToJson for crate::types::FlattenedXmlMapOutput {
         w.end_object();
     }
 }
+
 impl ::awsquery_types::json::ToJson for crate::types::FlattenedXmlMapWithXmlNameInput {
     fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
         w.begin_object();
         w.end_object();
     }
 }
+
 impl ::awsquery_types::json::ToJson for crate::types::FlattenedXmlMapWithXmlNameOutput {
     fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
         w.begin_object();
@@ -96,6 +110,7 @@ impl ::awsquery_types::json::ToJson for crate::types::FlattenedXmlMapWithXmlName
         w.end_object();
     }
 }
+
 impl ::awsquery_types::json::ToJson
 for crate::types::FlattenedXmlMapWithXmlNamespaceInput {
     fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
@@ -103,6 +118,7 @@ for crate::types::FlattenedXmlMapWithXmlNamespaceInput {
         w.end_object();
     }
 }
+
 impl ::awsquery_types::json::ToJson
 for crate::types::FlattenedXmlMapWithXmlNamespaceOutput {
     fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
@@ -111,12 +127,14 @@ for crate::types::FlattenedXmlMapWithXmlNamespaceOutput {
         w.end_object();
     }
 }
+
 impl ::awsquery_types::json::ToJson for crate::types::FractionalSecondsInput {
     fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
         w.begin_object();
         w.end_object();
     }
 }
+
 impl ::awsquery_types::json::ToJson for crate::types::FractionalSecondsOutput {
     fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
         w.begin_object();
@@ -124,12 +142,14 @@ impl ::awsquery_types::json::ToJson for crate::types::FractionalSecondsOutput {
         w.end_object();
     }
 }
+
 impl ::awsquery_types::json::ToJson for crate::types::GreetingWithErrorsInput {
     fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
         w.begin_object();
         w.end_object();
     }
 }
+
 impl ::awsquery_types::json::ToJson for crate::types::GreetingWithErrorsOutput {
     fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
         w.begin_object();
@@ -137,6 +157,7 @@ impl ::awsquery_types::json::ToJson for crate::types::GreetingWithErrorsOutput {
         w.end_object();
     }
 }
+
 impl ::awsquery_types::json::ToJson
 for crate::types::EndpointWithHostLabelOperationInput {
     fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
@@ -145,24 +166,28 @@ for crate::types::EndpointWithHostLabelOperationInput {
         w.end_object();
     }
 }
+
 impl ::awsquery_types::json::ToJson for crate::types::HostWithPathOperationInput {
     fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
         w.begin_object();
         w.end_object();
     }
 }
+
 impl ::awsquery_types::json::ToJson for crate::types::HostWithPathOperationOutput {
     fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
         w.begin_object();
         w.end_object();
     }
 }
+
 impl ::awsquery_types::json::ToJson for crate::types::IgnoresWrappingXmlNameInput {
     fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
         w.begin_object();
         w.end_object();
     }
 }
+
 impl ::awsquery_types::json::ToJson for crate::types::IgnoresWrappingXmlNameOutput {
     fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
         w.begin_object();
@@ -170,6 +195,7 @@ impl ::awsquery_types::json::ToJson for crate::types::IgnoresWrappingXmlNameOutp
         w.end_object();
     }
 }
+
 impl ::awsquery_types::json::ToJson for crate::error::InvalidGreeting {
     fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
         w.begin_object();
@@ -177,6 +203,7 @@ impl ::awsquery_types::json::ToJson for crate::error::InvalidGreeting {
         w.end_object();
     }
 }
+
 impl ::awsquery_types::json::ToJson for crate::types::NestedStructWithList {
     fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
         w.begin_object();
@@ -184,6 +211,7 @@ impl ::awsquery_types::json::ToJson for crate::types::NestedStructWithList {
         w.end_object();
     }
 }
+
 impl ::awsquery_types::json::ToJson for crate::types::NestedStructWithMap {
     fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
         w.begin_object();
@@ -191,6 +219,7 @@ impl ::awsquery_types::json::ToJson for crate::types::NestedStructWithMap {
         w.end_object();
     }
 }
+
 impl ::awsquery_types::json::ToJson for crate::types::NestedStructuresInput {
     fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
         w.begin_object();
@@ -198,36 +227,42 @@ impl ::awsquery_types::json::ToJson for crate::types::NestedStructuresInput {
         w.end_object();
     }
 }
+
 impl ::awsquery_types::json::ToJson for crate::types::NestedStructuresOutput {
     fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
         w.begin_object();
         w.end_object();
     }
 }
+
 impl ::awsquery_types::json::ToJson for crate::types::NoInputAndNoOutputInput {
     fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
         w.begin_object();
         w.end_object();
     }
 }
+
 impl ::awsquery_types::json::ToJson for crate::types::NoInputAndNoOutputOutput {
     fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
         w.begin_object();
         w.end_object();
     }
 }
+
 impl ::awsquery_types::json::ToJson for crate::types::NoInputAndOutputInput {
     fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
         w.begin_object();
         w.end_object();
     }
 }
+
 impl ::awsquery_types::json::ToJson for crate::types::NoInputAndOutputOutput {
     fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
         w.begin_object();
         w.end_object();
     }
 }
+
 impl ::awsquery_types::json::ToJson for crate::types::PutWithContentEncodingInput {
     fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
         w.begin_object();
@@ -236,12 +271,14 @@ impl ::awsquery_types::json::ToJson for crate::types::PutWithContentEncodingInpu
         w.end_object();
     }
 }
+
 impl ::awsquery_types::json::ToJson for crate::types::PutWithContentEncodingOutput {
     fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
         w.begin_object();
         w.end_object();
     }
 }
+
 impl ::awsquery_types::json::ToJson
 for crate::types::QueryIdempotencyTokenAutoFillInput {
     fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
@@ -250,6 +287,7 @@ for crate::types::QueryIdempotencyTokenAutoFillInput {
         w.end_object();
     }
 }
+
 impl ::awsquery_types::json::ToJson
 for crate::types::QueryIdempotencyTokenAutoFillOutput {
     fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
@@ -257,6 +295,7 @@ for crate::types::QueryIdempotencyTokenAutoFillOutput {
         w.end_object();
     }
 }
+
 impl ::awsquery_types::json::ToJson for crate::types::QueryListsInput {
     fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
         w.begin_object();
@@ -269,12 +308,14 @@ impl ::awsquery_types::json::ToJson for crate::types::QueryListsInput {
         w.end_object();
     }
 }
+
 impl ::awsquery_types::json::ToJson for crate::types::QueryListsOutput {
     fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
         w.begin_object();
         w.end_object();
     }
 }
+
 impl ::awsquery_types::json::ToJson for crate::types::QueryMapsInput {
     fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
         w.begin_object();
@@ -289,12 +330,14 @@ impl ::awsquery_types::json::ToJson for crate::types::QueryMapsInput {
         w.end_object();
     }
 }
+
 impl ::awsquery_types::json::ToJson for crate::types::QueryMapsOutput {
     fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
         w.begin_object();
         w.end_object();
     }
 }
+
 impl ::awsquery_types::json::ToJson for crate::types::QueryTimestampsInput {
     fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
         w.begin_object();
@@ -304,18 +347,21 @@ impl ::awsquery_types::json::ToJson for crate::types::QueryTimestampsInput {
         w.end_object();
     }
 }
+
 impl ::awsquery_types::json::ToJson for crate::types::QueryTimestampsOutput {
     fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
         w.begin_object();
         w.end_object();
     }
 }
+
 impl ::awsquery_types::json::ToJson for crate::types::RecursiveXmlShapesInput {
     fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
         w.begin_object();
         w.end_object();
     }
 }
+
 impl ::awsquery_types::json::ToJson for crate::types::RecursiveXmlShapesOutput {
     fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
         w.begin_object();
@@ -323,6 +369,7 @@ impl ::awsquery_types::json::ToJson for crate::types::RecursiveXmlShapesOutput {
         w.end_object();
     }
 }
+
 impl ::awsquery_types::json::ToJson for crate::types::RecursiveXmlShapesOutputNested1 {
     fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
         w.begin_object();
@@ -331,6 +378,7 @@ impl ::awsquery_types::json::ToJson for crate::types::RecursiveXmlShapesOutputNe
         w.end_object();
     }
 }
+
 impl ::awsquery_types::json::ToJson for crate::types::RecursiveXmlShapesOutputNested2 {
     fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
         w.begin_object();
@@ -339,6 +387,7 @@ impl ::awsquery_types::json::ToJson for crate::types::RecursiveXmlShapesOutputNe
         w.end_object();
     }
 }
+
 impl ::awsquery_types::json::ToJson for crate::types::SimpleInputParamsInput {
     fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
         w.begin_object();
@@ -354,18 +403,21 @@ impl ::awsquery_types::json::ToJson for crate::types::SimpleInputParamsInput {
         w.end_object();
     }
 }
+
 impl ::awsquery_types::json::ToJson for crate::types::SimpleInputParamsOutput {
     fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
         w.begin_object();
         w.end_object();
     }
 }
+
 impl ::awsquery_types::json::ToJson for crate::types::SimpleScalarXmlPropertiesInput {
     fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
         w.begin_object();
         w.end_object();
     }
 }
+
 impl ::awsquery_types::json::ToJson for crate::types::SimpleScalarXmlPropertiesOutput {
     fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
         w.begin_object();
@@ -382,6 +434,7 @@ impl ::awsquery_types::json::ToJson for crate::types::SimpleScalarXmlPropertiesO
         w.end_object();
     }
 }
+
 impl ::awsquery_types::json::ToJson for crate::types::StructArg {
     fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
         w.begin_object();
@@ -391,6 +444,7 @@ impl ::awsquery_types::json::ToJson for crate::types::StructArg {
         w.end_object();
     }
 }
+
 impl ::awsquery_types::json::ToJson for crate::types::StructureListMember {
     fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
         w.begin_object();
@@ -399,12 +453,14 @@ impl ::awsquery_types::json::ToJson for crate::types::StructureListMember {
         w.end_object();
     }
 }
+
 impl ::awsquery_types::json::ToJson for crate::types::XmlBlobsInput {
     fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
         w.begin_object();
         w.end_object();
     }
 }
+
 impl ::awsquery_types::json::ToJson for crate::types::XmlBlobsOutput {
     fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
         w.begin_object();
@@ -412,30 +468,35 @@ impl ::awsquery_types::json::ToJson for crate::types::XmlBlobsOutput {
         w.end_object();
     }
 }
+
 impl ::awsquery_types::json::ToJson for crate::types::XmlEmptyBlobsInput {
     fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
         w.begin_object();
         w.end_object();
     }
 }
+
 impl ::awsquery_types::json::ToJson for crate::types::XmlEmptyListsInput {
     fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
         w.begin_object();
         w.end_object();
     }
 }
+
 impl ::awsquery_types::json::ToJson for crate::types::XmlEmptyMapsInput {
     fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
         w.begin_object();
         w.end_object();
     }
 }
+
 impl ::awsquery_types::json::ToJson for crate::types::XmlEnumsInput {
     fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
         w.begin_object();
         w.end_object();
     }
 }
+
 impl ::awsquery_types::json::ToJson for crate::types::XmlEnumsOutput {
     fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
         w.begin_object();
@@ -448,12 +509,14 @@ impl ::awsquery_types::json::ToJson for crate::types::XmlEnumsOutput {
         w.end_object();
     }
 }
+
 impl ::awsquery_types::json::ToJson for crate::types::XmlIntEnumsInput {
     fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
         w.begin_object();
         w.end_object();
     }
 }
+
 impl ::awsquery_types::json::ToJson for crate::types::XmlIntEnumsOutput {
     fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
         w.begin_object();
@@ -466,12 +529,14 @@ impl ::awsquery_types::json::ToJson for crate::types::XmlIntEnumsOutput {
         w.end_object();
     }
 }
+
 impl ::awsquery_types::json::ToJson for crate::types::XmlListsInput {
     fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
         w.begin_object();
         w.end_object();
     }
 }
+
 impl ::awsquery_types::json::ToJson for crate::types::XmlListsOutput {
     fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
         w.begin_object();
@@ -495,12 +560,14 @@ impl ::awsquery_types::json::ToJson for crate::types::XmlListsOutput {
         w.end_object();
     }
 }
+
 impl ::awsquery_types::json::ToJson for crate::types::XmlMapsInput {
     fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
         w.begin_object();
         w.end_object();
     }
 }
+
 impl ::awsquery_types::json::ToJson for crate::types::XmlMapsOutput {
     fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
         w.begin_object();
@@ -508,12 +575,14 @@ impl ::awsquery_types::json::ToJson for crate::types::XmlMapsOutput {
         w.end_object();
     }
 }
+
 impl ::awsquery_types::json::ToJson for crate::types::XmlMapsXmlNameInput {
     fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
         w.begin_object();
         w.end_object();
     }
 }
+
 impl ::awsquery_types::json::ToJson for crate::types::XmlMapsXmlNameOutput {
     fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
         w.begin_object();
@@ -521,6 +590,7 @@ impl ::awsquery_types::json::ToJson for crate::types::XmlMapsXmlNameOutput {
         w.end_object();
     }
 }
+
 impl ::awsquery_types::json::ToJson for crate::types::XmlNamespaceNested {
     fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
         w.begin_object();
@@ -529,12 +599,14 @@ impl ::awsquery_types::json::ToJson for crate::types::XmlNamespaceNested {
         w.end_object();
     }
 }
+
 impl ::awsquery_types::json::ToJson for crate::types::XmlNamespacesInput {
     fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
         w.begin_object();
         w.end_object();
     }
 }
+
 impl ::awsquery_types::json::ToJson for crate::types::XmlNamespacesOutput {
     fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
         w.begin_object();
@@ -542,12 +614,14 @@ impl ::awsquery_types::json::ToJson for crate::types::XmlNamespacesOutput {
         w.end_object();
     }
 }
+
 impl ::awsquery_types::json::ToJson for crate::types::XmlTimestampsInput {
     fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
         w.begin_object();
         w.end_object();
     }
 }
+
 impl ::awsquery_types::json::ToJson for crate::types::XmlTimestampsOutput {
     fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
         w.begin_object();
@@ -561,16 +635,19 @@ impl ::awsquery_types::json::ToJson for crate::types::XmlTimestampsOutput {
         w.end_object();
     }
 }
+
 impl ::awsquery_types::json::ToJson for crate::types::FooEnum {
     fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
         w.string(self.as_str());
     }
 }
+
 impl ::awsquery_types::json::JsonKey for crate::types::FooEnum {
     fn json_key(&self) -> &str {
         self.as_str()
     }
 }
+
 impl ::awsquery_types::json::ToJson for crate::types::GreetingStruct {
     fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
         w.begin_object();
@@ -578,6 +655,7 @@ impl ::awsquery_types::json::ToJson for crate::types::GreetingStruct {
         w.end_object();
     }
 }
+
 impl ::awsquery_types::json::ToJson for crate::types::IntegerEnum {
     fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
         w.integer(i64::from(self.value()));

@@ -3,6 +3,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! XML deserializers: one function per structure, union, list and map that an output or error reaches.
 #![allow(deprecated)]
+
 pub(crate) fn de_complex_error(
     d: &mut ::awsquery_protocol::xml::Decoder<'_>,
 ) -> Result<crate::error::ComplexError, ::awsquery_protocol::xml::XmlError> {
@@ -16,6 +17,7 @@ pub(crate) fn de_complex_error(
     }
     Ok(out)
 }
+
 pub(crate) fn de_complex_nested_error_data(
     d: &mut ::awsquery_protocol::xml::Decoder<'_>,
 ) -> Result<crate::types::ComplexNestedErrorData, ::awsquery_protocol::xml::XmlError> {
@@ -28,59 +30,7 @@ pub(crate) fn de_complex_nested_error_data(
     }
     Ok(out)
 }
-pub(crate) fn de_datetime_offsets_output(
-    d: &mut ::awsquery_protocol::xml::Decoder<'_>,
-) -> Result<crate::types::DatetimeOffsetsOutput, ::awsquery_protocol::xml::XmlError> {
-    let mut out = <crate::types::DatetimeOffsetsOutput>::default();
-    while let Some(el) = d.next_child()? {
-        match el.local_name() {
-            b"datetime" => {
-                out.datetime = Some(
-                    d.timestamp(::awsquery_types::time::TimestampFormat::DateTime)?,
-                );
-            }
-            _ => d.skip()?,
-        }
-    }
-    Ok(out)
-}
-pub(crate) fn de_flattened_xml_map_output(
-    d: &mut ::awsquery_protocol::xml::Decoder<'_>,
-) -> Result<crate::types::FlattenedXmlMapOutput, ::awsquery_protocol::xml::XmlError> {
-    let mut out = <crate::types::FlattenedXmlMapOutput>::default();
-    while let Some(el) = d.next_child()? {
-        match el.local_name() {
-            b"myMap" => {
-                de_foo_enum_map_entry(
-                    d,
-                    out.my_map.get_or_insert_with(Default::default),
-                )?
-            }
-            _ => d.skip()?,
-        }
-    }
-    Ok(out)
-}
-pub(crate) fn de_flattened_xml_map_with_xml_name_output(
-    d: &mut ::awsquery_protocol::xml::Decoder<'_>,
-) -> Result<
-    crate::types::FlattenedXmlMapWithXmlNameOutput,
-    ::awsquery_protocol::xml::XmlError,
-> {
-    let mut out = <crate::types::FlattenedXmlMapWithXmlNameOutput>::default();
-    while let Some(el) = d.next_child()? {
-        match el.local_name() {
-            b"KVP" => {
-                de_flattened_xml_map_with_xml_name_output_map_entry(
-                    d,
-                    out.my_map.get_or_insert_with(Default::default),
-                )?
-            }
-            _ => d.skip()?,
-        }
-    }
-    Ok(out)
-}
+
 pub(crate) fn de_flattened_xml_map_with_xml_name_output_map_entry(
     d: &mut ::awsquery_protocol::xml::Decoder<'_>,
     out: &mut ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
@@ -99,26 +49,7 @@ pub(crate) fn de_flattened_xml_map_with_xml_name_output_map_entry(
     }
     Ok(())
 }
-pub(crate) fn de_flattened_xml_map_with_xml_namespace_output(
-    d: &mut ::awsquery_protocol::xml::Decoder<'_>,
-) -> Result<
-    crate::types::FlattenedXmlMapWithXmlNamespaceOutput,
-    ::awsquery_protocol::xml::XmlError,
-> {
-    let mut out = <crate::types::FlattenedXmlMapWithXmlNamespaceOutput>::default();
-    while let Some(el) = d.next_child()? {
-        match el.local_name() {
-            b"KVP" => {
-                de_flattened_xml_map_with_xml_namespace_output_map_entry(
-                    d,
-                    out.my_map.get_or_insert_with(Default::default),
-                )?
-            }
-            _ => d.skip()?,
-        }
-    }
-    Ok(out)
-}
+
 pub(crate) fn de_flattened_xml_map_with_xml_namespace_output_map_entry(
     d: &mut ::awsquery_protocol::xml::Decoder<'_>,
     out: &mut ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
@@ -137,61 +68,7 @@ pub(crate) fn de_flattened_xml_map_with_xml_namespace_output_map_entry(
     }
     Ok(())
 }
-pub(crate) fn de_fractional_seconds_output(
-    d: &mut ::awsquery_protocol::xml::Decoder<'_>,
-) -> Result<crate::types::FractionalSecondsOutput, ::awsquery_protocol::xml::XmlError> {
-    let mut out = <crate::types::FractionalSecondsOutput>::default();
-    while let Some(el) = d.next_child()? {
-        match el.local_name() {
-            b"datetime" => {
-                out.datetime = Some(
-                    d.timestamp(::awsquery_types::time::TimestampFormat::DateTime)?,
-                );
-            }
-            _ => d.skip()?,
-        }
-    }
-    Ok(out)
-}
-pub(crate) fn de_greeting_with_errors_output(
-    d: &mut ::awsquery_protocol::xml::Decoder<'_>,
-) -> Result<crate::types::GreetingWithErrorsOutput, ::awsquery_protocol::xml::XmlError> {
-    let mut out = <crate::types::GreetingWithErrorsOutput>::default();
-    while let Some(el) = d.next_child()? {
-        match el.local_name() {
-            b"greeting" => out.greeting = Some(d.string()?),
-            _ => d.skip()?,
-        }
-    }
-    Ok(out)
-}
-pub(crate) fn de_ignores_wrapping_xml_name_output(
-    d: &mut ::awsquery_protocol::xml::Decoder<'_>,
-) -> Result<
-    crate::types::IgnoresWrappingXmlNameOutput,
-    ::awsquery_protocol::xml::XmlError,
-> {
-    let mut out = <crate::types::IgnoresWrappingXmlNameOutput>::default();
-    while let Some(el) = d.next_child()? {
-        match el.local_name() {
-            b"foo" => out.foo = Some(d.string()?),
-            _ => d.skip()?,
-        }
-    }
-    Ok(out)
-}
-pub(crate) fn de_recursive_xml_shapes_output(
-    d: &mut ::awsquery_protocol::xml::Decoder<'_>,
-) -> Result<crate::types::RecursiveXmlShapesOutput, ::awsquery_protocol::xml::XmlError> {
-    let mut out = <crate::types::RecursiveXmlShapesOutput>::default();
-    while let Some(el) = d.next_child()? {
-        match el.local_name() {
-            b"nested" => out.nested = Some(de_recursive_xml_shapes_output_nested1(d)?),
-            _ => d.skip()?,
-        }
-    }
-    Ok(out)
-}
+
 pub(crate) fn de_recursive_xml_shapes_output_nested1(
     d: &mut ::awsquery_protocol::xml::Decoder<'_>,
 ) -> Result<
@@ -210,6 +87,7 @@ pub(crate) fn de_recursive_xml_shapes_output_nested1(
     }
     Ok(out)
 }
+
 pub(crate) fn de_recursive_xml_shapes_output_nested2(
     d: &mut ::awsquery_protocol::xml::Decoder<'_>,
 ) -> Result<
@@ -230,6 +108,7 @@ pub(crate) fn de_recursive_xml_shapes_output_nested2(
     }
     Ok(out)
 }
+
 pub(crate) fn de_renamed_list_members(
     d: &mut ::awsquery_protocol::xml::Decoder<'_>,
 ) -> Result<::std::vec::Vec<::std::string::String>, ::awsquery_protocol::xml::XmlError> {
@@ -243,30 +122,7 @@ pub(crate) fn de_renamed_list_members(
     }
     Ok(out)
 }
-pub(crate) fn de_simple_scalar_xml_properties_output(
-    d: &mut ::awsquery_protocol::xml::Decoder<'_>,
-) -> Result<
-    crate::types::SimpleScalarXmlPropertiesOutput,
-    ::awsquery_protocol::xml::XmlError,
-> {
-    let mut out = <crate::types::SimpleScalarXmlPropertiesOutput>::default();
-    while let Some(el) = d.next_child()? {
-        match el.local_name() {
-            b"stringValue" => out.string_value = Some(d.string()?),
-            b"emptyStringValue" => out.empty_string_value = Some(d.string()?),
-            b"trueBooleanValue" => out.true_boolean_value = Some(d.boolean()?),
-            b"falseBooleanValue" => out.false_boolean_value = Some(d.boolean()?),
-            b"byteValue" => out.byte_value = Some(d.i8()?),
-            b"shortValue" => out.short_value = Some(d.i16()?),
-            b"integerValue" => out.integer_value = Some(d.i32()?),
-            b"longValue" => out.long_value = Some(d.i64()?),
-            b"floatValue" => out.float_value = Some(d.f32()?),
-            b"DoubleDribble" => out.double_value = Some(d.f64()?),
-            _ => d.skip()?,
-        }
-    }
-    Ok(out)
-}
+
 pub(crate) fn de_structure_list(
     d: &mut ::awsquery_protocol::xml::Decoder<'_>,
 ) -> Result<
@@ -283,6 +139,7 @@ pub(crate) fn de_structure_list(
     }
     Ok(out)
 }
+
 pub(crate) fn de_structure_list_member(
     d: &mut ::awsquery_protocol::xml::Decoder<'_>,
 ) -> Result<crate::types::StructureListMember, ::awsquery_protocol::xml::XmlError> {
@@ -296,6 +153,7 @@ pub(crate) fn de_structure_list_member(
     }
     Ok(out)
 }
+
 pub(crate) fn de_xml_blobs_output(
     d: &mut ::awsquery_protocol::xml::Decoder<'_>,
 ) -> Result<crate::types::XmlBlobsOutput, ::awsquery_protocol::xml::XmlError> {
@@ -308,46 +166,7 @@ pub(crate) fn de_xml_blobs_output(
     }
     Ok(out)
 }
-pub(crate) fn de_xml_enums_output(
-    d: &mut ::awsquery_protocol::xml::Decoder<'_>,
-) -> Result<crate::types::XmlEnumsOutput, ::awsquery_protocol::xml::XmlError> {
-    let mut out = <crate::types::XmlEnumsOutput>::default();
-    while let Some(el) = d.next_child()? {
-        match el.local_name() {
-            b"fooEnum1" => out.foo_enum1 = Some(crate::types::FooEnum::from(&*d.text()?)),
-            b"fooEnum2" => out.foo_enum2 = Some(crate::types::FooEnum::from(&*d.text()?)),
-            b"fooEnum3" => out.foo_enum3 = Some(crate::types::FooEnum::from(&*d.text()?)),
-            b"fooEnumList" => out.foo_enum_list = Some(de_foo_enum_list(d)?),
-            b"fooEnumSet" => out.foo_enum_set = Some(de_foo_enum_set(d)?),
-            b"fooEnumMap" => out.foo_enum_map = Some(de_foo_enum_map(d)?),
-            _ => d.skip()?,
-        }
-    }
-    Ok(out)
-}
-pub(crate) fn de_xml_int_enums_output(
-    d: &mut ::awsquery_protocol::xml::Decoder<'_>,
-) -> Result<crate::types::XmlIntEnumsOutput, ::awsquery_protocol::xml::XmlError> {
-    let mut out = <crate::types::XmlIntEnumsOutput>::default();
-    while let Some(el) = d.next_child()? {
-        match el.local_name() {
-            b"intEnum1" => {
-                out.int_enum1 = Some(crate::types::IntegerEnum::from(d.i32()?));
-            }
-            b"intEnum2" => {
-                out.int_enum2 = Some(crate::types::IntegerEnum::from(d.i32()?));
-            }
-            b"intEnum3" => {
-                out.int_enum3 = Some(crate::types::IntegerEnum::from(d.i32()?));
-            }
-            b"intEnumList" => out.int_enum_list = Some(de_integer_enum_list(d)?),
-            b"intEnumSet" => out.int_enum_set = Some(de_integer_enum_set(d)?),
-            b"intEnumMap" => out.int_enum_map = Some(de_integer_enum_map(d)?),
-            _ => d.skip()?,
-        }
-    }
-    Ok(out)
-}
+
 pub(crate) fn de_xml_lists_output(
     d: &mut ::awsquery_protocol::xml::Decoder<'_>,
 ) -> Result<crate::types::XmlListsOutput, ::awsquery_protocol::xml::XmlError> {
@@ -387,6 +206,7 @@ pub(crate) fn de_xml_lists_output(
     }
     Ok(out)
 }
+
 pub(crate) fn de_xml_maps_output(
     d: &mut ::awsquery_protocol::xml::Decoder<'_>,
 ) -> Result<crate::types::XmlMapsOutput, ::awsquery_protocol::xml::XmlError> {
@@ -399,6 +219,7 @@ pub(crate) fn de_xml_maps_output(
     }
     Ok(out)
 }
+
 pub(crate) fn de_xml_maps_output_map(
     d: &mut ::awsquery_protocol::xml::Decoder<'_>,
 ) -> Result<
@@ -415,6 +236,7 @@ pub(crate) fn de_xml_maps_output_map(
     }
     Ok(out)
 }
+
 pub(crate) fn de_xml_maps_output_map_entry(
     d: &mut ::awsquery_protocol::xml::Decoder<'_>,
     out: &mut ::std::collections::BTreeMap<
@@ -436,18 +258,7 @@ pub(crate) fn de_xml_maps_output_map_entry(
     }
     Ok(())
 }
-pub(crate) fn de_xml_maps_xml_name_output(
-    d: &mut ::awsquery_protocol::xml::Decoder<'_>,
-) -> Result<crate::types::XmlMapsXmlNameOutput, ::awsquery_protocol::xml::XmlError> {
-    let mut out = <crate::types::XmlMapsXmlNameOutput>::default();
-    while let Some(el) = d.next_child()? {
-        match el.local_name() {
-            b"myMap" => out.my_map = Some(de_xml_maps_xml_name_output_map(d)?),
-            _ => d.skip()?,
-        }
-    }
-    Ok(out)
-}
+
 pub(crate) fn de_xml_maps_xml_name_output_map(
     d: &mut ::awsquery_protocol::xml::Decoder<'_>,
 ) -> Result<
@@ -464,6 +275,7 @@ pub(crate) fn de_xml_maps_xml_name_output_map(
     }
     Ok(out)
 }
+
 pub(crate) fn de_xml_maps_xml_name_output_map_entry(
     d: &mut ::awsquery_protocol::xml::Decoder<'_>,
     out: &mut ::std::collections::BTreeMap<
@@ -485,6 +297,7 @@ pub(crate) fn de_xml_maps_xml_name_output_map_entry(
     }
     Ok(())
 }
+
 pub(crate) fn de_xml_namespace_nested(
     d: &mut ::awsquery_protocol::xml::Decoder<'_>,
 ) -> Result<crate::types::XmlNamespaceNested, ::awsquery_protocol::xml::XmlError> {
@@ -498,6 +311,7 @@ pub(crate) fn de_xml_namespace_nested(
     }
     Ok(out)
 }
+
 pub(crate) fn de_xml_namespaced_list(
     d: &mut ::awsquery_protocol::xml::Decoder<'_>,
 ) -> Result<::std::vec::Vec<::std::string::String>, ::awsquery_protocol::xml::XmlError> {
@@ -511,64 +325,7 @@ pub(crate) fn de_xml_namespaced_list(
     }
     Ok(out)
 }
-pub(crate) fn de_xml_namespaces_output(
-    d: &mut ::awsquery_protocol::xml::Decoder<'_>,
-) -> Result<crate::types::XmlNamespacesOutput, ::awsquery_protocol::xml::XmlError> {
-    let mut out = <crate::types::XmlNamespacesOutput>::default();
-    while let Some(el) = d.next_child()? {
-        match el.local_name() {
-            b"nested" => out.nested = Some(de_xml_namespace_nested(d)?),
-            _ => d.skip()?,
-        }
-    }
-    Ok(out)
-}
-pub(crate) fn de_xml_timestamps_output(
-    d: &mut ::awsquery_protocol::xml::Decoder<'_>,
-) -> Result<crate::types::XmlTimestampsOutput, ::awsquery_protocol::xml::XmlError> {
-    let mut out = <crate::types::XmlTimestampsOutput>::default();
-    while let Some(el) = d.next_child()? {
-        match el.local_name() {
-            b"normal" => {
-                out.normal = Some(
-                    d.timestamp(::awsquery_types::time::TimestampFormat::DateTime)?,
-                );
-            }
-            b"dateTime" => {
-                out.date_time = Some(
-                    d.timestamp(::awsquery_types::time::TimestampFormat::DateTime)?,
-                );
-            }
-            b"dateTimeOnTarget" => {
-                out.date_time_on_target = Some(
-                    d.timestamp(::awsquery_types::time::TimestampFormat::DateTime)?,
-                );
-            }
-            b"epochSeconds" => {
-                out.epoch_seconds = Some(
-                    d.timestamp(::awsquery_types::time::TimestampFormat::EpochSeconds)?,
-                );
-            }
-            b"epochSecondsOnTarget" => {
-                out.epoch_seconds_on_target = Some(
-                    d.timestamp(::awsquery_types::time::TimestampFormat::EpochSeconds)?,
-                );
-            }
-            b"httpDate" => {
-                out.http_date = Some(
-                    d.timestamp(::awsquery_types::time::TimestampFormat::HttpDate)?,
-                );
-            }
-            b"httpDateOnTarget" => {
-                out.http_date_on_target = Some(
-                    d.timestamp(::awsquery_types::time::TimestampFormat::HttpDate)?,
-                );
-            }
-            _ => d.skip()?,
-        }
-    }
-    Ok(out)
-}
+
 pub(crate) fn de_boolean_list(
     d: &mut ::awsquery_protocol::xml::Decoder<'_>,
 ) -> Result<::std::vec::Vec<bool>, ::awsquery_protocol::xml::XmlError> {
@@ -582,6 +339,7 @@ pub(crate) fn de_boolean_list(
     }
     Ok(out)
 }
+
 pub(crate) fn de_foo_enum_list(
     d: &mut ::awsquery_protocol::xml::Decoder<'_>,
 ) -> Result<::std::vec::Vec<crate::types::FooEnum>, ::awsquery_protocol::xml::XmlError> {
@@ -595,6 +353,7 @@ pub(crate) fn de_foo_enum_list(
     }
     Ok(out)
 }
+
 pub(crate) fn de_foo_enum_map(
     d: &mut ::awsquery_protocol::xml::Decoder<'_>,
 ) -> Result<
@@ -611,6 +370,7 @@ pub(crate) fn de_foo_enum_map(
     }
     Ok(out)
 }
+
 pub(crate) fn de_foo_enum_map_entry(
     d: &mut ::awsquery_protocol::xml::Decoder<'_>,
     out: &mut ::std::collections::BTreeMap<::std::string::String, crate::types::FooEnum>,
@@ -629,6 +389,7 @@ pub(crate) fn de_foo_enum_map_entry(
     }
     Ok(())
 }
+
 pub(crate) fn de_foo_enum_set(
     d: &mut ::awsquery_protocol::xml::Decoder<'_>,
 ) -> Result<::std::vec::Vec<crate::types::FooEnum>, ::awsquery_protocol::xml::XmlError> {
@@ -642,6 +403,7 @@ pub(crate) fn de_foo_enum_set(
     }
     Ok(out)
 }
+
 pub(crate) fn de_greeting_struct(
     d: &mut ::awsquery_protocol::xml::Decoder<'_>,
 ) -> Result<crate::types::GreetingStruct, ::awsquery_protocol::xml::XmlError> {
@@ -654,6 +416,7 @@ pub(crate) fn de_greeting_struct(
     }
     Ok(out)
 }
+
 pub(crate) fn de_integer_enum_list(
     d: &mut ::awsquery_protocol::xml::Decoder<'_>,
 ) -> Result<
@@ -670,6 +433,7 @@ pub(crate) fn de_integer_enum_list(
     }
     Ok(out)
 }
+
 pub(crate) fn de_integer_enum_map(
     d: &mut ::awsquery_protocol::xml::Decoder<'_>,
 ) -> Result<
@@ -686,6 +450,7 @@ pub(crate) fn de_integer_enum_map(
     }
     Ok(out)
 }
+
 pub(crate) fn de_integer_enum_map_entry(
     d: &mut ::awsquery_protocol::xml::Decoder<'_>,
     out: &mut ::std::collections::BTreeMap<
@@ -707,6 +472,7 @@ pub(crate) fn de_integer_enum_map_entry(
     }
     Ok(())
 }
+
 pub(crate) fn de_integer_enum_set(
     d: &mut ::awsquery_protocol::xml::Decoder<'_>,
 ) -> Result<
@@ -723,6 +489,7 @@ pub(crate) fn de_integer_enum_set(
     }
     Ok(out)
 }
+
 pub(crate) fn de_integer_list(
     d: &mut ::awsquery_protocol::xml::Decoder<'_>,
 ) -> Result<::std::vec::Vec<i32>, ::awsquery_protocol::xml::XmlError> {
@@ -736,6 +503,7 @@ pub(crate) fn de_integer_list(
     }
     Ok(out)
 }
+
 pub(crate) fn de_nested_string_list(
     d: &mut ::awsquery_protocol::xml::Decoder<'_>,
 ) -> Result<
@@ -752,6 +520,7 @@ pub(crate) fn de_nested_string_list(
     }
     Ok(out)
 }
+
 pub(crate) fn de_string_list(
     d: &mut ::awsquery_protocol::xml::Decoder<'_>,
 ) -> Result<::std::vec::Vec<::std::string::String>, ::awsquery_protocol::xml::XmlError> {
@@ -765,6 +534,7 @@ pub(crate) fn de_string_list(
     }
     Ok(out)
 }
+
 pub(crate) fn de_string_set(
     d: &mut ::awsquery_protocol::xml::Decoder<'_>,
 ) -> Result<::std::vec::Vec<::std::string::String>, ::awsquery_protocol::xml::XmlError> {
@@ -778,6 +548,7 @@ pub(crate) fn de_string_set(
     }
     Ok(out)
 }
+
 pub(crate) fn de_timestamp_list(
     d: &mut ::awsquery_protocol::xml::Decoder<'_>,
 ) -> Result<
@@ -794,6 +565,7 @@ pub(crate) fn de_timestamp_list(
     }
     Ok(out)
 }
+
 /// Error structures, built from the error envelope and, where they have more members, its `<Error>` element.
 pub(crate) mod errors {
     pub(crate) fn de_complex_error(
@@ -809,6 +581,7 @@ pub(crate) mod errors {
         out.meta = meta;
         Ok(out)
     }
+
     pub(crate) fn de_custom_code_error(
         _response: &::awsquery_types::http::Response,
         meta: ::awsquery_types::ErrorMetadata,
@@ -820,6 +593,7 @@ pub(crate) mod errors {
         out.meta = meta;
         Ok(out)
     }
+
     pub(crate) fn de_invalid_greeting(
         _response: &::awsquery_types::http::Response,
         meta: ::awsquery_types::ErrorMetadata,

@@ -3,6 +3,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Query serializers: one function per structure, union, list and map that an input reaches.
 #![allow(deprecated)]
+
 pub(crate) fn ser_complex_map(
     writer: &mut ::awsquery_protocol::query::QueryWriter<'_>,
     key: &str,
@@ -23,96 +24,7 @@ pub(crate) fn ser_complex_map(
     }
     Ok(())
 }
-pub(crate) fn ser_datetime_offsets_input(
-    _writer: &mut ::awsquery_protocol::query::QueryWriter<'_>,
-    _prefix: &str,
-    _input: &crate::types::DatetimeOffsetsInput,
-) -> Result<(), ::awsquery_types::BuildError> {
-    Ok(())
-}
-pub(crate) fn ser_empty_input_and_empty_output_input(
-    _writer: &mut ::awsquery_protocol::query::QueryWriter<'_>,
-    _prefix: &str,
-    _input: &crate::types::EmptyInputAndEmptyOutputInput,
-) -> Result<(), ::awsquery_types::BuildError> {
-    Ok(())
-}
-pub(crate) fn ser_endpoint_operation_input(
-    _writer: &mut ::awsquery_protocol::query::QueryWriter<'_>,
-    _prefix: &str,
-    _input: &crate::types::EndpointOperationInput,
-) -> Result<(), ::awsquery_types::BuildError> {
-    Ok(())
-}
-pub(crate) fn ser_flattened_xml_map_input(
-    _writer: &mut ::awsquery_protocol::query::QueryWriter<'_>,
-    _prefix: &str,
-    _input: &crate::types::FlattenedXmlMapInput,
-) -> Result<(), ::awsquery_types::BuildError> {
-    Ok(())
-}
-pub(crate) fn ser_flattened_xml_map_with_xml_name_input(
-    _writer: &mut ::awsquery_protocol::query::QueryWriter<'_>,
-    _prefix: &str,
-    _input: &crate::types::FlattenedXmlMapWithXmlNameInput,
-) -> Result<(), ::awsquery_types::BuildError> {
-    Ok(())
-}
-pub(crate) fn ser_flattened_xml_map_with_xml_namespace_input(
-    _writer: &mut ::awsquery_protocol::query::QueryWriter<'_>,
-    _prefix: &str,
-    _input: &crate::types::FlattenedXmlMapWithXmlNamespaceInput,
-) -> Result<(), ::awsquery_types::BuildError> {
-    Ok(())
-}
-pub(crate) fn ser_fractional_seconds_input(
-    _writer: &mut ::awsquery_protocol::query::QueryWriter<'_>,
-    _prefix: &str,
-    _input: &crate::types::FractionalSecondsInput,
-) -> Result<(), ::awsquery_types::BuildError> {
-    Ok(())
-}
-pub(crate) fn ser_greeting_with_errors_input(
-    _writer: &mut ::awsquery_protocol::query::QueryWriter<'_>,
-    _prefix: &str,
-    _input: &crate::types::GreetingWithErrorsInput,
-) -> Result<(), ::awsquery_types::BuildError> {
-    Ok(())
-}
-pub(crate) fn ser_endpoint_with_host_label_operation_input(
-    writer: &mut ::awsquery_protocol::query::QueryWriter<'_>,
-    prefix: &str,
-    input: &crate::types::EndpointWithHostLabelOperationInput,
-) -> Result<(), ::awsquery_types::BuildError> {
-    match &input.label {
-        Some(value) => {
-            writer.string(prefix, "label", value);
-        }
-        None => {
-            return Err(
-                ::awsquery_types::BuildError::missing(
-                    "EndpointWithHostLabelOperationInput",
-                    "label",
-                ),
-            );
-        }
-    }
-    Ok(())
-}
-pub(crate) fn ser_host_with_path_operation_input(
-    _writer: &mut ::awsquery_protocol::query::QueryWriter<'_>,
-    _prefix: &str,
-    _input: &crate::types::HostWithPathOperationInput,
-) -> Result<(), ::awsquery_types::BuildError> {
-    Ok(())
-}
-pub(crate) fn ser_ignores_wrapping_xml_name_input(
-    _writer: &mut ::awsquery_protocol::query::QueryWriter<'_>,
-    _prefix: &str,
-    _input: &crate::types::IgnoresWrappingXmlNameInput,
-) -> Result<(), ::awsquery_types::BuildError> {
-    Ok(())
-}
+
 pub(crate) fn ser_list_with_xml_name(
     writer: &mut ::awsquery_protocol::query::QueryWriter<'_>,
     key: &str,
@@ -129,6 +41,7 @@ pub(crate) fn ser_list_with_xml_name(
     }
     Ok(())
 }
+
 pub(crate) fn ser_map_of_lists(
     writer: &mut ::awsquery_protocol::query::QueryWriter<'_>,
     key: &str,
@@ -150,6 +63,7 @@ pub(crate) fn ser_map_of_lists(
     }
     Ok(())
 }
+
 pub(crate) fn ser_map_with_xml_name(
     writer: &mut ::awsquery_protocol::query::QueryWriter<'_>,
     key: &str,
@@ -163,6 +77,7 @@ pub(crate) fn ser_map_with_xml_name(
     }
     Ok(())
 }
+
 pub(crate) fn ser_nested_struct_with_list(
     writer: &mut ::awsquery_protocol::query::QueryWriter<'_>,
     prefix: &str,
@@ -178,6 +93,7 @@ pub(crate) fn ser_nested_struct_with_list(
     }
     Ok(())
 }
+
 pub(crate) fn ser_nested_struct_with_map(
     writer: &mut ::awsquery_protocol::query::QueryWriter<'_>,
     prefix: &str,
@@ -193,263 +109,7 @@ pub(crate) fn ser_nested_struct_with_map(
     }
     Ok(())
 }
-pub(crate) fn ser_nested_structures_input(
-    writer: &mut ::awsquery_protocol::query::QueryWriter<'_>,
-    prefix: &str,
-    input: &crate::types::NestedStructuresInput,
-) -> Result<(), ::awsquery_types::BuildError> {
-    if let Some(value) = &input.nested {
-        ser_struct_arg(
-            writer,
-            &::awsquery_protocol::query::key(prefix, "Nested"),
-            value,
-        )?;
-    }
-    Ok(())
-}
-pub(crate) fn ser_no_input_and_no_output_input(
-    _writer: &mut ::awsquery_protocol::query::QueryWriter<'_>,
-    _prefix: &str,
-    _input: &crate::types::NoInputAndNoOutputInput,
-) -> Result<(), ::awsquery_types::BuildError> {
-    Ok(())
-}
-pub(crate) fn ser_no_input_and_output_input(
-    _writer: &mut ::awsquery_protocol::query::QueryWriter<'_>,
-    _prefix: &str,
-    _input: &crate::types::NoInputAndOutputInput,
-) -> Result<(), ::awsquery_types::BuildError> {
-    Ok(())
-}
-pub(crate) fn ser_put_with_content_encoding_input(
-    writer: &mut ::awsquery_protocol::query::QueryWriter<'_>,
-    prefix: &str,
-    input: &crate::types::PutWithContentEncodingInput,
-) -> Result<(), ::awsquery_types::BuildError> {
-    if let Some(value) = &input.encoding {
-        writer.string(prefix, "encoding", value);
-    }
-    if let Some(value) = &input.data {
-        writer.string(prefix, "data", value);
-    }
-    Ok(())
-}
-pub(crate) fn ser_query_idempotency_token_auto_fill_input(
-    writer: &mut ::awsquery_protocol::query::QueryWriter<'_>,
-    prefix: &str,
-    input: &crate::types::QueryIdempotencyTokenAutoFillInput,
-) -> Result<(), ::awsquery_types::BuildError> {
-    if let Some(value) = &input.token {
-        writer.string(prefix, "token", value);
-    }
-    Ok(())
-}
-pub(crate) fn ser_query_lists_input(
-    writer: &mut ::awsquery_protocol::query::QueryWriter<'_>,
-    prefix: &str,
-    input: &crate::types::QueryListsInput,
-) -> Result<(), ::awsquery_types::BuildError> {
-    if let Some(value) = &input.list_arg {
-        ser_string_list(
-            writer,
-            &::awsquery_protocol::query::key(prefix, "ListArg"),
-            false,
-            value,
-        )?;
-    }
-    if let Some(value) = &input.complex_list_arg {
-        ser_greeting_list(
-            writer,
-            &::awsquery_protocol::query::key(prefix, "ComplexListArg"),
-            false,
-            value,
-        )?;
-    }
-    if let Some(value) = &input.flattened_list_arg {
-        ser_string_list(
-            writer,
-            &::awsquery_protocol::query::key(prefix, "FlattenedListArg"),
-            true,
-            value,
-        )?;
-    }
-    if let Some(value) = &input.list_arg_with_xml_name_member {
-        ser_list_with_xml_name(
-            writer,
-            &::awsquery_protocol::query::key(prefix, "ListArgWithXmlNameMember"),
-            false,
-            value,
-        )?;
-    }
-    if let Some(value) = &input.flattened_list_arg_with_xml_name {
-        ser_list_with_xml_name(
-            writer,
-            &::awsquery_protocol::query::key(prefix, "Hi"),
-            true,
-            value,
-        )?;
-    }
-    if let Some(value) = &input.nested_with_list {
-        ser_nested_struct_with_list(
-            writer,
-            &::awsquery_protocol::query::key(prefix, "NestedWithList"),
-            value,
-        )?;
-    }
-    Ok(())
-}
-pub(crate) fn ser_query_maps_input(
-    writer: &mut ::awsquery_protocol::query::QueryWriter<'_>,
-    prefix: &str,
-    input: &crate::types::QueryMapsInput,
-) -> Result<(), ::awsquery_types::BuildError> {
-    if let Some(value) = &input.map_arg {
-        ser_string_map(
-            writer,
-            &::awsquery_protocol::query::key(prefix, "MapArg"),
-            false,
-            value,
-        )?;
-    }
-    if let Some(value) = &input.renamed_map_arg {
-        ser_string_map(
-            writer,
-            &::awsquery_protocol::query::key(prefix, "Foo"),
-            false,
-            value,
-        )?;
-    }
-    if let Some(value) = &input.complex_map_arg {
-        ser_complex_map(
-            writer,
-            &::awsquery_protocol::query::key(prefix, "ComplexMapArg"),
-            false,
-            value,
-        )?;
-    }
-    if let Some(value) = &input.map_with_xml_member_name {
-        ser_map_with_xml_name(
-            writer,
-            &::awsquery_protocol::query::key(prefix, "MapWithXmlMemberName"),
-            false,
-            value,
-        )?;
-    }
-    if let Some(value) = &input.flattened_map {
-        ser_string_map(
-            writer,
-            &::awsquery_protocol::query::key(prefix, "FlattenedMap"),
-            true,
-            value,
-        )?;
-    }
-    if let Some(value) = &input.flattened_map_with_xml_name {
-        ser_map_with_xml_name(
-            writer,
-            &::awsquery_protocol::query::key(prefix, "Hi"),
-            true,
-            value,
-        )?;
-    }
-    if let Some(value) = &input.map_of_lists {
-        ser_map_of_lists(
-            writer,
-            &::awsquery_protocol::query::key(prefix, "MapOfLists"),
-            false,
-            value,
-        )?;
-    }
-    if let Some(value) = &input.nested_struct_with_map {
-        ser_nested_struct_with_map(
-            writer,
-            &::awsquery_protocol::query::key(prefix, "NestedStructWithMap"),
-            value,
-        )?;
-    }
-    Ok(())
-}
-pub(crate) fn ser_query_timestamps_input(
-    writer: &mut ::awsquery_protocol::query::QueryWriter<'_>,
-    prefix: &str,
-    input: &crate::types::QueryTimestampsInput,
-) -> Result<(), ::awsquery_types::BuildError> {
-    if let Some(value) = &input.normal_format {
-        writer
-            .timestamp(
-                prefix,
-                "normalFormat",
-                value,
-                ::awsquery_types::time::TimestampFormat::DateTime,
-            );
-    }
-    if let Some(value) = &input.epoch_member {
-        writer
-            .timestamp(
-                prefix,
-                "epochMember",
-                value,
-                ::awsquery_types::time::TimestampFormat::EpochSeconds,
-            );
-    }
-    if let Some(value) = &input.epoch_target {
-        writer
-            .timestamp(
-                prefix,
-                "epochTarget",
-                value,
-                ::awsquery_types::time::TimestampFormat::EpochSeconds,
-            );
-    }
-    Ok(())
-}
-pub(crate) fn ser_recursive_xml_shapes_input(
-    _writer: &mut ::awsquery_protocol::query::QueryWriter<'_>,
-    _prefix: &str,
-    _input: &crate::types::RecursiveXmlShapesInput,
-) -> Result<(), ::awsquery_types::BuildError> {
-    Ok(())
-}
-pub(crate) fn ser_simple_input_params_input(
-    writer: &mut ::awsquery_protocol::query::QueryWriter<'_>,
-    prefix: &str,
-    input: &crate::types::SimpleInputParamsInput,
-) -> Result<(), ::awsquery_types::BuildError> {
-    if let Some(value) = &input.foo {
-        writer.string(prefix, "Foo", value);
-    }
-    if let Some(value) = &input.bar {
-        writer.string(prefix, "Bar", value);
-    }
-    if let Some(value) = &input.baz {
-        writer.boolean(prefix, "Baz", *value);
-    }
-    if let Some(value) = &input.bam {
-        writer.integer(prefix, "Bam", i64::from(*value));
-    }
-    if let Some(value) = &input.float_value {
-        writer.float32(prefix, "FloatValue", *value);
-    }
-    if let Some(value) = &input.boo {
-        writer.float(prefix, "Boo", *value);
-    }
-    if let Some(value) = &input.qux {
-        writer.blob(prefix, "Qux", value);
-    }
-    if let Some(value) = &input.foo_enum {
-        writer.string(prefix, "FooEnum", value.as_str());
-    }
-    if let Some(value) = &input.integer_enum {
-        writer.integer(prefix, "IntegerEnum", i64::from(value.value()));
-    }
-    Ok(())
-}
-pub(crate) fn ser_simple_scalar_xml_properties_input(
-    _writer: &mut ::awsquery_protocol::query::QueryWriter<'_>,
-    _prefix: &str,
-    _input: &crate::types::SimpleScalarXmlPropertiesInput,
-) -> Result<(), ::awsquery_types::BuildError> {
-    Ok(())
-}
+
 pub(crate) fn ser_struct_arg(
     writer: &mut ::awsquery_protocol::query::QueryWriter<'_>,
     prefix: &str,
@@ -470,83 +130,7 @@ pub(crate) fn ser_struct_arg(
     }
     Ok(())
 }
-pub(crate) fn ser_xml_blobs_input(
-    _writer: &mut ::awsquery_protocol::query::QueryWriter<'_>,
-    _prefix: &str,
-    _input: &crate::types::XmlBlobsInput,
-) -> Result<(), ::awsquery_types::BuildError> {
-    Ok(())
-}
-pub(crate) fn ser_xml_empty_blobs_input(
-    _writer: &mut ::awsquery_protocol::query::QueryWriter<'_>,
-    _prefix: &str,
-    _input: &crate::types::XmlEmptyBlobsInput,
-) -> Result<(), ::awsquery_types::BuildError> {
-    Ok(())
-}
-pub(crate) fn ser_xml_empty_lists_input(
-    _writer: &mut ::awsquery_protocol::query::QueryWriter<'_>,
-    _prefix: &str,
-    _input: &crate::types::XmlEmptyListsInput,
-) -> Result<(), ::awsquery_types::BuildError> {
-    Ok(())
-}
-pub(crate) fn ser_xml_empty_maps_input(
-    _writer: &mut ::awsquery_protocol::query::QueryWriter<'_>,
-    _prefix: &str,
-    _input: &crate::types::XmlEmptyMapsInput,
-) -> Result<(), ::awsquery_types::BuildError> {
-    Ok(())
-}
-pub(crate) fn ser_xml_enums_input(
-    _writer: &mut ::awsquery_protocol::query::QueryWriter<'_>,
-    _prefix: &str,
-    _input: &crate::types::XmlEnumsInput,
-) -> Result<(), ::awsquery_types::BuildError> {
-    Ok(())
-}
-pub(crate) fn ser_xml_int_enums_input(
-    _writer: &mut ::awsquery_protocol::query::QueryWriter<'_>,
-    _prefix: &str,
-    _input: &crate::types::XmlIntEnumsInput,
-) -> Result<(), ::awsquery_types::BuildError> {
-    Ok(())
-}
-pub(crate) fn ser_xml_lists_input(
-    _writer: &mut ::awsquery_protocol::query::QueryWriter<'_>,
-    _prefix: &str,
-    _input: &crate::types::XmlListsInput,
-) -> Result<(), ::awsquery_types::BuildError> {
-    Ok(())
-}
-pub(crate) fn ser_xml_maps_input(
-    _writer: &mut ::awsquery_protocol::query::QueryWriter<'_>,
-    _prefix: &str,
-    _input: &crate::types::XmlMapsInput,
-) -> Result<(), ::awsquery_types::BuildError> {
-    Ok(())
-}
-pub(crate) fn ser_xml_maps_xml_name_input(
-    _writer: &mut ::awsquery_protocol::query::QueryWriter<'_>,
-    _prefix: &str,
-    _input: &crate::types::XmlMapsXmlNameInput,
-) -> Result<(), ::awsquery_types::BuildError> {
-    Ok(())
-}
-pub(crate) fn ser_xml_namespaces_input(
-    _writer: &mut ::awsquery_protocol::query::QueryWriter<'_>,
-    _prefix: &str,
-    _input: &crate::types::XmlNamespacesInput,
-) -> Result<(), ::awsquery_types::BuildError> {
-    Ok(())
-}
-pub(crate) fn ser_xml_timestamps_input(
-    _writer: &mut ::awsquery_protocol::query::QueryWriter<'_>,
-    _prefix: &str,
-    _input: &crate::types::XmlTimestampsInput,
-) -> Result<(), ::awsquery_types::BuildError> {
-    Ok(())
-}
+
 pub(crate) fn ser_greeting_list(
     writer: &mut ::awsquery_protocol::query::QueryWriter<'_>,
     key: &str,
@@ -563,6 +147,7 @@ pub(crate) fn ser_greeting_list(
     }
     Ok(())
 }
+
 pub(crate) fn ser_greeting_struct(
     writer: &mut ::awsquery_protocol::query::QueryWriter<'_>,
     prefix: &str,
@@ -573,6 +158,7 @@ pub(crate) fn ser_greeting_struct(
     }
     Ok(())
 }
+
 pub(crate) fn ser_string_list(
     writer: &mut ::awsquery_protocol::query::QueryWriter<'_>,
     key: &str,
@@ -589,6 +175,7 @@ pub(crate) fn ser_string_list(
     }
     Ok(())
 }
+
 pub(crate) fn ser_string_map(
     writer: &mut ::awsquery_protocol::query::QueryWriter<'_>,
     key: &str,
