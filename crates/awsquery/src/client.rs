@@ -92,6 +92,7 @@ impl<E: StdError + 'static> StdError for SdkError<E> {
 }
 
 /// What a client knows of its service: constants from the model, and its endpoint rules.
+#[doc(hidden)] // Filled in by generated clients; nothing for users to build.
 #[derive(Debug, Clone, Copy)]
 pub struct ServiceInfo {
     /// `aws.api#service` sdkId.
@@ -304,6 +305,7 @@ impl fmt::Debug for Config {
 /// What an operation's model traits change in how its request is sent, beyond serialization: a
 /// host prefix (`smithy.api#endpoint`) and body compression (`smithy.api#requestCompression`).
 /// Generated builders pass it to [`Handle::invoke_with`] for the operations that have either.
+#[doc(hidden)] // Passed by generated code.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct RequestOptions<'a> {
     host_prefix: &'a [Segment<'a>],
@@ -331,6 +333,7 @@ impl<'a> RequestOptions<'a> {
 }
 
 /// A configured service connection: what a generated `Client` holds.
+#[doc(hidden)] // What a generated client wraps; users hold the client.
 #[derive(Debug)]
 pub struct Handle<T> {
     config: Config,

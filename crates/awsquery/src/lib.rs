@@ -15,6 +15,7 @@ pub mod compression;
 pub mod credentials;
 pub mod endpoint;
 pub mod env;
+#[doc(hidden)] // Called by generated clients.
 pub mod idempotency;
 pub mod paginator;
 pub mod profile;
