@@ -115,6 +115,9 @@ pub struct Operation {
     /// The input and output structures no other operation uses (shape ids): they are defined in the
     /// operation's own module, with its error enum, its serializer and its parser.
     pub owned: Vec<String>,
+    /// The query key segments of the input's `@sensitive` values, at any depth, sorted: their
+    /// values are left out wherever a request is printed.
+    pub sensitive_params: Vec<String>,
     /// The input structure's shape id.
     pub input: String,
     /// The output structure's shape id.

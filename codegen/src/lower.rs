@@ -155,6 +155,7 @@ pub fn lower(model: &ast::Model, selection: &Selection) -> Result<Service, Error
         }
     }
     for op in &mut operations {
+        op.sensitive_params = sensitive_params(&lowerer.shapes, &op.input);
         op.owned = [&op.input, &op.output]
             .into_iter()
             .filter(|id| io_users[id.as_str()] == 1)
@@ -341,6 +342,7 @@ impl<'m> Lowerer<'m> {
             id: id.to_owned(),
             fn_name: naming::function(&name),
             owned: Vec::new(),
+            sensitive_params: Vec::new(),
             error_enum: format!("{type_name}Error"),
             type_name,
             input,
@@ -1237,4 +1239,38 @@ fn deprecated(traits: &BTreeMap<String, Value>, id: &str) -> Result<Option<Depre
             }
         }),
     )
+}
+
+/// The query key segments of the `@sensitive` values that `root` reaches, at any depth, sorted and
+/// without repeats.
+fn sensitive_params(shapes: &BTreeMap<String, Shape>, root: &str) -> Vec<String> {
+    let mut found = BTreeSet::new();
+    let mut seen = BTreeSet::new();
+    let mut stack = vec![root.to_owned()];
+    while let Some(id) = stack.pop() {
+        if !seen.insert(id.clone()) {
+            continue;
+        }
+        let Some(shape) = shapes.get(&id) else {
+            continue;
+        };
+        match &shape.kind {
+            ShapeKind::Structure(s) | ShapeKind::Union(s) => {
+                for m in &s.members {
+                    let items_sensitive = matches!(
+                        shapes.get(&m.target).map(|t| &t.kind),
+                        Some(ShapeKind::List(list)) if list.sensitive
+                    );
+                    if m.sensitive || items_sensitive {
+                        found.insert(m.query_name.clone());
+                    }
+                    stack.push(m.target.clone());
+                }
+            }
+            ShapeKind::List(list) => stack.push(list.target.clone()),
+            ShapeKind::Map(map) => stack.extend([map.key.clone(), map.value.clone()]),
+            _ => {}
+        }
+    }
+    found.into_iter().collect()
 }

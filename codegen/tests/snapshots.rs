@@ -321,6 +321,27 @@ fn required_default_snapshot() {
     snapshot("required_default");
 }
 
+/// A request names its input's `@sensitive` values (`Password`, a sensitive member, and `Token`,
+/// whose target is a sensitive string), so that whatever prints the request leaves them out.
+#[test]
+fn requests_name_their_sensitive_values() {
+    let files = generate("required_default", "..");
+    let operation = files
+        .iter()
+        .find(|f| {
+            f.path
+                .ends_with("-protocol/src/generated/operation/configure.rs")
+        })
+        .expect("the operation's module");
+    assert!(
+        operation
+            .contents
+            .contains(".with_sensitive(&[\"Password\", \"Token\"])"),
+        "{}",
+        operation.contents
+    );
+}
+
 #[test]
 fn timestamp_snapshot() {
     snapshot("timestamp");

@@ -127,6 +127,10 @@ fn operation(paths: &Paths, service: &Service, op: &Operation) -> TokenStream {
         quote!(::std::result::Result::Ok(::std::default::Default::default()))
     };
     let pagination = pagination(paths, service, op);
+    let sensitive = (!op.sensitive_params.is_empty()).then(|| {
+        let keys = &op.sensitive_params;
+        quote!(.with_sensitive(&[#(#keys),*]))
+    });
     let error_arms = op.errors.iter().map(|id| {
         let shape = service.shape(id);
         let code = &error_info(shape).code;
@@ -181,7 +185,7 @@ fn operation(paths: &Paths, service: &Service, op: &Operation) -> TokenStream {
                 let mut body = ::std::string::String::with_capacity(256);
                 let mut writer = ::awsquery_protocol::query::QueryWriter::new(&mut body, #wire, API_VERSION);
                 #ser(&mut writer, "", input)?;
-                ::std::result::Result::Ok(::awsquery_types::http::Request::form_post(body))
+                ::std::result::Result::Ok(::awsquery_types::http::Request::form_post(body) #sensitive)
             }
 
             fn deserialize(response: &::awsquery_types::http::Response) -> ::std::result::Result<Self::Output, Self::Error> {

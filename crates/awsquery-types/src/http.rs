@@ -20,6 +20,9 @@ pub struct Request {
     pub headers: Vec<(&'static str, String)>,
     /// The form-urlencoded body.
     pub body: Vec<u8>,
+    /// The query key segments whose values are `@sensitive` (`TdeCredentialPassword`): left out of
+    /// [`printable_body`](Self::printable_body), and so of every log of the request.
+    pub sensitive: &'static [&'static str],
 }
 
 impl Request {
@@ -37,7 +40,42 @@ impl Request {
                 ("content-length", body.len().to_string()),
             ],
             body: body.into_bytes(),
+            sensitive: &[],
         }
+    }
+
+    /// Marks the values of the query keys whose last segment is one of `keys` as sensitive.
+    pub fn with_sensitive(mut self, keys: &'static [&'static str]) -> Self {
+        self.sensitive = keys;
+        self
+    }
+
+    /// The body as text to print: each value whose key ends in a [sensitive](Self::sensitive)
+    /// segment (list indexes and `member`/`entry`/`key`/`value` segments aside) is `***`.
+    pub fn printable_body(&self) -> Cow<'_, str> {
+        let text = String::from_utf8_lossy(&self.body);
+        if self.sensitive.is_empty() {
+            return text;
+        }
+        let pairs: Vec<String> = text
+            .split('&')
+            .map(|pair| match pair.split_once('=') {
+                Some((key, _)) if self.is_sensitive_key(key) => format!("{key}=***"),
+                _ => pair.to_owned(),
+            })
+            .collect();
+        Cow::Owned(pairs.join("&"))
+    }
+
+    fn is_sensitive_key(&self, key: &str) -> bool {
+        let name = key
+            .rsplit('.')
+            .find(|segment| {
+                !segment.bytes().all(|b| b.is_ascii_digit())
+                    && !matches!(*segment, "member" | "entry" | "key" | "value")
+            })
+            .unwrap_or(key);
+        self.sensitive.contains(&name)
     }
 
     /// The first value of a header, by case-insensitive name.
@@ -264,6 +302,26 @@ mod tests {
         );
         assert!(!printed.contains("hunter2"), "{printed}");
         assert!(printed.contains("<16 bytes>"), "{printed}");
+    }
+
+    #[test]
+    fn sensitive_values_are_left_out_of_the_printable_body() {
+        let request = Request::form_post(String::from(
+            "Action=CreateDBInstance&DBInstanceIdentifier=db-1&TdeCredentialPassword=hunter2\
+             &Nested.TdeCredentialPassword=p2&Secrets.member.1=s1&Tags.member.1.Value=v",
+        ))
+        .with_sensitive(&["TdeCredentialPassword", "Secrets"]);
+        let printed = request.printable_body();
+        assert_eq!(
+            printed,
+            "Action=CreateDBInstance&DBInstanceIdentifier=db-1&TdeCredentialPassword=***\
+             &Nested.TdeCredentialPassword=***&Secrets.member.1=***&Tags.member.1.Value=v"
+        );
+        let plain = Request::form_post(String::from("Action=X&A=1"));
+        assert!(matches!(
+            plain.printable_body(),
+            Cow::Borrowed("Action=X&A=1")
+        ));
     }
 
     #[test]

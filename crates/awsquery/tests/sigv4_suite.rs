@@ -216,6 +216,7 @@ fn run_case(dir: &Path) -> Result<(), String> {
             })
             .collect(),
         body: request.body.clone(),
+        sensitive: &[],
     };
     sigv4::sign(&mut http, &params);
     if http.header("authorization") != Some(expected_authz.as_str()) {

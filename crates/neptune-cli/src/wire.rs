@@ -135,7 +135,7 @@ fn describe_request(request: &Request) -> String {
         &mut text,
         request.headers.iter().map(|(k, v)| (*k, v.as_str())),
     );
-    body(&mut text, &request.body);
+    body(&mut text, request.printable_body().as_bytes());
     text
 }
 
