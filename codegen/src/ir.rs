@@ -271,6 +271,9 @@ pub struct Shape {
     pub docs: Option<String>,
     /// Made up by the generator (an operation without input or output), not in the model.
     pub synthetic: bool,
+    /// The name of the structure's builder (`FilterBuilder`), for every plain structure an input
+    /// reaches, unless a member's setter would be called `build`.
+    pub builder: Option<String>,
     /// `smithy.api#deprecated`.
     pub deprecated: Option<Deprecated>,
     /// `smithy.api#sensitive`: values never printed by `Debug`.
@@ -332,22 +335,6 @@ pub struct Structure {
     /// A union's catch-all variant (`Unknown`, unless a member takes that name); `None` for
     /// structures.
     pub unknown_variant: Option<String>,
-}
-
-impl Service {
-    /// Whether structure `id` gets a builder (`X::builder()…build()`): every plain structure an
-    /// input reaches, unless a member's setter would be called `build`.
-    pub fn has_builder(&self, id: &str) -> bool {
-        let ShapeKind::Structure(s) = &self.shape(id).kind else {
-            return false;
-        };
-        self.serialized.contains(id)
-            && s.error.is_none()
-            && !s
-                .members
-                .iter()
-                .any(|m| m.field == "build" || m.set_fn == "build")
-    }
 }
 
 /// What the error traits say.

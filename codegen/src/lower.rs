@@ -154,6 +154,21 @@ pub fn lower(model: &ast::Model, selection: &Selection) -> Result<Service, Error
             }
         }
     }
+    // Every plain structure an input reaches gets a builder, unless a setter would be `build`.
+    for id in &lowerer.serialized {
+        let Some(shape) = lowerer.shapes.get_mut(id) else {
+            continue;
+        };
+        if let ShapeKind::Structure(s) = &shape.kind {
+            let clash = s
+                .members
+                .iter()
+                .any(|m| m.field == "build" || m.set_fn == "build");
+            if s.error.is_none() && !clash {
+                shape.builder = Some(format!("{}Builder", shape.rust_name));
+            }
+        }
+    }
     for op in &mut operations {
         op.sensitive_params = sensitive_params(&lowerer.shapes, &op.input);
         op.owned = [&op.input, &op.output]
@@ -528,6 +543,7 @@ impl<'m> Lowerer<'m> {
                             shape_name(op_id)
                         )),
                         synthetic: true,
+                        builder: None,
                         deprecated: None,
                         sensitive: false,
                         kind: ShapeKind::Structure(Structure {
@@ -612,6 +628,7 @@ impl<'m> Lowerer<'m> {
             module,
             docs: docs(traits, id)?,
             synthetic: false,
+            builder: None,
             deprecated: deprecated(traits, id)?,
             sensitive: traits.contains_key("smithy.api#sensitive"),
             kind,

@@ -79,14 +79,14 @@ pub fn types(service: &Service) -> TokenStream {
     }
 }
 
-/// `pub mod builders`: a builder for each of `shapes` that [`Service::has_builder`] says gets one.
+/// `pub mod builders`: a builder for each of `shapes` that lowering gave one.
 fn builders<'a>(
     paths: &Paths,
     service: &Service,
     shapes: impl Iterator<Item = &'a Shape>,
 ) -> TokenStream {
     let builders: Vec<TokenStream> = shapes
-        .filter(|shape| service.has_builder(&shape.id))
+        .filter(|shape| shape.builder.is_some())
         .map(|shape| builder(paths, service, shape))
         .collect();
     if builders.is_empty() {
@@ -102,11 +102,11 @@ fn builders<'a>(
 }
 
 fn builder(paths: &Paths, service: &Service, shape: &Shape) -> TokenStream {
-    let ShapeKind::Structure(s) = &shape.kind else {
+    let (ShapeKind::Structure(s), Some(builder)) = (&shape.kind, &shape.builder) else {
         return TokenStream::new();
     };
     let ty = paths.named(shape);
-    let name = ident(&format!("{}Builder", shape.rust_name));
+    let name = ident(builder);
     let setters = super::client::setters(paths, service, &s.members, &quote!(self.inner));
     let docs = doc_attrs(Some(&format!(
         "Builds a [`{}`]({}): a setter per member, then [`build`](Self::build).",
