@@ -108,6 +108,7 @@ fn builder(paths: &Paths, service: &Service, shape: &Shape) -> TokenStream {
     let ty = paths.named(shape);
     let name = ident(builder);
     let setters = super::client::setters(paths, service, &s.members, &quote!(self.inner));
+    let build = build_fn(shape, s, &ty);
     let docs = doc_attrs(Some(&format!(
         "Builds a [`{}`]({}): a setter per member, then [`build`](Self::build).",
         shape.rust_name,
@@ -124,10 +125,7 @@ fn builder(paths: &Paths, service: &Service, shape: &Shape) -> TokenStream {
         impl #name {
             #(#setters)*
 
-            /// The structure. Required members are checked when an input holding it is sent.
-            pub fn build(self) -> #ty {
-                self.inner
-            }
+            #build
         }
 
         impl #ty {
@@ -135,6 +133,50 @@ fn builder(paths: &Paths, service: &Service, shape: &Shape) -> TokenStream {
             pub fn builder() -> #name {
                 #name::default()
             }
+        }
+    }
+}
+
+/// A builder's `build()`: the structure itself, or, when the structure has required members that
+/// may be unset, a `Result` whose error names the first one missing (in model order).
+fn build_fn(shape: &Shape, s: &Structure, ty: &TokenStream) -> TokenStream {
+    let required: Vec<&Member> = s
+        .members
+        .iter()
+        .filter(|m| m.optional && m.required)
+        .collect();
+    if required.is_empty() {
+        return quote! {
+            /// The structure.
+            pub fn build(self) -> #ty {
+                self.inner
+            }
+        };
+    }
+    let name = &shape.rust_name;
+    let checks = required.iter().map(|m| {
+        let f = ident(&m.field);
+        let member = &m.name;
+        quote! {
+            if self.inner.#f.is_none() {
+                return ::std::result::Result::Err(::awsquery_types::BuildError::missing(#name, #member));
+            }
+        }
+    });
+    let names = required
+        .iter()
+        .map(|m| format!("`{}`", m.name))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let docs = doc_attrs(Some(&format!(
+        "The structure, or [`BuildError::MissingMember`](awsquery_types::BuildError::MissingMember)\n\
+         naming the first required member that is not set: {names}."
+    )));
+    quote! {
+        #docs
+        pub fn build(self) -> ::std::result::Result<#ty, ::awsquery_types::BuildError> {
+            #(#checks)*
+            ::std::result::Result::Ok(self.inner)
         }
     }
 }

@@ -182,3 +182,46 @@ fn operation_name_and_version() {
     );
     assert_eq!(neptune_protocol::API_VERSION, "2014-10-31");
 }
+
+/// An input's builder checks its required members as the serializer does, in model order, and
+/// builds the same input as field assignment.
+#[test]
+fn builders_check_required_members() {
+    let error = FailoverGlobalClusterInput::builder()
+        .target_db_cluster_identifier(TARGET_ARN)
+        .build()
+        .expect_err("GlobalClusterIdentifier is required");
+    assert_eq!(
+        error,
+        BuildError::missing("FailoverGlobalClusterInput", "GlobalClusterIdentifier")
+    );
+    let error = FailoverGlobalClusterInput::builder()
+        .switchover(true)
+        .build()
+        .expect_err("both identifiers are missing");
+    assert_eq!(
+        error,
+        BuildError::missing("FailoverGlobalClusterInput", "GlobalClusterIdentifier")
+    );
+    let built = FailoverGlobalClusterInput::builder()
+        .global_cluster_identifier("my-global")
+        .target_db_cluster_identifier(TARGET_ARN)
+        .build()
+        .expect("both identifiers are set");
+    assert_eq!(built, input(Some("my-global"), Some(TARGET_ARN)));
+    assert_eq!(body_text(&serialize(&built)), SDK_BODY);
+}
+
+/// A structure with no required member builds as it is.
+#[test]
+fn builders_without_required_members_build_directly() {
+    let input = neptune_model::types::DescribeGlobalClustersInput::builder()
+        .global_cluster_identifier("my-global")
+        .max_records(20)
+        .build();
+    assert_eq!(
+        input.global_cluster_identifier.as_deref(),
+        Some("my-global")
+    );
+    assert_eq!(input.max_records, Some(20));
+}

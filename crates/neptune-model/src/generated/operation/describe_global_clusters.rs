@@ -153,7 +153,7 @@ pub mod builders {
             self
         }
 
-        /// The structure. Required members are checked when an input holding it is sent.
+        /// The structure.
         pub fn build(self) -> crate::types::DescribeGlobalClustersInput {
             self.inner
         }

@@ -194,9 +194,31 @@ pub mod builders {
             self
         }
 
-        /// The structure. Required members are checked when an input holding it is sent.
-        pub fn build(self) -> crate::types::FailoverGlobalClusterInput {
-            self.inner
+        /// The structure, or [`BuildError::MissingMember`](awsquery_types::BuildError::MissingMember)
+        /// naming the first required member that is not set: `GlobalClusterIdentifier`, `TargetDbClusterIdentifier`.
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<
+            crate::types::FailoverGlobalClusterInput,
+            ::awsquery_types::BuildError,
+        > {
+            if self.inner.global_cluster_identifier.is_none() {
+                return ::std::result::Result::Err(
+                    ::awsquery_types::BuildError::missing(
+                        "FailoverGlobalClusterInput",
+                        "GlobalClusterIdentifier",
+                    ),
+                );
+            }
+            if self.inner.target_db_cluster_identifier.is_none() {
+                return ::std::result::Result::Err(
+                    ::awsquery_types::BuildError::missing(
+                        "FailoverGlobalClusterInput",
+                        "TargetDbClusterIdentifier",
+                    ),
+                );
+            }
+            ::std::result::Result::Ok(self.inner)
         }
     }
 

@@ -344,7 +344,7 @@ pub mod builders {
             self
         }
 
-        /// The structure. Required members are checked when an input holding it is sent.
+        /// The structure.
         pub fn build(self) -> crate::types::NestedStructWithList {
             self.inner
         }
@@ -393,7 +393,7 @@ pub mod builders {
             self
         }
 
-        /// The structure. Required members are checked when an input holding it is sent.
+        /// The structure.
         pub fn build(self) -> crate::types::NestedStructWithMap {
             self.inner
         }
@@ -464,7 +464,7 @@ pub mod builders {
             self
         }
 
-        /// The structure. Required members are checked when an input holding it is sent.
+        /// The structure.
         pub fn build(self) -> crate::types::StructArg {
             self.inner
         }
@@ -503,7 +503,7 @@ pub mod builders {
             self
         }
 
-        /// The structure. Required members are checked when an input holding it is sent.
+        /// The structure.
         pub fn build(self) -> crate::types::GreetingStruct {
             self.inner
         }

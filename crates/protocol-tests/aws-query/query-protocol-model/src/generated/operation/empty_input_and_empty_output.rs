@@ -77,7 +77,7 @@ pub mod builders {
 
     #[allow(deprecated)]
     impl EmptyInputAndEmptyOutputInputBuilder {
-        /// The structure. Required members are checked when an input holding it is sent.
+        /// The structure.
         pub fn build(self) -> crate::types::EmptyInputAndEmptyOutputInput {
             self.inner
         }

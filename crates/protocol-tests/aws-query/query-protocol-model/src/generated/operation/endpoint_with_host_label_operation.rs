@@ -100,9 +100,23 @@ pub mod builders {
             self
         }
 
-        /// The structure. Required members are checked when an input holding it is sent.
-        pub fn build(self) -> crate::types::EndpointWithHostLabelOperationInput {
-            self.inner
+        /// The structure, or [`BuildError::MissingMember`](awsquery_types::BuildError::MissingMember)
+        /// naming the first required member that is not set: `label`.
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<
+            crate::types::EndpointWithHostLabelOperationInput,
+            ::awsquery_types::BuildError,
+        > {
+            if self.inner.label.is_none() {
+                return ::std::result::Result::Err(
+                    ::awsquery_types::BuildError::missing(
+                        "EndpointWithHostLabelOperationInput",
+                        "label",
+                    ),
+                );
+            }
+            ::std::result::Result::Ok(self.inner)
         }
     }
 

@@ -79,7 +79,7 @@ pub mod builders {
 
     #[allow(deprecated)]
     impl FlattenedXmlMapInputBuilder {
-        /// The structure. Required members are checked when an input holding it is sent.
+        /// The structure.
         pub fn build(self) -> crate::types::FlattenedXmlMapInput {
             self.inner
         }

@@ -82,7 +82,7 @@ pub mod builders {
 
     #[allow(deprecated)]
     impl FlattenedXmlMapWithXmlNameInputBuilder {
-        /// The structure. Required members are checked when an input holding it is sent.
+        /// The structure.
         pub fn build(self) -> crate::types::FlattenedXmlMapWithXmlNameInput {
             self.inner
         }

@@ -83,7 +83,7 @@ pub mod builders {
 
     #[allow(deprecated)]
     impl FlattenedXmlMapWithXmlNamespaceInputBuilder {
-        /// The structure. Required members are checked when an input holding it is sent.
+        /// The structure.
         pub fn build(self) -> crate::types::FlattenedXmlMapWithXmlNamespaceInput {
             self.inner
         }

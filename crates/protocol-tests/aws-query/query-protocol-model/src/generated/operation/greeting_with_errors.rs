@@ -100,7 +100,7 @@ pub mod builders {
 
     #[allow(deprecated)]
     impl GreetingWithErrorsInputBuilder {
-        /// The structure. Required members are checked when an input holding it is sent.
+        /// The structure.
         pub fn build(self) -> crate::types::GreetingWithErrorsInput {
             self.inner
         }

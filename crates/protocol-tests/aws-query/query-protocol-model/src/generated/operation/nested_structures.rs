@@ -95,7 +95,7 @@ pub mod builders {
             self
         }
 
-        /// The structure. Required members are checked when an input holding it is sent.
+        /// The structure.
         pub fn build(self) -> crate::types::NestedStructuresInput {
             self.inner
         }

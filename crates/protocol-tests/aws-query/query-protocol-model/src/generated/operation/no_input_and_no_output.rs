@@ -74,7 +74,7 @@ pub mod builders {
 
     #[allow(deprecated)]
     impl NoInputAndNoOutputInputBuilder {
-        /// The structure. Required members are checked when an input holding it is sent.
+        /// The structure.
         pub fn build(self) -> crate::types::NoInputAndNoOutputInput {
             self.inner
         }

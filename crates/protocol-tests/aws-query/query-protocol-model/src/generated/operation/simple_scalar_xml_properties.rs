@@ -89,7 +89,7 @@ pub mod builders {
 
     #[allow(deprecated)]
     impl SimpleScalarXmlPropertiesInputBuilder {
-        /// The structure. Required members are checked when an input holding it is sent.
+        /// The structure.
         pub fn build(self) -> crate::types::SimpleScalarXmlPropertiesInput {
             self.inner
         }

@@ -84,7 +84,7 @@ pub mod builders {
 
     #[allow(deprecated)]
     impl XmlEnumsInputBuilder {
-        /// The structure. Required members are checked when an input holding it is sent.
+        /// The structure.
         pub fn build(self) -> crate::types::XmlEnumsInput {
             self.inner
         }

@@ -70,7 +70,7 @@ pub mod builders {
 
     #[allow(deprecated)]
     impl XmlListsInputBuilder {
-        /// The structure. Required members are checked when an input holding it is sent.
+        /// The structure.
         pub fn build(self) -> crate::types::XmlListsInput {
             self.inner
         }

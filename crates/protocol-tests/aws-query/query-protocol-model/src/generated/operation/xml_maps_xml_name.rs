@@ -79,7 +79,7 @@ pub mod builders {
 
     #[allow(deprecated)]
     impl XmlMapsXmlNameInputBuilder {
-        /// The structure. Required members are checked when an input holding it is sent.
+        /// The structure.
         pub fn build(self) -> crate::types::XmlMapsXmlNameInput {
             self.inner
         }
