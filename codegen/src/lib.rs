@@ -339,9 +339,9 @@ fn rust(path: String, tokens: TokenStream) -> Result<GeneratedFile, Error> {
 }
 
 /// `text` (as prettyplease prints it, with no blank line anywhere) with a blank line between
-/// items: between two items at the same depth where the first ends with `}` or is a one-line
-/// item ending in `;` (runs of `use` and of `mod` lines stay together), and after the file's
-/// inner attributes and documentation.
+/// items: between two items at the same depth where the first ends with a line `}` or is a
+/// one-line item ending in `;` or `}` (runs of `use` and of `mod` lines stay together), and after
+/// the file's inner attributes and documentation. Doc comments and attributes stay with their item.
 fn space_items(text: &str) -> String {
     const ITEM_STARTS: [&str; 16] = [
         "///",
@@ -376,9 +376,16 @@ fn space_items(text: &str) -> String {
             None
         }
     };
+    // A doc comment or an attribute is the start of an item, never its end, whatever it ends with.
+    let one_line_item = |line: &str| {
+        let trimmed = line.trim_start();
+        starts_item(line) && !trimmed.starts_with("///") && !trimmed.starts_with("#[")
+    };
     let ends_item = |line: &str| {
         let trimmed = line.trim();
-        trimmed == "}" || trimmed == "};" || (trimmed.ends_with(';') && starts_item(line))
+        trimmed == "}"
+            || trimmed == "};"
+            || ((trimmed.ends_with(';') || trimmed.ends_with('}')) && one_line_item(line))
     };
     let inner = |line: &str| line.starts_with("//!") || line.starts_with("#![");
     let mut out = String::with_capacity(text.len() + text.len() / 16);
@@ -399,4 +406,133 @@ fn space_items(text: &str) -> String {
         previous = Some(line);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The body of `rust()`'s output for `tokens`, without the header line and the rustfmt skip.
+    fn printed(tokens: TokenStream) -> String {
+        let file = rust(String::from("x.rs"), tokens).unwrap();
+        let body = file.contents.strip_prefix(GENERATED_HEADER).unwrap();
+        let body = body.replacen("#![cfg_attr(rustfmt, rustfmt::skip)]\n", "", 1);
+        body.trim_start_matches('\n').to_owned()
+    }
+
+    /// Items at the same depth, in a file and inside a module or an impl, are one blank line apart;
+    /// a documented item keeps its docs and attributes together; a run of `use` lines and of `mod`
+    /// declarations stays together, and statements inside a body are left as printed.
+    #[test]
+    fn items_are_one_blank_line_apart() {
+        let text = printed(quote::quote! {
+            //! The crate.
+            pub mod a;
+            pub mod b;
+            use std::fmt;
+            use std::io;
+            /// A structure.
+            #[derive(Debug)]
+            pub struct S {
+                pub x: u8,
+            }
+            impl S {
+                pub const N: u8 = 1;
+                pub fn f(&self) -> u8 {
+                    let y = self.x;
+                    y + 1
+                }
+                pub fn g() {}
+            }
+            pub mod inner {
+                pub fn h() {}
+                pub fn i() {}
+            }
+            pub type T = u8;
+            pub const C: u8 = 2;
+        });
+        let expected = [
+            "//! The crate.",
+            "",
+            "pub mod a;",
+            "pub mod b;",
+            "",
+            "use std::fmt;",
+            "use std::io;",
+            "",
+            "/// A structure.",
+            "#[derive(Debug)]",
+            "pub struct S {",
+            "    pub x: u8,",
+            "}",
+            "",
+            "impl S {",
+            "    pub const N: u8 = 1;",
+            "",
+            "    pub fn f(&self) -> u8 {",
+            "        let y = self.x;",
+            "        y + 1",
+            "    }",
+            "",
+            "    pub fn g() {}",
+            "}",
+            "",
+            "pub mod inner {",
+            "    pub fn h() {}",
+            "",
+            "    pub fn i() {}",
+            "}",
+            "",
+            "pub type T = u8;",
+            "",
+            "pub const C: u8 = 2;",
+        ];
+        assert_eq!(text.lines().collect::<Vec<_>>(), expected);
+    }
+
+    /// Every line `space_items` adds is a blank line between lines prettyplease printed, and the
+    /// spaced file parses back to the same code.
+    #[test]
+    fn spacing_only_adds_blank_lines() {
+        let printed =
+            "fn a() {}\nfn b() {}\nstruct S;\nimpl S {\n    fn c() {}\n    fn d() {}\n}\n";
+        let spaced = space_items(printed);
+        assert_eq!(
+            spaced.lines().filter(|l| !l.is_empty()).collect::<Vec<_>>(),
+            printed.lines().collect::<Vec<_>>()
+        );
+        let again = prettyplease::unparse(&syn::parse_file(&spaced).unwrap());
+        assert_eq!(again, printed);
+    }
+
+    /// A string literal whose lines look like the end and start of items is not changed: the file
+    /// is then kept as prettyplease printed it.
+    #[test]
+    fn string_literals_are_never_spaced() {
+        let source = "pub const A: &str = \"x {\n}\nfn y() {}\n\";\npub fn f() {}\n";
+        let text = printed(syn::parse_str(source).unwrap());
+        assert!(text.contains("\"x {\n}\nfn y() {}\n\""), "{text}");
+        assert!(!text.contains("\n\n\n"), "{text}");
+    }
+
+    /// Doc comments and attributes that end like an item (`;`, `}`) stay with the item they document.
+    #[test]
+    fn docs_stay_with_their_item() {
+        let text = printed(quote::quote! {
+            #[doc = " Sets the value;"]
+            #[doc = " see `{}`"]
+            pub fn f() {}
+            #[doc = " Another {}"]
+            pub fn g() {}
+        });
+        let expected = [
+            "/// Sets the value;",
+            "/// see `{}`",
+            "pub fn f() {}",
+            "",
+            "/// Another {}",
+            "pub fn g() {}",
+        ];
+        assert_eq!(text.lines().collect::<Vec<_>>(), expected);
+    }
 }

@@ -41,6 +41,7 @@ impl ::std::fmt::Display for DbClusterNotFoundFault {
 }
 
 impl ::std::error::Error for DbClusterNotFoundFault {}
+
 /// No global database exists with the given `GlobalClusterIdentifier`.
 ///
 /// Smithy shape `com.amazonaws.neptune#GlobalClusterNotFoundFault`.
@@ -75,6 +76,7 @@ impl ::std::fmt::Display for GlobalClusterNotFoundFault {
 }
 
 impl ::std::error::Error for GlobalClusterNotFoundFault {}
+
 /// The DB cluster's current state does not allow this action.
 ///
 /// Smithy shape `com.amazonaws.neptune#InvalidDBClusterStateFault`.
@@ -109,6 +111,7 @@ impl ::std::fmt::Display for InvalidDbClusterStateFault {
 }
 
 impl ::std::error::Error for InvalidDbClusterStateFault {}
+
 /// The global database's current state does not allow this action.
 ///
 /// Smithy shape `com.amazonaws.neptune#InvalidGlobalClusterStateFault`.
@@ -143,6 +146,7 @@ impl ::std::fmt::Display for InvalidGlobalClusterStateFault {
 }
 
 impl ::std::error::Error for InvalidGlobalClusterStateFault {}
+
 /// Any error of the service.
 #[derive(Debug)]
 #[non_exhaustive]

@@ -72,6 +72,7 @@ impl ::std::fmt::Display for ComplexError {
 }
 
 impl ::std::error::Error for ComplexError {}
+
 /// An error sent under a code and status of its own.
 ///
 /// Smithy shape `aws.protocoltests.query#CustomCodeError`.
@@ -105,6 +106,7 @@ impl ::std::fmt::Display for CustomCodeError {
 }
 
 impl ::std::error::Error for CustomCodeError {}
+
 /// The greeting was not acceptable.
 ///
 /// Smithy shape `aws.protocoltests.query#InvalidGreeting`.
@@ -138,6 +140,7 @@ impl ::std::fmt::Display for InvalidGreeting {
 }
 
 impl ::std::error::Error for InvalidGreeting {}
+
 /// Any error of the service.
 #[derive(Debug)]
 #[non_exhaustive]

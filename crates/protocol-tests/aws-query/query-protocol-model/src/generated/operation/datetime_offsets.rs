@@ -7,6 +7,7 @@
 #[derive(Clone, PartialEq, Default, Debug)]
 #[non_exhaustive]
 pub struct DatetimeOffsetsInput {}
+
 /// Smithy shape `aws.protocoltests.query#DatetimeOffsetsOutput`.
 #[derive(Clone, PartialEq, Default, Debug)]
 #[non_exhaustive]

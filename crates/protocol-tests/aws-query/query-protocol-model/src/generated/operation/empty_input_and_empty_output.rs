@@ -7,10 +7,12 @@
 #[derive(Clone, PartialEq, Default, Debug)]
 #[non_exhaustive]
 pub struct EmptyInputAndEmptyOutputInput {}
+
 /// Smithy shape `aws.protocoltests.query#EmptyInputAndEmptyOutputOutput`.
 #[derive(Clone, PartialEq, Default, Debug)]
 #[non_exhaustive]
 pub struct EmptyInputAndEmptyOutputOutput {}
+
 /// An error of `EmptyInputAndEmptyOutput`: one of its modeled errors, or `Unhandled`.
 #[derive(Debug)]
 #[non_exhaustive]

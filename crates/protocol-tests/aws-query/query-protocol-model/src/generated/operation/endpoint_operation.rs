@@ -7,10 +7,12 @@
 #[derive(Clone, PartialEq, Default, Debug)]
 #[non_exhaustive]
 pub struct EndpointOperationInput {}
+
 /// The output of `EndpointOperation`, which has no members.
 #[derive(Clone, PartialEq, Default, Debug)]
 #[non_exhaustive]
 pub struct EndpointOperationOutput {}
+
 /// An error of `EndpointOperation`: one of its modeled errors, or `Unhandled`.
 #[derive(Debug)]
 #[non_exhaustive]

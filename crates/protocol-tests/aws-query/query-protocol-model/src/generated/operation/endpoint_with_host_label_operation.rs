@@ -15,6 +15,7 @@ pub struct EndpointWithHostLabelOperationInput {
 #[derive(Clone, PartialEq, Default, Debug)]
 #[non_exhaustive]
 pub struct EndpointWithHostLabelOperationOutput {}
+
 /// An error of `EndpointWithHostLabelOperation`: one of its modeled errors, or `Unhandled`.
 #[derive(Debug)]
 #[non_exhaustive]

@@ -7,6 +7,7 @@
 #[derive(Clone, PartialEq, Default, Debug)]
 #[non_exhaustive]
 pub struct FlattenedXmlMapInput {}
+
 /// Smithy shape `aws.protocoltests.query#FlattenedXmlMapOutput`.
 #[derive(Clone, PartialEq, Default, Debug)]
 #[non_exhaustive]

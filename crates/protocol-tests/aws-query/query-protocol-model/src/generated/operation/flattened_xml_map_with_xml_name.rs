@@ -7,6 +7,7 @@
 #[derive(Clone, PartialEq, Default, Debug)]
 #[non_exhaustive]
 pub struct FlattenedXmlMapWithXmlNameInput {}
+
 /// Smithy shape `aws.protocoltests.query#FlattenedXmlMapWithXmlNameOutput`.
 #[derive(Clone, PartialEq, Default, Debug)]
 #[non_exhaustive]

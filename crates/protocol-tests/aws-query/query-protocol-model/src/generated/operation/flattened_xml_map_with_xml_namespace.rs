@@ -7,6 +7,7 @@
 #[derive(Clone, PartialEq, Default, Debug)]
 #[non_exhaustive]
 pub struct FlattenedXmlMapWithXmlNamespaceInput {}
+
 /// Smithy shape `aws.protocoltests.query#FlattenedXmlMapWithXmlNamespaceOutput`.
 #[derive(Clone, PartialEq, Default, Debug)]
 #[non_exhaustive]

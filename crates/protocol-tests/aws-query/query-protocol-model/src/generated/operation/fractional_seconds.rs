@@ -7,6 +7,7 @@
 #[derive(Clone, PartialEq, Default, Debug)]
 #[non_exhaustive]
 pub struct FractionalSecondsInput {}
+
 /// Smithy shape `aws.protocoltests.query#FractionalSecondsOutput`.
 #[derive(Clone, PartialEq, Default, Debug)]
 #[non_exhaustive]

@@ -7,6 +7,7 @@
 #[derive(Clone, PartialEq, Default, Debug)]
 #[non_exhaustive]
 pub struct GreetingWithErrorsInput {}
+
 /// Smithy shape `aws.protocoltests.query#GreetingWithErrorsOutput`.
 #[derive(Clone, PartialEq, Default, Debug)]
 #[non_exhaustive]

@@ -7,10 +7,12 @@
 #[derive(Clone, PartialEq, Default, Debug)]
 #[non_exhaustive]
 pub struct HostWithPathOperationInput {}
+
 /// The output of `HostWithPathOperation`, which has no members.
 #[derive(Clone, PartialEq, Default, Debug)]
 #[non_exhaustive]
 pub struct HostWithPathOperationOutput {}
+
 /// An error of `HostWithPathOperation`: one of its modeled errors, or `Unhandled`.
 #[derive(Debug)]
 #[non_exhaustive]

@@ -7,6 +7,7 @@
 #[derive(Clone, PartialEq, Default, Debug)]
 #[non_exhaustive]
 pub struct IgnoresWrappingXmlNameInput {}
+
 /// Smithy shape `aws.protocoltests.query#IgnoresWrappingXmlNameOutput`.
 #[derive(Clone, PartialEq, Default, Debug)]
 #[non_exhaustive]

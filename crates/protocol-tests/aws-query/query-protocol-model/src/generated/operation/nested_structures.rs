@@ -14,6 +14,7 @@ pub struct NestedStructuresInput {
 #[derive(Clone, PartialEq, Default, Debug)]
 #[non_exhaustive]
 pub struct NestedStructuresOutput {}
+
 /// An error of `NestedStructures`: one of its modeled errors, or `Unhandled`.
 #[derive(Debug)]
 #[non_exhaustive]

@@ -7,10 +7,12 @@
 #[derive(Clone, PartialEq, Default, Debug)]
 #[non_exhaustive]
 pub struct NoInputAndNoOutputInput {}
+
 /// The output of `NoInputAndNoOutput`, which has no members.
 #[derive(Clone, PartialEq, Default, Debug)]
 #[non_exhaustive]
 pub struct NoInputAndNoOutputOutput {}
+
 /// An error of `NoInputAndNoOutput`: one of its modeled errors, or `Unhandled`.
 #[derive(Debug)]
 #[non_exhaustive]

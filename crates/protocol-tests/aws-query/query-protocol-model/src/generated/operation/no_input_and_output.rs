@@ -7,10 +7,12 @@
 #[derive(Clone, PartialEq, Default, Debug)]
 #[non_exhaustive]
 pub struct NoInputAndOutputInput {}
+
 /// Smithy shape `aws.protocoltests.query#NoInputAndOutputOutput`.
 #[derive(Clone, PartialEq, Default, Debug)]
 #[non_exhaustive]
 pub struct NoInputAndOutputOutput {}
+
 /// An error of `NoInputAndOutput`: one of its modeled errors, or `Unhandled`.
 #[derive(Debug)]
 #[non_exhaustive]

@@ -15,6 +15,7 @@ pub struct PutWithContentEncodingInput {
 #[derive(Clone, PartialEq, Default, Debug)]
 #[non_exhaustive]
 pub struct PutWithContentEncodingOutput {}
+
 /// An error of `PutWithContentEncoding`: one of its modeled errors, or `Unhandled`.
 #[derive(Debug)]
 #[non_exhaustive]

@@ -14,6 +14,7 @@ pub struct QueryIdempotencyTokenAutoFillInput {
 #[derive(Clone, PartialEq, Default, Debug)]
 #[non_exhaustive]
 pub struct QueryIdempotencyTokenAutoFillOutput {}
+
 /// An error of `QueryIdempotencyTokenAutoFill`: one of its modeled errors, or `Unhandled`.
 #[derive(Debug)]
 #[non_exhaustive]

@@ -27,6 +27,7 @@ pub struct QueryListsInput {
 #[derive(Clone, PartialEq, Default, Debug)]
 #[non_exhaustive]
 pub struct QueryListsOutput {}
+
 /// An error of `QueryLists`: one of its modeled errors, or `Unhandled`.
 #[derive(Debug)]
 #[non_exhaustive]

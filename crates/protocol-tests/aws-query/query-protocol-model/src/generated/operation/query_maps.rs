@@ -38,6 +38,7 @@ pub struct QueryMapsInput {
 #[derive(Clone, PartialEq, Default, Debug)]
 #[non_exhaustive]
 pub struct QueryMapsOutput {}
+
 /// An error of `QueryMaps`: one of its modeled errors, or `Unhandled`.
 #[derive(Debug)]
 #[non_exhaustive]

@@ -16,6 +16,7 @@ pub struct QueryTimestampsInput {
 #[derive(Clone, PartialEq, Default, Debug)]
 #[non_exhaustive]
 pub struct QueryTimestampsOutput {}
+
 /// An error of `QueryTimestamps`: one of its modeled errors, or `Unhandled`.
 #[derive(Debug)]
 #[non_exhaustive]

@@ -7,6 +7,7 @@
 #[derive(Clone, PartialEq, Default, Debug)]
 #[non_exhaustive]
 pub struct RecursiveXmlShapesInput {}
+
 /// Smithy shape `aws.protocoltests.query#RecursiveXmlShapesOutput`.
 #[derive(Clone, PartialEq, Default, Debug)]
 #[non_exhaustive]

@@ -22,6 +22,7 @@ pub struct SimpleInputParamsInput {
 #[derive(Clone, PartialEq, Default, Debug)]
 #[non_exhaustive]
 pub struct SimpleInputParamsOutput {}
+
 /// An error of `SimpleInputParams`: one of its modeled errors, or `Unhandled`.
 #[derive(Debug)]
 #[non_exhaustive]

@@ -7,6 +7,7 @@
 #[derive(Clone, PartialEq, Default, Debug)]
 #[non_exhaustive]
 pub struct SimpleScalarXmlPropertiesInput {}
+
 /// Smithy shape `aws.protocoltests.query#SimpleScalarXmlPropertiesOutput`.
 #[derive(Clone, PartialEq, Default, Debug)]
 #[non_exhaustive]

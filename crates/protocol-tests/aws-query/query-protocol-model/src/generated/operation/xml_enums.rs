@@ -7,6 +7,7 @@
 #[derive(Clone, PartialEq, Default, Debug)]
 #[non_exhaustive]
 pub struct XmlEnumsInput {}
+
 /// Smithy shape `aws.protocoltests.query#XmlEnumsOutput`.
 #[derive(Clone, PartialEq, Default, Debug)]
 #[non_exhaustive]

@@ -7,6 +7,7 @@
 #[derive(Clone, PartialEq, Default, Debug)]
 #[non_exhaustive]
 pub struct XmlIntEnumsInput {}
+
 /// Smithy shape `aws.protocoltests.query#XmlIntEnumsOutput`.
 #[derive(Clone, PartialEq, Default, Debug)]
 #[non_exhaustive]

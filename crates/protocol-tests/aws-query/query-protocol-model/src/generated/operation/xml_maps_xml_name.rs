@@ -7,6 +7,7 @@
 #[derive(Clone, PartialEq, Default, Debug)]
 #[non_exhaustive]
 pub struct XmlMapsXmlNameInput {}
+
 /// Smithy shape `aws.protocoltests.query#XmlMapsXmlNameOutput`.
 #[derive(Clone, PartialEq, Default, Debug)]
 #[non_exhaustive]

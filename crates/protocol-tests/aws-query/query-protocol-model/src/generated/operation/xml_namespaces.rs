@@ -7,6 +7,7 @@
 #[derive(Clone, PartialEq, Default, Debug)]
 #[non_exhaustive]
 pub struct XmlNamespacesInput {}
+
 /// awsQuery only uses the service's namespace; this one is ignored.
 ///
 /// Smithy shape `aws.protocoltests.query#XmlNamespacesOutput`.

@@ -7,6 +7,7 @@
 #[derive(Clone, PartialEq, Default, Debug)]
 #[non_exhaustive]
 pub struct XmlTimestampsInput {}
+
 /// Smithy shape `aws.protocoltests.query#XmlTimestampsOutput`.
 #[derive(Clone, PartialEq, Default, Debug)]
 #[non_exhaustive]
