@@ -500,6 +500,102 @@ mod tests {
         fs::remove_dir_all(&root).unwrap();
     }
 
+    /// The crates of `models/neptune.json`, with only `operations` when given, as generated into a
+    /// folder of their own.
+    fn neptune_files(operations: Option<&[&str]>) -> Vec<GeneratedFile> {
+        let mut options = TARGETS[0].options();
+        options.selection = Selection {
+            operations: operations.map(|ops| ops.iter().map(|&op| op.to_owned()).collect()),
+        };
+        generate(&root().join(TARGETS[0].model), &options).unwrap()
+    }
+
+    /// On the real crates: a new crate gets a starting `src/lib.rs`; the crate's own modules (a
+    /// changed `lib.rs`, a `src/custom/` folder, a file under `src/generated/`, a test) survive
+    /// generation and `--check`; an operation dropped from the model leaves stale generated
+    /// files, which `--check` names and generation removes, and a deleted generated file is
+    /// reported missing and written again.
+    #[test]
+    fn hand_written_parts_of_generated_crates_survive_regeneration() {
+        let root = scratch("crates");
+        let both = neptune_files(None);
+        sync(&root, &both, false).unwrap();
+        let model = root.join("crates/neptune-model");
+        let lib = fs::read_to_string(model.join("src/lib.rs")).unwrap();
+        assert!(
+            !codegen::is_generated(&lib) && lib.contains("mod generated;"),
+            "{lib}"
+        );
+
+        let own = [
+            (
+                "src/lib.rs",
+                format!(
+                    "{lib}
+pub mod custom;
+"
+                ),
+            ),
+            (
+                "src/custom/mod.rs",
+                String::from(
+                    "//! Hand-written.
+",
+                ),
+            ),
+            (
+                "src/generated/notes.rs",
+                String::from(
+                    "// Kept.
+",
+                ),
+            ),
+            (
+                "tests/custom.rs",
+                String::from(
+                    "#[test]
+fn t() {}
+",
+                ),
+            ),
+        ];
+        for (path, text) in &own {
+            fs::create_dir_all(model.join(path).parent().unwrap()).unwrap();
+            fs::write(model.join(path), text).unwrap();
+        }
+        assert!(sync(&root, &both, true).unwrap().is_empty());
+        assert!(sync(&root, &both, false).unwrap().is_empty());
+
+        let one = neptune_files(Some(&["FailoverGlobalCluster"]));
+        let stale = sync(&root, &one, true).unwrap();
+        let dropped = "src/generated/operation/describe_global_clusters.rs";
+        for krate in ["neptune-model", "neptune-protocol"] {
+            let path = format!("crates/{krate}/{dropped}");
+            assert!(stale.contains(&path), "{path} not in {stale:?}");
+            assert!(root.join(&path).exists(), "--check removed {path}");
+        }
+        let fluent = "crates/neptune-client/src/generated/fluent/describe_global_clusters.rs";
+        assert!(stale.iter().any(|p| p == fluent), "{stale:?}");
+        assert_eq!(sync(&root, &one, false).unwrap(), stale);
+        assert!(!model.join(dropped).exists());
+        assert!(!root.join(fluent).exists());
+        assert!(sync(&root, &one, true).unwrap().is_empty());
+        for (path, text) in &own {
+            assert_eq!(
+                &fs::read_to_string(model.join(path)).unwrap(),
+                text,
+                "{path}"
+            );
+        }
+
+        let types = "crates/neptune-model/src/generated/types.rs";
+        fs::remove_file(root.join(types)).unwrap();
+        assert_eq!(sync(&root, &one, true).unwrap(), [types]);
+        assert_eq!(sync(&root, &one, false).unwrap(), [types]);
+        assert!(sync(&root, &one, true).unwrap().is_empty());
+        fs::remove_dir_all(&root).unwrap();
+    }
+
     /// Generating twice gives the same bytes.
     #[test]
     fn generation_is_deterministic() {
