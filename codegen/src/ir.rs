@@ -271,9 +271,9 @@ pub struct Shape {
     pub docs: Option<String>,
     /// Made up by the generator (an operation without input or output), not in the model.
     pub synthetic: bool,
-    /// The name of the structure's builder (`FilterBuilder`), for every plain structure an input
-    /// reaches, unless a member's setter would be called `build`.
-    pub builder: Option<String>,
+    /// The structure's builder, for every plain structure an input reaches, unless a member's setter
+    /// would be called `build`.
+    pub builder: Option<Builder>,
     /// `smithy.api#deprecated`.
     pub deprecated: Option<Deprecated>,
     /// `smithy.api#sensitive`: values never printed by `Debug`.
@@ -335,6 +335,16 @@ pub struct Structure {
     /// A union's catch-all variant (`Unknown`, unless a member takes that name); `None` for
     /// structures.
     pub unknown_variant: Option<String>,
+}
+
+/// A structure's builder (`X::builder()…build()`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Builder {
+    /// Its name (`FilterBuilder`).
+    pub name: String,
+    /// The members `build()` checks are set, in model order (their model names): the required
+    /// members that may be unset. With none, `build()` returns the structure itself.
+    pub checked: Vec<String>,
 }
 
 /// What the error traits say.

@@ -165,7 +165,15 @@ pub fn lower(model: &ast::Model, selection: &Selection) -> Result<Service, Error
                 .iter()
                 .any(|m| m.field == "build" || m.set_fn == "build");
             if s.error.is_none() && !clash {
-                shape.builder = Some(format!("{}Builder", shape.rust_name));
+                shape.builder = Some(Builder {
+                    name: format!("{}Builder", shape.rust_name),
+                    checked: s
+                        .members
+                        .iter()
+                        .filter(|m| m.optional && m.required)
+                        .map(|m| m.name.clone())
+                        .collect(),
+                });
             }
         }
     }

@@ -106,9 +106,9 @@ fn builder(paths: &Paths, service: &Service, shape: &Shape) -> TokenStream {
         return TokenStream::new();
     };
     let ty = paths.named(shape);
-    let name = ident(builder);
+    let name = ident(&builder.name);
     let setters = super::client::setters(paths, service, &s.members, &quote!(self.inner));
-    let build = build_fn(shape, s, &ty);
+    let build = build_fn(shape, s, &builder.checked, &ty);
     let docs = doc_attrs(Some(&format!(
         "Builds a [`{}`]({}): a setter per member, then [`build`](Self::build).",
         shape.rust_name,
@@ -139,11 +139,11 @@ fn builder(paths: &Paths, service: &Service, shape: &Shape) -> TokenStream {
 
 /// A builder's `build()`: the structure itself, or, when the structure has required members that
 /// may be unset, a `Result` whose error names the first one missing (in model order).
-fn build_fn(shape: &Shape, s: &Structure, ty: &TokenStream) -> TokenStream {
+fn build_fn(shape: &Shape, s: &Structure, checked: &[String], ty: &TokenStream) -> TokenStream {
     let required: Vec<&Member> = s
         .members
         .iter()
-        .filter(|m| m.optional && m.required)
+        .filter(|m| checked.contains(&m.name))
         .collect();
     if required.is_empty() {
         return quote! {
