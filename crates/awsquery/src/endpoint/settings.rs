@@ -6,7 +6,7 @@ use std::fmt;
 
 use awsquery_types::http::{redact_userinfo, userinfo_range};
 
-use super::{EndpointError, split_url};
+use super::{EndpointError, is_valid_host_label, split_url};
 use crate::env::Env;
 
 /// The endpoint URL for every service (`AWS_ENDPOINT_URL`).
@@ -168,14 +168,8 @@ pub fn service_endpoint_url_var(sdk_id: &str) -> String {
 /// rules then say that a region is needed).
 pub fn check_region(region: &str) -> Result<&str, EndpointError> {
     let region = region.trim();
-    let bytes = region.as_bytes();
-    let valid = region.is_empty()
-        || (bytes.len() <= 63
-            && bytes
-                .iter()
-                .all(|b| b.is_ascii_alphanumeric() || *b == b'-')
-            && bytes[0] != b'-'
-            && bytes[bytes.len() - 1] != b'-');
+    // The rules engine's host label check, which lets a label end in a hyphen; a region may not.
+    let valid = region.is_empty() || (is_valid_host_label(region, false) && !region.ends_with('-'));
     if valid {
         Ok(region)
     } else {
