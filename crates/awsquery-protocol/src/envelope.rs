@@ -52,20 +52,9 @@ pub fn unreadable(
     Unhandled::with_source(meta, reason)
 }
 
-/// The first [`EXCERPT_LEN`] bytes of `body` at most, as text (invalid UTF-8 replaced), cut at a
-/// character boundary; and whether anything was left out. Only the excerpt is copied, however
-/// large the body.
+/// The first [`EXCERPT_LEN`] bytes of `body` at most, as text, and whether anything was left out.
 fn excerpt(body: &[u8]) -> (std::borrow::Cow<'_, str>, bool) {
-    let mut end = body.len().min(EXCERPT_LEN);
-    if end < body.len() {
-        // Do not split a character: step back over continuation bytes to the start of the last one.
-        if let Err(e) = std::str::from_utf8(&body[..end]) {
-            if e.error_len().is_none() {
-                end = e.valid_up_to();
-            }
-        }
-    }
-    (String::from_utf8_lossy(&body[..end]), end < body.len())
+    awsquery_types::text::lossy_prefix(body, EXCERPT_LEN)
 }
 
 #[cfg(test)]

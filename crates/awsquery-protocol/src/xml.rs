@@ -40,7 +40,7 @@ use quick_xml::XmlVersion;
 use quick_xml::events::attributes::Attributes;
 use quick_xml::events::{BytesRef, BytesStart, Event};
 
-use awsquery_types::text::{MAX_NAME_CHARS, printable};
+use awsquery_types::text::{MAX_NAME_CHARS, lossy_prefix, printable};
 use awsquery_types::time::{DateTime, TimestampFormat};
 
 /// The deepest element nesting a [`Decoder`] accepts; deeper documents are rejected.
@@ -492,8 +492,7 @@ fn is_blank(text: &str) -> bool {
 /// An element name for an error message: only its start is copied (however long the name), and
 /// `Display` bounds it further.
 fn name_excerpt(name: &[u8]) -> String {
-    let end = name.len().min(4 * MAX_NAME_CHARS + 4);
-    String::from_utf8_lossy(&name[..end]).into_owned()
+    lossy_prefix(name, 4 * MAX_NAME_CHARS + 4).0.into_owned()
 }
 
 /// The start of `text`, cut at [`EXCERPT_CHARS`] characters.

@@ -44,6 +44,21 @@ pub fn printable(text: &str, max_chars: usize) -> Cow<'_, str> {
     }
 }
 
+/// The first `max_bytes` bytes of `bytes` at most, as text (invalid UTF-8 replaced), cut between
+/// characters; and whether anything was left out. Only the prefix is copied, however long `bytes`.
+pub fn lossy_prefix(bytes: &[u8], max_bytes: usize) -> (Cow<'_, str>, bool) {
+    let mut end = bytes.len().min(max_bytes);
+    if end < bytes.len() {
+        // Do not split a character: step back over an incomplete one at the cut.
+        if let Err(e) = std::str::from_utf8(&bytes[..end]) {
+            if e.error_len().is_none() {
+                end = e.valid_up_to();
+            }
+        }
+    }
+    (String::from_utf8_lossy(&bytes[..end]), end < bytes.len())
+}
+
 fn needs_escape(c: char) -> bool {
     c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
