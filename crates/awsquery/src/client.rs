@@ -5,10 +5,7 @@
 
 use std::error::Error as StdError;
 use std::fmt;
-use std::future::{Future, poll_fn};
-use std::pin::pin;
 use std::sync::Arc;
-use std::task::Poll;
 use std::time::Duration;
 
 use crate::compression::{Encoding, RequestCompression};
@@ -22,7 +19,7 @@ use crate::paginator::PaginationError;
 use crate::retry::{Decision, Outcome, RetryConfig, RetryState, RetryStrategy};
 use crate::sigv4::{self, Credentials, SigningParams};
 use crate::time::DateTime;
-use crate::transport::{Transport, TransportError, TransportErrorKind};
+use crate::transport::{First, Transport, TransportError, TransportErrorKind, first_of};
 
 /// Any failure of a call: the request could not be built, addressed or signed, not delivered, or
 /// the service said no; or, for a paginator, the pages would not end.
@@ -539,23 +536,3 @@ impl fmt::Display for OperationTimedOut {
 }
 
 impl StdError for OperationTimedOut {}
-
-/// Which of two futures completed first.
-enum First<A, B> {
-    Left(A),
-    Right(B),
-}
-
-/// Runs `left` and `right` together until one completes and drops the other. `left` is polled
-/// first, so it wins when both are ready.
-async fn first_of<L: Future, R: Future>(left: L, right: R) -> First<L::Output, R::Output> {
-    let mut left = pin!(left);
-    let mut right = pin!(right);
-    poll_fn(|cx| {
-        if let Poll::Ready(output) = left.as_mut().poll(cx) {
-            return Poll::Ready(First::Left(output));
-        }
-        right.as_mut().poll(cx).map(First::Right)
-    })
-    .await
-}

@@ -169,6 +169,9 @@ pub enum CredentialsErrorKind {
     Unsupported,
     /// A shared file exists but cannot be read.
     Io,
+    /// The configuration is wrong: a profile chain that loops, a value that does not parse, a
+    /// setting the source requires missing. A chain stops here.
+    InvalidConfiguration,
     /// A custom source failed.
     Provider,
 }
@@ -237,8 +240,8 @@ impl CredentialsError {
             .expect("a credentials error records at least one attempt")
     }
 
-    /// Appends `later`'s attempts after this error's.
-    fn then(mut self, later: CredentialsError) -> Self {
+    /// Appends `later`'s attempts after this error's: a chain reports every source it tried.
+    pub fn then(mut self, later: CredentialsError) -> Self {
         self.attempts.extend(later.attempts);
         self
     }

@@ -7,6 +7,7 @@
 use std::cmp::Ordering;
 use std::fmt;
 use std::ops::Range;
+use std::time::SystemTime;
 
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::{Digest, Sha256};
@@ -24,6 +25,7 @@ pub struct Credentials {
     access_key_id: String,
     secret_access_key: String,
     session_token: Option<String>,
+    expiry: Option<SystemTime>,
 }
 
 impl Credentials {
@@ -37,7 +39,20 @@ impl Credentials {
             access_key_id: access_key_id.into(),
             secret_access_key: secret_access_key.into(),
             session_token,
+            expiry: None,
         }
+    }
+
+    /// The same credentials, valid until `expiry` (temporary credentials from STS, SSO, instance
+    /// metadata or a container endpoint). Caches refresh them shortly before that time.
+    pub fn with_expiry(mut self, expiry: SystemTime) -> Self {
+        self.expiry = Some(expiry);
+        self
+    }
+
+    /// When these credentials stop being valid; `None` for long-term keys.
+    pub fn expiry(&self) -> Option<SystemTime> {
+        self.expiry
     }
 
     /// The access key id, which appears in every signature's credential scope.
@@ -65,6 +80,7 @@ impl fmt::Debug for Credentials {
                 "session_token",
                 &self.session_token.as_ref().map(|_| Redacted),
             )
+            .field("expiry", &self.expiry)
             .finish()
     }
 }

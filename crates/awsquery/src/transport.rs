@@ -5,7 +5,9 @@
 
 use std::error::Error as StdError;
 use std::fmt;
-use std::future::Future;
+use std::future::{Future, poll_fn};
+use std::pin::pin;
+use std::task::Poll;
 use std::time::Duration;
 
 use awsquery_types::http::{Request, Response};
@@ -111,4 +113,27 @@ impl StdError for TransportError {
     fn source(&self) -> Option<&(dyn StdError + 'static)> {
         Some(&*self.source)
     }
+}
+
+/// Which of two futures completed first.
+#[derive(Debug)]
+pub enum First<A, B> {
+    /// The first future finished first (or both were ready).
+    Left(A),
+    /// The second future finished first.
+    Right(B),
+}
+
+/// Runs `left` and `right` together until one completes and drops the other. `left` is polled
+/// first, so it wins when both are ready.
+pub async fn first_of<L: Future, R: Future>(left: L, right: R) -> First<L::Output, R::Output> {
+    let mut left = pin!(left);
+    let mut right = pin!(right);
+    poll_fn(|cx| {
+        if let Poll::Ready(output) = left.as_mut().poll(cx) {
+            return Poll::Ready(First::Left(output));
+        }
+        right.as_mut().poll(cx).map(First::Right)
+    })
+    .await
 }

@@ -117,7 +117,7 @@ impl<P: fmt::Debug> fmt::Debug for AwsSdkProvider<P> {
 fn convert_error(error: AwsCredentialsError) -> CredentialsError {
     let kind = match &error {
         AwsCredentialsError::CredentialsNotLoaded(_) => CredentialsErrorKind::NotFound,
-        AwsCredentialsError::InvalidConfiguration(_) => CredentialsErrorKind::Incomplete,
+        AwsCredentialsError::InvalidConfiguration(_) => CredentialsErrorKind::InvalidConfiguration,
         _ => CredentialsErrorKind::Provider,
     };
     let mut reason = error.to_string();
