@@ -3,7 +3,22 @@
 //! Sources that reach the network (STS, IMDS, a container endpoint) answer with temporary
 //! credentials and an expiry. [`CachedCredentials`] keeps what such a source gave until a buffer
 //! before that expiry, so a client that asks for credentials before each attempt reaches the
-//! source only when the credentials are about to run out.
+//! source only when the credentials are about to run out:
+//!
+//! ```no_run
+//! use awsquery::credentials::ProvideCredentials;
+//! use awsquery::env::Env;
+//! use awsquery_config::cache::CachedCredentials;
+//! use awsquery_config::imds::ImdsCredentials;
+//! use awsquery_hyper::HyperTransport;
+//!
+//! # async fn run() -> Result<(), awsquery::credentials::CredentialsError> {
+//! let source = ImdsCredentials::new(HyperTransport::new(), &Env::process(), None);
+//! let cached = CachedCredentials::new(source);
+//! let first = cached.provide().await?; // asks the instance metadata service
+//! let again = cached.provide().await?; // the same credentials, from the cache
+//! # Ok(()) }
+//! ```
 
 use std::error::Error as StdError;
 use std::fmt;
