@@ -67,15 +67,21 @@ impl ProvideCredentials for Counting {
     }
 }
 
-/// Calls `provide` from `n` tasks at once and returns each task's result.
+/// Calls `provide` from `n` tasks at once (they start together once all are running) and returns
+/// each task's result.
 async fn provide_concurrently<P: ProvideCredentials + 'static>(
     cache: &Arc<CachedCredentials<P>>,
     n: usize,
 ) -> Vec<Result<Credentials, CredentialsError>> {
+    let start = Arc::new(tokio::sync::Barrier::new(n));
     let tasks: Vec<_> = (0..n)
         .map(|_| {
             let cache = Arc::clone(cache);
-            tokio::spawn(async move { cache.provide().await })
+            let start = Arc::clone(&start);
+            tokio::spawn(async move {
+                start.wait().await;
+                cache.provide().await
+            })
         })
         .collect();
     let mut results = Vec::with_capacity(n);
