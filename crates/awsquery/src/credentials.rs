@@ -42,7 +42,7 @@ use std::task::{Context, Poll, Waker};
 
 use crate::env::Env;
 pub use crate::profile::{DEFAULT_PROFILE, Profiles, parse_profile_file};
-use crate::profile::{ProfileFileError, SharedFile, selected_profile};
+use crate::profile::{ProfileFileError, ProfileSet, SharedFile, selected_profile};
 use crate::sigv4::Credentials;
 
 #[cfg(feature = "aws-credential-types")]
@@ -416,29 +416,21 @@ impl ProfileCredentials {
         let source = format!("profile `{name}`");
         let fail = |kind, reason: String| Err(CredentialsError::new(kind, source.clone(), reason));
 
-        let credentials_file = SharedFile::Credentials.load(&self.env)?;
-        let config_file = SharedFile::Config.load(&self.env)?;
-        let from_credentials = credentials_file.profile(&name);
-        let from_config = config_file.profile(&name);
-        if from_credentials.is_none() && from_config.is_none() {
+        let profiles = ProfileSet::load(&self.env)?;
+        let Some(profile) = profiles.profile(&name) else {
             return fail(
                 CredentialsErrorKind::NotFound,
                 format!(
                     "not in the credentials file {} nor the config file {}",
-                    credentials_file.describe(),
-                    config_file.describe()
+                    profiles.describe(SharedFile::Credentials),
+                    profiles.describe(SharedFile::Config)
                 ),
             );
-        }
-        let mut properties = BTreeMap::new();
-        for props in [from_config, from_credentials].into_iter().flatten() {
-            properties.extend(
-                props
-                    .iter()
-                    .filter(|(_, v)| !v.is_empty())
-                    .map(|(k, v)| (k.as_str(), v.as_str())),
-            );
-        }
+        };
+        let properties: BTreeMap<&str, &str> = profile
+            .keys()
+            .filter_map(|k| Some((k, profile.get(k)?)))
+            .collect();
 
         let unsupported: Vec<&str> = properties
             .keys()
