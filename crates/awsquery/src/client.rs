@@ -16,6 +16,7 @@ use crate::error::{BuildError, ProvideErrorMetadata};
 use crate::host_prefix::{self, Segment};
 use crate::operation::Operation;
 use crate::paginator::PaginationError;
+use crate::profile::ProfileSet;
 use crate::retry::{Decision, Outcome, RetryConfig, RetryState, RetryStrategy};
 use crate::sigv4::{self, Credentials, SigningParams};
 use crate::time::DateTime;
@@ -195,6 +196,16 @@ impl Config {
     /// `AWS_USE_DUALSTACK_ENDPOINT`. See [`EndpointSettings`].
     pub fn with_endpoint_env(mut self, env: Env) -> Self {
         self.endpoint = self.endpoint.with_env(env);
+        self
+    }
+
+    /// Takes the endpoint URL that neither code nor the environment sets from profile `name` of
+    /// `profiles` (loaded with [`ProfileSet::load`](crate::profile::ProfileSet::load)): the URL
+    /// for the service in the profile's services section, else the profile's `endpoint_url`;
+    /// both skipped when the profile's `ignore_configured_endpoint_urls` is `true`. See
+    /// [`EndpointSettings`].
+    pub fn with_endpoint_profile(mut self, profiles: &ProfileSet, name: &str) -> Self {
+        self.endpoint = self.endpoint.with_profile(profiles, name);
         self
     }
 

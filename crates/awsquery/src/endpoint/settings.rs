@@ -1,6 +1,6 @@
 //! What a client's configuration contributes to endpoint resolution: the values of the built-in
 //! rule parameters, with the endpoint URL and the FIPS and dual-stack flags taken from code first and
-//! from the environment second.
+//! from the environment second; the endpoint URL, last, from the profile of the shared config file.
 
 use std::fmt;
 
@@ -8,11 +8,21 @@ use awsquery_types::http::{redact_userinfo, userinfo_range};
 
 use super::{EndpointError, is_valid_host_label, split_url};
 use crate::env::Env;
+use crate::profile::{ProfileSet, Section};
 
 /// The endpoint URL for every service (`AWS_ENDPOINT_URL`).
 pub const ENDPOINT_URL_VAR: &str = "AWS_ENDPOINT_URL";
-/// Set to `true` to ignore the endpoint URLs of the environment (`AWS_IGNORE_CONFIGURED_ENDPOINT_URLS`).
+/// Set to `true` to ignore the endpoint URLs of the environment and the profile
+/// (`AWS_IGNORE_CONFIGURED_ENDPOINT_URLS`).
 pub const IGNORE_CONFIGURED_ENDPOINT_URLS_VAR: &str = "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS";
+/// The profile key holding the endpoint URL for every service, and, in a `[services]` section, the
+/// sub-property holding one service's.
+pub const ENDPOINT_URL_KEY: &str = "endpoint_url";
+/// The profile key that, `true`, ignores configured endpoint URLs (after
+/// `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS`).
+pub const IGNORE_CONFIGURED_ENDPOINT_URLS_KEY: &str = "ignore_configured_endpoint_urls";
+/// The profile key naming its `[services NAME]` section.
+pub const SERVICES_KEY: &str = "services";
 /// `true` to use FIPS endpoints (`AWS_USE_FIPS_ENDPOINT`).
 pub const USE_FIPS_VAR: &str = "AWS_USE_FIPS_ENDPOINT";
 /// `true` to use dual-stack endpoints (`AWS_USE_DUALSTACK_ENDPOINT`).
@@ -37,23 +47,60 @@ pub struct BuiltIns {
 /// The endpoint settings of a client configuration.
 ///
 /// Values set in code win over the environment, whatever the order of the calls; the environment is
-/// read only when one is given ([`with_env`](Self::with_env)), and only when the client is built. The
-/// endpoint URL is taken from, highest first:
+/// read only when one is given ([`with_env`](Self::with_env)), and only when the client is built, and
+/// so is a profile ([`with_profile`](Self::with_profile)). The endpoint URL is taken from, highest
+/// first:
 ///
 /// 1. [`with_url`](Self::with_url);
 /// 2. `AWS_ENDPOINT_URL_<SERVICE>`, the service's sdkId in upper case with spaces as `_`
 ///    (`AWS_ENDPOINT_URL_NEPTUNE`);
 /// 3. `AWS_ENDPOINT_URL`;
+/// 4. the profile's services section: `services = NAME` in the profile names a `[services NAME]`
+///    section of the config file, where `endpoint_url` under the service's key (the sdkId in lower
+///    case with spaces as `_`: `neptune`, `sso_oidc`) gives the URL;
+/// 5. the profile's `endpoint_url`;
 ///
-/// and the environment's two are skipped when `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` is `true`. Without
-/// any, the service's endpoint rules choose the URL from the region and the FIPS and dual-stack flags
+/// and all but the first are skipped when `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` is `true` (or, when
+/// that variable is unset, the profile's `ignore_configured_endpoint_urls`). Without any, the
+/// service's endpoint rules choose the URL from the region and the FIPS and dual-stack flags
 /// (`AWS_USE_FIPS_ENDPOINT`, `AWS_USE_DUALSTACK_ENDPOINT`; `false` when unset).
+///
+/// ```
+/// use awsquery::endpoint::EndpointSettings;
+/// use awsquery::env::Env;
+/// use awsquery::profile::ProfileSet;
+///
+/// let profiles = ProfileSet::parse(
+///     "",
+///     "[profile local]\nservices = here\nendpoint_url = http://127.0.0.1:4566\n\
+///      [services here]\nneptune =\n  endpoint_url = http://127.0.0.1:8182\n",
+/// );
+/// let settings = EndpointSettings::new()
+///     .with_env(Env::from_pairs(&[]))
+///     .with_profile(&profiles, "local");
+/// let neptune = settings.builtins("us-east-1", "Neptune").unwrap();
+/// assert_eq!(neptune.endpoint.as_deref(), Some("http://127.0.0.1:8182"));
+/// let sts = settings.builtins("us-east-1", "STS").unwrap();
+/// assert_eq!(sts.endpoint.as_deref(), Some("http://127.0.0.1:4566"));
+/// ```
 #[derive(Clone, Default)]
 pub struct EndpointSettings {
     url: Option<String>,
     use_fips: Option<bool>,
     use_dual_stack: Option<bool>,
     env: Option<Env>,
+    profile: Option<ProfileEndpoints>,
+}
+
+/// What a profile says about endpoint URLs, taken from a [`ProfileSet`] when the settings are made.
+#[derive(Clone, Default)]
+struct ProfileEndpoints {
+    /// The profile's name, for messages.
+    name: String,
+    endpoint_url: Option<String>,
+    ignore: Option<String>,
+    /// `services = NAME`, and the `[services NAME]` section if the config file has it.
+    services: Option<(String, Option<Section>)>,
 }
 
 impl EndpointSettings {
@@ -83,6 +130,24 @@ impl EndpointSettings {
     /// Reads what code leaves unset from `env`, when the client is built.
     pub fn with_env(mut self, env: Env) -> Self {
         self.env = Some(env);
+        self
+    }
+
+    /// Takes endpoint URLs that neither code nor the environment set from profile `name` of
+    /// `profiles` (usually the selected one, [`selected_profile`](crate::profile::selected_profile)):
+    /// its services section, then its `endpoint_url`. A profile the set lacks contributes nothing.
+    pub fn with_profile(mut self, profiles: &ProfileSet, name: &str) -> Self {
+        let profile = profiles.profile(name);
+        let get = |key: &str| profile.and_then(|p| p.get(key)).map(str::to_owned);
+        self.profile = Some(ProfileEndpoints {
+            name: name.to_owned(),
+            endpoint_url: get(ENDPOINT_URL_KEY),
+            ignore: get(IGNORE_CONFIGURED_ENDPOINT_URLS_KEY),
+            services: get(SERVICES_KEY).map(|services| {
+                let section = profiles.services(&services).cloned();
+                (services, section)
+            }),
+        });
         self
     }
 
@@ -128,22 +193,90 @@ impl EndpointSettings {
             check_url(url, "set in the configuration")?;
             return Ok(Some(url.clone()));
         }
-        let Some(env) = &self.env else {
-            return Ok(None);
+        let env = self.env.as_ref();
+        let profile = self.profile.as_ref();
+        let ignore = match env.map(|env| env_flag(env, IGNORE_CONFIGURED_ENDPOINT_URLS_VAR)) {
+            Some(Ok(Some(ignore))) => ignore,
+            Some(Err(e)) => return Err(e),
+            _ => profile.map_or(Ok(false), ProfileEndpoints::ignore)?,
         };
-        if env_flag(env, IGNORE_CONFIGURED_ENDPOINT_URLS_VAR)? == Some(true) {
+        if ignore {
             return Ok(None);
         }
-        for var in [
-            service_endpoint_url_var(sdk_id),
-            ENDPOINT_URL_VAR.to_owned(),
-        ] {
-            if let Some(url) = env.get(&var) {
-                check_url(&url, &format!("from `{var}`"))?;
-                return Ok(Some(url));
+        if let Some(env) = env {
+            for var in [
+                service_endpoint_url_var(sdk_id),
+                ENDPOINT_URL_VAR.to_owned(),
+            ] {
+                if let Some(url) = env.get(&var) {
+                    check_url(&url, &format!("from `{var}`"))?;
+                    return Ok(Some(url));
+                }
             }
         }
+        match profile {
+            Some(profile) => profile.endpoint_url(sdk_id),
+            None => Ok(None),
+        }
+    }
+}
+
+impl ProfileEndpoints {
+    /// `ignore_configured_endpoint_urls`: `false` when unset.
+    fn ignore(&self) -> Result<bool, EndpointError> {
+        match &self.ignore {
+            None => Ok(false),
+            Some(value) => flag(
+                value,
+                &format!(
+                    "`{IGNORE_CONFIGURED_ENDPOINT_URLS_KEY}` of profile `{}`",
+                    self.name
+                ),
+            ),
+        }
+    }
+
+    /// The URL of the services section for the service, else the profile's `endpoint_url`,
+    /// checked. A profile naming a services section the config file lacks is an error.
+    fn endpoint_url(&self, sdk_id: &str) -> Result<Option<String>, EndpointError> {
+        if let Some((services, section)) = &self.services {
+            let Some(section) = section else {
+                return Err(EndpointError::configuration(format!(
+                    "profile `{}` names the services section `{services}`, which is not in the \
+                     config file",
+                    self.name
+                )));
+            };
+            let key = service_config_key(sdk_id);
+            if let Some(url) = section.sub_property(&key, ENDPOINT_URL_KEY) {
+                let source = format!(
+                    "from `{ENDPOINT_URL_KEY}` under `{key}` in `[services {services}]` (profile \
+                     `{}`)",
+                    self.name
+                );
+                check_url(url, &source)?;
+                return Ok(Some(url.to_owned()));
+            }
+        }
+        if let Some(url) = &self.endpoint_url {
+            check_url(
+                url,
+                &format!("from `{ENDPOINT_URL_KEY}` of profile `{}`", self.name),
+            )?;
+            return Ok(Some(url.clone()));
+        }
         Ok(None)
+    }
+}
+
+impl fmt::Debug for ProfileEndpoints {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ProfileEndpoints")
+            .field("name", &self.name)
+            .field("endpoint_url", &self.endpoint_url.as_deref().map(Redacted))
+            .field("ignore", &self.ignore)
+            .field("services", &self.services.as_ref().map(|(name, _)| name))
+            .finish()
     }
 }
 
@@ -159,6 +292,19 @@ pub fn service_endpoint_url_var(sdk_id: &str) -> String {
         })
         .collect();
     format!("{ENDPOINT_URL_VAR}_{service}")
+}
+
+/// The key of a service in a `[services]` section: the sdkId in lower case, with spaces and
+/// hyphens as `_` (`Neptune` → `neptune`, `SSO OIDC` → `sso_oidc`).
+pub fn service_config_key(sdk_id: &str) -> String {
+    sdk_id
+        .trim()
+        .chars()
+        .map(|c| match c {
+            ' ' | '-' => '_',
+            c => c.to_ascii_lowercase(),
+        })
+        .collect()
 }
 
 /// The region with surrounding white space trimmed, checked to be a valid host label: 1 to 63
@@ -182,14 +328,20 @@ pub fn check_region(region: &str) -> Result<&str, EndpointError> {
 
 /// A boolean environment variable: `true` or `false` in any case; `None` when unset or empty.
 fn env_flag(env: &Env, var: &str) -> Result<Option<bool>, EndpointError> {
-    let Some(value) = env.get(var) else {
-        return Ok(None);
-    };
+    match env.get(var) {
+        Some(value) => flag(&value, &format!("`{var}`")).map(Some),
+        None => Ok(None),
+    }
+}
+
+/// A boolean setting, `what` naming it in the error: `true` or `false` in any case.
+fn flag(value: &str, what: &str) -> Result<bool, EndpointError> {
     match value.trim() {
-        v if v.eq_ignore_ascii_case("true") => Ok(Some(true)),
-        v if v.eq_ignore_ascii_case("false") => Ok(Some(false)),
+        v if v.eq_ignore_ascii_case("true") => Ok(true),
+        v if v.eq_ignore_ascii_case("false") => Ok(false),
         _ => Err(EndpointError::configuration(format!(
-            "`{var}` is `{value}`; expected `true` or `false`"
+            "{what} is `{}`; expected `true` or `false`",
+            awsquery_types::text::printable(value, awsquery_types::text::MAX_NAME_CHARS)
         ))),
     }
 }
@@ -233,6 +385,7 @@ impl fmt::Debug for EndpointSettings {
             .field("use_fips", &self.use_fips)
             .field("use_dual_stack", &self.use_dual_stack)
             .field("env", &self.env)
+            .field("profile", &self.profile)
             .finish()
     }
 }
@@ -339,6 +492,175 @@ mod tests {
             Some("https://code.example"),
             "the ignore flag is about the environment only"
         );
+    }
+
+    const PROFILES: &str = "\
+[profile both]
+services = local
+endpoint_url = http://profile.example
+[profile global]
+endpoint_url = http://profile.example
+[profile ignoring]
+services = local
+endpoint_url = http://profile.example
+ignore_configured_endpoint_urls = TRUE
+[profile dangling]
+services = absent
+[profile bad-url]
+services = bad
+[profile bad-flag]
+endpoint_url = http://profile.example
+ignore_configured_endpoint_urls = yes
+[profile secret]
+endpoint_url = https://admin:hunter2@db.example
+[services local]
+neptune =
+  endpoint_url = http://neptune.services.example
+sso_oidc =
+  endpoint_url = http://oidc.services.example
+endpoint_url = http://not-under-a-service.example
+[services bad]
+neptune =
+  endpoint_url = localhost:8182
+";
+
+    fn with_profile(name: &str, env: &[(&str, &str)]) -> EndpointSettings {
+        EndpointSettings::new()
+            .with_env(Env::from_pairs(env))
+            .with_profile(&ProfileSet::parse("", PROFILES), name)
+    }
+
+    fn url_for(settings: &EndpointSettings, sdk_id: &str) -> Option<String> {
+        settings
+            .builtins("us-east-1", sdk_id)
+            .expect("valid settings")
+            .endpoint
+    }
+
+    #[test]
+    fn profile_endpoint_precedence() {
+        let service_var = ("AWS_ENDPOINT_URL_NEPTUNE", "http://service-var.example");
+        let generic_var = ("AWS_ENDPOINT_URL", "http://generic-var.example");
+        let both = |env: &[(&str, &str)]| url_for(&with_profile("both", env), "Neptune");
+        assert_eq!(
+            both(&[service_var, generic_var]).as_deref(),
+            Some("http://service-var.example")
+        );
+        assert_eq!(
+            both(&[generic_var]).as_deref(),
+            Some("http://generic-var.example")
+        );
+        assert_eq!(
+            both(&[]).as_deref(),
+            Some("http://neptune.services.example")
+        );
+        // A service without an entry in the section falls back to the profile's URL.
+        let settings = with_profile("both", &[]);
+        assert_eq!(
+            url_for(&settings, "SSO OIDC").as_deref(),
+            Some("http://oidc.services.example")
+        );
+        assert_eq!(
+            url_for(&settings, "STS").as_deref(),
+            Some("http://profile.example")
+        );
+        assert_eq!(
+            url_for(&with_profile("global", &[]), "Neptune").as_deref(),
+            Some("http://profile.example")
+        );
+        // Code wins over everything.
+        let code = with_profile("both", &[service_var]).with_url("http://code.example");
+        assert_eq!(
+            url_for(&code, "Neptune").as_deref(),
+            Some("http://code.example")
+        );
+        // A profile the files lack, or none, contributes nothing.
+        assert_eq!(url_for(&with_profile("absent", &[]), "Neptune"), None);
+        let without_env =
+            EndpointSettings::new().with_profile(&ProfileSet::parse("", PROFILES), "global");
+        assert_eq!(
+            url_for(&without_env, "Neptune").as_deref(),
+            Some("http://profile.example"),
+            "the profile is read without an environment too"
+        );
+    }
+
+    #[test]
+    fn ignoring_configured_endpoints() {
+        let service_var = ("AWS_ENDPOINT_URL_NEPTUNE", "http://service-var.example");
+        assert_eq!(url_for(&with_profile("ignoring", &[]), "Neptune"), None);
+        assert_eq!(
+            url_for(&with_profile("ignoring", &[service_var]), "Neptune"),
+            None,
+            "the profile's flag turns off the environment's URLs too"
+        );
+        let not_ignoring = [("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "false")];
+        assert_eq!(
+            url_for(&with_profile("ignoring", &not_ignoring), "Neptune").as_deref(),
+            Some("http://neptune.services.example"),
+            "the variable wins over the profile's flag"
+        );
+        let ignoring = [("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true")];
+        assert_eq!(url_for(&with_profile("both", &ignoring), "Neptune"), None);
+        let code = with_profile("ignoring", &[]).with_url("http://code.example");
+        assert_eq!(
+            url_for(&code, "Neptune").as_deref(),
+            Some("http://code.example")
+        );
+        // The variable set to `false` also keeps a bad flag in the profile from being read.
+        assert_eq!(
+            url_for(&with_profile("bad-flag", &not_ignoring), "Neptune").as_deref(),
+            Some("http://profile.example")
+        );
+    }
+
+    #[test]
+    fn profile_errors_say_where() {
+        let e = error(&with_profile("dangling", &[]));
+        assert_eq!(
+            e.message(),
+            "profile `dangling` names the services section `absent`, which is not in the config \
+             file"
+        );
+        let e = error(&with_profile("bad-url", &[]));
+        assert_eq!(
+            e.message(),
+            "the endpoint URL `localhost:8182` from `endpoint_url` under `neptune` in `[services \
+             bad]` (profile `bad-url`) cannot be used: it does not start with `http://` or \
+             `https://`"
+        );
+        let e = error(&with_profile("bad-flag", &[]));
+        assert_eq!(
+            e.message(),
+            "`ignore_configured_endpoint_urls` of profile `bad-flag` is `yes`; expected `true` or \
+             `false`"
+        );
+        let e = error(&with_profile("secret", &[]));
+        assert!(
+            e.message()
+                .contains("`https://***@db.example` from `endpoint_url` of profile `secret`"),
+            "{e}"
+        );
+        let printed = format!("{:?}", with_profile("secret", &[]));
+        assert!(printed.contains("https://***@db.example"), "{printed}");
+        assert!(!printed.contains("hunter2"), "{printed}");
+        // Errors of the services section wait until it is needed.
+        let env = [("AWS_ENDPOINT_URL", "http://generic-var.example")];
+        assert_eq!(
+            url_for(&with_profile("dangling", &env), "Neptune").as_deref(),
+            Some("http://generic-var.example")
+        );
+    }
+
+    #[test]
+    fn service_keys_follow_the_sdk_id() {
+        assert_eq!(service_config_key("Neptune"), "neptune");
+        assert_eq!(service_config_key("SSO OIDC"), "sso_oidc");
+        assert_eq!(
+            service_config_key("Elastic Load Balancing v2"),
+            "elastic_load_balancing_v2"
+        );
+        assert_eq!(service_config_key("neptune-graph"), "neptune_graph");
     }
 
     #[test]
