@@ -3,8 +3,13 @@
 use std::borrow::Cow;
 use std::fmt;
 
-/// Header values that are never printed by `Debug`.
-const SECRET_HEADERS: [&str; 2] = ["authorization", "x-amz-security-token"];
+/// Header values that are never printed by `Debug`: signatures, session tokens, and the IAM
+/// Identity Center access token.
+const SECRET_HEADERS: [&str; 3] = [
+    "authorization",
+    "x-amz-security-token",
+    "x-amz-sso_bearer_token",
+];
 
 /// An HTTP request ready to send.
 ///
@@ -238,9 +243,13 @@ mod tests {
         request
             .headers
             .push(("x-amz-security-token", String::from("token-xyz")));
+        request
+            .headers
+            .push(("x-amz-sso_bearer_token", String::from("bearer-xyz")));
         let printed = format!("{request:?}");
         assert!(!printed.contains("abc123"), "{printed}");
         assert!(!printed.contains("token-xyz"), "{printed}");
+        assert!(!printed.contains("bearer-xyz"), "{printed}");
         assert!(printed.contains("application/x-www-form-urlencoded"));
     }
 
