@@ -21,3 +21,4 @@ mod http;
 pub mod cache;
 pub mod container;
 pub mod imds;
+pub mod process;
