@@ -22,3 +22,4 @@ pub mod cache;
 pub mod container;
 pub mod imds;
 pub mod process;
+pub mod profile;
