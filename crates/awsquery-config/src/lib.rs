@@ -23,3 +23,4 @@ pub mod container;
 pub mod imds;
 pub mod process;
 pub mod profile;
+pub mod sso;

@@ -381,7 +381,8 @@ impl Reading<'_> {
                 session_name: self.get("role_session_name"),
             })));
         }
-        if self.profile.get("sso_account_id").is_some() || self.profile.get("sso_role_name").is_some()
+        if self.profile.get("sso_account_id").is_some()
+            || self.profile.get("sso_role_name").is_some()
         {
             return self.sso(profiles).map(|sso| Some(Base::Sso(sso)));
         }
@@ -440,7 +441,10 @@ impl Reading<'_> {
                     self.name
                 )));
             };
-            for (key, value) in [("sso_start_url", &mut start_url), ("sso_region", &mut region)] {
+            for (key, value) in [
+                ("sso_start_url", &mut start_url),
+                ("sso_region", &mut region),
+            ] {
                 let from_session = section.get(key).map(str::to_owned);
                 if value.is_some() && from_session.is_some() && *value != from_session {
                     return Err(invalid(format!(
@@ -507,10 +511,7 @@ impl Reading<'_> {
                         "the `duration_seconds` of profile `{}` is `{}`, not a whole number of \
                          seconds",
                         self.name,
-                        awsquery_types::text::printable(
-                            text,
-                            awsquery_types::text::MAX_NAME_CHARS
-                        )
+                        awsquery_types::text::printable(text, awsquery_types::text::MAX_NAME_CHARS)
                     ),
                 )
             })?),
@@ -555,8 +556,7 @@ pub trait Sources: Send + Sync {
 
     /// IAM Identity Center credentials, usually
     /// [`SsoCredentials`](crate::sso::SsoCredentials) with the chain's transport and environment.
-    fn sso(&self, sso: &SsoProfile, endpoints: &EndpointSettings)
-    -> Arc<dyn ProvideCredentials>;
+    fn sso(&self, sso: &SsoProfile, endpoints: &EndpointSettings) -> Arc<dyn ProvideCredentials>;
 
     /// A `credential_process` program: by default a [`CredentialProcess`].
     fn process(&self, command: &CommandLine) -> Arc<dyn ProvideCredentials> {
