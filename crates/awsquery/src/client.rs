@@ -209,7 +209,9 @@ impl Config {
         self
     }
 
-    /// Retries as configured (standard mode: 3 attempts, full-jitter backoff capped at 20 s).
+    /// Retries as configured (by default standard mode: 3 attempts, full-jitter backoff capped at
+    /// 20 s; [`RetryMode::Adaptive`](crate::retry::RetryMode::Adaptive) adds a client-side rate
+    /// limiter, shared by the client's calls, that slows attempts down after throttling errors).
     pub fn with_retry_config(mut self, retry: RetryConfig) -> Self {
         self.retry = retry;
         self
@@ -481,6 +483,11 @@ impl<T: Transport> Handle<T> {
     ) -> Result<O::Output, SdkError<O::Error>> {
         let mut state = RetryState::new();
         loop {
+            // Adaptive mode, once throttled: wait for the rate limiter's token.
+            let wait = self.retry.before_attempt();
+            if !wait.is_zero() {
+                self.transport.sleep(wait).await;
+            }
             let mut request = O::serialize(input).map_err(SdkError::Build)?;
             self.config
                 .request_compression

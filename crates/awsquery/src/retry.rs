@@ -1,7 +1,9 @@
-//! The AWS SDKs' `standard` retry mode, as pure decisions with no I/O and no sleeping.
+//! The AWS SDKs' `standard` and `adaptive` retry modes, as pure decisions with no I/O and no
+//! sleeping.
 //!
-//! A client keeps one [`RetryStrategy`] for its whole life (it holds the retry quota, which is
-//! shared by every call of that client) and one [`RetryState`] per call:
+//! A client keeps one [`RetryStrategy`] for its whole life (it holds the retry quota and, in
+//! adaptive mode, the rate limiter, which every call of that client shares) and one
+//! [`RetryState`] per call:
 //!
 //! ```
 //! use std::time::Duration;
@@ -47,14 +49,42 @@
 //! This is the long-standing `standard` mode; AWS has announced an opt-in revision with different
 //! backoff timings and quota costs, which this module does not implement. Throttling and transient
 //! errors are told apart ([`RetryKind`]) but treated alike, as `standard` mode does.
+//!
+//! # Adaptive mode
+//!
+//! [`RetryMode::Adaptive`] keeps every rule above and adds a client-side rate limiter
+//! ([`ClientRateLimiter`]): a token bucket whose fill rate is cut on each throttling error and
+//! grows back on other responses along a cubic curve (see its module for the arithmetic). Until
+//! the client is first throttled it changes nothing; from then on every attempt of every call, a
+//! first attempt included, takes a token and waits for one when the bucket is empty
+//! ([`RetryStrategy::before_attempt`]). It suits a client that is the main user of a throttled
+//! resource and can accept that calls are slowed down; the AWS SDKs describe it as experimental.
+//!
+//! # Modes by name
+//!
+//! The shared files' `retry_mode` and `AWS_RETRY_MODE` name a mode: `standard`, `adaptive` or
+//! `legacy` ([`RetryMode`]'s `FromStr`, case-insensitive). `legacy` is each SDK's older,
+//! SDK-specific behaviour (in the AWS CLI v2, botocore's older retry handler with 5 attempts by
+//! default); there is none here, so it is accepted and treated as `standard`, as the AWS SDK for
+//! Kotlin does, rather than refused as the AWS SDK for Rust does: a shared file written for the
+//! AWS CLI keeps working. The number of attempts stays [`DEFAULT_MAX_ATTEMPTS`] unless
+//! `max_attempts` says otherwise.
 
 use std::fmt;
+use std::str::FromStr;
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::error::ErrorMetadata;
 pub use crate::random::{DefaultJitter, JitterSource};
 use crate::transport::{TransportError, TransportErrorKind};
+use awsquery_types::text::MAX_NAME_CHARS;
+
+mod rate_limiter;
+
+pub use rate_limiter::{
+    BETA, ClientRateLimiter, MIN_CAPACITY, MIN_FILL_RATE, SCALE_CONSTANT, SMOOTH,
+};
 
 /// How many attempts a call makes by default, the first one included.
 pub const DEFAULT_MAX_ATTEMPTS: u32 = 3;
@@ -101,13 +131,86 @@ const TRANSIENT_CODES: [&str; 4] = [
 /// HTTP statuses that mean a passing failure on the service side.
 const TRANSIENT_STATUSES: [u16; 4] = [500, 502, 503, 504];
 
-/// How many attempts a call may make and how long it waits between them.
+/// Which retry rules a client follows.
+///
+/// ```
+/// use awsquery::retry::RetryMode;
+///
+/// assert_eq!("adaptive".parse(), Ok(RetryMode::Adaptive));
+/// assert_eq!(" Standard ".parse(), Ok(RetryMode::Standard));
+/// // The AWS CLI's `legacy` is taken as `standard`.
+/// assert_eq!("legacy".parse(), Ok(RetryMode::Standard));
+/// assert!("fast".parse::<RetryMode>().is_err());
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum RetryMode {
+    /// The `standard` mode shared by the AWS SDKs: retries with backoff and a retry quota.
+    #[default]
+    Standard,
+    /// `standard` plus a client-side rate limiter that slows every attempt down once the
+    /// service has throttled the client.
+    Adaptive,
+}
+
+impl RetryMode {
+    /// The mode's name in the shared files and `AWS_RETRY_MODE`: `standard` or `adaptive`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RetryMode::Standard => "standard",
+            RetryMode::Adaptive => "adaptive",
+        }
+    }
+}
+
+impl fmt::Display for RetryMode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for RetryMode {
+    type Err = ParseRetryModeError;
+
+    /// `standard`, `adaptive`, or `legacy` (taken as `standard`), in any case, surrounding
+    /// whitespace ignored.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        let name = value.trim();
+        if name.eq_ignore_ascii_case("standard") || name.eq_ignore_ascii_case("legacy") {
+            Ok(RetryMode::Standard)
+        } else if name.eq_ignore_ascii_case("adaptive") {
+            Ok(RetryMode::Adaptive)
+        } else {
+            Err(ParseRetryModeError(
+                awsquery_types::text::printable(value, MAX_NAME_CHARS).into_owned(),
+            ))
+        }
+    }
+}
+
+/// A name that is not a retry mode.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseRetryModeError(String);
+
+impl fmt::Display for ParseRetryModeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "`{}` is not a retry mode: expected `standard`, `adaptive` or `legacy`",
+            self.0
+        )
+    }
+}
+
+impl std::error::Error for ParseRetryModeError {}
+
+/// The retry mode, how many attempts a call may make and how long it waits between them.
 ///
 /// ```
 /// use std::time::Duration;
-/// use awsquery::retry::RetryConfig;
+/// use awsquery::retry::{RetryConfig, RetryMode};
 ///
 /// let config = RetryConfig::default()
+///     .with_mode(RetryMode::Adaptive)
 ///     .with_max_attempts(5)
 ///     .with_initial_backoff(Duration::from_millis(100))
 ///     .with_max_backoff(Duration::from_secs(5));
@@ -115,15 +218,17 @@ const TRANSIENT_STATUSES: [u16; 4] = [500, 502, 503, 504];
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RetryConfig {
+    mode: RetryMode,
     max_attempts: u32,
     initial_backoff: Duration,
     max_backoff: Duration,
 }
 
 impl Default for RetryConfig {
-    /// Three attempts, backoff ceilings from 1 s doubling up to 20 s.
+    /// Standard mode, three attempts, backoff ceilings from 1 s doubling up to 20 s.
     fn default() -> Self {
         RetryConfig {
+            mode: RetryMode::Standard,
             max_attempts: DEFAULT_MAX_ATTEMPTS,
             initial_backoff: DEFAULT_INITIAL_BACKOFF,
             max_backoff: DEFAULT_MAX_BACKOFF,
@@ -132,9 +237,20 @@ impl Default for RetryConfig {
 }
 
 impl RetryConfig {
-    /// The defaults: three attempts, backoff ceilings from 1 s doubling up to 20 s.
+    /// The defaults: standard mode, three attempts, backoff ceilings from 1 s doubling up to 20 s.
     pub fn new() -> Self {
         RetryConfig::default()
+    }
+
+    /// Follows the rules of `mode`.
+    pub fn with_mode(mut self, mode: RetryMode) -> Self {
+        self.mode = mode;
+        self
+    }
+
+    /// The retry mode.
+    pub fn mode(&self) -> RetryMode {
+        self.mode
     }
 
     /// One attempt per call: nothing is ever retried.
@@ -425,12 +541,14 @@ impl RetryState {
     }
 }
 
-/// The `standard` retry mode for one client: its configuration, its retry quota and its jitter.
+/// The retry rules for one client: its configuration, its retry quota, its jitter and, in
+/// adaptive mode, its rate limiter.
 ///
 /// Share one per client (it is `Send + Sync`); keep a [`RetryState`] per call. A call loop:
 ///
 /// 1. `let mut state = RetryState::new();`
-/// 2. send attempt `state.attempt()`;
+/// 2. wait [`before_attempt()`](RetryStrategy::before_attempt) (always zero in standard mode),
+///    then send attempt `state.attempt()`;
 /// 3. on success, [`on_success(state)`](RetryStrategy::on_success) and return;
 /// 4. on failure, [`decide(&mut state, &outcome)`](RetryStrategy::decide): on
 ///    [`Decision::RetryAfter`] sleep and go to 2, on [`Decision::Stop`] return the failure.
@@ -438,14 +556,19 @@ pub struct RetryStrategy {
     config: RetryConfig,
     quota: RetryQuota,
     jitter: Box<dyn JitterSource>,
+    /// Present in adaptive mode only.
+    rate_limiter: Option<ClientRateLimiter>,
+    clock: Box<dyn Fn() -> Duration + Send + Sync>,
 }
 
 impl fmt::Debug for RetryStrategy {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("RetryStrategy")
-            .field("config", &self.config)
-            .field("quota", &self.quota)
-            .finish_non_exhaustive()
+        let mut s = f.debug_struct("RetryStrategy");
+        s.field("config", &self.config).field("quota", &self.quota);
+        if let Some(limiter) = &self.rate_limiter {
+            s.field("rate_limiter", limiter);
+        }
+        s.finish_non_exhaustive()
     }
 }
 
@@ -457,13 +580,30 @@ impl Default for RetryStrategy {
 }
 
 impl RetryStrategy {
-    /// A strategy with a full quota of [`INITIAL_RETRY_TOKENS`] and [`DefaultJitter`].
+    /// A strategy with a full quota of [`INITIAL_RETRY_TOKENS`] and [`DefaultJitter`], and in
+    /// adaptive mode a fresh rate limiter on a monotonic clock.
     pub fn new(config: RetryConfig) -> Self {
+        let origin = Instant::now();
         RetryStrategy {
             config,
             quota: RetryQuota::new(),
             jitter: Box::new(DefaultJitter::new()),
+            rate_limiter: match config.mode {
+                RetryMode::Standard => None,
+                RetryMode::Adaptive => Some(ClientRateLimiter::new(Duration::ZERO)),
+            },
+            clock: Box::new(move || origin.elapsed()),
         }
+    }
+
+    /// Reads the rate limiter's time from `clock` instead: the time since an origin of its
+    /// choosing, which must never go back. The rate limiter starts afresh at the clock's reading.
+    pub fn with_clock(mut self, clock: impl Fn() -> Duration + Send + Sync + 'static) -> Self {
+        if self.rate_limiter.is_some() {
+            self.rate_limiter = Some(ClientRateLimiter::new(clock()));
+        }
+        self.clock = Box::new(clock);
+        self
     }
 
     /// Draws jitter factors from `jitter` instead (tests pin it with `|| 1.0`).
@@ -488,6 +628,28 @@ impl RetryStrategy {
         &self.quota
     }
 
+    /// The rate limiter shared by every call made with this strategy, in adaptive mode.
+    pub fn rate_limiter(&self) -> Option<&ClientRateLimiter> {
+        self.rate_limiter.as_ref()
+    }
+
+    /// How long to wait before sending an attempt, the first one of a call included: zero in
+    /// standard mode; in adaptive mode, zero until the client is first throttled and from then
+    /// on the wait for the rate limiter's next token (which this takes).
+    pub fn before_attempt(&self) -> Duration {
+        match &self.rate_limiter {
+            None => Duration::ZERO,
+            Some(limiter) => limiter.acquire((self.clock)()),
+        }
+    }
+
+    /// Tells the rate limiter, if any, of an attempt's outcome.
+    fn record(&self, throttled: bool) {
+        if let Some(limiter) = &self.rate_limiter {
+            limiter.record((self.clock)(), throttled);
+        }
+    }
+
     /// The wait after attempt `attempt` (1-based) has failed: the
     /// [ceiling](RetryConfig::backoff_ceiling) scaled by a fresh jitter factor.
     pub fn backoff(&self, attempt: u32) -> Duration {
@@ -505,12 +667,16 @@ impl RetryStrategy {
 
     /// Decides what follows the failure of attempt `state.attempt()`.
     ///
-    /// In order: a [`NotRetryable`](RetryKind::NotRetryable) outcome stops the call; so does a
-    /// call that has made [`max_attempts`](RetryConfig::max_attempts) attempts; so does a quota
-    /// that cannot pay the retry's cost. Only then are the tokens taken, `state` moves on to the
-    /// next attempt, and the answer is the [`backoff`](RetryStrategy::backoff) to wait.
+    /// In adaptive mode the outcome first goes to the rate limiter (a throttling error slows the
+    /// client down). Then, in order: a [`NotRetryable`](RetryKind::NotRetryable) outcome stops the
+    /// call; so does a call that has made [`max_attempts`](RetryConfig::max_attempts) attempts; so
+    /// does a quota that cannot pay the retry's cost. Only then are the tokens taken, `state`
+    /// moves on to the next attempt, and the answer is the [`backoff`](RetryStrategy::backoff) to
+    /// wait.
     pub fn decide(&self, state: &mut RetryState, outcome: &Outcome<'_>) -> Decision {
-        if !classify(outcome).is_retryable() {
+        let kind = classify(outcome);
+        self.record(kind == RetryKind::Throttling);
+        if !kind.is_retryable() {
             return Decision::Stop(StopReason::NotRetryable);
         }
         if state.attempt >= self.config.max_attempts {
@@ -527,8 +693,10 @@ impl RetryStrategy {
     }
 
     /// Records that the call's current attempt succeeded: the quota gets back what the retry
-    /// leading to it cost, or [`NO_RETRY_INCREMENT`] if it was the first attempt, up to capacity.
+    /// leading to it cost, or [`NO_RETRY_INCREMENT`] if it was the first attempt, up to capacity;
+    /// in adaptive mode the rate limiter's rate grows.
     pub fn on_success(&self, state: RetryState) {
+        self.record(false);
         let refund = if state.last_retry_cost > 0 {
             state.last_retry_cost
         } else {
@@ -1001,6 +1169,90 @@ mod tests {
         });
         assert_eq!(granted, 100);
         assert_eq!(strategy.quota().available(), 0);
+    }
+
+    #[test]
+    fn modes_by_name() {
+        for (name, mode) in [
+            ("standard", RetryMode::Standard),
+            ("STANDARD", RetryMode::Standard),
+            ("legacy", RetryMode::Standard),
+            ("Legacy", RetryMode::Standard),
+            ("adaptive", RetryMode::Adaptive),
+            (" Adaptive\n", RetryMode::Adaptive),
+        ] {
+            assert_eq!(name.parse::<RetryMode>(), Ok(mode), "{name:?}");
+        }
+        for name in ["", "standard-v2", "adaptive_v2", "\u{1b}[31m"] {
+            let error = name.parse::<RetryMode>().unwrap_err();
+            let printed = error.to_string();
+            assert!(printed.contains("expected `standard`, `adaptive` or `legacy`"));
+            assert!(!printed.contains('\u{1b}'), "{printed}");
+        }
+        assert_eq!(
+            "fast".parse::<RetryMode>().unwrap_err().to_string(),
+            "`fast` is not a retry mode: expected `standard`, `adaptive` or `legacy`"
+        );
+        assert_eq!(RetryMode::Adaptive.to_string(), "adaptive");
+        assert_eq!(RetryMode::default(), RetryMode::Standard);
+        assert_eq!(RetryConfig::default().mode(), RetryMode::Standard);
+        let adaptive = RetryConfig::default().with_mode(RetryMode::Adaptive);
+        assert_eq!(adaptive.mode(), RetryMode::Adaptive);
+        assert_eq!(adaptive.max_attempts(), 3);
+    }
+
+    #[test]
+    fn standard_mode_never_waits_before_an_attempt() {
+        let strategy = pinned(RetryConfig::default().with_max_attempts(10), 0.0);
+        assert!(strategy.rate_limiter().is_none());
+        let mut state = RetryState::new();
+        for _ in 0..5 {
+            strategy.decide(&mut state, &response(400, "Throttling"));
+            assert_eq!(strategy.before_attempt(), Duration::ZERO);
+        }
+    }
+
+    #[test]
+    fn adaptive_mode_waits_once_throttled() {
+        use std::sync::Arc;
+        use std::sync::atomic::AtomicU64;
+
+        let millis = Arc::new(AtomicU64::new(5_000));
+        let clock = {
+            let millis = Arc::clone(&millis);
+            move || Duration::from_millis(millis.load(Ordering::Relaxed))
+        };
+        let strategy =
+            pinned(RetryConfig::default().with_mode(RetryMode::Adaptive), 0.0).with_clock(clock);
+        let limiter = strategy
+            .rate_limiter()
+            .expect("adaptive mode has a rate limiter");
+
+        // Successes and other failures do not put the limiter in use.
+        strategy.on_success(RetryState::new());
+        let (_, decision) = first_failure(&strategy, &status(503));
+        assert!(matches!(decision, Decision::RetryAfter(_)));
+        let (_, decision) = first_failure(&strategy, &response(404, "NotFound"));
+        assert_eq!(decision, Decision::Stop(StopReason::NotRetryable));
+        assert!(!limiter.is_enabled());
+        assert_eq!(strategy.before_attempt(), Duration::ZERO);
+
+        // A throttling error does, with nothing measured yet: half a token a second.
+        let (_, decision) = first_failure(&strategy, &response(400, "Throttling"));
+        assert!(matches!(decision, Decision::RetryAfter(_)));
+        assert!(limiter.is_enabled());
+        assert_eq!(limiter.fill_rate(), MIN_FILL_RATE);
+        let first = strategy.before_attempt();
+        let second = strategy.before_attempt();
+        assert_eq!(second - first, Duration::from_secs(2));
+
+        // The clock moves on: the tokens the waits were for have been earned.
+        millis.fetch_add(10_000, Ordering::Relaxed);
+        assert_eq!(strategy.before_attempt(), Duration::ZERO);
+
+        let printed = format!("{strategy:?}");
+        assert!(printed.contains("rate_limiter"), "{printed}");
+        assert!(printed.contains("enabled: true"), "{printed}");
     }
 
     #[test]

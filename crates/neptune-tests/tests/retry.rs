@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use awsquery::http::{Request, Response};
-use awsquery::retry::RetryConfig;
+use awsquery::retry::{RetryConfig, RetryMode};
 use awsquery::transport::TransportErrorKind;
 use neptune_client::error::FailoverGlobalClusterError;
 use neptune_client::{Client, SdkError, Transport, TransportError};
@@ -191,4 +191,64 @@ fn a_call_that_completes_wins_over_its_operation_timeout() {
     call(&client).expect("the second attempt succeeds");
     assert_eq!(script.attempts(), 2);
     assert_eq!(script.sleeps().len(), 1, "only the backoff was waited for");
+}
+
+/// Asserts that `wait` is a rate limiter wait for the `n`th token owed: `2n` seconds at half a
+/// token a second, less what the bucket earned in the real time the test took (well under 0.5 s).
+#[track_caller]
+fn assert_token_wait(wait: Duration, n: u32) {
+    let full = Duration::from_secs(2 * u64::from(n));
+    assert!(
+        wait <= full && wait > full - Duration::from_millis(500),
+        "expected a wait of about {full:?}, got {wait:?}"
+    );
+}
+
+#[test]
+fn adaptive_mode_makes_attempts_wait_once_throttled() {
+    let script = Script::new(vec![
+        Ok(Response::new(400, THROTTLED_400)),
+        Ok(Response::new(400, THROTTLED_400)),
+        Ok(Response::new(200, SUCCESS_200)),
+        Ok(Response::new(200, SUCCESS_200)),
+    ]);
+    let client = client(
+        &script,
+        RetryConfig::default().with_mode(RetryMode::Adaptive),
+    );
+    call(&client).expect("the third attempt succeeds");
+    assert_eq!(script.attempts(), 3);
+    // The first attempt went at once. Each retry waited its backoff (at most 1 s, then 2 s), then
+    // for a token: the bucket, in use since the first throttle, fills at half a token a second
+    // and the script's waits end at once, so the tokens owed pile up.
+    let sleeps = script.sleeps();
+    assert_eq!(sleeps.len(), 4, "{sleeps:?}");
+    assert!(sleeps[0] <= Duration::from_secs(1), "{sleeps:?}");
+    assert_token_wait(sleeps[1], 1);
+    assert!(sleeps[2] <= Duration::from_secs(2), "{sleeps:?}");
+    assert_token_wait(sleeps[3], 2);
+
+    // The limiter belongs to the client: the next call's first attempt waits too.
+    call(&client).expect("the next call succeeds");
+    let sleeps = script.sleeps();
+    assert_eq!(sleeps.len(), 5, "{sleeps:?}");
+    assert_token_wait(sleeps[4], 3);
+    assert!(script.is_exhausted());
+}
+
+#[test]
+fn adaptive_mode_does_not_wait_without_throttling() {
+    let script = Script::new(vec![
+        Ok(Response::new(503, HTML_503)),
+        Ok(Response::new(200, SUCCESS_200)),
+        Ok(Response::new(200, SUCCESS_200)),
+    ]);
+    let client = client(
+        &script,
+        RetryConfig::default().with_mode(RetryMode::Adaptive),
+    );
+    call(&client).expect("the second attempt succeeds");
+    call(&client).expect("the next call succeeds");
+    assert_eq!(script.attempts(), 3);
+    assert_eq!(script.sleeps().len(), 1, "only the backoff after the 503");
 }
