@@ -79,6 +79,7 @@ pub fn lib(service: &Service) -> TokenStream {
             sdk_id: #sdk_id,
             signing_name: #signing_name,
             endpoint_prefix: #endpoint_prefix,
+            crate_version: ::core::env!("CARGO_PKG_VERSION"),
             resolve_endpoint: |builtins| endpoint::resolve(&endpoint::Params::from_builtins(builtins)),
         };
 

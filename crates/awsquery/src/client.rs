@@ -21,6 +21,7 @@ use crate::retry::{Decision, Outcome, RetryConfig, RetryState, RetryStrategy};
 use crate::sigv4::{self, Credentials, SigningParams};
 use crate::time::DateTime;
 use crate::transport::{First, Transport, TransportError, TransportErrorKind, first_of};
+use crate::user_agent::{self, AppId};
 
 /// Any failure of a call: the request could not be built, addressed or signed, not delivered, or
 /// the service said no; or, for a paginator, the pages would not end.
@@ -99,12 +100,14 @@ pub struct ServiceInfo {
     pub signing_name: &'static str,
     /// The endpoint prefix (`rds` in `https://rds.us-east-1.amazonaws.com`).
     pub endpoint_prefix: &'static str,
+    /// The version of the generated client crate, for the user agent.
+    pub crate_version: &'static str,
     /// The service's endpoint rules, applied to the configuration's built-in parameter values.
     pub resolve_endpoint: fn(&BuiltIns) -> Result<Endpoint, EndpointError>,
 }
 
-/// Region, credentials, endpoint, retries and the operation timeout. Debug never shows the secret
-/// key or session token.
+/// Region, credentials, endpoint, retries, the operation timeout and the application id. Debug
+/// never shows the secret key or session token.
 #[derive(Clone)]
 pub struct Config {
     region: String,
@@ -115,6 +118,7 @@ pub struct Config {
     clock: fn() -> DateTime,
     host_prefix_injection: bool,
     request_compression: RequestCompression,
+    app_id: Option<AppId>,
 }
 
 /// Static keys are kept apart from providers so that signing with them borrows them: no clone,
@@ -153,6 +157,7 @@ impl Config {
             clock: DateTime::now,
             host_prefix_injection: true,
             request_compression: RequestCompression::default(),
+            app_id: None,
         }
     }
 
@@ -248,6 +253,13 @@ impl Config {
         self
     }
 
+    /// Names the application in the user agent of every request (`app/<id>`), as the AWS SDKs'
+    /// `sdk_ua_app_id` setting does; [`AppId::new`] checks it.
+    pub fn with_app_id(mut self, app_id: AppId) -> Self {
+        self.app_id = Some(app_id);
+        self
+    }
+
     /// The region requests are signed for.
     pub fn region(&self) -> &str {
         &self.region
@@ -293,6 +305,11 @@ impl Config {
     pub fn operation_timeout(&self) -> Option<Duration> {
         self.operation_timeout
     }
+
+    /// The application id of the user agent, if set.
+    pub fn app_id(&self) -> Option<&AppId> {
+        self.app_id.as_ref()
+    }
 }
 
 impl fmt::Debug for Config {
@@ -308,6 +325,7 @@ impl fmt::Debug for Config {
             .field("operation_timeout", &self.operation_timeout)
             .field("host_prefix_injection", &self.host_prefix_injection)
             .field("request_compression", &self.request_compression)
+            .field("app_id", &self.app_id)
             .finish_non_exhaustive()
     }
 }
@@ -350,6 +368,8 @@ pub struct Handle<T> {
     service: ServiceInfo,
     target: Result<Target, EndpointError>,
     retry: RetryStrategy,
+    /// The `User-Agent` and `x-amz-user-agent` value, built once.
+    user_agent: String,
     transport: T,
 }
 
@@ -385,7 +405,8 @@ impl<T: Transport> Handle<T> {
     /// Resolves the endpoint once: the configuration's endpoint settings
     /// ([`Config::endpoint_settings`]) give the built-in parameters, and the service's endpoint rules
     /// choose from them. A failure is kept, and every call returns it as [`SdkError::Endpoint`]
-    /// before sending anything.
+    /// before sending anything. The user agent ([`user_agent`](mod@crate::user_agent)) is built
+    /// here too.
     pub fn new(config: Config, service: ServiceInfo, transport: T) -> Self {
         let target = config
             .endpoint
@@ -394,6 +415,11 @@ impl<T: Transport> Handle<T> {
             .map(|endpoint| Target::new(endpoint, &config, &service));
         Handle {
             retry: RetryStrategy::new(config.retry),
+            user_agent: user_agent::user_agent(
+                service.sdk_id,
+                service.crate_version,
+                config.app_id.as_ref(),
+            ),
             config,
             service,
             target,
@@ -419,6 +445,11 @@ impl<T: Transport> Handle<T> {
     /// The transport requests go through (waiters sleep through it between polls).
     pub fn transport(&self) -> &T {
         &self.transport
+    }
+
+    /// The value of the `User-Agent` and `x-amz-user-agent` headers of every request.
+    pub fn user_agent(&self) -> &str {
+        &self.user_agent
     }
 
     /// Serializes `input`, signs and sends the request, and reads the response, retrying throttling
@@ -517,6 +548,13 @@ impl<T: Transport> Handle<T> {
                 time: (self.config.clock)(),
             };
             sigv4::sign(&mut request, &params);
+            // After signing: the user agent is not signed.
+            request
+                .headers
+                .push(("user-agent", self.user_agent.clone()));
+            request
+                .headers
+                .push(("x-amz-user-agent", self.user_agent.clone()));
             let delay = match self.transport.send(request).await {
                 Ok(response) => match O::deserialize(&response) {
                     Ok(output) => {

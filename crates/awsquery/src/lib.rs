@@ -2,7 +2,8 @@
 //!
 //! A generated client wraps a [`client::Handle`], which resolves the endpoint, fills idempotency
 //! tokens, serializes through the generated protocol crate, compresses, signs with [`sigv4`],
-//! sends through a [`transport::Transport`], and retries as [`retry`] decides. Around it:
+//! adds the [`user_agent`], sends through a [`transport::Transport`], and retries as [`retry`]
+//! decides. Around it:
 //! configuration from the environment ([`env`](mod@env)) and the shared files ([`profile`]), credential
 //! sources ([`credentials`]), the region chain ([`region`]), endpoint rules ([`endpoint`]), and the
 //! paginators and waiters ([`paginator`], [`waiter`]).
@@ -24,6 +25,7 @@ pub mod region;
 pub mod retry;
 pub mod sigv4;
 pub mod transport;
+pub mod user_agent;
 pub mod waiter;
 
 pub use awsquery_types::{BuildError, DateTime, ErrorMetadata, Unhandled};

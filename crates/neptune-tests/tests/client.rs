@@ -77,7 +77,9 @@ fn failover_succeeds_and_sends_a_signed_request() {
             "content-length",
             "host",
             "x-amz-date",
-            "authorization"
+            "authorization",
+            "user-agent",
+            "x-amz-user-agent"
         ]
     );
     assert_eq!(
@@ -112,7 +114,44 @@ fn failover_succeeds_and_sends_a_signed_request() {
     assert!(!printed_client.contains(SECRET), "{printed_client}");
     assert!(!printed_client.contains(signature), "{printed_client}");
 
+    // The user agent names the platform, which differs between machines: checked on its own
+    // (`the_user_agent_names_neptune_and_the_client_version`), left out of the snapshot.
+    let mut request = request;
+    request
+        .headers
+        .retain(|(name, _)| !name.ends_with("user-agent"));
     insta::assert_snapshot!(format!("{request:#?}"));
+}
+
+#[test]
+fn the_user_agent_names_neptune_and_the_client_version() {
+    let manifest = include_str!("../../neptune-client/Cargo.toml");
+    let version = manifest
+        .lines()
+        .find_map(|line| line.strip_prefix("version = \""))
+        .and_then(|rest| rest.strip_suffix('"'))
+        .expect("the client crate's version");
+    let transport = CapturingTransport::new(Response::new(200, SUCCESS_200));
+    let config = pinned_config()
+        .with_app_id(awsquery::user_agent::AppId::new("failover-drill").expect("a valid id"));
+    let client = Client::new(config, &transport);
+    block_on(
+        client
+            .failover_global_cluster()
+            .global_cluster_identifier("my-global")
+            .target_db_cluster_identifier(TARGET_ARN)
+            .send(),
+    )
+    .expect("a success");
+    let request = transport.only_request();
+    let user_agent = request.header("user-agent").expect("a user agent");
+    assert_eq!(request.header("x-amz-user-agent"), Some(user_agent));
+    assert!(user_agent.starts_with("awsquery/"), "{user_agent}");
+    assert!(
+        user_agent.contains(&format!(" ua/2.1 api/neptune#{version} os/")),
+        "{user_agent}"
+    );
+    assert!(user_agent.ends_with(" app/failover-drill"), "{user_agent}");
 }
 
 #[test]

@@ -13,6 +13,7 @@ pub const SERVICE: ServiceInfo = ServiceInfo {
     sdk_id: "Probe",
     signing_name: "probe",
     endpoint_prefix: "probe",
+    crate_version: "9.8.7",
     resolve_endpoint: |builtins| {
         builtins
             .endpoint

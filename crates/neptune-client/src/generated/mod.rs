@@ -17,6 +17,7 @@ pub const SERVICE: ::awsquery::client::ServiceInfo = ::awsquery::client::Service
     sdk_id: "Neptune",
     signing_name: "rds",
     endpoint_prefix: "rds",
+    crate_version: ::core::env!("CARGO_PKG_VERSION"),
     resolve_endpoint: |builtins| endpoint::resolve(
         &endpoint::Params::from_builtins(builtins),
     ),

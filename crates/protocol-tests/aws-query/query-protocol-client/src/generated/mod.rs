@@ -16,6 +16,7 @@ pub const SERVICE: ::awsquery::client::ServiceInfo = ::awsquery::client::Service
     sdk_id: "Query Protocol",
     signing_name: "query-protocol",
     endpoint_prefix: "query-protocol",
+    crate_version: ::core::env!("CARGO_PKG_VERSION"),
     resolve_endpoint: |builtins| endpoint::resolve(
         &endpoint::Params::from_builtins(builtins),
     ),
