@@ -10,6 +10,7 @@ use awsquery::http::{Request, Response};
 use awsquery::transport::{ResponseTooLarge, Transport, TransportError, TransportErrorKind};
 use awsquery_hyper::{
     DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_READ_TIMEOUT, HyperTransport,
+    ProxyConfig,
 };
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpSocket, TcpStream};
@@ -272,10 +273,16 @@ fn defaults_debug_and_sleep() {
     assert_eq!(transport.max_response_size(), DEFAULT_MAX_RESPONSE_SIZE);
     assert_eq!(DEFAULT_CONNECT_TIMEOUT, Duration::from_millis(3100));
     assert_eq!(DEFAULT_MAX_RESPONSE_SIZE, 4 << 20);
+    // The proxies of `new()` are the process environment's; set here, so that Debug is fixed.
+    let direct = HyperTransport::builder()
+        .proxy(ProxyConfig::disabled())
+        .build();
     assert_eq!(
-        format!("{transport:?}"),
-        "HyperTransport { connect_timeout: 3.1s, read_timeout: 60s, max_response_size: 4194304, .. }"
+        format!("{direct:?}"),
+        "HyperTransport { connect_timeout: 3.1s, read_timeout: 60s, max_response_size: 4194304, \
+         custom_roots: false, proxy: ProxyConfig(disabled), .. }"
     );
+    assert!(direct.proxy().is_disabled());
     let custom = HyperTransport::builder()
         .read_timeout(Duration::from_secs(5))
         .build();
