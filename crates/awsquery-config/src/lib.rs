@@ -23,4 +23,5 @@ pub mod container;
 pub mod imds;
 pub mod process;
 pub mod profile;
+pub mod settings;
 pub mod sso;

@@ -296,6 +296,11 @@ impl Config {
         self.host_prefix_injection
     }
 
+    /// The retry mode, attempts and backoff.
+    pub fn retry_config(&self) -> &RetryConfig {
+        &self.retry
+    }
+
     /// When request bodies are compressed.
     pub fn request_compression(&self) -> &RequestCompression {
         &self.request_compression
