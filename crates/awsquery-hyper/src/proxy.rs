@@ -17,6 +17,7 @@ use std::task::{Context, Poll};
 
 use awsquery::env::Env;
 use awsquery::http::redact_userinfo;
+use awsquery_types::text::printable;
 use hyper::Uri;
 use hyper::header::HeaderValue;
 use hyper::rt::{Read, ReadBufCursor, Write};
@@ -28,6 +29,9 @@ use tokio::net::TcpStream;
 use tower_service::Service;
 
 use crate::BuildError;
+
+/// The longest proxy URL printed whole in an error, in characters.
+const MAX_URL_CHARS: usize = 256;
 
 /// Which proxy, if any, a [`HyperTransport`](crate::HyperTransport) sends each request through.
 ///
@@ -173,7 +177,7 @@ impl Setting {
         let invalid = |reason: &'static str| BuildError::Proxy {
             scheme,
             variable: self.variable,
-            url: redact_userinfo(url).into_owned(),
+            url: printable(&redact_userinfo(url), MAX_URL_CHARS).into_owned(),
             reason,
         };
         let uri: Uri = url.parse().map_err(|_| invalid("it is not a valid URL"))?;
@@ -488,6 +492,12 @@ mod tests {
             assert!(!printed.contains("secret"), "{printed}");
             assert!(printed.contains("***@"), "{printed}");
         }
+        let env = Env::from_pairs(&[("HTTPS_PROXY", "http://proxy\u{1b}[2J:80")]);
+        let error = ProxyConfig::from_env(&env)
+            .resolve()
+            .err()
+            .expect("refused");
+        assert!(!error.to_string().contains('\u{1b}'), "{error}");
         let env = Env::from_pairs(&[("HTTPS_PROXY", "ftp://proxy")]);
         let error = ProxyConfig::from_env(&env)
             .resolve()
