@@ -116,7 +116,8 @@ pub struct Settings {
 
 impl Settings {
     /// Reads the settings from `env` and the selected profile's properties (`profile`, keys in
-    /// lower case, as the shared files parser gives them); the environment wins.
+    /// lower case: `profiles.profile(name).map(Section::to_map)` of a
+    /// [`ProfileSet`](awsquery::profile::ProfileSet)); the environment wins.
     pub fn load(
         env: &Env,
         profile: Option<&BTreeMap<String, String>>,
