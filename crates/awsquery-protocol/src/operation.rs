@@ -15,6 +15,10 @@ pub trait Operation {
     type Output;
     /// The operation's error: its modeled errors and an unhandled case.
     type Error: std::error::Error + From<Unhandled> + ProvideErrorMetadata;
+    /// Whether requests are signed with SigV4. `false` for an operation the model lets callers
+    /// send without authentication (an empty `smithy.api#auth`, or `smithy.api#optionalAuth`): the
+    /// client neither asks for credentials nor signs it.
+    const SIGNED: bool = true;
 
     /// The request for `input`: `POST /` with a form body. Fails before any I/O when a required member is missing.
     fn serialize(input: &Self::Input) -> Result<Request, BuildError>;

@@ -9,7 +9,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::compression::{Encoding, RequestCompression};
-use crate::credentials::{CredentialsError, ProvideCredentials};
+use crate::credentials::{
+    CredentialsError, CredentialsErrorKind, ProvideCredentials, ProvideFuture,
+};
 use crate::endpoint::{BuiltIns, Document, Endpoint, EndpointError, EndpointSettings};
 use crate::env::Env;
 use crate::error::{BuildError, ProvideErrorMetadata};
@@ -147,6 +149,14 @@ impl Config {
         )
     }
 
+    /// A configuration for `region` without credentials, for the operations the model lets
+    /// callers send unsigned (STS's `AssumeRoleWithWebIdentity`, for one). Any other operation
+    /// fails with [`SdkError::Credentials`] (kind
+    /// [`NotFound`](crate::credentials::CredentialsErrorKind::NotFound)) before sending anything.
+    pub fn without_credentials(region: impl Into<String>) -> Self {
+        Config::from_credentials_provider(region, NoCredentials)
+    }
+
     fn with_source(region: String, credentials: CredentialsSource) -> Self {
         Config {
             region,
@@ -194,11 +204,21 @@ impl Config {
         self
     }
 
+    /// For an STS client: `true` sends requests from the Regions that used to be served by STS's
+    /// global endpoint to `https://sts.amazonaws.com` (signed for `us-east-1`), as
+    /// `AWS_STS_REGIONAL_ENDPOINTS=legacy` does; `false` (the default) keeps each Region on its own
+    /// endpoint, whatever the environment says. Other services ignore it.
+    pub fn with_use_global_endpoint(mut self, use_global_endpoint: bool) -> Self {
+        self.endpoint = self.endpoint.with_use_global_endpoint(use_global_endpoint);
+        self
+    }
+
     /// Takes the endpoint settings that code leaves unset from `env` (usually [`Env::process()`]),
     /// read when the client is built: the endpoint URL from `AWS_ENDPOINT_URL_<SERVICE>` (for
     /// Neptune, `AWS_ENDPOINT_URL_NEPTUNE`), else `AWS_ENDPOINT_URL`, both skipped when
     /// `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` is `true`; the flags from `AWS_USE_FIPS_ENDPOINT` and
-    /// `AWS_USE_DUALSTACK_ENDPOINT`. See [`EndpointSettings`].
+    /// `AWS_USE_DUALSTACK_ENDPOINT`; for STS, the global endpoint choice from
+    /// `AWS_STS_REGIONAL_ENDPOINTS`. See [`EndpointSettings`].
     pub fn with_endpoint_env(mut self, env: Env) -> Self {
         self.endpoint = self.endpoint.with_env(env);
         self
@@ -332,6 +352,21 @@ impl fmt::Debug for Config {
             .field("request_compression", &self.request_compression)
             .field("app_id", &self.app_id)
             .finish_non_exhaustive()
+    }
+}
+
+/// The provider of [`Config::without_credentials`]: it never has any.
+#[derive(Debug)]
+struct NoCredentials;
+
+impl ProvideCredentials for NoCredentials {
+    fn provide(&self) -> ProvideFuture<'_> {
+        ProvideFuture::ready(Err(CredentialsError::new(
+            CredentialsErrorKind::NotFound,
+            "configuration",
+            "the client was configured without credentials; only operations sent unsigned can be \
+             called",
+        )))
     }
 }
 
@@ -478,8 +513,10 @@ impl<T: Transport> Handle<T> {
     /// serializes the input, compresses the body as [`Config::request_compression`] allows, makes
     /// the URI absolute with the endpoint, puts the prefix in front of its host, adds the
     /// endpoint's headers, asks the credentials provider (if the configuration has one rather
-    /// than static keys), and signs. With [`Config::with_operation_timeout`], all attempts and
-    /// waits race one timer of the transport's.
+    /// than static keys), and signs, unless the operation is sent unsigned
+    /// ([`Operation::SIGNED`]), when the credentials are not asked for. With
+    /// [`Config::with_operation_timeout`], all attempts and waits race one timer of the
+    /// transport's.
     pub async fn invoke_with<O: Operation>(
         &self,
         input: &O::Input,
@@ -508,8 +545,8 @@ impl<T: Transport> Handle<T> {
         }
     }
 
-    /// The retry loop: serializes, compresses, addresses, asks for credentials, signs and sends
-    /// each attempt.
+    /// The retry loop: serializes, compresses, addresses, asks for credentials, signs (an operation
+    /// that is signed) and sends each attempt.
     async fn send_with_retries<O: Operation>(
         &self,
         input: &O::Input,
@@ -538,21 +575,23 @@ impl<T: Transport> Handle<T> {
                     .headers()
                     .map(|(name, value)| (name, value.to_owned())),
             );
-            let provided;
-            let credentials = match &self.config.credentials {
-                CredentialsSource::Static(credentials) => credentials,
-                CredentialsSource::Provider(provider) => {
-                    provided = provider.provide().await.map_err(SdkError::Credentials)?;
-                    &provided
-                }
-            };
-            let params = SigningParams {
-                credentials,
-                region: &target.signing_region,
-                service: &target.signing_name,
-                time: (self.config.clock)(),
-            };
-            sigv4::sign(&mut request, &params);
+            if O::SIGNED {
+                let provided;
+                let credentials = match &self.config.credentials {
+                    CredentialsSource::Static(credentials) => credentials,
+                    CredentialsSource::Provider(provider) => {
+                        provided = provider.provide().await.map_err(SdkError::Credentials)?;
+                        &provided
+                    }
+                };
+                let params = SigningParams {
+                    credentials,
+                    region: &target.signing_region,
+                    service: &target.signing_name,
+                    time: (self.config.clock)(),
+                };
+                sigv4::sign(&mut request, &params);
+            }
             // After signing: the user agent is not signed.
             request
                 .headers

@@ -27,9 +27,16 @@ pub const SERVICES_KEY: &str = "services";
 pub const USE_FIPS_VAR: &str = "AWS_USE_FIPS_ENDPOINT";
 /// `true` to use dual-stack endpoints (`AWS_USE_DUALSTACK_ENDPOINT`).
 pub const USE_DUAL_STACK_VAR: &str = "AWS_USE_DUALSTACK_ENDPOINT";
+/// For STS clients: `legacy` to send requests from the Regions that had no STS endpoint of their
+/// own to the global endpoint, `regional` (the default) to keep every Region on its own endpoint
+/// (`AWS_STS_REGIONAL_ENDPOINTS`).
+pub const STS_REGIONAL_ENDPOINTS_VAR: &str = "AWS_STS_REGIONAL_ENDPOINTS";
+/// The sdkId of the one service whose rules read `AWS::STS::UseGlobalEndpoint`.
+const STS_SDK_ID: &str = "STS";
 
 /// The values a client supplies for the rule sets' built-in parameters: `AWS::Region`,
-/// `AWS::UseFIPS`, `AWS::UseDualStack` and `SDK::Endpoint`. A generated `Params` is made from them.
+/// `AWS::UseFIPS`, `AWS::UseDualStack`, `SDK::Endpoint` and `AWS::STS::UseGlobalEndpoint`. A
+/// generated `Params` is made from them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct BuiltIns {
@@ -42,6 +49,10 @@ pub struct BuiltIns {
     /// `SDK::Endpoint`: the endpoint URL override, already checked to be an `http` or `https` URL
     /// with a host.
     pub endpoint: Option<String>,
+    /// `AWS::STS::UseGlobalEndpoint`: whether an STS client in one of the Regions that used to be
+    /// served by the global endpoint sends there (`https://sts.amazonaws.com`). Always `false` for
+    /// other services, whose rules do not read it.
+    pub use_global_endpoint: bool,
 }
 
 /// The endpoint settings of a client configuration.
@@ -64,6 +75,10 @@ pub struct BuiltIns {
 /// that variable is unset, the profile's `ignore_configured_endpoint_urls`). Without any, the
 /// service's endpoint rules choose the URL from the region and the FIPS and dual-stack flags
 /// (`AWS_USE_FIPS_ENDPOINT`, `AWS_USE_DUALSTACK_ENDPOINT`; `false` when unset).
+///
+/// STS clients also take the choice between regional and global endpoints
+/// ([`with_use_global_endpoint`](Self::with_use_global_endpoint), else `AWS_STS_REGIONAL_ENDPOINTS`:
+/// `legacy` or `regional`, the default, as in the AWS CLI v2 and current SDKs).
 ///
 /// ```
 /// use awsquery::endpoint::EndpointSettings;
@@ -88,6 +103,7 @@ pub struct EndpointSettings {
     url: Option<String>,
     use_fips: Option<bool>,
     use_dual_stack: Option<bool>,
+    use_global_endpoint: Option<bool>,
     env: Option<Env>,
     profile: Option<ProfileEndpoints>,
 }
@@ -124,6 +140,15 @@ impl EndpointSettings {
     /// Asks for (or, with `false`, refuses) a dual-stack endpoint.
     pub fn with_use_dual_stack(mut self, use_dual_stack: bool) -> Self {
         self.use_dual_stack = Some(use_dual_stack);
+        self
+    }
+
+    /// For an STS client: `true` sends requests from the Regions that used to be served by the
+    /// global endpoint (`us-east-1`, `eu-west-1`, … and `aws-global`) to `https://sts.amazonaws.com`,
+    /// signed for `us-east-1`, as `AWS_STS_REGIONAL_ENDPOINTS=legacy` does; `false` keeps each Region
+    /// on its own endpoint. Other services ignore it.
+    pub fn with_use_global_endpoint(mut self, use_global_endpoint: bool) -> Self {
+        self.use_global_endpoint = Some(use_global_endpoint);
         self
     }
 
@@ -166,11 +191,17 @@ impl EndpointSettings {
         self.use_dual_stack
     }
 
+    /// The STS global endpoint choice set in code.
+    pub fn use_global_endpoint(&self) -> Option<bool> {
+        self.use_global_endpoint
+    }
+
     /// The built-in parameter values for a client of the service with `sdk_id` in `region`: the
     /// settings from code, then from the environment. An endpoint URL that is not an `http` or
     /// `https` URL with a host, or a flag in the environment that is not `true` or `false`, is an
     /// error naming where it came from. So is a region that is not a host label (see
-    /// [`check_region`]): it becomes part of the endpoint's host name.
+    /// [`check_region`]): it becomes part of the endpoint's host name. `AWS_STS_REGIONAL_ENDPOINTS`
+    /// is read (and checked) for STS clients only.
     pub fn builtins(&self, region: &str, sdk_id: &str) -> Result<BuiltIns, EndpointError> {
         let region = check_region(region)?;
         let env = self.env.as_ref();
@@ -184,7 +215,34 @@ impl EndpointSettings {
             use_fips: flag(self.use_fips, USE_FIPS_VAR)?,
             use_dual_stack: flag(self.use_dual_stack, USE_DUAL_STACK_VAR)?,
             endpoint: self.endpoint_url(sdk_id)?,
+            use_global_endpoint: self.global_endpoint(sdk_id)?,
         })
+    }
+
+    /// `AWS::STS::UseGlobalEndpoint`: from code, else from `AWS_STS_REGIONAL_ENDPOINTS`; `false`
+    /// for other services.
+    fn global_endpoint(&self, sdk_id: &str) -> Result<bool, EndpointError> {
+        if !sdk_id.trim().eq_ignore_ascii_case(STS_SDK_ID) {
+            return Ok(false);
+        }
+        if let Some(value) = self.use_global_endpoint {
+            return Ok(value);
+        }
+        let Some(value) = self
+            .env
+            .as_ref()
+            .and_then(|env| env.get(STS_REGIONAL_ENDPOINTS_VAR))
+        else {
+            return Ok(false);
+        };
+        match value.trim() {
+            v if v.eq_ignore_ascii_case("legacy") => Ok(true),
+            v if v.eq_ignore_ascii_case("regional") => Ok(false),
+            _ => Err(EndpointError::configuration(format!(
+                "`{STS_REGIONAL_ENDPOINTS_VAR}` is `{}`; expected `legacy` or `regional`",
+                awsquery_types::text::printable(&value, awsquery_types::text::MAX_NAME_CHARS)
+            ))),
+        }
     }
 
     /// The endpoint URL override and where it came from, checked.
@@ -384,6 +442,7 @@ impl fmt::Debug for EndpointSettings {
             .field("url", &self.url.as_deref().map(Redacted))
             .field("use_fips", &self.use_fips)
             .field("use_dual_stack", &self.use_dual_stack)
+            .field("use_global_endpoint", &self.use_global_endpoint)
             .field("env", &self.env)
             .field("profile", &self.profile)
             .finish()
@@ -696,6 +755,68 @@ neptune =
             e.message().contains("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn sts_global_endpoint_from_code_then_the_environment() {
+        let sts = |settings: &EndpointSettings| {
+            settings
+                .builtins("eu-west-1", "STS")
+                .map(|b| b.use_global_endpoint)
+        };
+        let env = |value: &str| Env::from_pairs(&[("AWS_STS_REGIONAL_ENDPOINTS", value)]);
+        assert_eq!(
+            sts(&EndpointSettings::new()),
+            Ok(false),
+            "regional by default"
+        );
+        assert_eq!(
+            sts(&EndpointSettings::new().with_env(Env::from_pairs(&[]))),
+            Ok(false)
+        );
+        assert_eq!(
+            sts(&EndpointSettings::new().with_env(env("legacy"))),
+            Ok(true)
+        );
+        assert_eq!(
+            sts(&EndpointSettings::new().with_env(env(" Legacy "))),
+            Ok(true)
+        );
+        assert_eq!(
+            sts(&EndpointSettings::new().with_env(env("regional"))),
+            Ok(false)
+        );
+        assert_eq!(
+            sts(&EndpointSettings::new().with_use_global_endpoint(true)),
+            Ok(true)
+        );
+        assert_eq!(
+            sts(&EndpointSettings::new()
+                .with_env(env("legacy"))
+                .with_use_global_endpoint(false)),
+            Ok(false),
+            "code wins"
+        );
+        assert_eq!(
+            sts(&EndpointSettings::new()
+                .with_use_global_endpoint(true)
+                .with_env(env("bogus"))),
+            Ok(true),
+            "the variable is not read when code sets the choice"
+        );
+
+        let e = sts(&EndpointSettings::new().with_env(env("global"))).unwrap_err();
+        assert_eq!(e.kind(), EndpointErrorKind::Configuration);
+        assert_eq!(
+            e.message(),
+            "`AWS_STS_REGIONAL_ENDPOINTS` is `global`; expected `legacy` or `regional`"
+        );
+
+        // Other services neither read nor check the variable.
+        let other = EndpointSettings::new()
+            .with_env(env("global"))
+            .with_use_global_endpoint(true);
+        assert!(!builtins(&other).use_global_endpoint);
     }
 
     #[test]
