@@ -140,6 +140,9 @@ pub struct Operation {
     pub host_prefix: Option<Vec<HostPrefixPart>>,
     /// `smithy.api#requestCompression`.
     pub request_compression: Option<RequestCompression>,
+    /// Sent without a signature, and without asking for credentials: the operation's
+    /// `smithy.api#auth` (else the service's) is empty, or it carries `smithy.api#optionalAuth`.
+    pub unsigned: bool,
     /// The paginated trait resolved to Rust fields, when it names both tokens: the operation gets a
     /// paginator.
     pub pagination: Option<Pagination>,

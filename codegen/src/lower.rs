@@ -21,6 +21,12 @@ pub use cases::ignore_cases;
 
 const UNIT: &str = "smithy.api#Unit";
 
+/// The trait listing the authentication schemes of a service or an operation, in order of
+/// preference.
+const AUTH_TRAIT: &str = "smithy.api#auth";
+/// The one authentication scheme the generated clients sign with.
+const SIGV4: &str = "aws.auth#sigv4";
+
 /// Methods of the generated `Client` that are not operations.
 const CLIENT_METHODS: &[&str] = &["new", "config", "endpoint"];
 
@@ -82,6 +88,7 @@ pub fn lower(model: &ast::Model, selection: &Selection) -> Result<Service, Error
         Some(t) => paginated(t, &Paginated::default()),
         None => Paginated::default(),
     };
+    let service_auth: Option<Vec<String>> = traits::get(&service.traits, AUTH_TRAIT, service_id)?;
 
     let mut operation_ids = Vec::new();
     collect_operations(
@@ -128,7 +135,7 @@ pub fn lower(model: &ast::Model, selection: &Selection) -> Result<Service, Error
 
     let mut operations = Vec::new();
     for id in &operation_ids {
-        operations.push(lowerer.operation(id, &service_paginated)?);
+        operations.push(lowerer.operation(id, &service_paginated, service_auth.as_deref())?);
     }
     lowerer.check_names(&operations)?;
     // An input or output that no other operation uses, and no shape holds, lives in its
@@ -326,7 +333,12 @@ enum Direction {
 }
 
 impl<'m> Lowerer<'m> {
-    fn operation(&mut self, id: &str, defaults: &Paginated) -> Result<Operation, Error> {
+    fn operation(
+        &mut self,
+        id: &str,
+        defaults: &Paginated,
+        service_auth: Option<&[String]>,
+    ) -> Result<Operation, Error> {
         let op = &self.model.shapes[id];
         let name = shape_name(id).to_owned();
         let type_name = naming::type_name(&name);
@@ -357,6 +369,7 @@ impl<'m> Lowerer<'m> {
             traits::get(&op.traits, "smithy.api#paginated", id)?.map(|t| paginated(t, defaults));
         let host_prefix = endpoint::host_prefix(self.model, id, &op.traits, &input, &self.shapes)?;
         let request_compression = endpoint::request_compression(id, &op.traits)?;
+        let unsigned = unsigned(id, &op.traits, service_auth)?;
         let pagination = match &paginated {
             Some(p) => self.pagination(id, &input, &output, p)?,
             None => None,
@@ -378,6 +391,7 @@ impl<'m> Lowerer<'m> {
             paginated,
             host_prefix,
             request_compression,
+            unsigned,
             pagination,
             name,
         })
@@ -1147,6 +1161,40 @@ fn error_info(id: &str, traits: &BTreeMap<String, Value>) -> Result<Option<Error
         status,
         server_fault,
     }))
+}
+
+/// Whether operation `id` is sent unsigned: it carries `smithy.api#optionalAuth`, or its
+/// `smithy.api#auth` (else the service's) lists no scheme. A list without `aws.auth#sigv4`, the one
+/// scheme the client signs with, is an error; without either trait the operation is signed.
+fn unsigned(
+    id: &str,
+    traits: &BTreeMap<String, Value>,
+    service_auth: Option<&[String]>,
+) -> Result<bool, Error> {
+    if traits.contains_key("smithy.api#optionalAuth") {
+        return Ok(true);
+    }
+    let own: Option<Vec<String>> = traits::get(traits, AUTH_TRAIT, id)?;
+    let (schemes, from) = match (&own, service_auth) {
+        (Some(schemes), _) => (schemes.as_slice(), ""),
+        (None, Some(schemes)) => (schemes, " (the service's)"),
+        (None, None) => return Ok(false),
+    };
+    if schemes.is_empty() {
+        return Ok(true);
+    }
+    if schemes.iter().any(|scheme| scheme == SIGV4) {
+        return Ok(false);
+    }
+    let listed: Vec<String> = schemes.iter().map(|s| format!("`{s}`")).collect();
+    Err(Error::shape(
+        id,
+        format!(
+            "is authenticated with {}{from}, but the generated client signs with `{SIGV4}` only \
+             (or sends unsigned when `{AUTH_TRAIT}` is empty)",
+            listed.join(", ")
+        ),
+    ))
 }
 
 /// The paginated trait with the service's `defaults` filling what it leaves out.

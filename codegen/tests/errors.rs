@@ -1546,6 +1546,10 @@ fn malformed_parameters() {
             "the built-in `AWS::Region` is a string, but the parameter is a boolean",
         ),
         (
+            json!({ "Global": { "type": "String", "builtIn": "AWS::STS::UseGlobalEndpoint" } }),
+            "the built-in `AWS::STS::UseGlobalEndpoint` is a boolean, but the parameter is a string",
+        ),
+        (
             json!({ "Bucket": { "type": "String" }, "bucket": { "type": "String" } }),
             "both become the Rust field `bucket`",
         ),
@@ -1946,4 +1950,57 @@ fn unknown_fields_of_fixed_traits() {
         Some(SERVICE),
         "`rules[1].conditions[0].argv[0]`: only a condition can `assign`",
     );
+}
+
+/// `smithy.api#auth` on the operation `Go`, or on the service when `on_service`.
+fn with_auth(auth: Value, on_service: bool) -> Value {
+    let mut m = model();
+    let shape = if on_service {
+        SERVICE
+    } else {
+        "example.fixtures#Go"
+    };
+    m["shapes"][shape]["traits"]["smithy.api#auth"] = auth;
+    m
+}
+
+#[test]
+fn auth_lists_the_client_cannot_sign_with() {
+    for on_service in [false, true] {
+        let err = error_of(&with_auth(json!(["aws.auth#sigv4a"]), on_service));
+        assert_error(
+            &err,
+            Some("example.fixtures#Go"),
+            "is authenticated with `aws.auth#sigv4a`",
+        );
+        assert_error(
+            &err,
+            Some("example.fixtures#Go"),
+            "signs with `aws.auth#sigv4` only",
+        );
+        assert_eq!(err.message.contains("(the service's)"), on_service, "{err}");
+    }
+    let err = error_of(&with_auth(json!("aws.auth#sigv4"), false));
+    assert_error(
+        &err,
+        Some("example.fixtures#Go"),
+        "has a `smithy.api#auth` trait that cannot be read",
+    );
+}
+
+#[test]
+fn auth_lists_with_sigv4_or_empty_generate() {
+    for (auth, on_service) in [
+        (json!(["aws.auth#sigv4a", "aws.auth#sigv4"]), false),
+        (json!(["aws.auth#sigv4", "aws.auth#sigv4a"]), true),
+        (json!([]), false),
+        (json!([]), true),
+    ] {
+        let m = with_auth(auth, on_service);
+        assert_eq!(
+            generate(&m.to_string(), &options(None)),
+            Ok(BASE_FILES),
+            "{m}"
+        );
+    }
 }

@@ -147,3 +147,21 @@ fn params_are_resolved_against_their_shapes() {
     };
     assert_eq!((inner.variant.as_str(), &*inner.value), ("Exact", &NAN));
 }
+
+/// An empty `smithy.api#auth` or `smithy.api#optionalAuth` makes an operation unsigned; the
+/// service's `[sigv4]` leaves the others signed.
+#[test]
+fn operations_without_auth_are_unsigned() {
+    let service = lowered("auth");
+    let unsigned: Vec<(&str, bool)> = service
+        .operations
+        .iter()
+        .map(|op| (op.name.as_str(), op.unsigned))
+        .collect();
+    assert_eq!(
+        unsigned,
+        [("Exchange", true), ("Peek", true), ("Whoami", false)]
+    );
+    let client_cases: Vec<&str> = service.client_tests.iter().map(|t| t.id.as_str()).collect();
+    assert_eq!(client_cases, ["ExchangeIsNotSigned", "PeekIsNotSigned"]);
+}

@@ -10,6 +10,7 @@ use codegen::{GeneratedFile, Options};
 
 /// Every fixture in `tests/fixtures`, by file stem.
 const FIXTURES: &[&str] = &[
+    "auth",
     "endpoint_rules",
     "enum",
     "error_code",
@@ -122,6 +123,14 @@ fn endpoint_sources(files: &[GeneratedFile]) -> String {
 fn snapshot(name: &str) {
     let files = generate(name, "..");
     insta::assert_snapshot!(name, rust_sources(&files));
+}
+
+/// Operations with an empty `smithy.api#auth` or with `smithy.api#optionalAuth` are sent unsigned
+/// (`SIGNED` is `false`), and their request cases run through the client, where the missing
+/// signature shows.
+#[test]
+fn auth_snapshot() {
+    snapshot("auth");
 }
 
 /// A rule set using every library function, templates, headers and properties, and its test cases.
@@ -237,7 +246,12 @@ fn test_names(files: &[GeneratedFile], suffix: &str) -> Option<Vec<String>> {
 /// the client crate when it depends on the client, in the protocol crate otherwise.
 #[test]
 fn protocol_test_files() {
-    let with_tests = ["host_prefix", "protocol_tests", "request_compression"];
+    let with_tests = [
+        "auth",
+        "host_prefix",
+        "protocol_tests",
+        "request_compression",
+    ];
     for name in FIXTURES {
         let files = generate(name, "..");
         let has_tests = files
@@ -274,6 +288,16 @@ fn protocol_test_files() {
             "query_host_with_path",
             "static_host_prefix",
         ]
+    );
+
+    let files = generate("auth", "..");
+    assert_eq!(
+        test_names(&files, PROTOCOL_TESTS).expect("a protocol test file"),
+        ["whoami_request"]
+    );
+    assert_eq!(
+        test_names(&files, CLIENT_TESTS).expect("a client test file"),
+        ["exchange_is_not_signed", "peek_is_not_signed"]
     );
 
     let files = generate("request_compression", "..");

@@ -30,8 +30,11 @@ pub fn lib(service: &Service) -> TokenStream {
         let f = ident(&op.fn_name);
         let builder = ident(&op.type_name);
         let mut text = op.docs.clone().unwrap_or_default();
-        if let Some(p) = &op.paginated {
-            let note = pagination_note(op, p);
+        let notes = [
+            op.paginated.as_ref().map(|p| pagination_note(op, p)),
+            op.unsigned.then(|| String::from(UNSIGNED_NOTE)),
+        ];
+        for note in notes.into_iter().flatten() {
             text = if text.is_empty() {
                 note
             } else {
@@ -124,6 +127,10 @@ pub fn lib(service: &Service) -> TokenStream {
         }
     }
 }
+
+/// What the documentation of an operation sent unsigned says about it.
+const UNSIGNED_NOTE: &str = "Sent unsigned: the client asks for no credentials for it, so a \
+     configuration without any ([`Config::without_credentials`]) can call it.";
 
 /// How to page through an operation, from its `paginated` trait.
 fn pagination_note(op: &Operation, p: &crate::ir::Paginated) -> String {

@@ -1,5 +1,6 @@
 //! `tests/protocol_tests.rs` of the client crate: the request cases whose outcome depends on the
-//! client (a host prefix, compression, an endpoint with a base path, an expected resolved host),
+//! client (a host prefix, compression, an operation sent unsigned, an endpoint with a base path, an
+//! expected resolved host),
 //! sent through the generated `Client`. They share their input building and checks with the
 //! protocol crate's tests.
 
@@ -23,7 +24,8 @@ pub fn file(service: &Service) -> Option<TokenStream> {
     let client = ident(&service.crates.client.ident);
     let docs = crate_docs(&format!(
         "Protocol compliance cases that depend on the client: operations with a host prefix or \
-         request compression, and cases with an endpoint path or an expected resolved host.\n\n\
+         request compression or sent unsigned, and cases with an endpoint path or an expected \
+         resolved host.\n\n\
          Each case builds the input from its parameters with the fluent builder and sends it \
          through `Client` to `https://{{host}}` (`{DEFAULT_HOST}` when the case names no host) over \
          a transport that keeps the request. It checks the method, the path (the endpoint's base \

@@ -351,6 +351,7 @@ impl<'r> Emitter<'r> {
                     BuiltIn::Endpoint => quote!(builtins.endpoint.clone()),
                     BuiltIn::UseFips => quote!(builtins.use_fips),
                     BuiltIn::UseDualStack => quote!(builtins.use_dual_stack),
+                    BuiltIn::UseGlobalEndpoint => quote!(builtins.use_global_endpoint),
                 };
                 let optional_source = matches!(built_in, BuiltIn::Region | BuiltIn::Endpoint);
                 let value = match (optional_source, p.optional(), &p.default) {
@@ -378,7 +379,8 @@ impl<'r> Emitter<'r> {
         };
         let docs = doc_attrs(Some(&format!(
             "The parameters a client sets from its configuration: those bound to the built-ins \
-             `AWS::Region`, `AWS::UseFIPS`, `AWS::UseDualStack` and `SDK::Endpoint`.{note}"
+             `AWS::Region`, `AWS::UseFIPS`, `AWS::UseDualStack`, `SDK::Endpoint` and \
+             `AWS::STS::UseGlobalEndpoint`.{note}"
         )));
         let builtins = if known.is_empty() {
             quote!(_builtins)
@@ -759,6 +761,7 @@ fn param_docs(p: &Param) -> String {
                 BuiltIn::UseFips => "the configuration's FIPS setting",
                 BuiltIn::UseDualStack => "the configuration's dual-stack setting",
                 BuiltIn::Endpoint => "the configured endpoint URL",
+                BuiltIn::UseGlobalEndpoint => "the configuration's STS global endpoint setting",
             };
             notes.push(format!("The client sets it from {from} (`{name}`)."));
         }

@@ -142,6 +142,11 @@ fn operation(paths: &Paths, service: &Service, op: &Operation) -> TokenStream {
             }
         }
     });
+    let signed = op.unsigned.then(|| {
+        quote!(
+            const SIGNED: bool = false;
+        )
+    });
     let tokens = super::idempotency_tokens(service, &op.input);
     let fill_tokens = (!tokens.is_empty()).then(|| {
         let fills = tokens.iter().map(|m| {
@@ -180,6 +185,7 @@ fn operation(paths: &Paths, service: &Service, op: &Operation) -> TokenStream {
             type Input = #input;
             type Output = #output;
             type Error = #model::error::#error;
+            #signed
 
             fn serialize(input: &Self::Input) -> ::std::result::Result<::awsquery_types::http::Request, ::awsquery_types::BuildError> {
                 let mut body = ::std::string::String::with_capacity(256);

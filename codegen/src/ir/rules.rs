@@ -74,6 +74,8 @@ pub enum BuiltIn {
     UseDualStack,
     /// `SDK::Endpoint`.
     Endpoint,
+    /// `AWS::STS::UseGlobalEndpoint`.
+    UseGlobalEndpoint,
 }
 
 /// A parameter value (a default, or a value in a test case).

@@ -219,8 +219,9 @@ pub(super) fn request_compression(
 }
 
 /// Splits `tests` into those the protocol crate runs and those that need the client: the request
-/// cases of operations with a host prefix or `smithy.api#requestCompression`, and request cases
-/// whose `host` has a base path or that expect a `resolvedHost`. Checks `host` and
+/// cases of operations with a host prefix or `smithy.api#requestCompression` or sent unsigned
+/// (whose missing signature only the client can show), and request cases whose `host` has a base
+/// path or that expect a `resolvedHost`. Checks `host` and
 /// `resolvedHost` on the way.
 pub(super) fn split_client_tests(
     operations: &[Operation],
@@ -272,6 +273,7 @@ pub(super) fn split_client_tests(
         }
         let needs_client = op.host_prefix.is_some()
             || op.request_compression.is_some()
+            || op.unsigned
             || base_path
             || case.resolved_host.is_some();
         if needs_client {

@@ -76,6 +76,9 @@ impl Lowering<'_> {
             Some("AWS::UseFIPS") => Some((BuiltIn::UseFips, ParamType::Boolean)),
             Some("AWS::UseDualStack") => Some((BuiltIn::UseDualStack, ParamType::Boolean)),
             Some("SDK::Endpoint") => Some((BuiltIn::Endpoint, ParamType::String)),
+            Some("AWS::STS::UseGlobalEndpoint") => {
+                Some((BuiltIn::UseGlobalEndpoint, ParamType::Boolean))
+            }
             _ => None,
         };
         if let Some((_, expected)) = built_in {

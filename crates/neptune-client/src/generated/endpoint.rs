@@ -39,7 +39,7 @@ pub struct Params {
 }
 
 impl Params {
-    /// The parameters a client sets from its configuration: those bound to the built-ins `AWS::Region`, `AWS::UseFIPS`, `AWS::UseDualStack` and `SDK::Endpoint`.
+    /// The parameters a client sets from its configuration: those bound to the built-ins `AWS::Region`, `AWS::UseFIPS`, `AWS::UseDualStack`, `SDK::Endpoint` and `AWS::STS::UseGlobalEndpoint`.
     pub fn from_builtins(builtins: &BuiltIns) -> Self {
         Params {
             endpoint: builtins.endpoint.clone(),
