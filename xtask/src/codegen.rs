@@ -28,9 +28,10 @@ pub struct Target {
     pub ignored_cases: &'static [(&'static str, &'static str)],
 }
 
-/// What `cargo xtask codegen` generates: the Neptune crates, and test-only crates from the Smithy
-/// awsQuery protocol test suite, whose `cargo test` runs every case of the suite.
-pub const TARGETS: [Target; 2] = [
+/// What `cargo xtask codegen` generates: the Neptune crates, test-only crates from the Smithy
+/// awsQuery protocol test suite, whose `cargo test` runs every case of the suite, and the STS
+/// crates the credential providers of `awsquery-config` call.
+pub const TARGETS: [Target; 3] = [
     Target {
         model: "models/neptune.json",
         crates_dir: "crates",
@@ -42,6 +43,12 @@ pub const TARGETS: [Target; 2] = [
         crates_dir: "crates/protocol-tests/aws-query",
         runtime_dir: "../../..",
         ignored_cases: SUITE_IGNORED,
+    },
+    Target {
+        model: "models/sts.json",
+        crates_dir: "crates",
+        runtime_dir: "..",
+        ignored_cases: &[],
     },
 ];
 
