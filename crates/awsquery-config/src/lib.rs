@@ -25,3 +25,4 @@ pub mod process;
 pub mod profile;
 pub mod settings;
 pub mod sso;
+pub mod sts;
