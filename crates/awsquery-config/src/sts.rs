@@ -3,8 +3,9 @@
 //! theirs).
 //!
 //! Both call STS through the generated `sts-client` on every [`provide`](ProvideCredentials::provide)
-//! and return credentials carrying the expiry STS gave them. Neither caches: wrap them in the
-//! cache of [`crate::cache`] so that STS is asked only when the credentials are about to expire.
+//! and return credentials carrying the expiry STS gave them. Neither caches: wrap them in
+//! [`CachedCredentials`](crate::cache::CachedCredentials) so that STS is asked only when the
+//! credentials are about to expire.
 //!
 //! The STS endpoint follows the endpoint settings of the [`Env`] given to the builder (the process
 //! environment unless set): `AWS_ENDPOINT_URL_STS`, then `AWS_ENDPOINT_URL`, the FIPS and

@@ -12,6 +12,7 @@ use awsquery::credentials::{CredentialsErrorKind, EnvironmentCredentials, Provid
 use awsquery::env::Env;
 use awsquery::sigv4::{Credentials, SignableRequest, SigningParams, authorization};
 use awsquery::time::{DateTime, TimestampFormat};
+use awsquery_config::cache::CachedCredentials;
 use awsquery_config::sts::{AssumeRoleProvider, WebIdentityProvider};
 use awsquery_hyper::HyperTransport;
 use awsquery_testing::form_pairs;
@@ -177,8 +178,13 @@ async fn read_request(
     stream.shutdown().await
 }
 
-/// A successful answer of `action` with fresh credentials.
+/// A successful answer of `action` with credentials that expire at 2024-05-01T12:34:56Z.
 fn issued(action: &str) -> (u16, String) {
+    issued_until(action, "2024-05-01T12:34:56Z")
+}
+
+/// A successful answer of `action` with credentials that expire at `expiration`.
+fn issued_until(action: &str, expiration: &str) -> (u16, String) {
     (
         200,
         format!(
@@ -187,7 +193,7 @@ fn issued(action: &str) -> (u16, String) {
              <Credentials><AccessKeyId>ASIAISSUEDEXAMPLE</AccessKeyId>\
              <SecretAccessKey>{ISSUED_SECRET}</SecretAccessKey>\
              <SessionToken>{ISSUED_TOKEN}</SessionToken>\
-             <Expiration>2024-05-01T12:34:56Z</Expiration></Credentials>\
+             <Expiration>{expiration}</Expiration></Credentials>\
              <AssumedRoleUser><AssumedRoleId>AROAEXAMPLE:s</AssumedRoleId>\
              <Arn>arn:aws:sts::123456789012:assumed-role/graph-reader/s</Arn></AssumedRoleUser>\
              </{action}Result>\
@@ -374,6 +380,24 @@ async fn assume_role_asks_every_time_and_names_its_session_when_not_told() {
     // Without a Region, STS is called in us-east-1.
     let source = Credentials::new(SOURCE_KEY, SOURCE_SECRET, Some(String::from(SOURCE_TOKEN)));
     assert_signed_by(&requests[0], &source, "us-east-1");
+}
+
+#[tokio::test]
+async fn a_cache_in_front_asks_sts_once_while_the_credentials_last() {
+    let mut in_an_hour = String::new();
+    DateTime::from(SystemTime::now() + Duration::from_secs(3600))
+        .write(TimestampFormat::DateTime, &mut in_an_hour);
+    let server = Server::start(Box::new(move |_| issued_until("AssumeRole", &in_an_hour))).await;
+    let env = Env::from_pairs(&[("AWS_ENDPOINT_URL_STS", &server.url)]);
+    let provider = AssumeRoleProvider::builder(ROLE, source())
+        .env(env)
+        .build(HyperTransport::new());
+    let cached = CachedCredentials::new(provider);
+    let first = cached.provide().await.expect("credentials");
+    let second = cached.provide().await.expect("cached credentials");
+    assert_eq!(first.access_key_id(), second.access_key_id());
+    assert_eq!(first.expiry(), second.expiry());
+    assert_eq!(server.requests().len(), 1);
 }
 
 #[tokio::test]
