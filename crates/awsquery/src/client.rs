@@ -204,6 +204,13 @@ impl Config {
         self
     }
 
+    /// Replaces the endpoint settings (URL, flags, environment, profile) with `settings`, as a
+    /// whole: what the other endpoint methods set before is dropped.
+    pub fn with_endpoint_settings(mut self, settings: EndpointSettings) -> Self {
+        self.endpoint = settings;
+        self
+    }
+
     /// For an STS client: `true` sends requests from the Regions that used to be served by STS's
     /// global endpoint to `https://sts.amazonaws.com` (signed for `us-east-1`), as
     /// `AWS_STS_REGIONAL_ENDPOINTS=legacy` does; `false` (the default) keeps each Region on its own

@@ -31,6 +31,8 @@ pub const USE_DUAL_STACK_VAR: &str = "AWS_USE_DUALSTACK_ENDPOINT";
 /// own to the global endpoint, `regional` (the default) to keep every Region on its own endpoint
 /// (`AWS_STS_REGIONAL_ENDPOINTS`).
 pub const STS_REGIONAL_ENDPOINTS_VAR: &str = "AWS_STS_REGIONAL_ENDPOINTS";
+/// The profile key with the same values as `AWS_STS_REGIONAL_ENDPOINTS`, read after it.
+pub const STS_REGIONAL_ENDPOINTS_KEY: &str = "sts_regional_endpoints";
 /// The sdkId of the one service whose rules read `AWS::STS::UseGlobalEndpoint`.
 const STS_SDK_ID: &str = "STS";
 
@@ -77,8 +79,9 @@ pub struct BuiltIns {
 /// (`AWS_USE_FIPS_ENDPOINT`, `AWS_USE_DUALSTACK_ENDPOINT`; `false` when unset).
 ///
 /// STS clients also take the choice between regional and global endpoints
-/// ([`with_use_global_endpoint`](Self::with_use_global_endpoint), else `AWS_STS_REGIONAL_ENDPOINTS`:
-/// `legacy` or `regional`, the default, as in the AWS CLI v2 and current SDKs).
+/// ([`with_use_global_endpoint`](Self::with_use_global_endpoint), else `AWS_STS_REGIONAL_ENDPOINTS`,
+/// else the profile's `sts_regional_endpoints`: `legacy` or `regional`, the default, as in the AWS
+/// CLI v2 and current SDKs).
 ///
 /// ```
 /// use awsquery::endpoint::EndpointSettings;
@@ -115,6 +118,8 @@ struct ProfileEndpoints {
     name: String,
     endpoint_url: Option<String>,
     ignore: Option<String>,
+    /// `sts_regional_endpoints`.
+    sts_regional_endpoints: Option<String>,
     /// `services = NAME`, and the `[services NAME]` section if the config file has it.
     services: Option<(String, Option<Section>)>,
 }
@@ -168,6 +173,7 @@ impl EndpointSettings {
             name: name.to_owned(),
             endpoint_url: get(ENDPOINT_URL_KEY),
             ignore: get(IGNORE_CONFIGURED_ENDPOINT_URLS_KEY),
+            sts_regional_endpoints: get(STS_REGIONAL_ENDPOINTS_KEY),
             services: get(SERVICES_KEY).map(|services| {
                 let section = profiles.services(&services).cloned();
                 (services, section)
@@ -219,8 +225,8 @@ impl EndpointSettings {
         })
     }
 
-    /// `AWS::STS::UseGlobalEndpoint`: from code, else from `AWS_STS_REGIONAL_ENDPOINTS`; `false`
-    /// for other services.
+    /// `AWS::STS::UseGlobalEndpoint`: from code, else from `AWS_STS_REGIONAL_ENDPOINTS`, else from
+    /// the profile's `sts_regional_endpoints`; `false` for other services.
     fn global_endpoint(&self, sdk_id: &str) -> Result<bool, EndpointError> {
         if !sdk_id.trim().eq_ignore_ascii_case(STS_SDK_ID) {
             return Ok(false);
@@ -228,20 +234,26 @@ impl EndpointSettings {
         if let Some(value) = self.use_global_endpoint {
             return Ok(value);
         }
-        let Some(value) = self
+        if let Some(value) = self
             .env
             .as_ref()
             .and_then(|env| env.get(STS_REGIONAL_ENDPOINTS_VAR))
-        else {
-            return Ok(false);
-        };
-        match value.trim() {
-            v if v.eq_ignore_ascii_case("legacy") => Ok(true),
-            v if v.eq_ignore_ascii_case("regional") => Ok(false),
-            _ => Err(EndpointError::configuration(format!(
-                "`{STS_REGIONAL_ENDPOINTS_VAR}` is `{}`; expected `legacy` or `regional`",
-                awsquery_types::text::printable(&value, awsquery_types::text::MAX_NAME_CHARS)
-            ))),
+        {
+            return sts_regional_endpoints(&value, &format!("`{STS_REGIONAL_ENDPOINTS_VAR}`"));
+        }
+        match self
+            .profile
+            .as_ref()
+            .and_then(|p| Some((p, p.sts_regional_endpoints.as_deref()?)))
+        {
+            Some((profile, value)) => sts_regional_endpoints(
+                value,
+                &format!(
+                    "`{STS_REGIONAL_ENDPOINTS_KEY}` of profile `{}`",
+                    profile.name
+                ),
+            ),
+            None => Ok(false),
         }
     }
 
@@ -333,6 +345,7 @@ impl fmt::Debug for ProfileEndpoints {
             .field("name", &self.name)
             .field("endpoint_url", &self.endpoint_url.as_deref().map(Redacted))
             .field("ignore", &self.ignore)
+            .field("sts_regional_endpoints", &self.sts_regional_endpoints)
             .field("services", &self.services.as_ref().map(|(name, _)| name))
             .finish()
     }
@@ -399,6 +412,19 @@ fn flag(value: &str, what: &str) -> Result<bool, EndpointError> {
         v if v.eq_ignore_ascii_case("false") => Ok(false),
         _ => Err(EndpointError::configuration(format!(
             "{what} is `{}`; expected `true` or `false`",
+            awsquery_types::text::printable(value, awsquery_types::text::MAX_NAME_CHARS)
+        ))),
+    }
+}
+
+/// Whether an STS regional endpoints value (`legacy` or `regional`, in any case) asks for the global
+/// endpoint; `what` names where it came from in the error.
+fn sts_regional_endpoints(value: &str, what: &str) -> Result<bool, EndpointError> {
+    match value.trim() {
+        v if v.eq_ignore_ascii_case("legacy") => Ok(true),
+        v if v.eq_ignore_ascii_case("regional") => Ok(false),
+        _ => Err(EndpointError::configuration(format!(
+            "{what} is `{}`; expected `legacy` or `regional`",
             awsquery_types::text::printable(value, awsquery_types::text::MAX_NAME_CHARS)
         ))),
     }
@@ -810,6 +836,24 @@ neptune =
         assert_eq!(
             e.message(),
             "`AWS_STS_REGIONAL_ENDPOINTS` is `global`; expected `legacy` or `regional`"
+        );
+
+        // After the variable, the profile's key.
+        let profiles = ProfileSet::parse(
+            "",
+            "[profile old]\nsts_regional_endpoints = legacy\n[profile odd]\nsts_regional_endpoints = global\n",
+        );
+        let old = EndpointSettings::new().with_profile(&profiles, "old");
+        assert_eq!(sts(&old), Ok(true));
+        assert_eq!(
+            sts(&old.clone().with_env(env("regional"))),
+            Ok(false),
+            "the variable wins"
+        );
+        let e = sts(&EndpointSettings::new().with_profile(&profiles, "odd")).unwrap_err();
+        assert_eq!(
+            e.message(),
+            "`sts_regional_endpoints` of profile `odd` is `global`; expected `legacy` or `regional`"
         );
 
         // Other services neither read nor check the variable.
