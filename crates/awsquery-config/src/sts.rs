@@ -10,7 +10,9 @@
 //! The STS endpoint follows the endpoint settings of the [`Env`] given to the builder (the process
 //! environment unless set): `AWS_ENDPOINT_URL_STS`, then `AWS_ENDPOINT_URL`, the FIPS and
 //! dual-stack flags, and `AWS_STS_REGIONAL_ENDPOINTS` (`regional`, the default, or `legacy`, which
-//! sends the Regions that used to be served by the global endpoint there).
+//! sends the Regions that used to be served by the global endpoint there); then those of a profile,
+//! when the builder is given its [`EndpointSettings`] (a profile's `services` section and
+//! `endpoint_url`, its `sts_regional_endpoints`).
 //!
 //! Errors name the role and, when STS refused, the code and message it answered with; they never
 //! carry a key, a session token or the web identity token.
@@ -24,6 +26,7 @@ use awsquery::client::{Config, SdkError};
 use awsquery::credentials::{
     CredentialsError, CredentialsErrorKind, ProvideCredentials, ProvideFuture,
 };
+use awsquery::endpoint::EndpointSettings;
 use awsquery::env::Env;
 use awsquery::error::ProvideErrorMetadata;
 use awsquery::sigv4::Credentials;
@@ -63,6 +66,7 @@ pub fn default_session_name() -> String {
 struct StsSettings {
     region: String,
     env: Env,
+    endpoints: EndpointSettings,
     timeout: Duration,
 }
 
@@ -71,6 +75,7 @@ impl Default for StsSettings {
         StsSettings {
             region: String::from(DEFAULT_REGION),
             env: Env::process(),
+            endpoints: EndpointSettings::new(),
             timeout: DEFAULT_TIMEOUT,
         }
     }
@@ -79,7 +84,7 @@ impl Default for StsSettings {
 impl StsSettings {
     fn config(&self, config: Config) -> Config {
         config
-            .with_endpoint_env(self.env.clone())
+            .with_endpoint_settings(self.endpoints.clone().with_env(self.env.clone()))
             .with_operation_timeout(self.timeout)
     }
 }
@@ -89,6 +94,7 @@ impl fmt::Debug for StsSettings {
         f.debug_struct("StsSettings")
             .field("region", &self.region)
             .field("env", &self.env)
+            .field("endpoints", &self.endpoints)
             .field("timeout", &self.timeout)
             .finish()
     }
@@ -177,6 +183,14 @@ impl AssumeRoleProviderBuilder {
     /// Where the endpoint settings come from ([`Env::process`] unless set).
     pub fn env(mut self, env: Env) -> Self {
         self.settings.env = env;
+        self
+    }
+
+    /// Endpoint settings to start from, usually the selected profile's
+    /// ([`Plan::endpoints`](crate::profile::Plan::endpoints)); the [`env`](Self::env) is added
+    /// to them and wins over the profile.
+    pub fn endpoints(mut self, endpoints: EndpointSettings) -> Self {
+        self.settings.endpoints = endpoints;
         self
     }
 
@@ -377,6 +391,14 @@ impl WebIdentityProviderBuilder {
     /// Where the endpoint settings come from ([`Env::process`] unless set).
     pub fn env(mut self, env: Env) -> Self {
         self.settings.env = env;
+        self
+    }
+
+    /// Endpoint settings to start from, usually the selected profile's
+    /// ([`Plan::endpoints`](crate::profile::Plan::endpoints)); the [`env`](Self::env) is added
+    /// to them and wins over the profile.
+    pub fn endpoints(mut self, endpoints: EndpointSettings) -> Self {
+        self.settings.endpoints = endpoints;
         self
     }
 

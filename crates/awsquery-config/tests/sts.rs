@@ -9,7 +9,9 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use awsquery::credentials::{CredentialsErrorKind, EnvironmentCredentials, ProvideCredentials};
+use awsquery::endpoint::EndpointSettings;
 use awsquery::env::Env;
+use awsquery::profile::ProfileSet;
 use awsquery::sigv4::{Credentials, SignableRequest, SigningParams, authorization};
 use awsquery::time::{DateTime, TimestampFormat};
 use awsquery_config::cache::CachedCredentials;
@@ -461,6 +463,43 @@ async fn the_regional_endpoints_setting_reaches_the_provider() {
     let shown = error.to_string();
     assert!(shown.contains("AWS_STS_REGIONAL_ENDPOINTS"), "{shown}");
     assert!(shown.contains("`legacy` or `regional`"), "{shown}");
+}
+
+#[tokio::test]
+async fn a_profile_s_endpoint_settings_reach_the_provider() {
+    let server = Server::start(Box::new(|_| issued("AssumeRole"))).await;
+    let profiles = ProfileSet::parse(
+        "",
+        &format!(
+            "[profile local]\nendpoint_url = {}\n\
+             [profile odd]\nsts_regional_endpoints = everywhere\n",
+            server.url
+        ),
+    );
+    let provider = AssumeRoleProvider::builder(ROLE, source())
+        .env(Env::from_pairs(&[]))
+        .endpoints(EndpointSettings::new().with_profile(&profiles, "local"))
+        .build(HyperTransport::new());
+    provider
+        .provide()
+        .await
+        .expect("sent to the profile's endpoint");
+    assert_eq!(server.requests().len(), 1);
+
+    let file = token_file("token", "eyJ.profile.sig");
+    let provider = WebIdentityProvider::builder(&file, ROLE)
+        .env(Env::from_pairs(&[]))
+        .endpoints(EndpointSettings::new().with_profile(&profiles, "odd"))
+        .build(HyperTransport::new());
+    let error = provider.provide().await.expect_err("a bad setting");
+    assert_eq!(error.kind(), CredentialsErrorKind::InvalidConfiguration);
+    assert!(
+        error
+            .to_string()
+            .contains("`sts_regional_endpoints` of profile `odd`"),
+        "{error}"
+    );
+    assert_eq!(server.requests().len(), 1);
 }
 
 #[tokio::test]
