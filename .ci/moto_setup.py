@@ -3,7 +3,9 @@
 moto verifies signatures only after its first INITIAL_NO_AUTH_ACTION_COUNT requests. This script
 spends exactly that budget on IAM (a user, a policy allowing everything, an access key), then creates
 a Neptune global cluster and DB cluster signed with the new key, which shows that the server now
-checks signatures and accepts this key. It prints `export NAME=value` lines for the tests.
+checks signatures and accepts this key, and a role that anyone may assume, allowed everything, for
+the credential tests (AssumeRole, AssumeRoleWithWebIdentity). It prints `export NAME=value` lines
+for the tests.
 
 Usage: moto_setup.py ENDPOINT
 """
@@ -19,6 +21,7 @@ UNAUTHENTICATED_REQUESTS = 3
 
 REGION = "us-east-1"
 USER = "neptune-tests"
+ROLE = "neptune-tests-role"
 GLOBAL_CLUSTER = "neptune-tests-global"
 DB_CLUSTER = "neptune-tests-primary"
 
@@ -58,6 +61,39 @@ def main(endpoint: str) -> None:
         GlobalClusterIdentifier=GLOBAL_CLUSTER,
     )["DBCluster"]
 
+    iam = boto3.client(
+        "iam",
+        endpoint_url=endpoint,
+        region_name=REGION,
+        aws_access_key_id=key["AccessKeyId"],
+        aws_secret_access_key=key["SecretAccessKey"],
+    )
+    role = iam.create_role(
+        RoleName=ROLE,
+        AssumeRolePolicyDocument=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Principal": {"AWS": "*"},
+                        "Action": ["sts:AssumeRole", "sts:AssumeRoleWithWebIdentity"],
+                    }
+                ],
+            }
+        ),
+    )["Role"]
+    iam.put_role_policy(
+        RoleName=ROLE,
+        PolicyName="everything",
+        PolicyDocument=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}],
+            }
+        ),
+    )
+
     exports = {
         "NEPTUNE_MOTO_ENDPOINT": endpoint,
         "NEPTUNE_MOTO_REGION": REGION,
@@ -65,6 +101,7 @@ def main(endpoint: str) -> None:
         "NEPTUNE_MOTO_SECRET_ACCESS_KEY": key["SecretAccessKey"],
         "NEPTUNE_MOTO_GLOBAL_CLUSTER": GLOBAL_CLUSTER,
         "NEPTUNE_MOTO_DB_CLUSTER_ARN": cluster["DBClusterArn"],
+        "NEPTUNE_MOTO_ROLE_ARN": role["Arn"],
     }
     for name, value in exports.items():
         print(f"export {name}={shlex.quote(value)}")
