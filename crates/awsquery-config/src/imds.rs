@@ -118,7 +118,8 @@ pub enum ImdsErrorKind {
     /// A setting does not parse: an endpoint that is not an `http(s)` URL, an unknown mode, a
     /// boolean that is neither `true` nor `false`.
     InvalidConfiguration,
-    /// The service has no such value: no instance profile, for credentials.
+    /// The service has no such value (no instance profile, for credentials), or refuses access to
+    /// it (403).
     NotFound,
     /// The token request was refused and falling back to IMDSv1 is turned off.
     TokenRefused,
@@ -562,6 +563,13 @@ impl<T: Transport + Clone + Send + Sync + 'static> ImdsClient<T> {
                         ImdsErrorKind::NotFound,
                         format!("GET {path} was answered 404 (not found)"),
                     ));
+                }
+                Ok(response) if response.status == 403 => {
+                    // Access to the service is turned off for this instance or network: as the
+                    // AWS CLI does, no credentials from here rather than a failure.
+                    let mut failure = error_response(&format!("GET {path}"), &response);
+                    failure.kind = ImdsErrorKind::NotFound;
+                    return Err(failure);
                 }
                 Ok(response) => {
                     let failure = error_response(&format!("GET {path}"), &response);

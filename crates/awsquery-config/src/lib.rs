@@ -46,6 +46,7 @@ pub mod sts;
 
 use std::error::Error as StdError;
 use std::fmt;
+use std::future::Future;
 use std::sync::Arc;
 
 use awsquery::client::Config;
@@ -104,12 +105,10 @@ impl ConfigLoader {
     /// Loads, with an HTTPS transport made from the settings (CA bundle, proxies): the transport
     /// of the metadata, STS and IAM Identity Center calls, and the one to give the client.
     pub async fn load(self) -> Result<Loaded<HyperTransport>, LoadError> {
-        let (files, settings) = self.read().await?;
-        let transport = settings
-            .hyper_transport(HyperTransport::builder())
-            .await
-            .map_err(LoadError::Settings)?;
-        Ok(self.finish(files, settings, transport).await)
+        self.load_with(|settings| async move {
+            settings.hyper_transport(HyperTransport::builder()).await
+        })
+        .await
     }
 
     /// Loads, sending the credential sources' requests through `transport`.
@@ -117,7 +116,19 @@ impl ConfigLoader {
     where
         T: Transport + Clone + Send + Sync + 'static,
     {
+        self.load_with(|_| std::future::ready(Ok(transport))).await
+    }
+
+    /// Loads, making the transport with `make` from the settings read (a program that sets its
+    /// own timeouts, say, and still honours `ca_bundle`).
+    pub async fn load_with<T, F, Fut>(self, make: F) -> Result<Loaded<T>, LoadError>
+    where
+        T: Transport + Clone + Send + Sync + 'static,
+        F: FnOnce(Settings) -> Fut,
+        Fut: Future<Output = Result<T, SettingsError>>,
+    {
         let (files, settings) = self.read().await?;
+        let transport = make(settings.clone()).await.map_err(LoadError::Settings)?;
         Ok(self.finish(files, settings, transport).await)
     }
 

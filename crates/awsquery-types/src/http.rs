@@ -3,13 +3,20 @@
 use std::borrow::Cow;
 use std::fmt;
 
-/// Header values that are never printed by `Debug`: signatures, session tokens, and the IAM
-/// Identity Center access token.
-const SECRET_HEADERS: [&str; 3] = [
+/// Header values that are never printed by `Debug`: signatures, session tokens, the IAM Identity
+/// Center access token and the instance metadata session token.
+const SECRET_HEADERS: [&str; 4] = [
     "authorization",
     "x-amz-security-token",
     "x-amz-sso_bearer_token",
+    "x-aws-ec2-metadata-token",
 ];
+
+/// Whether the value of header `name` (any case) is a secret that is never printed: `Debug` of a
+/// [`Request`] shows it as `** redacted **`, and so should any log.
+pub fn is_secret_header(name: &str) -> bool {
+    SECRET_HEADERS.iter().any(|s| s.eq_ignore_ascii_case(name))
+}
 
 /// An HTTP request ready to send.
 ///

@@ -12,21 +12,21 @@ pub mod token;
 mod wire;
 
 use std::borrow::Cow;
+use std::future::Future;
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use awsquery::client::SdkError;
-use awsquery::credentials::{
-    CredentialsError, CredentialsErrorKind, DefaultChain, ProfileCredentials, ProvideCredentials,
-};
+use awsquery::credentials::{CredentialsError, CredentialsErrorKind};
 use awsquery::endpoint::{EndpointError, EndpointErrorKind};
 use awsquery::env::Env;
 use awsquery::error::ProvideErrorMetadata;
 use awsquery::paginator::PaginationError;
-use awsquery::region::resolve_region;
 use awsquery::transport::{TransportError, TransportErrorKind};
 use awsquery::waiter::WaiterError;
+use awsquery_config::settings::{Settings, SettingsError};
+use awsquery_config::{ConfigLoader, LoadError};
 use awsquery_types::http::redact_userinfo;
 use awsquery_types::json::{JsonWriter, ToJson};
 use awsquery_types::text::{MAX_MESSAGE_CHARS, MAX_NAME_CHARS, escape_controls, printable};
@@ -71,8 +71,10 @@ pub fn version() -> String {
 }
 
 /// Runs the command line `args` (without the program name) with the environment `env`, making its
-/// transport with `connect`, and returns the exit status.
-pub async fn run<T, F>(
+/// transport with `connect` from the timeouts asked for and the settings of the environment and
+/// the profile (`ca_bundle`), and returns the exit status. The same transport carries the calls of
+/// the credential sources (STS, IAM Identity Center, the container endpoint, instance metadata).
+pub async fn run<T, F, Fut>(
     args: &[String],
     env: &[(String, String)],
     connect: F,
@@ -80,8 +82,9 @@ pub async fn run<T, F>(
     stderr: &Stderr,
 ) -> i32
 where
-    T: Transport,
-    F: FnOnce(Timeouts) -> T,
+    T: Transport + Clone + Send + Sync + 'static,
+    F: FnOnce(Timeouts, Settings) -> Fut,
+    Fut: Future<Output = Result<T, SettingsError>>,
 {
     let invocation = match args::parse(args) {
         Ok(Parsed::Run(invocation)) => *invocation,
@@ -108,17 +111,16 @@ where
     let command_line: Vec<_> = args.iter().map(|arg| redact_userinfo(arg)).collect();
     debug(&format!("{} {}", version(), command_line.join(" ")));
 
-    let config = match configure(globals, env, stderr, &debug).await {
-        Ok(config) => config,
+    let timeouts = Timeouts {
+        connect: globals.connect_timeout,
+        read: globals.read_timeout,
+    };
+    let configured = configure(globals, env, timeouts, connect, &log, stderr, &debug).await;
+    let (config, transport) = match configured {
+        Ok(configured) => configured,
         Err(code) => return code,
     };
-    let transport = Wire::new(
-        connect(Timeouts {
-            connect: globals.connect_timeout,
-            read: globals.read_timeout,
-        }),
-        log.clone(),
-    );
+    let transport = Wire::new(transport, log.clone());
     let last_uri = transport.last_uri();
     let client = Client::new(config, transport);
     let mut session = Session {
@@ -133,44 +135,55 @@ where
     }
 }
 
-/// The client configuration, with credentials and the Region found as the AWS CLI finds them:
-/// `--profile` stands for `AWS_PROFILE` and is then the only source of credentials, else the
-/// environment's keys come first. A failure is reported on stderr and gives the exit status.
+/// The client configuration and the transport, with credentials, the Region and the settings
+/// found as the AWS CLI finds them (`awsquery_config`'s chains): `--profile` stands for
+/// `AWS_PROFILE`, and then the environment's keys are not used. A failure is reported on stderr
+/// and gives the exit status.
 ///
 /// Credentials are asked for before each request, as the client does with any provider; only the
 /// existence of a `--profile` is checked here, before the Region, as the AWS CLI does.
-async fn configure(
+async fn configure<T, F, Fut>(
     globals: &Globals,
     env: &[(String, String)],
+    timeouts: Timeouts,
+    connect: F,
+    log: &Option<Stderr>,
     stderr: &Stderr,
     debug: &dyn Fn(&str),
-) -> Result<Config, i32> {
-    let mut env: Vec<(&str, &str)> = env
-        .iter()
-        .filter(|(k, _)| globals.profile.is_none() || k != "AWS_PROFILE")
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
+) -> Result<(Config, T), i32>
+where
+    T: Transport + Clone + Send + Sync + 'static,
+    F: FnOnce(Timeouts, Settings) -> Fut,
+    Fut: Future<Output = Result<T, SettingsError>>,
+{
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let mut loader = ConfigLoader::with_env(Env::from_pairs(&env));
     if let Some(profile) = &globals.profile {
-        env.push(("AWS_PROFILE", profile));
+        loader = loader.profile(profile);
     }
-    let env = Env::from_pairs(&env);
-    let provider: Box<dyn ProvideCredentials> = match &globals.profile {
-        Some(profile) => {
-            let provider = ProfileCredentials::with_env(env.clone()).profile(profile);
-            if let Err(e) = provider.provide().await {
-                if e.kind() == CredentialsErrorKind::NotFound {
-                    write_err(
-                        stderr,
-                        &format!("\nThe config profile ({profile}) could not be found\n"),
-                    );
-                    return Err(CONFIG_ERROR);
-                }
-            }
-            Box::new(provider)
-        }
-        None => Box::new(DefaultChain::with_env(env.clone())),
+    if let Some(region) = &globals.region {
+        loader = loader.region(region);
+    }
+    // The credential sources' requests are logged with `--debug` too, without their answers.
+    let made = |settings| async move {
+        let transport = connect(timeouts, settings).await?;
+        Ok(Wire::for_credentials(transport, log.clone()))
     };
-    let Some(region) = resolve_region(&env, globals.region.as_deref()) else {
+    let loaded = match loader.load_with(made).await {
+        Ok(loaded) => loaded,
+        Err(LoadError::ProfileNotFound(profile)) => {
+            write_err(
+                stderr,
+                &format!("\nThe config profile ({profile}) could not be found\n"),
+            );
+            return Err(CONFIG_ERROR);
+        }
+        Err(e) => {
+            write_err(stderr, &format!("\n{e}\n"));
+            return Err(CONFIG_ERROR);
+        }
+    };
+    let Ok(config) = loaded.client_config() else {
         write_err(
             stderr,
             "\nYou must specify a region. You can also configure your region by running \"aws configure\".\n",
@@ -178,19 +191,22 @@ async fn configure(
         return Err(CONFIG_ERROR);
     };
     debug(&format!(
-        "region {region}, endpoint {}",
+        "region {}, profile {}, endpoint {}",
+        config.region(),
+        loaded.profile_name(),
         globals
             .endpoint_url
             .as_deref()
             .map_or(Cow::Borrowed("(the Region's)"), redact_userinfo)
     ));
-    // As the AWS CLI, honour `AWS_ENDPOINT_URL_NEPTUNE`, `AWS_ENDPOINT_URL` and the FIPS and
-    // dual-stack variables; `--endpoint-url` wins over them.
-    let config = Config::from_credentials_provider(region, provider).with_endpoint_env(env);
-    Ok(match &globals.endpoint_url {
+    // As the AWS CLI, honour `AWS_ENDPOINT_URL_NEPTUNE`, `AWS_ENDPOINT_URL`, the profile's
+    // `services` section and `endpoint_url`, and the FIPS and dual-stack variables;
+    // `--endpoint-url` wins over them.
+    let config = match &globals.endpoint_url {
         Some(url) => config.with_endpoint_url(url),
         None => config,
-    })
+    };
+    Ok((config, loaded.transport().inner().clone()))
 }
 
 /// A command being run: the client and where its output goes.

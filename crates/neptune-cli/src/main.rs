@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use awsquery_config::settings::{Settings, SettingsError};
 use awsquery_hyper::HyperTransport;
 use neptune_cli::{Stderr, Timeouts};
 
@@ -50,12 +51,16 @@ fn main() -> ExitCode {
     exit(code)
 }
 
-/// The HTTP transport with the timeouts asked for; no limit is the longest a timer can wait.
-fn transport(timeouts: Timeouts) -> HyperTransport {
-    HyperTransport::builder()
+/// The HTTP transport with the timeouts asked for (no limit is the longest a timer can wait) and
+/// the settings' CA bundle; proxies from the environment.
+async fn transport(
+    timeouts: Timeouts,
+    settings: Settings,
+) -> Result<HyperTransport, SettingsError> {
+    let builder = HyperTransport::builder()
         .connect_timeout(timeouts.connect.unwrap_or(Duration::MAX))
-        .read_timeout(timeouts.read.unwrap_or(Duration::MAX))
-        .build()
+        .read_timeout(timeouts.read.unwrap_or(Duration::MAX));
+    settings.hyper_transport(builder).await
 }
 
 fn exit(code: i32) -> ExitCode {

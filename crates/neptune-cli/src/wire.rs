@@ -10,13 +10,10 @@ use std::time::Duration;
 use awsquery::DateTime;
 use awsquery::http::{Request, Response};
 use awsquery::transport::{Transport, TransportError};
-use awsquery_types::http::redact_userinfo;
+use awsquery_types::http::{is_secret_header, redact_userinfo};
 use awsquery_types::text::{MAX_MESSAGE_CHARS, MAX_NAME_CHARS, escape_controls, printable};
 
 use crate::Stderr;
-
-/// Header values the log never shows.
-const SECRET_HEADERS: [&str; 2] = ["authorization", "x-amz-security-token"];
 
 /// The most of a body the log shows.
 const BODY_LIMIT: usize = 4096;
@@ -26,6 +23,9 @@ pub(crate) struct Wire<T> {
     inner: T,
     log: Option<Stderr>,
     last_uri: LastUri,
+    /// The credential sources' transport: their answers carry keys and tokens, so no response
+    /// body is logged.
+    credentials: bool,
 }
 
 /// What the transport saw of the requests, shared with the code that reports errors: the URL of
@@ -76,7 +76,22 @@ impl<T> Wire<T> {
             inner,
             log,
             last_uri: LastUri::default(),
+            credentials: false,
         }
+    }
+
+    /// Wraps `inner` for the credential sources (STS, IAM Identity Center, the container endpoint,
+    /// instance metadata): requests are logged as usual, responses without their bodies.
+    pub(crate) fn for_credentials(inner: T, log: Option<Stderr>) -> Self {
+        Wire {
+            credentials: true,
+            ..Wire::new(inner, log)
+        }
+    }
+
+    /// The wrapped transport.
+    pub(crate) fn inner(&self) -> &T {
+        &self.inner
     }
 
     pub(crate) fn last_uri(&self) -> LastUri {
@@ -99,6 +114,10 @@ impl<T: Transport> Transport for Wire<T> {
             self.last_uri.unanswered_attempt();
         }
         self.debug(|| match &result {
+            Ok(response) if self.credentials => format!(
+                "response: HTTP {} (a credentials answer: not shown)",
+                response.status
+            ),
             Ok(response) => describe_response(response),
             Err(error) => format!("no response: {error}"),
         });
@@ -108,6 +127,18 @@ impl<T: Transport> Transport for Wire<T> {
     async fn sleep(&self, duration: Duration) {
         self.debug(|| format!("waiting {duration:.3?}"));
         self.inner.sleep(duration).await;
+    }
+}
+
+/// A copy shares the log and what it saw.
+impl<T: Clone> Clone for Wire<T> {
+    fn clone(&self) -> Self {
+        Wire {
+            inner: self.inner.clone(),
+            log: self.log.clone(),
+            last_uri: self.last_uri.clone(),
+            credentials: self.credentials,
+        }
     }
 }
 
@@ -154,7 +185,7 @@ fn describe_response(response: &Response) -> String {
 
 fn headers<'a>(text: &mut String, headers: impl Iterator<Item = (&'a str, &'a str)>) {
     for (name, value) in headers {
-        let secret = SECRET_HEADERS.iter().any(|s| s.eq_ignore_ascii_case(name));
+        let secret = is_secret_header(name);
         let value = if secret {
             Cow::Borrowed("** redacted **")
         } else {

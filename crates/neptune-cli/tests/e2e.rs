@@ -175,12 +175,15 @@ impl From<Output> for Ran {
 }
 
 /// Runs `neptune args` with only `env` in its environment, and `home` as its home directory, where
-/// the shared files are looked for.
+/// the shared files are looked for. The instance metadata service is a closed port of 127.0.0.1
+/// (unless `env` says otherwise), so that the last source of the credentials and Region chains
+/// answers "none" at once on any machine.
 fn neptune_in(home: &Path, args: &[&str], env: &[(&str, &str)]) -> Ran {
     Command::new(env!("CARGO_BIN_EXE_neptune"))
         .args(args)
         .env_clear()
         .env("HOME", home)
+        .env("AWS_EC2_METADATA_SERVICE_ENDPOINT", "http://127.0.0.1:9")
         .env("AWS_CONFIG_FILE", home.join(".aws/config"))
         .env("AWS_SHARED_CREDENTIALS_FILE", home.join(".aws/credentials"))
         .envs(env.iter().copied())

@@ -7,7 +7,6 @@ use std::time::Duration;
 
 use awsquery::http::{Request, Response};
 use awsquery::transport::{Transport, TransportError, TransportErrorKind};
-use awsquery_testing::client::block_on;
 use neptune_cli::{Stderr, Timeouts};
 
 const SECRET: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
@@ -96,11 +95,23 @@ fn env() -> Vec<(String, String)> {
     ])
 }
 
+/// The run's whole environment: `pairs`, and instance metadata turned off, since the in-memory
+/// transport plays only the Neptune endpoint.
 fn env_with(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-    pairs
+    [("AWS_EC2_METADATA_DISABLED", "true")]
         .iter()
+        .chain(pairs)
         .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
         .collect()
+}
+
+/// Runs `future` on a current-thread tokio runtime, as the binary does.
+fn block_on<F: std::future::Future>(future: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+        .expect("a runtime")
+        .block_on(future)
 }
 
 fn run_with(line: &str, env: &[(String, String)], transport: &Canned) -> Ran {
@@ -111,9 +122,9 @@ fn run_with(line: &str, env: &[(String, String)], transport: &Canned) -> Ran {
     let code = block_on(neptune_cli::run(
         &args,
         env,
-        |timeouts| {
+        |timeouts, _settings| {
             transport.0.lock().unwrap().timeouts = Some(timeouts);
-            transport.clone()
+            std::future::ready(Ok(transport.clone()))
         },
         &mut stdout,
         &stderr,
