@@ -22,11 +22,12 @@
 //! [`SdkError::Credentials`](crate::client::SdkError::Credentials), before sending anything, when
 //! it has nothing.
 //!
-//! Only static keys are read here. Profiles that assume a role, use IAM Identity Center (SSO), run
-//! a `credential_process` or read a web identity token are reported as unsupported rather than
-//! silently skipped; implement [`ProvideCredentials`] for a source that handles them (its
-//! [`provide`](ProvideCredentials::provide) may be async), or, with the `aws-credential-types`
-//! feature, plug in the providers of `aws-config` through `AwsSdkProvider`.
+//! Only static keys are read here, without I/O beyond the shared files. Profiles that assume a role,
+//! use IAM Identity Center (SSO), run a `credential_process` or read a web identity token are
+//! reported as unsupported rather than silently skipped: the `awsquery-config` crate has the whole
+//! chain (its `ConfigLoader`), over tokio. Any other source implements [`ProvideCredentials`] (its
+//! [`provide`](ProvideCredentials::provide) may be async); with the `aws-credential-types` feature,
+//! the providers of `aws-config` plug in through `AwsSdkProvider`.
 //!
 //! Nothing in this module prints a secret access key or session token: [`Credentials`] redacts
 //! them in Debug, [`Env`] prints variable names only, and [`CredentialsError`] names keys and files,
@@ -281,8 +282,8 @@ impl StdError for CredentialsError {
 }
 
 /// The suggestion shown when a profile needs a source this crate lacks.
-const PLUG_A_PROVIDER: &str = "implement `awsquery::credentials::ProvideCredentials` for a source \
-     that supports it (or adapt aws-config's with the `aws-credential-types` feature) and pass it to \
+const PLUG_A_PROVIDER: &str = "use the chain of the `awsquery-config` crate, which supports it \
+     (`awsquery_config::ConfigLoader`), or pass another `ProvideCredentials` to \
      `Config::with_credentials_provider`";
 
 // ---------------------------------------------------------------------------------------------
