@@ -51,7 +51,7 @@ use std::sync::Arc;
 
 use awsquery::client::Config;
 use awsquery::env::Env;
-use awsquery::profile::{ProfileFileError, ProfileSet, selected_profile};
+use awsquery::profile::{DEFAULT_PROFILE, ProfileFileError, ProfileSet, selected_profile};
 use awsquery::transport::Transport;
 use awsquery_hyper::HyperTransport;
 
@@ -89,8 +89,9 @@ impl ConfigLoader {
     }
 
     /// Uses profile `name` (a command line's `--profile`) instead of `AWS_PROFILE`. As with the
-    /// AWS CLI, the environment's keys are then not used, and a profile missing from both files is
-    /// an error ([`LoadError::ProfileNotFound`]).
+    /// AWS CLI, the environment's keys are then not used. A profile missing from both files is an
+    /// error ([`LoadError::ProfileNotFound`]), whether named here or by `AWS_PROFILE`; only the
+    /// implicit `default` may be absent.
     pub fn profile(mut self, name: impl Into<String>) -> Self {
         self.profile = Some(name.into());
         self
@@ -147,7 +148,9 @@ impl ConfigLoader {
             .map_err(LoadError::Files)?;
         let name = self.profile_name();
         let profile = files.profile(&name).map(|section| section.to_map());
-        if self.profile.is_some() && profile.is_none() {
+        // As the AWS CLI: a profile named explicitly or by `AWS_PROFILE` must exist; only the
+        // implicit `default` may be missing.
+        if profile.is_none() && (self.profile.is_some() || name != DEFAULT_PROFILE) {
             return Err(LoadError::ProfileNotFound(name));
         }
         let settings = Settings::load(&self.env, profile.as_ref()).map_err(LoadError::Settings)?;
@@ -250,7 +253,7 @@ impl<T> Loaded<T> {
 pub enum LoadError {
     /// A shared file exists but cannot be read.
     Files(ProfileFileError),
-    /// The profile chosen explicitly is in neither shared file.
+    /// The profile chosen explicitly or by `AWS_PROFILE` is in neither shared file.
     ProfileNotFound(String),
     /// A setting has a value it does not take, or its file cannot be used.
     Settings(SettingsError),

@@ -545,6 +545,22 @@ where
     match error {
         SdkError::Service(e) => {
             let meta = e.meta();
+            if (200..300).contains(&meta.status) {
+                // A success that could not be read: its excerpt may hold the very keys STS
+                // returned, so only the status and the request id are told.
+                let id = meta
+                    .request_id()
+                    .map(|id| format!(", request id {}", printable(id, MAX_NAME_CHARS)))
+                    .unwrap_or_default();
+                return CredentialsError::new(
+                    CredentialsErrorKind::Provider,
+                    source,
+                    format!(
+                        "STS answered HTTP {} to assume `{role}`, but the answer could not be read{id}",
+                        meta.status
+                    ),
+                );
+            }
             let code = printable(meta.code().unwrap_or("an unknown error"), MAX_NAME_CHARS);
             let reason = match meta.message() {
                 Some(message) => format!(

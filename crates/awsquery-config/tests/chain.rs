@@ -223,6 +223,26 @@ async fn a_missing_explicit_profile_fails_the_load() {
         error.to_string(),
         "the config profile (absent) could not be found"
     );
+
+    // Named by AWS_PROFILE, the same, even with keys in the environment.
+    let named = [
+        ("AWS_PROFILE", "typo"),
+        ("AWS_ACCESS_KEY_ID", "AKIDENVIRONMENT"),
+        ("AWS_SECRET_ACCESS_KEY", "environment-secret"),
+    ];
+    let error = ConfigLoader::with_env(env(&home, None, &named))
+        .load_with_transport(HyperTransport::new())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&error, LoadError::ProfileNotFound(name) if name == "typo"),
+        "{error}"
+    );
+
+    // The implicit default may be missing.
+    let loaded = load(ConfigLoader::with_env(env(&home, None, &named[1..]))).await;
+    assert_eq!(loaded.profile_name(), "default");
+    assert_eq!(key_of(&loaded).await, "AKIDENVIRONMENT");
 }
 
 #[tokio::test]

@@ -432,6 +432,31 @@ async fn a_refusal_names_the_role_and_what_sts_said() {
 }
 
 #[tokio::test]
+async fn an_unreadable_success_is_reported_without_its_content() {
+    // Cut short after the keys: the answer does not parse, and its first bytes are secrets.
+    let server = Server::start(Box::new(|_| {
+        let (status, body) = issued("AssumeRole");
+        let cut = body.find("<AssumedRoleUser>").unwrap();
+        (status, body[..cut].to_owned())
+    }))
+    .await;
+    let env = Env::from_pairs(&[("AWS_ENDPOINT_URL_STS", &server.url)]);
+    let provider = AssumeRoleProvider::builder(ROLE, source())
+        .env(env)
+        .build(HyperTransport::new());
+    let error = provider.provide().await.expect_err("unreadable");
+    let shown = error.to_string();
+    assert!(
+        shown.contains("HTTP 200") && shown.contains(ROLE),
+        "{shown}"
+    );
+    for secret in [ISSUED_SECRET, ISSUED_TOKEN] {
+        assert!(!shown.contains(secret), "{shown}");
+        assert!(!format!("{error:?}").contains(secret), "{error:?}");
+    }
+}
+
+#[tokio::test]
 async fn a_source_without_credentials_is_reported_before_anything_is_sent() {
     let server = Server::start(Box::new(|_| issued("AssumeRole"))).await;
     let env = Env::from_pairs(&[("AWS_ENDPOINT_URL_STS", &server.url)]);

@@ -23,8 +23,9 @@ pub(crate) struct Wire<T> {
     inner: T,
     log: Option<Stderr>,
     last_uri: LastUri,
-    /// The credential sources' transport: their answers carry keys and tokens, so no response
-    /// body is logged.
+    /// The credential sources' transport: their requests and answers carry keys and tokens
+    /// (an OIDC client secret and refresh token, a web identity token, the keys STS returns), so
+    /// no body is logged, and the time limits they race are not logged as waits.
     credentials: bool,
 }
 
@@ -81,7 +82,7 @@ impl<T> Wire<T> {
     }
 
     /// Wraps `inner` for the credential sources (STS, IAM Identity Center, the container endpoint,
-    /// instance metadata): requests are logged as usual, responses without their bodies.
+    /// instance metadata): requests and responses are logged without their bodies.
     pub(crate) fn for_credentials(inner: T, log: Option<Stderr>) -> Self {
         Wire {
             credentials: true,
@@ -108,15 +109,16 @@ impl<T> Wire<T> {
 impl<T: Transport> Transport for Wire<T> {
     async fn send(&self, request: Request) -> Result<Response, TransportError> {
         self.last_uri.set(&request.uri);
-        self.debug(|| describe_request(&request));
+        self.debug(|| describe_request(&request, !self.credentials));
         let result = self.inner.send(request).await;
         if result.is_err() {
             self.last_uri.unanswered_attempt();
         }
         self.debug(|| match &result {
             Ok(response) if self.credentials => format!(
-                "response: HTTP {} (a credentials answer: not shown)",
-                response.status
+                "response: HTTP {} (a credentials answer: {} bytes, not shown)",
+                response.status,
+                response.body.len()
             ),
             Ok(response) => describe_response(response),
             Err(error) => format!("no response: {error}"),
@@ -125,7 +127,9 @@ impl<T: Transport> Transport for Wire<T> {
     }
 
     async fn sleep(&self, duration: Duration) {
-        self.debug(|| format!("waiting {duration:.3?}"));
+        if !self.credentials {
+            self.debug(|| format!("waiting {duration:.3?}"));
+        }
         self.inner.sleep(duration).await;
     }
 }
@@ -156,7 +160,9 @@ pub(crate) fn log(log: &Stderr, message: &str) {
     crate::write_err(log, &format!("{} DEBUG {message}\n", DateTime::now()));
 }
 
-fn describe_request(request: &Request) -> String {
+/// The request line and headers, secrets redacted, and the body (with the operation's sensitive
+/// parameters masked) when `with_body`, else its length.
+fn describe_request(request: &Request, with_body: bool) -> String {
     let mut text = format!(
         "request: {} {}",
         request.method,
@@ -166,7 +172,14 @@ fn describe_request(request: &Request) -> String {
         &mut text,
         request.headers.iter().map(|(k, v)| (*k, v.as_str())),
     );
-    body(&mut text, request.printable_body().as_bytes());
+    if with_body {
+        body(&mut text, request.printable_body().as_bytes());
+    } else if !request.body.is_empty() {
+        text.push_str(&format!(
+            "\n    body: {} bytes, not shown",
+            request.body.len()
+        ));
+    }
     text
 }
 

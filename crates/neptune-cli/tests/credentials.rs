@@ -159,7 +159,11 @@ fn a_role_assumed_with_a_source_profile() {
     );
     let ran = describe(&moto, &home, &["--profile", "deployer"], &[]);
     assert_listed(&moto, &ran, true);
-    assert!(ran.stderr.contains("Action=AssumeRole"), "{}", ran.stderr);
+    assert!(
+        ran.stderr.contains("api/sts#"),
+        "the STS request is logged: {}",
+        ran.stderr
+    );
 
     let ran = describe(&moto, &home, &["--profile", "refused"], &[]);
     assert_eq!(ran.code, 253, "{ran:#?}");
@@ -195,7 +199,12 @@ fn web_identity_from_the_environment() {
     );
     assert_listed(&moto, &ran, true);
     assert!(
-        ran.stderr.contains("Action=AssumeRoleWithWebIdentity"),
+        ran.stderr.contains("api/sts#"),
+        "the STS request is logged: {}",
+        ran.stderr
+    );
+    assert!(
+        !ran.stderr.contains("a-web-identity-token"),
         "{}",
         ran.stderr
     );
@@ -245,8 +254,17 @@ fn iam_identity_center() {
             r#"{{"roleCredentials":{{"accessKeyId":"{id}","secretAccessKey":"{secret}","sessionToken":"","expiration":4102444800000}}}}"#
         )
     });
+    // One stand-in for the portal and the OIDC token endpoint: the cached token has expired, so
+    // it is refreshed first, and the portal wants the new one.
     let portal = Server::start(move |request| {
-        let authorized = request.contains("x-amz-sso_bearer_token: cached-access-token");
+        if request.starts_with("POST /token ") {
+            return (
+                200,
+                r#"{"accessToken":"fresh-access-token","expiresIn":3600,"tokenType":"Bearer"}"#
+                    .to_owned(),
+            );
+        }
+        let authorized = request.contains("x-amz-sso_bearer_token: fresh-access-token");
         let asked = request
             .starts_with("GET /federation/credentials?role_name=Operator&account_id=123456789012 ");
         if authorized && asked {
@@ -255,33 +273,39 @@ fn iam_identity_center() {
             (403, r#"{"message":"not this request"}"#.to_owned())
         }
     });
-    // The portal is reached through the profile's services section, as a user could point it
-    // at a local stand-in.
+    // The portal and OIDC endpoints are reached through the profile's services section, as a
+    // user could point them at a local stand-in.
     write(
         &home.join(".aws/config"),
         &format!(
             "[profile operator]\nsso_session = corp\nsso_account_id = 123456789012\n\
              sso_role_name = Operator\nservices = local-sso\n\
              [sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = us-east-1\n\
-             [services local-sso]\nsso =\n  endpoint_url = {}\n",
-            portal.url
+             [services local-sso]\nsso =\n  endpoint_url = {url}\nsso_oidc =\n  endpoint_url = {url}\n",
+            url = portal.url
         ),
     );
-    // The token `aws sso login --sso-session corp` would leave, named by the SHA-1 of "corp".
+    // The token `aws sso login --sso-session corp` would leave, named by the SHA-1 of "corp",
+    // expired and refreshable.
+    let cache = home
+        .join(".aws/sso/cache")
+        .join(format!("{}.json", awsquery_config::sso::cache_key("corp")));
     write(
-        &home
-            .join(".aws/sso/cache")
-            .join(format!("{}.json", awsquery_config::sso::cache_key("corp"))),
-        r#"{"accessToken":"cached-access-token","expiresAt":"2100-01-01T00:00:00Z","region":"us-east-1","startUrl":"https://corp.awsapps.com/start"}"#,
+        &cache,
+        r#"{"accessToken":"stale-access-token","expiresAt":"2020-01-01T00:00:00Z","region":"us-east-1","startUrl":"https://corp.awsapps.com/start","refreshToken":"the-refresh-token","clientId":"the-client-id","clientSecret":"the-client-secret","registrationExpiresAt":"2100-01-01T00:00:00Z"}"#,
     );
     let ran = describe(&moto, &home, &["--profile", "operator"], &[]);
     assert_listed(&moto, &ran, false);
-    assert!(
-        !ran.stderr.contains("cached-access-token"),
-        "{}",
-        ran.stderr
-    );
-    assert_eq!(portal.requests(), 1);
+    assert_eq!(portal.requests(), 2, "a refresh, then the portal");
+    for secret in ["access-token", "the-refresh-token", "the-client-secret"] {
+        assert!(
+            !ran.stderr.contains(secret),
+            "`{secret}` in the log: {}",
+            ran.stderr
+        );
+    }
+    let rewritten = std::fs::read_to_string(&cache).unwrap();
+    assert!(rewritten.contains("fresh-access-token"), "{rewritten}");
 }
 
 #[test]
