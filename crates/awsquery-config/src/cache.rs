@@ -48,7 +48,9 @@ const SOURCE: &str = "credentials cache";
 /// * A failure is not cached: it is returned to the caller that asked `P` (as `P` gave it) and to
 ///   the callers that waited for that refresh (as a [`CredentialsError`] of the same
 ///   [kind](CredentialsError::kind) whose cause is the failure's text); the next call asks `P`
-///   again.
+///   again. A refresh that failed early, while the credentials at hand are still valid for 15
+///   seconds or more, gives those credentials instead, as the AWS SDKs do.
+/// * Fresh credentials are answered in place: no allocation, no lock held across an await.
 /// * A caller dropped while it refreshes gives the work up: one of the waiting callers asks `P`
 ///   instead.
 ///
@@ -151,6 +153,13 @@ impl<P: ProvideCredentials> CachedCredentials<P> {
                 state.credentials = Some(credentials.clone());
                 state.failure = None;
             }
+            Err(_) if state.credentials.as_ref().is_some_and(still_usable) => {
+                // The refresh came early, inside the buffer: until they expire, the credentials
+                // at hand serve this call and those waiting, and the next call tries again.
+                state.failure = None;
+                let credentials = state.credentials.clone();
+                return Ok(credentials.expect("checked just above"));
+            }
             Err(e) => {
                 state.failure = Some(Failure {
                     kind: e.kind(),
@@ -162,8 +171,27 @@ impl<P: ProvideCredentials> CachedCredentials<P> {
     }
 }
 
+/// How long credentials must still be valid to serve a call when their refresh failed.
+const STILL_USABLE_MARGIN: Duration = Duration::from_secs(15);
+
+/// Whether credentials whose refresh failed can still sign a request that completes before they
+/// expire.
+fn still_usable(credentials: &Credentials) -> bool {
+    credentials.expiry().is_none_or(|expiry| {
+        SystemTime::now()
+            .checked_add(STILL_USABLE_MARGIN)
+            .is_some_and(|until| until < expiry)
+    })
+}
+
 impl<P: ProvideCredentials> ProvideCredentials for CachedCredentials<P> {
+    /// Fresh credentials are answered in place, without allocating; a refresh is a boxed future.
     fn provide(&self) -> ProvideFuture<'_> {
+        let state = self.state();
+        if let Some(credentials) = state.credentials.as_ref().filter(|c| self.is_fresh(c)) {
+            return ProvideFuture::ready(Ok(credentials.clone()));
+        }
+        drop(state);
         ProvideFuture::new(self.load())
     }
 }

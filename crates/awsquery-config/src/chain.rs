@@ -99,7 +99,10 @@ impl DefaultCredentialsChain {
                 ))),
             ));
         }
-        if let Some(link) = wiring.web_identity_from_env() {
+        let endpoints = EndpointSettings::new()
+            .with_env(settings.env.clone())
+            .with_profile(&settings.profiles, &settings.profile);
+        if let Some(link) = wiring.web_identity_from_env(&endpoints) {
             sources.push(("web identity (environment)", link));
         }
         let profile = match profile::resolve(&settings.profiles, &settings.profile) {
@@ -259,17 +262,24 @@ impl<T: Transport + Clone + Send + Sync + 'static> Wiring<T> {
         self.region.as_deref().unwrap_or(crate::sts::DEFAULT_REGION)
     }
 
-    /// Web identity from `AWS_WEB_IDENTITY_TOKEN_FILE` and `AWS_ROLE_ARN`: `None` when neither
-    /// is set.
-    fn web_identity_from_env(&self) -> Option<Link> {
-        match WebIdentityProvider::from_env(self.env.clone(), self.transport.clone()) {
-            Ok(provider) => Some(Link::Ready(self.cached(provider))),
+    /// Web identity from `AWS_WEB_IDENTITY_TOKEN_FILE` and `AWS_ROLE_ARN`, calling STS in the
+    /// Region of the chain with the profile's endpoint settings: `None` when no token file is set.
+    fn web_identity_from_env(&self, endpoints: &EndpointSettings) -> Option<Link> {
+        match WebIdentityProvider::builder_from_env(&self.env) {
+            Ok(builder) => Some(Link::Ready(
+                self.cached(
+                    builder
+                        .region(self.sts_region())
+                        .env(self.env.clone())
+                        .endpoints(endpoints.clone())
+                        .build(self.transport.clone()),
+                ),
+            )),
             Err(e) if e.kind() == CredentialsErrorKind::NotFound => None,
             Err(_) => {
                 let env = self.env.clone();
-                let transport = self.transport.clone();
                 Some(Link::Failed(Box::new(
-                    move || match WebIdentityProvider::from_env(env.clone(), transport.clone()) {
+                    move || match WebIdentityProvider::builder_from_env(&env) {
                         Err(e) => e,
                         Ok(_) => unreachable_again("web identity (environment)"),
                     },

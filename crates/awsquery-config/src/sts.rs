@@ -331,31 +331,11 @@ impl WebIdentityProvider<()> {
 }
 
 impl<T: Transport + Clone + Send + Sync + 'static> WebIdentityProvider<T> {
-    /// The provider the environment describes: `AWS_WEB_IDENTITY_TOKEN_FILE`, `AWS_ROLE_ARN` and,
-    /// optionally, `AWS_ROLE_SESSION_NAME`; STS is called in `AWS_REGION` (else
-    /// `AWS_DEFAULT_REGION`, else [`DEFAULT_REGION`]) with the endpoint settings of `env`.
-    ///
-    /// Neither the file nor the role set is [`NotFound`](CredentialsErrorKind::NotFound) (a chain
-    /// moves on); one without the other is [`Incomplete`](CredentialsErrorKind::Incomplete).
+    /// The provider the environment describes ([`builder_from_env`](WebIdentityProvider::builder_from_env)),
+    /// calling STS in `AWS_REGION` (else `AWS_DEFAULT_REGION`, else [`DEFAULT_REGION`]) with the
+    /// endpoint settings of `env`.
     pub fn from_env(env: Env, transport: T) -> Result<Self, CredentialsError> {
-        let token_file = env.get(WEB_IDENTITY_TOKEN_FILE_VAR);
-        let role_arn = env.get(ROLE_ARN_VAR);
-        let (token_file, role_arn) = match (token_file, role_arn) {
-            (Some(file), Some(role)) => (file, role),
-            (None, None) => {
-                return Err(CredentialsError::new(
-                    CredentialsErrorKind::NotFound,
-                    WEB_IDENTITY,
-                    format!("`{WEB_IDENTITY_TOKEN_FILE_VAR}` and `{ROLE_ARN_VAR}` are not set"),
-                ));
-            }
-            (Some(_), None) => return Err(half_set(WEB_IDENTITY_TOKEN_FILE_VAR, ROLE_ARN_VAR)),
-            (None, Some(_)) => return Err(half_set(ROLE_ARN_VAR, WEB_IDENTITY_TOKEN_FILE_VAR)),
-        };
-        let mut builder = WebIdentityProvider::builder(token_file, role_arn);
-        if let Some(name) = env.get(ROLE_SESSION_NAME_VAR) {
-            builder = builder.session_name(name);
-        }
+        let mut builder = WebIdentityProvider::builder_from_env(&env)?;
         if let Some(region) = env
             .get("AWS_REGION")
             .or_else(|| env.get("AWS_DEFAULT_REGION"))
@@ -363,6 +343,35 @@ impl<T: Transport + Clone + Send + Sync + 'static> WebIdentityProvider<T> {
             builder = builder.region(region);
         }
         Ok(builder.env(env).build(transport))
+    }
+}
+
+impl WebIdentityProvider<()> {
+    /// A builder for what the environment describes: `AWS_WEB_IDENTITY_TOKEN_FILE`, `AWS_ROLE_ARN`
+    /// and, optionally, `AWS_ROLE_SESSION_NAME`; the caller sets the Region and endpoint settings.
+    ///
+    /// No token file set is [`NotFound`](CredentialsErrorKind::NotFound), as the AWS CLI has it,
+    /// even when `AWS_ROLE_ARN` is set for other tools (a chain moves on); a token file without a
+    /// role is [`Incomplete`](CredentialsErrorKind::Incomplete).
+    pub fn builder_from_env(env: &Env) -> Result<WebIdentityProviderBuilder, CredentialsError> {
+        let token_file = env.get(WEB_IDENTITY_TOKEN_FILE_VAR);
+        let role_arn = env.get(ROLE_ARN_VAR);
+        let (token_file, role_arn) = match (token_file, role_arn) {
+            (Some(file), Some(role)) => (file, role),
+            (None, _) => {
+                return Err(CredentialsError::new(
+                    CredentialsErrorKind::NotFound,
+                    WEB_IDENTITY,
+                    format!("`{WEB_IDENTITY_TOKEN_FILE_VAR}` is not set"),
+                ));
+            }
+            (Some(_), None) => return Err(half_set(WEB_IDENTITY_TOKEN_FILE_VAR, ROLE_ARN_VAR)),
+        };
+        let mut builder = WebIdentityProvider::builder(token_file, role_arn);
+        if let Some(name) = env.get(ROLE_SESSION_NAME_VAR) {
+            builder = builder.session_name(name);
+        }
+        Ok(builder)
     }
 }
 

@@ -21,6 +21,8 @@ enum Answer {
     Static,
     /// A failure on the first call, then credentials valid for an hour.
     FailOnce,
+    /// Credentials valid for this long on the first call, then failures.
+    ThenFail(Duration),
 }
 
 /// A source that takes `delay` to answer and counts its calls; its access key id is `AKID<n>`
@@ -62,6 +64,12 @@ impl ProvideCredentials for Counting {
                     "the endpoint is down",
                 )),
                 Answer::FailOnce => Ok(credentials.with_expiry(SystemTime::now() + hour)),
+                Answer::ThenFail(d) if n == 1 => Ok(credentials.with_expiry(SystemTime::now() + d)),
+                Answer::ThenFail(_) => Err(CredentialsError::new(
+                    CredentialsErrorKind::Provider,
+                    "counting",
+                    "the endpoint is down",
+                )),
             }
         })
     }
@@ -174,6 +182,35 @@ async fn a_failure_reaches_every_waiting_caller_and_is_not_cached() {
     // The next call asks the source again, and succeeds.
     assert_eq!(cache.provide().await.unwrap().access_key_id(), "AKID2");
     assert_eq!(cache.inner().calls(), 2);
+}
+
+#[tokio::test]
+async fn a_failed_early_refresh_keeps_the_credentials_until_they_expire() {
+    // Valid for 2 s past the 15 s margin, well inside the 5 minute buffer: every call tries a
+    // refresh, which fails, and gets the credentials at hand while they last.
+    let cache = CachedCredentials::new(Counting::new(
+        Answer::ThenFail(Duration::from_secs(17)),
+        Duration::ZERO,
+    ));
+    assert_eq!(cache.provide().await.unwrap().access_key_id(), "AKID1");
+    assert_eq!(cache.provide().await.unwrap().access_key_id(), "AKID1");
+    assert_eq!(cache.inner().calls(), 2, "the second call tried to refresh");
+    // Past the margin, the failure is the answer.
+    tokio::time::sleep(Duration::from_millis(2100)).await;
+    let e = cache.provide().await.unwrap_err();
+    assert!(e.to_string().contains("the endpoint is down"), "{e}");
+    assert_eq!(cache.inner().calls(), 3);
+}
+
+#[tokio::test]
+async fn fresh_credentials_are_answered_without_waiting() {
+    let cache = CachedCredentials::new(Counting::new(
+        Answer::ValidFor(Duration::from_secs(3600)),
+        Duration::ZERO,
+    ));
+    assert_eq!(cache.provide().await.unwrap().access_key_id(), "AKID1");
+    let answer = cache.provide().now_or_never().expect("in place");
+    assert_eq!(answer.unwrap().access_key_id(), "AKID1");
 }
 
 #[tokio::test]
