@@ -131,7 +131,7 @@ impl<T: Transport + Clone + Send + Sync + 'static> ContainerCredentials<T> {
     async fn authorization(&self) -> Result<Option<String>, CredentialsError> {
         let (token, from) = if let Some(path) = self.env.get(TOKEN_FILE_VAR) {
             let from = format!("the file `{path}` ({TOKEN_FILE_VAR})");
-            let bytes = tokio::fs::read(&path).await.map_err(|e| {
+            let bytes = read_bounded(path.clone()).await.map_err(|e| {
                 CredentialsError::new(
                     CredentialsErrorKind::Io,
                     SOURCE,
@@ -374,4 +374,28 @@ mod tests {
             assert!(!e.to_string().contains("pw"), "{e}");
         }
     }
+}
+
+/// The largest authorization token file read; a token is a few hundred bytes.
+const MAX_TOKEN_FILE_BYTES: u64 = 16 * 1024;
+
+/// The file at `path`, read on the blocking pool, refused when larger than
+/// [`MAX_TOKEN_FILE_BYTES`].
+async fn read_bounded(path: String) -> std::io::Result<Vec<u8>> {
+    let read = move || {
+        use std::io::Read as _;
+        let mut bytes = Vec::new();
+        std::fs::File::open(&path)?
+            .take(MAX_TOKEN_FILE_BYTES + 1)
+            .read_to_end(&mut bytes)?;
+        if bytes.len() as u64 > MAX_TOKEN_FILE_BYTES {
+            return Err(std::io::Error::other(format!(
+                "the file is larger than {MAX_TOKEN_FILE_BYTES} bytes"
+            )));
+        }
+        Ok(bytes)
+    };
+    tokio::task::spawn_blocking(read)
+        .await
+        .unwrap_or_else(|e| Err(std::io::Error::other(e)))
 }

@@ -179,7 +179,10 @@ impl<T: Transport> SsoCredentials<T> {
             Some(Ok(answer)) => {
                 let token = answer.access_token.clone();
                 cached.update(answer, now);
-                self.write_cache(path, cached).await?;
+                // A cache that cannot be rewritten (a read-only home, another process renaming
+                // its copy at the same moment) costs the next run a refresh, not this one its
+                // token, as in the AWS SDKs.
+                let _ = self.write_cache(path, cached).await;
                 Ok(token)
             }
             Some(Err(e)) if expired => Err(self

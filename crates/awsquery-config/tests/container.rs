@@ -203,6 +203,29 @@ async fn a_missing_token_file_is_an_io_error() {
 }
 
 #[tokio::test]
+async fn an_oversized_token_file_is_refused_unread() {
+    let server = endpoint().await;
+    let path = std::env::temp_dir().join(format!(
+        "awsquery-config-container-huge-token-{}",
+        std::process::id()
+    ));
+    std::fs::write(&path, "x".repeat(64 * 1024)).unwrap();
+    let provider = provider(&[
+        ("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", RELATIVE_PATH),
+        (
+            "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+            path.to_str().unwrap(),
+        ),
+    ])
+    .relative_uri_base(server.url());
+    let e = provider.provide().await.unwrap_err();
+    std::fs::remove_file(&path).unwrap();
+    assert_eq!(e.kind(), CredentialsErrorKind::Io);
+    assert!(e.to_string().contains("larger than 16384 bytes"), "{e}");
+    assert!(server.requests().is_empty());
+}
+
+#[tokio::test]
 async fn a_token_with_a_line_break_is_refused() {
     let server = endpoint().await;
     let uri = format!("{}/creds", server.url());

@@ -11,6 +11,7 @@ use std::error::Error as StdError;
 use std::fmt;
 use std::future::Future;
 use std::io;
+use std::net::IpAddr;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
@@ -43,6 +44,10 @@ const MAX_URL_CHARS: usize = 256;
 ///   which also covers its subdomains (`example.com` and `.example.com` both match
 ///   `api.example.com`); an IP address; or a network (`10.0.0.0/8`). Entries are compared with
 ///   the host alone, so one with a port matches nothing.
+///
+/// Whatever the settings, requests to link-local addresses (`169.254.0.0/16`, `fe80::/10`) and to
+/// EC2's IPv6 service addresses (`fd00:ec2::/32`) go directly: they are the instance metadata
+/// service and the ECS and EKS credential endpoints, which a proxy cannot reach.
 ///
 /// When both spellings are set, the upper-case one wins, as in Go and hyper-util (Python prefers
 /// the lower-case one). As Go does, `HTTP_PROXY` is ignored when `REQUEST_METHOD` is set: in a CGI
@@ -225,13 +230,34 @@ impl fmt::Debug for ProxyConfig {
 }
 
 /// The proxies of a transport, checked.
+/// Whether `host` is an address only the machine itself can reach: IPv4 link-local
+/// (`169.254.0.0/16`: instance metadata, the ECS and EKS credential endpoints), IPv6 link-local
+/// (`fe80::/10`) and EC2's IPv6 service addresses (`fd00:ec2::/32`). A proxy could not reach
+/// them, and would see the credentials they hand out.
+fn is_instance_local(host: &str) -> bool {
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    match host.parse::<IpAddr>() {
+        Ok(IpAddr::V4(ip)) => ip.is_link_local(),
+        Ok(IpAddr::V6(ip)) => {
+            let segments = ip.segments();
+            segments[0] & 0xffc0 == 0xfe80 || (segments[0] == 0xfd00 && segments[1] == 0x0ec2)
+        }
+        Err(_) => false,
+    }
+}
+
 pub(crate) struct Proxies {
     matcher: Matcher,
 }
 
 impl Proxies {
-    /// The proxy for a request to `uri`, if it goes through one.
+    /// The proxy for a request to `uri`, if it goes through one. The metadata and container
+    /// credential endpoints of EC2, ECS and EKS are always reached directly (see
+    /// [`is_instance_local`]).
     fn intercept(&self, uri: &Uri) -> Option<Intercept> {
+        if uri.host().is_some_and(is_instance_local) {
+            return None;
+        }
         self.matcher.intercept(uri)
     }
 
@@ -422,6 +448,28 @@ mod tests {
             .intercept(&uri("http://example.com/"))
             .expect("proxied");
         assert_eq!(proxy.uri(), "http://chosen:80/");
+    }
+
+    #[test]
+    fn instance_local_endpoints_are_never_proxied() {
+        let proxies = resolve(ProxyConfig::all("http://proxy:3128"));
+        for direct in [
+            "http://169.254.169.254/latest/api/token",
+            "http://169.254.170.2/v2/credentials/x",
+            "http://169.254.170.23/v1/credentials",
+            "http://[fd00:ec2::254]/latest/api/token",
+            "http://[fd00:ec2::23]/v1/credentials",
+            "http://[fe80::1]/",
+        ] {
+            assert!(proxies.intercept(&uri(direct)).is_none(), "{direct}");
+        }
+        for proxied in [
+            "https://rds.us-east-1.amazonaws.com/",
+            "http://169.253.169.254/",
+            "http://[fd00:ec3::1]/",
+        ] {
+            assert!(proxies.intercept(&uri(proxied)).is_some(), "{proxied}");
+        }
     }
 
     #[test]
