@@ -314,6 +314,30 @@ fn is_allowed_http_host(host: &str) -> bool {
     false
 }
 
+/// The largest authorization token file read; a token is a few hundred bytes.
+const MAX_TOKEN_FILE_BYTES: u64 = 16 * 1024;
+
+/// The file at `path`, read on the blocking pool, refused when larger than
+/// [`MAX_TOKEN_FILE_BYTES`].
+async fn read_bounded(path: String) -> std::io::Result<Vec<u8>> {
+    let read = move || {
+        use std::io::Read as _;
+        let mut bytes = Vec::new();
+        std::fs::File::open(&path)?
+            .take(MAX_TOKEN_FILE_BYTES + 1)
+            .read_to_end(&mut bytes)?;
+        if bytes.len() as u64 > MAX_TOKEN_FILE_BYTES {
+            return Err(std::io::Error::other(format!(
+                "the file is larger than {MAX_TOKEN_FILE_BYTES} bytes"
+            )));
+        }
+        Ok(bytes)
+    };
+    tokio::task::spawn_blocking(read)
+        .await
+        .unwrap_or_else(|e| Err(std::io::Error::other(e)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -374,28 +398,4 @@ mod tests {
             assert!(!e.to_string().contains("pw"), "{e}");
         }
     }
-}
-
-/// The largest authorization token file read; a token is a few hundred bytes.
-const MAX_TOKEN_FILE_BYTES: u64 = 16 * 1024;
-
-/// The file at `path`, read on the blocking pool, refused when larger than
-/// [`MAX_TOKEN_FILE_BYTES`].
-async fn read_bounded(path: String) -> std::io::Result<Vec<u8>> {
-    let read = move || {
-        use std::io::Read as _;
-        let mut bytes = Vec::new();
-        std::fs::File::open(&path)?
-            .take(MAX_TOKEN_FILE_BYTES + 1)
-            .read_to_end(&mut bytes)?;
-        if bytes.len() as u64 > MAX_TOKEN_FILE_BYTES {
-            return Err(std::io::Error::other(format!(
-                "the file is larger than {MAX_TOKEN_FILE_BYTES} bytes"
-            )));
-        }
-        Ok(bytes)
-    };
-    tokio::task::spawn_blocking(read)
-        .await
-        .unwrap_or_else(|e| Err(std::io::Error::other(e)))
 }
