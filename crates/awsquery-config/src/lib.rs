@@ -59,7 +59,7 @@ use crate::chain::{ChainSettings, DefaultCredentialsChain, SharedCredentials};
 use crate::settings::{Settings, SettingsError};
 
 /// Loads what a client needs from the environment and the shared files; see the
-/// [crate](crate) documentation.
+/// [crate documentation](crate).
 #[derive(Debug, Clone)]
 pub struct ConfigLoader {
     env: Env,
