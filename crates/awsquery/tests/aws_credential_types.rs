@@ -137,7 +137,7 @@ fn sdk_errors_keep_their_kind_and_their_causes() {
         ),
         (
             || Some(SdkCredentialsError::invalid_configuration("profile loop")),
-            CredentialsErrorKind::Incomplete,
+            CredentialsErrorKind::InvalidConfiguration,
             "the credentials provider was not properly configured: profile loop",
         ),
         (
