@@ -42,7 +42,8 @@ use awsquery::sigv4::Credentials;
 use awsquery::time::{DateTime, TimestampFormat};
 use awsquery::transport::{Transport, TransportError};
 use awsquery_types::text;
-use serde::Deserialize;
+
+use crate::json::{Object, Position};
 
 /// The IPv4 endpoint of the service.
 pub const IPV4_ENDPOINT: &str = "http://169.254.169.254";
@@ -762,8 +763,6 @@ fn is_role_name(name: &str) -> bool {
 
 /// The JSON document of temporary credentials that the instance metadata service and container
 /// endpoints answer. No Debug: it holds secrets.
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
 struct CredentialsDocument {
     /// `Success` from IMDS; absent from container endpoints.
     code: Option<String>,
@@ -775,16 +774,24 @@ struct CredentialsDocument {
     expiration: Option<String>,
 }
 
+impl CredentialsDocument {
+    fn parse(body: &[u8]) -> Result<Self, Position> {
+        let object = Object::parse(body)?;
+        Ok(CredentialsDocument {
+            code: object.optional_string("Code")?,
+            message: object.optional_string("Message")?,
+            access_key_id: object.optional_string("AccessKeyId")?,
+            secret_access_key: object.optional_string("SecretAccessKey")?,
+            token: object.optional_string("Token")?,
+            expiration: object.optional_string("Expiration")?,
+        })
+    }
+}
+
 /// Credentials from a credentials document, or why there are none (without a secret).
 pub(crate) fn credentials_from_json(body: &[u8]) -> Result<Credentials, String> {
-    let document: CredentialsDocument = serde_json::from_slice(body).map_err(|e| {
-        // serde_json's message can quote a value; the position is enough.
-        format!(
-            "the answer is not a JSON credentials document (line {}, column {})",
-            e.line(),
-            e.column()
-        )
-    })?;
+    let document = CredentialsDocument::parse(body)
+        .map_err(|at| format!("the answer is not a JSON credentials document ({at})"))?;
     if let Some(code) = document.code.as_deref().filter(|code| *code != "Success") {
         let mut reason = format!(
             "the answer's Code is `{}`",

@@ -32,6 +32,7 @@
 //! ```
 
 mod http;
+mod json;
 
 pub mod cache;
 pub mod chain;

@@ -35,9 +35,11 @@ use awsquery::credentials::{
 use awsquery::sigv4::Credentials;
 use awsquery_types::text::{MAX_NAME_CHARS, printable};
 use awsquery_types::time::{DateTime, TimestampFormat};
-use serde::Deserialize;
+use serde_json::Value;
 use tokio::io::{AsyncRead, ReadBuf};
 use tokio::process::Command;
+
+use crate::json::{Object, Position};
 
 /// The most the program may print on its standard output: 64 KiB, far more than credentials take.
 pub const MAX_OUTPUT: usize = 64 * 1024;
@@ -315,29 +317,35 @@ async fn read_bounded<R: AsyncRead + Unpin>(
 }
 
 /// What the program prints. Fields are read by name; the values are never printed.
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
 struct Output {
-    version: Option<serde_json::Value>,
+    version: Option<Value>,
     access_key_id: Option<String>,
     secret_access_key: Option<String>,
     session_token: Option<String>,
     expiration: Option<String>,
 }
 
+impl Output {
+    fn parse(output: &[u8]) -> Result<Self, Position> {
+        let object = Object::parse(output)?;
+        Ok(Output {
+            version: object.optional_value("Version")?,
+            access_key_id: object.optional_string("AccessKeyId")?,
+            secret_access_key: object.optional_string("SecretAccessKey")?,
+            session_token: object.optional_string("SessionToken")?,
+            expiration: object.optional_string("Expiration")?,
+        })
+    }
+}
+
 /// The credentials in the program's output, or the kind and reason of the failure (which never
 /// quote the output).
 fn parse_output(output: &[u8]) -> Result<Credentials, (CredentialsErrorKind, String)> {
     let provider = CredentialsErrorKind::Provider;
-    let output: Output = serde_json::from_slice(output).map_err(|e| {
-        // serde_json's message can quote the input; say only where it went wrong.
+    let output = Output::parse(output).map_err(|at| {
         (
             provider,
-            format!(
-                "the program's output is not the expected JSON object (line {}, column {})",
-                e.line(),
-                e.column()
-            ),
+            format!("the program's output is not the expected JSON object ({at})"),
         )
     })?;
     match &output.version {

@@ -34,10 +34,10 @@ use awsquery::sigv4::Credentials;
 use awsquery::transport::Transport;
 use awsquery_types::text::{MAX_MESSAGE_CHARS, MAX_NAME_CHARS, printable};
 use awsquery_types::time::{DateTime, TimestampFormat};
-use serde::Deserialize;
 use serde_json::{Map, Value};
 use sha1::{Digest, Sha1};
 
+use crate::json::{Object, Position};
 use crate::process::system_time;
 use crate::profile::SsoProfile;
 
@@ -275,14 +275,10 @@ impl<T: Transport> SsoCredentials<T> {
                 ),
             ));
         }
-        let answer: CreateTokenAnswer = serde_json::from_slice(&response.body).map_err(|e| {
+        let answer = CreateTokenAnswer::parse(&response.body).map_err(|at| {
             self.fail(
                 CredentialsErrorKind::Provider,
-                format!(
-                    "the SSO-OIDC CreateToken answer is not the expected JSON (line {}, column {})",
-                    e.line(),
-                    e.column()
-                ),
+                format!("the SSO-OIDC CreateToken answer is not the expected JSON ({at})"),
             )
         })?;
         if answer.access_token.is_empty() {
@@ -357,18 +353,12 @@ impl<T: Transport> SsoCredentials<T> {
                 ),
             ));
         }
-        let answer: RoleCredentialsAnswer =
-            serde_json::from_slice(&response.body).map_err(|e| {
-                self.fail(
-                    CredentialsErrorKind::Provider,
-                    format!(
-                        "the SSO portal's answer is not the expected JSON (line {}, column {})",
-                        e.line(),
-                        e.column()
-                    ),
-                )
-            })?;
-        let role = answer.role_credentials;
+        let role = RoleCredentials::parse(&response.body).map_err(|at| {
+            self.fail(
+                CredentialsErrorKind::Provider,
+                format!("the SSO portal's answer is not the expected JSON ({at})"),
+            )
+        })?;
         let expiry = system_time(DateTime::from_secs_and_nanos(
             role.expiration.div_euclid(1000),
             // Below 1,000 ms, so the nanoseconds fit.
@@ -467,29 +457,43 @@ struct Refresh<'a> {
     refresh_token: &'a str,
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
+/// What SSO-OIDC's `CreateToken` answers.
 struct CreateTokenAnswer {
     access_token: String,
     expires_in: u64,
     refresh_token: Option<String>,
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct RoleCredentialsAnswer {
-    role_credentials: RoleCredentials,
+impl CreateTokenAnswer {
+    fn parse(body: &[u8]) -> Result<Self, Position> {
+        let object = Object::parse(body)?;
+        Ok(CreateTokenAnswer {
+            access_token: object.string("accessToken")?,
+            expires_in: object.u64("expiresIn")?,
+            refresh_token: object.optional_string("refreshToken")?,
+        })
+    }
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
+/// The `roleCredentials` of the portal's `GetRoleCredentials` answer.
 struct RoleCredentials {
     access_key_id: String,
     secret_access_key: String,
-    #[serde(default)]
     session_token: String,
     /// Milliseconds since the epoch.
     expiration: i64,
+}
+
+impl RoleCredentials {
+    fn parse(body: &[u8]) -> Result<Self, Position> {
+        let object = Object::parse(body)?.object("roleCredentials")?;
+        Ok(RoleCredentials {
+            access_key_id: object.string("accessKeyId")?,
+            secret_access_key: object.string("secretAccessKey")?,
+            session_token: object.string_or_empty("sessionToken")?,
+            expiration: object.i64("expiration")?,
+        })
+    }
 }
 
 /// A failed answer for messages: the status, the error type and message the body or headers give,
@@ -573,6 +577,64 @@ mod tests {
             "HTTP 400 invalid_grant: Invalid refresh token provided"
         );
         assert_eq!(describe_failure(&Response::new(500, "<html>")), "HTTP 500");
+    }
+
+    #[test]
+    fn answers_are_read_field_by_field() {
+        let answer = CreateTokenAnswer::parse(
+            br#"{"accessToken": "T", "expiresIn": 3600, "tokenType": "Bearer"}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            (answer.access_token.as_str(), answer.expires_in),
+            ("T", 3600)
+        );
+        assert_eq!(answer.refresh_token, None);
+        let role = RoleCredentials::parse(
+            br#"{"roleCredentials":
+                {"accessKeyId": "A", "secretAccessKey": "S", "expiration": 1500}}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            (role.access_key_id.as_str(), role.secret_access_key.as_str()),
+            ("A", "S")
+        );
+        assert_eq!((role.session_token.as_str(), role.expiration), ("", 1500));
+    }
+
+    /// The positions serde_json gave when these answers were read into structs deriving
+    /// `Deserialize`.
+    #[test]
+    fn answers_of_the_wrong_shape_are_positioned() {
+        let at = |result: Result<(), Position>| result.unwrap_err().to_string();
+        let token = |body: &[u8]| CreateTokenAnswer::parse(body).map(drop);
+        let role = |body: &[u8]| RoleCredentials::parse(body).map(drop);
+        assert_eq!(
+            at(token(br#"{"accessToken": "T", "expiresIn": -1}"#)),
+            "line 1, column 36"
+        );
+        assert_eq!(at(token(br#"{"expiresIn": 1}"#)), "line 1, column 16");
+        assert_eq!(
+            at(token(br#"{"accessToken": null, "expiresIn": 1}"#)),
+            "line 1, column 20"
+        );
+        assert_eq!(
+            at(role(br#"{"roleCredentials": null}"#)),
+            "line 1, column 24"
+        );
+        assert_eq!(
+            at(role(
+                br#"{"roleCredentials": {"accessKeyId": "A", "secretAccessKey": "S",
+                    "sessionToken": null, "expiration": 1}}"#
+            )),
+            "line 2, column 40"
+        );
+        assert_eq!(
+            at(role(
+                br#"{"roleCredentials": {"accessKeyId": "A", "secretAccessKey": "S"}}"#
+            )),
+            "line 1, column 64"
+        );
     }
 
     #[test]
