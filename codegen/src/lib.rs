@@ -16,7 +16,7 @@ use std::fmt;
 
 use proc_macro2::TokenStream;
 
-pub use emit::cargo::Manifests;
+pub use emit::cargo::{Manifests, Runtime};
 pub use lower::Selection;
 
 /// The first line of every generated Rust file.
@@ -87,12 +87,20 @@ pub struct Options {
 impl Options {
     /// Every operation, crates in `crates/`, no ignored case; `runtime_dir` is the folder of the
     /// runtime crates (`awsquery`, `awsquery-types`, …) as seen from a generated crate's folder.
+    /// [`Options::default`] takes the runtime from the registry instead.
     pub fn new(runtime_dir: impl Into<String>) -> Self {
+        let mut options = Options::default();
+        options.manifests.runtime = Runtime::Path(runtime_dir.into());
+        options
+    }
+}
+
+impl Default for Options {
+    /// Every operation, crates in `crates/`, no ignored case, the runtime crates from the registry.
+    fn default() -> Self {
         Options {
             selection: Selection::default(),
-            manifests: Manifests {
-                runtime_dir: runtime_dir.into(),
-            },
+            manifests: Manifests::default(),
             crates_dir: String::from("crates"),
             ignored_cases: BTreeMap::new(),
         }

@@ -66,6 +66,17 @@ pub fn type_name(name: &str) -> String {
     escape(pascal(name))
 }
 
+/// `prefix` as a package registry keyword (crates.io takes at most 20 ASCII letters, digits, `-`,
+/// `_` and `+`, starting with a letter), or none when it is not one: `neptune`, `query-protocol`.
+pub fn registry_keyword(prefix: &str) -> Option<&str> {
+    let valid = prefix.len() <= 20
+        && prefix.starts_with(|c: char| c.is_ascii_alphabetic())
+        && prefix
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '+'));
+    valid.then_some(prefix)
+}
+
 /// The crate name prefix for a service's sdkId: `Neptune` → `neptune`, `Elastic Load Balancing v2` → `elastic-load-balancing-v2`.
 pub fn crate_prefix(sdk_id: &str) -> String {
     heck::ToKebabCase::to_kebab_case(sdk_id)
@@ -113,6 +124,14 @@ mod tests {
             function("AwsQuerySupportsNaNFloatInputs"),
             "aws_query_supports_nan_float_inputs"
         );
+    }
+
+    #[test]
+    fn registry_keywords() {
+        assert_eq!(registry_keyword("neptune"), Some("neptune"));
+        assert_eq!(registry_keyword("query-protocol"), Some("query-protocol"));
+        assert_eq!(registry_keyword("elastic-load-balancing-v2"), None);
+        assert_eq!(registry_keyword("2fast"), None);
     }
 
     #[test]

@@ -5,7 +5,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use codegen::{GeneratedFile, Options, Selection};
+use codegen::{GeneratedFile, Options, Runtime, Selection};
 
 /// The repository root.
 pub fn root() -> PathBuf {
@@ -24,9 +24,14 @@ pub struct Target {
     pub crates_dir: &'static str,
     /// The folder of the runtime crates as seen from a generated crate's folder.
     pub runtime_dir: &'static str,
+    /// Whether the crates are published (a test suite's are not).
+    pub publish: bool,
     /// Protocol test cases generated as ignored tests: case id and reason.
     pub ignored_cases: &'static [(&'static str, &'static str)],
 }
+
+/// The repository of the published crates (the workspace's `repository`).
+pub const REPOSITORY: &str = env!("CARGO_PKG_REPOSITORY");
 
 /// What `cargo xtask codegen` generates: the Neptune crates, test-only crates from the Smithy
 /// awsQuery protocol test suite, whose `cargo test` runs every case of the suite, and the STS
@@ -36,18 +41,21 @@ pub const TARGETS: [Target; 3] = [
         model: "models/neptune.json",
         crates_dir: "crates",
         runtime_dir: "..",
+        publish: true,
         ignored_cases: &[],
     },
     Target {
         model: "models/tests/aws-query",
         crates_dir: "crates/protocol-tests/aws-query",
         runtime_dir: "../../..",
+        publish: false,
         ignored_cases: SUITE_IGNORED,
     },
     Target {
         model: "models/sts.json",
         crates_dir: "crates",
         runtime_dir: "..",
+        publish: true,
         ignored_cases: &[],
     },
 ];
@@ -60,6 +68,8 @@ pub const SUITE_IGNORED: &[(&str, &str)] = &[];
 impl Target {
     fn options(&self) -> Options {
         let mut options = Options::new(self.runtime_dir);
+        options.manifests.repository = Some(REPOSITORY.to_owned());
+        options.manifests.unpublished = !self.publish;
         options.crates_dir = self.crates_dir.to_owned();
         options.ignored_cases = self
             .ignored_cases
@@ -109,15 +119,34 @@ pub fn workspace(check: bool) -> Result<(), String> {
     }
 }
 
-/// Writes a standalone workspace for any awsQuery model (a file, or a folder of files) into `out`.
-pub fn standalone(model: &Path, out: &Path, operations: Option<Vec<String>>) -> Result<(), String> {
-    let runtime = root().join("crates");
-    let runtime = runtime.to_str().ok_or("the repository path is not UTF-8")?;
-    let mut options = Options::new(runtime);
+/// Writes a standalone workspace for any awsQuery model (a file, or a folder of files) into `out`,
+/// its crates depending on the runtime crates from `runtime`.
+pub fn standalone(
+    model: &Path,
+    out: &Path,
+    operations: Option<Vec<String>>,
+    runtime: Runtime,
+) -> Result<(), String> {
+    let mut options = Options::default();
+    options.manifests.runtime = runtime;
     options.selection = Selection { operations };
     let started = Instant::now();
-    let mut files = generate(model, &options)?;
+    let files = standalone_files(model, &options)?;
     let elapsed = started.elapsed();
+    sync(out, &files, false)?;
+    println!(
+        "generated {} files, {} lines, into {} in {:.2?}",
+        files.len(),
+        line_count(&files),
+        out.display(),
+        elapsed
+    );
+    Ok(())
+}
+
+/// The files of a standalone workspace: the crates, and a workspace manifest naming them.
+fn standalone_files(model: &Path, options: &Options) -> Result<Vec<GeneratedFile>, String> {
+    let mut files = generate(model, options)?;
     let members: Vec<String> = files
         .iter()
         .filter_map(|f| f.path.strip_suffix("/Cargo.toml"))
@@ -130,15 +159,7 @@ pub fn standalone(model: &Path, out: &Path, operations: Option<Vec<String>>) -> 
             members.join(", ")
         ),
     ));
-    sync(out, &files, false)?;
-    println!(
-        "generated {} files, {} lines, into {} in {:.2?}",
-        files.len(),
-        line_count(&files),
-        out.display(),
-        elapsed
-    );
-    Ok(())
+    Ok(files)
 }
 
 fn generate(model: &Path, options: &Options) -> Result<Vec<GeneratedFile>, String> {
@@ -613,5 +634,128 @@ fn t() {}
                 target.generate(&root).unwrap()
             );
         }
+    }
+
+    /// The name, source and manifest of every package of the workspace at `root`, resolved by
+    /// `cargo metadata` against the repository's lockfile (so no version is looked up).
+    fn resolve(root: &Path) -> BTreeMap<String, (Option<String>, String)> {
+        fs::copy(self::root().join("Cargo.lock"), root.join("Cargo.lock")).unwrap();
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| String::from("cargo"));
+        let output = std::process::Command::new(cargo)
+            .args(["metadata", "--format-version", "1"])
+            .current_dir(root)
+            .output()
+            .expect("run cargo metadata");
+        assert!(
+            output.status.success(),
+            "cargo metadata fails in {}:\n{}",
+            root.display(),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let metadata: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        metadata["packages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|package| {
+                let text = |key: &str| package[key].as_str().map(str::to_owned);
+                (
+                    text("name").unwrap(),
+                    (text("source"), text("manifest_path").unwrap()),
+                )
+            })
+            .collect()
+    }
+
+    /// The line of `krate`'s manifest that depends on `dependency`.
+    fn dependency_line(out: &Path, krate: &str, dependency: &str) -> String {
+        let manifest = fs::read_to_string(out.join(format!("crates/{krate}/Cargo.toml"))).unwrap();
+        manifest
+            .lines()
+            .find(|line| line.starts_with(&format!("{dependency} = ")))
+            .unwrap_or_else(|| panic!("no {dependency} in {manifest}"))
+            .to_owned()
+    }
+
+    /// A standalone workspace finds the runtime crates in each source it can be given: the
+    /// registry by version (a `[patch.crates-io]` stands in for the registry, as it would for a
+    /// project trying unpublished crates), a folder, and a git repository (this one, at its
+    /// current commit).
+    #[test]
+    fn standalone_workspaces_find_the_runtime_in_each_source() {
+        let model = root().join(TARGETS[0].model);
+        let crates = root().join("crates").canonicalize().unwrap();
+        let runtime_manifest = crates.join("awsquery/Cargo.toml");
+        let version = codegen::emit::cargo::VERSION;
+
+        let out = scratch("standalone-registry");
+        standalone(&model, &out, None, Runtime::Registry).unwrap();
+        assert_eq!(
+            dependency_line(&out, "neptune-client", "awsquery"),
+            format!("awsquery = {{ version = \"{version}\" }}")
+        );
+        let mut manifest = fs::read_to_string(out.join("Cargo.toml")).unwrap();
+        manifest.push_str("\n[patch.crates-io]\n");
+        for krate in [
+            "awsquery",
+            "awsquery-protocol",
+            "awsquery-testing",
+            "awsquery-types",
+        ] {
+            manifest.push_str(&format!(
+                "{krate} = {{ path = {:?} }}\n",
+                crates.join(krate)
+            ));
+        }
+        fs::write(out.join("Cargo.toml"), manifest).unwrap();
+        let packages = resolve(&out);
+        assert_eq!(
+            packages["awsquery"],
+            (None, runtime_manifest.display().to_string())
+        );
+        assert!(packages.contains_key("neptune-client"), "{packages:?}");
+        fs::remove_dir_all(&out).unwrap();
+
+        let out = scratch("standalone-path");
+        let path = crates.to_str().unwrap().to_owned();
+        standalone(&model, &out, None, Runtime::Path(path)).unwrap();
+        let packages = resolve(&out);
+        assert_eq!(
+            packages["awsquery-testing"],
+            (
+                None,
+                crates
+                    .join("awsquery-testing/Cargo.toml")
+                    .display()
+                    .to_string()
+            )
+        );
+        fs::remove_dir_all(&out).unwrap();
+
+        let head = std::process::Command::new("git")
+            .args(["rev-parse", "HEAD"])
+            .current_dir(root())
+            .output()
+            .ok()
+            .filter(|output| output.status.success())
+            .map(|output| String::from_utf8_lossy(&output.stdout).trim().to_owned());
+        let Some(head) = head else {
+            eprintln!("==== SKIPPED the git source: the repository is not a git checkout");
+            return;
+        };
+        let url = format!("file://{}", root().display());
+        let out = scratch("standalone-git");
+        let runtime = Runtime::Git {
+            url: url.clone(),
+            rev: Some(head.clone()),
+        };
+        standalone(&model, &out, None, runtime).unwrap();
+        let packages = resolve(&out);
+        let (source, _) = &packages["awsquery"];
+        assert_eq!(
+            source.as_deref(),
+            Some(format!("git+{url}?rev={head}#{head}").as_str())
+        );
+        fs::remove_dir_all(&out).unwrap();
     }
 }
