@@ -36,6 +36,8 @@ pub const GLOBAL_CLUSTERS: usize = 25;
 /// The most a request head or body may take; a larger one is refused and the connection closed.
 const MAX_HEAD: usize = 16 * 1024;
 const MAX_BODY: usize = 64 * 1024;
+/// How many actions [`StandIn::actions`] keeps.
+const MAX_ACTIONS: usize = 10_000;
 /// How long a connection may stay silent before the stand-in closes it.
 const IDLE: Duration = Duration::from_secs(30);
 
@@ -80,7 +82,8 @@ impl StandIn {
         self.lock().settle_after = descriptions.max(1);
     }
 
-    /// The `Action` of every request received, in order.
+    /// The `Action` of every request received, in order (the last 10,000, each cut to 64
+    /// characters).
     pub fn actions(&self) -> Vec<String> {
         self.lock().actions.clone()
     }
@@ -154,7 +157,10 @@ impl State {
         self.requests += 1;
         let request_id = format!("stand-in-{:06}", self.requests);
         let action = form.get("Action").map(String::as_str).unwrap_or_default();
-        self.actions.push(action.to_owned());
+        if self.actions.len() == MAX_ACTIONS {
+            self.actions.remove(0);
+        }
+        self.actions.push(action.chars().take(64).collect());
         let result = match action {
             "DescribeGlobalClusters" => self.describe(form),
             "FailoverGlobalCluster" => self.failover(form),
@@ -562,4 +568,31 @@ fn decode(text: &str) -> String {
 
 fn hex(digit: u8) -> Option<u8> {
     char::from(digit).to_digit(16).map(|d| d as u8)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forms_are_decoded() {
+        let form =
+            parse_form(b"Action=DescribeGlobalClusters&Marker=a%2Fb+c&Bad=%zz%4&Empty=&&Flag");
+        assert_eq!(form["Action"], "DescribeGlobalClusters");
+        assert_eq!(form["Marker"], "a/b c");
+        assert_eq!(form["Bad"], "%zz%4");
+        assert_eq!(form["Empty"], "");
+        assert_eq!(form["Flag"], "");
+        assert_eq!(form.len(), 5);
+    }
+
+    #[test]
+    fn text_is_escaped_in_answers() {
+        let fault = Fault::new(400, "InvalidAction", "<x> & \"y\"");
+        assert!(
+            fault
+                .body("id")
+                .contains("<Message>&lt;x&gt; &amp; &quot;y&quot;</Message>")
+        );
+    }
 }
