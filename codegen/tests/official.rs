@@ -150,7 +150,7 @@ fn check_common(files: &[GeneratedFile], operations: usize, endpoint_tests: usiz
     let waiters = file(files, WAITERS);
     for waiter in ["WaitUntilDbInstanceAvailable", "WaitUntilDbInstanceDeleted"] {
         assert!(
-            waiters.contains(&format!("pub struct {waiter}<'a, T> {{")),
+            waiters.contains(&format!("pub struct {waiter}<T> {{")),
             "no {waiter}"
         );
     }

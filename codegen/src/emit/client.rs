@@ -46,8 +46,8 @@ pub fn lib(service: &Service) -> TokenStream {
         quote! {
             #docs
             #deprecated
-            pub fn #f(&self) -> fluent::#builder<'_, T> {
-                fluent::#builder::new(&self.handle)
+            pub fn #f(&self) -> fluent::#builder<T> {
+                fluent::#builder::new(::std::sync::Arc::clone(&self.handle))
             }
         }
     });
@@ -87,6 +87,10 @@ pub fn lib(service: &Service) -> TokenStream {
         };
 
         /// The client. Cheap to clone: clones share the configuration and the transport.
+        ///
+        /// The request builders, paginators and waiters it makes hold a clone of it, so their
+        /// futures borrow nothing and can be spawned (`tokio::spawn(client.op().send())`) when the
+        /// transport is `'static`.
         #[derive(Debug)]
         pub struct Client<T> {
             handle: ::std::sync::Arc<::awsquery::client::Handle<T>>,
@@ -192,17 +196,21 @@ pub fn fluent_module(service: &Service, op: &Operation) -> TokenStream {
 
 /// The call that sends the input: `invoke`, or `invoke_with` and the operation's host prefix and
 /// compression when it has either.
+/// `handle` is the expression of the handle (`self.handle`), `input` the place of the input
+/// (`self.input`, or `input` for a reference) and `input_ref` a reference to it (`&self.input`).
 fn invoke(
     op: &Operation,
     input_name: &str,
     members: &[Member],
     operation: TokenStream,
+    handle: &TokenStream,
+    (input, input_ref): (&TokenStream, &TokenStream),
 ) -> TokenStream {
     let encoding = op.request_compression.as_ref().and_then(|c| c.encoding);
     if op.host_prefix.is_none() && encoding.is_none() {
-        return quote!(self.handle.invoke::<#operation>(&self.input).await);
+        return quote!(#handle.invoke::<#operation>(#input_ref).await);
     }
-    let segments = super::host_prefix_segments(op, input_name, members, &quote!(self.input));
+    let segments = super::host_prefix_segments(op, input_name, members, input);
     let host_prefix = op
         .host_prefix
         .as_ref()
@@ -218,7 +226,7 @@ fn invoke(
     quote! {
         #host_prefix
         let options = ::awsquery::client::RequestOptions::new() #with_prefix #with_compression;
-        self.handle.invoke_with::<#operation>(&self.input, options).await
+        #handle.invoke_with::<#operation>(#input_ref, options).await
     }
 }
 
@@ -248,11 +256,13 @@ fn builder(paths: &Paths, service: &Service, op: &Operation) -> TokenStream {
         }
     });
     let mutability = fill_tokens.is_some().then(|| quote!(mut));
-    let invoke = invoke(
+    let invoke_self = invoke(
         op,
         &input_shape.rust_name,
         members,
         quote!(::#protocol::#name),
+        &quote!(self.handle),
+        (&quote!(self.input), &quote!(&self.input)),
     );
     let paginator = op.pagination.as_ref().map(|p| {
         let token = &op.paginated.as_ref().and_then(|t| t.input_token.clone()).unwrap_or_default();
@@ -267,35 +277,60 @@ fn builder(paths: &Paths, service: &Service, op: &Operation) -> TokenStream {
         let docs = doc_attrs(Some(&text));
         quote! {
             #docs
-            pub fn into_paginator(#mutability self) -> ::awsquery::paginator::Paginator<'a, T, ::#protocol::#name> {
+            pub fn into_paginator(#mutability self) -> ::awsquery::paginator::Paginator<T, ::#protocol::#name> {
                 #fill_tokens
                 ::awsquery::paginator::Paginator::new(self.handle, self.input)
             }
         }
     });
     let setters = setters(paths, service, members, &quote!(self.input));
-    let from_input = service.waiters.iter().any(|w| w.operation == op.id).then(|| {
+    let poll = service.waiters.iter().any(|w| w.operation == op.id).then(|| {
+        let call = invoke(
+            op,
+            &input_shape.rust_name,
+            members,
+            quote!(::#protocol::#name),
+            &quote!(handle),
+            (&quote!(input), &quote!(input)),
+        );
+        // Each poll fills unset idempotency tokens afresh, on a copy; other inputs are sent as
+        // they are, without a copy.
+        let fresh_tokens = fill_tokens.as_ref().map(|_| {
+            quote! {
+                let mut input = ::std::clone::Clone::clone(input);
+                <::#protocol::#name as ::awsquery_protocol::operation::Operation>::fill_idempotency_tokens(
+                    &mut input,
+                    &mut ::awsquery::idempotency::token,
+                );
+                let input = &input;
+            }
+        });
         quote! {
-            /// A builder with this input, for the waiters that poll the operation.
-            pub(crate) fn from_input(handle: &'a ::awsquery::client::Handle<T>, input: #input) -> Self {
-                #name { handle, input }
+            /// Sends `input` as [`send`](Self::send) would, for the waiters that poll the
+            /// operation.
+            pub(crate) async fn poll(
+                handle: &::awsquery::client::Handle<T>,
+                input: &#input,
+            ) -> ::std::result::Result<#output, ::awsquery::client::SdkError<#model::error::#error>> {
+                #fresh_tokens
+                #call
             }
         }
     });
     quote! {
         #docs
         #[derive(Debug)]
-        pub struct #name<'a, T> {
-            handle: &'a ::awsquery::client::Handle<T>,
+        pub struct #name<T> {
+            handle: ::std::sync::Arc<::awsquery::client::Handle<T>>,
             input: #input,
         }
 
-        impl<'a, T: ::awsquery::transport::Transport> #name<'a, T> {
-            pub(crate) fn new(handle: &'a ::awsquery::client::Handle<T>) -> Self {
+        impl<T: ::awsquery::transport::Transport> #name<T> {
+            pub(crate) fn new(handle: ::std::sync::Arc<::awsquery::client::Handle<T>>) -> Self {
                 #name { handle, input: ::std::default::Default::default() }
             }
 
-            #from_input
+            #poll
 
             #(#setters)*
 
@@ -307,7 +342,7 @@ fn builder(paths: &Paths, service: &Service, op: &Operation) -> TokenStream {
             /// Sends the request. A missing required member fails here, before any I/O.
             pub async fn send(#mutability self) -> ::std::result::Result<#output, ::awsquery::client::SdkError<#model::error::#error>> {
                 #fill_tokens
-                #invoke
+                #invoke_self
             }
 
             #paginator

@@ -43,8 +43,8 @@ pub fn client_methods(service: &Service) -> TokenStream {
         quote! {
             #docs
             #deprecated
-            pub fn #f(&self) -> waiters::#ty<'_, T> {
-                waiters::#ty::new(&self.handle)
+            pub fn #f(&self) -> waiters::#ty<T> {
+                waiters::#ty::new(::std::sync::Arc::clone(&self.handle))
             }
         }
     });
@@ -128,13 +128,13 @@ fn waiter(service: &Service, w: &Waiter) -> TokenStream {
     quote! {
         #docs
         #[derive(Debug)]
-        pub struct #ty<'a, T> {
-            handle: &'a ::awsquery::client::Handle<T>,
+        pub struct #ty<T> {
+            handle: ::std::sync::Arc<::awsquery::client::Handle<T>>,
             input: #input,
             waiter: ::awsquery::waiter::Waiter,
         }
 
-        impl<'a, T: ::awsquery::transport::Transport> #ty<'a, T> {
+        impl<T: ::awsquery::transport::Transport> #ty<T> {
             /// The shortest wait between two polls (the waiter's `minDelay`), unless set with
             /// [`delays`](Self::delays).
             pub const MIN_DELAY: ::std::time::Duration = ::std::time::Duration::from_secs(#min);
@@ -142,7 +142,7 @@ fn waiter(service: &Service, w: &Waiter) -> TokenStream {
             /// [`delays`](Self::delays).
             pub const MAX_DELAY: ::std::time::Duration = ::std::time::Duration::from_secs(#max);
 
-            pub(crate) fn new(handle: &'a ::awsquery::client::Handle<T>) -> Self {
+            pub(crate) fn new(handle: ::std::sync::Arc<::awsquery::client::Handle<T>>) -> Self {
                 #ty {
                     handle,
                     input: ::std::default::Default::default(),
@@ -173,16 +173,17 @@ fn waiter(service: &Service, w: &Waiter) -> TokenStream {
             }
 
             /// Polls until an acceptor ends the wait, for at most `max_wait`, and returns what the
-            /// last poll got back.
+            /// last poll got back. The future owns the waiter, which holds a clone of the client:
+            /// it can be spawned.
             pub async fn wait(
                 self,
                 max_wait: ::std::time::Duration,
             ) -> ::std::result::Result<#poll, ::awsquery::waiter::WaiterError<#poll, ::awsquery::waiter::AcceptorFailure<#output, ::awsquery::client::SdkError<crate::error::#op_error>>>> {
-                let handle = self.handle;
+                let handle = &*self.handle;
                 let input = &self.input;
                 self.waiter
                     .wait(handle.transport(), max_wait, || async move {
-                        let result = crate::fluent::#builder::from_input(handle, ::std::clone::Clone::clone(input)).send().await;
+                        let result = crate::fluent::#builder::poll(handle, input).await;
                         #verdict_fn(input, ::std::convert::From::from(result))
                     })
                     .await

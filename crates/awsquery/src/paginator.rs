@@ -13,12 +13,14 @@
 //! ```
 //!
 //! [`Paginator::items`] flattens the pages into their items. Both are plain `async fn next` loops: a
-//! program that wants a `Stream` can wrap them in one with the stream crate it already uses.
+//! program that wants a `Stream` can wrap them in one with the stream crate it already uses. A
+//! paginator owns its handle to the client, so it can move into a spawned task.
 
 use std::collections::HashSet;
 use std::error::Error as StdError;
 use std::fmt;
 use std::hash::{BuildHasher, RandomState};
+use std::sync::Arc;
 
 pub use awsquery_protocol::paginate::{Paginate, PaginateItems};
 
@@ -71,8 +73,11 @@ impl StdError for PaginationError {}
 /// never stops handing out tokens from holding the caller forever: a next token that this listing
 /// has already sent, and a listing longer than [`max_pages`](Self::max_pages) pages, each end the
 /// paging with [`SdkError::Pagination`] after the pages already returned.
-pub struct Paginator<'a, T, O: Paginate> {
-    handle: &'a Handle<T>,
+///
+/// The paginator owns a handle to the client (the client's `Arc`), so it can be moved into a
+/// spawned task: `tokio::spawn(async move { paginator.next_page().await })`.
+pub struct Paginator<T, O: Paginate> {
+    handle: Arc<Handle<T>>,
     input: O::Input,
     done: bool,
     /// The error to return on the next call, the last page having been returned.
@@ -84,9 +89,9 @@ pub struct Paginator<'a, T, O: Paginate> {
     max_pages: u32,
 }
 
-impl<'a, T: Transport, O: Paginate> Paginator<'a, T, O> {
+impl<T: Transport, O: Paginate> Paginator<T, O> {
     /// Pages through `O`'s results for `input`, starting at the token `input` carries, if any.
-    pub fn new(handle: &'a Handle<T>, input: O::Input) -> Self {
+    pub fn new(handle: Arc<Handle<T>>, input: O::Input) -> Self {
         Paginator {
             handle,
             input,
@@ -172,7 +177,7 @@ impl<'a, T: Transport, O: Paginate> Paginator<'a, T, O> {
     }
 
     /// The items of every page, one at a time.
-    pub fn items(self) -> Items<'a, T, O>
+    pub fn items(self) -> Items<T, O>
     where
         O: PaginateItems,
     {
@@ -183,7 +188,7 @@ impl<'a, T: Transport, O: Paginate> Paginator<'a, T, O> {
     }
 }
 
-impl<T, O: Paginate> fmt::Debug for Paginator<'_, T, O> {
+impl<T, O: Paginate> fmt::Debug for Paginator<T, O> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Paginator")
             .field("operation", &O::NAME)
@@ -196,15 +201,15 @@ impl<T, O: Paginate> fmt::Debug for Paginator<'_, T, O> {
 }
 
 /// The items of a [`Paginator`]'s pages, one at a time; requests are sent as the items run out.
-pub struct Items<'a, T, O: PaginateItems> {
-    pages: Paginator<'a, T, O>,
+pub struct Items<T, O: PaginateItems> {
+    pages: Paginator<T, O>,
     current: Option<<O::Items as IntoIterator>::IntoIter>,
 }
 
 /// The item type of an operation's pages.
 pub type Item<O> = <<O as PaginateItems>::Items as IntoIterator>::Item;
 
-impl<T: Transport, O: PaginateItems> Items<'_, T, O> {
+impl<T: Transport, O: PaginateItems> Items<T, O> {
     /// The next item, fetching pages (and skipping empty ones) as needed; `None` after the last.
     ///
     /// An error is returned once, and ends the items.
@@ -230,7 +235,7 @@ impl<T: Transport, O: PaginateItems> Items<'_, T, O> {
     }
 }
 
-impl<T, O: PaginateItems> fmt::Debug for Items<'_, T, O> {
+impl<T, O: PaginateItems> fmt::Debug for Items<T, O> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Items")
             .field("pages", &self.pages)

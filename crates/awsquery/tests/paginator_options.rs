@@ -71,12 +71,16 @@ impl Paginate for List {
 #[test]
 fn every_page_goes_to_the_prefixed_host() {
     let transport = CapturingTransport::new(Response::new(200, "t"));
-    let handle = Handle::new(config("https://example.com"), SERVICE, &transport);
+    let handle = std::sync::Arc::new(Handle::new(
+        config("https://example.com"),
+        SERVICE,
+        &transport,
+    ));
     let input = ListInput {
         shard: Some(String::from("s7")),
         token: None,
     };
-    let mut pages = awsquery::paginator::Paginator::<_, List>::new(&handle, input);
+    let mut pages = awsquery::paginator::Paginator::<_, List>::new(handle, input);
     block_on(pages.next_page())
         .unwrap()
         .expect("the first page");
@@ -100,12 +104,16 @@ fn every_page_goes_to_the_prefixed_host() {
 #[test]
 fn an_invalid_label_fails_the_page_before_any_io() {
     let transport = CapturingTransport::new(Response::new(200, "t"));
-    let handle = Handle::new(config("https://example.com"), SERVICE, &transport);
+    let handle = std::sync::Arc::new(Handle::new(
+        config("https://example.com"),
+        SERVICE,
+        &transport,
+    ));
     let input = ListInput {
         shard: Some(String::from("not a host label")),
         token: None,
     };
-    let mut pages = awsquery::paginator::Paginator::<_, List>::new(&handle, input);
+    let mut pages = awsquery::paginator::Paginator::<_, List>::new(handle, input);
     let error = block_on(pages.next_page())
         .expect("a result")
         .expect_err("bad label");

@@ -21,9 +21,9 @@ impl<T: Transport> Client<T> {
     /// Waits until a failover or switchover started by `FailoverGlobalCluster` has finished: the
     /// target DB cluster is the writer of the global database, and the global database's status
     /// is `available`. It polls `DescribeGlobalClusters`; see [`WaitUntilFailoverComplete`].
-    pub fn wait_until_failover_complete(&self) -> WaitUntilFailoverComplete<'_, T> {
+    pub fn wait_until_failover_complete(&self) -> WaitUntilFailoverComplete<T> {
         WaitUntilFailoverComplete {
-            client: self,
+            client: self.clone(),
             global_cluster_identifier: None,
             target_db_cluster_identifier: None,
             waiter: Waiter::new(Delays::new(
@@ -47,15 +47,18 @@ impl<T: Transport> Client<T> {
 ///
 /// Polls are spaced as Smithy waiters space them: at random between a minimum and a doubling
 /// ceiling, 5 s and 60 s unless [`delays`](Self::delays) says otherwise.
+///
+/// The waiter holds a clone of the client, so the future of [`wait`](Self::wait) borrows nothing
+/// and can be spawned.
 #[derive(Debug)]
-pub struct WaitUntilFailoverComplete<'a, T> {
-    client: &'a Client<T>,
+pub struct WaitUntilFailoverComplete<T> {
+    client: Client<T>,
     global_cluster_identifier: Option<String>,
     target_db_cluster_identifier: Option<String>,
     waiter: Waiter,
 }
 
-impl<T: Transport> WaitUntilFailoverComplete<'_, T> {
+impl<T: Transport> WaitUntilFailoverComplete<T> {
     /// The shortest wait between two polls, unless set with [`delays`](Self::delays).
     pub const MIN_DELAY: Duration = Duration::from_secs(5);
     /// The longest wait between two polls, unless set with [`delays`](Self::delays).
@@ -95,7 +98,7 @@ impl<T: Transport> WaitUntilFailoverComplete<'_, T> {
         let target = self
             .target_db_cluster_identifier
             .ok_or_else(|| missing("TargetDbClusterIdentifier"))?;
-        let client = self.client;
+        let client = &self.client;
         let (identifier, target) = (identifier.as_str(), target.as_str());
         self.waiter
             .wait(client.transport(), timeout, || async move {

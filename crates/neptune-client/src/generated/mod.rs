@@ -24,6 +24,10 @@ pub const SERVICE: ::awsquery::client::ServiceInfo = ::awsquery::client::Service
 };
 
 /// The client. Cheap to clone: clones share the configuration and the transport.
+///
+/// The request builders, paginators and waiters it makes hold a clone of it, so their
+/// futures borrow nothing and can be spawned (`tokio::spawn(client.op().send())`) when the
+/// transport is `'static`.
 #[derive(Debug)]
 pub struct Client<T> {
     handle: ::std::sync::Arc<::awsquery::client::Handle<T>>,
@@ -71,14 +75,14 @@ impl<T: Transport> Client<T> {
     /// Results come in pages: when a response carries a `Marker`, pass it back to get the next page.
     ///
     /// Paginated: [`into_paginator`](fluent::DescribeGlobalClusters::into_paginator) on the builder sends the output's `Marker` back as `Marker`, page after page; `MaxRecords` sets the page size; the items are in `GlobalClusters` (the paginator's `items()` yields them one by one).
-    pub fn describe_global_clusters(&self) -> fluent::DescribeGlobalClusters<'_, T> {
-        fluent::DescribeGlobalClusters::new(&self.handle)
+    pub fn describe_global_clusters(&self) -> fluent::DescribeGlobalClusters<T> {
+        fluent::DescribeGlobalClusters::new(::std::sync::Arc::clone(&self.handle))
     }
 
     /// Makes a chosen secondary DB cluster of a Neptune global database the new primary (writer) cluster, while the old primary becomes a read-only secondary. Use it on a healthy global database to rehearse disaster recovery or to change which Region hosts the writer.
     ///
     /// Set `AllowDataLoss` for a failover, which acts at once and can drop writes not yet replicated; set `Switchover` for a planned change that waits for replication to catch up so that nothing is lost.
-    pub fn failover_global_cluster(&self) -> fluent::FailoverGlobalCluster<'_, T> {
-        fluent::FailoverGlobalCluster::new(&self.handle)
+    pub fn failover_global_cluster(&self) -> fluent::FailoverGlobalCluster<T> {
+        fluent::FailoverGlobalCluster::new(::std::sync::Arc::clone(&self.handle))
     }
 }

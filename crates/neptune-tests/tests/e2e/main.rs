@@ -4,6 +4,7 @@
 mod faults;
 mod load;
 mod server;
+mod spawned;
 
 use std::future::Future;
 use std::time::{Duration, Instant};

@@ -23,6 +23,10 @@ pub const SERVICE: ::awsquery::client::ServiceInfo = ::awsquery::client::Service
 };
 
 /// The client. Cheap to clone: clones share the configuration and the transport.
+///
+/// The request builders, paginators and waiters it makes hold a clone of it, so their
+/// futures borrow nothing and can be spawned (`tokio::spawn(client.op().send())`) when the
+/// transport is `'static`.
 #[derive(Debug)]
 pub struct Client<T> {
     handle: ::std::sync::Arc<::awsquery::client::Handle<T>>,
@@ -68,8 +72,8 @@ impl<T: Transport> Client<T> {
     /// Returns temporary credentials for an IAM role. The caller signs the request with its own credentials, and the role's trust policy must allow it: a user or role of the same account, of another account, or a role session already assumed (role chaining, whose sessions last at most one hour).
     ///
     /// The session lasts `DurationSeconds` (one hour by default), never longer than the role's maximum session duration. Session policies (`Policy`, `PolicyArns`) can only narrow what the role may do, and session tags (`Tags`) become principal tags of the session. A role that requires MFA needs `SerialNumber` and `TokenCode`; a role shared with a third party may require its `ExternalId`.
-    pub fn assume_role(&self) -> fluent::AssumeRole<'_, T> {
-        fluent::AssumeRole::new(&self.handle)
+    pub fn assume_role(&self) -> fluent::AssumeRole<T> {
+        fluent::AssumeRole::new(::std::sync::Arc::clone(&self.handle))
     }
 
     /// Exchanges a token from an OpenID Connect or OAuth 2.0 identity provider (Amazon Cognito, Login with Amazon, Facebook, Google, or any OIDC provider, such as the one of an EKS cluster) for temporary credentials of an IAM role that trusts the provider. No AWS credentials are needed: the token proves who the caller is, and the request is sent unsigned.
@@ -77,14 +81,12 @@ impl<T: Transport> Client<T> {
     /// The credentials last one hour unless `DurationSeconds` asks for another length, up to the role's maximum session duration. Session policies can only narrow the role's permissions, and the provider can pass session tags as claims of the token.
     ///
     /// Sent unsigned: the client asks for no credentials for it, so a configuration without any ([`Config::without_credentials`]) can call it.
-    pub fn assume_role_with_web_identity(
-        &self,
-    ) -> fluent::AssumeRoleWithWebIdentity<'_, T> {
-        fluent::AssumeRoleWithWebIdentity::new(&self.handle)
+    pub fn assume_role_with_web_identity(&self) -> fluent::AssumeRoleWithWebIdentity<T> {
+        fluent::AssumeRoleWithWebIdentity::new(::std::sync::Arc::clone(&self.handle))
     }
 
     /// Tells the caller whose credentials signed the request: the account, the ARN and the unique ID of the IAM user or role session. It needs no permission; a policy denying `sts:GetCallerIdentity` does not stop it.
-    pub fn get_caller_identity(&self) -> fluent::GetCallerIdentity<'_, T> {
-        fluent::GetCallerIdentity::new(&self.handle)
+    pub fn get_caller_identity(&self) -> fluent::GetCallerIdentity<T> {
+        fluent::GetCallerIdentity::new(::std::sync::Arc::clone(&self.handle))
     }
 }

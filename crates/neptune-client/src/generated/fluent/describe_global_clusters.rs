@@ -6,13 +6,13 @@
 
 /// Builds and sends a `DescribeGlobalClusters` request; made by [`Client::describe_global_clusters`](crate::Client::describe_global_clusters).
 #[derive(Debug)]
-pub struct DescribeGlobalClusters<'a, T> {
-    handle: &'a ::awsquery::client::Handle<T>,
+pub struct DescribeGlobalClusters<T> {
+    handle: ::std::sync::Arc<::awsquery::client::Handle<T>>,
     input: crate::types::DescribeGlobalClustersInput,
 }
 
-impl<'a, T: ::awsquery::transport::Transport> DescribeGlobalClusters<'a, T> {
-    pub(crate) fn new(handle: &'a ::awsquery::client::Handle<T>) -> Self {
+impl<T: ::awsquery::transport::Transport> DescribeGlobalClusters<T> {
+    pub(crate) fn new(handle: ::std::sync::Arc<::awsquery::client::Handle<T>>) -> Self {
         DescribeGlobalClusters {
             handle,
             input: ::std::default::Default::default(),
@@ -88,7 +88,6 @@ impl<'a, T: ::awsquery::transport::Transport> DescribeGlobalClusters<'a, T> {
     pub fn into_paginator(
         self,
     ) -> ::awsquery::paginator::Paginator<
-        'a,
         T,
         ::neptune_protocol::DescribeGlobalClusters,
     > {

@@ -6,13 +6,13 @@
 
 /// Builds and sends a `FailoverGlobalCluster` request; made by [`Client::failover_global_cluster`](crate::Client::failover_global_cluster).
 #[derive(Debug)]
-pub struct FailoverGlobalCluster<'a, T> {
-    handle: &'a ::awsquery::client::Handle<T>,
+pub struct FailoverGlobalCluster<T> {
+    handle: ::std::sync::Arc<::awsquery::client::Handle<T>>,
     input: crate::types::FailoverGlobalClusterInput,
 }
 
-impl<'a, T: ::awsquery::transport::Transport> FailoverGlobalCluster<'a, T> {
-    pub(crate) fn new(handle: &'a ::awsquery::client::Handle<T>) -> Self {
+impl<T: ::awsquery::transport::Transport> FailoverGlobalCluster<T> {
+    pub(crate) fn new(handle: ::std::sync::Arc<::awsquery::client::Handle<T>>) -> Self {
         FailoverGlobalCluster {
             handle,
             input: ::std::default::Default::default(),

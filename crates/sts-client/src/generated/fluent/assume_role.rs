@@ -6,13 +6,13 @@
 
 /// Builds and sends a `AssumeRole` request; made by [`Client::assume_role`](crate::Client::assume_role).
 #[derive(Debug)]
-pub struct AssumeRole<'a, T> {
-    handle: &'a ::awsquery::client::Handle<T>,
+pub struct AssumeRole<T> {
+    handle: ::std::sync::Arc<::awsquery::client::Handle<T>>,
     input: crate::types::AssumeRoleInput,
 }
 
-impl<'a, T: ::awsquery::transport::Transport> AssumeRole<'a, T> {
-    pub(crate) fn new(handle: &'a ::awsquery::client::Handle<T>) -> Self {
+impl<T: ::awsquery::transport::Transport> AssumeRole<T> {
+    pub(crate) fn new(handle: ::std::sync::Arc<::awsquery::client::Handle<T>>) -> Self {
         AssumeRole {
             handle,
             input: ::std::default::Default::default(),

@@ -6,13 +6,13 @@
 
 /// Builds and sends a `AssumeRoleWithWebIdentity` request; made by [`Client::assume_role_with_web_identity`](crate::Client::assume_role_with_web_identity).
 #[derive(Debug)]
-pub struct AssumeRoleWithWebIdentity<'a, T> {
-    handle: &'a ::awsquery::client::Handle<T>,
+pub struct AssumeRoleWithWebIdentity<T> {
+    handle: ::std::sync::Arc<::awsquery::client::Handle<T>>,
     input: crate::types::AssumeRoleWithWebIdentityInput,
 }
 
-impl<'a, T: ::awsquery::transport::Transport> AssumeRoleWithWebIdentity<'a, T> {
-    pub(crate) fn new(handle: &'a ::awsquery::client::Handle<T>) -> Self {
+impl<T: ::awsquery::transport::Transport> AssumeRoleWithWebIdentity<T> {
+    pub(crate) fn new(handle: ::std::sync::Arc<::awsquery::client::Handle<T>>) -> Self {
         AssumeRoleWithWebIdentity {
             handle,
             input: ::std::default::Default::default(),

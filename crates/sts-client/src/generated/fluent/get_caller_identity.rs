@@ -6,13 +6,13 @@
 
 /// Builds and sends a `GetCallerIdentity` request; made by [`Client::get_caller_identity`](crate::Client::get_caller_identity).
 #[derive(Debug)]
-pub struct GetCallerIdentity<'a, T> {
-    handle: &'a ::awsquery::client::Handle<T>,
+pub struct GetCallerIdentity<T> {
+    handle: ::std::sync::Arc<::awsquery::client::Handle<T>>,
     input: crate::types::GetCallerIdentityInput,
 }
 
-impl<'a, T: ::awsquery::transport::Transport> GetCallerIdentity<'a, T> {
-    pub(crate) fn new(handle: &'a ::awsquery::client::Handle<T>) -> Self {
+impl<T: ::awsquery::transport::Transport> GetCallerIdentity<T> {
+    pub(crate) fn new(handle: ::std::sync::Arc<::awsquery::client::Handle<T>>) -> Self {
         GetCallerIdentity {
             handle,
             input: ::std::default::Default::default(),

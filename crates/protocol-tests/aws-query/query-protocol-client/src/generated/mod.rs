@@ -23,6 +23,10 @@ pub const SERVICE: ::awsquery::client::ServiceInfo = ::awsquery::client::Service
 };
 
 /// The client. Cheap to clone: clones share the configuration and the transport.
+///
+/// The request builders, paginators and waiters it makes hold a clone of it, so their
+/// futures borrow nothing and can be spawned (`tokio::spawn(client.op().send())`) when the
+/// transport is `'static`.
 #[derive(Debug)]
 pub struct Client<T> {
     handle: ::std::sync::Arc<::awsquery::client::Handle<T>>,
@@ -66,179 +70,179 @@ impl<T: Transport> Client<T> {
     }
 
     /// Reads date-time timestamps that carry a UTC offset.
-    pub fn datetime_offsets(&self) -> fluent::DatetimeOffsets<'_, T> {
-        fluent::DatetimeOffsets::new(&self.handle)
+    pub fn datetime_offsets(&self) -> fluent::DatetimeOffsets<T> {
+        fluent::DatetimeOffsets::new(::std::sync::Arc::clone(&self.handle))
     }
 
     /// An operation whose input and output are empty structures.
-    pub fn empty_input_and_empty_output(
-        &self,
-    ) -> fluent::EmptyInputAndEmptyOutput<'_, T> {
-        fluent::EmptyInputAndEmptyOutput::new(&self.handle)
+    pub fn empty_input_and_empty_output(&self) -> fluent::EmptyInputAndEmptyOutput<T> {
+        fluent::EmptyInputAndEmptyOutput::new(::std::sync::Arc::clone(&self.handle))
     }
 
     /// Prefixes the host with \`foo.\`.
-    pub fn endpoint_operation(&self) -> fluent::EndpointOperation<'_, T> {
-        fluent::EndpointOperation::new(&self.handle)
+    pub fn endpoint_operation(&self) -> fluent::EndpointOperation<T> {
+        fluent::EndpointOperation::new(::std::sync::Arc::clone(&self.handle))
     }
 
     /// Prefixes the host with \`foo.\` and an input member.
     pub fn endpoint_with_host_label_operation(
         &self,
-    ) -> fluent::EndpointWithHostLabelOperation<'_, T> {
-        fluent::EndpointWithHostLabelOperation::new(&self.handle)
+    ) -> fluent::EndpointWithHostLabelOperation<T> {
+        fluent::EndpointWithHostLabelOperation::new(
+            ::std::sync::Arc::clone(&self.handle),
+        )
     }
 
     /// Reads a flattened map.
-    pub fn flattened_xml_map(&self) -> fluent::FlattenedXmlMap<'_, T> {
-        fluent::FlattenedXmlMap::new(&self.handle)
+    pub fn flattened_xml_map(&self) -> fluent::FlattenedXmlMap<T> {
+        fluent::FlattenedXmlMap::new(::std::sync::Arc::clone(&self.handle))
     }
 
     /// Reads a flattened map with renamed member, key and value.
     pub fn flattened_xml_map_with_xml_name(
         &self,
-    ) -> fluent::FlattenedXmlMapWithXmlName<'_, T> {
-        fluent::FlattenedXmlMapWithXmlName::new(&self.handle)
+    ) -> fluent::FlattenedXmlMapWithXmlName<T> {
+        fluent::FlattenedXmlMapWithXmlName::new(::std::sync::Arc::clone(&self.handle))
     }
 
     /// Reads a flattened, renamed map whose entries, keys and values carry namespaces.
     pub fn flattened_xml_map_with_xml_namespace(
         &self,
-    ) -> fluent::FlattenedXmlMapWithXmlNamespace<'_, T> {
-        fluent::FlattenedXmlMapWithXmlNamespace::new(&self.handle)
+    ) -> fluent::FlattenedXmlMapWithXmlNamespace<T> {
+        fluent::FlattenedXmlMapWithXmlNamespace::new(
+            ::std::sync::Arc::clone(&self.handle),
+        )
     }
 
     /// Reads date-time timestamps with fractional seconds.
-    pub fn fractional_seconds(&self) -> fluent::FractionalSeconds<'_, T> {
-        fluent::FractionalSeconds::new(&self.handle)
+    pub fn fractional_seconds(&self) -> fluent::FractionalSeconds<T> {
+        fluent::FractionalSeconds::new(::std::sync::Arc::clone(&self.handle))
     }
 
     /// Answers with a greeting or with one of three modeled errors.
-    pub fn greeting_with_errors(&self) -> fluent::GreetingWithErrors<'_, T> {
-        fluent::GreetingWithErrors::new(&self.handle)
+    pub fn greeting_with_errors(&self) -> fluent::GreetingWithErrors<T> {
+        fluent::GreetingWithErrors::new(::std::sync::Arc::clone(&self.handle))
     }
 
     /// Sent to an endpoint that has a path of its own.
-    pub fn host_with_path_operation(&self) -> fluent::HostWithPathOperation<'_, T> {
-        fluent::HostWithPathOperation::new(&self.handle)
+    pub fn host_with_path_operation(&self) -> fluent::HostWithPathOperation<T> {
+        fluent::HostWithPathOperation::new(::std::sync::Arc::clone(&self.handle))
     }
 
     /// An output whose xmlName must not rename the \`IgnoresWrappingXmlNameResponse\` and \`IgnoresWrappingXmlNameResult\` wrappers.
-    pub fn ignores_wrapping_xml_name(&self) -> fluent::IgnoresWrappingXmlName<'_, T> {
-        fluent::IgnoresWrappingXmlName::new(&self.handle)
+    pub fn ignores_wrapping_xml_name(&self) -> fluent::IgnoresWrappingXmlName<T> {
+        fluent::IgnoresWrappingXmlName::new(::std::sync::Arc::clone(&self.handle))
     }
 
     /// Sends a structure nested in itself.
-    pub fn nested_structures(&self) -> fluent::NestedStructures<'_, T> {
-        fluent::NestedStructures::new(&self.handle)
+    pub fn nested_structures(&self) -> fluent::NestedStructures<T> {
+        fluent::NestedStructures::new(::std::sync::Arc::clone(&self.handle))
     }
 
     /// An operation with neither input nor output.
-    pub fn no_input_and_no_output(&self) -> fluent::NoInputAndNoOutput<'_, T> {
-        fluent::NoInputAndNoOutput::new(&self.handle)
+    pub fn no_input_and_no_output(&self) -> fluent::NoInputAndNoOutput<T> {
+        fluent::NoInputAndNoOutput::new(::std::sync::Arc::clone(&self.handle))
     }
 
     /// An operation whose input and output structures have no members.
-    pub fn no_input_and_output(&self) -> fluent::NoInputAndOutput<'_, T> {
-        fluent::NoInputAndOutput::new(&self.handle)
+    pub fn no_input_and_output(&self) -> fluent::NoInputAndOutput<T> {
+        fluent::NoInputAndOutput::new(::std::sync::Arc::clone(&self.handle))
     }
 
     /// Its requests are gzip-compressed.
-    pub fn put_with_content_encoding(&self) -> fluent::PutWithContentEncoding<'_, T> {
-        fluent::PutWithContentEncoding::new(&self.handle)
+    pub fn put_with_content_encoding(&self) -> fluent::PutWithContentEncoding<T> {
+        fluent::PutWithContentEncoding::new(::std::sync::Arc::clone(&self.handle))
     }
 
     /// Fills in an idempotency token the caller leaves unset.
     pub fn query_idempotency_token_auto_fill(
         &self,
-    ) -> fluent::QueryIdempotencyTokenAutoFill<'_, T> {
-        fluent::QueryIdempotencyTokenAutoFill::new(&self.handle)
+    ) -> fluent::QueryIdempotencyTokenAutoFill<T> {
+        fluent::QueryIdempotencyTokenAutoFill::new(::std::sync::Arc::clone(&self.handle))
     }
 
     /// Sends lists of strings and of structures, wrapped, flattened and renamed.
-    pub fn query_lists(&self) -> fluent::QueryLists<'_, T> {
-        fluent::QueryLists::new(&self.handle)
+    pub fn query_lists(&self) -> fluent::QueryLists<T> {
+        fluent::QueryLists::new(::std::sync::Arc::clone(&self.handle))
     }
 
     /// Sends maps: wrapped, flattened, renamed, of structures and of lists.
-    pub fn query_maps(&self) -> fluent::QueryMaps<'_, T> {
-        fluent::QueryMaps::new(&self.handle)
+    pub fn query_maps(&self) -> fluent::QueryMaps<T> {
+        fluent::QueryMaps::new(::std::sync::Arc::clone(&self.handle))
     }
 
     /// Sends timestamps: date-time unless a timestampFormat on the member or its target says otherwise.
-    pub fn query_timestamps(&self) -> fluent::QueryTimestamps<'_, T> {
-        fluent::QueryTimestamps::new(&self.handle)
+    pub fn query_timestamps(&self) -> fluent::QueryTimestamps<T> {
+        fluent::QueryTimestamps::new(::std::sync::Arc::clone(&self.handle))
     }
 
     /// Reads two structures that contain each other.
-    pub fn recursive_xml_shapes(&self) -> fluent::RecursiveXmlShapes<'_, T> {
-        fluent::RecursiveXmlShapes::new(&self.handle)
+    pub fn recursive_xml_shapes(&self) -> fluent::RecursiveXmlShapes<T> {
+        fluent::RecursiveXmlShapes::new(::std::sync::Arc::clone(&self.handle))
     }
 
     /// Sends strings, numbers, booleans, a blob and enums.
-    pub fn simple_input_params(&self) -> fluent::SimpleInputParams<'_, T> {
-        fluent::SimpleInputParams::new(&self.handle)
+    pub fn simple_input_params(&self) -> fluent::SimpleInputParams<T> {
+        fluent::SimpleInputParams::new(::std::sync::Arc::clone(&self.handle))
     }
 
     /// Reads scalar members of the output.
-    pub fn simple_scalar_xml_properties(
-        &self,
-    ) -> fluent::SimpleScalarXmlProperties<'_, T> {
-        fluent::SimpleScalarXmlProperties::new(&self.handle)
+    pub fn simple_scalar_xml_properties(&self) -> fluent::SimpleScalarXmlProperties<T> {
+        fluent::SimpleScalarXmlProperties::new(::std::sync::Arc::clone(&self.handle))
     }
 
     /// Reads a base64 blob.
-    pub fn xml_blobs(&self) -> fluent::XmlBlobs<'_, T> {
-        fluent::XmlBlobs::new(&self.handle)
+    pub fn xml_blobs(&self) -> fluent::XmlBlobs<T> {
+        fluent::XmlBlobs::new(::std::sync::Arc::clone(&self.handle))
     }
 
     /// Reads empty blobs.
-    pub fn xml_empty_blobs(&self) -> fluent::XmlEmptyBlobs<'_, T> {
-        fluent::XmlEmptyBlobs::new(&self.handle)
+    pub fn xml_empty_blobs(&self) -> fluent::XmlEmptyBlobs<T> {
+        fluent::XmlEmptyBlobs::new(::std::sync::Arc::clone(&self.handle))
     }
 
     /// Reads empty lists.
-    pub fn xml_empty_lists(&self) -> fluent::XmlEmptyLists<'_, T> {
-        fluent::XmlEmptyLists::new(&self.handle)
+    pub fn xml_empty_lists(&self) -> fluent::XmlEmptyLists<T> {
+        fluent::XmlEmptyLists::new(::std::sync::Arc::clone(&self.handle))
     }
 
     /// Reads empty maps.
-    pub fn xml_empty_maps(&self) -> fluent::XmlEmptyMaps<'_, T> {
-        fluent::XmlEmptyMaps::new(&self.handle)
+    pub fn xml_empty_maps(&self) -> fluent::XmlEmptyMaps<T> {
+        fluent::XmlEmptyMaps::new(::std::sync::Arc::clone(&self.handle))
     }
 
     /// Reads enums on their own and in lists, sets and maps.
-    pub fn xml_enums(&self) -> fluent::XmlEnums<'_, T> {
-        fluent::XmlEnums::new(&self.handle)
+    pub fn xml_enums(&self) -> fluent::XmlEnums<T> {
+        fluent::XmlEnums::new(::std::sync::Arc::clone(&self.handle))
     }
 
     /// Reads intEnums on their own and in lists, sets and maps.
-    pub fn xml_int_enums(&self) -> fluent::XmlIntEnums<'_, T> {
-        fluent::XmlIntEnums::new(&self.handle)
+    pub fn xml_int_enums(&self) -> fluent::XmlIntEnums<T> {
+        fluent::XmlIntEnums::new(::std::sync::Arc::clone(&self.handle))
     }
 
     /// Reads lists: wrapped, sets, nested, renamed, flattened, namespaced and of structures.
-    pub fn xml_lists(&self) -> fluent::XmlLists<'_, T> {
-        fluent::XmlLists::new(&self.handle)
+    pub fn xml_lists(&self) -> fluent::XmlLists<T> {
+        fluent::XmlLists::new(::std::sync::Arc::clone(&self.handle))
     }
 
     /// Reads a map of structures.
-    pub fn xml_maps(&self) -> fluent::XmlMaps<'_, T> {
-        fluent::XmlMaps::new(&self.handle)
+    pub fn xml_maps(&self) -> fluent::XmlMaps<T> {
+        fluent::XmlMaps::new(::std::sync::Arc::clone(&self.handle))
     }
 
     /// Reads a map whose key and value are renamed.
-    pub fn xml_maps_xml_name(&self) -> fluent::XmlMapsXmlName<'_, T> {
-        fluent::XmlMapsXmlName::new(&self.handle)
+    pub fn xml_maps_xml_name(&self) -> fluent::XmlMapsXmlName<T> {
+        fluent::XmlMapsXmlName::new(::std::sync::Arc::clone(&self.handle))
     }
 
     /// Reads elements that carry XML namespaces.
-    pub fn xml_namespaces(&self) -> fluent::XmlNamespaces<'_, T> {
-        fluent::XmlNamespaces::new(&self.handle)
+    pub fn xml_namespaces(&self) -> fluent::XmlNamespaces<T> {
+        fluent::XmlNamespaces::new(::std::sync::Arc::clone(&self.handle))
     }
 
     /// Reads timestamps in the default format and in the formats a timestampFormat selects.
-    pub fn xml_timestamps(&self) -> fluent::XmlTimestamps<'_, T> {
-        fluent::XmlTimestamps::new(&self.handle)
+    pub fn xml_timestamps(&self) -> fluent::XmlTimestamps<T> {
+        fluent::XmlTimestamps::new(::std::sync::Arc::clone(&self.handle))
     }
 }

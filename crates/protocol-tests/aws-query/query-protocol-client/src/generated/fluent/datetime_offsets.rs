@@ -6,13 +6,13 @@
 
 /// Builds and sends a `DatetimeOffsets` request; made by [`Client::datetime_offsets`](crate::Client::datetime_offsets).
 #[derive(Debug)]
-pub struct DatetimeOffsets<'a, T> {
-    handle: &'a ::awsquery::client::Handle<T>,
+pub struct DatetimeOffsets<T> {
+    handle: ::std::sync::Arc<::awsquery::client::Handle<T>>,
     input: crate::types::DatetimeOffsetsInput,
 }
 
-impl<'a, T: ::awsquery::transport::Transport> DatetimeOffsets<'a, T> {
-    pub(crate) fn new(handle: &'a ::awsquery::client::Handle<T>) -> Self {
+impl<T: ::awsquery::transport::Transport> DatetimeOffsets<T> {
+    pub(crate) fn new(handle: ::std::sync::Arc<::awsquery::client::Handle<T>>) -> Self {
         DatetimeOffsets {
             handle,
             input: ::std::default::Default::default(),

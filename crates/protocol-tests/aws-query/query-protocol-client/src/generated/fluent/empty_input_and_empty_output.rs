@@ -6,13 +6,13 @@
 
 /// Builds and sends a `EmptyInputAndEmptyOutput` request; made by [`Client::empty_input_and_empty_output`](crate::Client::empty_input_and_empty_output).
 #[derive(Debug)]
-pub struct EmptyInputAndEmptyOutput<'a, T> {
-    handle: &'a ::awsquery::client::Handle<T>,
+pub struct EmptyInputAndEmptyOutput<T> {
+    handle: ::std::sync::Arc<::awsquery::client::Handle<T>>,
     input: crate::types::EmptyInputAndEmptyOutputInput,
 }
 
-impl<'a, T: ::awsquery::transport::Transport> EmptyInputAndEmptyOutput<'a, T> {
-    pub(crate) fn new(handle: &'a ::awsquery::client::Handle<T>) -> Self {
+impl<T: ::awsquery::transport::Transport> EmptyInputAndEmptyOutput<T> {
+    pub(crate) fn new(handle: ::std::sync::Arc<::awsquery::client::Handle<T>>) -> Self {
         EmptyInputAndEmptyOutput {
             handle,
             input: ::std::default::Default::default(),

@@ -6,13 +6,13 @@
 
 /// Builds and sends a `EndpointOperation` request; made by [`Client::endpoint_operation`](crate::Client::endpoint_operation).
 #[derive(Debug)]
-pub struct EndpointOperation<'a, T> {
-    handle: &'a ::awsquery::client::Handle<T>,
+pub struct EndpointOperation<T> {
+    handle: ::std::sync::Arc<::awsquery::client::Handle<T>>,
     input: crate::types::EndpointOperationInput,
 }
 
-impl<'a, T: ::awsquery::transport::Transport> EndpointOperation<'a, T> {
-    pub(crate) fn new(handle: &'a ::awsquery::client::Handle<T>) -> Self {
+impl<T: ::awsquery::transport::Transport> EndpointOperation<T> {
+    pub(crate) fn new(handle: ::std::sync::Arc<::awsquery::client::Handle<T>>) -> Self {
         EndpointOperation {
             handle,
             input: ::std::default::Default::default(),

@@ -6,13 +6,13 @@
 
 /// Builds and sends a `EndpointWithHostLabelOperation` request; made by [`Client::endpoint_with_host_label_operation`](crate::Client::endpoint_with_host_label_operation).
 #[derive(Debug)]
-pub struct EndpointWithHostLabelOperation<'a, T> {
-    handle: &'a ::awsquery::client::Handle<T>,
+pub struct EndpointWithHostLabelOperation<T> {
+    handle: ::std::sync::Arc<::awsquery::client::Handle<T>>,
     input: crate::types::EndpointWithHostLabelOperationInput,
 }
 
-impl<'a, T: ::awsquery::transport::Transport> EndpointWithHostLabelOperation<'a, T> {
-    pub(crate) fn new(handle: &'a ::awsquery::client::Handle<T>) -> Self {
+impl<T: ::awsquery::transport::Transport> EndpointWithHostLabelOperation<T> {
+    pub(crate) fn new(handle: ::std::sync::Arc<::awsquery::client::Handle<T>>) -> Self {
         EndpointWithHostLabelOperation {
             handle,
             input: ::std::default::Default::default(),

@@ -6,13 +6,13 @@
 
 /// Builds and sends a `FlattenedXmlMap` request; made by [`Client::flattened_xml_map`](crate::Client::flattened_xml_map).
 #[derive(Debug)]
-pub struct FlattenedXmlMap<'a, T> {
-    handle: &'a ::awsquery::client::Handle<T>,
+pub struct FlattenedXmlMap<T> {
+    handle: ::std::sync::Arc<::awsquery::client::Handle<T>>,
     input: crate::types::FlattenedXmlMapInput,
 }
 
-impl<'a, T: ::awsquery::transport::Transport> FlattenedXmlMap<'a, T> {
-    pub(crate) fn new(handle: &'a ::awsquery::client::Handle<T>) -> Self {
+impl<T: ::awsquery::transport::Transport> FlattenedXmlMap<T> {
+    pub(crate) fn new(handle: ::std::sync::Arc<::awsquery::client::Handle<T>>) -> Self {
         FlattenedXmlMap {
             handle,
             input: ::std::default::Default::default(),

@@ -6,13 +6,13 @@
 
 /// Builds and sends a `FlattenedXmlMapWithXmlName` request; made by [`Client::flattened_xml_map_with_xml_name`](crate::Client::flattened_xml_map_with_xml_name).
 #[derive(Debug)]
-pub struct FlattenedXmlMapWithXmlName<'a, T> {
-    handle: &'a ::awsquery::client::Handle<T>,
+pub struct FlattenedXmlMapWithXmlName<T> {
+    handle: ::std::sync::Arc<::awsquery::client::Handle<T>>,
     input: crate::types::FlattenedXmlMapWithXmlNameInput,
 }
 
-impl<'a, T: ::awsquery::transport::Transport> FlattenedXmlMapWithXmlName<'a, T> {
-    pub(crate) fn new(handle: &'a ::awsquery::client::Handle<T>) -> Self {
+impl<T: ::awsquery::transport::Transport> FlattenedXmlMapWithXmlName<T> {
+    pub(crate) fn new(handle: ::std::sync::Arc<::awsquery::client::Handle<T>>) -> Self {
         FlattenedXmlMapWithXmlName {
             handle,
             input: ::std::default::Default::default(),

@@ -6,13 +6,13 @@
 
 /// Builds and sends a `FlattenedXmlMapWithXmlNamespace` request; made by [`Client::flattened_xml_map_with_xml_namespace`](crate::Client::flattened_xml_map_with_xml_namespace).
 #[derive(Debug)]
-pub struct FlattenedXmlMapWithXmlNamespace<'a, T> {
-    handle: &'a ::awsquery::client::Handle<T>,
+pub struct FlattenedXmlMapWithXmlNamespace<T> {
+    handle: ::std::sync::Arc<::awsquery::client::Handle<T>>,
     input: crate::types::FlattenedXmlMapWithXmlNamespaceInput,
 }
 
-impl<'a, T: ::awsquery::transport::Transport> FlattenedXmlMapWithXmlNamespace<'a, T> {
-    pub(crate) fn new(handle: &'a ::awsquery::client::Handle<T>) -> Self {
+impl<T: ::awsquery::transport::Transport> FlattenedXmlMapWithXmlNamespace<T> {
+    pub(crate) fn new(handle: ::std::sync::Arc<::awsquery::client::Handle<T>>) -> Self {
         FlattenedXmlMapWithXmlNamespace {
             handle,
             input: ::std::default::Default::default(),

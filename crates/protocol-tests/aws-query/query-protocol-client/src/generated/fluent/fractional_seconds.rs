@@ -6,13 +6,13 @@
 
 /// Builds and sends a `FractionalSeconds` request; made by [`Client::fractional_seconds`](crate::Client::fractional_seconds).
 #[derive(Debug)]
-pub struct FractionalSeconds<'a, T> {
-    handle: &'a ::awsquery::client::Handle<T>,
+pub struct FractionalSeconds<T> {
+    handle: ::std::sync::Arc<::awsquery::client::Handle<T>>,
     input: crate::types::FractionalSecondsInput,
 }
 
-impl<'a, T: ::awsquery::transport::Transport> FractionalSeconds<'a, T> {
-    pub(crate) fn new(handle: &'a ::awsquery::client::Handle<T>) -> Self {
+impl<T: ::awsquery::transport::Transport> FractionalSeconds<T> {
+    pub(crate) fn new(handle: ::std::sync::Arc<::awsquery::client::Handle<T>>) -> Self {
         FractionalSeconds {
             handle,
             input: ::std::default::Default::default(),

@@ -6,13 +6,13 @@
 
 /// Builds and sends a `GreetingWithErrors` request; made by [`Client::greeting_with_errors`](crate::Client::greeting_with_errors).
 #[derive(Debug)]
-pub struct GreetingWithErrors<'a, T> {
-    handle: &'a ::awsquery::client::Handle<T>,
+pub struct GreetingWithErrors<T> {
+    handle: ::std::sync::Arc<::awsquery::client::Handle<T>>,
     input: crate::types::GreetingWithErrorsInput,
 }
 
-impl<'a, T: ::awsquery::transport::Transport> GreetingWithErrors<'a, T> {
-    pub(crate) fn new(handle: &'a ::awsquery::client::Handle<T>) -> Self {
+impl<T: ::awsquery::transport::Transport> GreetingWithErrors<T> {
+    pub(crate) fn new(handle: ::std::sync::Arc<::awsquery::client::Handle<T>>) -> Self {
         GreetingWithErrors {
             handle,
             input: ::std::default::Default::default(),

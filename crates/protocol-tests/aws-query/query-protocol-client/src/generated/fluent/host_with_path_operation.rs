@@ -6,13 +6,13 @@
 
 /// Builds and sends a `HostWithPathOperation` request; made by [`Client::host_with_path_operation`](crate::Client::host_with_path_operation).
 #[derive(Debug)]
-pub struct HostWithPathOperation<'a, T> {
-    handle: &'a ::awsquery::client::Handle<T>,
+pub struct HostWithPathOperation<T> {
+    handle: ::std::sync::Arc<::awsquery::client::Handle<T>>,
     input: crate::types::HostWithPathOperationInput,
 }
 
-impl<'a, T: ::awsquery::transport::Transport> HostWithPathOperation<'a, T> {
-    pub(crate) fn new(handle: &'a ::awsquery::client::Handle<T>) -> Self {
+impl<T: ::awsquery::transport::Transport> HostWithPathOperation<T> {
+    pub(crate) fn new(handle: ::std::sync::Arc<::awsquery::client::Handle<T>>) -> Self {
         HostWithPathOperation {
             handle,
             input: ::std::default::Default::default(),

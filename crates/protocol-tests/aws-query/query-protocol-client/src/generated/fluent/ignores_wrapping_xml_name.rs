@@ -6,13 +6,13 @@
 
 /// Builds and sends a `IgnoresWrappingXmlName` request; made by [`Client::ignores_wrapping_xml_name`](crate::Client::ignores_wrapping_xml_name).
 #[derive(Debug)]
-pub struct IgnoresWrappingXmlName<'a, T> {
-    handle: &'a ::awsquery::client::Handle<T>,
+pub struct IgnoresWrappingXmlName<T> {
+    handle: ::std::sync::Arc<::awsquery::client::Handle<T>>,
     input: crate::types::IgnoresWrappingXmlNameInput,
 }
 
-impl<'a, T: ::awsquery::transport::Transport> IgnoresWrappingXmlName<'a, T> {
-    pub(crate) fn new(handle: &'a ::awsquery::client::Handle<T>) -> Self {
+impl<T: ::awsquery::transport::Transport> IgnoresWrappingXmlName<T> {
+    pub(crate) fn new(handle: ::std::sync::Arc<::awsquery::client::Handle<T>>) -> Self {
         IgnoresWrappingXmlName {
             handle,
             input: ::std::default::Default::default(),

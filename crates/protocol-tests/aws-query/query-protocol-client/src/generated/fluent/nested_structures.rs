@@ -6,13 +6,13 @@
 
 /// Builds and sends a `NestedStructures` request; made by [`Client::nested_structures`](crate::Client::nested_structures).
 #[derive(Debug)]
-pub struct NestedStructures<'a, T> {
-    handle: &'a ::awsquery::client::Handle<T>,
+pub struct NestedStructures<T> {
+    handle: ::std::sync::Arc<::awsquery::client::Handle<T>>,
     input: crate::types::NestedStructuresInput,
 }
 
-impl<'a, T: ::awsquery::transport::Transport> NestedStructures<'a, T> {
-    pub(crate) fn new(handle: &'a ::awsquery::client::Handle<T>) -> Self {
+impl<T: ::awsquery::transport::Transport> NestedStructures<T> {
+    pub(crate) fn new(handle: ::std::sync::Arc<::awsquery::client::Handle<T>>) -> Self {
         NestedStructures {
             handle,
             input: ::std::default::Default::default(),

@@ -6,13 +6,13 @@
 
 /// Builds and sends a `NoInputAndNoOutput` request; made by [`Client::no_input_and_no_output`](crate::Client::no_input_and_no_output).
 #[derive(Debug)]
-pub struct NoInputAndNoOutput<'a, T> {
-    handle: &'a ::awsquery::client::Handle<T>,
+pub struct NoInputAndNoOutput<T> {
+    handle: ::std::sync::Arc<::awsquery::client::Handle<T>>,
     input: crate::types::NoInputAndNoOutputInput,
 }
 
-impl<'a, T: ::awsquery::transport::Transport> NoInputAndNoOutput<'a, T> {
-    pub(crate) fn new(handle: &'a ::awsquery::client::Handle<T>) -> Self {
+impl<T: ::awsquery::transport::Transport> NoInputAndNoOutput<T> {
+    pub(crate) fn new(handle: ::std::sync::Arc<::awsquery::client::Handle<T>>) -> Self {
         NoInputAndNoOutput {
             handle,
             input: ::std::default::Default::default(),

@@ -6,13 +6,13 @@
 
 /// Builds and sends a `NoInputAndOutput` request; made by [`Client::no_input_and_output`](crate::Client::no_input_and_output).
 #[derive(Debug)]
-pub struct NoInputAndOutput<'a, T> {
-    handle: &'a ::awsquery::client::Handle<T>,
+pub struct NoInputAndOutput<T> {
+    handle: ::std::sync::Arc<::awsquery::client::Handle<T>>,
     input: crate::types::NoInputAndOutputInput,
 }
 
-impl<'a, T: ::awsquery::transport::Transport> NoInputAndOutput<'a, T> {
-    pub(crate) fn new(handle: &'a ::awsquery::client::Handle<T>) -> Self {
+impl<T: ::awsquery::transport::Transport> NoInputAndOutput<T> {
+    pub(crate) fn new(handle: ::std::sync::Arc<::awsquery::client::Handle<T>>) -> Self {
         NoInputAndOutput {
             handle,
             input: ::std::default::Default::default(),

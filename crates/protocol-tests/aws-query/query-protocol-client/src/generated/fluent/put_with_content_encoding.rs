@@ -6,13 +6,13 @@
 
 /// Builds and sends a `PutWithContentEncoding` request; made by [`Client::put_with_content_encoding`](crate::Client::put_with_content_encoding).
 #[derive(Debug)]
-pub struct PutWithContentEncoding<'a, T> {
-    handle: &'a ::awsquery::client::Handle<T>,
+pub struct PutWithContentEncoding<T> {
+    handle: ::std::sync::Arc<::awsquery::client::Handle<T>>,
     input: crate::types::PutWithContentEncodingInput,
 }
 
-impl<'a, T: ::awsquery::transport::Transport> PutWithContentEncoding<'a, T> {
-    pub(crate) fn new(handle: &'a ::awsquery::client::Handle<T>) -> Self {
+impl<T: ::awsquery::transport::Transport> PutWithContentEncoding<T> {
+    pub(crate) fn new(handle: ::std::sync::Arc<::awsquery::client::Handle<T>>) -> Self {
         PutWithContentEncoding {
             handle,
             input: ::std::default::Default::default(),

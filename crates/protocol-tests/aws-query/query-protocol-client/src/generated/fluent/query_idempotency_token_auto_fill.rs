@@ -6,13 +6,13 @@
 
 /// Builds and sends a `QueryIdempotencyTokenAutoFill` request; made by [`Client::query_idempotency_token_auto_fill`](crate::Client::query_idempotency_token_auto_fill).
 #[derive(Debug)]
-pub struct QueryIdempotencyTokenAutoFill<'a, T> {
-    handle: &'a ::awsquery::client::Handle<T>,
+pub struct QueryIdempotencyTokenAutoFill<T> {
+    handle: ::std::sync::Arc<::awsquery::client::Handle<T>>,
     input: crate::types::QueryIdempotencyTokenAutoFillInput,
 }
 
-impl<'a, T: ::awsquery::transport::Transport> QueryIdempotencyTokenAutoFill<'a, T> {
-    pub(crate) fn new(handle: &'a ::awsquery::client::Handle<T>) -> Self {
+impl<T: ::awsquery::transport::Transport> QueryIdempotencyTokenAutoFill<T> {
+    pub(crate) fn new(handle: ::std::sync::Arc<::awsquery::client::Handle<T>>) -> Self {
         QueryIdempotencyTokenAutoFill {
             handle,
             input: ::std::default::Default::default(),

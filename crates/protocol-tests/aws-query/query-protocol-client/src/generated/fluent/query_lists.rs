@@ -6,13 +6,13 @@
 
 /// Builds and sends a `QueryLists` request; made by [`Client::query_lists`](crate::Client::query_lists).
 #[derive(Debug)]
-pub struct QueryLists<'a, T> {
-    handle: &'a ::awsquery::client::Handle<T>,
+pub struct QueryLists<T> {
+    handle: ::std::sync::Arc<::awsquery::client::Handle<T>>,
     input: crate::types::QueryListsInput,
 }
 
-impl<'a, T: ::awsquery::transport::Transport> QueryLists<'a, T> {
-    pub(crate) fn new(handle: &'a ::awsquery::client::Handle<T>) -> Self {
+impl<T: ::awsquery::transport::Transport> QueryLists<T> {
+    pub(crate) fn new(handle: ::std::sync::Arc<::awsquery::client::Handle<T>>) -> Self {
         QueryLists {
             handle,
             input: ::std::default::Default::default(),

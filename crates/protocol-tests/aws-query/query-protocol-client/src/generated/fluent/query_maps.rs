@@ -6,13 +6,13 @@
 
 /// Builds and sends a `QueryMaps` request; made by [`Client::query_maps`](crate::Client::query_maps).
 #[derive(Debug)]
-pub struct QueryMaps<'a, T> {
-    handle: &'a ::awsquery::client::Handle<T>,
+pub struct QueryMaps<T> {
+    handle: ::std::sync::Arc<::awsquery::client::Handle<T>>,
     input: crate::types::QueryMapsInput,
 }
 
-impl<'a, T: ::awsquery::transport::Transport> QueryMaps<'a, T> {
-    pub(crate) fn new(handle: &'a ::awsquery::client::Handle<T>) -> Self {
+impl<T: ::awsquery::transport::Transport> QueryMaps<T> {
+    pub(crate) fn new(handle: ::std::sync::Arc<::awsquery::client::Handle<T>>) -> Self {
         QueryMaps {
             handle,
             input: ::std::default::Default::default(),

@@ -6,13 +6,13 @@
 
 /// Builds and sends a `QueryTimestamps` request; made by [`Client::query_timestamps`](crate::Client::query_timestamps).
 #[derive(Debug)]
-pub struct QueryTimestamps<'a, T> {
-    handle: &'a ::awsquery::client::Handle<T>,
+pub struct QueryTimestamps<T> {
+    handle: ::std::sync::Arc<::awsquery::client::Handle<T>>,
     input: crate::types::QueryTimestampsInput,
 }
 
-impl<'a, T: ::awsquery::transport::Transport> QueryTimestamps<'a, T> {
-    pub(crate) fn new(handle: &'a ::awsquery::client::Handle<T>) -> Self {
+impl<T: ::awsquery::transport::Transport> QueryTimestamps<T> {
+    pub(crate) fn new(handle: ::std::sync::Arc<::awsquery::client::Handle<T>>) -> Self {
         QueryTimestamps {
             handle,
             input: ::std::default::Default::default(),

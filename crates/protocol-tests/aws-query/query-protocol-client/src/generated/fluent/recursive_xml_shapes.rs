@@ -6,13 +6,13 @@
 
 /// Builds and sends a `RecursiveXmlShapes` request; made by [`Client::recursive_xml_shapes`](crate::Client::recursive_xml_shapes).
 #[derive(Debug)]
-pub struct RecursiveXmlShapes<'a, T> {
-    handle: &'a ::awsquery::client::Handle<T>,
+pub struct RecursiveXmlShapes<T> {
+    handle: ::std::sync::Arc<::awsquery::client::Handle<T>>,
     input: crate::types::RecursiveXmlShapesInput,
 }
 
-impl<'a, T: ::awsquery::transport::Transport> RecursiveXmlShapes<'a, T> {
-    pub(crate) fn new(handle: &'a ::awsquery::client::Handle<T>) -> Self {
+impl<T: ::awsquery::transport::Transport> RecursiveXmlShapes<T> {
+    pub(crate) fn new(handle: ::std::sync::Arc<::awsquery::client::Handle<T>>) -> Self {
         RecursiveXmlShapes {
             handle,
             input: ::std::default::Default::default(),

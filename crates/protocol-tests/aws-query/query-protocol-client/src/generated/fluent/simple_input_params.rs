@@ -6,13 +6,13 @@
 
 /// Builds and sends a `SimpleInputParams` request; made by [`Client::simple_input_params`](crate::Client::simple_input_params).
 #[derive(Debug)]
-pub struct SimpleInputParams<'a, T> {
-    handle: &'a ::awsquery::client::Handle<T>,
+pub struct SimpleInputParams<T> {
+    handle: ::std::sync::Arc<::awsquery::client::Handle<T>>,
     input: crate::types::SimpleInputParamsInput,
 }
 
-impl<'a, T: ::awsquery::transport::Transport> SimpleInputParams<'a, T> {
-    pub(crate) fn new(handle: &'a ::awsquery::client::Handle<T>) -> Self {
+impl<T: ::awsquery::transport::Transport> SimpleInputParams<T> {
+    pub(crate) fn new(handle: ::std::sync::Arc<::awsquery::client::Handle<T>>) -> Self {
         SimpleInputParams {
             handle,
             input: ::std::default::Default::default(),

@@ -6,13 +6,13 @@
 
 /// Builds and sends a `SimpleScalarXmlProperties` request; made by [`Client::simple_scalar_xml_properties`](crate::Client::simple_scalar_xml_properties).
 #[derive(Debug)]
-pub struct SimpleScalarXmlProperties<'a, T> {
-    handle: &'a ::awsquery::client::Handle<T>,
+pub struct SimpleScalarXmlProperties<T> {
+    handle: ::std::sync::Arc<::awsquery::client::Handle<T>>,
     input: crate::types::SimpleScalarXmlPropertiesInput,
 }
 
-impl<'a, T: ::awsquery::transport::Transport> SimpleScalarXmlProperties<'a, T> {
-    pub(crate) fn new(handle: &'a ::awsquery::client::Handle<T>) -> Self {
+impl<T: ::awsquery::transport::Transport> SimpleScalarXmlProperties<T> {
+    pub(crate) fn new(handle: ::std::sync::Arc<::awsquery::client::Handle<T>>) -> Self {
         SimpleScalarXmlProperties {
             handle,
             input: ::std::default::Default::default(),

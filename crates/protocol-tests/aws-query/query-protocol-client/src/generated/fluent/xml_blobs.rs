@@ -6,13 +6,13 @@
 
 /// Builds and sends a `XmlBlobs` request; made by [`Client::xml_blobs`](crate::Client::xml_blobs).
 #[derive(Debug)]
-pub struct XmlBlobs<'a, T> {
-    handle: &'a ::awsquery::client::Handle<T>,
+pub struct XmlBlobs<T> {
+    handle: ::std::sync::Arc<::awsquery::client::Handle<T>>,
     input: crate::types::XmlBlobsInput,
 }
 
-impl<'a, T: ::awsquery::transport::Transport> XmlBlobs<'a, T> {
-    pub(crate) fn new(handle: &'a ::awsquery::client::Handle<T>) -> Self {
+impl<T: ::awsquery::transport::Transport> XmlBlobs<T> {
+    pub(crate) fn new(handle: ::std::sync::Arc<::awsquery::client::Handle<T>>) -> Self {
         XmlBlobs {
             handle,
             input: ::std::default::Default::default(),

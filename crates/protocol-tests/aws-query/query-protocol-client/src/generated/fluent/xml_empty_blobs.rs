@@ -6,13 +6,13 @@
 
 /// Builds and sends a `XmlEmptyBlobs` request; made by [`Client::xml_empty_blobs`](crate::Client::xml_empty_blobs).
 #[derive(Debug)]
-pub struct XmlEmptyBlobs<'a, T> {
-    handle: &'a ::awsquery::client::Handle<T>,
+pub struct XmlEmptyBlobs<T> {
+    handle: ::std::sync::Arc<::awsquery::client::Handle<T>>,
     input: crate::types::XmlEmptyBlobsInput,
 }
 
-impl<'a, T: ::awsquery::transport::Transport> XmlEmptyBlobs<'a, T> {
-    pub(crate) fn new(handle: &'a ::awsquery::client::Handle<T>) -> Self {
+impl<T: ::awsquery::transport::Transport> XmlEmptyBlobs<T> {
+    pub(crate) fn new(handle: ::std::sync::Arc<::awsquery::client::Handle<T>>) -> Self {
         XmlEmptyBlobs {
             handle,
             input: ::std::default::Default::default(),

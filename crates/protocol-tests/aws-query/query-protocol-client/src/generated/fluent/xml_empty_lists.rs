@@ -6,13 +6,13 @@
 
 /// Builds and sends a `XmlEmptyLists` request; made by [`Client::xml_empty_lists`](crate::Client::xml_empty_lists).
 #[derive(Debug)]
-pub struct XmlEmptyLists<'a, T> {
-    handle: &'a ::awsquery::client::Handle<T>,
+pub struct XmlEmptyLists<T> {
+    handle: ::std::sync::Arc<::awsquery::client::Handle<T>>,
     input: crate::types::XmlEmptyListsInput,
 }
 
-impl<'a, T: ::awsquery::transport::Transport> XmlEmptyLists<'a, T> {
-    pub(crate) fn new(handle: &'a ::awsquery::client::Handle<T>) -> Self {
+impl<T: ::awsquery::transport::Transport> XmlEmptyLists<T> {
+    pub(crate) fn new(handle: ::std::sync::Arc<::awsquery::client::Handle<T>>) -> Self {
         XmlEmptyLists {
             handle,
             input: ::std::default::Default::default(),

@@ -6,13 +6,13 @@
 
 /// Builds and sends a `XmlEmptyMaps` request; made by [`Client::xml_empty_maps`](crate::Client::xml_empty_maps).
 #[derive(Debug)]
-pub struct XmlEmptyMaps<'a, T> {
-    handle: &'a ::awsquery::client::Handle<T>,
+pub struct XmlEmptyMaps<T> {
+    handle: ::std::sync::Arc<::awsquery::client::Handle<T>>,
     input: crate::types::XmlEmptyMapsInput,
 }
 
-impl<'a, T: ::awsquery::transport::Transport> XmlEmptyMaps<'a, T> {
-    pub(crate) fn new(handle: &'a ::awsquery::client::Handle<T>) -> Self {
+impl<T: ::awsquery::transport::Transport> XmlEmptyMaps<T> {
+    pub(crate) fn new(handle: ::std::sync::Arc<::awsquery::client::Handle<T>>) -> Self {
         XmlEmptyMaps {
             handle,
             input: ::std::default::Default::default(),

@@ -6,13 +6,13 @@
 
 /// Builds and sends a `XmlEnums` request; made by [`Client::xml_enums`](crate::Client::xml_enums).
 #[derive(Debug)]
-pub struct XmlEnums<'a, T> {
-    handle: &'a ::awsquery::client::Handle<T>,
+pub struct XmlEnums<T> {
+    handle: ::std::sync::Arc<::awsquery::client::Handle<T>>,
     input: crate::types::XmlEnumsInput,
 }
 
-impl<'a, T: ::awsquery::transport::Transport> XmlEnums<'a, T> {
-    pub(crate) fn new(handle: &'a ::awsquery::client::Handle<T>) -> Self {
+impl<T: ::awsquery::transport::Transport> XmlEnums<T> {
+    pub(crate) fn new(handle: ::std::sync::Arc<::awsquery::client::Handle<T>>) -> Self {
         XmlEnums {
             handle,
             input: ::std::default::Default::default(),

@@ -6,13 +6,13 @@
 
 /// Builds and sends a `XmlIntEnums` request; made by [`Client::xml_int_enums`](crate::Client::xml_int_enums).
 #[derive(Debug)]
-pub struct XmlIntEnums<'a, T> {
-    handle: &'a ::awsquery::client::Handle<T>,
+pub struct XmlIntEnums<T> {
+    handle: ::std::sync::Arc<::awsquery::client::Handle<T>>,
     input: crate::types::XmlIntEnumsInput,
 }
 
-impl<'a, T: ::awsquery::transport::Transport> XmlIntEnums<'a, T> {
-    pub(crate) fn new(handle: &'a ::awsquery::client::Handle<T>) -> Self {
+impl<T: ::awsquery::transport::Transport> XmlIntEnums<T> {
+    pub(crate) fn new(handle: ::std::sync::Arc<::awsquery::client::Handle<T>>) -> Self {
         XmlIntEnums {
             handle,
             input: ::std::default::Default::default(),

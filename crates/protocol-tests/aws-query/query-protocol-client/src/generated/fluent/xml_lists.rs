@@ -6,13 +6,13 @@
 
 /// Builds and sends a `XmlLists` request; made by [`Client::xml_lists`](crate::Client::xml_lists).
 #[derive(Debug)]
-pub struct XmlLists<'a, T> {
-    handle: &'a ::awsquery::client::Handle<T>,
+pub struct XmlLists<T> {
+    handle: ::std::sync::Arc<::awsquery::client::Handle<T>>,
     input: crate::types::XmlListsInput,
 }
 
-impl<'a, T: ::awsquery::transport::Transport> XmlLists<'a, T> {
-    pub(crate) fn new(handle: &'a ::awsquery::client::Handle<T>) -> Self {
+impl<T: ::awsquery::transport::Transport> XmlLists<T> {
+    pub(crate) fn new(handle: ::std::sync::Arc<::awsquery::client::Handle<T>>) -> Self {
         XmlLists {
             handle,
             input: ::std::default::Default::default(),

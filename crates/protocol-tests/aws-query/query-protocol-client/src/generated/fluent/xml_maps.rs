@@ -6,13 +6,13 @@
 
 /// Builds and sends a `XmlMaps` request; made by [`Client::xml_maps`](crate::Client::xml_maps).
 #[derive(Debug)]
-pub struct XmlMaps<'a, T> {
-    handle: &'a ::awsquery::client::Handle<T>,
+pub struct XmlMaps<T> {
+    handle: ::std::sync::Arc<::awsquery::client::Handle<T>>,
     input: crate::types::XmlMapsInput,
 }
 
-impl<'a, T: ::awsquery::transport::Transport> XmlMaps<'a, T> {
-    pub(crate) fn new(handle: &'a ::awsquery::client::Handle<T>) -> Self {
+impl<T: ::awsquery::transport::Transport> XmlMaps<T> {
+    pub(crate) fn new(handle: ::std::sync::Arc<::awsquery::client::Handle<T>>) -> Self {
         XmlMaps {
             handle,
             input: ::std::default::Default::default(),

@@ -6,13 +6,13 @@
 
 /// Builds and sends a `XmlMapsXmlName` request; made by [`Client::xml_maps_xml_name`](crate::Client::xml_maps_xml_name).
 #[derive(Debug)]
-pub struct XmlMapsXmlName<'a, T> {
-    handle: &'a ::awsquery::client::Handle<T>,
+pub struct XmlMapsXmlName<T> {
+    handle: ::std::sync::Arc<::awsquery::client::Handle<T>>,
     input: crate::types::XmlMapsXmlNameInput,
 }
 
-impl<'a, T: ::awsquery::transport::Transport> XmlMapsXmlName<'a, T> {
-    pub(crate) fn new(handle: &'a ::awsquery::client::Handle<T>) -> Self {
+impl<T: ::awsquery::transport::Transport> XmlMapsXmlName<T> {
+    pub(crate) fn new(handle: ::std::sync::Arc<::awsquery::client::Handle<T>>) -> Self {
         XmlMapsXmlName {
             handle,
             input: ::std::default::Default::default(),

@@ -6,13 +6,13 @@
 
 /// Builds and sends a `XmlNamespaces` request; made by [`Client::xml_namespaces`](crate::Client::xml_namespaces).
 #[derive(Debug)]
-pub struct XmlNamespaces<'a, T> {
-    handle: &'a ::awsquery::client::Handle<T>,
+pub struct XmlNamespaces<T> {
+    handle: ::std::sync::Arc<::awsquery::client::Handle<T>>,
     input: crate::types::XmlNamespacesInput,
 }
 
-impl<'a, T: ::awsquery::transport::Transport> XmlNamespaces<'a, T> {
-    pub(crate) fn new(handle: &'a ::awsquery::client::Handle<T>) -> Self {
+impl<T: ::awsquery::transport::Transport> XmlNamespaces<T> {
+    pub(crate) fn new(handle: ::std::sync::Arc<::awsquery::client::Handle<T>>) -> Self {
         XmlNamespaces {
             handle,
             input: ::std::default::Default::default(),

@@ -6,13 +6,13 @@
 
 /// Builds and sends a `XmlTimestamps` request; made by [`Client::xml_timestamps`](crate::Client::xml_timestamps).
 #[derive(Debug)]
-pub struct XmlTimestamps<'a, T> {
-    handle: &'a ::awsquery::client::Handle<T>,
+pub struct XmlTimestamps<T> {
+    handle: ::std::sync::Arc<::awsquery::client::Handle<T>>,
     input: crate::types::XmlTimestampsInput,
 }
 
-impl<'a, T: ::awsquery::transport::Transport> XmlTimestamps<'a, T> {
-    pub(crate) fn new(handle: &'a ::awsquery::client::Handle<T>) -> Self {
+impl<T: ::awsquery::transport::Transport> XmlTimestamps<T> {
+    pub(crate) fn new(handle: ::std::sync::Arc<::awsquery::client::Handle<T>>) -> Self {
         XmlTimestamps {
             handle,
             input: ::std::default::Default::default(),
