@@ -73,6 +73,7 @@ pub struct Plan {
 
 /// The first source of credentials in a [`Plan`].
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum Base {
     /// `aws_access_key_id`, `aws_secret_access_key` and `aws_session_token` of `profile`.
     StaticKeys {
@@ -145,6 +146,7 @@ impl SsoProfile {
 
 /// A `credential_source` value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CredentialSource {
     /// `Environment`: `AWS_ACCESS_KEY_ID` and the other variables.
     Environment,

@@ -43,6 +43,7 @@ use awsquery_types::text::{MAX_NAME_CHARS, printable};
 
 /// Where a setting's value came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Source {
     /// An environment variable, by name.
     Env(&'static str),

@@ -80,6 +80,7 @@ impl Endpoint {
 
 /// A property value: strings, booleans, and lists and maps of them.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Document {
     /// A string.
     String(String),

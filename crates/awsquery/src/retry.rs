@@ -143,6 +143,7 @@ const TRANSIENT_STATUSES: [u16; 4] = [500, 502, 503, 504];
 /// assert!("fast".parse::<RetryMode>().is_err());
 /// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum RetryMode {
     /// The `standard` mode shared by the AWS SDKs: retries with backoff and a retry quota.
     #[default]
@@ -304,6 +305,7 @@ impl RetryConfig {
 
 /// Why a failed attempt is, or is not, worth repeating.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum RetryKind {
     /// The service asked the caller to slow down.
     Throttling,
@@ -423,6 +425,7 @@ pub enum Decision {
 
 /// Why a failed attempt is not retried.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum StopReason {
     /// The failure is not one that retrying can fix.
     NotRetryable,
