@@ -32,6 +32,24 @@ pub fn error_metadata(response: &Response) -> Result<ErrorMetadata, Unhandled> {
     }
 }
 
+/// The request id of a success response: the `x-amzn-requestid` header, else the one read from
+/// the body (`<ResponseMetadata><RequestId>`), as for errors.
+pub fn request_id(response: &Response, from_body: Option<String>) -> Option<String> {
+    response
+        .request_id_header()
+        .map(str::to_owned)
+        .or(from_body)
+}
+
+/// [`request_id`] for an output without members, whose body is read only for the id, and only
+/// when the header is missing: an unreadable or empty body means no id, not an error.
+pub fn success_request_id(response: &Response) -> Option<String> {
+    match response.request_id_header() {
+        Some(id) => Some(id.to_owned()),
+        None => crate::xml::success_request_id(&response.body),
+    }
+}
+
 /// An [`Unhandled`] for a response whose body could not be read: the status, the request id header,
 /// an excerpt of the body as the message, and the reason as the source.
 pub fn unreadable(
@@ -77,6 +95,28 @@ mod tests {
         binary[0] = b'<';
         let (text, cut) = excerpt(&binary);
         assert!(cut && text.starts_with('<') && text.len() <= 3 * EXCERPT_LEN);
+    }
+
+    #[test]
+    fn a_success_takes_the_header_before_the_body() {
+        let body = "<R><ResponseMetadata><RequestId>from-body</RequestId></ResponseMetadata></R>";
+        let with_header = Response::new(200, body).with_header("x-amzn-requestid", "from-header");
+        let without = Response::new(200, body);
+        assert_eq!(
+            request_id(&with_header, Some(String::from("from-body"))).as_deref(),
+            Some("from-header")
+        );
+        assert_eq!(
+            request_id(&without, Some(String::from("from-body"))).as_deref(),
+            Some("from-body")
+        );
+        assert_eq!(request_id(&Response::new(200, ""), None), None);
+        assert_eq!(
+            success_request_id(&with_header).as_deref(),
+            Some("from-header")
+        );
+        assert_eq!(success_request_id(&without).as_deref(), Some("from-body"));
+        assert_eq!(success_request_id(&Response::new(200, "")), None);
     }
 
     #[test]

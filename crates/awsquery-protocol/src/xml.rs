@@ -617,6 +617,18 @@ pub fn result_element<'a>(
     response: &str,
     result: &str,
 ) -> Result<Option<Decoder<'a>>, XmlError> {
+    let mut d = success_root(body, response)?;
+    while let Some(el) = d.next_child()? {
+        if el.local_name() == result.as_bytes() {
+            return Ok(Some(d));
+        }
+        d.skip()?;
+    }
+    Ok(None)
+}
+
+/// A decoder inside the root of a success body, which must be `<{response}>`.
+fn success_root<'a>(body: &'a [u8], response: &str) -> Result<Decoder<'a>, XmlError> {
     let mut d = Decoder::new(body);
     let root = d.root()?;
     if root.local_name() != response.as_bytes() {
@@ -628,13 +640,80 @@ pub fn result_element<'a>(
             },
         });
     }
+    Ok(d)
+}
+
+/// Reads a whole success body whose root is `<{response}>`: the output, read by `read` from
+/// inside `<{result}>` (the default output when there is no such element), and the request id
+/// of `<ResponseMetadata><RequestId>`, if any. A different root, or a document that is malformed
+/// anywhere (after the result too), is an error.
+///
+/// ```
+/// # use awsquery_protocol::xml::{Decoder, XmlError, read_success};
+/// let body = b"<PingResponse><PingResult><Pong>yes</Pong></PingResult>\
+///     <ResponseMetadata><RequestId>r-1</RequestId></ResponseMetadata></PingResponse>";
+/// let read = |d: &mut Decoder<'_>| -> Result<Option<String>, XmlError> {
+///     let mut pong = None;
+///     while let Some(el) = d.next_child()? {
+///         match el.local_name() {
+///             b"Pong" => pong = Some(d.string()?),
+///             _ => d.skip()?,
+///         }
+///     }
+///     Ok(pong)
+/// };
+/// let (pong, request_id) = read_success(body, "PingResponse", "PingResult", read).unwrap();
+/// assert_eq!(pong.as_deref(), Some("yes"));
+/// assert_eq!(request_id.as_deref(), Some("r-1"));
+/// ```
+pub fn read_success<'a, T: Default>(
+    body: &'a [u8],
+    response: &str,
+    result: &str,
+    read: impl FnOnce(&mut Decoder<'a>) -> Result<T, XmlError>,
+) -> Result<(T, Option<String>), XmlError> {
+    let mut d = success_root(body, response)?;
+    let mut read = Some(read);
+    let mut output = None;
+    let mut request_id = None;
     while let Some(el) = d.next_child()? {
-        if el.local_name() == result.as_bytes() {
-            return Ok(Some(d));
+        match el.local_name() {
+            name if name == result.as_bytes() => match read.take() {
+                Some(read) => output = Some(read(&mut d)?),
+                None => d.skip()?,
+            },
+            b"ResponseMetadata" => request_id = read_response_metadata(&mut d)?.or(request_id),
+            _ => d.skip()?,
         }
-        d.skip()?;
     }
-    Ok(None)
+    Ok((output.unwrap_or_default(), request_id))
+}
+
+/// The `<RequestId>` of a `<ResponseMetadata>` element just opened, read through its end.
+fn read_response_metadata(d: &mut Decoder<'_>) -> Result<Option<String>, XmlError> {
+    let mut request_id = None;
+    while let Some(el) = d.next_child()? {
+        match el.local_name() {
+            b"RequestId" | b"RequestID" => request_id = Some(trimmed(d.string()?)),
+            _ => d.skip()?,
+        }
+    }
+    Ok(request_id)
+}
+
+/// The request id in `<ResponseMetadata>` of a success body, for an output without members, whose
+/// body is otherwise not read: `None` when there is none, or when the body is not a readable
+/// awsQuery response (an empty body, say).
+pub fn success_request_id(body: &[u8]) -> Option<String> {
+    let mut d = Decoder::new(body);
+    d.root().ok()?;
+    while let Some(el) = d.next_child().ok()? {
+        if el.local_name() == b"ResponseMetadata" {
+            return read_response_metadata(&mut d).ok()?;
+        }
+        d.skip().ok()?;
+    }
+    None
 }
 
 #[cfg(test)]
@@ -1085,6 +1164,75 @@ mod tests {
             .unwrap()
             .unwrap();
         assert!(d.next_child().unwrap().is_none());
+    }
+
+    /// The members of `<PingResult>`: the text of `<Pong>`.
+    fn pong(d: &mut Decoder<'_>) -> Result<Option<String>, XmlError> {
+        let mut pong = None;
+        while let Some(el) = d.next_child()? {
+            match el.local_name() {
+                b"Pong" => pong = Some(d.string()?),
+                _ => d.skip()?,
+            }
+        }
+        Ok(pong)
+    }
+
+    #[test]
+    fn success_bodies_give_the_output_and_the_request_id() {
+        let read = |body: &str| read_success(body.as_bytes(), "PingResponse", "PingResult", pong);
+
+        let (output, id) = read(
+            FAILOVER_200
+                .replace("FailoverGlobalCluster", "Ping")
+                .as_str(),
+        )
+        .expect("a success body");
+        assert_eq!((output, id.as_deref()), (None, Some("a1b2c3")));
+
+        // Whitespace around the id is not part of it; metadata before the result counts too.
+        let (output, id) = read(
+            "<PingResponse><ResponseMetadata><Other/><RequestId>\n  r-2 </RequestId>\
+             </ResponseMetadata><PingResult><Pong>p</Pong></PingResult></PingResponse>",
+        )
+        .unwrap();
+        assert_eq!((output.as_deref(), id.as_deref()), (Some("p"), Some("r-2")));
+
+        // No metadata: no id. No result: the default output.
+        let (output, id) =
+            read("<PingResponse><PingResult><Pong>p</Pong></PingResult></PingResponse>").unwrap();
+        assert_eq!((output.as_deref(), id), (Some("p"), None));
+        let (output, id) = read(
+            "<PingResponse><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></PingResponse>",
+        )
+        .unwrap();
+        assert_eq!((output, id.as_deref()), (None, Some("r")));
+
+        // The whole document is read: a broken tail, another root, and a cut body are errors.
+        for bad in [
+            "<PingResponse><PingResult><Pong>p</Pong></PingResult><ResponseMetadata>",
+            "<PingResponse><PingResult><Pong>p</Pong></PingResult></Wrong>",
+            "<ErrorResponse><PingResult/></ErrorResponse>",
+            "",
+        ] {
+            assert!(read(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn the_request_id_of_a_body_without_output_members_is_read_leniently() {
+        let body = b"<DeleteResponse><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></DeleteResponse>";
+        assert_eq!(success_request_id(body).as_deref(), Some("r"));
+        let unrelated = b"<DeleteResponse><DeleteResult/><ResponseMetadata><RequestID>R</RequestID></ResponseMetadata></DeleteResponse>";
+        assert_eq!(success_request_id(unrelated).as_deref(), Some("R"));
+        for nothing in [
+            &b""[..],
+            b"<DeleteResponse/>",
+            b"<DeleteResponse><DeleteResult>",
+            HTML_500.as_bytes(),
+        ] {
+            assert_eq!(success_request_id(nothing), None);
+        }
     }
 
     #[test]

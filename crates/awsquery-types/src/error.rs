@@ -72,6 +72,36 @@ impl fmt::Display for ErrorMetadata {
 pub trait ProvideErrorMetadata {
     /// The HTTP status, code, message and request id.
     fn meta(&self) -> &ErrorMetadata;
+
+    /// The error code the service sent (`GlobalClusterNotFoundFault`), if any.
+    fn code(&self) -> Option<&str> {
+        self.meta().code()
+    }
+
+    /// The message the service sent, if any.
+    fn message(&self) -> Option<&str> {
+        self.meta().message()
+    }
+}
+
+impl ProvideErrorMetadata for ErrorMetadata {
+    fn meta(&self) -> &ErrorMetadata {
+        self
+    }
+}
+
+/// What AWS answered with the id it gave the request: every output of a generated client, and
+/// every error that carries [`ErrorMetadata`]. The id is what AWS Support asks for; it comes from
+/// the `x-amzn-requestid` header, else from the body (`<RequestId>`).
+pub trait RequestId {
+    /// The request id, when the response had one.
+    fn request_id(&self) -> Option<&str>;
+}
+
+impl<E: ProvideErrorMetadata + ?Sized> RequestId for E {
+    fn request_id(&self) -> Option<&str> {
+        self.meta().request_id()
+    }
 }
 
 /// An error response that matches no modeled error of the operation, or a response that could not be read.
@@ -100,6 +130,12 @@ impl Unhandled {
 
     /// Status, code, message and request id.
     pub fn meta(&self) -> &ErrorMetadata {
+        &self.meta
+    }
+}
+
+impl ProvideErrorMetadata for Unhandled {
+    fn meta(&self) -> &ErrorMetadata {
         &self.meta
     }
 }

@@ -13,5 +13,5 @@ pub mod json;
 pub mod text;
 pub mod time;
 
-pub use error::{BuildError, ErrorMetadata, Unhandled};
+pub use error::{BuildError, ErrorMetadata, ProvideErrorMetadata, RequestId, Unhandled};
 pub use time::DateTime;

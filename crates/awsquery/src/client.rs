@@ -14,7 +14,7 @@ use crate::credentials::{
 };
 use crate::endpoint::{BuiltIns, Document, Endpoint, EndpointError, EndpointSettings};
 use crate::env::Env;
-use crate::error::{BuildError, ProvideErrorMetadata};
+use crate::error::{BuildError, ErrorMetadata, ProvideErrorMetadata, RequestId};
 use crate::host_prefix::{self, Segment};
 use crate::operation::Operation;
 use crate::paginator::PaginationError;
@@ -57,12 +57,79 @@ impl<E> SdkError<E> {
         }
     }
 
+    /// The operation's error, when the service answered with one (the name aws-sdk-rust uses for
+    /// [`service_error`](Self::service_error)).
+    pub fn as_service_error(&self) -> Option<&E> {
+        self.service_error()
+    }
+
     /// The operation's error, when the service answered with one.
     pub fn into_service_error(self) -> Option<E> {
         match self {
             SdkError::Service(e) => Some(e),
             _ => None,
         }
+    }
+
+    /// Whether the service answered with an error (rather than the call failing before or
+    /// without an answer).
+    pub fn is_service_error(&self) -> bool {
+        matches!(self, SdkError::Service(_))
+    }
+
+    /// Whether no response came in time: a transport timeout, or the operation timeout.
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, SdkError::Transport(e) if e.kind() == TransportErrorKind::Timeout)
+    }
+
+    /// The transport's error, when no response arrived.
+    pub fn as_transport_error(&self) -> Option<&TransportError> {
+        match self {
+            SdkError::Transport(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The same error with the service error converted by `f` (into the service-wide error
+    /// enum, say: `error.map_service_error(Error::from)`); the other variants are kept.
+    pub fn map_service_error<F>(self, f: impl FnOnce(E) -> F) -> SdkError<F> {
+        match self {
+            SdkError::Build(e) => SdkError::Build(e),
+            SdkError::Endpoint(e) => SdkError::Endpoint(e),
+            SdkError::Credentials(e) => SdkError::Credentials(e),
+            SdkError::Transport(e) => SdkError::Transport(e),
+            SdkError::Service(e) => SdkError::Service(f(e)),
+            SdkError::Pagination(e) => SdkError::Pagination(e),
+        }
+    }
+}
+
+impl<E: ProvideErrorMetadata> SdkError<E> {
+    /// The metadata of the service's error (status, code, message, request id); `None` when the
+    /// service did not answer with an error.
+    pub fn meta(&self) -> Option<&ErrorMetadata> {
+        self.service_error().map(ProvideErrorMetadata::meta)
+    }
+
+    /// The service's error code (`GlobalClusterNotFoundFault`), if it answered with an error.
+    pub fn code(&self) -> Option<&str> {
+        self.meta().and_then(ErrorMetadata::code)
+    }
+
+    /// The service's error message, if it answered with an error that had one.
+    pub fn message(&self) -> Option<&str> {
+        self.meta().and_then(ErrorMetadata::message)
+    }
+
+    /// The id of the request the service answered with an error, if it sent one.
+    pub fn request_id(&self) -> Option<&str> {
+        self.meta().and_then(ErrorMetadata::request_id)
+    }
+}
+
+impl<E: ProvideErrorMetadata> RequestId for SdkError<E> {
+    fn request_id(&self) -> Option<&str> {
+        SdkError::request_id(self)
     }
 }
 
