@@ -335,6 +335,8 @@ pub struct Structure {
     pub error: Option<ErrorInfo>,
     /// Whether this is some operation's input (setters and required checks).
     pub is_input: bool,
+    /// Whether this is some operation's output, which keeps the request id of the response.
+    pub is_output: bool,
     /// A union's catch-all variant (`Unknown`, unless a member takes that name); `None` for
     /// structures.
     pub unknown_variant: Option<String>,
@@ -359,6 +361,9 @@ pub struct ErrorInfo {
     pub status: u16,
     /// `true` for `smithy.api#error: "server"`.
     pub server_fault: bool,
+    /// The method of the error enums telling whether an error is this one
+    /// (`is_global_cluster_not_found_fault`).
+    pub is_fn: String,
 }
 
 /// A list.

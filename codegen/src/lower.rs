@@ -572,6 +572,7 @@ impl<'m> Lowerer<'m> {
                             members: Vec::new(),
                             error: None,
                             is_input,
+                            is_output: !is_input,
                             unknown_variant: None,
                         }),
                     },
@@ -619,6 +620,7 @@ impl<'m> Lowerer<'m> {
                 ));
             }
         };
+        let rust_name = naming::type_name(self.renames.get(id).map_or(&name, |n| n));
         let (kind, traits) = match ast {
             Some(shape) => {
                 if !shape.mixins.is_empty() {
@@ -627,7 +629,7 @@ impl<'m> Lowerer<'m> {
                         "uses mixins; flatten them before generating",
                     ));
                 }
-                (self.lower_kind(id, shape)?, Some(&shape.traits))
+                (self.lower_kind(id, shape, &rust_name)?, Some(&shape.traits))
             }
             None => (prelude(id)?, None),
         };
@@ -641,7 +643,6 @@ impl<'m> Lowerer<'m> {
             | ShapeKind::IntEnum(_) => Module::Types,
             _ => Module::None,
         };
-        let rust_name = naming::type_name(self.renames.get(id).map_or(&name, |n| n));
         Ok(Shape {
             id: id.to_owned(),
             fn_stem: naming::snake(&rust_name),
@@ -658,13 +659,19 @@ impl<'m> Lowerer<'m> {
         })
     }
 
-    fn lower_kind(&self, id: &str, shape: &ast::Shape) -> Result<ShapeKind, Error> {
+    fn lower_kind(
+        &self,
+        id: &str,
+        shape: &ast::Shape,
+        rust_name: &str,
+    ) -> Result<ShapeKind, Error> {
         let traits = &shape.traits;
         Ok(match shape.kind.as_str() {
             "structure" => ShapeKind::Structure(Structure {
                 members: self.members(id, &shape.members)?,
-                error: error_info(id, traits)?,
+                error: error_info(id, traits, rust_name)?,
                 is_input: traits.contains_key("smithy.api#input") || self.is_operation_input(id),
+                is_output: traits.contains_key("smithy.api#output") || self.is_operation_output(id),
                 unknown_variant: None,
             }),
             "union" => {
@@ -679,6 +686,7 @@ impl<'m> Lowerer<'m> {
                     members,
                     error: None,
                     is_input: false,
+                    is_output: false,
                 })
             }
             "list" | "set" => {
@@ -781,6 +789,13 @@ impl<'m> Lowerer<'m> {
             .shapes
             .values()
             .any(|s| s.kind == "operation" && s.input.as_ref().is_some_and(|t| t.target == id))
+    }
+
+    fn is_operation_output(&self, id: &str) -> bool {
+        self.model
+            .shapes
+            .values()
+            .any(|s| s.kind == "operation" && s.output.as_ref().is_some_and(|t| t.target == id))
     }
 
     fn enum_variants(&self, id: &str, shape: &ast::Shape) -> Result<Vec<EnumVariant>, Error> {
@@ -1136,7 +1151,13 @@ fn check_unique<'a>(id: &str, names: impl Iterator<Item = &'a str>) -> Result<()
     Ok(())
 }
 
-fn error_info(id: &str, traits: &BTreeMap<String, Value>) -> Result<Option<ErrorInfo>, Error> {
+/// What the error traits of structure `id`, whose Rust name is `rust_name`, say; `None` for a
+/// structure that is not an error.
+fn error_info(
+    id: &str,
+    traits: &BTreeMap<String, Value>,
+    rust_name: &str,
+) -> Result<Option<ErrorInfo>, Error> {
     let Some(fault) = traits::get::<traits::ErrorFault>(traits, "smithy.api#error", id)? else {
         return Ok(None);
     };
@@ -1160,6 +1181,7 @@ fn error_info(id: &str, traits: &BTreeMap<String, Value>) -> Result<Option<Error
         code,
         status,
         server_fault,
+        is_fn: naming::prefixed("is", &naming::snake(rust_name)),
     }))
 }
 

@@ -70,6 +70,7 @@ pub fn lib(service: &Service) -> TokenStream {
         #docs
         pub use ::#model_crate::{error, types};
         pub use ::awsquery::client::{Config, SdkError};
+        pub use ::awsquery::error::{ProvideErrorMetadata, RequestId};
         pub use ::awsquery::transport::{Transport, TransportError};
         #paginator
         pub use ::awsquery::sigv4::Credentials;

@@ -318,6 +318,16 @@ pub fn is_filled_token(service: &Service, member: &Member) -> bool {
     member.idempotency_token && member.optional && is_string(service, &member.target)
 }
 
+/// The error traits of an error structure.
+pub fn error_info(shape: &Shape) -> &crate::ir::ErrorInfo {
+    match &shape.kind {
+        ShapeKind::Structure(Structure {
+            error: Some(info), ..
+        }) => info,
+        _ => unreachable!("lowering only lists error structures as errors"),
+    }
+}
+
 /// The message member of an error structure, if it has one (`message` or `Message`).
 pub fn message_member(members: &[Member]) -> Option<&Member> {
     members

@@ -226,6 +226,7 @@ pub fn operation(service: &Service, op: &Operation) -> TokenStream {
             op.name
         ),
         &shapes,
+        true,
     );
     let op_error = ident(&op.error_enum);
     let arms = op.errors.iter().map(|id| {
@@ -304,7 +305,9 @@ pub fn errors(service: &Service) -> TokenStream {
         quote!(pub use crate::operation::#module::#name;)
     });
     let all: Vec<&Shape> = service.errors().map(|(shape, _, _)| shape).collect();
-    let service_error = error_enum(&paths, "Error", "Any error of the service.", &all);
+    // As in aws-sdk-rust, the `is_*` helpers are on the operations' errors only: on the
+    // service-wide enum of a large model they would be most of its file.
+    let service_error = error_enum(&paths, "Error", "Any error of the service.", &all, false);
     quote! {
         //! Error structures, the service-wide [`Error`], and (re-exported from
         //! [`operation`](crate::operation)) each operation's error enum.
@@ -314,7 +317,15 @@ pub fn errors(service: &Service) -> TokenStream {
     }
 }
 
-fn error_enum(paths: &Paths, name: &str, docs: &str, errors: &[&Shape]) -> TokenStream {
+/// An error enum: a variant per modeled error and `Unhandled`, with `meta()`, and with an `is_*`
+/// method per modeled error when `is_fns`.
+fn error_enum(
+    paths: &Paths,
+    name: &str,
+    docs: &str,
+    errors: &[&Shape],
+    is_fns: bool,
+) -> TokenStream {
     let name = ident(name);
     let docs = doc_attrs(Some(docs));
     let variants = errors.iter().map(|shape| {
@@ -327,6 +338,21 @@ fn error_enum(paths: &Paths, name: &str, docs: &str, errors: &[&Shape]) -> Token
     let meta_arms = errors.iter().map(|shape| {
         let v = ident(&shape.rust_name);
         quote!(Self::#v(e) => &e.meta,)
+    });
+    let is_fns = errors.iter().filter(|_| is_fns).map(|shape| {
+        let v = ident(&shape.rust_name);
+        let f = ident(&super::error_info(shape).is_fn);
+        let link = paths.named(shape).to_string().replace(' ', "");
+        let doc = doc_attrs(Some(&format!(
+            "Whether this is [`{}`]({link}).",
+            shape.rust_name
+        )));
+        quote! {
+            #doc
+            pub fn #f(&self) -> bool {
+                ::std::matches!(self, Self::#v(_))
+            }
+        }
     });
     let display_arms = errors.iter().map(|shape| {
         let v = ident(&shape.rust_name);
@@ -359,6 +385,8 @@ fn error_enum(paths: &Paths, name: &str, docs: &str, errors: &[&Shape]) -> Token
                     Self::Unhandled(e) => e.meta(),
                 }
             }
+
+            #(#is_fns)*
         }
         impl ::std::fmt::Display for #name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -403,6 +431,9 @@ fn structure(paths: &Paths, service: &Service, shape: &Shape, s: &Structure) -> 
             pub meta: ::awsquery_types::ErrorMetadata,
         }
     });
+    let request_id = s
+        .is_output
+        .then(|| quote!(_request_id: ::std::option::Option<::std::string::String>,));
     let custom_default = s
         .members
         .iter()
@@ -430,11 +461,14 @@ fn structure(paths: &Paths, service: &Service, shape: &Shape, s: &Structure) -> 
             .error
             .as_ref()
             .map(|_| quote!(meta: ::std::default::Default::default(),));
+        let request_id = s
+            .is_output
+            .then(|| quote!(_request_id: ::std::option::Option::None,));
         quote! {
                         #[allow(deprecated)]
             impl ::std::default::Default for #name {
                 fn default() -> Self {
-                    Self { #(#values)* #meta }
+                    Self { #(#values)* #meta #request_id }
                 }
             }
         }
@@ -444,8 +478,29 @@ fn structure(paths: &Paths, service: &Service, shape: &Shape, s: &Structure) -> 
             &shape.rust_name,
             &s.members,
             shape.sensitive,
-            s.error.is_some(),
+            (s.error.is_some(), s.is_output),
         )
+    });
+    let request_id_impl = s.is_output.then(|| {
+        quote! {
+            impl #name {
+                /// The id AWS gave the request: the `x-amzn-requestid` header, else the body's
+                /// `<ResponseMetadata><RequestId>`; `None` when the response had neither.
+                pub fn request_id(&self) -> ::std::option::Option<&str> {
+                    self._request_id.as_deref()
+                }
+
+                /// Sets the request id (the protocol crate does, from the response).
+                pub fn set_request_id(&mut self, request_id: ::std::option::Option<::std::string::String>) {
+                    self._request_id = request_id;
+                }
+            }
+            impl ::awsquery_types::RequestId for #name {
+                fn request_id(&self) -> ::std::option::Option<&str> {
+                    self._request_id.as_deref()
+                }
+            }
+        }
     });
     let allow_deprecated = s
         .members
@@ -461,9 +516,11 @@ fn structure(paths: &Paths, service: &Service, shape: &Shape, s: &Structure) -> 
         pub struct #name {
             #(#fields)*
             #meta
+            #request_id
         }
         #default_impl
         #debug_impl
+        #request_id_impl
     }
 }
 
@@ -479,7 +536,14 @@ fn member_docs(m: &Member) -> TokenStream {
     doc_attrs((!text.is_empty()).then_some(text.as_str()))
 }
 
-fn redacted_debug(name: &str, members: &[Member], all: bool, error: bool) -> TokenStream {
+/// `Debug` without the sensitive values (all of them when `all`), with the metadata of an error
+/// or the request id of an output, as `(error, output)` say.
+fn redacted_debug(
+    name: &str,
+    members: &[Member],
+    all: bool,
+    (error, output): (bool, bool),
+) -> TokenStream {
     let ty = ident(name);
     let fields = members.iter().map(|m| {
         let f = ident(&m.field);
@@ -491,11 +555,12 @@ fn redacted_debug(name: &str, members: &[Member], all: bool, error: bool) -> Tok
         }
     });
     let meta = error.then(|| quote!(.field("meta", &self.meta)));
+    let request_id = output.then(|| quote!(.field("_request_id", &self._request_id)));
     quote! {
         #[allow(deprecated)]
         impl ::std::fmt::Debug for #ty {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.debug_struct(#name) #(#fields)* #meta .finish()
+                f.debug_struct(#name) #(#fields)* #meta #request_id .finish()
             }
         }
     }

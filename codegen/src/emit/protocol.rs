@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{Paths, deprecated_attr, message_member, timestamp_format};
+use super::{Paths, deprecated_attr, error_info, message_member, timestamp_format};
 use crate::ir::{Member, Operation, Scalar, Service, Shape, ShapeKind, Structure};
 use crate::naming::ident;
 
@@ -113,18 +113,21 @@ fn operation(paths: &Paths, service: &Service, op: &Operation) -> TokenStream {
     let deprecated = deprecated_attr(op.deprecated.as_ref());
     let response_tag = &op.response_tag;
     let result_tag = &op.result_tag;
-    // An output without members has nothing to read: the body (often empty) is not looked at.
+    // An output without members has nothing to read: the body (often empty) is looked at only
+    // for the request id, when the header has none, and may be anything.
     let read_output = if has_members(output_shape) {
         quote! {
-            let read = ::awsquery_protocol::xml::result_element(&response.body, #response_tag, #result_tag)
-                .and_then(|decoder| match decoder {
-                    ::std::option::Option::Some(mut d) => #de(&mut d),
-                    ::std::option::Option::None => ::std::result::Result::Ok(::std::default::Default::default()),
-                });
-            read.map_err(|e| ::awsquery_protocol::envelope::unreadable(response, e).into())
+            let (mut output, request_id) = ::awsquery_protocol::xml::read_success(&response.body, #response_tag, #result_tag, #de)
+                .map_err(|e| ::awsquery_protocol::envelope::unreadable(response, e))?;
+            output.set_request_id(::awsquery_protocol::envelope::request_id(response, request_id));
+            ::std::result::Result::Ok(output)
         }
     } else {
-        quote!(::std::result::Result::Ok(::std::default::Default::default()))
+        quote! {
+            let mut output = <#output>::default();
+            output.set_request_id(::awsquery_protocol::envelope::success_request_id(response));
+            ::std::result::Result::Ok(output)
+        }
     };
     let pagination = pagination(paths, service, op);
     let sensitive = (!op.sensitive_params.is_empty()).then(|| {
@@ -332,15 +335,6 @@ fn pagination(paths: &Paths, service: &Service, op: &Operation) -> TokenStream {
 
 fn has_members(shape: &Shape) -> bool {
     matches!(&shape.kind, ShapeKind::Structure(s) if !s.members.is_empty())
-}
-
-fn error_info(shape: &Shape) -> &crate::ir::ErrorInfo {
-    match &shape.kind {
-        ShapeKind::Structure(Structure {
-            error: Some(info), ..
-        }) => info,
-        _ => unreachable!("lowering only lists error structures as errors"),
-    }
 }
 
 /// `src/ser.rs`.

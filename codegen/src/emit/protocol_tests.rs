@@ -236,10 +236,12 @@ impl<'s> Emitter<'s> {
         let nans = nans(&self.paths, self.service, &case.params);
         let mutability = (!nans.is_empty()).then(|| quote!(mut));
         let clear = nans.iter().map(clear_nan);
+        // The case's params say nothing of the request id: the expected output takes the one read.
         quote! {
             let response = #response;
             let #mutability actual = #operation::deserialize(&response).expect("the response deserializes");
-            let #mutability expected = #expected;
+            let mut expected = #expected;
+            expected.set_request_id(actual.request_id().map(::std::borrow::ToOwned::to_owned));
             #(#clear)*
             assert_eq!(actual, expected);
         }

@@ -106,7 +106,7 @@ fn neptune_describe_global_clusters_two_clusters() {
             &response,
         )
         .expect("the response deserializes");
-    let expected = {
+    let mut expected = {
         let mut v = ::neptune_model::types::DescribeGlobalClustersOutput::default();
         v.marker = ::std::option::Option::Some(
             ::std::string::String::from("page-2-of-3"),
@@ -216,6 +216,7 @@ fn neptune_describe_global_clusters_two_clusters() {
         );
         v
     };
+    expected.set_request_id(actual.request_id().map(::std::borrow::ToOwned::to_owned));
     assert_eq!(actual, expected);
 }
 
@@ -233,7 +234,7 @@ fn neptune_describe_global_clusters_mock_server_shape() {
             &response,
         )
         .expect("the response deserializes");
-    let expected = {
+    let mut expected = {
         let mut v = ::neptune_model::types::DescribeGlobalClustersOutput::default();
         v.global_clusters = ::std::option::Option::Some(
             ::std::vec::Vec::from([
@@ -301,6 +302,7 @@ fn neptune_describe_global_clusters_mock_server_shape() {
         );
         v
     };
+    expected.set_request_id(actual.request_id().map(::std::borrow::ToOwned::to_owned));
     assert_eq!(actual, expected);
 }
 
@@ -318,11 +320,12 @@ fn neptune_describe_global_clusters_none() {
             &response,
         )
         .expect("the response deserializes");
-    let expected = {
+    let mut expected = {
         let mut v = ::neptune_model::types::DescribeGlobalClustersOutput::default();
         v.global_clusters = ::std::option::Option::Some(::std::vec::Vec::new());
         v
     };
+    expected.set_request_id(actual.request_id().map(::std::borrow::ToOwned::to_owned));
     assert_eq!(actual, expected);
 }
 
@@ -486,7 +489,7 @@ fn neptune_failover_global_cluster_success() {
             &response,
         )
         .expect("the response deserializes");
-    let expected = {
+    let mut expected = {
         let mut v = ::neptune_model::types::FailoverGlobalClusterOutput::default();
         v.global_cluster = ::std::option::Option::Some({
             let mut v = ::neptune_model::types::GlobalCluster::default();
@@ -566,6 +569,7 @@ fn neptune_failover_global_cluster_success() {
         });
         v
     };
+    expected.set_request_id(actual.request_id().map(::std::borrow::ToOwned::to_owned));
     assert_eq!(actual, expected);
 }
 
@@ -583,7 +587,7 @@ fn neptune_failover_global_cluster_unknown_elements() {
             &response,
         )
         .expect("the response deserializes");
-    let expected = {
+    let mut expected = {
         let mut v = ::neptune_model::types::FailoverGlobalClusterOutput::default();
         v.global_cluster = ::std::option::Option::Some({
             let mut v = ::neptune_model::types::GlobalCluster::default();
@@ -618,6 +622,7 @@ fn neptune_failover_global_cluster_unknown_elements() {
         });
         v
     };
+    expected.set_request_id(actual.request_id().map(::std::borrow::ToOwned::to_owned));
     assert_eq!(actual, expected);
 }
 

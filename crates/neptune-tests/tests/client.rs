@@ -269,6 +269,92 @@ fn not_found_is_a_service_error() {
     assert_eq!(transport.requests().len(), 1);
 }
 
+/// The helpers aws-sdk-rust users reach for: `is_*` on the error enums, `as_service_error`,
+/// `code`, `message` and `request_id` on `SdkError`, and `map_service_error`.
+#[test]
+fn errors_answer_is_and_as_questions_and_carry_code_message_and_request_id() {
+    use neptune_client::ProvideErrorMetadata;
+
+    let transport = CapturingTransport::new(Response::new(404, NOT_FOUND_404));
+    let client = Client::new(pinned_config(), &transport);
+    let error = block_on(
+        client
+            .failover_global_cluster()
+            .global_cluster_identifier("my-global")
+            .target_db_cluster_identifier(TARGET_ARN)
+            .send(),
+    )
+    .expect_err("a 404");
+    assert!(error.is_service_error());
+    assert!(!error.is_timeout());
+    assert!(error.as_transport_error().is_none());
+    assert_eq!(error.code(), Some("GlobalClusterNotFoundFault"));
+    assert_eq!(error.message(), Some("Global cluster my-global not found"));
+    assert_eq!(error.request_id(), Some("d4e5f6"));
+    assert_eq!(error.meta().map(|m| m.status), Some(404));
+    let service = error.as_service_error().expect("the service's error");
+    assert!(service.is_global_cluster_not_found_fault());
+    assert!(!service.is_db_cluster_not_found_fault());
+    assert!(!service.is_invalid_global_cluster_state_fault());
+    // Through the trait, as generic code reads any operation's error.
+    assert_eq!(
+        ProvideErrorMetadata::code(service),
+        Some("GlobalClusterNotFoundFault")
+    );
+    assert_eq!(
+        neptune_client::RequestId::request_id(service),
+        Some("d4e5f6")
+    );
+
+    let service_wide = error.map_service_error(neptune_model::error::Error::from);
+    assert!(matches!(
+        service_wide.as_service_error(),
+        Some(neptune_model::error::Error::GlobalClusterNotFoundFault(_))
+    ));
+    assert_eq!(service_wide.request_id(), Some("d4e5f6"));
+
+    // A call that got no answer has no code, message or request id.
+    let refusing = Refusing::default();
+    let client = Client::new(pinned_config(), &refusing);
+    let error = block_on(
+        client
+            .failover_global_cluster()
+            .global_cluster_identifier("my-global")
+            .target_db_cluster_identifier(TARGET_ARN)
+            .send(),
+    )
+    .expect_err("no connection");
+    assert!(!error.is_service_error());
+    assert!(!error.is_timeout());
+    assert_eq!(
+        error.as_transport_error().map(TransportError::kind),
+        Some(TransportErrorKind::Connect)
+    );
+    assert_eq!((error.code(), error.message()), (None, None));
+    assert_eq!(error.request_id(), None);
+}
+
+/// The id AWS gave a successful call, from the header or else the body.
+#[test]
+fn outputs_carry_the_request_id() {
+    let with_header = CapturingTransport::new(
+        Response::new(200, SUCCESS_200).with_header("x-amzn-requestid", "hdr-1"),
+    );
+    let from_body = CapturingTransport::new(Response::new(200, SUCCESS_200));
+    for (transport, expected) in [(&with_header, "hdr-1"), (&from_body, "a1b2c3")] {
+        let client = Client::new(pinned_config(), transport);
+        let output = block_on(
+            client
+                .failover_global_cluster()
+                .global_cluster_identifier("my-global")
+                .target_db_cluster_identifier(TARGET_ARN)
+                .send(),
+        )
+        .expect("a success");
+        assert_eq!(output.request_id(), Some(expected));
+    }
+}
+
 #[test]
 fn service_error_converts_to_the_service_wide_error() {
     let transport = CapturingTransport::new(Response::new(404, NOT_FOUND_404));

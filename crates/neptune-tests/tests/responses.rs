@@ -582,10 +582,34 @@ fn unmodeled_code_in_the_response_envelope() {
 }
 
 #[test]
-fn success_without_a_result_element_is_an_empty_output() {
+fn success_without_a_result_element_is_an_empty_output_with_its_request_id() {
     let body = "<FailoverGlobalClusterResponse><ResponseMetadata><RequestId>x</RequestId></ResponseMetadata></FailoverGlobalClusterResponse>";
     let output = parse(&Response::new(200, body)).expect("a success");
-    assert_eq!(output, FailoverGlobalClusterOutput::default());
+    assert_eq!(output.global_cluster, None);
+    assert_eq!(output.request_id(), Some("x"));
+    let mut expected = FailoverGlobalClusterOutput::default();
+    expected.set_request_id(Some(String::from("x")));
+    assert_eq!(output, expected);
+}
+
+#[test]
+fn a_success_keeps_its_request_id_from_the_header_or_else_the_body() {
+    use awsquery::error::RequestId;
+
+    let body = local("failover_global_cluster.200.xml");
+    let from_body = parse(&Response::new(200, body.clone())).expect("a success");
+    assert_eq!(from_body.request_id(), Some("a1b2c3"));
+    // Through the trait too, as generic code reads it.
+    assert_eq!(RequestId::request_id(&from_body), Some("a1b2c3"));
+
+    let from_header = parse(&Response::new(200, body).with_header("x-amzn-requestid", "hdr-9"))
+        .expect("a success");
+    assert_eq!(from_header.request_id(), Some("hdr-9"));
+    assert_eq!(from_header.global_cluster, from_body.global_cluster);
+
+    let without = "<FailoverGlobalClusterResponse><FailoverGlobalClusterResult/></FailoverGlobalClusterResponse>";
+    let output = parse(&Response::new(200, without)).expect("a success");
+    assert_eq!(output.request_id(), None);
 }
 
 #[test]

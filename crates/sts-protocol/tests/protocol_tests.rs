@@ -128,7 +128,7 @@ fn sts_assume_role_success() {
             &response,
         )
         .expect("the response deserializes");
-    let expected = {
+    let mut expected = {
         let mut v = ::sts_model::types::AssumeRoleOutput::default();
         v.credentials = ::std::option::Option::Some({
             let mut v = ::sts_model::types::Credentials::default();
@@ -166,6 +166,7 @@ fn sts_assume_role_success() {
         );
         v
     };
+    expected.set_request_id(actual.request_id().map(::std::borrow::ToOwned::to_owned));
     assert_eq!(actual, expected);
 }
 
@@ -335,7 +336,7 @@ fn sts_assume_role_with_web_identity_success() {
             &response,
         )
         .expect("the response deserializes");
-    let expected = {
+    let mut expected = {
         let mut v = ::sts_model::types::AssumeRoleWithWebIdentityOutput::default();
         v.credentials = ::std::option::Option::Some({
             let mut v = ::sts_model::types::Credentials::default();
@@ -378,6 +379,7 @@ fn sts_assume_role_with_web_identity_success() {
         );
         v
     };
+    expected.set_request_id(actual.request_id().map(::std::borrow::ToOwned::to_owned));
     assert_eq!(actual, expected);
 }
 
@@ -696,7 +698,7 @@ fn sts_get_caller_identity_success() {
             &response,
         )
         .expect("the response deserializes");
-    let expected = {
+    let mut expected = {
         let mut v = ::sts_model::types::GetCallerIdentityOutput::default();
         v.user_id = ::std::option::Option::Some(
             ::std::string::String::from("AROA3XFRBF535PLBIFPI4:nightly-export"),
@@ -711,5 +713,6 @@ fn sts_get_caller_identity_success() {
         );
         v
     };
+    expected.set_request_id(actual.request_id().map(::std::borrow::ToOwned::to_owned));
     assert_eq!(actual, expected);
 }

@@ -277,6 +277,7 @@ fn a_silent_server_times_out_every_attempt() {
             }
             other => panic!("expected a timeout, got {other:?}"),
         }
+        assert!(error.is_timeout());
         assert_eq!(
             server.received().len(),
             3,
@@ -309,6 +310,7 @@ fn the_operation_timeout_ends_the_call_before_the_read_timeout() {
             matches!(&error, SdkError::Transport(e) if e.kind() == TransportErrorKind::Timeout),
             "{error:?}"
         );
+        assert!(error.is_timeout());
         assert!(
             error
                 .to_string()

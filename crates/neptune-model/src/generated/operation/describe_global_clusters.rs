@@ -27,6 +27,29 @@ pub struct DescribeGlobalClustersOutput {
     pub global_clusters: ::std::option::Option<
         ::std::vec::Vec<crate::types::GlobalCluster>,
     >,
+    _request_id: ::std::option::Option<::std::string::String>,
+}
+
+impl DescribeGlobalClustersOutput {
+    /// The id AWS gave the request: the `x-amzn-requestid` header, else the body's
+    /// `<ResponseMetadata><RequestId>`; `None` when the response had neither.
+    pub fn request_id(&self) -> ::std::option::Option<&str> {
+        self._request_id.as_deref()
+    }
+
+    /// Sets the request id (the protocol crate does, from the response).
+    pub fn set_request_id(
+        &mut self,
+        request_id: ::std::option::Option<::std::string::String>,
+    ) {
+        self._request_id = request_id;
+    }
+}
+
+impl ::awsquery_types::RequestId for DescribeGlobalClustersOutput {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        self._request_id.as_deref()
+    }
 }
 
 /// An error of `DescribeGlobalClusters`: one of its modeled errors, or `Unhandled`.
@@ -46,6 +69,11 @@ impl DescribeGlobalClustersError {
             Self::GlobalClusterNotFoundFault(e) => &e.meta,
             Self::Unhandled(e) => e.meta(),
         }
+    }
+
+    /// Whether this is [`GlobalClusterNotFoundFault`](crate::error::GlobalClusterNotFoundFault).
+    pub fn is_global_cluster_not_found_fault(&self) -> bool {
+        ::std::matches!(self, Self::GlobalClusterNotFoundFault(_))
     }
 }
 

@@ -29,6 +29,29 @@ pub struct FailoverGlobalClusterInput {
 pub struct FailoverGlobalClusterOutput {
     /// Describes a Neptune global database, a set of DB clusters in different Regions that share one primary writer. Returned by the global cluster management calls, including `FailoverGlobalCluster`.
     pub global_cluster: ::std::option::Option<crate::types::GlobalCluster>,
+    _request_id: ::std::option::Option<::std::string::String>,
+}
+
+impl FailoverGlobalClusterOutput {
+    /// The id AWS gave the request: the `x-amzn-requestid` header, else the body's
+    /// `<ResponseMetadata><RequestId>`; `None` when the response had neither.
+    pub fn request_id(&self) -> ::std::option::Option<&str> {
+        self._request_id.as_deref()
+    }
+
+    /// Sets the request id (the protocol crate does, from the response).
+    pub fn set_request_id(
+        &mut self,
+        request_id: ::std::option::Option<::std::string::String>,
+    ) {
+        self._request_id = request_id;
+    }
+}
+
+impl ::awsquery_types::RequestId for FailoverGlobalClusterOutput {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        self._request_id.as_deref()
+    }
 }
 
 /// An error of `FailoverGlobalCluster`: one of its modeled errors, or `Unhandled`.
@@ -57,6 +80,26 @@ impl FailoverGlobalClusterError {
             Self::InvalidGlobalClusterStateFault(e) => &e.meta,
             Self::Unhandled(e) => e.meta(),
         }
+    }
+
+    /// Whether this is [`DbClusterNotFoundFault`](crate::error::DbClusterNotFoundFault).
+    pub fn is_db_cluster_not_found_fault(&self) -> bool {
+        ::std::matches!(self, Self::DbClusterNotFoundFault(_))
+    }
+
+    /// Whether this is [`GlobalClusterNotFoundFault`](crate::error::GlobalClusterNotFoundFault).
+    pub fn is_global_cluster_not_found_fault(&self) -> bool {
+        ::std::matches!(self, Self::GlobalClusterNotFoundFault(_))
+    }
+
+    /// Whether this is [`InvalidDbClusterStateFault`](crate::error::InvalidDbClusterStateFault).
+    pub fn is_invalid_db_cluster_state_fault(&self) -> bool {
+        ::std::matches!(self, Self::InvalidDbClusterStateFault(_))
+    }
+
+    /// Whether this is [`InvalidGlobalClusterStateFault`](crate::error::InvalidGlobalClusterStateFault).
+    pub fn is_invalid_global_cluster_state_fault(&self) -> bool {
+        ::std::matches!(self, Self::InvalidGlobalClusterStateFault(_))
     }
 }
 

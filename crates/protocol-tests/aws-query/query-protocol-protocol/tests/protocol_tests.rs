@@ -20,13 +20,14 @@ fn aws_query_date_time_with_negative_offset() {
             &response,
         )
         .expect("the response deserializes");
-    let expected = {
+    let mut expected = {
         let mut v = ::query_protocol_model::types::DatetimeOffsetsOutput::default();
         v.datetime = ::std::option::Option::Some(
             ::awsquery_types::DateTime::from_secs_and_nanos(1576540098, 0),
         );
         v
     };
+    expected.set_request_id(actual.request_id().map(::std::borrow::ToOwned::to_owned));
     assert_eq!(actual, expected);
 }
 
@@ -44,13 +45,14 @@ fn aws_query_date_time_with_positive_offset() {
             &response,
         )
         .expect("the response deserializes");
-    let expected = {
+    let mut expected = {
         let mut v = ::query_protocol_model::types::DatetimeOffsetsOutput::default();
         v.datetime = ::std::option::Option::Some(
             ::awsquery_types::DateTime::from_secs_and_nanos(1576540098, 0),
         );
         v
     };
+    expected.set_request_id(actual.request_id().map(::std::borrow::ToOwned::to_owned));
     assert_eq!(actual, expected);
 }
 
@@ -87,7 +89,8 @@ fn query_empty_input_and_empty_output_response() {
             &response,
         )
         .expect("the response deserializes");
-    let expected = ::query_protocol_model::types::EmptyInputAndEmptyOutputOutput::default();
+    let mut expected = ::query_protocol_model::types::EmptyInputAndEmptyOutputOutput::default();
+    expected.set_request_id(actual.request_id().map(::std::borrow::ToOwned::to_owned));
     assert_eq!(actual, expected);
 }
 
@@ -105,7 +108,7 @@ fn query_query_flattened_xml_map() {
             &response,
         )
         .expect("the response deserializes");
-    let expected = {
+    let mut expected = {
         let mut v = ::query_protocol_model::types::FlattenedXmlMapOutput::default();
         v.my_map = ::std::option::Option::Some(
             ::std::collections::BTreeMap::from([
@@ -121,6 +124,7 @@ fn query_query_flattened_xml_map() {
         );
         v
     };
+    expected.set_request_id(actual.request_id().map(::std::borrow::ToOwned::to_owned));
     assert_eq!(actual, expected);
 }
 
@@ -138,7 +142,7 @@ fn query_query_flattened_xml_map_with_xml_name() {
             &response,
         )
         .expect("the response deserializes");
-    let expected = {
+    let mut expected = {
         let mut v = ::query_protocol_model::types::FlattenedXmlMapWithXmlNameOutput::default();
         v.my_map = ::std::option::Option::Some(
             ::std::collections::BTreeMap::from([
@@ -148,6 +152,7 @@ fn query_query_flattened_xml_map_with_xml_name() {
         );
         v
     };
+    expected.set_request_id(actual.request_id().map(::std::borrow::ToOwned::to_owned));
     assert_eq!(actual, expected);
 }
 
@@ -165,7 +170,7 @@ fn query_query_flattened_xml_map_with_xml_namespace() {
             &response,
         )
         .expect("the response deserializes");
-    let expected = {
+    let mut expected = {
         let mut v = ::query_protocol_model::types::FlattenedXmlMapWithXmlNamespaceOutput::default();
         v.my_map = ::std::option::Option::Some(
             ::std::collections::BTreeMap::from([
@@ -175,6 +180,7 @@ fn query_query_flattened_xml_map_with_xml_namespace() {
         );
         v
     };
+    expected.set_request_id(actual.request_id().map(::std::borrow::ToOwned::to_owned));
     assert_eq!(actual, expected);
 }
 
@@ -192,13 +198,14 @@ fn aws_query_date_time_with_fractional_seconds() {
             &response,
         )
         .expect("the response deserializes");
-    let expected = {
+    let mut expected = {
         let mut v = ::query_protocol_model::types::FractionalSecondsOutput::default();
         v.datetime = ::std::option::Option::Some(
             ::awsquery_types::DateTime::from_secs_and_nanos(946845296, 123000000),
         );
         v
     };
+    expected.set_request_id(actual.request_id().map(::std::borrow::ToOwned::to_owned));
     assert_eq!(actual, expected);
 }
 
@@ -216,11 +223,12 @@ fn query_greeting_with_errors() {
             &response,
         )
         .expect("the response deserializes");
-    let expected = {
+    let mut expected = {
         let mut v = ::query_protocol_model::types::GreetingWithErrorsOutput::default();
         v.greeting = ::std::option::Option::Some(::std::string::String::from("Hello"));
         v
     };
+    expected.set_request_id(actual.request_id().map(::std::borrow::ToOwned::to_owned));
     assert_eq!(actual, expected);
 }
 
@@ -343,11 +351,12 @@ fn query_ignores_wrapping_xml_name() {
             &response,
         )
         .expect("the response deserializes");
-    let expected = {
+    let mut expected = {
         let mut v = ::query_protocol_model::types::IgnoresWrappingXmlNameOutput::default();
         v.foo = ::std::option::Option::Some(::std::string::String::from("bar"));
         v
     };
+    expected.set_request_id(actual.request_id().map(::std::borrow::ToOwned::to_owned));
     assert_eq!(actual, expected);
 }
 
@@ -431,7 +440,8 @@ fn query_no_input_and_no_output_response() {
             &response,
         )
         .expect("the response deserializes");
-    let expected = ::query_protocol_model::types::NoInputAndNoOutputOutput::default();
+    let mut expected = ::query_protocol_model::types::NoInputAndNoOutputOutput::default();
+    expected.set_request_id(actual.request_id().map(::std::borrow::ToOwned::to_owned));
     assert_eq!(actual, expected);
 }
 
@@ -448,7 +458,8 @@ fn query_no_input_and_no_output_with_response_metadata() {
             &response,
         )
         .expect("the response deserializes");
-    let expected = ::query_protocol_model::types::NoInputAndNoOutputOutput::default();
+    let mut expected = ::query_protocol_model::types::NoInputAndNoOutputOutput::default();
+    expected.set_request_id(actual.request_id().map(::std::borrow::ToOwned::to_owned));
     assert_eq!(actual, expected);
 }
 
@@ -485,7 +496,8 @@ fn query_no_input_and_output_response() {
             &response,
         )
         .expect("the response deserializes");
-    let expected = ::query_protocol_model::types::NoInputAndOutputOutput::default();
+    let mut expected = ::query_protocol_model::types::NoInputAndOutputOutput::default();
+    expected.set_request_id(actual.request_id().map(::std::borrow::ToOwned::to_owned));
     assert_eq!(actual, expected);
 }
 
@@ -1142,7 +1154,7 @@ fn query_recursive_shapes() {
             &response,
         )
         .expect("the response deserializes");
-    let expected = {
+    let mut expected = {
         let mut v = ::query_protocol_model::types::RecursiveXmlShapesOutput::default();
         v.nested = ::std::option::Option::Some({
             let mut v = ::query_protocol_model::types::RecursiveXmlShapesOutputNested1::default();
@@ -1178,6 +1190,7 @@ fn query_recursive_shapes() {
         });
         v
     };
+    expected.set_request_id(actual.request_id().map(::std::borrow::ToOwned::to_owned));
     assert_eq!(actual, expected);
 }
 
@@ -1545,7 +1558,7 @@ fn query_simple_scalar_properties() {
             &response,
         )
         .expect("the response deserializes");
-    let expected = {
+    let mut expected = {
         let mut v = ::query_protocol_model::types::SimpleScalarXmlPropertiesOutput::default();
         v.string_value = ::std::option::Option::Some(
             ::std::string::String::from("string"),
@@ -1563,6 +1576,7 @@ fn query_simple_scalar_properties() {
         v.double_value = ::std::option::Option::Some(6.5);
         v
     };
+    expected.set_request_id(actual.request_id().map(::std::borrow::ToOwned::to_owned));
     assert_eq!(actual, expected);
 }
 
@@ -1586,6 +1600,7 @@ fn aws_query_supports_nan_float_outputs() {
         v.double_value = ::std::option::Option::Some(f64::NAN);
         v
     };
+    expected.set_request_id(actual.request_id().map(::std::borrow::ToOwned::to_owned));
     {
         let found = &mut actual.float_value;
         assert!(
@@ -1619,12 +1634,13 @@ fn aws_query_supports_infinity_float_outputs() {
             &response,
         )
         .expect("the response deserializes");
-    let expected = {
+    let mut expected = {
         let mut v = ::query_protocol_model::types::SimpleScalarXmlPropertiesOutput::default();
         v.float_value = ::std::option::Option::Some(f32::INFINITY);
         v.double_value = ::std::option::Option::Some(f64::INFINITY);
         v
     };
+    expected.set_request_id(actual.request_id().map(::std::borrow::ToOwned::to_owned));
     assert_eq!(actual, expected);
 }
 
@@ -1642,12 +1658,13 @@ fn aws_query_supports_negative_infinity_float_outputs() {
             &response,
         )
         .expect("the response deserializes");
-    let expected = {
+    let mut expected = {
         let mut v = ::query_protocol_model::types::SimpleScalarXmlPropertiesOutput::default();
         v.float_value = ::std::option::Option::Some(f32::NEG_INFINITY);
         v.double_value = ::std::option::Option::Some(f64::NEG_INFINITY);
         v
     };
+    expected.set_request_id(actual.request_id().map(::std::borrow::ToOwned::to_owned));
     assert_eq!(actual, expected);
 }
 
@@ -1665,11 +1682,12 @@ fn query_xml_blobs() {
             &response,
         )
         .expect("the response deserializes");
-    let expected = {
+    let mut expected = {
         let mut v = ::query_protocol_model::types::XmlBlobsOutput::default();
         v.data = ::std::option::Option::Some(b"value".to_vec());
         v
     };
+    expected.set_request_id(actual.request_id().map(::std::borrow::ToOwned::to_owned));
     assert_eq!(actual, expected);
 }
 
@@ -1687,11 +1705,12 @@ fn query_xml_empty_blobs() {
             &response,
         )
         .expect("the response deserializes");
-    let expected = {
+    let mut expected = {
         let mut v = ::query_protocol_model::types::XmlBlobsOutput::default();
         v.data = ::std::option::Option::Some(b"".to_vec());
         v
     };
+    expected.set_request_id(actual.request_id().map(::std::borrow::ToOwned::to_owned));
     assert_eq!(actual, expected);
 }
 
@@ -1709,11 +1728,12 @@ fn query_xml_empty_self_closed_blobs() {
             &response,
         )
         .expect("the response deserializes");
-    let expected = {
+    let mut expected = {
         let mut v = ::query_protocol_model::types::XmlBlobsOutput::default();
         v.data = ::std::option::Option::Some(b"".to_vec());
         v
     };
+    expected.set_request_id(actual.request_id().map(::std::borrow::ToOwned::to_owned));
     assert_eq!(actual, expected);
 }
 
@@ -1731,12 +1751,13 @@ fn query_xml_empty_lists() {
             &response,
         )
         .expect("the response deserializes");
-    let expected = {
+    let mut expected = {
         let mut v = ::query_protocol_model::types::XmlListsOutput::default();
         v.string_list = ::std::option::Option::Some(::std::vec::Vec::new());
         v.string_set = ::std::option::Option::Some(::std::vec::Vec::new());
         v
     };
+    expected.set_request_id(actual.request_id().map(::std::borrow::ToOwned::to_owned));
     assert_eq!(actual, expected);
 }
 
@@ -1754,11 +1775,12 @@ fn query_xml_empty_maps() {
             &response,
         )
         .expect("the response deserializes");
-    let expected = {
+    let mut expected = {
         let mut v = ::query_protocol_model::types::XmlMapsOutput::default();
         v.my_map = ::std::option::Option::Some(::std::collections::BTreeMap::new());
         v
     };
+    expected.set_request_id(actual.request_id().map(::std::borrow::ToOwned::to_owned));
     assert_eq!(actual, expected);
 }
 
@@ -1776,11 +1798,12 @@ fn query_xml_empty_self_closed_maps() {
             &response,
         )
         .expect("the response deserializes");
-    let expected = {
+    let mut expected = {
         let mut v = ::query_protocol_model::types::XmlMapsOutput::default();
         v.my_map = ::std::option::Option::Some(::std::collections::BTreeMap::new());
         v
     };
+    expected.set_request_id(actual.request_id().map(::std::borrow::ToOwned::to_owned));
     assert_eq!(actual, expected);
 }
 
@@ -1798,7 +1821,7 @@ fn query_xml_enums() {
             &response,
         )
         .expect("the response deserializes");
-    let expected = {
+    let mut expected = {
         let mut v = ::query_protocol_model::types::XmlEnumsOutput::default();
         v.foo_enum1 = ::std::option::Option::Some(
             ::query_protocol_model::types::FooEnum::from("Foo"),
@@ -1835,6 +1858,7 @@ fn query_xml_enums() {
         );
         v
     };
+    expected.set_request_id(actual.request_id().map(::std::borrow::ToOwned::to_owned));
     assert_eq!(actual, expected);
 }
 
@@ -1852,7 +1876,7 @@ fn query_xml_int_enums() {
             &response,
         )
         .expect("the response deserializes");
-    let expected = {
+    let mut expected = {
         let mut v = ::query_protocol_model::types::XmlIntEnumsOutput::default();
         v.int_enum1 = ::std::option::Option::Some(
             ::query_protocol_model::types::IntegerEnum::from(1),
@@ -1889,6 +1913,7 @@ fn query_xml_int_enums() {
         );
         v
     };
+    expected.set_request_id(actual.request_id().map(::std::borrow::ToOwned::to_owned));
     assert_eq!(actual, expected);
 }
 
@@ -1906,7 +1931,7 @@ fn query_xml_lists() {
             &response,
         )
         .expect("the response deserializes");
-    let expected = {
+    let mut expected = {
         let mut v = ::query_protocol_model::types::XmlListsOutput::default();
         v.string_list = ::std::option::Option::Some(
             ::std::vec::Vec::from([
@@ -2002,6 +2027,7 @@ fn query_xml_lists() {
         );
         v
     };
+    expected.set_request_id(actual.request_id().map(::std::borrow::ToOwned::to_owned));
     assert_eq!(actual, expected);
 }
 
@@ -2019,7 +2045,7 @@ fn query_xml_maps() {
             &response,
         )
         .expect("the response deserializes");
-    let expected = {
+    let mut expected = {
         let mut v = ::query_protocol_model::types::XmlMapsOutput::default();
         v.my_map = ::std::option::Option::Some(
             ::std::collections::BTreeMap::from([
@@ -2047,6 +2073,7 @@ fn query_xml_maps() {
         );
         v
     };
+    expected.set_request_id(actual.request_id().map(::std::borrow::ToOwned::to_owned));
     assert_eq!(actual, expected);
 }
 
@@ -2064,7 +2091,7 @@ fn query_query_xml_maps_xml_name() {
             &response,
         )
         .expect("the response deserializes");
-    let expected = {
+    let mut expected = {
         let mut v = ::query_protocol_model::types::XmlMapsXmlNameOutput::default();
         v.my_map = ::std::option::Option::Some(
             ::std::collections::BTreeMap::from([
@@ -2092,6 +2119,7 @@ fn query_query_xml_maps_xml_name() {
         );
         v
     };
+    expected.set_request_id(actual.request_id().map(::std::borrow::ToOwned::to_owned));
     assert_eq!(actual, expected);
 }
 
@@ -2109,7 +2137,7 @@ fn query_xml_namespaces() {
             &response,
         )
         .expect("the response deserializes");
-    let expected = {
+    let mut expected = {
         let mut v = ::query_protocol_model::types::XmlNamespacesOutput::default();
         v.nested = ::std::option::Option::Some({
             let mut v = ::query_protocol_model::types::XmlNamespaceNested::default();
@@ -2124,6 +2152,7 @@ fn query_xml_namespaces() {
         });
         v
     };
+    expected.set_request_id(actual.request_id().map(::std::borrow::ToOwned::to_owned));
     assert_eq!(actual, expected);
 }
 
@@ -2141,13 +2170,14 @@ fn query_xml_timestamps() {
             &response,
         )
         .expect("the response deserializes");
-    let expected = {
+    let mut expected = {
         let mut v = ::query_protocol_model::types::XmlTimestampsOutput::default();
         v.normal = ::std::option::Option::Some(
             ::awsquery_types::DateTime::from_secs_and_nanos(1398796238, 0),
         );
         v
     };
+    expected.set_request_id(actual.request_id().map(::std::borrow::ToOwned::to_owned));
     assert_eq!(actual, expected);
 }
 
@@ -2165,13 +2195,14 @@ fn query_xml_timestamps_with_date_time_format() {
             &response,
         )
         .expect("the response deserializes");
-    let expected = {
+    let mut expected = {
         let mut v = ::query_protocol_model::types::XmlTimestampsOutput::default();
         v.date_time = ::std::option::Option::Some(
             ::awsquery_types::DateTime::from_secs_and_nanos(1398796238, 0),
         );
         v
     };
+    expected.set_request_id(actual.request_id().map(::std::borrow::ToOwned::to_owned));
     assert_eq!(actual, expected);
 }
 
@@ -2189,13 +2220,14 @@ fn query_xml_timestamps_with_date_time_on_target_format() {
             &response,
         )
         .expect("the response deserializes");
-    let expected = {
+    let mut expected = {
         let mut v = ::query_protocol_model::types::XmlTimestampsOutput::default();
         v.date_time_on_target = ::std::option::Option::Some(
             ::awsquery_types::DateTime::from_secs_and_nanos(1398796238, 0),
         );
         v
     };
+    expected.set_request_id(actual.request_id().map(::std::borrow::ToOwned::to_owned));
     assert_eq!(actual, expected);
 }
 
@@ -2213,13 +2245,14 @@ fn query_xml_timestamps_with_epoch_seconds_format() {
             &response,
         )
         .expect("the response deserializes");
-    let expected = {
+    let mut expected = {
         let mut v = ::query_protocol_model::types::XmlTimestampsOutput::default();
         v.epoch_seconds = ::std::option::Option::Some(
             ::awsquery_types::DateTime::from_secs_and_nanos(1398796238, 0),
         );
         v
     };
+    expected.set_request_id(actual.request_id().map(::std::borrow::ToOwned::to_owned));
     assert_eq!(actual, expected);
 }
 
@@ -2237,13 +2270,14 @@ fn query_xml_timestamps_with_epoch_seconds_on_target_format() {
             &response,
         )
         .expect("the response deserializes");
-    let expected = {
+    let mut expected = {
         let mut v = ::query_protocol_model::types::XmlTimestampsOutput::default();
         v.epoch_seconds_on_target = ::std::option::Option::Some(
             ::awsquery_types::DateTime::from_secs_and_nanos(1398796238, 0),
         );
         v
     };
+    expected.set_request_id(actual.request_id().map(::std::borrow::ToOwned::to_owned));
     assert_eq!(actual, expected);
 }
 
@@ -2261,13 +2295,14 @@ fn query_xml_timestamps_with_http_date_format() {
             &response,
         )
         .expect("the response deserializes");
-    let expected = {
+    let mut expected = {
         let mut v = ::query_protocol_model::types::XmlTimestampsOutput::default();
         v.http_date = ::std::option::Option::Some(
             ::awsquery_types::DateTime::from_secs_and_nanos(1398796238, 0),
         );
         v
     };
+    expected.set_request_id(actual.request_id().map(::std::borrow::ToOwned::to_owned));
     assert_eq!(actual, expected);
 }
 
@@ -2285,12 +2320,13 @@ fn query_xml_timestamps_with_http_date_on_target_format() {
             &response,
         )
         .expect("the response deserializes");
-    let expected = {
+    let mut expected = {
         let mut v = ::query_protocol_model::types::XmlTimestampsOutput::default();
         v.http_date_on_target = ::std::option::Option::Some(
             ::awsquery_types::DateTime::from_secs_and_nanos(1398796238, 0),
         );
         v
     };
+    expected.set_request_id(actual.request_id().map(::std::borrow::ToOwned::to_owned));
     assert_eq!(actual, expected);
 }

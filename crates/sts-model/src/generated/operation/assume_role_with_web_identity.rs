@@ -82,6 +82,29 @@ pub struct AssumeRoleWithWebIdentityOutput {
     ///
     /// Length 2 to 64; pattern `^[\w+=,.@-]*$` (checked by the service).
     pub source_identity: ::std::option::Option<::std::string::String>,
+    _request_id: ::std::option::Option<::std::string::String>,
+}
+
+impl AssumeRoleWithWebIdentityOutput {
+    /// The id AWS gave the request: the `x-amzn-requestid` header, else the body's
+    /// `<ResponseMetadata><RequestId>`; `None` when the response had neither.
+    pub fn request_id(&self) -> ::std::option::Option<&str> {
+        self._request_id.as_deref()
+    }
+
+    /// Sets the request id (the protocol crate does, from the response).
+    pub fn set_request_id(
+        &mut self,
+        request_id: ::std::option::Option<::std::string::String>,
+    ) {
+        self._request_id = request_id;
+    }
+}
+
+impl ::awsquery_types::RequestId for AssumeRoleWithWebIdentityOutput {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        self._request_id.as_deref()
+    }
 }
 
 /// An error of `AssumeRoleWithWebIdentity`: one of its modeled errors, or `Unhandled`.
@@ -119,6 +142,41 @@ impl AssumeRoleWithWebIdentityError {
             Self::RegionDisabledException(e) => &e.meta,
             Self::Unhandled(e) => e.meta(),
         }
+    }
+
+    /// Whether this is [`ExpiredTokenException`](crate::error::ExpiredTokenException).
+    pub fn is_expired_token_exception(&self) -> bool {
+        ::std::matches!(self, Self::ExpiredTokenException(_))
+    }
+
+    /// Whether this is [`IdpCommunicationErrorException`](crate::error::IdpCommunicationErrorException).
+    pub fn is_idp_communication_error_exception(&self) -> bool {
+        ::std::matches!(self, Self::IdpCommunicationErrorException(_))
+    }
+
+    /// Whether this is [`IdpRejectedClaimException`](crate::error::IdpRejectedClaimException).
+    pub fn is_idp_rejected_claim_exception(&self) -> bool {
+        ::std::matches!(self, Self::IdpRejectedClaimException(_))
+    }
+
+    /// Whether this is [`InvalidIdentityTokenException`](crate::error::InvalidIdentityTokenException).
+    pub fn is_invalid_identity_token_exception(&self) -> bool {
+        ::std::matches!(self, Self::InvalidIdentityTokenException(_))
+    }
+
+    /// Whether this is [`MalformedPolicyDocumentException`](crate::error::MalformedPolicyDocumentException).
+    pub fn is_malformed_policy_document_exception(&self) -> bool {
+        ::std::matches!(self, Self::MalformedPolicyDocumentException(_))
+    }
+
+    /// Whether this is [`PackedPolicyTooLargeException`](crate::error::PackedPolicyTooLargeException).
+    pub fn is_packed_policy_too_large_exception(&self) -> bool {
+        ::std::matches!(self, Self::PackedPolicyTooLargeException(_))
+    }
+
+    /// Whether this is [`RegionDisabledException`](crate::error::RegionDisabledException).
+    pub fn is_region_disabled_exception(&self) -> bool {
+        ::std::matches!(self, Self::RegionDisabledException(_))
     }
 }
 

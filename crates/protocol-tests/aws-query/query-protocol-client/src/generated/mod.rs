@@ -5,6 +5,7 @@
 
 pub use ::query_protocol_model::{error, types};
 pub use ::awsquery::client::{Config, SdkError};
+pub use ::awsquery::error::{ProvideErrorMetadata, RequestId};
 pub use ::awsquery::transport::{Transport, TransportError};
 pub use ::awsquery::sigv4::Credentials;
 

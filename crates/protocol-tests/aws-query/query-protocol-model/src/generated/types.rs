@@ -163,6 +163,29 @@ pub struct StructureListMember {
 #[non_exhaustive]
 pub struct XmlBlobsOutput {
     pub data: ::std::option::Option<::std::vec::Vec<u8>>,
+    _request_id: ::std::option::Option<::std::string::String>,
+}
+
+impl XmlBlobsOutput {
+    /// The id AWS gave the request: the `x-amzn-requestid` header, else the body's
+    /// `<ResponseMetadata><RequestId>`; `None` when the response had neither.
+    pub fn request_id(&self) -> ::std::option::Option<&str> {
+        self._request_id.as_deref()
+    }
+
+    /// Sets the request id (the protocol crate does, from the response).
+    pub fn set_request_id(
+        &mut self,
+        request_id: ::std::option::Option<::std::string::String>,
+    ) {
+        self._request_id = request_id;
+    }
+}
+
+impl ::awsquery_types::RequestId for XmlBlobsOutput {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        self._request_id.as_deref()
+    }
 }
 
 /// Smithy shape `aws.protocoltests.query#XmlListsOutput`.
@@ -198,6 +221,29 @@ pub struct XmlListsOutput {
     pub structure_list: ::std::option::Option<
         ::std::vec::Vec<crate::types::StructureListMember>,
     >,
+    _request_id: ::std::option::Option<::std::string::String>,
+}
+
+impl XmlListsOutput {
+    /// The id AWS gave the request: the `x-amzn-requestid` header, else the body's
+    /// `<ResponseMetadata><RequestId>`; `None` when the response had neither.
+    pub fn request_id(&self) -> ::std::option::Option<&str> {
+        self._request_id.as_deref()
+    }
+
+    /// Sets the request id (the protocol crate does, from the response).
+    pub fn set_request_id(
+        &mut self,
+        request_id: ::std::option::Option<::std::string::String>,
+    ) {
+        self._request_id = request_id;
+    }
+}
+
+impl ::awsquery_types::RequestId for XmlListsOutput {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        self._request_id.as_deref()
+    }
 }
 
 /// Smithy shape `aws.protocoltests.query#XmlMapsOutput`.
@@ -207,6 +253,29 @@ pub struct XmlMapsOutput {
     pub my_map: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, crate::types::GreetingStruct>,
     >,
+    _request_id: ::std::option::Option<::std::string::String>,
+}
+
+impl XmlMapsOutput {
+    /// The id AWS gave the request: the `x-amzn-requestid` header, else the body's
+    /// `<ResponseMetadata><RequestId>`; `None` when the response had neither.
+    pub fn request_id(&self) -> ::std::option::Option<&str> {
+        self._request_id.as_deref()
+    }
+
+    /// Sets the request id (the protocol crate does, from the response).
+    pub fn set_request_id(
+        &mut self,
+        request_id: ::std::option::Option<::std::string::String>,
+    ) {
+        self._request_id = request_id;
+    }
+}
+
+impl ::awsquery_types::RequestId for XmlMapsOutput {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        self._request_id.as_deref()
+    }
 }
 
 /// Smithy shape `aws.protocoltests.query#XmlNamespaceNested`.

@@ -15,6 +15,29 @@ pub struct FlattenedXmlMapWithXmlNamespaceOutput {
     pub my_map: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
+    _request_id: ::std::option::Option<::std::string::String>,
+}
+
+impl FlattenedXmlMapWithXmlNamespaceOutput {
+    /// The id AWS gave the request: the `x-amzn-requestid` header, else the body's
+    /// `<ResponseMetadata><RequestId>`; `None` when the response had neither.
+    pub fn request_id(&self) -> ::std::option::Option<&str> {
+        self._request_id.as_deref()
+    }
+
+    /// Sets the request id (the protocol crate does, from the response).
+    pub fn set_request_id(
+        &mut self,
+        request_id: ::std::option::Option<::std::string::String>,
+    ) {
+        self._request_id = request_id;
+    }
+}
+
+impl ::awsquery_types::RequestId for FlattenedXmlMapWithXmlNamespaceOutput {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        self._request_id.as_deref()
+    }
 }
 
 /// An error of `FlattenedXmlMapWithXmlNamespace`: one of its modeled errors, or `Unhandled`.

@@ -13,6 +13,29 @@ pub struct GreetingWithErrorsInput {}
 #[non_exhaustive]
 pub struct GreetingWithErrorsOutput {
     pub greeting: ::std::option::Option<::std::string::String>,
+    _request_id: ::std::option::Option<::std::string::String>,
+}
+
+impl GreetingWithErrorsOutput {
+    /// The id AWS gave the request: the `x-amzn-requestid` header, else the body's
+    /// `<ResponseMetadata><RequestId>`; `None` when the response had neither.
+    pub fn request_id(&self) -> ::std::option::Option<&str> {
+        self._request_id.as_deref()
+    }
+
+    /// Sets the request id (the protocol crate does, from the response).
+    pub fn set_request_id(
+        &mut self,
+        request_id: ::std::option::Option<::std::string::String>,
+    ) {
+        self._request_id = request_id;
+    }
+}
+
+impl ::awsquery_types::RequestId for GreetingWithErrorsOutput {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        self._request_id.as_deref()
+    }
 }
 
 /// An error of `GreetingWithErrors`: one of its modeled errors, or `Unhandled`.
@@ -38,6 +61,21 @@ impl GreetingWithErrorsError {
             Self::CustomCodeError(e) => &e.meta,
             Self::Unhandled(e) => e.meta(),
         }
+    }
+
+    /// Whether this is [`InvalidGreeting`](crate::error::InvalidGreeting).
+    pub fn is_invalid_greeting(&self) -> bool {
+        ::std::matches!(self, Self::InvalidGreeting(_))
+    }
+
+    /// Whether this is [`ComplexError`](crate::error::ComplexError).
+    pub fn is_complex_error(&self) -> bool {
+        ::std::matches!(self, Self::ComplexError(_))
+    }
+
+    /// Whether this is [`CustomCodeError`](crate::error::CustomCodeError).
+    pub fn is_custom_code_error(&self) -> bool {
+        ::std::matches!(self, Self::CustomCodeError(_))
     }
 }
 

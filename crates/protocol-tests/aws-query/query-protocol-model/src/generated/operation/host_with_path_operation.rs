@@ -11,7 +11,31 @@ pub struct HostWithPathOperationInput {}
 /// The output of `HostWithPathOperation`, which has no members.
 #[derive(Clone, PartialEq, Default, Debug)]
 #[non_exhaustive]
-pub struct HostWithPathOperationOutput {}
+pub struct HostWithPathOperationOutput {
+    _request_id: ::std::option::Option<::std::string::String>,
+}
+
+impl HostWithPathOperationOutput {
+    /// The id AWS gave the request: the `x-amzn-requestid` header, else the body's
+    /// `<ResponseMetadata><RequestId>`; `None` when the response had neither.
+    pub fn request_id(&self) -> ::std::option::Option<&str> {
+        self._request_id.as_deref()
+    }
+
+    /// Sets the request id (the protocol crate does, from the response).
+    pub fn set_request_id(
+        &mut self,
+        request_id: ::std::option::Option<::std::string::String>,
+    ) {
+        self._request_id = request_id;
+    }
+}
+
+impl ::awsquery_types::RequestId for HostWithPathOperationOutput {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        self._request_id.as_deref()
+    }
+}
 
 /// An error of `HostWithPathOperation`: one of its modeled errors, or `Unhandled`.
 #[derive(Debug)]

@@ -21,7 +21,31 @@ pub struct SimpleInputParamsInput {
 /// The output of `SimpleInputParams`, which has no members.
 #[derive(Clone, PartialEq, Default, Debug)]
 #[non_exhaustive]
-pub struct SimpleInputParamsOutput {}
+pub struct SimpleInputParamsOutput {
+    _request_id: ::std::option::Option<::std::string::String>,
+}
+
+impl SimpleInputParamsOutput {
+    /// The id AWS gave the request: the `x-amzn-requestid` header, else the body's
+    /// `<ResponseMetadata><RequestId>`; `None` when the response had neither.
+    pub fn request_id(&self) -> ::std::option::Option<&str> {
+        self._request_id.as_deref()
+    }
+
+    /// Sets the request id (the protocol crate does, from the response).
+    pub fn set_request_id(
+        &mut self,
+        request_id: ::std::option::Option<::std::string::String>,
+    ) {
+        self._request_id = request_id;
+    }
+}
+
+impl ::awsquery_types::RequestId for SimpleInputParamsOutput {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        self._request_id.as_deref()
+    }
+}
 
 /// An error of `SimpleInputParams`: one of its modeled errors, or `Unhandled`.
 #[derive(Debug)]

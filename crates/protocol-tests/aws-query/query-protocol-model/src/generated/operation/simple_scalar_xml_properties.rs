@@ -22,6 +22,29 @@ pub struct SimpleScalarXmlPropertiesOutput {
     pub long_value: ::std::option::Option<i64>,
     pub float_value: ::std::option::Option<f32>,
     pub double_value: ::std::option::Option<f64>,
+    _request_id: ::std::option::Option<::std::string::String>,
+}
+
+impl SimpleScalarXmlPropertiesOutput {
+    /// The id AWS gave the request: the `x-amzn-requestid` header, else the body's
+    /// `<ResponseMetadata><RequestId>`; `None` when the response had neither.
+    pub fn request_id(&self) -> ::std::option::Option<&str> {
+        self._request_id.as_deref()
+    }
+
+    /// Sets the request id (the protocol crate does, from the response).
+    pub fn set_request_id(
+        &mut self,
+        request_id: ::std::option::Option<::std::string::String>,
+    ) {
+        self._request_id = request_id;
+    }
+}
+
+impl ::awsquery_types::RequestId for SimpleScalarXmlPropertiesOutput {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        self._request_id.as_deref()
+    }
 }
 
 /// An error of `SimpleScalarXmlProperties`: one of its modeled errors, or `Unhandled`.

@@ -15,6 +15,29 @@ pub struct XmlNamespacesInput {}
 #[non_exhaustive]
 pub struct XmlNamespacesOutput {
     pub nested: ::std::option::Option<crate::types::XmlNamespaceNested>,
+    _request_id: ::std::option::Option<::std::string::String>,
+}
+
+impl XmlNamespacesOutput {
+    /// The id AWS gave the request: the `x-amzn-requestid` header, else the body's
+    /// `<ResponseMetadata><RequestId>`; `None` when the response had neither.
+    pub fn request_id(&self) -> ::std::option::Option<&str> {
+        self._request_id.as_deref()
+    }
+
+    /// Sets the request id (the protocol crate does, from the response).
+    pub fn set_request_id(
+        &mut self,
+        request_id: ::std::option::Option<::std::string::String>,
+    ) {
+        self._request_id = request_id;
+    }
+}
+
+impl ::awsquery_types::RequestId for XmlNamespacesOutput {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        self._request_id.as_deref()
+    }
 }
 
 /// An error of `XmlNamespaces`: one of its modeled errors, or `Unhandled`.

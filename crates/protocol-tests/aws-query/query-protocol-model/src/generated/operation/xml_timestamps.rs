@@ -19,6 +19,29 @@ pub struct XmlTimestampsOutput {
     pub epoch_seconds_on_target: ::std::option::Option<::awsquery_types::DateTime>,
     pub http_date: ::std::option::Option<::awsquery_types::DateTime>,
     pub http_date_on_target: ::std::option::Option<::awsquery_types::DateTime>,
+    _request_id: ::std::option::Option<::std::string::String>,
+}
+
+impl XmlTimestampsOutput {
+    /// The id AWS gave the request: the `x-amzn-requestid` header, else the body's
+    /// `<ResponseMetadata><RequestId>`; `None` when the response had neither.
+    pub fn request_id(&self) -> ::std::option::Option<&str> {
+        self._request_id.as_deref()
+    }
+
+    /// Sets the request id (the protocol crate does, from the response).
+    pub fn set_request_id(
+        &mut self,
+        request_id: ::std::option::Option<::std::string::String>,
+    ) {
+        self._request_id = request_id;
+    }
+}
+
+impl ::awsquery_types::RequestId for XmlTimestampsOutput {
+    fn request_id(&self) -> ::std::option::Option<&str> {
+        self._request_id.as_deref()
+    }
 }
 
 /// An error of `XmlTimestamps`: one of its modeled errors, or `Unhandled`.

@@ -58,7 +58,10 @@ impl ::awsquery_protocol::operation::Operation for NestedStructures {
         if !response.is_success() {
             return ::std::result::Result::Err(Self::error(response));
         }
-        ::std::result::Result::Ok(::std::default::Default::default())
+        let mut output = <crate::types::NestedStructuresOutput>::default();
+        output
+            .set_request_id(::awsquery_protocol::envelope::success_request_id(response));
+        ::std::result::Result::Ok(output)
     }
 }
 

@@ -56,18 +56,18 @@ impl ::awsquery_protocol::operation::Operation for XmlLists {
         if !response.is_success() {
             return ::std::result::Result::Err(Self::error(response));
         }
-        let read = ::awsquery_protocol::xml::result_element(
+        let (mut output, request_id) = ::awsquery_protocol::xml::read_success(
                 &response.body,
                 "XmlListsResponse",
                 "XmlListsResult",
+                de_xml_lists_output,
             )
-            .and_then(|decoder| match decoder {
-                ::std::option::Option::Some(mut d) => de_xml_lists_output(&mut d),
-                ::std::option::Option::None => {
-                    ::std::result::Result::Ok(::std::default::Default::default())
-                }
-            });
-        read.map_err(|e| ::awsquery_protocol::envelope::unreadable(response, e).into())
+            .map_err(|e| ::awsquery_protocol::envelope::unreadable(response, e))?;
+        output
+            .set_request_id(
+                ::awsquery_protocol::envelope::request_id(response, request_id),
+            );
+        ::std::result::Result::Ok(output)
     }
 }
 
