@@ -82,6 +82,10 @@ pub struct Options {
     /// Protocol test cases to generate as `#[ignore]`d tests: case id → the reason `cargo test`
     /// prints. An id that names none of the generated cases is an error, so the list cannot go stale.
     pub ignored_cases: BTreeMap<String, String>,
+    /// Whether the client crate has the `config` feature (`Client::from_env`), which depends on
+    /// `awsquery-config`. On unless the client is one `awsquery-config` itself depends on (STS),
+    /// where the feature would be a dependency cycle.
+    pub config_feature: bool,
 }
 
 impl Options {
@@ -103,6 +107,7 @@ impl Default for Options {
             manifests: Manifests::default(),
             crates_dir: String::from("crates"),
             ignored_cases: BTreeMap::new(),
+            config_feature: true,
         }
     }
 }
@@ -193,7 +198,10 @@ pub fn generate_model(model: &ast::Model, options: &Options) -> Result<Vec<Gener
     for (dir, doc) in [
         (&model_dir, emit::model::crate_doc(&service)),
         (&protocol_dir, emit::protocol::crate_doc(&service)),
-        (&client_dir, emit::client::crate_doc(&service)),
+        (
+            &client_dir,
+            emit::client::crate_doc(&service, options.config_feature),
+        ),
     ] {
         files.push(text(format!("{dir}/README.md"), readme(dir, &doc)));
         files.push(lib_scaffold(dir));
@@ -234,11 +242,11 @@ pub fn generate_model(model: &ast::Model, options: &Options) -> Result<Vec<Gener
         )?,
         text(
             format!("{client_dir}/Cargo.toml"),
-            manifests.client(&service),
+            manifests.client(&service, options.config_feature),
         ),
         rust(
             format!("{client_dir}/src/generated/mod.rs"),
-            emit::client::lib(&service),
+            emit::client::lib(&service, options.config_feature),
         )?,
         rust(
             format!("{client_dir}/src/generated/endpoint.rs"),

@@ -67,7 +67,9 @@ fn rust_sources(files: &[GeneratedFile]) -> String {
         .iter()
         .find(|f| f.path.ends_with("-client/Cargo.toml"))
         .expect("a client manifest");
-    if manifest.contents.contains("features") {
+    // Every client has the `config` feature; a runtime feature shows as `features = [..]` on a
+    // dependency.
+    if manifest.contents.contains(", features = [") {
         out.push_str(&format!("# ==== {} ====\n", manifest.path));
         out.push_str(&manifest.contents);
         out.push('\n');
@@ -327,6 +329,49 @@ fn gzip_only_where_compression_is_modeled() {
             };
             assert_eq!(gzip, expected, "{}", file.path);
         }
+    }
+}
+
+/// Every client crate gets the optional `config` feature (`Client::from_env`), off by default,
+/// unless the options leave it out (for STS, which `awsquery-config` itself depends on).
+#[test]
+fn the_config_feature_is_optional_and_can_be_left_out() {
+    let find = |files: &[GeneratedFile], suffix: &str| {
+        files
+            .iter()
+            .find(|f| f.path.ends_with(suffix))
+            .map(|f| f.contents.clone())
+            .expect("the file")
+    };
+    let files = generate("unit_io", "..");
+    let manifest = find(&files, "-client/Cargo.toml");
+    assert!(
+        manifest.contains(&format!(
+            "awsquery-config = {{ version = \"{}\", path = \"../awsquery-config\", optional = true }}",
+            codegen::emit::cargo::VERSION
+        )),
+        "{manifest}"
+    );
+    assert!(
+        manifest.contains("config = [\"dep:awsquery-config\", \"dep:awsquery-hyper\"]"),
+        "{manifest}"
+    );
+    assert!(!manifest.contains("default ="), "{manifest}");
+    let client = find(&files, "-client/src/generated/mod.rs");
+    assert!(client.contains("#[cfg(feature = \"config\")]"), "{client}");
+    assert!(client.contains("pub async fn from_env()"), "{client}");
+    assert!(find(&files, "-client/README.md").contains("`config` feature"));
+
+    let mut options = Options::new("..");
+    options.config_feature = false;
+    let files = codegen::generate(&fixture("unit_io"), &options).expect("the fixture generates");
+    for (suffix, absent) in [
+        ("-client/Cargo.toml", "awsquery-config"),
+        ("-client/Cargo.toml", "[features]"),
+        ("-client/src/generated/mod.rs", "from_env"),
+        ("-client/README.md", "`config` feature"),
+    ] {
+        assert!(!find(&files, suffix).contains(absent), "{suffix}: {absent}");
     }
 }
 

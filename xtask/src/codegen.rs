@@ -28,6 +28,9 @@ pub struct Target {
     pub publish: bool,
     /// Protocol test cases generated as ignored tests: case id and reason.
     pub ignored_cases: &'static [(&'static str, &'static str)],
+    /// Whether the client crate gets the `config` feature (`Client::from_env`): not for STS,
+    /// which `awsquery-config` depends on.
+    pub config_feature: bool,
 }
 
 /// The repository of the published crates (the workspace's `repository`).
@@ -43,6 +46,7 @@ pub const TARGETS: [Target; 3] = [
         runtime_dir: "..",
         publish: true,
         ignored_cases: &[],
+        config_feature: true,
     },
     Target {
         model: "models/tests/aws-query",
@@ -50,6 +54,7 @@ pub const TARGETS: [Target; 3] = [
         runtime_dir: "../../..",
         publish: false,
         ignored_cases: SUITE_IGNORED,
+        config_feature: true,
     },
     Target {
         model: "models/sts.json",
@@ -57,6 +62,7 @@ pub const TARGETS: [Target; 3] = [
         runtime_dir: "..",
         publish: true,
         ignored_cases: &[],
+        config_feature: false,
     },
 ];
 
@@ -76,6 +82,7 @@ impl Target {
             .iter()
             .map(|&(id, reason)| (id.to_owned(), reason.to_owned()))
             .collect::<BTreeMap<_, _>>();
+        options.config_feature = self.config_feature;
         options
     }
 

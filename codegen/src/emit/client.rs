@@ -7,18 +7,30 @@ use super::{Paths, deprecated_attr, doc_attrs};
 use crate::ir::{Member, Operation, Service, ShapeKind};
 use crate::naming::ident;
 
-/// The crate's documentation (its `README.md`).
-pub fn crate_doc(service: &Service) -> String {
+/// The crate's documentation (its `README.md`), saying what the `config` feature adds when the
+/// crate has it.
+pub fn crate_doc(service: &Service, config_feature: bool) -> String {
     let title = service.title.as_deref().unwrap_or(&service.sdk_id);
-    format!(
+    let mut doc = format!(
         "An async client for {title}: it builds each request, signs it with SigV4 (service `{}`), \
          sends it through a [`Transport`] and maps the response to the operation's output or error.",
         service.signing_name
-    )
+    );
+    if config_feature {
+        doc.push_str(
+            "\n\nWith the `config` feature (off by default), `Client::from_env().await` builds a \
+             client as the AWS CLI and SDKs configure themselves: credentials, Region and settings \
+             from the environment, the shared files and the credential sources of \
+             `awsquery-config`, sending over `awsquery_hyper::HyperTransport` (HTTPS). \
+             `Client::from_loader` takes a `ConfigLoader` set up in code.",
+        );
+    }
+    doc
 }
 
-/// `src/generated/mod.rs`: the client and its methods.
-pub fn lib(service: &Service) -> TokenStream {
+/// `src/generated/mod.rs`: the client and its methods, and `Client::from_env` behind the
+/// `config` feature when the crate has it.
+pub fn lib(service: &Service, config_feature: bool) -> TokenStream {
     let model_crate = ident(&service.crates.model.ident);
     let docs = quote!(
         //! The code generated from the model, re-exported by the crate root.
@@ -66,6 +78,7 @@ pub fn lib(service: &Service) -> TokenStream {
                 pub use ::awsquery::paginator::{Items, Paginator};
             )
         });
+    let from_env = config_feature.then(from_env);
     quote! {
         #docs
         pub use ::#model_crate::{error, types};
@@ -129,6 +142,41 @@ pub fn lib(service: &Service) -> TokenStream {
             #(#methods)*
 
             #waiter_methods
+        }
+
+        #from_env
+    }
+}
+
+/// `Client::from_env` and `Client::from_loader`, compiled with the `config` feature.
+fn from_env() -> TokenStream {
+    quote! {
+        #[cfg(feature = "config")]
+        impl Client<::awsquery_hyper::HyperTransport> {
+            /// A client configured as the AWS CLI and SDKs configure themselves: credentials
+            /// from the default chain (the environment, web identity, the profile's sources, the
+            /// container endpoint, instance metadata), the Region from `AWS_REGION`, the profile
+            /// or instance metadata, and the endpoint, retry and user agent settings of the
+            /// environment and the shared files, read once. Requests go over HTTPS through the
+            /// transport made from those settings (CA bundle, proxies).
+            ///
+            /// Run it on a tokio runtime: the shared files are read on its blocking pool. It fails
+            /// when a shared file or a setting cannot be used, the chosen profile does not exist,
+            /// or no Region is found; credentials are looked for only when a call needs them.
+            pub async fn from_env() -> ::std::result::Result<Self, ::awsquery_config::LoadError> {
+                Self::from_loader(::awsquery_config::ConfigLoader::new()).await
+            }
+
+            /// [`from_env`](Self::from_env) with `loader`: a profile or Region chosen in code
+            /// (`ConfigLoader::new().profile(..).region(..)`), or another environment
+            /// (`ConfigLoader::with_env`).
+            pub async fn from_loader(
+                loader: ::awsquery_config::ConfigLoader,
+            ) -> ::std::result::Result<Self, ::awsquery_config::LoadError> {
+                let loaded = loader.load().await?;
+                let config = loaded.client_config()?;
+                ::std::result::Result::Ok(Client::new(config, ::std::clone::Clone::clone(loaded.transport())))
+            }
         }
     }
 }

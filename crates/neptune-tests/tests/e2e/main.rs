@@ -2,6 +2,7 @@
 //! 127.0.0.1 (see `server.rs`), which checks what it received: a request signed exactly as sent.
 
 mod faults;
+mod from_env;
 mod load;
 mod server;
 mod spawned;

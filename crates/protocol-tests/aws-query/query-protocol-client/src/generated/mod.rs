@@ -247,3 +247,36 @@ impl<T: Transport> Client<T> {
         fluent::XmlTimestamps::new(::std::sync::Arc::clone(&self.handle))
     }
 }
+
+#[cfg(feature = "config")]
+impl Client<::awsquery_hyper::HyperTransport> {
+    /// A client configured as the AWS CLI and SDKs configure themselves: credentials
+    /// from the default chain (the environment, web identity, the profile's sources, the
+    /// container endpoint, instance metadata), the Region from `AWS_REGION`, the profile
+    /// or instance metadata, and the endpoint, retry and user agent settings of the
+    /// environment and the shared files, read once. Requests go over HTTPS through the
+    /// transport made from those settings (CA bundle, proxies).
+    ///
+    /// Run it on a tokio runtime: the shared files are read on its blocking pool. It fails
+    /// when a shared file or a setting cannot be used, the chosen profile does not exist,
+    /// or no Region is found; credentials are looked for only when a call needs them.
+    pub async fn from_env() -> ::std::result::Result<
+        Self,
+        ::awsquery_config::LoadError,
+    > {
+        Self::from_loader(::awsquery_config::ConfigLoader::new()).await
+    }
+
+    /// [`from_env`](Self::from_env) with `loader`: a profile or Region chosen in code
+    /// (`ConfigLoader::new().profile(..).region(..)`), or another environment
+    /// (`ConfigLoader::with_env`).
+    pub async fn from_loader(
+        loader: ::awsquery_config::ConfigLoader,
+    ) -> ::std::result::Result<Self, ::awsquery_config::LoadError> {
+        let loaded = loader.load().await?;
+        let config = loaded.client_config()?;
+        ::std::result::Result::Ok(
+            Client::new(config, ::std::clone::Clone::clone(loaded.transport())),
+        )
+    }
+}
