@@ -189,7 +189,8 @@ impl Manifests {
         out
     }
 
-    /// The model crate's manifest, with the `json` feature (AWS CLI JSON output for every type).
+    /// The model crate's manifest, with the `json` feature (AWS CLI JSON output for every type)
+    /// and the `serde` feature (serde's traits for every type, serde built only then).
     pub fn model(&self, service: &Service) -> String {
         let package = Package {
             name: &model_crate(service),
@@ -201,8 +202,12 @@ impl Manifests {
             categories: &["api-bindings"],
         };
         let mut manifest = self.manifest(&package, (&[(TYPES, &[])], &[]), &[], false);
+        // The `[dependencies]` table is the manifest's last (the model crate has no tests).
         manifest.push_str(
-            "\n[features]\n# `awsquery_types::json::ToJson` for every type: the AWS CLI's `--output json` form.\njson = []\n",
+            "serde = { version = \"1\", features = [\"derive\"], optional = true }\n\
+             \n[features]\n# `awsquery_types::json::ToJson` for every type: the AWS CLI's `--output json` form.\njson = []\n\
+             # serde's `Serialize` and `Deserialize` for every type, under the model's member names.\n\
+             serde = [\"dep:serde\", \"awsquery-types/serde\"]\n",
         );
         manifest
     }

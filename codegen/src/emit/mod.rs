@@ -295,6 +295,17 @@ pub fn client_crate(service: &Service) -> String {
     service.crates.client.package.clone()
 }
 
+/// Whether values of shape `id` are blobs, or lists or maps of them at any depth (the values a
+/// structure or union member serializes in base64 with the `serde` feature).
+pub fn holds_blob(service: &Service, id: &str) -> bool {
+    match &service.shape(id).kind {
+        ShapeKind::Scalar(Scalar::Blob) => true,
+        ShapeKind::List(list) => holds_blob(service, &list.target),
+        ShapeKind::Map(map) => holds_blob(service, &map.value),
+        _ => false,
+    }
+}
+
 /// Whether shape `id` is a plain string.
 pub fn is_string(service: &Service, id: &str) -> bool {
     matches!(service.shape(id).kind, ShapeKind::Scalar(Scalar::String))

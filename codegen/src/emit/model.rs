@@ -34,7 +34,17 @@ pub fn crate_doc(service: &Service) -> String {
     );
     let json = "With the `json` feature, every structure, union and enum implements \
                 `awsquery_types::json::ToJson`, which writes it as the AWS CLI v2 prints it with \
-                `--output json`.";
+                `--output json`.\n\n\
+                With the `serde` feature, every structure, union and enum implements serde's \
+                `Serialize` and `Deserialize`: members under the model's names \
+                (`GlobalClusterIdentifier`), enums as their wire values \
+                (unknown ones included), unset members as `null` (and missing ones read as unset, \
+                or as the model's default), timestamps as RFC 3339 strings in UTC \
+                (`2024-01-02T03:04:05.123Z`), blobs as base64 strings, and an output's request id \
+                as `\"ResponseMetadata\": {\"RequestId\": …}`. Errors keep their members, not \
+                their response metadata; a union's unknown member cannot be serialized. \
+                `@sensitive` values are written as they are: serialization is data, not a log. \
+                Without the feature, serde is not built.";
     match &service.docs {
         Some(d) => format!("{intro}\n\n{d}\n\n{json}"),
         None => format!("{intro}\n\n{json}"),
@@ -423,17 +433,22 @@ fn structure(paths: &Paths, service: &Service, shape: &Shape, s: &Structure) -> 
         let ty = paths.member_type(service, m);
         let docs = member_docs(m);
         let deprecated = deprecated_attr(m.deprecated.as_ref());
-        quote!(#docs #deprecated pub #f: #ty,)
+        let serde = serde_member(service, m, &m.field, true);
+        quote!(#docs #deprecated #serde pub #f: #ty,)
     });
     let meta = s.error.as_ref().map(|_| {
         quote! {
             /// The HTTP status, code, message and request id of the response.
+            #[cfg_attr(feature = "serde", serde(skip))]
             pub meta: ::awsquery_types::ErrorMetadata,
         }
     });
-    let request_id = s
-        .is_output
-        .then(|| quote!(_request_id: ::std::option::Option<::std::string::String>,));
+    let request_id = s.is_output.then(|| {
+        quote! {
+            #[cfg_attr(feature = "serde", serde(rename = "ResponseMetadata", default))]
+            _metadata: ::awsquery_types::ResponseMetadata,
+        }
+    });
     let custom_default = s
         .members
         .iter()
@@ -463,7 +478,7 @@ fn structure(paths: &Paths, service: &Service, shape: &Shape, s: &Structure) -> 
             .map(|_| quote!(meta: ::std::default::Default::default(),));
         let request_id = s
             .is_output
-            .then(|| quote!(_request_id: ::std::option::Option::None,));
+            .then(|| quote!(_metadata: ::std::default::Default::default(),));
         quote! {
                         #[allow(deprecated)]
             impl ::std::default::Default for #name {
@@ -487,21 +502,28 @@ fn structure(paths: &Paths, service: &Service, shape: &Shape, s: &Structure) -> 
                 /// The id AWS gave the request: the `x-amzn-requestid` header, else the body's
                 /// `<ResponseMetadata><RequestId>`; `None` when the response had neither.
                 pub fn request_id(&self) -> ::std::option::Option<&str> {
-                    self._request_id.as_deref()
+                    self._metadata.request_id()
                 }
 
                 /// Sets the request id (the protocol crate does, from the response).
                 pub fn set_request_id(&mut self, request_id: ::std::option::Option<::std::string::String>) {
-                    self._request_id = request_id;
+                    self._metadata = ::awsquery_types::ResponseMetadata::new(request_id);
                 }
             }
             impl ::awsquery_types::RequestId for #name {
                 fn request_id(&self) -> ::std::option::Option<&str> {
-                    self._request_id.as_deref()
+                    self._metadata.request_id()
                 }
             }
         }
     });
+    // Missing `Option` members read as `None` anyway; the others take the structure's default
+    // (the model's), so only a structure with such members needs the attribute.
+    let serde_default = s
+        .members
+        .iter()
+        .any(|m| !m.optional)
+        .then(|| quote!(#[cfg_attr(feature = "serde", serde(default))]));
     let allow_deprecated = s
         .members
         .iter()
@@ -512,6 +534,8 @@ fn structure(paths: &Paths, service: &Service, shape: &Shape, s: &Structure) -> 
         #deprecated
         #allow_deprecated
         #[derive(#(#derives),*)]
+        #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+        #serde_default
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*
@@ -522,6 +546,26 @@ fn structure(paths: &Paths, service: &Service, shape: &Shape, s: &Structure) -> 
         #debug_impl
         #request_id_impl
     }
+}
+
+/// The `serde` attribute of a structure's or union's member (with the `serde` feature): the
+/// model's name where the Rust name differs (serde names a field after it, `r#` left out), blobs
+/// in base64 (unset when missing, as serde does for other `Option`s). None when neither applies.
+/// Kept short, so that it fits on one line but for blobs.
+fn serde_member(service: &Service, m: &Member, rust_name: &str, field: bool) -> TokenStream {
+    let rename = (m.name != rust_name.trim_start_matches("r#")).then(|| {
+        let name = &m.name;
+        quote!(rename = #name)
+    });
+    let blob = super::holds_blob(service, &m.target).then(|| {
+        let default = field.then(|| quote!(, default));
+        quote!(with = "::awsquery_types::serde::blob" #default)
+    });
+    let args: Vec<TokenStream> = rename.into_iter().chain(blob).collect();
+    if args.is_empty() {
+        return TokenStream::new();
+    }
+    quote!(#[cfg_attr(feature = "serde", serde(#(#args),*))])
 }
 
 fn member_docs(m: &Member) -> TokenStream {
@@ -555,7 +599,7 @@ fn redacted_debug(
         }
     });
     let meta = error.then(|| quote!(.field("meta", &self.meta)));
-    let request_id = output.then(|| quote!(.field("_request_id", &self._request_id)));
+    let request_id = output.then(|| quote!(.field("_metadata", &self._metadata)));
     quote! {
         #[allow(deprecated)]
         impl ::std::fmt::Debug for #ty {
@@ -577,7 +621,12 @@ fn union(paths: &Paths, service: &Service, shape: &Shape, u: &Structure) -> Toke
             ty = quote!(::std::boxed::Box<#ty>);
         }
         let docs = doc_attrs(m.docs.as_deref());
-        quote!(#docs #v(#ty),)
+        let serde = serde_member(service, m, union_variant(m), false);
+        quote! {
+            #docs
+            #serde
+            #v(#ty),
+        }
     });
     let redact = shape.sensitive || u.members.iter().any(|m| m.sensitive);
     let derives = if redact {
@@ -610,10 +659,12 @@ fn union(paths: &Paths, service: &Service, shape: &Shape, u: &Structure) -> Toke
     quote! {
         #docs
         #[derive(#derives)]
+        #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
         #[non_exhaustive]
         pub enum #name {
             #(#variants)*
-            /// A member this version does not know.
+            /// A member this version does not know (it cannot be serialized).
+            #[cfg_attr(feature = "serde", serde(skip))]
             #unknown,
         }
         #debug
@@ -686,6 +737,18 @@ fn string_enum(shape: &Shape, e: &Enum<EnumVariant>) -> TokenStream {
                 f.write_str(self.as_str())
             }
         }
+        #[cfg(feature = "serde")]
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+        #[cfg(feature = "serde")]
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                ::awsquery_types::serde::str_enum(deserializer)
+            }
+        }
     }
 }
 
@@ -739,6 +802,18 @@ fn int_enum(shape: &Shape, e: &Enum<IntEnumVariant>) -> TokenStream {
                     #(#from)*
                     other => Self::#unknown(other),
                 }
+            }
+        }
+        #[cfg(feature = "serde")]
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_i32(self.value())
+            }
+        }
+        #[cfg(feature = "serde")]
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                <i32 as ::serde::Deserialize<'de>>::deserialize(deserializer).map(Self::from)
             }
         }
     }

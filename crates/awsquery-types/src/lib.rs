@@ -10,8 +10,12 @@ pub mod base64;
 pub mod error;
 pub mod http;
 pub mod json;
+pub mod response;
+#[cfg(feature = "serde")]
+pub mod serde;
 pub mod text;
 pub mod time;
 
 pub use error::{BuildError, ErrorMetadata, ProvideErrorMetadata, RequestId, Unhandled};
+pub use response::ResponseMetadata;
 pub use time::DateTime;

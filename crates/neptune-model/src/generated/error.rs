@@ -11,11 +11,13 @@ pub use crate::operation::failover_global_cluster::FailoverGlobalClusterError;
 ///
 /// Smithy shape `com.amazonaws.neptune#DBClusterNotFoundFault`.
 #[derive(Clone, PartialEq, Default, Debug)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct DbClusterNotFoundFault {
     /// Text explaining what went wrong.
     pub message: ::std::option::Option<::std::string::String>,
     /// The HTTP status, code, message and request id of the response.
+    #[cfg_attr(feature = "serde", serde(skip))]
     pub meta: ::awsquery_types::ErrorMetadata,
 }
 
@@ -46,11 +48,13 @@ impl ::std::error::Error for DbClusterNotFoundFault {}
 ///
 /// Smithy shape `com.amazonaws.neptune#GlobalClusterNotFoundFault`.
 #[derive(Clone, PartialEq, Default, Debug)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct GlobalClusterNotFoundFault {
     /// Text explaining what went wrong.
     pub message: ::std::option::Option<::std::string::String>,
     /// The HTTP status, code, message and request id of the response.
+    #[cfg_attr(feature = "serde", serde(skip))]
     pub meta: ::awsquery_types::ErrorMetadata,
 }
 
@@ -81,11 +85,13 @@ impl ::std::error::Error for GlobalClusterNotFoundFault {}
 ///
 /// Smithy shape `com.amazonaws.neptune#InvalidDBClusterStateFault`.
 #[derive(Clone, PartialEq, Default, Debug)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct InvalidDbClusterStateFault {
     /// Text explaining what went wrong.
     pub message: ::std::option::Option<::std::string::String>,
     /// The HTTP status, code, message and request id of the response.
+    #[cfg_attr(feature = "serde", serde(skip))]
     pub meta: ::awsquery_types::ErrorMetadata,
 }
 
@@ -116,11 +122,13 @@ impl ::std::error::Error for InvalidDbClusterStateFault {}
 ///
 /// Smithy shape `com.amazonaws.neptune#InvalidGlobalClusterStateFault`.
 #[derive(Clone, PartialEq, Default, Debug)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct InvalidGlobalClusterStateFault {
     /// Text explaining what went wrong.
     pub message: ::std::option::Option<::std::string::String>,
     /// The HTTP status, code, message and request id of the response.
+    #[cfg_attr(feature = "serde", serde(skip))]
     pub meta: ::awsquery_types::ErrorMetadata,
 }
 

@@ -16,15 +16,20 @@ pub use crate::operation::failover_global_cluster::{
 ///
 /// Smithy shape `com.amazonaws.neptune#FailoverState`.
 #[derive(Clone, PartialEq, Default, Debug)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct FailoverState {
     /// Where the switchover or failover currently stands, for example `pending`, `failing-over` or `cancelling`.
+    #[cfg_attr(feature = "serde", serde(rename = "Status"))]
     pub status: ::std::option::Option<crate::types::FailoverStatus>,
     /// ARN of the DB cluster losing the primary role in this operation.
+    #[cfg_attr(feature = "serde", serde(rename = "FromDbClusterArn"))]
     pub from_db_cluster_arn: ::std::option::Option<::std::string::String>,
     /// ARN of the DB cluster gaining the primary role in this operation.
+    #[cfg_attr(feature = "serde", serde(rename = "ToDbClusterArn"))]
     pub to_db_cluster_arn: ::std::option::Option<::std::string::String>,
     /// True for a failover (data loss permitted), false for a switchover.
+    #[cfg_attr(feature = "serde", serde(rename = "IsDataLossAllowed"))]
     pub is_data_loss_allowed: ::std::option::Option<bool>,
 }
 
@@ -77,35 +82,65 @@ impl ::std::fmt::Display for FailoverStatus {
     }
 }
 
+#[cfg(feature = "serde")]
+impl ::serde::Serialize for FailoverStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> ::serde::Deserialize<'de> for FailoverStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::awsquery_types::serde::str_enum(deserializer)
+    }
+}
+
 /// Describes a Neptune global database, a set of DB clusters in different Regions that share one primary writer. Returned by the global cluster management calls, including `FailoverGlobalCluster`.
 ///
 /// Smithy shape `com.amazonaws.neptune#GlobalCluster`.
 #[derive(Clone, PartialEq, Default, Debug)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct GlobalCluster {
     /// The name the user gave the global database.
     ///
     /// Length 1 to 255; pattern `^[A-Za-z][0-9A-Za-z-:._]*$` (checked by the service).
+    #[cfg_attr(feature = "serde", serde(rename = "GlobalClusterIdentifier"))]
     pub global_cluster_identifier: ::std::option::Option<::std::string::String>,
     /// A permanent, Region-independent ID for the global database; it shows up in CloudTrail when the cluster's KMS key is used.
+    #[cfg_attr(feature = "serde", serde(rename = "GlobalClusterResourceId"))]
     pub global_cluster_resource_id: ::std::option::Option<::std::string::String>,
     /// ARN of the global database.
+    #[cfg_attr(feature = "serde", serde(rename = "GlobalClusterArn"))]
     pub global_cluster_arn: ::std::option::Option<::std::string::String>,
     /// The global database's current status.
+    #[cfg_attr(feature = "serde", serde(rename = "Status"))]
     pub status: ::std::option::Option<::std::string::String>,
     /// Database engine of the global database, which is `neptune`.
+    #[cfg_attr(feature = "serde", serde(rename = "Engine"))]
     pub engine: ::std::option::Option<::std::string::String>,
     /// Neptune engine version the global database runs.
+    #[cfg_attr(feature = "serde", serde(rename = "EngineVersion"))]
     pub engine_version: ::std::option::Option<::std::string::String>,
     /// Whether storage of the global database is encrypted.
+    #[cfg_attr(feature = "serde", serde(rename = "StorageEncrypted"))]
     pub storage_encrypted: ::std::option::Option<bool>,
     /// Whether the global database is protected from deletion.
+    #[cfg_attr(feature = "serde", serde(rename = "DeletionProtection"))]
     pub deletion_protection: ::std::option::Option<bool>,
     /// The DB clusters belonging to the global database, with their ARNs and reader ARNs.
+    #[cfg_attr(feature = "serde", serde(rename = "GlobalClusterMembers"))]
     pub global_cluster_members: ::std::option::Option<
         ::std::vec::Vec<crate::types::GlobalClusterMember>,
     >,
     /// Details of any switchover or failover pending or in progress; empty if none was requested.
+    #[cfg_attr(feature = "serde", serde(rename = "FailoverState"))]
     pub failover_state: ::std::option::Option<crate::types::FailoverState>,
 }
 
@@ -113,12 +148,16 @@ pub struct GlobalCluster {
 ///
 /// Smithy shape `com.amazonaws.neptune#GlobalClusterMember`.
 #[derive(Clone, PartialEq, Default, Debug)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct GlobalClusterMember {
     /// ARN of this member DB cluster.
+    #[cfg_attr(feature = "serde", serde(rename = "DBClusterArn"))]
     pub db_cluster_arn: ::std::option::Option<::std::string::String>,
     /// ARNs of the read-only secondary clusters linked to the global database.
+    #[cfg_attr(feature = "serde", serde(rename = "Readers"))]
     pub readers: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// True when this cluster is the global database's primary, read-write cluster.
+    #[cfg_attr(feature = "serde", serde(rename = "IsWriter"))]
     pub is_writer: ::std::option::Option<bool>,
 }

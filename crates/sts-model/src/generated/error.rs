@@ -12,11 +12,13 @@ pub use crate::operation::get_caller_identity::GetCallerIdentityError;
 ///
 /// Smithy shape `com.amazonaws.sts#ExpiredTokenException`.
 #[derive(Clone, PartialEq, Default, Debug)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct ExpiredTokenException {
     /// What went wrong, in the service's words.
     pub message: ::std::option::Option<::std::string::String>,
     /// The HTTP status, code, message and request id of the response.
+    #[cfg_attr(feature = "serde", serde(skip))]
     pub meta: ::awsquery_types::ErrorMetadata,
 }
 
@@ -47,11 +49,13 @@ impl ::std::error::Error for ExpiredTokenException {}
 ///
 /// Smithy shape `com.amazonaws.sts#IDPCommunicationErrorException`.
 #[derive(Clone, PartialEq, Default, Debug)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct IdpCommunicationErrorException {
     /// What went wrong, in the service's words.
     pub message: ::std::option::Option<::std::string::String>,
     /// The HTTP status, code, message and request id of the response.
+    #[cfg_attr(feature = "serde", serde(skip))]
     pub meta: ::awsquery_types::ErrorMetadata,
 }
 
@@ -82,11 +86,13 @@ impl ::std::error::Error for IdpCommunicationErrorException {}
 ///
 /// Smithy shape `com.amazonaws.sts#IDPRejectedClaimException`.
 #[derive(Clone, PartialEq, Default, Debug)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct IdpRejectedClaimException {
     /// What went wrong, in the service's words.
     pub message: ::std::option::Option<::std::string::String>,
     /// The HTTP status, code, message and request id of the response.
+    #[cfg_attr(feature = "serde", serde(skip))]
     pub meta: ::awsquery_types::ErrorMetadata,
 }
 
@@ -117,11 +123,13 @@ impl ::std::error::Error for IdpRejectedClaimException {}
 ///
 /// Smithy shape `com.amazonaws.sts#InvalidIdentityTokenException`.
 #[derive(Clone, PartialEq, Default, Debug)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct InvalidIdentityTokenException {
     /// What went wrong, in the service's words.
     pub message: ::std::option::Option<::std::string::String>,
     /// The HTTP status, code, message and request id of the response.
+    #[cfg_attr(feature = "serde", serde(skip))]
     pub meta: ::awsquery_types::ErrorMetadata,
 }
 
@@ -152,11 +160,13 @@ impl ::std::error::Error for InvalidIdentityTokenException {}
 ///
 /// Smithy shape `com.amazonaws.sts#MalformedPolicyDocumentException`.
 #[derive(Clone, PartialEq, Default, Debug)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct MalformedPolicyDocumentException {
     /// What went wrong, in the service's words.
     pub message: ::std::option::Option<::std::string::String>,
     /// The HTTP status, code, message and request id of the response.
+    #[cfg_attr(feature = "serde", serde(skip))]
     pub meta: ::awsquery_types::ErrorMetadata,
 }
 
@@ -187,11 +197,13 @@ impl ::std::error::Error for MalformedPolicyDocumentException {}
 ///
 /// Smithy shape `com.amazonaws.sts#PackedPolicyTooLargeException`.
 #[derive(Clone, PartialEq, Default, Debug)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct PackedPolicyTooLargeException {
     /// What went wrong, in the service's words.
     pub message: ::std::option::Option<::std::string::String>,
     /// The HTTP status, code, message and request id of the response.
+    #[cfg_attr(feature = "serde", serde(skip))]
     pub meta: ::awsquery_types::ErrorMetadata,
 }
 
@@ -222,11 +234,13 @@ impl ::std::error::Error for PackedPolicyTooLargeException {}
 ///
 /// Smithy shape `com.amazonaws.sts#RegionDisabledException`.
 #[derive(Clone, PartialEq, Default, Debug)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct RegionDisabledException {
     /// What went wrong, in the service's words.
     pub message: ::std::option::Option<::std::string::String>,
     /// The HTTP status, code, message and request id of the response.
+    #[cfg_attr(feature = "serde", serde(skip))]
     pub meta: ::awsquery_types::ErrorMetadata,
 }
 

@@ -17,6 +17,7 @@ pub use crate::operation::get_caller_identity::{
 ///
 /// Smithy shape `com.amazonaws.sts#AssumedRoleUser`.
 #[derive(Clone, PartialEq, Default, Debug)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct AssumedRoleUser {
     /// The unique ID of the role session: the role's ID, a colon and the session name.
@@ -24,12 +25,14 @@ pub struct AssumedRoleUser {
     /// Required.
     ///
     /// Length 2 to 193; pattern `^[\w+=,.@:-]*$` (checked by the service).
+    #[cfg_attr(feature = "serde", serde(rename = "AssumedRoleId"))]
     pub assumed_role_id: ::std::option::Option<::std::string::String>,
     /// The ARN of the role session (`arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION`).
     ///
     /// Required.
     ///
     /// Length 20 to 2048; pattern `^[\u0009\u000A\u000D\u0020-\u007E\u0085\u00A0-\uD7FF\uE000-\uFFFD\u10000-\u10FFFF]+$` (checked by the service).
+    #[cfg_attr(feature = "serde", serde(rename = "Arn"))]
     pub arn: ::std::option::Option<::std::string::String>,
 }
 
@@ -37,6 +40,7 @@ pub struct AssumedRoleUser {
 ///
 /// Smithy shape `com.amazonaws.sts#Credentials`.
 #[derive(Clone, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct Credentials {
     /// The access key ID of the temporary credentials.
@@ -44,18 +48,22 @@ pub struct Credentials {
     /// Required.
     ///
     /// Length 16 to 128; pattern `^[\w]*$` (checked by the service).
+    #[cfg_attr(feature = "serde", serde(rename = "AccessKeyId"))]
     pub access_key_id: ::std::option::Option<::std::string::String>,
     /// The secret access key, which signs requests together with the access key ID.
     ///
     /// Required.
+    #[cfg_attr(feature = "serde", serde(rename = "SecretAccessKey"))]
     pub secret_access_key: ::std::option::Option<::std::string::String>,
     /// The session token, sent with every request signed with these credentials.
     ///
     /// Required.
+    #[cfg_attr(feature = "serde", serde(rename = "SessionToken"))]
     pub session_token: ::std::option::Option<::std::string::String>,
     /// When the credentials stop working.
     ///
     /// Required.
+    #[cfg_attr(feature = "serde", serde(rename = "Expiration"))]
     pub expiration: ::std::option::Option<::awsquery_types::DateTime>,
 }
 
@@ -75,6 +83,7 @@ impl ::std::fmt::Debug for Credentials {
 ///
 /// Smithy shape `com.amazonaws.sts#PolicyDescriptorType`.
 #[derive(Clone, PartialEq, Default, Debug)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct PolicyDescriptorType {
     /// The ARN of the managed policy.
@@ -87,15 +96,18 @@ pub struct PolicyDescriptorType {
 ///
 /// Smithy shape `com.amazonaws.sts#ProvidedContext`.
 #[derive(Clone, PartialEq, Default, Debug)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct ProvidedContext {
     /// The ARN of the context provider that made the assertion.
     ///
     /// Length 20 to 2048; pattern `^[\u0009\u000A\u000D\u0020-\u007E\u0085\u00A0-\uD7FF\uE000-\uFFFD\u10000-\u10FFFF]+$` (checked by the service).
+    #[cfg_attr(feature = "serde", serde(rename = "ProviderArn"))]
     pub provider_arn: ::std::option::Option<::std::string::String>,
     /// The assertion, signed and encrypted, as the provider handed it out.
     ///
     /// Length 4 to 2048 (checked by the service).
+    #[cfg_attr(feature = "serde", serde(rename = "ContextAssertion"))]
     pub context_assertion: ::std::option::Option<::std::string::String>,
 }
 
@@ -103,6 +115,7 @@ pub struct ProvidedContext {
 ///
 /// Smithy shape `com.amazonaws.sts#Tag`.
 #[derive(Clone, PartialEq, Default, Debug)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct Tag {
     /// The tag's key.
@@ -110,12 +123,14 @@ pub struct Tag {
     /// Required.
     ///
     /// Length 1 to 128; pattern `^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$` (checked by the service).
+    #[cfg_attr(feature = "serde", serde(rename = "Key"))]
     pub key: ::std::option::Option<::std::string::String>,
     /// The tag's value.
     ///
     /// Required.
     ///
     /// Length 0 to 256; pattern `^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$` (checked by the service).
+    #[cfg_attr(feature = "serde", serde(rename = "Value"))]
     pub value: ::std::option::Option<::std::string::String>,
 }
 

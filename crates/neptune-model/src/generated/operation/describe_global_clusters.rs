@@ -5,36 +5,44 @@
 
 /// Smithy shape `com.amazonaws.neptune#DescribeGlobalClustersMessage`.
 #[derive(Clone, PartialEq, Default, Debug)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct DescribeGlobalClustersInput {
     /// Only list the global database with this identifier (compared without regard to case). It must name an existing global database; leave it out to list them all.
     ///
     /// Length 1 to 255; pattern `^[A-Za-z][0-9A-Za-z-:._]*$` (checked by the service).
+    #[cfg_attr(feature = "serde", serde(rename = "GlobalClusterIdentifier"))]
     pub global_cluster_identifier: ::std::option::Option<::std::string::String>,
     /// The largest number of global databases one response may hold, between 20 and 100 (100 when left out). When more exist, the response carries a `Marker` for the rest.
+    #[cfg_attr(feature = "serde", serde(rename = "MaxRecords"))]
     pub max_records: ::std::option::Option<i32>,
     /// The `Marker` of the previous response, to continue the listing after the records it already returned.
+    #[cfg_attr(feature = "serde", serde(rename = "Marker"))]
     pub marker: ::std::option::Option<::std::string::String>,
 }
 
 /// Smithy shape `com.amazonaws.neptune#GlobalClustersMessage`.
 #[derive(Clone, PartialEq, Default, Debug)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct DescribeGlobalClustersOutput {
     /// Present when more global databases remain: send it as the `Marker` of the next request to get them.
+    #[cfg_attr(feature = "serde", serde(rename = "Marker"))]
     pub marker: ::std::option::Option<::std::string::String>,
     /// The global databases on this page.
+    #[cfg_attr(feature = "serde", serde(rename = "GlobalClusters"))]
     pub global_clusters: ::std::option::Option<
         ::std::vec::Vec<crate::types::GlobalCluster>,
     >,
-    _request_id: ::std::option::Option<::std::string::String>,
+    #[cfg_attr(feature = "serde", serde(rename = "ResponseMetadata", default))]
+    _metadata: ::awsquery_types::ResponseMetadata,
 }
 
 impl DescribeGlobalClustersOutput {
     /// The id AWS gave the request: the `x-amzn-requestid` header, else the body's
     /// `<ResponseMetadata><RequestId>`; `None` when the response had neither.
     pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self._request_id.as_deref()
+        self._metadata.request_id()
     }
 
     /// Sets the request id (the protocol crate does, from the response).
@@ -42,13 +50,13 @@ impl DescribeGlobalClustersOutput {
         &mut self,
         request_id: ::std::option::Option<::std::string::String>,
     ) {
-        self._request_id = request_id;
+        self._metadata = ::awsquery_types::ResponseMetadata::new(request_id);
     }
 }
 
 impl ::awsquery_types::RequestId for DescribeGlobalClustersOutput {
     fn request_id(&self) -> ::std::option::Option<&str> {
-        self._request_id.as_deref()
+        self._metadata.request_id()
     }
 }
 

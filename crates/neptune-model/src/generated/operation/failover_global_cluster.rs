@@ -5,6 +5,7 @@
 
 /// Smithy shape `com.amazonaws.neptune#FailoverGlobalClusterMessage`.
 #[derive(Clone, PartialEq, Default, Debug)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct FailoverGlobalClusterInput {
     /// The name of the existing Neptune global database to fail over, as chosen when it was created.
@@ -12,31 +13,38 @@ pub struct FailoverGlobalClusterInput {
     /// Required.
     ///
     /// Length 1 to 255; pattern `^[A-Za-z][0-9A-Za-z-:._]*$` (checked by the service).
+    #[cfg_attr(feature = "serde", serde(rename = "GlobalClusterIdentifier"))]
     pub global_cluster_identifier: ::std::option::Option<::std::string::String>,
     /// The ARN of the secondary DB cluster that should take over as the primary of the global database.
     ///
     /// Required.
+    #[cfg_attr(feature = "serde", serde(rename = "TargetDbClusterIdentifier"))]
     pub target_db_cluster_identifier: ::std::option::Option<::std::string::String>,
     /// When true, performs a failover, which may lose changes not yet replicated to the target. If omitted, the request is treated as a switchover; it cannot be combined with `Switchover`.
+    #[cfg_attr(feature = "serde", serde(rename = "AllowDataLoss"))]
     pub allow_data_loss: ::std::option::Option<bool>,
     /// When true, performs a planned switchover with no data loss. It cannot be combined with `AllowDataLoss`.
+    #[cfg_attr(feature = "serde", serde(rename = "Switchover"))]
     pub switchover: ::std::option::Option<bool>,
 }
 
 /// Smithy shape `com.amazonaws.neptune#FailoverGlobalClusterResult`.
 #[derive(Clone, PartialEq, Default, Debug)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct FailoverGlobalClusterOutput {
     /// Describes a Neptune global database, a set of DB clusters in different Regions that share one primary writer. Returned by the global cluster management calls, including `FailoverGlobalCluster`.
+    #[cfg_attr(feature = "serde", serde(rename = "GlobalCluster"))]
     pub global_cluster: ::std::option::Option<crate::types::GlobalCluster>,
-    _request_id: ::std::option::Option<::std::string::String>,
+    #[cfg_attr(feature = "serde", serde(rename = "ResponseMetadata", default))]
+    _metadata: ::awsquery_types::ResponseMetadata,
 }
 
 impl FailoverGlobalClusterOutput {
     /// The id AWS gave the request: the `x-amzn-requestid` header, else the body's
     /// `<ResponseMetadata><RequestId>`; `None` when the response had neither.
     pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self._request_id.as_deref()
+        self._metadata.request_id()
     }
 
     /// Sets the request id (the protocol crate does, from the response).
@@ -44,13 +52,13 @@ impl FailoverGlobalClusterOutput {
         &mut self,
         request_id: ::std::option::Option<::std::string::String>,
     ) {
-        self._request_id = request_id;
+        self._metadata = ::awsquery_types::ResponseMetadata::new(request_id);
     }
 }
 
 impl ::awsquery_types::RequestId for FailoverGlobalClusterOutput {
     fn request_id(&self) -> ::std::option::Option<&str> {
-        self._request_id.as_deref()
+        self._metadata.request_id()
     }
 }
 

@@ -5,6 +5,7 @@
 
 /// Smithy shape `com.amazonaws.sts#AssumeRoleRequest`.
 #[derive(Clone, PartialEq, Default, Debug)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct AssumeRoleInput {
     /// The ARN of the role to assume.
@@ -12,54 +13,66 @@ pub struct AssumeRoleInput {
     /// Required.
     ///
     /// Length 20 to 2048; pattern `^[\u0009\u000A\u000D\u0020-\u007E\u0085\u00A0-\uD7FF\uE000-\uFFFD\u10000-\u10FFFF]+$` (checked by the service).
+    #[cfg_attr(feature = "serde", serde(rename = "RoleArn"))]
     pub role_arn: ::std::option::Option<::std::string::String>,
     /// A name the caller gives this session of the role. It is part of the session's ARN and shows in CloudTrail, which tells apart the sessions of one role. Letters, digits and `_+=,.@-`, without spaces.
     ///
     /// Required.
     ///
     /// Length 2 to 64; pattern `^[\w+=,.@-]*$` (checked by the service).
+    #[cfg_attr(feature = "serde", serde(rename = "RoleSessionName"))]
     pub role_session_name: ::std::option::Option<::std::string::String>,
     /// Up to 10 ARNs of managed policies to use as session policies: the session may do only what both the role's own policies and these allow. Their plain text, with an inline `Policy`, may not pass 2,048 characters.
+    #[cfg_attr(feature = "serde", serde(rename = "PolicyArns"))]
     pub policy_arns: ::std::option::Option<
         ::std::vec::Vec<crate::types::PolicyDescriptorType>,
     >,
     /// An inline session policy in JSON. The session gets only the permissions that both the role's policies and this policy grant; it can never add any. Tabs, line breaks and the characters from space to `\u00FF` are allowed.
     ///
     /// Length at least 1; pattern `^[\u0009\u000A\u000D\u0020-\u00FF]+$` (checked by the service).
+    #[cfg_attr(feature = "serde", serde(rename = "Policy"))]
     pub policy: ::std::option::Option<::std::string::String>,
     /// How long the session lasts, in seconds: from 900 (15 minutes) up to the role's maximum session duration, which an administrator sets between one and 12 hours. One hour when it is left out; a value above the role's maximum makes the request fail.
     ///
     /// Range 900 to 43200 (checked by the service).
+    #[cfg_attr(feature = "serde", serde(rename = "DurationSeconds"))]
     pub duration_seconds: ::std::option::Option<i32>,
     /// Session tags: up to 50 key and value pairs that the session carries as principal tags. A session tag replaces the role's own tag of the same key.
     ///
     /// Length 0 to 50 (checked by the service).
+    #[cfg_attr(feature = "serde", serde(rename = "Tags"))]
     pub tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
     /// The keys of session tags that stay with the session when it assumes another role (role chaining).
     ///
     /// Length 0 to 50 (checked by the service).
+    #[cfg_attr(feature = "serde", serde(rename = "TransitiveTagKeys"))]
     pub transitive_tag_keys: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     /// An identifier the role's trust policy may require when a third party assumes the role for the account that owns it; it keeps another customer of that party from using the role (the confused deputy problem).
     ///
     /// Length 2 to 1224; pattern `^[\w+=,.@:\/-]*$` (checked by the service).
+    #[cfg_attr(feature = "serde", serde(rename = "ExternalId"))]
     pub external_id: ::std::option::Option<::std::string::String>,
     /// The caller's MFA device, when the role's trust policy requires MFA: the serial number of a hardware device, or the ARN of a virtual one.
     ///
     /// Length 9 to 256; pattern `^[\w+=/:,.@-]*$` (checked by the service).
+    #[cfg_attr(feature = "serde", serde(rename = "SerialNumber"))]
     pub serial_number: ::std::option::Option<::std::string::String>,
     /// The six digits the MFA device of `SerialNumber` shows.
     ///
     /// Length 6 to 6; pattern `^[\d]*$` (checked by the service).
+    #[cfg_attr(feature = "serde", serde(rename = "TokenCode"))]
     pub token_code: ::std::option::Option<::std::string::String>,
     /// A source identity for the session: it stays with the session through role chaining and shows in CloudTrail, and a trust policy can require it (`sts:SourceIdentity`). Once set, it cannot change.
     ///
     /// Length 2 to 64; pattern `^[\w+=,.@-]*$` (checked by the service).
+    #[cfg_attr(feature = "serde", serde(rename = "SourceIdentity"))]
     pub source_identity: ::std::option::Option<::std::string::String>,
     /// Signed context assertions from trusted context providers (IAM Identity Center, for one) to attach to the session.
     ///
     /// Length 1 to 5 (checked by the service).
+    #[cfg_attr(feature = "serde", serde(rename = "ProvidedContexts"))]
     pub provided_contexts: ::std::option::Option<
         ::std::vec::Vec<crate::types::ProvidedContext>,
     >,
@@ -67,28 +80,34 @@ pub struct AssumeRoleInput {
 
 /// Smithy shape `com.amazonaws.sts#AssumeRoleResponse`.
 #[derive(Clone, PartialEq, Default, Debug)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct AssumeRoleOutput {
     /// The temporary credentials: access key ID, secret access key, session token and expiry. The session token has no fixed size.
+    #[cfg_attr(feature = "serde", serde(rename = "Credentials"))]
     pub credentials: ::std::option::Option<crate::types::Credentials>,
     /// The identity of the new session, its ID and ARN, which policies can name.
+    #[cfg_attr(feature = "serde", serde(rename = "AssumedRoleUser"))]
     pub assumed_role_user: ::std::option::Option<crate::types::AssumedRoleUser>,
     /// How much of the space allowed for the session policies and session tags of the request they take once packed, in percent. A request over 100 fails.
     ///
     /// Range at least 0 (checked by the service).
+    #[cfg_attr(feature = "serde", serde(rename = "PackedPolicySize"))]
     pub packed_policy_size: ::std::option::Option<i32>,
     /// The source identity set for the session, if any.
     ///
     /// Length 2 to 64; pattern `^[\w+=,.@-]*$` (checked by the service).
+    #[cfg_attr(feature = "serde", serde(rename = "SourceIdentity"))]
     pub source_identity: ::std::option::Option<::std::string::String>,
-    _request_id: ::std::option::Option<::std::string::String>,
+    #[cfg_attr(feature = "serde", serde(rename = "ResponseMetadata", default))]
+    _metadata: ::awsquery_types::ResponseMetadata,
 }
 
 impl AssumeRoleOutput {
     /// The id AWS gave the request: the `x-amzn-requestid` header, else the body's
     /// `<ResponseMetadata><RequestId>`; `None` when the response had neither.
     pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self._request_id.as_deref()
+        self._metadata.request_id()
     }
 
     /// Sets the request id (the protocol crate does, from the response).
@@ -96,13 +115,13 @@ impl AssumeRoleOutput {
         &mut self,
         request_id: ::std::option::Option<::std::string::String>,
     ) {
-        self._request_id = request_id;
+        self._metadata = ::awsquery_types::ResponseMetadata::new(request_id);
     }
 }
 
 impl ::awsquery_types::RequestId for AssumeRoleOutput {
     fn request_id(&self) -> ::std::option::Option<&str> {
-        self._request_id.as_deref()
+        self._metadata.request_id()
     }
 }
 

@@ -5,6 +5,7 @@
 
 /// Smithy shape `com.amazonaws.sts#AssumeRoleWithWebIdentityRequest`.
 #[derive(Clone, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct AssumeRoleWithWebIdentityInput {
     /// The ARN of the role to assume; its trust policy must trust the token's identity provider.
@@ -12,34 +13,41 @@ pub struct AssumeRoleWithWebIdentityInput {
     /// Required.
     ///
     /// Length 20 to 2048; pattern `^[\u0009\u000A\u000D\u0020-\u007E\u0085\u00A0-\uD7FF\uE000-\uFFFD\u10000-\u10FFFF]+$` (checked by the service).
+    #[cfg_attr(feature = "serde", serde(rename = "RoleArn"))]
     pub role_arn: ::std::option::Option<::std::string::String>,
     /// A name for the session, usually something that identifies the user the token belongs to. It is part of the session's ARN and shows in CloudTrail. Letters, digits and `_+=,.@-`, without spaces.
     ///
     /// Required.
     ///
     /// Length 2 to 64; pattern `^[\w+=,.@-]*$` (checked by the service).
+    #[cfg_attr(feature = "serde", serde(rename = "RoleSessionName"))]
     pub role_session_name: ::std::option::Option<::std::string::String>,
     /// The OpenID Connect ID token or OAuth 2.0 access token the identity provider issued. Send a fresh one: an expired token is refused.
     ///
     /// Required.
     ///
     /// Length 4 to 20000 (checked by the service).
+    #[cfg_attr(feature = "serde", serde(rename = "WebIdentityToken"))]
     pub web_identity_token: ::std::option::Option<::std::string::String>,
     /// For OAuth 2.0 access tokens only: the provider's domain (`www.amazon.com`, `graph.facebook.com`). Leave it out for OpenID Connect ID tokens.
     ///
     /// Length 4 to 2048 (checked by the service).
+    #[cfg_attr(feature = "serde", serde(rename = "ProviderId"))]
     pub provider_id: ::std::option::Option<::std::string::String>,
     /// Up to 10 ARNs of managed policies to use as session policies: the session may do only what both the role's own policies and these allow. Their plain text, with an inline `Policy`, may not pass 2,048 characters.
+    #[cfg_attr(feature = "serde", serde(rename = "PolicyArns"))]
     pub policy_arns: ::std::option::Option<
         ::std::vec::Vec<crate::types::PolicyDescriptorType>,
     >,
     /// An inline session policy in JSON. The session gets only the permissions that both the role's policies and this policy grant; it can never add any. Tabs, line breaks and the characters from space to `\u00FF` are allowed.
     ///
     /// Length 1 to 2048; pattern `^[\u0009\u000A\u000D\u0020-\u00FF]+$` (checked by the service).
+    #[cfg_attr(feature = "serde", serde(rename = "Policy"))]
     pub policy: ::std::option::Option<::std::string::String>,
     /// How long the session lasts, in seconds: from 900 (15 minutes) up to the role's maximum session duration, which an administrator sets between one and 12 hours. One hour when it is left out; a value above the role's maximum makes the request fail.
     ///
     /// Range 900 to 43200 (checked by the service).
+    #[cfg_attr(feature = "serde", serde(rename = "DurationSeconds"))]
     pub duration_seconds: ::std::option::Option<i32>,
 }
 
@@ -60,36 +68,45 @@ impl ::std::fmt::Debug for AssumeRoleWithWebIdentityInput {
 
 /// Smithy shape `com.amazonaws.sts#AssumeRoleWithWebIdentityResponse`.
 #[derive(Clone, PartialEq, Default, Debug)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct AssumeRoleWithWebIdentityOutput {
     /// The temporary credentials: access key ID, secret access key, session token and expiry. The session token has no fixed size.
+    #[cfg_attr(feature = "serde", serde(rename = "Credentials"))]
     pub credentials: ::std::option::Option<crate::types::Credentials>,
     /// The identifier the provider gave the user: the token's `sub` claim, unique for each provider and application.
     ///
     /// Length 6 to 255 (checked by the service).
+    #[cfg_attr(feature = "serde", serde(rename = "SubjectFromWebIdentityToken"))]
     pub subject_from_web_identity_token: ::std::option::Option<::std::string::String>,
     /// The identity of the new session, its ID and ARN, which policies can name.
+    #[cfg_attr(feature = "serde", serde(rename = "AssumedRoleUser"))]
     pub assumed_role_user: ::std::option::Option<crate::types::AssumedRoleUser>,
     /// How much of the space allowed for the session policies and session tags of the request they take once packed, in percent. A request over 100 fails.
     ///
     /// Range at least 0 (checked by the service).
+    #[cfg_attr(feature = "serde", serde(rename = "PackedPolicySize"))]
     pub packed_policy_size: ::std::option::Option<i32>,
     /// Who issued the token: the `iss` claim of an OpenID Connect ID token, or the `ProviderId` of the request.
+    #[cfg_attr(feature = "serde", serde(rename = "Provider"))]
     pub provider: ::std::option::Option<::std::string::String>,
     /// Whom the token was issued for, the client ID of the application (the token's `aud` claim).
+    #[cfg_attr(feature = "serde", serde(rename = "Audience"))]
     pub audience: ::std::option::Option<::std::string::String>,
     /// The source identity of the session, when the token carried one as a claim.
     ///
     /// Length 2 to 64; pattern `^[\w+=,.@-]*$` (checked by the service).
+    #[cfg_attr(feature = "serde", serde(rename = "SourceIdentity"))]
     pub source_identity: ::std::option::Option<::std::string::String>,
-    _request_id: ::std::option::Option<::std::string::String>,
+    #[cfg_attr(feature = "serde", serde(rename = "ResponseMetadata", default))]
+    _metadata: ::awsquery_types::ResponseMetadata,
 }
 
 impl AssumeRoleWithWebIdentityOutput {
     /// The id AWS gave the request: the `x-amzn-requestid` header, else the body's
     /// `<ResponseMetadata><RequestId>`; `None` when the response had neither.
     pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self._request_id.as_deref()
+        self._metadata.request_id()
     }
 
     /// Sets the request id (the protocol crate does, from the response).
@@ -97,13 +114,13 @@ impl AssumeRoleWithWebIdentityOutput {
         &mut self,
         request_id: ::std::option::Option<::std::string::String>,
     ) {
-        self._request_id = request_id;
+        self._metadata = ::awsquery_types::ResponseMetadata::new(request_id);
     }
 }
 
 impl ::awsquery_types::RequestId for AssumeRoleWithWebIdentityOutput {
     fn request_id(&self) -> ::std::option::Option<&str> {
-        self._request_id.as_deref()
+        self._metadata.request_id()
     }
 }
 

@@ -5,29 +5,35 @@
 
 /// Smithy shape `com.amazonaws.sts#GetCallerIdentityRequest`.
 #[derive(Clone, PartialEq, Default, Debug)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetCallerIdentityInput {}
 
 /// Smithy shape `com.amazonaws.sts#GetCallerIdentityResponse`.
 #[derive(Clone, PartialEq, Default, Debug)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetCallerIdentityOutput {
     /// The caller's unique ID: an IAM user's ID, or for a role session the role's ID, a colon and the session name.
+    #[cfg_attr(feature = "serde", serde(rename = "UserId"))]
     pub user_id: ::std::option::Option<::std::string::String>,
     /// The ID of the account that owns the calling identity.
+    #[cfg_attr(feature = "serde", serde(rename = "Account"))]
     pub account: ::std::option::Option<::std::string::String>,
     /// The ARN of the calling identity.
     ///
     /// Length 20 to 2048; pattern `^[\u0009\u000A\u000D\u0020-\u007E\u0085\u00A0-\uD7FF\uE000-\uFFFD\u10000-\u10FFFF]+$` (checked by the service).
+    #[cfg_attr(feature = "serde", serde(rename = "Arn"))]
     pub arn: ::std::option::Option<::std::string::String>,
-    _request_id: ::std::option::Option<::std::string::String>,
+    #[cfg_attr(feature = "serde", serde(rename = "ResponseMetadata", default))]
+    _metadata: ::awsquery_types::ResponseMetadata,
 }
 
 impl GetCallerIdentityOutput {
     /// The id AWS gave the request: the `x-amzn-requestid` header, else the body's
     /// `<ResponseMetadata><RequestId>`; `None` when the response had neither.
     pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self._request_id.as_deref()
+        self._metadata.request_id()
     }
 
     /// Sets the request id (the protocol crate does, from the response).
@@ -35,13 +41,13 @@ impl GetCallerIdentityOutput {
         &mut self,
         request_id: ::std::option::Option<::std::string::String>,
     ) {
-        self._request_id = request_id;
+        self._metadata = ::awsquery_types::ResponseMetadata::new(request_id);
     }
 }
 
 impl ::awsquery_types::RequestId for GetCallerIdentityOutput {
     fn request_id(&self) -> ::std::option::Option<&str> {
-        self._request_id.as_deref()
+        self._metadata.request_id()
     }
 }
 

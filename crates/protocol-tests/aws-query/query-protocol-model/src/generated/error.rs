@@ -42,11 +42,15 @@ pub use crate::operation::xml_timestamps::XmlTimestampsError;
 ///
 /// Smithy shape `aws.protocoltests.query#ComplexError`.
 #[derive(Clone, PartialEq, Default, Debug)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct ComplexError {
+    #[cfg_attr(feature = "serde", serde(rename = "TopLevel"))]
     pub top_level: ::std::option::Option<::std::string::String>,
+    #[cfg_attr(feature = "serde", serde(rename = "Nested"))]
     pub nested: ::std::option::Option<crate::types::ComplexNestedErrorData>,
     /// The HTTP status, code, message and request id of the response.
+    #[cfg_attr(feature = "serde", serde(skip))]
     pub meta: ::awsquery_types::ErrorMetadata,
 }
 
@@ -77,10 +81,13 @@ impl ::std::error::Error for ComplexError {}
 ///
 /// Smithy shape `aws.protocoltests.query#CustomCodeError`.
 #[derive(Clone, PartialEq, Default, Debug)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct CustomCodeError {
+    #[cfg_attr(feature = "serde", serde(rename = "Message"))]
     pub message: ::std::option::Option<::std::string::String>,
     /// The HTTP status, code, message and request id of the response.
+    #[cfg_attr(feature = "serde", serde(skip))]
     pub meta: ::awsquery_types::ErrorMetadata,
 }
 
@@ -111,10 +118,13 @@ impl ::std::error::Error for CustomCodeError {}
 ///
 /// Smithy shape `aws.protocoltests.query#InvalidGreeting`.
 #[derive(Clone, PartialEq, Default, Debug)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct InvalidGreeting {
+    #[cfg_attr(feature = "serde", serde(rename = "Message"))]
     pub message: ::std::option::Option<::std::string::String>,
     /// The HTTP status, code, message and request id of the response.
+    #[cfg_attr(feature = "serde", serde(skip))]
     pub meta: ::awsquery_types::ErrorMetadata,
 }
 

@@ -100,22 +100,28 @@ pub use crate::operation::xml_timestamps::{XmlTimestampsInput, XmlTimestampsOutp
 
 /// Smithy shape `aws.protocoltests.query#ComplexNestedErrorData`.
 #[derive(Clone, PartialEq, Default, Debug)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct ComplexNestedErrorData {
+    #[cfg_attr(feature = "serde", serde(rename = "Foo"))]
     pub foo: ::std::option::Option<::std::string::String>,
 }
 
 /// Smithy shape `aws.protocoltests.query#NestedStructWithList`.
 #[derive(Clone, PartialEq, Default, Debug)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct NestedStructWithList {
+    #[cfg_attr(feature = "serde", serde(rename = "ListArg"))]
     pub list_arg: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 
 /// Smithy shape `aws.protocoltests.query#NestedStructWithMap`.
 #[derive(Clone, PartialEq, Default, Debug)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct NestedStructWithMap {
+    #[cfg_attr(feature = "serde", serde(rename = "MapArg"))]
     pub map_arg: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
@@ -123,6 +129,7 @@ pub struct NestedStructWithMap {
 
 /// Smithy shape `aws.protocoltests.query#RecursiveXmlShapesOutputNested1`.
 #[derive(Clone, PartialEq, Default, Debug)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct RecursiveXmlShapesOutputNested1 {
     pub foo: ::std::option::Option<::std::string::String>,
@@ -133,9 +140,11 @@ pub struct RecursiveXmlShapesOutputNested1 {
 
 /// Smithy shape `aws.protocoltests.query#RecursiveXmlShapesOutputNested2`.
 #[derive(Clone, PartialEq, Default, Debug)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct RecursiveXmlShapesOutputNested2 {
     pub bar: ::std::option::Option<::std::string::String>,
+    #[cfg_attr(feature = "serde", serde(rename = "recursiveMember"))]
     pub recursive_member: ::std::option::Option<
         ::std::boxed::Box<crate::types::RecursiveXmlShapesOutputNested1>,
     >,
@@ -143,15 +152,20 @@ pub struct RecursiveXmlShapesOutputNested2 {
 
 /// Smithy shape `aws.protocoltests.query#StructArg`.
 #[derive(Clone, PartialEq, Default, Debug)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct StructArg {
+    #[cfg_attr(feature = "serde", serde(rename = "StringArg"))]
     pub string_arg: ::std::option::Option<::std::string::String>,
+    #[cfg_attr(feature = "serde", serde(rename = "OtherArg"))]
     pub other_arg: ::std::option::Option<bool>,
+    #[cfg_attr(feature = "serde", serde(rename = "RecursiveArg"))]
     pub recursive_arg: ::std::option::Option<::std::boxed::Box<crate::types::StructArg>>,
 }
 
 /// Smithy shape `aws.protocoltests.query#StructureListMember`.
 #[derive(Clone, PartialEq, Default, Debug)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct StructureListMember {
     pub a: ::std::option::Option<::std::string::String>,
@@ -160,17 +174,23 @@ pub struct StructureListMember {
 
 /// Smithy shape `aws.protocoltests.query#XmlBlobsOutput`.
 #[derive(Clone, PartialEq, Default, Debug)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct XmlBlobsOutput {
+    #[cfg_attr(
+        feature = "serde",
+        serde(with = "::awsquery_types::serde::blob", default)
+    )]
     pub data: ::std::option::Option<::std::vec::Vec<u8>>,
-    _request_id: ::std::option::Option<::std::string::String>,
+    #[cfg_attr(feature = "serde", serde(rename = "ResponseMetadata", default))]
+    _metadata: ::awsquery_types::ResponseMetadata,
 }
 
 impl XmlBlobsOutput {
     /// The id AWS gave the request: the `x-amzn-requestid` header, else the body's
     /// `<ResponseMetadata><RequestId>`; `None` when the response had neither.
     pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self._request_id.as_deref()
+        self._metadata.request_id()
     }
 
     /// Sets the request id (the protocol crate does, from the response).
@@ -178,57 +198,73 @@ impl XmlBlobsOutput {
         &mut self,
         request_id: ::std::option::Option<::std::string::String>,
     ) {
-        self._request_id = request_id;
+        self._metadata = ::awsquery_types::ResponseMetadata::new(request_id);
     }
 }
 
 impl ::awsquery_types::RequestId for XmlBlobsOutput {
     fn request_id(&self) -> ::std::option::Option<&str> {
-        self._request_id.as_deref()
+        self._metadata.request_id()
     }
 }
 
 /// Smithy shape `aws.protocoltests.query#XmlListsOutput`.
 #[derive(Clone, PartialEq, Default, Debug)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct XmlListsOutput {
+    #[cfg_attr(feature = "serde", serde(rename = "stringList"))]
     pub string_list: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    #[cfg_attr(feature = "serde", serde(rename = "stringSet"))]
     pub string_set: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    #[cfg_attr(feature = "serde", serde(rename = "integerList"))]
     pub integer_list: ::std::option::Option<::std::vec::Vec<i32>>,
+    #[cfg_attr(feature = "serde", serde(rename = "booleanList"))]
     pub boolean_list: ::std::option::Option<::std::vec::Vec<bool>>,
+    #[cfg_attr(feature = "serde", serde(rename = "timestampList"))]
     pub timestamp_list: ::std::option::Option<
         ::std::vec::Vec<::awsquery_types::DateTime>,
     >,
+    #[cfg_attr(feature = "serde", serde(rename = "enumList"))]
     pub enum_list: ::std::option::Option<::std::vec::Vec<crate::types::FooEnum>>,
+    #[cfg_attr(feature = "serde", serde(rename = "intEnumList"))]
     pub int_enum_list: ::std::option::Option<::std::vec::Vec<crate::types::IntegerEnum>>,
     /// Lists of lists of strings.
+    #[cfg_attr(feature = "serde", serde(rename = "nestedStringList"))]
     pub nested_string_list: ::std::option::Option<
         ::std::vec::Vec<::std::vec::Vec<::std::string::String>>,
     >,
+    #[cfg_attr(feature = "serde", serde(rename = "renamedListMembers"))]
     pub renamed_list_members: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     /// Flattened, so items take the member's name; the list member's xmlName is not used.
+    #[cfg_attr(feature = "serde", serde(rename = "flattenedList"))]
     pub flattened_list: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Flattened and renamed: items take this member's xmlName.
+    #[cfg_attr(feature = "serde", serde(rename = "flattenedList2"))]
     pub flattened_list2: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    #[cfg_attr(feature = "serde", serde(rename = "flattenedListWithMemberNamespace"))]
     pub flattened_list_with_member_namespace: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
+    #[cfg_attr(feature = "serde", serde(rename = "flattenedListWithNamespace"))]
     pub flattened_list_with_namespace: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
+    #[cfg_attr(feature = "serde", serde(rename = "structureList"))]
     pub structure_list: ::std::option::Option<
         ::std::vec::Vec<crate::types::StructureListMember>,
     >,
-    _request_id: ::std::option::Option<::std::string::String>,
+    #[cfg_attr(feature = "serde", serde(rename = "ResponseMetadata", default))]
+    _metadata: ::awsquery_types::ResponseMetadata,
 }
 
 impl XmlListsOutput {
     /// The id AWS gave the request: the `x-amzn-requestid` header, else the body's
     /// `<ResponseMetadata><RequestId>`; `None` when the response had neither.
     pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self._request_id.as_deref()
+        self._metadata.request_id()
     }
 
     /// Sets the request id (the protocol crate does, from the response).
@@ -236,31 +272,34 @@ impl XmlListsOutput {
         &mut self,
         request_id: ::std::option::Option<::std::string::String>,
     ) {
-        self._request_id = request_id;
+        self._metadata = ::awsquery_types::ResponseMetadata::new(request_id);
     }
 }
 
 impl ::awsquery_types::RequestId for XmlListsOutput {
     fn request_id(&self) -> ::std::option::Option<&str> {
-        self._request_id.as_deref()
+        self._metadata.request_id()
     }
 }
 
 /// Smithy shape `aws.protocoltests.query#XmlMapsOutput`.
 #[derive(Clone, PartialEq, Default, Debug)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct XmlMapsOutput {
+    #[cfg_attr(feature = "serde", serde(rename = "myMap"))]
     pub my_map: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, crate::types::GreetingStruct>,
     >,
-    _request_id: ::std::option::Option<::std::string::String>,
+    #[cfg_attr(feature = "serde", serde(rename = "ResponseMetadata", default))]
+    _metadata: ::awsquery_types::ResponseMetadata,
 }
 
 impl XmlMapsOutput {
     /// The id AWS gave the request: the `x-amzn-requestid` header, else the body's
     /// `<ResponseMetadata><RequestId>`; `None` when the response had neither.
     pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self._request_id.as_deref()
+        self._metadata.request_id()
     }
 
     /// Sets the request id (the protocol crate does, from the response).
@@ -268,18 +307,19 @@ impl XmlMapsOutput {
         &mut self,
         request_id: ::std::option::Option<::std::string::String>,
     ) {
-        self._request_id = request_id;
+        self._metadata = ::awsquery_types::ResponseMetadata::new(request_id);
     }
 }
 
 impl ::awsquery_types::RequestId for XmlMapsOutput {
     fn request_id(&self) -> ::std::option::Option<&str> {
-        self._request_id.as_deref()
+        self._metadata.request_id()
     }
 }
 
 /// Smithy shape `aws.protocoltests.query#XmlNamespaceNested`.
 #[derive(Clone, PartialEq, Default, Debug)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct XmlNamespaceNested {
     pub foo: ::std::option::Option<::std::string::String>,
@@ -340,8 +380,28 @@ impl ::std::fmt::Display for FooEnum {
     }
 }
 
+#[cfg(feature = "serde")]
+impl ::serde::Serialize for FooEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> ::serde::Deserialize<'de> for FooEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::awsquery_types::serde::str_enum(deserializer)
+    }
+}
+
 /// Smithy shape `aws.protocoltests.shared#GreetingStruct`.
 #[derive(Clone, PartialEq, Default, Debug)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct GreetingStruct {
     pub hi: ::std::option::Option<::std::string::String>,
@@ -381,6 +441,25 @@ impl ::std::convert::From<i32> for IntegerEnum {
             3i32 => Self::C,
             other => Self::Unknown(other),
         }
+    }
+}
+
+#[cfg(feature = "serde")]
+impl ::serde::Serialize for IntegerEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_i32(self.value())
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> ::serde::Deserialize<'de> for IntegerEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <i32 as ::serde::Deserialize<'de>>::deserialize(deserializer).map(Self::from)
     }
 }
 

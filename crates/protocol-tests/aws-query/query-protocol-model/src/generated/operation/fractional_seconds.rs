@@ -5,22 +5,25 @@
 
 /// The input of `FractionalSeconds`, which has no members.
 #[derive(Clone, PartialEq, Default, Debug)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct FractionalSecondsInput {}
 
 /// Smithy shape `aws.protocoltests.query#FractionalSecondsOutput`.
 #[derive(Clone, PartialEq, Default, Debug)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct FractionalSecondsOutput {
     pub datetime: ::std::option::Option<::awsquery_types::DateTime>,
-    _request_id: ::std::option::Option<::std::string::String>,
+    #[cfg_attr(feature = "serde", serde(rename = "ResponseMetadata", default))]
+    _metadata: ::awsquery_types::ResponseMetadata,
 }
 
 impl FractionalSecondsOutput {
     /// The id AWS gave the request: the `x-amzn-requestid` header, else the body's
     /// `<ResponseMetadata><RequestId>`; `None` when the response had neither.
     pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self._request_id.as_deref()
+        self._metadata.request_id()
     }
 
     /// Sets the request id (the protocol crate does, from the response).
@@ -28,13 +31,13 @@ impl FractionalSecondsOutput {
         &mut self,
         request_id: ::std::option::Option<::std::string::String>,
     ) {
-        self._request_id = request_id;
+        self._metadata = ::awsquery_types::ResponseMetadata::new(request_id);
     }
 }
 
 impl ::awsquery_types::RequestId for FractionalSecondsOutput {
     fn request_id(&self) -> ::std::option::Option<&str> {
-        self._request_id.as_deref()
+        self._metadata.request_id()
     }
 }
 

@@ -5,36 +5,45 @@
 
 /// Smithy shape `aws.protocoltests.query#QueryListsInput`.
 #[derive(Clone, PartialEq, Default, Debug)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct QueryListsInput {
+    #[cfg_attr(feature = "serde", serde(rename = "ListArg"))]
     pub list_arg: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    #[cfg_attr(feature = "serde", serde(rename = "ComplexListArg"))]
     pub complex_list_arg: ::std::option::Option<
         ::std::vec::Vec<crate::types::GreetingStruct>,
     >,
+    #[cfg_attr(feature = "serde", serde(rename = "FlattenedListArg"))]
     pub flattened_list_arg: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
+    #[cfg_attr(feature = "serde", serde(rename = "ListArgWithXmlNameMember"))]
     pub list_arg_with_xml_name_member: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
+    #[cfg_attr(feature = "serde", serde(rename = "FlattenedListArgWithXmlName"))]
     pub flattened_list_arg_with_xml_name: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
+    #[cfg_attr(feature = "serde", serde(rename = "NestedWithList"))]
     pub nested_with_list: ::std::option::Option<crate::types::NestedStructWithList>,
 }
 
 /// The output of `QueryLists`, which has no members.
 #[derive(Clone, PartialEq, Default, Debug)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct QueryListsOutput {
-    _request_id: ::std::option::Option<::std::string::String>,
+    #[cfg_attr(feature = "serde", serde(rename = "ResponseMetadata", default))]
+    _metadata: ::awsquery_types::ResponseMetadata,
 }
 
 impl QueryListsOutput {
     /// The id AWS gave the request: the `x-amzn-requestid` header, else the body's
     /// `<ResponseMetadata><RequestId>`; `None` when the response had neither.
     pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self._request_id.as_deref()
+        self._metadata.request_id()
     }
 
     /// Sets the request id (the protocol crate does, from the response).
@@ -42,13 +51,13 @@ impl QueryListsOutput {
         &mut self,
         request_id: ::std::option::Option<::std::string::String>,
     ) {
-        self._request_id = request_id;
+        self._metadata = ::awsquery_types::ResponseMetadata::new(request_id);
     }
 }
 
 impl ::awsquery_types::RequestId for QueryListsOutput {
     fn request_id(&self) -> ::std::option::Option<&str> {
-        self._request_id.as_deref()
+        self._metadata.request_id()
     }
 }
 

@@ -5,47 +5,58 @@
 
 /// Smithy shape `aws.protocoltests.query#QueryMapsInput`.
 #[derive(Clone, PartialEq, Default, Debug)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct QueryMapsInput {
+    #[cfg_attr(feature = "serde", serde(rename = "MapArg"))]
     pub map_arg: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
+    #[cfg_attr(feature = "serde", serde(rename = "RenamedMapArg"))]
     pub renamed_map_arg: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
+    #[cfg_attr(feature = "serde", serde(rename = "ComplexMapArg"))]
     pub complex_map_arg: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, crate::types::GreetingStruct>,
     >,
+    #[cfg_attr(feature = "serde", serde(rename = "MapWithXmlMemberName"))]
     pub map_with_xml_member_name: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
+    #[cfg_attr(feature = "serde", serde(rename = "FlattenedMap"))]
     pub flattened_map: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
+    #[cfg_attr(feature = "serde", serde(rename = "FlattenedMapWithXmlName"))]
     pub flattened_map_with_xml_name: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
+    #[cfg_attr(feature = "serde", serde(rename = "MapOfLists"))]
     pub map_of_lists: ::std::option::Option<
         ::std::collections::BTreeMap<
             ::std::string::String,
             ::std::vec::Vec<::std::string::String>,
         >,
     >,
+    #[cfg_attr(feature = "serde", serde(rename = "NestedStructWithMap"))]
     pub nested_struct_with_map: ::std::option::Option<crate::types::NestedStructWithMap>,
 }
 
 /// The output of `QueryMaps`, which has no members.
 #[derive(Clone, PartialEq, Default, Debug)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct QueryMapsOutput {
-    _request_id: ::std::option::Option<::std::string::String>,
+    #[cfg_attr(feature = "serde", serde(rename = "ResponseMetadata", default))]
+    _metadata: ::awsquery_types::ResponseMetadata,
 }
 
 impl QueryMapsOutput {
     /// The id AWS gave the request: the `x-amzn-requestid` header, else the body's
     /// `<ResponseMetadata><RequestId>`; `None` when the response had neither.
     pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self._request_id.as_deref()
+        self._metadata.request_id()
     }
 
     /// Sets the request id (the protocol crate does, from the response).
@@ -53,13 +64,13 @@ impl QueryMapsOutput {
         &mut self,
         request_id: ::std::option::Option<::std::string::String>,
     ) {
-        self._request_id = request_id;
+        self._metadata = ::awsquery_types::ResponseMetadata::new(request_id);
     }
 }
 
 impl ::awsquery_types::RequestId for QueryMapsOutput {
     fn request_id(&self) -> ::std::option::Option<&str> {
-        self._request_id.as_deref()
+        self._metadata.request_id()
     }
 }
 

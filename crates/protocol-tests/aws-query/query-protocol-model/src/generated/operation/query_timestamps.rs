@@ -5,25 +5,31 @@
 
 /// Smithy shape `aws.protocoltests.query#QueryTimestampsInput`.
 #[derive(Clone, PartialEq, Default, Debug)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct QueryTimestampsInput {
+    #[cfg_attr(feature = "serde", serde(rename = "normalFormat"))]
     pub normal_format: ::std::option::Option<::awsquery_types::DateTime>,
+    #[cfg_attr(feature = "serde", serde(rename = "epochMember"))]
     pub epoch_member: ::std::option::Option<::awsquery_types::DateTime>,
+    #[cfg_attr(feature = "serde", serde(rename = "epochTarget"))]
     pub epoch_target: ::std::option::Option<::awsquery_types::DateTime>,
 }
 
 /// The output of `QueryTimestamps`, which has no members.
 #[derive(Clone, PartialEq, Default, Debug)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct QueryTimestampsOutput {
-    _request_id: ::std::option::Option<::std::string::String>,
+    #[cfg_attr(feature = "serde", serde(rename = "ResponseMetadata", default))]
+    _metadata: ::awsquery_types::ResponseMetadata,
 }
 
 impl QueryTimestampsOutput {
     /// The id AWS gave the request: the `x-amzn-requestid` header, else the body's
     /// `<ResponseMetadata><RequestId>`; `None` when the response had neither.
     pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self._request_id.as_deref()
+        self._metadata.request_id()
     }
 
     /// Sets the request id (the protocol crate does, from the response).
@@ -31,13 +37,13 @@ impl QueryTimestampsOutput {
         &mut self,
         request_id: ::std::option::Option<::std::string::String>,
     ) {
-        self._request_id = request_id;
+        self._metadata = ::awsquery_types::ResponseMetadata::new(request_id);
     }
 }
 
 impl ::awsquery_types::RequestId for QueryTimestampsOutput {
     fn request_id(&self) -> ::std::option::Option<&str> {
-        self._request_id.as_deref()
+        self._metadata.request_id()
     }
 }
 

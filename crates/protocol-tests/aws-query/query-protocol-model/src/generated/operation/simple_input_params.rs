@@ -5,31 +5,46 @@
 
 /// Smithy shape `aws.protocoltests.query#SimpleInputParamsInput`.
 #[derive(Clone, PartialEq, Default, Debug)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct SimpleInputParamsInput {
+    #[cfg_attr(feature = "serde", serde(rename = "Foo"))]
     pub foo: ::std::option::Option<::std::string::String>,
+    #[cfg_attr(feature = "serde", serde(rename = "Bar"))]
     pub bar: ::std::option::Option<::std::string::String>,
+    #[cfg_attr(feature = "serde", serde(rename = "Baz"))]
     pub baz: ::std::option::Option<bool>,
+    #[cfg_attr(feature = "serde", serde(rename = "Bam"))]
     pub bam: ::std::option::Option<i32>,
+    #[cfg_attr(feature = "serde", serde(rename = "FloatValue"))]
     pub float_value: ::std::option::Option<f32>,
+    #[cfg_attr(feature = "serde", serde(rename = "Boo"))]
     pub boo: ::std::option::Option<f64>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "Qux", with = "::awsquery_types::serde::blob", default)
+    )]
     pub qux: ::std::option::Option<::std::vec::Vec<u8>>,
+    #[cfg_attr(feature = "serde", serde(rename = "FooEnum"))]
     pub foo_enum: ::std::option::Option<crate::types::FooEnum>,
+    #[cfg_attr(feature = "serde", serde(rename = "IntegerEnum"))]
     pub integer_enum: ::std::option::Option<crate::types::IntegerEnum>,
 }
 
 /// The output of `SimpleInputParams`, which has no members.
 #[derive(Clone, PartialEq, Default, Debug)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct SimpleInputParamsOutput {
-    _request_id: ::std::option::Option<::std::string::String>,
+    #[cfg_attr(feature = "serde", serde(rename = "ResponseMetadata", default))]
+    _metadata: ::awsquery_types::ResponseMetadata,
 }
 
 impl SimpleInputParamsOutput {
     /// The id AWS gave the request: the `x-amzn-requestid` header, else the body's
     /// `<ResponseMetadata><RequestId>`; `None` when the response had neither.
     pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self._request_id.as_deref()
+        self._metadata.request_id()
     }
 
     /// Sets the request id (the protocol crate does, from the response).
@@ -37,13 +52,13 @@ impl SimpleInputParamsOutput {
         &mut self,
         request_id: ::std::option::Option<::std::string::String>,
     ) {
-        self._request_id = request_id;
+        self._metadata = ::awsquery_types::ResponseMetadata::new(request_id);
     }
 }
 
 impl ::awsquery_types::RequestId for SimpleInputParamsOutput {
     fn request_id(&self) -> ::std::option::Option<&str> {
-        self._request_id.as_deref()
+        self._metadata.request_id()
     }
 }
 

@@ -5,31 +5,44 @@
 
 /// The input of `SimpleScalarXmlProperties`, which has no members.
 #[derive(Clone, PartialEq, Default, Debug)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct SimpleScalarXmlPropertiesInput {}
 
 /// Smithy shape `aws.protocoltests.query#SimpleScalarXmlPropertiesOutput`.
 #[derive(Clone, PartialEq, Default, Debug)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct SimpleScalarXmlPropertiesOutput {
+    #[cfg_attr(feature = "serde", serde(rename = "stringValue"))]
     pub string_value: ::std::option::Option<::std::string::String>,
+    #[cfg_attr(feature = "serde", serde(rename = "emptyStringValue"))]
     pub empty_string_value: ::std::option::Option<::std::string::String>,
+    #[cfg_attr(feature = "serde", serde(rename = "trueBooleanValue"))]
     pub true_boolean_value: ::std::option::Option<bool>,
+    #[cfg_attr(feature = "serde", serde(rename = "falseBooleanValue"))]
     pub false_boolean_value: ::std::option::Option<bool>,
+    #[cfg_attr(feature = "serde", serde(rename = "byteValue"))]
     pub byte_value: ::std::option::Option<i8>,
+    #[cfg_attr(feature = "serde", serde(rename = "shortValue"))]
     pub short_value: ::std::option::Option<i16>,
+    #[cfg_attr(feature = "serde", serde(rename = "integerValue"))]
     pub integer_value: ::std::option::Option<i32>,
+    #[cfg_attr(feature = "serde", serde(rename = "longValue"))]
     pub long_value: ::std::option::Option<i64>,
+    #[cfg_attr(feature = "serde", serde(rename = "floatValue"))]
     pub float_value: ::std::option::Option<f32>,
+    #[cfg_attr(feature = "serde", serde(rename = "doubleValue"))]
     pub double_value: ::std::option::Option<f64>,
-    _request_id: ::std::option::Option<::std::string::String>,
+    #[cfg_attr(feature = "serde", serde(rename = "ResponseMetadata", default))]
+    _metadata: ::awsquery_types::ResponseMetadata,
 }
 
 impl SimpleScalarXmlPropertiesOutput {
     /// The id AWS gave the request: the `x-amzn-requestid` header, else the body's
     /// `<ResponseMetadata><RequestId>`; `None` when the response had neither.
     pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self._request_id.as_deref()
+        self._metadata.request_id()
     }
 
     /// Sets the request id (the protocol crate does, from the response).
@@ -37,13 +50,13 @@ impl SimpleScalarXmlPropertiesOutput {
         &mut self,
         request_id: ::std::option::Option<::std::string::String>,
     ) {
-        self._request_id = request_id;
+        self._metadata = ::awsquery_types::ResponseMetadata::new(request_id);
     }
 }
 
 impl ::awsquery_types::RequestId for SimpleScalarXmlPropertiesOutput {
     fn request_id(&self) -> ::std::option::Option<&str> {
-        self._request_id.as_deref()
+        self._metadata.request_id()
     }
 }
 

@@ -5,29 +5,38 @@
 
 /// The input of `XmlEnums`, which has no members.
 #[derive(Clone, PartialEq, Default, Debug)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct XmlEnumsInput {}
 
 /// Smithy shape `aws.protocoltests.query#XmlEnumsOutput`.
 #[derive(Clone, PartialEq, Default, Debug)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct XmlEnumsOutput {
+    #[cfg_attr(feature = "serde", serde(rename = "fooEnum1"))]
     pub foo_enum1: ::std::option::Option<crate::types::FooEnum>,
+    #[cfg_attr(feature = "serde", serde(rename = "fooEnum2"))]
     pub foo_enum2: ::std::option::Option<crate::types::FooEnum>,
+    #[cfg_attr(feature = "serde", serde(rename = "fooEnum3"))]
     pub foo_enum3: ::std::option::Option<crate::types::FooEnum>,
+    #[cfg_attr(feature = "serde", serde(rename = "fooEnumList"))]
     pub foo_enum_list: ::std::option::Option<::std::vec::Vec<crate::types::FooEnum>>,
+    #[cfg_attr(feature = "serde", serde(rename = "fooEnumSet"))]
     pub foo_enum_set: ::std::option::Option<::std::vec::Vec<crate::types::FooEnum>>,
+    #[cfg_attr(feature = "serde", serde(rename = "fooEnumMap"))]
     pub foo_enum_map: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, crate::types::FooEnum>,
     >,
-    _request_id: ::std::option::Option<::std::string::String>,
+    #[cfg_attr(feature = "serde", serde(rename = "ResponseMetadata", default))]
+    _metadata: ::awsquery_types::ResponseMetadata,
 }
 
 impl XmlEnumsOutput {
     /// The id AWS gave the request: the `x-amzn-requestid` header, else the body's
     /// `<ResponseMetadata><RequestId>`; `None` when the response had neither.
     pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self._request_id.as_deref()
+        self._metadata.request_id()
     }
 
     /// Sets the request id (the protocol crate does, from the response).
@@ -35,13 +44,13 @@ impl XmlEnumsOutput {
         &mut self,
         request_id: ::std::option::Option<::std::string::String>,
     ) {
-        self._request_id = request_id;
+        self._metadata = ::awsquery_types::ResponseMetadata::new(request_id);
     }
 }
 
 impl ::awsquery_types::RequestId for XmlEnumsOutput {
     fn request_id(&self) -> ::std::option::Option<&str> {
-        self._request_id.as_deref()
+        self._metadata.request_id()
     }
 }
 

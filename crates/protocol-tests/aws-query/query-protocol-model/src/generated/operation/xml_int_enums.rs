@@ -5,29 +5,38 @@
 
 /// The input of `XmlIntEnums`, which has no members.
 #[derive(Clone, PartialEq, Default, Debug)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct XmlIntEnumsInput {}
 
 /// Smithy shape `aws.protocoltests.query#XmlIntEnumsOutput`.
 #[derive(Clone, PartialEq, Default, Debug)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct XmlIntEnumsOutput {
+    #[cfg_attr(feature = "serde", serde(rename = "intEnum1"))]
     pub int_enum1: ::std::option::Option<crate::types::IntegerEnum>,
+    #[cfg_attr(feature = "serde", serde(rename = "intEnum2"))]
     pub int_enum2: ::std::option::Option<crate::types::IntegerEnum>,
+    #[cfg_attr(feature = "serde", serde(rename = "intEnum3"))]
     pub int_enum3: ::std::option::Option<crate::types::IntegerEnum>,
+    #[cfg_attr(feature = "serde", serde(rename = "intEnumList"))]
     pub int_enum_list: ::std::option::Option<::std::vec::Vec<crate::types::IntegerEnum>>,
+    #[cfg_attr(feature = "serde", serde(rename = "intEnumSet"))]
     pub int_enum_set: ::std::option::Option<::std::vec::Vec<crate::types::IntegerEnum>>,
+    #[cfg_attr(feature = "serde", serde(rename = "intEnumMap"))]
     pub int_enum_map: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, crate::types::IntegerEnum>,
     >,
-    _request_id: ::std::option::Option<::std::string::String>,
+    #[cfg_attr(feature = "serde", serde(rename = "ResponseMetadata", default))]
+    _metadata: ::awsquery_types::ResponseMetadata,
 }
 
 impl XmlIntEnumsOutput {
     /// The id AWS gave the request: the `x-amzn-requestid` header, else the body's
     /// `<ResponseMetadata><RequestId>`; `None` when the response had neither.
     pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self._request_id.as_deref()
+        self._metadata.request_id()
     }
 
     /// Sets the request id (the protocol crate does, from the response).
@@ -35,13 +44,13 @@ impl XmlIntEnumsOutput {
         &mut self,
         request_id: ::std::option::Option<::std::string::String>,
     ) {
-        self._request_id = request_id;
+        self._metadata = ::awsquery_types::ResponseMetadata::new(request_id);
     }
 }
 
 impl ::awsquery_types::RequestId for XmlIntEnumsOutput {
     fn request_id(&self) -> ::std::option::Option<&str> {
-        self._request_id.as_deref()
+        self._metadata.request_id()
     }
 }
 

@@ -5,6 +5,7 @@
 
 /// The input of `XmlNamespaces`, which has no members.
 #[derive(Clone, PartialEq, Default, Debug)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct XmlNamespacesInput {}
 
@@ -12,17 +13,19 @@ pub struct XmlNamespacesInput {}
 ///
 /// Smithy shape `aws.protocoltests.query#XmlNamespacesOutput`.
 #[derive(Clone, PartialEq, Default, Debug)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct XmlNamespacesOutput {
     pub nested: ::std::option::Option<crate::types::XmlNamespaceNested>,
-    _request_id: ::std::option::Option<::std::string::String>,
+    #[cfg_attr(feature = "serde", serde(rename = "ResponseMetadata", default))]
+    _metadata: ::awsquery_types::ResponseMetadata,
 }
 
 impl XmlNamespacesOutput {
     /// The id AWS gave the request: the `x-amzn-requestid` header, else the body's
     /// `<ResponseMetadata><RequestId>`; `None` when the response had neither.
     pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self._request_id.as_deref()
+        self._metadata.request_id()
     }
 
     /// Sets the request id (the protocol crate does, from the response).
@@ -30,13 +33,13 @@ impl XmlNamespacesOutput {
         &mut self,
         request_id: ::std::option::Option<::std::string::String>,
     ) {
-        self._request_id = request_id;
+        self._metadata = ::awsquery_types::ResponseMetadata::new(request_id);
     }
 }
 
 impl ::awsquery_types::RequestId for XmlNamespacesOutput {
     fn request_id(&self) -> ::std::option::Option<&str> {
-        self._request_id.as_deref()
+        self._metadata.request_id()
     }
 }
 

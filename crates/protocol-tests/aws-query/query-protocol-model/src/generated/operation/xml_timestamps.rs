@@ -5,28 +5,37 @@
 
 /// The input of `XmlTimestamps`, which has no members.
 #[derive(Clone, PartialEq, Default, Debug)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct XmlTimestampsInput {}
 
 /// Smithy shape `aws.protocoltests.query#XmlTimestampsOutput`.
 #[derive(Clone, PartialEq, Default, Debug)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct XmlTimestampsOutput {
     pub normal: ::std::option::Option<::awsquery_types::DateTime>,
+    #[cfg_attr(feature = "serde", serde(rename = "dateTime"))]
     pub date_time: ::std::option::Option<::awsquery_types::DateTime>,
+    #[cfg_attr(feature = "serde", serde(rename = "dateTimeOnTarget"))]
     pub date_time_on_target: ::std::option::Option<::awsquery_types::DateTime>,
+    #[cfg_attr(feature = "serde", serde(rename = "epochSeconds"))]
     pub epoch_seconds: ::std::option::Option<::awsquery_types::DateTime>,
+    #[cfg_attr(feature = "serde", serde(rename = "epochSecondsOnTarget"))]
     pub epoch_seconds_on_target: ::std::option::Option<::awsquery_types::DateTime>,
+    #[cfg_attr(feature = "serde", serde(rename = "httpDate"))]
     pub http_date: ::std::option::Option<::awsquery_types::DateTime>,
+    #[cfg_attr(feature = "serde", serde(rename = "httpDateOnTarget"))]
     pub http_date_on_target: ::std::option::Option<::awsquery_types::DateTime>,
-    _request_id: ::std::option::Option<::std::string::String>,
+    #[cfg_attr(feature = "serde", serde(rename = "ResponseMetadata", default))]
+    _metadata: ::awsquery_types::ResponseMetadata,
 }
 
 impl XmlTimestampsOutput {
     /// The id AWS gave the request: the `x-amzn-requestid` header, else the body's
     /// `<ResponseMetadata><RequestId>`; `None` when the response had neither.
     pub fn request_id(&self) -> ::std::option::Option<&str> {
-        self._request_id.as_deref()
+        self._metadata.request_id()
     }
 
     /// Sets the request id (the protocol crate does, from the response).
@@ -34,13 +43,13 @@ impl XmlTimestampsOutput {
         &mut self,
         request_id: ::std::option::Option<::std::string::String>,
     ) {
-        self._request_id = request_id;
+        self._metadata = ::awsquery_types::ResponseMetadata::new(request_id);
     }
 }
 
 impl ::awsquery_types::RequestId for XmlTimestampsOutput {
     fn request_id(&self) -> ::std::option::Option<&str> {
-        self._request_id.as_deref()
+        self._metadata.request_id()
     }
 }
 
