@@ -447,6 +447,9 @@ const WAITERS: &str = "-client/src/generated/waiters.rs";
 /// The hand-written tests of the waiters fixture's generated client, run against it below.
 const WAITER_TESTS: &str = "tests/fixtures/waiters.rs";
 
+/// The hand-written serde tests of the union fixture's model crate, run against it below.
+const UNION_SERDE_TESTS: &str = "tests/fixtures/union_serde.rs";
+
 #[test]
 fn every_fixture_is_listed() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
@@ -624,6 +627,50 @@ fn fixtures_compile_without_warnings() {
     );
     let expected = fs::read_to_string(&tests)
         .expect("read the waiter tests")
+        .matches("#[test]")
+        .count();
+    assert_eq!(passed(&stdout), expected, "{stdout}");
+
+    // With the model crate's `serde` feature, unions are one-member objects that come back
+    // unchanged. The fixture's manifest is the generated one plus serde_json for the test.
+    let tests = Path::new(env!("CARGO_MANIFEST_DIR")).join(UNION_SERDE_TESTS);
+    let model = root.join("crates/fixture-unions-model");
+    fs::create_dir_all(model.join("tests")).expect("create the union model's tests folder");
+    fs::copy(&tests, model.join("tests/serde.rs")).expect("copy the union serde tests");
+    let manifest = model.join("Cargo.toml");
+    let mut text = fs::read_to_string(&manifest).expect("read the union model's manifest");
+    text.push_str("\n[dev-dependencies]\nserde_json = \"1\"\n");
+    fs::write(&manifest, text).expect("write the union model's manifest");
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| String::from("cargo"));
+    let output = Command::new(cargo)
+        .args([
+            "test",
+            "--quiet",
+            "-p",
+            "fixture-unions-model",
+            "--features",
+            "serde",
+            "--test",
+            "serde",
+        ])
+        .current_dir(&root)
+        .env("CARGO_TARGET_DIR", tmp.join("codegen-fixtures-target"))
+        .env(
+            "RUSTFLAGS",
+            "-Dwarnings -Wmissing_debug_implementations -Wrust_2018_idioms",
+        )
+        .env_remove("CARGO_ENCODED_RUSTFLAGS")
+        .env_remove("CARGO_BUILD_RUSTFLAGS")
+        .output()
+        .expect("run cargo test");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "the union fixture's serde tests fail:\n{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let expected = fs::read_to_string(&tests)
+        .expect("read the union serde tests")
         .matches("#[test]")
         .count();
     assert_eq!(passed(&stdout), expected, "{stdout}");
