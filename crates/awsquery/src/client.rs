@@ -19,6 +19,7 @@ use crate::host_prefix::{self, Segment};
 use crate::operation::Operation;
 use crate::paginator::PaginationError;
 use crate::profile::ProfileSet;
+use crate::random::{DefaultJitter, Uuid};
 use crate::retry::{Decision, Outcome, RetryConfig, RetryState, RetryStrategy};
 use crate::sigv4::{self, Credentials, SigningParams};
 use crate::time::DateTime;
@@ -417,6 +418,8 @@ pub struct Handle<T> {
     retry: RetryStrategy,
     /// The `User-Agent` and `x-amz-user-agent` value, built once.
     user_agent: String,
+    /// Where each call's invocation id comes from.
+    random: DefaultJitter,
     transport: T,
 }
 
@@ -470,6 +473,7 @@ impl<T: Transport> Handle<T> {
             config,
             service,
             target,
+            random: DefaultJitter::new(),
             transport,
         }
     }
@@ -524,6 +528,10 @@ impl<T: Transport> Handle<T> {
     /// ([`Operation::SIGNED`]), when the credentials are not asked for. With
     /// [`Config::with_operation_timeout`], all attempts and waits race one timer of the
     /// transport's.
+    ///
+    /// Every attempt carries, unsigned as in the AWS SDKs, `amz-sdk-invocation-id` (a random UUID
+    /// drawn once per call, the same on each of its attempts) and `amz-sdk-request`
+    /// (`attempt=2; max=3`: the attempt's number and the most the call may make).
     pub async fn invoke_with<O: Operation>(
         &self,
         input: &O::Input,
@@ -538,8 +546,14 @@ impl<T: Transport> Handle<T> {
             _ if !self.config.host_prefix_injection => None,
             segments => Some(host_prefix::expand(segments).map_err(SdkError::Build)?),
         };
-        let attempts =
-            self.send_with_retries::<O>(input, target, options.compression, prefix.as_deref());
+        let invocation = self.random.uuid_v4();
+        let attempts = self.send_with_retries::<O>(
+            input,
+            target,
+            options.compression,
+            prefix.as_deref(),
+            &invocation,
+        );
         let Some(limit) = self.config.operation_timeout else {
             return attempts.await;
         };
@@ -560,6 +574,7 @@ impl<T: Transport> Handle<T> {
         target: &Target,
         compression: Option<Encoding>,
         prefix: Option<&str>,
+        invocation: &Uuid,
     ) -> Result<O::Output, SdkError<O::Error>> {
         let mut state = RetryState::new();
         loop {
@@ -599,13 +614,24 @@ impl<T: Transport> Handle<T> {
                 };
                 sigv4::sign(&mut request, &params);
             }
-            // After signing: the user agent is not signed.
+            // After signing: the AWS SDKs sign none of these.
             request
                 .headers
                 .push(("user-agent", self.user_agent.clone()));
             request
                 .headers
                 .push(("x-amz-user-agent", self.user_agent.clone()));
+            request
+                .headers
+                .push(("amz-sdk-invocation-id", invocation.as_str().to_owned()));
+            request.headers.push((
+                "amz-sdk-request",
+                format!(
+                    "attempt={}; max={}",
+                    state.attempt(),
+                    self.retry.config().max_attempts()
+                ),
+            ));
             let delay = match self.transport.send(request).await {
                 Ok(response) => match O::deserialize(&response) {
                     Ok(output) => {
