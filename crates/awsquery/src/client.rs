@@ -16,6 +16,7 @@ use crate::endpoint::{BuiltIns, Document, Endpoint, EndpointError, EndpointSetti
 use crate::env::Env;
 use crate::error::{BuildError, ProvideErrorMetadata};
 use crate::host_prefix::{self, Segment};
+use crate::http::Response;
 use crate::operation::Operation;
 use crate::paginator::PaginationError;
 use crate::profile::ProfileSet;
@@ -23,6 +24,7 @@ use crate::random::{DefaultJitter, Uuid};
 use crate::retry::{Decision, Outcome, RetryConfig, RetryState, RetryStrategy};
 use crate::sigv4::{self, Credentials, SigningParams};
 use crate::time::DateTime;
+use crate::trace;
 use crate::transport::{First, Transport, TransportError, TransportErrorKind, first_of};
 use crate::user_agent::{self, AppId};
 
@@ -537,6 +539,19 @@ impl<T: Transport> Handle<T> {
         input: &O::Input,
         options: RequestOptions<'_>,
     ) -> Result<O::Output, SdkError<O::Error>> {
+        let invocation = self.random.uuid_v4();
+        trace::CallSpan::new(self.service.sdk_id, O::NAME, &invocation)
+            .instrument(self.call::<O>(input, options, &invocation))
+            .await
+    }
+
+    /// The call: the endpoint, the host prefix, then the attempts within the operation timeout.
+    async fn call<O: Operation>(
+        &self,
+        input: &O::Input,
+        options: RequestOptions<'_>,
+        invocation: &Uuid,
+    ) -> Result<O::Output, SdkError<O::Error>> {
         let target = self
             .target
             .as_ref()
@@ -546,13 +561,12 @@ impl<T: Transport> Handle<T> {
             _ if !self.config.host_prefix_injection => None,
             segments => Some(host_prefix::expand(segments).map_err(SdkError::Build)?),
         };
-        let invocation = self.random.uuid_v4();
         let attempts = self.send_with_retries::<O>(
             input,
             target,
             options.compression,
             prefix.as_deref(),
-            &invocation,
+            invocation,
         );
         let Some(limit) = self.config.operation_timeout else {
             return attempts.await;
@@ -566,8 +580,7 @@ impl<T: Transport> Handle<T> {
         }
     }
 
-    /// The retry loop: serializes, compresses, addresses, asks for credentials, signs (an operation
-    /// that is signed) and sends each attempt.
+    /// The retry loop: sends attempts until one succeeds or the retry strategy stops.
     async fn send_with_retries<O: Operation>(
         &self,
         input: &O::Input,
@@ -583,75 +596,153 @@ impl<T: Transport> Handle<T> {
             if !wait.is_zero() {
                 self.transport.sleep(wait).await;
             }
-            let mut request = O::serialize(input).map_err(SdkError::Build)?;
-            self.config
-                .request_compression
-                .apply(compression, &mut request);
-            request.uri.insert_str(0, &target.base);
-            if let Some(prefix) = prefix {
-                host_prefix::prepend(&mut request.uri, prefix);
-            }
-            request.headers.extend(
-                target
-                    .endpoint
-                    .headers()
-                    .map(|(name, value)| (name, value.to_owned())),
-            );
-            if O::SIGNED {
-                let provided;
-                let credentials = match &self.config.credentials {
-                    CredentialsSource::Static(credentials) => credentials,
-                    CredentialsSource::Provider(provider) => {
-                        provided = provider.provide().await.map_err(SdkError::Credentials)?;
-                        &provided
-                    }
-                };
-                let params = SigningParams {
-                    credentials,
-                    region: &target.signing_region,
-                    service: &target.signing_name,
-                    time: (self.config.clock)(),
-                };
-                sigv4::sign(&mut request, &params);
-            }
-            // After signing: the AWS SDKs sign none of these.
-            request
-                .headers
-                .push(("user-agent", self.user_agent.clone()));
-            request
-                .headers
-                .push(("x-amz-user-agent", self.user_agent.clone()));
-            request
-                .headers
-                .push(("amz-sdk-invocation-id", invocation.as_str().to_owned()));
-            request.headers.push((
-                "amz-sdk-request",
-                format!(
-                    "attempt={}; max={}",
-                    state.attempt(),
-                    self.retry.config().max_attempts()
-                ),
-            ));
-            let delay = match self.transport.send(request).await {
-                Ok(response) => match O::deserialize(&response) {
-                    Ok(output) => {
-                        self.retry.on_success(state);
-                        return Ok(output);
-                    }
-                    Err(error) => match self.retry.decide(&mut state, &Outcome::from(error.meta()))
-                    {
-                        Decision::RetryAfter(delay) => delay,
-                        Decision::Stop(_) => return Err(SdkError::Service(error)),
-                    },
-                },
-                Err(error) => match self.retry.decide(&mut state, &Outcome::from(&error)) {
-                    Decision::RetryAfter(delay) => delay,
-                    Decision::Stop(_) => return Err(SdkError::Transport(error)),
-                },
+            let span = trace::AttemptSpan::new(state.attempt(), self.retry.config().max_attempts());
+            let attempt = Attempt {
+                input,
+                target,
+                compression,
+                prefix,
+                invocation,
+                number: state.attempt(),
+                span: &span,
             };
-            self.transport.sleep(delay).await;
+            let failure = match span.instrument(self.attempt::<O>(attempt)).await? {
+                Ok(output) => {
+                    span.success();
+                    self.retry.on_success(state);
+                    return Ok(output);
+                }
+                Err(failure) => failure,
+            };
+            let decision = match &failure {
+                Failure::Service(error) => {
+                    self.retry.decide(&mut state, &Outcome::from(error.meta()))
+                }
+                Failure::Transport(error) => self.retry.decide(&mut state, &Outcome::from(error)),
+            };
+            span.failed(&decision);
+            match decision {
+                Decision::RetryAfter(delay) => self.transport.sleep(delay).await,
+                Decision::Stop(_) => return Err(failure.into_sdk_error()),
+            }
         }
     }
+
+    /// One attempt: serializes, compresses, addresses, asks for credentials, signs (an operation
+    /// that is signed), sends and reads the response. The outer error ends the call at once (the
+    /// input cannot be sent, there are no credentials); the inner one is for the retry strategy
+    /// to judge.
+    async fn attempt<O: Operation>(
+        &self,
+        attempt: Attempt<'_, O::Input>,
+    ) -> Result<Result<O::Output, Failure<O::Error>>, SdkError<O::Error>> {
+        let Attempt {
+            input,
+            target,
+            compression,
+            prefix,
+            invocation,
+            number,
+            span,
+        } = attempt;
+        let mut request = O::serialize(input).map_err(SdkError::Build)?;
+        self.config
+            .request_compression
+            .apply(compression, &mut request);
+        request.uri.insert_str(0, &target.base);
+        if let Some(prefix) = prefix {
+            host_prefix::prepend(&mut request.uri, prefix);
+        }
+        request.headers.extend(
+            target
+                .endpoint
+                .headers()
+                .map(|(name, value)| (name, value.to_owned())),
+        );
+        if O::SIGNED {
+            let provided;
+            let credentials = match &self.config.credentials {
+                CredentialsSource::Static(credentials) => credentials,
+                CredentialsSource::Provider(provider) => {
+                    provided = provider.provide().await.map_err(SdkError::Credentials)?;
+                    &provided
+                }
+            };
+            let params = SigningParams {
+                credentials,
+                region: &target.signing_region,
+                service: &target.signing_name,
+                time: (self.config.clock)(),
+            };
+            sigv4::sign(&mut request, &params);
+        }
+        // After signing: the AWS SDKs sign none of these.
+        request
+            .headers
+            .push(("user-agent", self.user_agent.clone()));
+        request
+            .headers
+            .push(("x-amz-user-agent", self.user_agent.clone()));
+        request
+            .headers
+            .push(("amz-sdk-invocation-id", invocation.as_str().to_owned()));
+        request.headers.push((
+            "amz-sdk-request",
+            format!(
+                "attempt={number}; max={}",
+                self.retry.config().max_attempts()
+            ),
+        ));
+        Ok(match self.transport.send(request).await {
+            Ok(response) => read::<O>(&response, span),
+            Err(error) => {
+                span.transport_error(&error);
+                Err(Failure::Transport(error))
+            }
+        })
+    }
+}
+
+/// What an attempt needs besides the handle.
+struct Attempt<'a, I> {
+    input: &'a I,
+    target: &'a Target,
+    compression: Option<Encoding>,
+    prefix: Option<&'a str>,
+    invocation: &'a Uuid,
+    /// 1 for the first attempt.
+    number: u32,
+    span: &'a trace::AttemptSpan,
+}
+
+/// A failed attempt, which the retry strategy may retry.
+enum Failure<E> {
+    /// The service answered with an error.
+    Service(E),
+    /// No response arrived.
+    Transport(TransportError),
+}
+
+impl<E> Failure<E> {
+    /// The failure as the call returns it.
+    fn into_sdk_error(self) -> SdkError<E> {
+        match self {
+            Failure::Service(error) => SdkError::Service(error),
+            Failure::Transport(error) => SdkError::Transport(error),
+        }
+    }
+}
+
+/// The output, or the operation's error, from a response.
+fn read<O: Operation>(
+    response: &Response,
+    span: &trace::AttemptSpan,
+) -> Result<O::Output, Failure<O::Error>> {
+    span.response(response);
+    O::deserialize(response).map_err(|error| {
+        span.service_error(error.meta());
+        Failure::Service(error)
+    })
 }
 
 /// The call outlived [`Config::with_operation_timeout`].

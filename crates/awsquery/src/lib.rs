@@ -24,6 +24,7 @@ pub mod random;
 pub mod region;
 pub mod retry;
 pub mod sigv4;
+mod trace;
 pub mod transport;
 pub mod user_agent;
 pub mod waiter;
