@@ -210,7 +210,8 @@ impl Manifests {
     }
 
     /// The client crate's manifest. The runtime's `gzip` feature is on only when an operation
-    /// compresses its requests, so that other clients do not build a compressor.
+    /// compresses its requests, so that other clients do not build a compressor; its `tracing`
+    /// feature is forwarded, off by default.
     pub fn client(&self, service: &Service) -> String {
         let features: &[&str] = if service.uses_gzip() { &["gzip"] } else { &[] };
         let package = Package {
@@ -219,12 +220,17 @@ impl Manifests {
             service,
             categories: &["api-bindings", "asynchronous"],
         };
-        self.manifest(
+        let mut manifest = self.manifest(
             &package,
             &[(TYPES, &[]), (PROTOCOL, &[]), (CLIENT, features)],
             &[&model_crate(service), &protocol_crate(service)],
             true,
-        )
+        );
+        manifest.push_str(&format!(
+            "\n[features]\n# `tracing` spans for each call and attempt (see the `awsquery` crate).\n\
+             tracing = [\"{CLIENT}/tracing\"]\n"
+        ));
+        manifest
     }
 }
 
