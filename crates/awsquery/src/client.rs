@@ -688,10 +688,7 @@ impl<T: Transport> Handle<T> {
             .push(("amz-sdk-invocation-id", invocation.as_str().to_owned()));
         request.headers.push((
             "amz-sdk-request",
-            format!(
-                "attempt={number}; max={}",
-                self.retry.config().max_attempts()
-            ),
+            attempt_header(number, self.retry.config().max_attempts()),
         ));
         Ok(match self.transport.send(request).await {
             Ok(response) => read::<O>(&response, span),
@@ -733,6 +730,30 @@ impl<E> Failure<E> {
     }
 }
 
+/// The `amz-sdk-request` value, `attempt=2; max=3`, written without the formatting machinery
+/// (this runs on every attempt).
+fn attempt_header(attempt: u32, max: u32) -> String {
+    fn push_number(out: &mut String, mut n: u32) {
+        let mut digits = [0u8; 10];
+        let mut at = digits.len();
+        loop {
+            at -= 1;
+            digits[at] = b'0' + (n % 10) as u8;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+        out.extend(digits[at..].iter().map(|&d| char::from(d)));
+    }
+    let mut out = String::with_capacity(32);
+    out.push_str("attempt=");
+    push_number(&mut out, attempt);
+    out.push_str("; max=");
+    push_number(&mut out, max);
+    out
+}
+
 /// The output, or the operation's error, from a response.
 fn read<O: Operation>(
     response: &Response,
@@ -760,3 +781,15 @@ impl fmt::Display for OperationTimedOut {
 }
 
 impl StdError for OperationTimedOut {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn attempt_headers() {
+        assert_eq!(attempt_header(1, 3), "attempt=1; max=3");
+        assert_eq!(attempt_header(10, 100), "attempt=10; max=100");
+        assert_eq!(attempt_header(0, u32::MAX), "attempt=0; max=4294967295");
+    }
+}
