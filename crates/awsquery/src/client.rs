@@ -124,6 +124,8 @@ pub struct Config {
     host_prefix_injection: bool,
     request_compression: RequestCompression,
     app_id: Option<AppId>,
+    #[cfg(feature = "test-util")]
+    mocks: Option<crate::mock::Mocks>,
 }
 
 /// Static keys are kept apart from providers so that signing with them borrows them: no clone,
@@ -171,6 +173,8 @@ impl Config {
             host_prefix_injection: true,
             request_compression: RequestCompression::default(),
             app_id: None,
+            #[cfg(feature = "test-util")]
+            mocks: None,
         }
     }
 
@@ -290,6 +294,20 @@ impl Config {
         self
     }
 
+    /// Answers calls from `mocks`'s rules instead of the service (feature `test-util`; see
+    /// [`mock`](crate::mock)). Keep a clone of `mocks` to add rules and look at the calls.
+    #[cfg(feature = "test-util")]
+    pub fn with_mocks(mut self, mocks: crate::mock::Mocks) -> Self {
+        self.mocks = Some(mocks);
+        self
+    }
+
+    /// The mocks answering calls, if any (feature `test-util`).
+    #[cfg(feature = "test-util")]
+    pub fn mocks(&self) -> Option<&crate::mock::Mocks> {
+        self.mocks.as_ref()
+    }
+
     /// The region requests are signed for.
     pub fn region(&self) -> &str {
         &self.region
@@ -360,8 +378,10 @@ impl fmt::Debug for Config {
             .field("operation_timeout", &self.operation_timeout)
             .field("host_prefix_injection", &self.host_prefix_injection)
             .field("request_compression", &self.request_compression)
-            .field("app_id", &self.app_id)
-            .finish_non_exhaustive()
+            .field("app_id", &self.app_id);
+        #[cfg(feature = "test-util")]
+        s.field("mocks", &self.mocks);
+        s.finish_non_exhaustive()
     }
 }
 
@@ -511,7 +531,7 @@ impl<T: Transport> Handle<T> {
     ///
     /// A retry serializes the input again rather than keeping a copy of the request, so the first
     /// attempt, the usual case, costs no clone.
-    pub async fn invoke<O: Operation>(
+    pub async fn invoke<O: Operation + 'static>(
         &self,
         input: &O::Input,
     ) -> Result<O::Output, SdkError<O::Error>> {
@@ -534,7 +554,7 @@ impl<T: Transport> Handle<T> {
     /// Every attempt carries, unsigned as in the AWS SDKs, `amz-sdk-invocation-id` (a random UUID
     /// drawn once per call, the same on each of its attempts) and `amz-sdk-request`
     /// (`attempt=2; max=3`: the attempt's number and the most the call may make).
-    pub async fn invoke_with<O: Operation>(
+    pub async fn invoke_with<O: Operation + 'static>(
         &self,
         input: &O::Input,
         options: RequestOptions<'_>,
@@ -546,7 +566,7 @@ impl<T: Transport> Handle<T> {
     }
 
     /// The call: the endpoint, the host prefix, then the attempts within the operation timeout.
-    async fn call<O: Operation>(
+    async fn call<O: Operation + 'static>(
         &self,
         input: &O::Input,
         options: RequestOptions<'_>,
@@ -581,7 +601,7 @@ impl<T: Transport> Handle<T> {
     }
 
     /// The retry loop: sends attempts until one succeeds or the retry strategy stops.
-    async fn send_with_retries<O: Operation>(
+    async fn send_with_retries<O: Operation + 'static>(
         &self,
         input: &O::Input,
         target: &Target,
@@ -632,7 +652,7 @@ impl<T: Transport> Handle<T> {
     /// that is signed), sends and reads the response. The outer error ends the call at once (the
     /// input cannot be sent, there are no credentials); the inner one is for the retry strategy
     /// to judge.
-    async fn attempt<O: Operation>(
+    async fn attempt<O: Operation + 'static>(
         &self,
         attempt: Attempt<'_, O::Input>,
     ) -> Result<Result<O::Output, Failure<O::Error>>, SdkError<O::Error>> {
@@ -646,6 +666,24 @@ impl<T: Transport> Handle<T> {
             span,
         } = attempt;
         let mut request = O::serialize(input).map_err(SdkError::Build)?;
+        #[cfg(feature = "test-util")]
+        if let Some(mocks) = &self.config.mocks {
+            use crate::mock::{Answer, Reply};
+            match mocks.reply::<O>(input) {
+                Reply::Answer(Answer::Output(output)) => return Ok(Ok(output)),
+                Reply::Answer(Answer::Error(error)) => {
+                    span.service_error(error.meta());
+                    return Ok(Err(Failure::Service(error)));
+                }
+                Reply::Answer(Answer::Response(response)) => return Ok(read::<O>(&response, span)),
+                Reply::Answer(Answer::Transport(error)) => {
+                    span.transport_error(&error);
+                    return Ok(Err(Failure::Transport(error)));
+                }
+                Reply::Unanswered(error) => return Err(SdkError::Transport(error)),
+                Reply::Send => {}
+            }
+        }
         self.config
             .request_compression
             .apply(compression, &mut request);

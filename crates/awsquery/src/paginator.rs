@@ -84,7 +84,7 @@ pub struct Paginator<'a, T, O: Paginate> {
     max_pages: u32,
 }
 
-impl<'a, T: Transport, O: Paginate> Paginator<'a, T, O> {
+impl<'a, T: Transport, O: Paginate + 'static> Paginator<'a, T, O> {
     /// Pages through `O`'s results for `input`, starting at the token `input` carries, if any.
     pub fn new(handle: &'a Handle<T>, input: O::Input) -> Self {
         Paginator {
@@ -204,7 +204,7 @@ pub struct Items<'a, T, O: PaginateItems> {
 /// The item type of an operation's pages.
 pub type Item<O> = <<O as PaginateItems>::Items as IntoIterator>::Item;
 
-impl<T: Transport, O: PaginateItems> Items<'_, T, O> {
+impl<T: Transport, O: PaginateItems + 'static> Items<'_, T, O> {
     /// The next item, fetching pages (and skipping empty ones) as needed; `None` after the last.
     ///
     /// An error is returned once, and ends the items.

@@ -22,11 +22,12 @@ impl<F: Fn() -> f64 + Send + Sync> JitterSource for F {
     }
 }
 
-/// The random source of retries, waiters, idempotency tokens and invocation ids: a SplitMix64 generator
-/// seeded from the standard library's per-process random hash keys and the clock.
+/// The random source of retries, waiters, idempotency tokens and invocation ids: a SplitMix64
+/// generator seeded from the standard library's per-process random hash keys and the clock.
 ///
-/// It is **not** cryptographically secure and must not be used for anything but spreading retries
-/// out in time. It is lock-free and can be shared between threads.
+/// It is **not** cryptographically secure and must not be used where a secret or anything an
+/// attacker must not guess is needed: it spreads retries out in time and tells requests apart. It
+/// is lock-free and can be shared between threads.
 #[derive(Debug)]
 pub struct DefaultJitter {
     state: AtomicU64,
