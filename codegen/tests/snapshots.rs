@@ -367,7 +367,7 @@ fn the_config_feature_is_optional_and_can_be_left_out() {
     let files = codegen::generate(&fixture("unit_io"), &options).expect("the fixture generates");
     for (suffix, absent) in [
         ("-client/Cargo.toml", "awsquery-config"),
-        ("-client/Cargo.toml", "[features]"),
+        ("-client/Cargo.toml", "config ="),
         ("-client/src/generated/mod.rs", "from_env"),
         ("-client/README.md", "`config` feature"),
     ] {

@@ -232,10 +232,10 @@ impl Manifests {
     }
 
     /// The client crate's manifest. The runtime's `gzip` feature is on only when an operation
-    /// compresses its requests, so that other clients do not build a compressor. With
-    /// `config_feature`, the optional `config` feature (`Client::from_env`) brings
-    /// `awsquery-config` and `awsquery-hyper`; it is off by default, so that a client stays free of
-    /// an HTTP stack and of the credential chains unless asked.
+    /// compresses its requests, so that other clients do not build a compressor; its `tracing`
+    /// feature is forwarded, off by default. With `config_feature`, the optional `config` feature
+    /// (`Client::from_env`) brings `awsquery-config` and `awsquery-hyper`; it is off by default,
+    /// so that a client stays free of an HTTP stack and of the credential chains unless asked.
     pub fn client(&self, service: &Service, config_feature: bool) -> String {
         let features: &[&str] = if service.uses_gzip() { &["gzip"] } else { &[] };
         let optional: &[&str] = if config_feature {
@@ -258,11 +258,16 @@ impl Manifests {
             &[&model_crate(service), &protocol_crate(service)],
             true,
         );
+        manifest.push_str("\n[features]\n");
         if config_feature {
             manifest.push_str(&format!(
-                "\n[features]\n# `Client::from_env()`: credentials, Region and settings as the AWS CLI finds them, over HTTPS.\nconfig = [\"dep:{CONFIG}\", \"dep:{HYPER}\"]\n"
+                "# `Client::from_env()`: credentials, Region and settings as the AWS CLI finds them, over HTTPS.\nconfig = [\"dep:{CONFIG}\", \"dep:{HYPER}\"]\n"
             ));
         }
+        manifest.push_str(&format!(
+            "# `tracing` spans for each call and attempt (see the `awsquery` crate).\n\
+             tracing = [\"{CLIENT}/tracing\"]\n"
+        ));
         manifest
     }
 }

@@ -16,12 +16,15 @@ use crate::endpoint::{BuiltIns, Document, Endpoint, EndpointError, EndpointSetti
 use crate::env::Env;
 use crate::error::{BuildError, ErrorMetadata, ProvideErrorMetadata, RequestId};
 use crate::host_prefix::{self, Segment};
+use crate::http::Response;
 use crate::operation::Operation;
 use crate::paginator::PaginationError;
 use crate::profile::ProfileSet;
+use crate::random::{DefaultJitter, Uuid};
 use crate::retry::{Decision, Outcome, RetryConfig, RetryState, RetryStrategy};
 use crate::sigv4::{self, Credentials, SigningParams};
 use crate::time::DateTime;
+use crate::trace;
 use crate::transport::{First, Transport, TransportError, TransportErrorKind, first_of};
 use crate::user_agent::{self, AppId};
 
@@ -188,6 +191,8 @@ pub struct Config {
     host_prefix_injection: bool,
     request_compression: RequestCompression,
     app_id: Option<AppId>,
+    #[cfg(feature = "test-util")]
+    mocks: Option<crate::mock::Mocks>,
 }
 
 /// Static keys are kept apart from providers so that signing with them borrows them: no clone,
@@ -235,6 +240,8 @@ impl Config {
             host_prefix_injection: true,
             request_compression: RequestCompression::default(),
             app_id: None,
+            #[cfg(feature = "test-util")]
+            mocks: None,
         }
     }
 
@@ -354,6 +361,20 @@ impl Config {
         self
     }
 
+    /// Answers calls from `mocks`'s rules instead of the service (feature `test-util`; see
+    /// [`mock`](crate::mock)). Keep a clone of `mocks` to add rules and look at the calls.
+    #[cfg(feature = "test-util")]
+    pub fn with_mocks(mut self, mocks: crate::mock::Mocks) -> Self {
+        self.mocks = Some(mocks);
+        self
+    }
+
+    /// The mocks answering calls, if any (feature `test-util`).
+    #[cfg(feature = "test-util")]
+    pub fn mocks(&self) -> Option<&crate::mock::Mocks> {
+        self.mocks.as_ref()
+    }
+
     /// The region requests are signed for.
     pub fn region(&self) -> &str {
         &self.region
@@ -424,8 +445,10 @@ impl fmt::Debug for Config {
             .field("operation_timeout", &self.operation_timeout)
             .field("host_prefix_injection", &self.host_prefix_injection)
             .field("request_compression", &self.request_compression)
-            .field("app_id", &self.app_id)
-            .finish_non_exhaustive()
+            .field("app_id", &self.app_id);
+        #[cfg(feature = "test-util")]
+        s.field("mocks", &self.mocks);
+        s.finish_non_exhaustive()
     }
 }
 
@@ -484,6 +507,8 @@ pub struct Handle<T> {
     retry: RetryStrategy,
     /// The `User-Agent` and `x-amz-user-agent` value, built once.
     user_agent: String,
+    /// Where each call's invocation id comes from.
+    random: DefaultJitter,
     transport: T,
 }
 
@@ -537,6 +562,7 @@ impl<T: Transport> Handle<T> {
             config,
             service,
             target,
+            random: DefaultJitter::new(),
             transport,
         }
     }
@@ -572,7 +598,7 @@ impl<T: Transport> Handle<T> {
     ///
     /// A retry serializes the input again rather than keeping a copy of the request, so the first
     /// attempt, the usual case, costs no clone.
-    pub async fn invoke<O: Operation>(
+    pub async fn invoke<O: Operation + 'static>(
         &self,
         input: &O::Input,
     ) -> Result<O::Output, SdkError<O::Error>> {
@@ -591,10 +617,27 @@ impl<T: Transport> Handle<T> {
     /// ([`Operation::SIGNED`]), when the credentials are not asked for. With
     /// [`Config::with_operation_timeout`], all attempts and waits race one timer of the
     /// transport's.
-    pub async fn invoke_with<O: Operation>(
+    ///
+    /// Every attempt carries, unsigned as in the AWS SDKs, `amz-sdk-invocation-id` (a random UUID
+    /// drawn once per call, the same on each of its attempts) and `amz-sdk-request`
+    /// (`attempt=2; max=3`: the attempt's number and the most the call may make).
+    pub async fn invoke_with<O: Operation + 'static>(
         &self,
         input: &O::Input,
         options: RequestOptions<'_>,
+    ) -> Result<O::Output, SdkError<O::Error>> {
+        let invocation = self.random.uuid_v4();
+        trace::CallSpan::new(self.service.sdk_id, O::NAME, &invocation)
+            .instrument(self.call::<O>(input, options, &invocation))
+            .await
+    }
+
+    /// The call: the endpoint, the host prefix, then the attempts within the operation timeout.
+    async fn call<O: Operation + 'static>(
+        &self,
+        input: &O::Input,
+        options: RequestOptions<'_>,
+        invocation: &Uuid,
     ) -> Result<O::Output, SdkError<O::Error>> {
         let target = self
             .target
@@ -605,8 +648,13 @@ impl<T: Transport> Handle<T> {
             _ if !self.config.host_prefix_injection => None,
             segments => Some(host_prefix::expand(segments).map_err(SdkError::Build)?),
         };
-        let attempts =
-            self.send_with_retries::<O>(input, target, options.compression, prefix.as_deref());
+        let attempts = self.send_with_retries::<O>(
+            input,
+            target,
+            options.compression,
+            prefix.as_deref(),
+            invocation,
+        );
         let Some(limit) = self.config.operation_timeout else {
             return attempts.await;
         };
@@ -619,14 +667,14 @@ impl<T: Transport> Handle<T> {
         }
     }
 
-    /// The retry loop: serializes, compresses, addresses, asks for credentials, signs (an operation
-    /// that is signed) and sends each attempt.
-    async fn send_with_retries<O: Operation>(
+    /// The retry loop: sends attempts until one succeeds or the retry strategy stops.
+    async fn send_with_retries<O: Operation + 'static>(
         &self,
         input: &O::Input,
         target: &Target,
         compression: Option<Encoding>,
         prefix: Option<&str>,
+        invocation: &Uuid,
     ) -> Result<O::Output, SdkError<O::Error>> {
         let mut state = RetryState::new();
         loop {
@@ -635,64 +683,192 @@ impl<T: Transport> Handle<T> {
             if !wait.is_zero() {
                 self.transport.sleep(wait).await;
             }
-            let mut request = O::serialize(input).map_err(SdkError::Build)?;
-            self.config
-                .request_compression
-                .apply(compression, &mut request);
-            request.uri.insert_str(0, &target.base);
-            if let Some(prefix) = prefix {
-                host_prefix::prepend(&mut request.uri, prefix);
-            }
-            request.headers.extend(
-                target
-                    .endpoint
-                    .headers()
-                    .map(|(name, value)| (name, value.to_owned())),
-            );
-            if O::SIGNED {
-                let provided;
-                let credentials = match &self.config.credentials {
-                    CredentialsSource::Static(credentials) => credentials,
-                    CredentialsSource::Provider(provider) => {
-                        provided = provider.provide().await.map_err(SdkError::Credentials)?;
-                        &provided
-                    }
-                };
-                let params = SigningParams {
-                    credentials,
-                    region: &target.signing_region,
-                    service: &target.signing_name,
-                    time: (self.config.clock)(),
-                };
-                sigv4::sign(&mut request, &params);
-            }
-            // After signing: the user agent is not signed.
-            request
-                .headers
-                .push(("user-agent", self.user_agent.clone()));
-            request
-                .headers
-                .push(("x-amz-user-agent", self.user_agent.clone()));
-            let delay = match self.transport.send(request).await {
-                Ok(response) => match O::deserialize(&response) {
-                    Ok(output) => {
-                        self.retry.on_success(state);
-                        return Ok(output);
-                    }
-                    Err(error) => match self.retry.decide(&mut state, &Outcome::from(error.meta()))
-                    {
-                        Decision::RetryAfter(delay) => delay,
-                        Decision::Stop(_) => return Err(SdkError::Service(error)),
-                    },
-                },
-                Err(error) => match self.retry.decide(&mut state, &Outcome::from(&error)) {
-                    Decision::RetryAfter(delay) => delay,
-                    Decision::Stop(_) => return Err(SdkError::Transport(error)),
-                },
+            let span = trace::AttemptSpan::new(state.attempt(), self.retry.config().max_attempts());
+            let attempt = Attempt {
+                input,
+                target,
+                compression,
+                prefix,
+                invocation,
+                number: state.attempt(),
+                span: &span,
             };
-            self.transport.sleep(delay).await;
+            let failure = match span.instrument(self.attempt::<O>(attempt)).await? {
+                Ok(output) => {
+                    span.success();
+                    self.retry.on_success(state);
+                    return Ok(output);
+                }
+                Err(failure) => failure,
+            };
+            let decision = match &failure {
+                Failure::Service(error) => {
+                    self.retry.decide(&mut state, &Outcome::from(error.meta()))
+                }
+                Failure::Transport(error) => self.retry.decide(&mut state, &Outcome::from(error)),
+            };
+            span.failed(&decision);
+            match decision {
+                Decision::RetryAfter(delay) => self.transport.sleep(delay).await,
+                Decision::Stop(_) => return Err(failure.into_sdk_error()),
+            }
         }
     }
+
+    /// One attempt: serializes, compresses, addresses, asks for credentials, signs (an operation
+    /// that is signed), sends and reads the response. The outer error ends the call at once (the
+    /// input cannot be sent, there are no credentials); the inner one is for the retry strategy
+    /// to judge.
+    async fn attempt<O: Operation + 'static>(
+        &self,
+        attempt: Attempt<'_, O::Input>,
+    ) -> Result<Result<O::Output, Failure<O::Error>>, SdkError<O::Error>> {
+        let Attempt {
+            input,
+            target,
+            compression,
+            prefix,
+            invocation,
+            number,
+            span,
+        } = attempt;
+        let mut request = O::serialize(input).map_err(SdkError::Build)?;
+        #[cfg(feature = "test-util")]
+        if let Some(mocks) = &self.config.mocks {
+            use crate::mock::{Answer, Reply};
+            match mocks.reply::<O>(input) {
+                Reply::Answer(Answer::Output(output)) => return Ok(Ok(output)),
+                Reply::Answer(Answer::Error(error)) => {
+                    span.service_error(error.meta());
+                    return Ok(Err(Failure::Service(error)));
+                }
+                Reply::Answer(Answer::Response(response)) => return Ok(read::<O>(&response, span)),
+                Reply::Answer(Answer::Transport(error)) => {
+                    span.transport_error(&error);
+                    return Ok(Err(Failure::Transport(error)));
+                }
+                Reply::Unanswered(error) => return Err(SdkError::Transport(error)),
+                Reply::Send => {}
+            }
+        }
+        self.config
+            .request_compression
+            .apply(compression, &mut request);
+        request.uri.insert_str(0, &target.base);
+        if let Some(prefix) = prefix {
+            host_prefix::prepend(&mut request.uri, prefix);
+        }
+        request.headers.extend(
+            target
+                .endpoint
+                .headers()
+                .map(|(name, value)| (name, value.to_owned())),
+        );
+        if O::SIGNED {
+            let provided;
+            let credentials = match &self.config.credentials {
+                CredentialsSource::Static(credentials) => credentials,
+                CredentialsSource::Provider(provider) => {
+                    provided = provider.provide().await.map_err(SdkError::Credentials)?;
+                    &provided
+                }
+            };
+            let params = SigningParams {
+                credentials,
+                region: &target.signing_region,
+                service: &target.signing_name,
+                time: (self.config.clock)(),
+            };
+            sigv4::sign(&mut request, &params);
+        }
+        // After signing: the AWS SDKs sign none of these.
+        request
+            .headers
+            .push(("user-agent", self.user_agent.clone()));
+        request
+            .headers
+            .push(("x-amz-user-agent", self.user_agent.clone()));
+        request
+            .headers
+            .push(("amz-sdk-invocation-id", invocation.as_str().to_owned()));
+        request.headers.push((
+            "amz-sdk-request",
+            attempt_header(number, self.retry.config().max_attempts()),
+        ));
+        Ok(match self.transport.send(request).await {
+            Ok(response) => read::<O>(&response, span),
+            Err(error) => {
+                span.transport_error(&error);
+                Err(Failure::Transport(error))
+            }
+        })
+    }
+}
+
+/// What an attempt needs besides the handle.
+struct Attempt<'a, I> {
+    input: &'a I,
+    target: &'a Target,
+    compression: Option<Encoding>,
+    prefix: Option<&'a str>,
+    invocation: &'a Uuid,
+    /// 1 for the first attempt.
+    number: u32,
+    span: &'a trace::AttemptSpan,
+}
+
+/// A failed attempt, which the retry strategy may retry.
+enum Failure<E> {
+    /// The service answered with an error.
+    Service(E),
+    /// No response arrived.
+    Transport(TransportError),
+}
+
+impl<E> Failure<E> {
+    /// The failure as the call returns it.
+    fn into_sdk_error(self) -> SdkError<E> {
+        match self {
+            Failure::Service(error) => SdkError::Service(error),
+            Failure::Transport(error) => SdkError::Transport(error),
+        }
+    }
+}
+
+/// The `amz-sdk-request` value, `attempt=2; max=3`, written without the formatting machinery
+/// (this runs on every attempt).
+fn attempt_header(attempt: u32, max: u32) -> String {
+    fn push_number(out: &mut String, mut n: u32) {
+        let mut digits = [0u8; 10];
+        let mut at = digits.len();
+        loop {
+            at -= 1;
+            digits[at] = b'0' + (n % 10) as u8;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+        out.extend(digits[at..].iter().map(|&d| char::from(d)));
+    }
+    let mut out = String::with_capacity(32);
+    out.push_str("attempt=");
+    push_number(&mut out, attempt);
+    out.push_str("; max=");
+    push_number(&mut out, max);
+    out
+}
+
+/// The output, or the operation's error, from a response.
+fn read<O: Operation>(
+    response: &Response,
+    span: &trace::AttemptSpan,
+) -> Result<O::Output, Failure<O::Error>> {
+    span.response(response);
+    O::deserialize(response).map_err(|error| {
+        span.service_error(error.meta());
+        Failure::Service(error)
+    })
 }
 
 /// The call outlived [`Config::with_operation_timeout`].
@@ -710,3 +886,15 @@ impl fmt::Display for OperationTimedOut {
 }
 
 impl StdError for OperationTimedOut {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn attempt_headers() {
+        assert_eq!(attempt_header(1, 3), "attempt=1; max=3");
+        assert_eq!(attempt_header(10, 100), "attempt=10; max=100");
+        assert_eq!(attempt_header(0, u32::MAX), "attempt=0; max=4294967295");
+    }
+}

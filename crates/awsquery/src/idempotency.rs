@@ -7,21 +7,7 @@ use crate::random::DefaultJitter;
 /// The bits come from the same seeded generator that spreads retries: unique enough to tell two
 /// requests apart, which is all a token is for; not a secret.
 pub fn token() -> String {
-    let random = DefaultJitter::new();
-    let mut bytes = [0u8; 16];
-    bytes[..8].copy_from_slice(&random.next_u64().to_be_bytes());
-    bytes[8..].copy_from_slice(&random.next_u64().to_be_bytes());
-    bytes[6] = (bytes[6] & 0x0f) | 0x40;
-    bytes[8] = (bytes[8] & 0x3f) | 0x80;
-    let mut out = String::with_capacity(36);
-    for (i, byte) in bytes.iter().enumerate() {
-        if matches!(i, 4 | 6 | 8 | 10) {
-            out.push('-');
-        }
-        out.push(char::from(b"0123456789abcdef"[usize::from(byte >> 4)]));
-        out.push(char::from(b"0123456789abcdef"[usize::from(byte & 0x0f)]));
-    }
-    out
+    DefaultJitter::new().uuid_v4().as_str().to_owned()
 }
 
 #[cfg(test)]

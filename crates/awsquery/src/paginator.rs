@@ -89,7 +89,7 @@ pub struct Paginator<T, O: Paginate> {
     max_pages: u32,
 }
 
-impl<T: Transport, O: Paginate> Paginator<T, O> {
+impl<T: Transport, O: Paginate + 'static> Paginator<T, O> {
     /// Pages through `O`'s results for `input`, starting at the token `input` carries, if any.
     pub fn new(handle: Arc<Handle<T>>, input: O::Input) -> Self {
         Paginator {
@@ -209,7 +209,7 @@ pub struct Items<T, O: PaginateItems> {
 /// The item type of an operation's pages.
 pub type Item<O> = <<O as PaginateItems>::Items as IntoIterator>::Item;
 
-impl<T: Transport, O: PaginateItems> Items<T, O> {
+impl<T: Transport, O: PaginateItems + 'static> Items<T, O> {
     /// The next item, fetching pages (and skipping empty ones) as needed; `None` after the last.
     ///
     /// An error is returned once, and ends the items.

@@ -1,5 +1,6 @@
 //! The crate's one source of randomness: jitter for retries and waiter delays, and the bits of
-//! idempotency tokens. Not cryptographically secure, and never used where a secret is needed.
+//! idempotency tokens and invocation ids. Not cryptographically secure, and never used where a
+//! secret is needed.
 
 use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};
@@ -21,11 +22,12 @@ impl<F: Fn() -> f64 + Send + Sync> JitterSource for F {
     }
 }
 
-/// The random source of retries, waiters and idempotency tokens: a SplitMix64 generator
-/// seeded from the standard library's per-process random hash keys and the clock.
+/// The random source of retries, waiters, idempotency tokens and invocation ids: a SplitMix64
+/// generator seeded from the standard library's per-process random hash keys and the clock.
 ///
-/// It is **not** cryptographically secure and must not be used for anything but spreading retries
-/// out in time. It is lock-free and can be shared between threads.
+/// It is **not** cryptographically secure and must not be used where a secret or anything an
+/// attacker must not guess is needed: it spreads retries out in time and tells requests apart. It
+/// is lock-free and can be shared between threads.
 #[derive(Debug)]
 pub struct DefaultJitter {
     state: AtomicU64,
@@ -69,6 +71,52 @@ impl DefaultJitter {
         z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
         z ^ (z >> 31)
     }
+
+    /// A random UUID, version 4 in the RFC 9562 layout: 122 random bits, written as 36 lower-case
+    /// characters (`3b241101-e2bb-4255-8caf-4136c566a962`).
+    pub fn uuid_v4(&self) -> Uuid {
+        let mut bytes = [0u8; 16];
+        bytes[..8].copy_from_slice(&self.next_u64().to_be_bytes());
+        bytes[8..].copy_from_slice(&self.next_u64().to_be_bytes());
+        bytes[6] = (bytes[6] & 0x0f) | 0x40;
+        bytes[8] = (bytes[8] & 0x3f) | 0x80;
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut text = [b'-'; 36];
+        let mut at = 0;
+        for (i, byte) in bytes.iter().enumerate() {
+            if matches!(i, 4 | 6 | 8 | 10) {
+                at += 1;
+            }
+            text[at] = HEX[usize::from(byte >> 4)];
+            text[at + 1] = HEX[usize::from(byte & 0x0f)];
+            at += 2;
+        }
+        Uuid(text)
+    }
+}
+
+/// A UUID written out, kept on the stack: [`as_str`](Uuid::as_str) gives the text.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Uuid([u8; 36]);
+
+impl Uuid {
+    /// The 36 characters, hyphens included.
+    pub fn as_str(&self) -> &str {
+        // Hex digits and hyphens only, so always UTF-8.
+        std::str::from_utf8(&self.0).unwrap_or_default()
+    }
+}
+
+impl std::fmt::Debug for Uuid {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::fmt::Display for Uuid {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 impl JitterSource for DefaultJitter {
@@ -76,5 +124,35 @@ impl JitterSource for DefaultJitter {
     fn next_factor(&self) -> f64 {
         const SCALE: f64 = 1.0 / (1u64 << 53) as f64;
         (self.next_u64() >> 11) as f64 * SCALE
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uuids_repeat_for_a_seed_and_differ_otherwise() {
+        let a = DefaultJitter::from_seed(7).uuid_v4();
+        assert_eq!(a, DefaultJitter::from_seed(7).uuid_v4());
+        let random = DefaultJitter::from_seed(7);
+        assert_eq!(random.uuid_v4(), a);
+        assert_ne!(random.uuid_v4(), a, "the next one is another");
+        let text = a.as_str();
+        assert_eq!(text.len(), 36);
+        assert_eq!(format!("{a}"), text);
+        assert_eq!(format!("{a:?}"), text);
+        for (i, c) in text.char_indices() {
+            if matches!(i, 8 | 13 | 18 | 23) {
+                assert_eq!(c, '-', "{text}");
+            } else {
+                assert!(matches!(c, '0'..='9' | 'a'..='f'), "{text}");
+            }
+        }
+        assert_eq!(&text[14..15], "4", "version: {text}");
+        assert!(
+            matches!(&text[19..20], "8" | "9" | "a" | "b"),
+            "variant: {text}"
+        );
     }
 }
