@@ -20,7 +20,7 @@ use crate::operation::Operation;
 use crate::paginator::PaginationError;
 use crate::profile::ProfileSet;
 use crate::retry::{Decision, Outcome, RetryConfig, RetryState, RetryStrategy};
-use crate::sigv4::{self, Credentials, SigningParams};
+use crate::sigv4::{self, Credentials, SigningKeyCache, SigningParams};
 use crate::time::DateTime;
 use crate::transport::{First, Transport, TransportError, TransportErrorKind, first_of};
 use crate::user_agent::{self, AppId};
@@ -417,6 +417,8 @@ pub struct Handle<T> {
     retry: RetryStrategy,
     /// The `User-Agent` and `x-amz-user-agent` value, built once.
     user_agent: String,
+    /// The signing key of the last attempt, kept for the next while the day stays the same.
+    signing_keys: SigningKeyCache,
     transport: T,
 }
 
@@ -470,6 +472,7 @@ impl<T: Transport> Handle<T> {
             config,
             service,
             target,
+            signing_keys: SigningKeyCache::new(),
             transport,
         }
     }
@@ -597,7 +600,7 @@ impl<T: Transport> Handle<T> {
                     service: &target.signing_name,
                     time: (self.config.clock)(),
                 };
-                sigv4::sign(&mut request, &params);
+                sigv4::sign_cached(&mut request, &params, &self.signing_keys);
             }
             // After signing: the user agent is not signed.
             request
