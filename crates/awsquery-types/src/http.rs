@@ -41,16 +41,17 @@ impl Request {
     /// A form-urlencoded `POST /` carrying `body`, with its `content-type` and `content-length`
     /// (which the AWS SDKs send, and sign, too).
     pub fn form_post(body: String) -> Self {
+        // Room for the headers a client adds: host, date, signature, user agents, token.
+        let mut headers = Vec::with_capacity(8);
+        headers.push((
+            "content-type",
+            String::from("application/x-www-form-urlencoded"),
+        ));
+        headers.push(("content-length", body.len().to_string()));
         Request {
             method: "POST",
             uri: String::from("/"),
-            headers: vec![
-                (
-                    "content-type",
-                    String::from("application/x-www-form-urlencoded"),
-                ),
-                ("content-length", body.len().to_string()),
-            ],
+            headers,
             body: body.into_bytes(),
             sensitive: &[],
         }

@@ -99,9 +99,14 @@ fn main() {
     );
     let ok_response = response(200, SUCCESS_200);
     let mut output = None;
+    let parsed = measure(|| output = Some(FailoverGlobalCluster::deserialize(&ok_response)));
     row(
         "the output, as the parser makes it from the 200 response",
-        measure(|| output = Some(FailoverGlobalCluster::deserialize(&ok_response))),
+        parsed,
+    );
+    println!(
+        "{:<60} {:>6} {:>7}",
+        "  of which the output keeps", parsed.count_current, parsed.bytes_current
     );
     drop(output);
     let err_response = response(404, NOT_FOUND_404);
