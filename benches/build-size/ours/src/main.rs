@@ -25,7 +25,9 @@ impl Transport for InMemory {
 fn main() {
     let config = Config::new("us-east-1", Credentials::new("AKIDEXAMPLE", "secret", None));
     let client = Client::new(config, InMemory);
-    let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
     let output = runtime
         .block_on(
             client
@@ -35,5 +37,10 @@ fn main() {
                 .send(),
         )
         .unwrap();
-    println!("{:?}", output.global_cluster.and_then(|c| c.global_cluster_identifier));
+    println!(
+        "{:?}",
+        output
+            .global_cluster
+            .and_then(|c| c.global_cluster_identifier)
+    );
 }

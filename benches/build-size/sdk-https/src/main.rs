@@ -2,7 +2,10 @@
 //! credential and region chains.
 
 fn main() {
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     runtime.block_on(async {
         let config = aws_config::load_from_env().await;
         let client = aws_sdk_neptune::Client::new(&config);

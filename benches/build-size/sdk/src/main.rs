@@ -25,7 +25,11 @@ impl HttpConnector for InMemory {
 }
 
 impl HttpClient for InMemory {
-    fn http_connector(&self, _: &HttpConnectorSettings, _: &RuntimeComponents) -> SharedHttpConnector {
+    fn http_connector(
+        &self,
+        _: &HttpConnectorSettings,
+        _: &RuntimeComponents,
+    ) -> SharedHttpConnector {
         SharedHttpConnector::new(self.clone())
     }
 }
@@ -34,11 +38,20 @@ fn main() {
     let config = aws_sdk_neptune::Config::builder()
         .behavior_version(BehaviorVersion::latest())
         .region(Region::new("us-east-1"))
-        .credentials_provider(Credentials::new("AKIDEXAMPLE", "secret", None, None, "static"))
+        .credentials_provider(Credentials::new(
+            "AKIDEXAMPLE",
+            "secret",
+            None,
+            None,
+            "static",
+        ))
         .http_client(InMemory)
         .build();
     let client = aws_sdk_neptune::Client::from_conf(config);
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+        .unwrap();
     let output = runtime
         .block_on(
             client
@@ -48,5 +61,10 @@ fn main() {
                 .send(),
         )
         .unwrap();
-    println!("{:?}", output.global_cluster.and_then(|c| c.global_cluster_identifier));
+    println!(
+        "{:?}",
+        output
+            .global_cluster
+            .and_then(|c| c.global_cluster_identifier)
+    );
 }
