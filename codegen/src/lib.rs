@@ -13,6 +13,7 @@ pub mod naming;
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use proc_macro2::TokenStream;
 
@@ -193,118 +194,166 @@ pub fn generate_model(model: &ast::Model, options: &Options) -> Result<Vec<Gener
     let protocol_dir = format!("{crates}/{}", emit::protocol_crate(&service));
     let client_dir = format!("{crates}/{}", emit::client_crate(&service));
     let manifests = &options.manifests;
-    let text = GeneratedFile::generated;
+    let text =
+        |path: String, contents: String| File::Text(GeneratedFile::generated(path, contents));
+    let service = &service;
     let mut files = Vec::new();
     for (dir, doc) in [
-        (&model_dir, emit::model::crate_doc(&service)),
-        (&protocol_dir, emit::protocol::crate_doc(&service)),
+        (&model_dir, emit::model::crate_doc(service)),
+        (&protocol_dir, emit::protocol::crate_doc(service)),
         (
             &client_dir,
-            emit::client::crate_doc(&service, options.config_feature),
+            emit::client::crate_doc(service, options.config_feature),
         ),
     ] {
         files.push(text(format!("{dir}/README.md"), readme(dir, &doc)));
-        files.push(lib_scaffold(dir));
+        files.push(File::Text(lib_scaffold(dir)));
     }
     files.extend([
-        text(format!("{model_dir}/Cargo.toml"), manifests.model(&service)),
-        rust(
-            format!("{model_dir}/src/generated/mod.rs"),
-            emit::model::lib(&service),
-        )?,
-        rust(
-            format!("{model_dir}/src/generated/types.rs"),
-            emit::model::types(&service),
-        )?,
-        rust(
-            format!("{model_dir}/src/generated/error.rs"),
-            emit::model::errors(&service),
-        )?,
-        rust(
-            format!("{model_dir}/src/generated/json.rs"),
-            emit::json::file(&service),
-        )?,
+        text(format!("{model_dir}/Cargo.toml"), manifests.model(service)),
+        File::rust(format!("{model_dir}/src/generated/mod.rs"), || {
+            Some(emit::model::lib(service))
+        }),
+        File::rust(format!("{model_dir}/src/generated/types.rs"), || {
+            Some(emit::model::types(service))
+        }),
+        File::rust(format!("{model_dir}/src/generated/error.rs"), || {
+            Some(emit::model::errors(service))
+        }),
+        File::rust(format!("{model_dir}/src/generated/json.rs"), || {
+            Some(emit::json::file(service))
+        }),
         text(
             format!("{protocol_dir}/Cargo.toml"),
-            manifests.protocol(&service),
+            manifests.protocol(service),
         ),
-        rust(
-            format!("{protocol_dir}/src/generated/mod.rs"),
-            emit::protocol::lib(&service),
-        )?,
-        rust(
-            format!("{protocol_dir}/src/generated/ser.rs"),
-            emit::protocol::ser(&service),
-        )?,
-        rust(
-            format!("{protocol_dir}/src/generated/de.rs"),
-            emit::protocol::de(&service),
-        )?,
+        File::rust(format!("{protocol_dir}/src/generated/mod.rs"), || {
+            Some(emit::protocol::lib(service))
+        }),
+        File::rust(format!("{protocol_dir}/src/generated/ser.rs"), || {
+            Some(emit::protocol::ser(service))
+        }),
+        File::rust(format!("{protocol_dir}/src/generated/de.rs"), || {
+            Some(emit::protocol::de(service))
+        }),
         text(
             format!("{client_dir}/Cargo.toml"),
-            manifests.client(&service, options.config_feature),
+            manifests.client(service, options.config_feature),
         ),
-        rust(
-            format!("{client_dir}/src/generated/mod.rs"),
-            emit::client::lib(&service, options.config_feature),
-        )?,
-        rust(
-            format!("{client_dir}/src/generated/endpoint.rs"),
-            emit::endpoints::module(&service),
-        )?,
-        rust(
-            format!("{client_dir}/src/generated/fluent/mod.rs"),
-            emit::client::fluent(&service),
-        )?,
-        rust(
+        File::rust(format!("{client_dir}/src/generated/mod.rs"), || {
+            Some(emit::client::lib(service, options.config_feature))
+        }),
+        File::rust(format!("{client_dir}/src/generated/endpoint.rs"), || {
+            Some(emit::endpoints::module(service))
+        }),
+        File::rust(format!("{client_dir}/src/generated/fluent/mod.rs"), || {
+            Some(emit::client::fluent(service))
+        }),
+        File::rust(
             format!("{model_dir}/src/generated/operation/mod.rs"),
-            emit::model::operations(&service),
-        )?,
-        rust(
+            || Some(emit::model::operations(service)),
+        ),
+        File::rust(
             format!("{protocol_dir}/src/generated/operation/mod.rs"),
-            emit::protocol::operations(&service),
-        )?,
+            || Some(emit::protocol::operations(service)),
+        ),
     ]);
     for op in &service.operations {
         let file = op.module_file();
-        files.push(rust(
+        files.push(File::rust(
             format!("{model_dir}/src/generated/operation/{file}"),
-            emit::model::operation(&service, op),
-        )?);
-        files.push(rust(
+            move || Some(emit::model::operation(service, op)),
+        ));
+        files.push(File::rust(
             format!("{protocol_dir}/src/generated/operation/{file}"),
-            emit::protocol::operation_module(&service, op),
-        )?);
-        files.push(rust(
+            move || Some(emit::protocol::operation_module(service, op)),
+        ));
+        files.push(File::rust(
             format!("{client_dir}/src/generated/fluent/{file}"),
-            emit::client::fluent_module(&service, op),
-        )?);
+            move || Some(emit::client::fluent_module(service, op)),
+        ));
     }
-    if let Some(waiters) = emit::waiters::file(&service) {
-        files.push(rust(
-            format!("{client_dir}/src/generated/waiters.rs"),
-            waiters,
-        )?);
+    files.extend([
+        File::rust(format!("{client_dir}/src/generated/waiters.rs"), || {
+            emit::waiters::file(service)
+        }),
+        File::rust(format!("{protocol_dir}/tests/protocol_tests.rs"), || {
+            emit::protocol_tests::file(service)
+        }),
+        File::rust(format!("{client_dir}/tests/protocol_tests.rs"), || {
+            emit::client_tests::file(service)
+        }),
+        File::rust(format!("{client_dir}/tests/endpoint_tests.rs"), || {
+            emit::endpoints::tests(service)
+        }),
+    ]);
+    // Emitting and printing the Rust files is nearly all the work, and each file is its own.
+    let written = in_parallel(&files, |file| match file {
+        File::Text(_) => Ok(None),
+        File::Rust { path, emit } => emit().map(|tokens| rust(path.clone(), tokens)).transpose(),
+    });
+    let mut out = Vec::with_capacity(files.len());
+    for (file, written) in files.into_iter().zip(written) {
+        match file {
+            File::Text(file) => out.push(file),
+            File::Rust { .. } => out.extend(written?),
+        }
     }
-    if let Some(tests) = emit::protocol_tests::file(&service) {
-        files.push(rust(
-            format!("{protocol_dir}/tests/protocol_tests.rs"),
-            tests,
-        )?);
+    Ok(out)
+}
+
+/// A file of the output: written already, or Rust to emit, on any thread, and print (`None` from
+/// `emit`: the model has nothing for this file).
+enum File<'s> {
+    Text(GeneratedFile),
+    Rust {
+        path: String,
+        emit: Box<dyn Fn() -> Option<TokenStream> + Sync + 's>,
+    },
+}
+
+impl<'s> File<'s> {
+    fn rust(path: String, emit: impl Fn() -> Option<TokenStream> + Sync + 's) -> Self {
+        File::Rust {
+            path,
+            emit: Box::new(emit),
+        }
     }
-    if let Some(tests) = emit::client_tests::file(&service) {
-        files.push(rust(
-            format!("{client_dir}/tests/protocol_tests.rs"),
-            tests,
-        )?);
+}
+
+/// `f` of every item, in order, computed on as many threads as the machine runs at once.
+fn in_parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZero::get)
+        .min(items.len());
+    if threads <= 1 {
+        return items.iter().map(f).collect();
     }
-    if let Some(tests) = emit::endpoints::tests(&service) {
-        files.push(rust(
-            format!("{client_dir}/tests/endpoint_tests.rs"),
-            tests,
-        )?);
-    }
-    Ok(files)
+    // Each thread takes the next item not taken yet, so a large file does not hold up the rest.
+    let next = AtomicUsize::new(0);
+    let take = || {
+        let mut done = Vec::new();
+        loop {
+            let index = next.fetch_add(1, Ordering::Relaxed);
+            let Some(item) = items.get(index) else {
+                return done;
+            };
+            done.push((index, f(item)));
+        }
+    };
+    let mut done: Vec<(usize, R)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads).map(|_| scope.spawn(take)).collect();
+        workers
+            .into_iter()
+            .flat_map(|worker| {
+                worker
+                    .join()
+                    .unwrap_or_else(|e| std::panic::resume_unwind(e))
+            })
+            .collect()
+    });
+    done.sort_unstable_by_key(|(index, _)| *index);
+    done.into_iter().map(|(_, result)| result).collect()
 }
 
 /// A generated crate's `README.md`, which its `src/lib.rs` includes as the crate's documentation.
@@ -341,17 +390,95 @@ fn rust(path: String, tokens: TokenStream) -> Result<GeneratedFile, Error> {
     let file = syn::parse2::<syn::File>(tokens)
         .map_err(|e| Error::model(format!("internal error: `{path}` is not valid Rust: {e}")))?;
     let printed = prettyplease::unparse(&file);
-    let spaced = space_items(&printed);
-    // The blank lines may not change the code: a line break added inside a string literal would.
-    // The spaced file is parsed and printed again, which must give back the file as printed;
-    // should that ever differ, the file is kept without blank lines.
-    let unchanged =
-        syn::parse_file(&spaced).is_ok_and(|again| prettyplease::unparse(&again) == printed);
-    let body = if unchanged { spaced } else { printed };
+    // Blank lines between tokens change nothing, but one added inside a literal that spans lines
+    // would change the literal: such a file is kept as printed, without blank lines.
+    let body = if line_break_in_literal(&printed) {
+        printed
+    } else {
+        space_items(&printed)
+    };
     Ok(GeneratedFile::generated(
         path,
         format!("{GENERATED_HEADER}\n{body}"),
     ))
+}
+
+/// Whether a line break of `text` (Rust as prettyplease prints it) falls inside a string, byte
+/// string, raw string or character literal. Comments are skipped, and a `'` starts a character
+/// literal only where a lifetime or label cannot (`'a'`, `'\n'`, not `'a` or `'static`).
+fn line_break_in_literal(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                i += bytes[i..]
+                    .iter()
+                    .position(|&b| b == b'\n')
+                    .unwrap_or(bytes.len() - i);
+            }
+            b'"' => {
+                let start = i + 1;
+                i = start;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+                if bytes[start..i.min(bytes.len())].contains(&b'\n') {
+                    return true;
+                }
+                i += 1;
+            }
+            b'r' if starts_token(&bytes[..i]) => {
+                // `r"…"` or `r#"…"#`, also as `br…` or `cr…`; anything else is an identifier.
+                let hashes = bytes[i + 1..].iter().take_while(|&&b| b == b'#').count();
+                if bytes.get(i + 1 + hashes) != Some(&b'"') {
+                    i += 1;
+                    continue;
+                }
+                let start = i + 2 + hashes;
+                let mut close = Vec::with_capacity(1 + hashes);
+                close.push(b'"');
+                close.extend(std::iter::repeat_n(b'#', hashes));
+                let end = bytes[start..]
+                    .windows(close.len())
+                    .position(|w| w == close.as_slice())
+                    .map_or(bytes.len(), |p| start + p);
+                if bytes[start..end].contains(&b'\n') {
+                    return true;
+                }
+                i = end + close.len();
+            }
+            b'\'' => {
+                // A character literal is one character, or an escape, then `'`.
+                let rest = &text[i + 1..];
+                let len = match rest.chars().next() {
+                    // `\n`, `\'`, `\u{…}`: the quote that closes it comes after the escaped one.
+                    Some('\\') => rest.get(2..).and_then(|r| r.find('\'')).map(|end| end + 2),
+                    Some(c) if rest[c.len_utf8()..].starts_with('\'') => Some(c.len_utf8()),
+                    _ => None,
+                };
+                match len {
+                    Some(len) if rest[..len].contains('\n') => return true,
+                    Some(len) => i += len + 2,
+                    None => i += 1,
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    false
+}
+
+/// Whether a token can start right after `before`: it does not end in an identifier character,
+/// or ends in a `b` or `c` prefix that itself starts a token.
+fn starts_token(before: &[u8]) -> bool {
+    let ident = |b: &u8| *b == b'_' || b.is_ascii_alphanumeric();
+    match before {
+        [.., prev] if !ident(prev) => true,
+        [] => true,
+        [rest @ .., b'b' | b'c'] => rest.last().is_none_or(|b| !ident(b)),
+        _ => false,
+    }
 }
 
 /// `text` (as prettyplease prints it, with no blank line anywhere) with a blank line between
@@ -529,6 +656,40 @@ mod tests {
         let text = printed(syn::parse_str(source).unwrap());
         assert!(text.contains("\"x {\n}\nfn y() {}\n\""), "{text}");
         assert!(!text.contains("\n\n\n"), "{text}");
+    }
+
+    #[test]
+    fn line_breaks_inside_literals_are_found() {
+        for (text, inside) in [
+            ("fn a() {}\nfn b() {}\n", false),
+            ("const A: &str = \"x\ny\";\n", true),
+            (
+                "const A: &str = \"x\\\"\";\nconst B: &str = \"\\n\";\n",
+                false,
+            ),
+            ("const A: &str = \"x\\\"\ny\";\n", true),
+            ("const A: &str = r#\"x\"\ny\"#;\n", true),
+            ("const A: &[u8] = br\"x\ny\";\n", true),
+            (
+                "const A: &[u8] = br\"x\\\";\nconst B: u8 = b'\\n';\n",
+                false,
+            ),
+            (
+                "/// a \"quote\nfn f<'a>(x: &'a str) -> char {\n    '\"'\n}\n",
+                false,
+            ),
+            (
+                "fn f() -> [char; 3] {\n    ['\\'', '\\u{1F600}', 'é']\n}\nconst S: &str = \"\";\n",
+                false,
+            ),
+            (
+                "fn for_r() {\n    let r = \"a\";\n    let br = r;\n}\n",
+                false,
+            ),
+            ("const C: char = '\n';\n", true),
+        ] {
+            assert_eq!(line_break_in_literal(text), inside, "{text}");
+        }
     }
 
     /// Doc comments and attributes that end like an item (`;`, `}`) stay with the item they document.

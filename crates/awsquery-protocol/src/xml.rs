@@ -38,7 +38,7 @@ use std::fmt;
 use quick_xml::Reader;
 use quick_xml::XmlVersion;
 use quick_xml::events::attributes::Attributes;
-use quick_xml::events::{BytesRef, BytesStart, Event};
+use quick_xml::events::{BytesEnd, BytesRef, BytesStart, Event};
 
 use awsquery_types::text::{MAX_NAME_CHARS, lossy_prefix, printable};
 use awsquery_types::time::{DateTime, TimestampFormat};
@@ -56,7 +56,8 @@ const EXCERPT_CHARS: usize = 40;
 #[derive(Debug, Clone)]
 pub struct XmlError {
     offset: usize,
-    kind: ErrorKind,
+    /// Boxed, so that the results a decoder returns for every element stay small.
+    kind: Box<ErrorKind>,
 }
 
 #[derive(Debug, Clone)]
@@ -84,6 +85,13 @@ enum ErrorKind {
 }
 
 impl XmlError {
+    fn new(offset: usize, kind: ErrorKind) -> Self {
+        XmlError {
+            offset,
+            kind: Box::new(kind),
+        }
+    }
+
     /// The byte offset in the body where the problem was found.
     pub fn offset(&self) -> usize {
         self.offset
@@ -93,7 +101,7 @@ impl XmlError {
 impl fmt::Display for XmlError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let at = self.offset;
-        match &self.kind {
+        match &*self.kind {
             ErrorKind::Syntax(e) => write!(f, "malformed XML at byte {at}: {e}"),
             ErrorKind::Truncated { open } => write!(
                 f,
@@ -138,7 +146,7 @@ impl fmt::Display for XmlError {
 
 impl std::error::Error for XmlError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match &self.kind {
+        match &*self.kind {
             ErrorKind::Syntax(e) => Some(e),
             _ => None,
         }
@@ -151,6 +159,8 @@ pub struct Element<'a> {
     /// Everything between `<` and `>` (or `/>`): the name, then the attributes.
     tag: &'a [u8],
     name_len: usize,
+    /// Where the name without its namespace prefix starts in `tag`.
+    local_start: usize,
     /// Where the tag's `<` is.
     offset: usize,
 }
@@ -158,19 +168,12 @@ pub struct Element<'a> {
 impl<'a> Element<'a> {
     /// The element name without any namespace prefix (`Foo` for `<a:Foo>`).
     pub fn local_name(&self) -> &'a [u8] {
-        let name = &self.tag[..self.name_len];
-        match name.iter().rposition(|&b| b == b':') {
-            Some(colon) => &name[colon + 1..],
-            None => name,
-        }
+        &self.tag[self.local_start..self.name_len]
     }
 
     /// The unescaped value of an attribute, by its qualified name as written (`id`, `xsi:type`).
     pub fn attribute(&self, name: &str) -> Result<Option<Cow<'a, str>>, XmlError> {
-        let error = |e: quick_xml::Error| XmlError {
-            offset: self.offset,
-            kind: ErrorKind::Syntax(e),
-        };
+        let error = |e: quick_xml::Error| XmlError::new(self.offset, ErrorKind::Syntax(e));
         let tag = std::str::from_utf8(self.tag).map_err(|e| error(e.into()))?;
         for attribute in Attributes::new(tag, self.name_len).with_checks(false) {
             let attribute = attribute.map_err(|e| error(e.into()))?;
@@ -186,15 +189,10 @@ impl<'a> Element<'a> {
 
     /// Fails on an attribute that is not well-formed XML (`lang=en`, as HTML allows).
     fn check_attributes(&self) -> Result<(), XmlError> {
-        let tag = std::str::from_utf8(self.tag).map_err(|e| XmlError {
-            offset: self.offset,
-            kind: ErrorKind::Syntax(e.into()),
-        })?;
+        let tag = std::str::from_utf8(self.tag)
+            .map_err(|e| XmlError::new(self.offset, ErrorKind::Syntax(e.into())))?;
         for attribute in Attributes::new(tag, self.name_len).with_checks(false) {
-            attribute.map_err(|e| XmlError {
-                offset: self.offset,
-                kind: ErrorKind::Syntax(e.into()),
-            })?;
+            attribute.map_err(|e| XmlError::new(self.offset, ErrorKind::Syntax(e.into())))?;
         }
         Ok(())
     }
@@ -213,6 +211,10 @@ pub struct Decoder<'a> {
     bom: usize,
     /// Elements currently open.
     depth: usize,
+    /// Whether the element most recently opened was empty (`<Readers/>`): its end is the next
+    /// event. The decoder expands empty elements itself, which quick-xml would do by copying
+    /// each one's name.
+    empty_open: bool,
     /// Local name of the element most recently returned, for value errors.
     current: &'a [u8],
 }
@@ -234,13 +236,12 @@ impl<'a> Decoder<'a> {
             Some(rest) => (UTF8_BOM.len(), rest),
             None => (0, body),
         };
-        let mut reader = Reader::from_reader(body);
-        reader.config_mut().expand_empty_elements = true;
         Decoder {
-            reader,
+            reader: Reader::from_reader(body),
             body,
             bom,
             depth: 0,
+            empty_open: false,
             current: b"",
         }
     }
@@ -255,7 +256,12 @@ impl<'a> Decoder<'a> {
         loop {
             match self.read()? {
                 Event::Start(start) => {
-                    let element = self.opened(&start)?;
+                    let element = self.opened(start, b">")?;
+                    element.check_attributes()?;
+                    return Ok(element);
+                }
+                Event::Empty(start) => {
+                    let element = self.opened(start, b"/>")?;
                     element.check_attributes()?;
                     return Ok(element);
                 }
@@ -281,7 +287,8 @@ impl<'a> Decoder<'a> {
         }
         loop {
             match self.read()? {
-                Event::Start(start) => return self.opened(&start).map(Some),
+                Event::Start(start) => return self.opened(start, b">").map(Some),
+                Event::Empty(start) => return self.opened(start, b"/>").map(Some),
                 Event::End(_) => return Ok(None),
                 _ => {}
             }
@@ -389,19 +396,28 @@ impl<'a> Decoder<'a> {
         let offset = self.position();
         let text = self.text()?;
         let text = text.trim_matches(|c| matches!(c, ' ' | '\t' | '\r' | '\n'));
-        parse(text).map_err(|reason| XmlError {
-            offset,
-            kind: ErrorKind::Value {
-                element: String::from_utf8_lossy(element).into_owned(),
-                expected,
-                excerpt: excerpt(text),
-                reason,
-            },
+        parse(text).map_err(|reason| {
+            XmlError::new(
+                offset,
+                ErrorKind::Value {
+                    element: String::from_utf8_lossy(element).into_owned(),
+                    expected,
+                    excerpt: excerpt(text),
+                    reason,
+                },
+            )
         })
     }
 
-    /// The next event, keeping the depth; the end of the document is an error.
+    /// The next event, keeping the depth; the end of the document is an error. An empty element
+    /// comes as `Event::Empty`, counted as open, and its end as the next event.
+    #[inline]
     fn read(&mut self) -> Result<Event<'a>, XmlError> {
+        if self.empty_open {
+            self.empty_open = false;
+            self.depth -= 1;
+            return Ok(Event::End(BytesEnd::new("")));
+        }
         match self.reader.read_event() {
             Ok(Event::Start(start)) => {
                 if self.depth >= MAX_DEPTH {
@@ -410,6 +426,14 @@ impl<'a> Decoder<'a> {
                 self.depth += 1;
                 Ok(Event::Start(start))
             }
+            Ok(Event::Empty(start)) => {
+                if self.depth >= MAX_DEPTH {
+                    return Err(self.error(ErrorKind::TooDeep));
+                }
+                self.depth += 1;
+                self.empty_open = true;
+                Ok(Event::Empty(start))
+            }
             Ok(Event::End(end)) => {
                 self.depth = self.depth.saturating_sub(1);
                 Ok(Event::End(end))
@@ -417,40 +441,39 @@ impl<'a> Decoder<'a> {
             Ok(Event::Eof) if self.depth == 0 => Err(self.error(ErrorKind::NoRoot)),
             Ok(Event::Eof) => Err(self.error(ErrorKind::Truncated { open: self.depth })),
             Ok(event) => Ok(event),
-            Err(e) => Err(XmlError {
-                offset: self.reader.error_position() as usize + self.bom,
-                kind: ErrorKind::Syntax(e),
-            }),
+            Err(e) => Err(XmlError::new(
+                self.reader.error_position() as usize + self.bom,
+                ErrorKind::Syntax(e),
+            )),
         }
     }
 
-    /// The element for a start tag just read, borrowed from the body.
-    fn opened(&mut self, start: &BytesStart<'_>) -> Result<Element<'a>, XmlError> {
-        let content = start.as_bytes();
+    /// The element for a start tag just read, borrowed from the body; the tag ended with
+    /// `close` (`>`, or `/>` for an empty element), which the reader has just passed.
+    #[inline]
+    fn opened(&mut self, start: BytesStart<'_>, close: &[u8]) -> Result<Element<'a>, XmlError> {
+        let len = start.len();
+        // The reader stands just past `<`, the tag's content and `close`.
         let end = self.reader.buffer_position() as usize;
-        // The tag content is followed by `>`, or by `/>` for an empty element.
-        for gap in [1, 2] {
-            let Some(from) = end.checked_sub(gap + content.len()) else {
-                continue;
-            };
-            let Some(tag) = self.body.get(from..from + content.len()) else {
-                continue;
-            };
-            if tag == content {
-                let name_len = tag
-                    .iter()
-                    .position(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
-                    .unwrap_or(tag.len());
-                let element = Element {
-                    tag,
-                    name_len,
-                    offset: (from + self.bom).saturating_sub(1),
-                };
-                self.current = element.local_name();
-                return Ok(element);
-            }
-        }
-        Err(self.error(ErrorKind::NotXml("an unreadable start tag")))
+        let from = end.saturating_sub(close.len() + len);
+        let Some(tag) = self.body.get(from..from + len) else {
+            return Err(self.error(ErrorKind::NotXml("an unreadable start tag")));
+        };
+        debug_assert_eq!(tag, start.as_bytes());
+        // The reader has found where the name ends; its local part starts after any prefix.
+        let name_len = start.name().as_ref().len();
+        let local_start = tag[..name_len]
+            .iter()
+            .rposition(|&b| b == b':')
+            .map_or(0, |colon| colon + 1);
+        let element = Element {
+            tag,
+            name_len,
+            local_start,
+            offset: (from + self.bom).saturating_sub(1),
+        };
+        self.current = element.local_name();
+        Ok(element)
     }
 
     /// The depth of the element just opened.
@@ -477,10 +500,7 @@ impl<'a> Decoder<'a> {
     }
 
     fn error(&self, kind: ErrorKind) -> XmlError {
-        XmlError {
-            offset: self.position(),
-            kind,
-        }
+        XmlError::new(self.position(), kind)
     }
 }
 
@@ -577,13 +597,13 @@ fn open_error_root(d: &mut Decoder<'_>) -> Result<(), XmlError> {
     let root = d.root()?;
     match root.local_name() {
         b"ErrorResponse" | b"Response" => Ok(()),
-        found => Err(XmlError {
-            offset: root.offset,
-            kind: ErrorKind::UnexpectedRoot {
+        found => Err(XmlError::new(
+            root.offset,
+            ErrorKind::UnexpectedRoot {
                 expected: String::from("ErrorResponse"),
                 found: name_excerpt(found),
             },
-        }),
+        )),
     }
 }
 
@@ -632,13 +652,13 @@ fn success_root<'a>(body: &'a [u8], response: &str) -> Result<Decoder<'a>, XmlEr
     let mut d = Decoder::new(body);
     let root = d.root()?;
     if root.local_name() != response.as_bytes() {
-        return Err(XmlError {
-            offset: root.offset,
-            kind: ErrorKind::UnexpectedRoot {
+        return Err(XmlError::new(
+            root.offset,
+            ErrorKind::UnexpectedRoot {
                 expected: response.to_owned(),
                 found: name_excerpt(root.local_name()),
             },
-        });
+        ));
     }
     Ok(d)
 }
@@ -816,6 +836,39 @@ mod tests {
         let mut d = Decoder::new(body.as_bytes());
         d.root()?;
         d.text()
+    }
+
+    #[test]
+    fn empty_elements_open_and_close_in_place() {
+        let body = "\u{feff}<r:Root xmlns:r=\"urn:x\"><A/><r:B id=\"b&amp;1\"/><C>c</C><D />\
+                    <E><F/></E><G/></r:Root>";
+        let mut d = Decoder::new(body.as_bytes());
+        assert_eq!(d.root().unwrap().local_name(), b"Root");
+        let a = d.next_child().unwrap().unwrap();
+        assert_eq!(a.local_name(), b"A");
+        assert_eq!(d.text().unwrap(), "");
+        let b = d.next_child().unwrap().unwrap();
+        assert_eq!(b.local_name(), b"B");
+        assert_eq!(b.attribute("id").unwrap().as_deref(), Some("b&1"));
+        d.skip().unwrap();
+        assert_eq!(d.next_child().unwrap().unwrap().local_name(), b"C");
+        assert_eq!(d.string().unwrap(), "c");
+        // An empty element is a value like any other: its text is empty, and the error says
+        // where its value would start, after its tag (the byte order mark counted).
+        assert_eq!(d.next_child().unwrap().unwrap().local_name(), b"D");
+        let error = d.boolean().unwrap_err();
+        assert_eq!(error.offset(), body.find("<D />").unwrap() + "<D />".len());
+        assert!(
+            error.to_string().contains("invalid boolean in <D>"),
+            "{error}"
+        );
+        assert_eq!(d.next_child().unwrap().unwrap().local_name(), b"E");
+        assert_eq!(d.next_child().unwrap().unwrap().local_name(), b"F");
+        assert!(d.next_child().unwrap().is_none());
+        assert!(d.next_child().unwrap().is_none());
+        assert_eq!(d.next_child().unwrap().unwrap().local_name(), b"G");
+        assert!(d.next_child().unwrap().is_none());
+        assert!(d.next_child().unwrap().is_none());
     }
 
     #[test]

@@ -109,19 +109,22 @@ impl DateTime {
     /// Appends the compact UTC form SigV4 uses, `20150830T123600Z`.
     pub fn write_amz_date(&self, out: &mut String) {
         let c = Civil::from(*self);
-        let _ = write!(
-            out,
-            "{}T{:02}{:02}{:02}Z",
-            AmzDay(&c),
-            c.hour,
-            c.minute,
-            c.second
-        );
+        if !push_amz_day(&c, out) {
+            let _ = write!(out, "{}", AmzDay(&c));
+        }
+        out.push('T');
+        push_two_digits(c.hour, out);
+        push_two_digits(c.minute, out);
+        push_two_digits(c.second, out);
+        out.push('Z');
     }
 
     /// Appends the compact UTC day SigV4 uses in credential scopes, `20150830`.
     pub fn write_amz_day(&self, out: &mut String) {
-        let _ = write!(out, "{}", AmzDay(&Civil::from(*self)));
+        let c = Civil::from(*self);
+        if !push_amz_day(&c, out) {
+            let _ = write!(out, "{}", AmzDay(&c));
+        }
     }
 
     /// Writes `YYYY-MM-DDThh:mm:ss` (UTC), the part every ISO 8601 form shares.
@@ -301,6 +304,26 @@ impl fmt::Display for AmzDay<'_> {
             self.0.month,
             self.0.day
         )
+    }
+}
+
+/// Appends `YYYYMMDD` digit by digit (signing writes it for every request), unless the year
+/// is outside 0000–9999; then it appends nothing and returns `false`.
+fn push_amz_day(c: &Civil, out: &mut String) -> bool {
+    let Ok(year @ 0..=9999) = u32::try_from(c.year) else {
+        return false;
+    };
+    push_two_digits(year / 100, out);
+    push_two_digits(year % 100, out);
+    push_two_digits(c.month, out);
+    push_two_digits(c.day, out);
+    true
+}
+
+/// Appends a number below 100 as two digits.
+fn push_two_digits(n: u32, out: &mut String) {
+    for digit in [n / 10 % 10, n % 10] {
+        out.push(char::from_digit(digit, 10).unwrap_or('0'));
     }
 }
 
@@ -670,6 +693,21 @@ mod tests {
         DateTime::from_secs(1_440_938_160).write_amz_date(&mut amz);
         DateTime::from_secs(1_440_938_160).write_amz_day(&mut amz);
         assert_eq!(amz, "20150830T123600Z20150830");
+
+        // Years that do not fit in four digits take the same sign and digits as the other forms.
+        for (secs, date) in [
+            (253_402_300_800, "+100000101T000000Z"),
+            (-62_167_219_201, "-00011231T235959Z"),
+            (0, "19700101T000000Z"),
+            (253_402_300_799, "99991231T235959Z"),
+        ] {
+            let mut amz = String::new();
+            DateTime::from_secs(secs).write_amz_date(&mut amz);
+            assert_eq!(amz, date, "{secs}");
+            let mut day = String::new();
+            DateTime::from_secs(secs).write_amz_day(&mut day);
+            assert_eq!(Some(day.as_str()), date.split('T').next(), "{secs}");
+        }
     }
 
     #[test]

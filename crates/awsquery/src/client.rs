@@ -22,7 +22,7 @@ use crate::paginator::PaginationError;
 use crate::profile::ProfileSet;
 use crate::random::{DefaultJitter, Uuid};
 use crate::retry::{Decision, Outcome, RetryConfig, RetryState, RetryStrategy};
-use crate::sigv4::{self, Credentials, SigningParams};
+use crate::sigv4::{self, Credentials, SigningKeyCache, SigningParams};
 use crate::time::DateTime;
 use crate::trace;
 use crate::transport::{First, Transport, TransportError, TransportErrorKind, first_of};
@@ -509,6 +509,8 @@ pub struct Handle<T> {
     user_agent: String,
     /// Where each call's invocation id comes from.
     random: DefaultJitter,
+    /// The signing key of the last attempt, kept for the next while the day stays the same.
+    signing_keys: SigningKeyCache,
     transport: T,
 }
 
@@ -563,6 +565,7 @@ impl<T: Transport> Handle<T> {
             service,
             target,
             random: DefaultJitter::new(),
+            signing_keys: SigningKeyCache::new(),
             transport,
         }
     }
@@ -779,7 +782,7 @@ impl<T: Transport> Handle<T> {
                 service: &target.signing_name,
                 time: (self.config.clock)(),
             };
-            sigv4::sign(&mut request, &params);
+            sigv4::sign_cached(&mut request, &params, &self.signing_keys);
         }
         // After signing: the AWS SDKs sign none of these.
         request

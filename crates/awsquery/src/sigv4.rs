@@ -3,10 +3,16 @@
 //! Signing runs in four stages, each public so it can be checked on its own:
 //! [`canonical_request`] → [`string_to_sign`] → [`signature`] → [`authorization`]. [`sign`] runs
 //! them all on an [`http::Request`](crate::http::Request) and adds the headers AWS expects.
+//!
+//! [`authorization`] and [`sign`] write the same text as the stages, but into the hash that
+//! consumes it rather than into strings, so a signature allocates only the header values it adds.
+//! [`sign_cached`] also keeps the signing key (four HMACs over the secret, the day, the region and
+//! the service) in a [`SigningKeyCache`] for the next request of the same day, as a client does.
 
 use std::cmp::Ordering;
 use std::fmt;
 use std::ops::Range;
+use std::sync::{Mutex, PoisonError};
 use std::time::SystemTime;
 
 use hmac::{Hmac, KeyInit, Mac};
@@ -169,122 +175,63 @@ impl fmt::Display for CanonicalRequest {
 /// * Header names are lower-cased and sorted; values are trimmed with inner runs of whitespace
 ///   (line folds included) collapsed to one space; repeated headers are joined with `,` in order.
 pub fn canonical_request(req: &SignableRequest<'_>) -> CanonicalRequest {
-    let mut headers: Vec<(&str, &str)> = req
-        .headers
-        .iter()
-        .map(|&(name, value)| (name.trim(), value))
-        .collect();
-    // Stable, so repeated headers keep their order.
-    headers.sort_by(|a, b| cmp_ignore_ascii_case(a.0, b.0));
-
-    let headers_len: usize = headers.iter().map(|(n, v)| 2 * n.len() + v.len() + 2).sum();
-    let mut text = String::with_capacity(
-        req.method.len() + 3 * (req.path.len() + req.query.len()) + headers_len + 80,
-    );
-    text.push_str(req.method);
-    text.push('\n');
-    push_canonical_path(req.path, &mut text);
-    text.push('\n');
-    push_canonical_query(req.query, &mut text);
-    text.push('\n');
-
-    for (i, &(name, value)) in headers.iter().enumerate() {
-        let continues = i > 0 && headers[i - 1].0.eq_ignore_ascii_case(name);
-        if continues {
-            text.push(',');
-        } else {
-            if i > 0 {
-                text.push('\n');
-            }
-            push_lowercase(name, &mut text);
-            text.push(':');
+    with_sorted_headers(req.headers.iter().copied(), |headers| {
+        let headers_len: usize = headers.iter().map(|(n, v)| 2 * n.len() + v.len() + 2).sum();
+        let mut text = String::with_capacity(
+            req.method.len() + 3 * (req.path.len() + req.query.len()) + headers_len + 80,
+        );
+        let parts = Canonical {
+            method: req.method,
+            path: req.path,
+            query: req.query,
+            headers,
+            body: req.body,
+        };
+        let signed_headers = parts.write(&mut text);
+        CanonicalRequest {
+            text,
+            signed_headers,
         }
-        push_collapsed(value, &mut text);
-    }
-    if !headers.is_empty() {
-        text.push('\n');
-    }
-    text.push('\n');
-
-    let start = text.len();
-    for (i, &(name, _)) in headers.iter().enumerate() {
-        if i > 0 && headers[i - 1].0.eq_ignore_ascii_case(name) {
-            continue;
-        }
-        if i > 0 {
-            text.push(';');
-        }
-        push_lowercase(name, &mut text);
-    }
-    let signed_headers = start..text.len();
-    text.push('\n');
-    push_hex(&Sha256::digest(req.body), &mut text);
-
-    CanonicalRequest {
-        text,
-        signed_headers,
-    }
+    })
 }
 
 /// Builds the string to sign: the algorithm, the `x-amz-date` time, the credential scope and the
 /// hex SHA-256 of the canonical request, one per line.
 pub fn string_to_sign(canonical_request: &str, params: &SigningParams<'_>) -> String {
-    let mut out = String::with_capacity(ALGORITHM.len() + 20 + scope_len(params) + 64);
-    out.push_str(ALGORITHM);
-    out.push('\n');
-    params.time.write_amz_date(&mut out);
-    out.push('\n');
-    push_scope(params, &mut out);
-    out.push('\n');
-    push_hex(&Sha256::digest(canonical_request.as_bytes()), &mut out);
+    let date = amz_date(params);
+    let scope = Scope::new(&date, params);
+    let mut out = String::with_capacity(ALGORITHM.len() + 20 + scope.len() + 64);
+    scope.write_string_to_sign(&Sha256::digest(canonical_request.as_bytes()), &mut out);
     out
 }
 
 /// The signature of `string_to_sign` in hex: an HMAC-SHA256 with the key derived from the secret
 /// through the day, region, service and `aws4_request`.
 pub fn signature(string_to_sign: &str, params: &SigningParams<'_>) -> String {
-    let mut day = String::with_capacity(8);
-    params.time.write_amz_day(&mut day);
-    let secret = params.credentials.secret_access_key();
-    let mut key = String::with_capacity(4 + secret.len());
-    key.push_str("AWS4");
-    key.push_str(secret);
-
-    let key = hmac_sha256(key.as_bytes(), day.as_bytes());
-    let key = hmac_sha256(&key, params.region.as_bytes());
-    let key = hmac_sha256(&key, params.service.as_bytes());
-    let key = hmac_sha256(&key, b"aws4_request");
+    let date = amz_date(params);
+    let scope = Scope::new(&date, params);
+    let mut mac = signing_mac(params.credentials, scope.day, params.region, params.service);
+    mac.update(string_to_sign.as_bytes());
     let mut out = String::with_capacity(64);
-    push_hex(&hmac_sha256(&key, string_to_sign.as_bytes()), &mut out);
+    out.put(hex(&mac.finalize().into_bytes()).as_str());
     out
 }
 
 /// The whole `Authorization` header value for `req`:
 /// `AWS4-HMAC-SHA256 Credential=AKID/scope, SignedHeaders=a;b, Signature=hex`.
 pub fn authorization(req: &SignableRequest<'_>, params: &SigningParams<'_>) -> String {
-    let canonical = canonical_request(req);
-    let signature = signature(&string_to_sign(canonical.as_str(), params), params);
-    let signed_headers = canonical.signed_headers();
-    let access_key_id = params.credentials.access_key_id();
-
-    let mut out = String::with_capacity(
-        ALGORITHM.len()
-            + access_key_id.len()
-            + scope_len(params)
-            + signed_headers.len()
-            + signature.len()
-            + 48,
-    );
-    out.push_str(ALGORITHM);
-    out.push_str(" Credential=");
-    out.push_str(access_key_id);
-    out.push('/');
-    push_scope(params, &mut out);
-    out.push_str(", SignedHeaders=");
-    out.push_str(signed_headers);
-    out.push_str(", Signature=");
-    out.push_str(&signature);
-    out
+    let date = amz_date(params);
+    let parts = Parts {
+        method: req.method,
+        path: req.path,
+        query: req.query,
+        body: req.body,
+        scope: Scope::new(&date, params),
+        params,
+    };
+    parts.authorization(req.headers.iter().copied(), |scope| {
+        signing_mac(params.credentials, scope.day, params.region, params.service)
+    })
 }
 
 /// Signs a request in place: adds `host` (from the absolute URI, unless present), `x-amz-date`,
@@ -295,7 +242,26 @@ pub fn authorization(req: &SignableRequest<'_>, params: &SigningParams<'_>) -> S
 /// `x-amz-security-token` when the credentials carry a token. The host is the URI's authority with
 /// a default port (`:443` for https, `:80` for http) left out. When `uri` is only a path, the
 /// request must already have a `host` header; it is signed without one otherwise.
+///
+/// The signing key is derived from the secret anew; [`sign_cached`] keeps it between requests.
 pub fn sign(request: &mut Request, params: &SigningParams<'_>) {
+    sign_with(request, params, |scope| {
+        signing_mac(params.credentials, scope.day, params.region, params.service)
+    });
+}
+
+/// [`sign`], with the signing key taken from `cache` while the day, region, service and secret
+/// stay those it was derived for, and derived and kept there otherwise. Signatures are the same
+/// as [`sign`]'s.
+pub fn sign_cached(request: &mut Request, params: &SigningParams<'_>, cache: &SigningKeyCache) {
+    sign_with(request, params, |scope| cache.mac(params, scope.day));
+}
+
+fn sign_with(
+    request: &mut Request,
+    params: &SigningParams<'_>,
+    mac: impl FnOnce(&Scope<'_>) -> Hmac<Sha256>,
+) {
     let token = params.credentials.session_token();
     request.headers.retain(|(name, _)| {
         !(name.eq_ignore_ascii_case("authorization")
@@ -313,29 +279,350 @@ pub fn sign(request: &mut Request, params: &SigningParams<'_>) {
             request.headers.push(("host", host.to_owned()));
         }
     }
-    let mut date = String::with_capacity(16);
-    params.time.write_amz_date(&mut date);
-    request.headers.push(("x-amz-date", date));
+    request.headers.push(("x-amz-date", amz_date(params)));
+    let date = request.headers.len() - 1;
     if let Some(token) = token {
         request
             .headers
             .push(("x-amz-security-token", token.to_owned()));
     }
 
-    let headers: Vec<(&str, &str)> = request
-        .headers
-        .iter()
-        .map(|(name, value)| (*name, value.as_str()))
-        .collect();
-    let signable = SignableRequest {
+    let date = request.headers[date].1.as_str();
+    let parts = Parts {
         method: request.method,
         path: target.path,
         query: target.query,
-        headers: &headers,
         body: &request.body,
+        scope: Scope::new(date, params),
+        params,
     };
-    let value = authorization(&signable, params);
+    let headers = request
+        .headers
+        .iter()
+        .map(|(name, value)| (*name, value.as_str()));
+    let value = parts.authorization(headers, mac);
     request.headers.push(("authorization", value));
+}
+
+/// An HMAC-SHA256 keyed with the signing key: the secret access key put through HMAC-SHA256 with
+/// the day, the region, the service and `aws4_request`.
+fn signing_mac(credentials: &Credentials, day: &str, region: &str, service: &str) -> Hmac<Sha256> {
+    let secret = credentials.secret_access_key().as_bytes();
+    // `AWS4` and the secret, on the stack for any secret of the usual length.
+    let mut inline = [0u8; 64];
+    let spilled;
+    let key: &[u8] = match inline.get_mut(..4 + secret.len()) {
+        Some(key) => {
+            key[..4].copy_from_slice(b"AWS4");
+            key[4..].copy_from_slice(secret);
+            key
+        }
+        None => {
+            spilled = [b"AWS4".as_slice(), secret].concat();
+            &spilled
+        }
+    };
+    let key = hmac_sha256(key, day.as_bytes());
+    let key = hmac_sha256(&key, region.as_bytes());
+    let key = hmac_sha256(&key, service.as_bytes());
+    keyed(&hmac_sha256(&key, b"aws4_request"))
+}
+
+/// Keeps the signing key of the last signature, so that the next one with the same day, region,
+/// service and secret skips the four HMACs that derive it (the AWS SDKs keep it likewise). A
+/// client keeps one; [`sign_cached`] uses it. Debug shows what the key was derived for, never the
+/// key or the secret.
+#[derive(Default)]
+pub struct SigningKeyCache {
+    last: Mutex<Option<CachedKey>>,
+}
+
+struct CachedKey {
+    day: String,
+    region: String,
+    service: String,
+    secret: String,
+    /// The HMAC keyed with the signing key: cloning it skips the key's two block compressions.
+    mac: Hmac<Sha256>,
+}
+
+impl SigningKeyCache {
+    /// An empty cache.
+    pub fn new() -> Self {
+        SigningKeyCache::default()
+    }
+
+    /// The HMAC keyed with the signing key for `day` and `params`, from the cache when it holds
+    /// that key.
+    fn mac(&self, params: &SigningParams<'_>, day: &str) -> Hmac<Sha256> {
+        let secret = params.credentials.secret_access_key();
+        // A poisoned lock only means another signature panicked; the entry is still whole.
+        let mut last = self.last.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(entry) = last.as_ref() {
+            if entry.day == day
+                && entry.region == params.region
+                && entry.service == params.service
+                && entry.secret == secret
+            {
+                return entry.mac.clone();
+            }
+        }
+        let mac = signing_mac(params.credentials, day, params.region, params.service);
+        *last = Some(CachedKey {
+            day: day.to_owned(),
+            region: params.region.to_owned(),
+            service: params.service.to_owned(),
+            secret: secret.to_owned(),
+            mac: mac.clone(),
+        });
+        mac
+    }
+}
+
+impl Clone for SigningKeyCache {
+    /// An empty cache: a clone derives its own key.
+    fn clone(&self) -> Self {
+        SigningKeyCache::new()
+    }
+}
+
+impl fmt::Debug for SigningKeyCache {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let last = self.last.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut s = f.debug_struct("SigningKeyCache");
+        if let Some(entry) = last.as_ref() {
+            s.field("day", &entry.day)
+                .field("region", &entry.region)
+                .field("service", &entry.service)
+                .field("key", &Redacted);
+        }
+        s.finish()
+    }
+}
+
+/// The `x-amz-date` value of `params.time`.
+fn amz_date(params: &SigningParams<'_>) -> String {
+    let mut date = String::with_capacity(16);
+    params.time.write_amz_date(&mut date);
+    date
+}
+
+/// The credential scope: `YYYYMMDD/region/service/aws4_request`, and the full date beside it.
+struct Scope<'a> {
+    /// The `x-amz-date` value, `20150830T123600Z`.
+    date: &'a str,
+    /// Its day, `20150830`.
+    day: &'a str,
+    region: &'a str,
+    service: &'a str,
+}
+
+impl<'a> Scope<'a> {
+    fn new(date: &'a str, params: &SigningParams<'a>) -> Self {
+        Scope {
+            date,
+            day: date.split_once('T').map_or(date, |(day, _)| day),
+            region: params.region,
+            service: params.service,
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.day.len() + self.region.len() + self.service.len() + 15
+    }
+
+    fn write(&self, out: &mut impl Sink) {
+        out.put(self.day);
+        out.put("/");
+        out.put(self.region);
+        out.put("/");
+        out.put(self.service);
+        out.put("/aws4_request");
+    }
+
+    fn write_string_to_sign(&self, canonical_hash: &[u8], out: &mut impl Sink) {
+        out.put(ALGORITHM);
+        out.put("\n");
+        out.put(self.date);
+        out.put("\n");
+        self.write(out);
+        out.put("\n");
+        out.put(hex(canonical_hash).as_str());
+    }
+}
+
+/// What a signature covers, but the headers.
+struct Parts<'a> {
+    method: &'a str,
+    path: &'a str,
+    query: &'a str,
+    body: &'a [u8],
+    scope: Scope<'a>,
+    params: &'a SigningParams<'a>,
+}
+
+impl Parts<'_> {
+    /// The `Authorization` value: the canonical request is hashed as it is written, and the
+    /// string to sign is fed to the HMAC as it is written, so neither is ever held in memory.
+    fn authorization<'h>(
+        &self,
+        headers: impl ExactSizeIterator<Item = (&'h str, &'h str)>,
+        mac: impl FnOnce(&Scope<'_>) -> Hmac<Sha256>,
+    ) -> String {
+        with_sorted_headers(headers, |headers| {
+            let mut hasher = Sha256::new();
+            let canonical = Canonical {
+                method: self.method,
+                path: self.path,
+                query: self.query,
+                headers,
+                body: self.body,
+            };
+            canonical.write(&mut hasher);
+            let mut mac = mac(&self.scope);
+            self.scope
+                .write_string_to_sign(&hasher.finalize(), &mut mac);
+            let signature = hex(&mac.finalize().into_bytes());
+
+            let access_key_id = self.params.credentials.access_key_id();
+            let signed_headers_len: usize = headers.iter().map(|(name, _)| name.len() + 1).sum();
+            let mut out = String::with_capacity(
+                ALGORITHM.len()
+                    + access_key_id.len()
+                    + self.scope.len()
+                    + signed_headers_len
+                    + 64
+                    + 48,
+            );
+            out.push_str(ALGORITHM);
+            out.push_str(" Credential=");
+            out.push_str(access_key_id);
+            out.push('/');
+            self.scope.write(&mut out);
+            out.push_str(", SignedHeaders=");
+            write_signed_headers(headers, &mut out);
+            out.push_str(", Signature=");
+            out.push_str(signature.as_str());
+            out
+        })
+    }
+}
+
+/// A canonical request's parts, its headers sorted by name.
+struct Canonical<'a, 'h> {
+    method: &'a str,
+    path: &'a str,
+    query: &'a str,
+    headers: &'a [(&'h str, &'h str)],
+    body: &'a [u8],
+}
+
+impl Canonical<'_, '_> {
+    /// Writes the canonical request; returns where its signed header names are, for a `String`.
+    fn write<S: Sink>(&self, out: &mut S) -> Range<usize> {
+        out.put(self.method);
+        out.put("\n");
+        write_canonical_path(self.path, out);
+        out.put("\n");
+        write_canonical_query(self.query, out);
+        out.put("\n");
+        let headers = self.headers;
+        for (i, &(name, value)) in headers.iter().enumerate() {
+            let continues = i > 0 && headers[i - 1].0.eq_ignore_ascii_case(name);
+            if continues {
+                out.put(",");
+            } else {
+                if i > 0 {
+                    out.put("\n");
+                }
+                write_lowercase(name, out);
+                out.put(":");
+            }
+            write_collapsed(value, out);
+        }
+        if !headers.is_empty() {
+            out.put("\n");
+        }
+        out.put("\n");
+        let start = out.position();
+        write_signed_headers(headers, out);
+        let signed_headers = start..out.position();
+        out.put("\n");
+        out.put(hex(&Sha256::digest(self.body)).as_str());
+        signed_headers
+    }
+}
+
+/// Where text goes as it is written: a `String` to look at, or a hash or HMAC to sign, so that
+/// the same code writes both.
+trait Sink {
+    fn put(&mut self, text: &str);
+
+    /// How much has been written (a `String`'s length; nothing else needs it).
+    fn position(&self) -> usize {
+        0
+    }
+}
+
+impl Sink for String {
+    fn put(&mut self, text: &str) {
+        self.push_str(text);
+    }
+
+    fn position(&self) -> usize {
+        self.len()
+    }
+}
+
+impl Sink for Sha256 {
+    fn put(&mut self, text: &str) {
+        Digest::update(self, text.as_bytes());
+    }
+}
+
+impl Sink for Hmac<Sha256> {
+    fn put(&mut self, text: &str) {
+        Mac::update(self, text.as_bytes());
+    }
+}
+
+/// Headers a request usually has fit here, so sorting them needs no allocation.
+const INLINE_HEADERS: usize = 16;
+
+/// Calls `f` with `headers`, names trimmed, sorted by name in ASCII case-insensitive order, each
+/// name's values in the order given.
+fn with_sorted_headers<'h, R>(
+    headers: impl ExactSizeIterator<Item = (&'h str, &'h str)>,
+    f: impl FnOnce(&[(&'h str, &'h str)]) -> R,
+) -> R {
+    let mut inline = [("", ""); INLINE_HEADERS];
+    let mut spilled = Vec::new();
+    let sorted: &mut [(&str, &str)] = if headers.len() <= INLINE_HEADERS {
+        let n = headers.len();
+        for (slot, (name, value)) in inline.iter_mut().zip(headers) {
+            *slot = (name.trim(), value);
+        }
+        &mut inline[..n]
+    } else {
+        spilled.extend(headers.map(|(name, value)| (name.trim(), value)));
+        &mut spilled
+    };
+    // Stable, so repeated headers keep their order; at this size it sorts in place.
+    sorted.sort_by(|a, b| cmp_ignore_ascii_case(a.0, b.0));
+    f(sorted)
+}
+
+/// Appends the lower-case header names, each once, joined with `;`.
+fn write_signed_headers(headers: &[(&str, &str)], out: &mut impl Sink) {
+    for (i, &(name, _)) in headers.iter().enumerate() {
+        if i > 0 && headers[i - 1].0.eq_ignore_ascii_case(name) {
+            continue;
+        }
+        if i > 0 {
+            out.put(";");
+        }
+        write_lowercase(name, out);
+    }
 }
 
 /// The parts of a request URI that signing needs.
@@ -380,7 +667,12 @@ fn split_uri(uri: &str) -> Target<'_> {
 }
 
 /// Appends the normalised, percent-encoded path.
-fn push_canonical_path(path: &str, out: &mut String) {
+fn write_canonical_path(path: &str, out: &mut impl Sink) {
+    // The usual awsQuery path, `/`, is already canonical.
+    if path == "/" || path.is_empty() {
+        out.put("/");
+        return;
+    }
     let mut segments: Vec<&str> = Vec::new();
     for segment in path.split('/') {
         match segment {
@@ -395,20 +687,23 @@ fn push_canonical_path(path: &str, out: &mut String) {
     let last = path.rsplit('/').next().unwrap_or("");
     let trailing_slash = matches!(last, "" | "." | "..");
 
-    out.push('/');
+    out.put("/");
     for (i, segment) in segments.iter().enumerate() {
         if i > 0 {
-            out.push('/');
+            out.put("/");
         }
-        push_encoded(segment.as_bytes(), out);
+        write_encoded(segment.as_bytes(), out);
     }
     if trailing_slash && !segments.is_empty() {
-        out.push('/');
+        out.put("/");
     }
 }
 
 /// Appends the sorted, re-encoded query parameters.
-fn push_canonical_query(query: &str, out: &mut String) {
+fn write_canonical_query(query: &str, out: &mut impl Sink) {
+    if query.is_empty() {
+        return;
+    }
     let mut params: Vec<(String, String)> = query
         .split('&')
         .filter(|pair| !pair.is_empty())
@@ -420,11 +715,11 @@ fn push_canonical_query(query: &str, out: &mut String) {
     params.sort_unstable();
     for (i, (name, value)) in params.iter().enumerate() {
         if i > 0 {
-            out.push('&');
+            out.put("&");
         }
-        out.push_str(name);
-        out.push('=');
-        out.push_str(value);
+        out.put(name);
+        out.put("=");
+        out.put(value);
     }
 }
 
@@ -441,11 +736,11 @@ fn reencode(text: &str) -> String {
         };
         match escaped {
             Some((hi, lo)) => {
-                push_encoded(&[hi << 4 | lo], &mut out);
+                write_encoded(&[hi << 4 | lo], &mut out);
                 i += 3;
             }
             None => {
-                push_encoded(&bytes[i..=i], &mut out);
+                write_encoded(&bytes[i..=i], &mut out);
                 i += 1;
             }
         }
@@ -458,15 +753,32 @@ fn hex_value(digit: u8) -> Option<u8> {
     char::from(digit).to_digit(16).map(|d| d as u8)
 }
 
-/// Appends `bytes` with everything outside `A-Z a-z 0-9 - _ . ~` written as `%XX`.
-fn push_encoded(bytes: &[u8], out: &mut String) {
-    for &b in bytes {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(char::from(b));
+fn is_unreserved(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~')
+}
+
+/// Appends `bytes` with everything outside `A-Z a-z 0-9 - _ . ~` written as `%XX`; runs of
+/// unreserved bytes go out whole.
+fn write_encoded(mut bytes: &[u8], out: &mut impl Sink) {
+    while !bytes.is_empty() {
+        let run = bytes
+            .iter()
+            .position(|&b| !is_unreserved(b))
+            .unwrap_or(bytes.len());
+        if run > 0 {
+            // Unreserved bytes are ASCII.
+            out.put(std::str::from_utf8(&bytes[..run]).unwrap_or_default());
+        }
+        if let Some(&b) = bytes.get(run) {
+            let escape = [
+                b'%',
+                HEX_UPPER[usize::from(b >> 4)],
+                HEX_UPPER[usize::from(b & 0xf)],
+            ];
+            out.put(std::str::from_utf8(&escape).unwrap_or_default());
+            bytes = &bytes[run + 1..];
         } else {
-            out.push('%');
-            out.push(char::from(HEX_UPPER[usize::from(b >> 4)]));
-            out.push(char::from(HEX_UPPER[usize::from(b & 0xf)]));
+            break;
         }
     }
 }
@@ -474,25 +786,45 @@ fn push_encoded(bytes: &[u8], out: &mut String) {
 const HEX_UPPER: &[u8; 16] = b"0123456789ABCDEF";
 const HEX_LOWER: &[u8; 16] = b"0123456789abcdef";
 
-/// Appends `bytes` as lower-case hex.
-fn push_hex(bytes: &[u8], out: &mut String) {
-    for &b in bytes {
-        out.push(char::from(HEX_LOWER[usize::from(b >> 4)]));
-        out.push(char::from(HEX_LOWER[usize::from(b & 0xf)]));
+/// A SHA-256 digest or HMAC in lower-case hex.
+struct Hex {
+    digits: [u8; 64],
+}
+
+impl Hex {
+    fn as_str(&self) -> &str {
+        // Hex digits are ASCII.
+        std::str::from_utf8(&self.digits).unwrap_or_default()
     }
 }
 
-fn push_lowercase(text: &str, out: &mut String) {
-    out.extend(text.chars().map(|c| c.to_ascii_lowercase()));
+fn hex(bytes: &[u8]) -> Hex {
+    let mut digits = [b'0'; 64];
+    for (pair, &b) in digits.chunks_exact_mut(2).zip(bytes) {
+        pair[0] = HEX_LOWER[usize::from(b >> 4)];
+        pair[1] = HEX_LOWER[usize::from(b & 0xf)];
+    }
+    Hex { digits }
+}
+
+/// Appends `text` in lower case (ASCII letters only), runs without upper-case letters whole.
+fn write_lowercase(mut text: &str, out: &mut impl Sink) {
+    while let Some(upper) = text.bytes().position(|b| b.is_ascii_uppercase()) {
+        out.put(&text[..upper]);
+        let lower = char::from(text.as_bytes()[upper].to_ascii_lowercase());
+        out.put(lower.encode_utf8(&mut [0; 4]));
+        text = &text[upper + 1..];
+    }
+    out.put(text);
 }
 
 /// Appends `value` trimmed, with each inner run of whitespace collapsed to one space.
-fn push_collapsed(value: &str, out: &mut String) {
+fn write_collapsed(value: &str, out: &mut impl Sink) {
     for (i, word) in value.split_ascii_whitespace().enumerate() {
         if i > 0 {
-            out.push(' ');
+            out.put(" ");
         }
-        out.push_str(word);
+        out.put(word);
     }
 }
 
@@ -502,24 +834,14 @@ fn cmp_ignore_ascii_case(a: &str, b: &str) -> Ordering {
         .cmp(b.bytes().map(|b| b.to_ascii_lowercase()))
 }
 
-/// `YYYYMMDD/region/service/aws4_request`.
-fn push_scope(params: &SigningParams<'_>, out: &mut String) {
-    params.time.write_amz_day(out);
-    out.push('/');
-    out.push_str(params.region);
-    out.push('/');
-    out.push_str(params.service);
-    out.push_str("/aws4_request");
-}
-
-fn scope_len(params: &SigningParams<'_>) -> usize {
-    8 + params.region.len() + params.service.len() + 15
+/// An HMAC-SHA256 keyed with `key`.
+fn keyed(key: &[u8]) -> Hmac<Sha256> {
+    // HMAC takes keys of any length, so this cannot fail.
+    <Hmac<Sha256> as KeyInit>::new_from_slice(key).expect("HMAC accepts keys of any length")
 }
 
 fn hmac_sha256(key: &[u8], data: &[u8]) -> [u8; 32] {
-    // HMAC takes keys of any length, so this cannot fail.
-    let mut mac =
-        <Hmac<Sha256> as KeyInit>::new_from_slice(key).expect("HMAC accepts keys of any length");
+    let mut mac = keyed(key);
     mac.update(data);
     mac.finalize().into_bytes().into()
 }
@@ -594,6 +916,51 @@ mod tests {
             request.header("authorization"),
             first.header("authorization")
         );
+    }
+
+    #[test]
+    fn cached_keys_sign_as_derived_ones_and_follow_the_day_and_secret() {
+        let cache = SigningKeyCache::new();
+        let signed = |creds: &Credentials, time: DateTime, cache: Option<&SigningKeyCache>| {
+            let mut request = Request::form_post(String::from("Action=ListQueues"));
+            request.uri = String::from("https://sqs.us-east-1.amazonaws.com/");
+            let params = SigningParams {
+                time,
+                ..params(creds)
+            };
+            match cache {
+                Some(cache) => sign_cached(&mut request, &params, cache),
+                None => sign(&mut request, &params),
+            }
+            request
+                .header("authorization")
+                .unwrap_or_default()
+                .to_owned()
+        };
+        let creds = credentials(None);
+        let day_one = DateTime::from_secs(1_440_938_160);
+        let later_that_day = DateTime::from_secs(1_440_938_160 + 3_600);
+        let next_day = DateTime::from_secs(1_440_938_160 + 86_400);
+        for time in [day_one, day_one, later_that_day, next_day, day_one] {
+            assert_eq!(
+                signed(&creds, time, Some(&cache)),
+                signed(&creds, time, None)
+            );
+        }
+        let rotated = Credentials::new("AKIDEXAMPLE", "another-secret", None);
+        let with_new_secret = signed(&rotated, day_one, Some(&cache));
+        assert_eq!(with_new_secret, signed(&rotated, day_one, None));
+        assert_ne!(with_new_secret, signed(&creds, day_one, None));
+
+        // Debug says what the key is for, never the key or the secret.
+        let printed = format!("{cache:?}");
+        assert!(
+            printed.contains("20150830") && printed.contains("us-east-1"),
+            "{printed}"
+        );
+        assert!(printed.contains("** redacted **"), "{printed}");
+        assert!(!printed.contains("another-secret"), "{printed}");
+        assert_eq!(format!("{:?}", SigningKeyCache::new()), "SigningKeyCache");
     }
 
     #[test]

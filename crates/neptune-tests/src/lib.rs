@@ -107,3 +107,61 @@ impl Transport for &Script {
         self.sleeps.lock().unwrap().push(duration);
     }
 }
+
+/// A `DescribeGlobalClusters` page as the service would write it: `clusters` global databases,
+/// each with `members` member clusters (the first the writer, read by all the others), and the
+/// elements the model does not know that the service sends too (`GlobalWriteForwardingStatus`,
+/// `Endpoint`, `TagList`). The benches read it as a large response.
+pub fn describe_global_clusters_page(clusters: usize, members: usize) -> Vec<u8> {
+    use std::fmt::Write;
+
+    let mut xml = String::from(
+        r#"<DescribeGlobalClustersResponse xmlns="http://rds.amazonaws.com/doc/2014-10-31/"><DescribeGlobalClustersResult><GlobalClusters>"#,
+    );
+    let arn = |i: usize, m: usize| {
+        let region = ["us-east-1", "us-west-2", "eu-west-1", "ap-south-1"][m % 4];
+        format!("arn:aws:rds:{region}:123456789012:cluster:gdb-{i}-member-{m}")
+    };
+    for i in 0..clusters {
+        let _ = write!(
+            xml,
+            "<GlobalClusterMember><GlobalClusterIdentifier>gdb-{i}</GlobalClusterIdentifier>\
+             <GlobalClusterResourceId>cluster-{i:08x}</GlobalClusterResourceId>\
+             <GlobalClusterArn>arn:aws:rds::123456789012:global-cluster:gdb-{i}</GlobalClusterArn>\
+             <Status>available</Status><Engine>neptune</Engine><EngineVersion>1.3.2.1</EngineVersion>\
+             <StorageEncrypted>true</StorageEncrypted><DeletionProtection>false</DeletionProtection>\
+             <GlobalClusterMembers>"
+        );
+        for m in 0..members {
+            let _ = write!(
+                xml,
+                "<GlobalClusterMember><DBClusterArn>{}</DBClusterArn>",
+                arn(i, m)
+            );
+            if m == 0 {
+                xml.push_str("<Readers>");
+                for r in 1..members {
+                    let _ = write!(xml, "<member>{}</member>", arn(i, r));
+                }
+                xml.push_str("</Readers><IsWriter>true</IsWriter>");
+            } else {
+                xml.push_str("<Readers/><IsWriter>false</IsWriter>");
+            }
+            xml.push_str(
+                "<GlobalWriteForwardingStatus>disabled</GlobalWriteForwardingStatus></GlobalClusterMember>",
+            );
+        }
+        let _ = write!(
+            xml,
+            "</GlobalClusterMembers>\
+             <Endpoint>gdb-{i}.global-{i:08x}.global.rds.amazonaws.com</Endpoint><TagList/>\
+             </GlobalClusterMember>"
+        );
+    }
+    xml.push_str(
+        "</GlobalClusters><Marker>gdb-next</Marker></DescribeGlobalClustersResult>\
+         <ResponseMetadata><RequestId>4a6b2c1d-page</RequestId></ResponseMetadata>\
+         </DescribeGlobalClustersResponse>",
+    );
+    xml.into_bytes()
+}
