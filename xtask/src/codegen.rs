@@ -705,6 +705,8 @@ fn t() {}
         manifest.push_str("\n[patch.crates-io]\n");
         for krate in [
             "awsquery",
+            "awsquery-config",
+            "awsquery-hyper",
             "awsquery-protocol",
             "awsquery-testing",
             "awsquery-types",
