@@ -7,7 +7,8 @@
 //! and `NEPTUNE_MOTO_DB_CLUSTER_ARN`. Without them each test says on stderr that it is skipped,
 //! and passes.
 //!
-//! DescribeGlobalClusters is checked for real. moto does not implement FailoverGlobalCluster: it
+//! DescribeGlobalClusters, CreateGlobalCluster, RemoveFromGlobalCluster and DeleteGlobalCluster
+//! are checked for real. moto does not implement FailoverGlobalCluster: it
 //! answers a call that passed authentication with an HTML 500 page. A call that fails authentication gets a 403 instead, so a 500 proves the
 //! signature was accepted (checked by the wrong-secret test against the same operation).
 
@@ -19,7 +20,9 @@ use std::time::Duration;
 use awsquery::http::{Request, Response};
 use awsquery::retry::RetryConfig;
 use awsquery_hyper::HyperTransport;
-use neptune_client::error::{DescribeGlobalClustersError, FailoverGlobalClusterError};
+use neptune_client::error::{
+    DeleteGlobalClusterError, DescribeGlobalClustersError, FailoverGlobalClusterError,
+};
 use neptune_client::types::FailoverGlobalClusterOutput;
 use neptune_client::{Client, Config, Credentials, SdkError, Transport, TransportError};
 
@@ -273,5 +276,145 @@ fn the_html_500_is_a_typed_error_with_an_excerpt_after_its_retries() {
         );
         let text = error.to_string();
         assert!(text.contains("HTTP 500"), "{text}");
+    });
+}
+
+/// The global databases moto lists, by identifier, with the ARNs of their member clusters.
+async fn listed(client: &Client<Counted>) -> Vec<(String, Vec<String>)> {
+    let output = client
+        .describe_global_clusters()
+        .send()
+        .await
+        .expect("DescribeGlobalClusters succeeds");
+    output
+        .global_clusters
+        .unwrap_or_default()
+        .into_iter()
+        .map(|cluster| {
+            let members = cluster
+                .global_cluster_members
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(|m| m.db_cluster_arn)
+                .collect();
+            (
+                cluster.global_cluster_identifier.unwrap_or_default(),
+                members,
+            )
+        })
+        .collect()
+}
+
+/// A global database of its own, built around the DB cluster the setup made: created, listed with
+/// that cluster as its member, refused deletion while the member is attached
+/// (`InvalidGlobalClusterStateFault`, a 400), the cluster detached, then deleted and no longer
+/// listed. The setup's own global database keeps its member throughout.
+#[test]
+fn a_global_database_is_created_listed_detached_and_deleted() {
+    let Some(moto) = Moto::find("a_global_database_is_created_listed_detached_and_deleted") else {
+        return;
+    };
+    run(async {
+        const IDENTIFIER: &str = "neptune-tests-lifecycle";
+        let (client, sent) = moto.client(&moto.secret_access_key);
+
+        let created = client
+            .create_global_cluster()
+            .global_cluster_identifier(IDENTIFIER)
+            .source_db_cluster_identifier(moto.db_cluster_arn.clone())
+            .deletion_protection(false)
+            .send()
+            .await
+            .expect("CreateGlobalCluster succeeds")
+            .global_cluster
+            .expect("the new global database");
+        assert_eq!(
+            created.global_cluster_identifier.as_deref(),
+            Some(IDENTIFIER)
+        );
+        assert_eq!(
+            created.engine.as_deref(),
+            Some("neptune"),
+            "taken from the cluster"
+        );
+        assert_eq!(created.deletion_protection, Some(false));
+        let members = created.global_cluster_members.unwrap_or_default();
+        assert_eq!(members.len(), 1, "{members:?}");
+        assert_eq!(
+            members[0].db_cluster_arn.as_deref(),
+            Some(moto.db_cluster_arn.as_str())
+        );
+
+        let clusters = listed(&client).await;
+        let ours = clusters.iter().find(|(id, _)| id == IDENTIFIER);
+        assert_eq!(
+            ours.map(|(_, members)| members.as_slice()),
+            Some(std::slice::from_ref(&moto.db_cluster_arn)),
+            "{clusters:?}"
+        );
+
+        let error = client
+            .delete_global_cluster()
+            .global_cluster_identifier(IDENTIFIER)
+            .send()
+            .await
+            .expect_err("a global database with a member is not deleted");
+        let Some(DeleteGlobalClusterError::InvalidGlobalClusterStateFault(fault)) =
+            error.service_error()
+        else {
+            panic!("expected InvalidGlobalClusterStateFault, got {error:?}");
+        };
+        assert_eq!(fault.meta.status, 400);
+        assert!(
+            fault
+                .message
+                .as_deref()
+                .is_some_and(|m| m.ends_with("is not empty")),
+            "{fault:?}"
+        );
+
+        let detached = client
+            .remove_from_global_cluster()
+            .global_cluster_identifier(IDENTIFIER)
+            .db_cluster_identifier(moto.db_cluster_arn.clone())
+            .send()
+            .await
+            .expect("RemoveFromGlobalCluster succeeds")
+            .global_cluster
+            .expect("the global database");
+        assert_eq!(
+            detached.global_cluster_identifier.as_deref(),
+            Some(IDENTIFIER)
+        );
+        assert_eq!(detached.global_cluster_members, Some(Vec::new()));
+
+        let deleted = client
+            .delete_global_cluster()
+            .global_cluster_identifier(IDENTIFIER)
+            .send()
+            .await
+            .expect("DeleteGlobalCluster succeeds once it is empty")
+            .global_cluster
+            .expect("the deleted global database");
+        assert_eq!(
+            deleted.global_cluster_identifier.as_deref(),
+            Some(IDENTIFIER)
+        );
+
+        let clusters = listed(&client).await;
+        assert!(
+            clusters.iter().all(|(id, _)| id != IDENTIFIER),
+            "deleted, yet listed: {clusters:?}"
+        );
+        let setup = clusters.iter().find(|(id, _)| *id == moto.global_cluster);
+        assert!(
+            setup.is_some_and(|(_, members)| members.contains(&moto.db_cluster_arn)),
+            "the setup's global database keeps its member: {clusters:?}"
+        );
+        assert_eq!(
+            sent.load(Ordering::SeqCst),
+            6,
+            "one request per call, none retried"
+        );
     });
 }

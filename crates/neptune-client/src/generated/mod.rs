@@ -71,6 +71,18 @@ impl<T: Transport> Client<T> {
         self.handle.transport()
     }
 
+    /// Creates a Neptune global database: a primary DB cluster that takes the writes, and read-only secondary clusters in other Regions that Neptune's storage layer keeps up to date by fast replication.
+    ///
+    /// The new global database may start empty, with a primary and secondaries attached afterwards, or be built around an existing DB cluster, named by `SourceDBClusterIdentifier`, which becomes its primary.
+    pub fn create_global_cluster(&self) -> fluent::CreateGlobalCluster<T> {
+        fluent::CreateGlobalCluster::new(::std::sync::Arc::clone(&self.handle))
+    }
+
+    /// Deletes a Neptune global database. Its clusters, the primary as well as the secondaries, must have been detached from it or deleted first.
+    pub fn delete_global_cluster(&self) -> fluent::DeleteGlobalCluster<T> {
+        fluent::DeleteGlobalCluster::new(::std::sync::Arc::clone(&self.handle))
+    }
+
     /// Lists the Neptune global databases of the account in the Region, or only the one named by `GlobalClusterIdentifier`, with their member clusters and the progress of any failover.
     ///
     /// Results come in pages: when a response carries a `Marker`, pass it back to get the next page.
@@ -85,6 +97,23 @@ impl<T: Transport> Client<T> {
     /// Set `AllowDataLoss` for a failover, which acts at once and can drop writes not yet replicated; set `Switchover` for a planned change that waits for replication to catch up so that nothing is lost.
     pub fn failover_global_cluster(&self) -> fluent::FailoverGlobalCluster<T> {
         fluent::FailoverGlobalCluster::new(::std::sync::Arc::clone(&self.handle))
+    }
+
+    /// Changes settings of an existing Neptune global database: its identifier, its deletion protection or its engine version. Only the settings present in the request change.
+    pub fn modify_global_cluster(&self) -> fluent::ModifyGlobalCluster<T> {
+        fluent::ModifyGlobalCluster::new(::std::sync::Arc::clone(&self.handle))
+    }
+
+    /// Detaches a DB cluster from its Neptune global database. A detached secondary no longer receives the primary's data and becomes a standalone cluster that accepts writes instead of a read-only one.
+    pub fn remove_from_global_cluster(&self) -> fluent::RemoveFromGlobalCluster<T> {
+        fluent::RemoveFromGlobalCluster::new(::std::sync::Arc::clone(&self.handle))
+    }
+
+    /// Makes a chosen secondary DB cluster the primary of its Neptune global database and turns the current primary into a read-only secondary, leaving the replication topology otherwise as it was. This planned change was once called a managed planned failover.
+    ///
+    /// The secondaries are brought in step with the primary before the roles change, so no data is lost; the database is unavailable for a short while as the two clusters take their new roles. It suits planned moves, such as rotating the writer between Regions, or returning the writer to its first Region once a failover is over.
+    pub fn switchover_global_cluster(&self) -> fluent::SwitchoverGlobalCluster<T> {
+        fluent::SwitchoverGlobalCluster::new(::std::sync::Arc::clone(&self.handle))
     }
 }
 

@@ -4,8 +4,13 @@
 //! Error structures, the service-wide [`Error`], and (re-exported from
 //! [`operation`](crate::operation)) each operation's error enum.
 
+pub use crate::operation::create_global_cluster::CreateGlobalClusterError;
+pub use crate::operation::delete_global_cluster::DeleteGlobalClusterError;
 pub use crate::operation::describe_global_clusters::DescribeGlobalClustersError;
 pub use crate::operation::failover_global_cluster::FailoverGlobalClusterError;
+pub use crate::operation::modify_global_cluster::ModifyGlobalClusterError;
+pub use crate::operation::remove_from_global_cluster::RemoveFromGlobalClusterError;
+pub use crate::operation::switchover_global_cluster::SwitchoverGlobalClusterError;
 
 /// No DB cluster exists with the given identifier.
 ///
@@ -44,6 +49,43 @@ impl ::std::fmt::Display for DbClusterNotFoundFault {
 
 impl ::std::error::Error for DbClusterNotFoundFault {}
 
+/// A global database with this `GlobalClusterIdentifier` exists already; a new one needs an identifier of its own.
+///
+/// Smithy shape `com.amazonaws.neptune#GlobalClusterAlreadyExistsFault`.
+#[derive(Clone, PartialEq, Default, Debug)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[non_exhaustive]
+pub struct GlobalClusterAlreadyExistsFault {
+    /// Text explaining what went wrong.
+    pub message: ::std::option::Option<::std::string::String>,
+    /// The HTTP status, code, message and request id of the response.
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub meta: ::awsquery_types::ErrorMetadata,
+}
+
+/// Sent with code `GlobalClusterAlreadyExistsFault` and HTTP status 400 (a client fault).
+impl GlobalClusterAlreadyExistsFault {
+    /// The error code on the wire.
+    pub const CODE: &'static str = "GlobalClusterAlreadyExistsFault";
+
+    /// The message the service sent.
+    pub fn message(&self) -> ::std::option::Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+impl ::std::fmt::Display for GlobalClusterAlreadyExistsFault {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(Self::CODE)?;
+        if let ::std::option::Option::Some(message) = self.message() {
+            write!(f, ": {message}")?;
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::std::error::Error for GlobalClusterAlreadyExistsFault {}
+
 /// No global database exists with the given `GlobalClusterIdentifier`.
 ///
 /// Smithy shape `com.amazonaws.neptune#GlobalClusterNotFoundFault`.
@@ -80,6 +122,43 @@ impl ::std::fmt::Display for GlobalClusterNotFoundFault {
 }
 
 impl ::std::error::Error for GlobalClusterNotFoundFault {}
+
+/// The account already has as many global databases as it may have.
+///
+/// Smithy shape `com.amazonaws.neptune#GlobalClusterQuotaExceededFault`.
+#[derive(Clone, PartialEq, Default, Debug)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[non_exhaustive]
+pub struct GlobalClusterQuotaExceededFault {
+    /// Text explaining what went wrong.
+    pub message: ::std::option::Option<::std::string::String>,
+    /// The HTTP status, code, message and request id of the response.
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub meta: ::awsquery_types::ErrorMetadata,
+}
+
+/// Sent with code `GlobalClusterQuotaExceededFault` and HTTP status 400 (a client fault).
+impl GlobalClusterQuotaExceededFault {
+    /// The error code on the wire.
+    pub const CODE: &'static str = "GlobalClusterQuotaExceededFault";
+
+    /// The message the service sent.
+    pub fn message(&self) -> ::std::option::Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+impl ::std::fmt::Display for GlobalClusterQuotaExceededFault {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(Self::CODE)?;
+        if let ::std::option::Option::Some(message) = self.message() {
+            write!(f, ": {message}")?;
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::std::error::Error for GlobalClusterQuotaExceededFault {}
 
 /// The DB cluster's current state does not allow this action.
 ///
@@ -161,8 +240,12 @@ impl ::std::error::Error for InvalidGlobalClusterStateFault {}
 pub enum Error {
     /// See [`DbClusterNotFoundFault`](crate::error::DbClusterNotFoundFault).
     DbClusterNotFoundFault(crate::error::DbClusterNotFoundFault),
+    /// See [`GlobalClusterAlreadyExistsFault`](crate::error::GlobalClusterAlreadyExistsFault).
+    GlobalClusterAlreadyExistsFault(crate::error::GlobalClusterAlreadyExistsFault),
     /// See [`GlobalClusterNotFoundFault`](crate::error::GlobalClusterNotFoundFault).
     GlobalClusterNotFoundFault(crate::error::GlobalClusterNotFoundFault),
+    /// See [`GlobalClusterQuotaExceededFault`](crate::error::GlobalClusterQuotaExceededFault).
+    GlobalClusterQuotaExceededFault(crate::error::GlobalClusterQuotaExceededFault),
     /// See [`InvalidDbClusterStateFault`](crate::error::InvalidDbClusterStateFault).
     InvalidDbClusterStateFault(crate::error::InvalidDbClusterStateFault),
     /// See [`InvalidGlobalClusterStateFault`](crate::error::InvalidGlobalClusterStateFault).
@@ -176,7 +259,9 @@ impl Error {
     pub fn meta(&self) -> &::awsquery_types::ErrorMetadata {
         match self {
             Self::DbClusterNotFoundFault(e) => &e.meta,
+            Self::GlobalClusterAlreadyExistsFault(e) => &e.meta,
             Self::GlobalClusterNotFoundFault(e) => &e.meta,
+            Self::GlobalClusterQuotaExceededFault(e) => &e.meta,
             Self::InvalidDbClusterStateFault(e) => &e.meta,
             Self::InvalidGlobalClusterStateFault(e) => &e.meta,
             Self::Unhandled(e) => e.meta(),
@@ -188,7 +273,9 @@ impl ::std::fmt::Display for Error {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
             Self::DbClusterNotFoundFault(e) => ::std::fmt::Display::fmt(e, f),
+            Self::GlobalClusterAlreadyExistsFault(e) => ::std::fmt::Display::fmt(e, f),
             Self::GlobalClusterNotFoundFault(e) => ::std::fmt::Display::fmt(e, f),
+            Self::GlobalClusterQuotaExceededFault(e) => ::std::fmt::Display::fmt(e, f),
             Self::InvalidDbClusterStateFault(e) => ::std::fmt::Display::fmt(e, f),
             Self::InvalidGlobalClusterStateFault(e) => ::std::fmt::Display::fmt(e, f),
             Self::Unhandled(e) => ::std::fmt::Display::fmt(e, f),

@@ -5,10 +5,47 @@
 //! the model's member names as keys, in model order, and unset members left out.
 #![allow(deprecated)]
 
+impl ::awsquery_types::json::ToJson for crate::types::CreateGlobalClusterInput {
+    fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
+        w.begin_object();
+        w.member("GlobalClusterIdentifier", &self.global_cluster_identifier);
+        w.member("SourceDBClusterIdentifier", &self.source_db_cluster_identifier);
+        w.member("Engine", &self.engine);
+        w.member("EngineVersion", &self.engine_version);
+        w.member("DeletionProtection", &self.deletion_protection);
+        w.member("StorageEncrypted", &self.storage_encrypted);
+        w.end_object();
+    }
+}
+
+impl ::awsquery_types::json::ToJson for crate::types::CreateGlobalClusterOutput {
+    fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
+        w.begin_object();
+        w.member("GlobalCluster", &self.global_cluster);
+        w.end_object();
+    }
+}
+
 impl ::awsquery_types::json::ToJson for crate::error::DbClusterNotFoundFault {
     fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
         w.begin_object();
         w.member("message", &self.message);
+        w.end_object();
+    }
+}
+
+impl ::awsquery_types::json::ToJson for crate::types::DeleteGlobalClusterInput {
+    fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
+        w.begin_object();
+        w.member("GlobalClusterIdentifier", &self.global_cluster_identifier);
+        w.end_object();
+    }
+}
+
+impl ::awsquery_types::json::ToJson for crate::types::DeleteGlobalClusterOutput {
+    fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
+        w.begin_object();
+        w.member("GlobalCluster", &self.global_cluster);
         w.end_object();
     }
 }
@@ -82,6 +119,14 @@ impl ::awsquery_types::json::ToJson for crate::types::GlobalCluster {
     }
 }
 
+impl ::awsquery_types::json::ToJson for crate::error::GlobalClusterAlreadyExistsFault {
+    fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
+        w.begin_object();
+        w.member("message", &self.message);
+        w.end_object();
+    }
+}
+
 impl ::awsquery_types::json::ToJson for crate::types::GlobalClusterMember {
     fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
         w.begin_object();
@@ -93,6 +138,14 @@ impl ::awsquery_types::json::ToJson for crate::types::GlobalClusterMember {
 }
 
 impl ::awsquery_types::json::ToJson for crate::error::GlobalClusterNotFoundFault {
+    fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
+        w.begin_object();
+        w.member("message", &self.message);
+        w.end_object();
+    }
+}
+
+impl ::awsquery_types::json::ToJson for crate::error::GlobalClusterQuotaExceededFault {
     fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
         w.begin_object();
         w.member("message", &self.message);
@@ -121,6 +174,60 @@ impl ::awsquery_types::json::ToJson for crate::error::InvalidGlobalClusterStateF
     fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
         w.begin_object();
         w.member("message", &self.message);
+        w.end_object();
+    }
+}
+
+impl ::awsquery_types::json::ToJson for crate::types::ModifyGlobalClusterInput {
+    fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
+        w.begin_object();
+        w.member("GlobalClusterIdentifier", &self.global_cluster_identifier);
+        w.member("NewGlobalClusterIdentifier", &self.new_global_cluster_identifier);
+        w.member("DeletionProtection", &self.deletion_protection);
+        w.member("EngineVersion", &self.engine_version);
+        w.member("AllowMajorVersionUpgrade", &self.allow_major_version_upgrade);
+        w.end_object();
+    }
+}
+
+impl ::awsquery_types::json::ToJson for crate::types::ModifyGlobalClusterOutput {
+    fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
+        w.begin_object();
+        w.member("GlobalCluster", &self.global_cluster);
+        w.end_object();
+    }
+}
+
+impl ::awsquery_types::json::ToJson for crate::types::RemoveFromGlobalClusterInput {
+    fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
+        w.begin_object();
+        w.member("GlobalClusterIdentifier", &self.global_cluster_identifier);
+        w.member("DbClusterIdentifier", &self.db_cluster_identifier);
+        w.end_object();
+    }
+}
+
+impl ::awsquery_types::json::ToJson for crate::types::RemoveFromGlobalClusterOutput {
+    fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
+        w.begin_object();
+        w.member("GlobalCluster", &self.global_cluster);
+        w.end_object();
+    }
+}
+
+impl ::awsquery_types::json::ToJson for crate::types::SwitchoverGlobalClusterInput {
+    fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
+        w.begin_object();
+        w.member("GlobalClusterIdentifier", &self.global_cluster_identifier);
+        w.member("TargetDbClusterIdentifier", &self.target_db_cluster_identifier);
+        w.end_object();
+    }
+}
+
+impl ::awsquery_types::json::ToJson for crate::types::SwitchoverGlobalClusterOutput {
+    fn write_json(&self, w: &mut ::awsquery_types::json::JsonWriter) {
+        w.begin_object();
+        w.member("GlobalCluster", &self.global_cluster);
         w.end_object();
     }
 }

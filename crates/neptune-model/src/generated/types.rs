@@ -4,12 +4,32 @@
 //! Structures, unions and enums, and (re-exported from [`operation`](crate::operation))
 //! each operation's input and output.
 
+pub use crate::operation::create_global_cluster::{
+    CreateGlobalClusterInput, CreateGlobalClusterOutput,
+};
+
+pub use crate::operation::delete_global_cluster::{
+    DeleteGlobalClusterInput, DeleteGlobalClusterOutput,
+};
+
 pub use crate::operation::describe_global_clusters::{
     DescribeGlobalClustersInput, DescribeGlobalClustersOutput,
 };
 
 pub use crate::operation::failover_global_cluster::{
     FailoverGlobalClusterInput, FailoverGlobalClusterOutput,
+};
+
+pub use crate::operation::modify_global_cluster::{
+    ModifyGlobalClusterInput, ModifyGlobalClusterOutput,
+};
+
+pub use crate::operation::remove_from_global_cluster::{
+    RemoveFromGlobalClusterInput, RemoveFromGlobalClusterOutput,
+};
+
+pub use crate::operation::switchover_global_cluster::{
+    SwitchoverGlobalClusterInput, SwitchoverGlobalClusterOutput,
 };
 
 /// Progress of a switchover or failover that is scheduled or running on a global database. It has no content when no such operation is underway.

@@ -127,11 +127,41 @@ pub(crate) mod errors {
         Ok(out)
     }
 
+    pub(crate) fn de_global_cluster_already_exists_fault(
+        _response: &::awsquery_types::http::Response,
+        meta: ::awsquery_types::ErrorMetadata,
+    ) -> Result<
+        crate::error::GlobalClusterAlreadyExistsFault,
+        ::awsquery_types::Unhandled,
+    > {
+        let mut out = <crate::error::GlobalClusterAlreadyExistsFault>::default();
+        if out.message.is_none() {
+            out.message.clone_from(&meta.message);
+        }
+        out.meta = meta;
+        Ok(out)
+    }
+
     pub(crate) fn de_global_cluster_not_found_fault(
         _response: &::awsquery_types::http::Response,
         meta: ::awsquery_types::ErrorMetadata,
     ) -> Result<crate::error::GlobalClusterNotFoundFault, ::awsquery_types::Unhandled> {
         let mut out = <crate::error::GlobalClusterNotFoundFault>::default();
+        if out.message.is_none() {
+            out.message.clone_from(&meta.message);
+        }
+        out.meta = meta;
+        Ok(out)
+    }
+
+    pub(crate) fn de_global_cluster_quota_exceeded_fault(
+        _response: &::awsquery_types::http::Response,
+        meta: ::awsquery_types::ErrorMetadata,
+    ) -> Result<
+        crate::error::GlobalClusterQuotaExceededFault,
+        ::awsquery_types::Unhandled,
+    > {
+        let mut out = <crate::error::GlobalClusterQuotaExceededFault>::default();
         if out.message.is_none() {
             out.message.clone_from(&meta.message);
         }

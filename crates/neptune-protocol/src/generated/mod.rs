@@ -12,5 +12,10 @@ mod ser;
 /// The API version sent as `Version=` with every request.
 pub const API_VERSION: &str = "2014-10-31";
 
+pub use operation::create_global_cluster::CreateGlobalCluster;
+pub use operation::delete_global_cluster::DeleteGlobalCluster;
 pub use operation::describe_global_clusters::DescribeGlobalClusters;
 pub use operation::failover_global_cluster::FailoverGlobalCluster;
+pub use operation::modify_global_cluster::ModifyGlobalCluster;
+pub use operation::remove_from_global_cluster::RemoveFromGlobalCluster;
+pub use operation::switchover_global_cluster::SwitchoverGlobalCluster;

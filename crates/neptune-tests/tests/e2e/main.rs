@@ -3,6 +3,7 @@
 
 mod faults;
 mod from_env;
+mod global_clusters;
 mod load;
 mod server;
 mod spawned;
@@ -56,13 +57,18 @@ async fn failover(
         .await
 }
 
+/// Checks one received FailoverGlobalCluster request: see [`assert_signed_form`].
+fn assert_signed_request(server: &TestServer, request: &Received) {
+    assert_signed_form(server, request, SDK_BODY);
+}
+
 /// Checks one received request: the form body, the headers, and an `Authorization` that is the
 /// signature of exactly what arrived.
-fn assert_signed_request(server: &TestServer, request: &Received) {
+fn assert_signed_form(server: &TestServer, request: &Received, body: &str) {
     assert_eq!(request.request_line, "POST / HTTP/1.1");
-    assert_eq!(std::str::from_utf8(&request.body), Ok(SDK_BODY));
+    assert_eq!(std::str::from_utf8(&request.body), Ok(body));
     let length = request.header("content-length").expect("a length");
-    assert_eq!(length, SDK_BODY.len().to_string());
+    assert_eq!(length, body.len().to_string());
     let host = server.host();
     let content_type = request.header("content-type").expect("a content type");
     assert_eq!(content_type, "application/x-www-form-urlencoded");

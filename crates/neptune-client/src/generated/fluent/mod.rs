@@ -4,6 +4,14 @@
 //! One request builder per operation, each in a module of its own: set the input's members,
 //! then `send().await`.
 
+mod create_global_cluster;
+
+pub use create_global_cluster::CreateGlobalCluster;
+
+mod delete_global_cluster;
+
+pub use delete_global_cluster::DeleteGlobalCluster;
+
 mod describe_global_clusters;
 
 pub use describe_global_clusters::DescribeGlobalClusters;
@@ -11,3 +19,15 @@ pub use describe_global_clusters::DescribeGlobalClusters;
 mod failover_global_cluster;
 
 pub use failover_global_cluster::FailoverGlobalCluster;
+
+mod modify_global_cluster;
+
+pub use modify_global_cluster::ModifyGlobalCluster;
+
+mod remove_from_global_cluster;
+
+pub use remove_from_global_cluster::RemoveFromGlobalCluster;
+
+mod switchover_global_cluster;
+
+pub use switchover_global_cluster::SwitchoverGlobalCluster;

@@ -4,8 +4,23 @@
 //! One module per operation: its own input and output (those no other operation uses) and
 //! its error enum.
 
+/// `CreateGlobalCluster`: its input, output and error.
+pub mod create_global_cluster;
+
+/// `DeleteGlobalCluster`: its input, output and error.
+pub mod delete_global_cluster;
+
 /// `DescribeGlobalClusters`: its input, output and error.
 pub mod describe_global_clusters;
 
 /// `FailoverGlobalCluster`: its input, output and error.
 pub mod failover_global_cluster;
+
+/// `ModifyGlobalCluster`: its input, output and error.
+pub mod modify_global_cluster;
+
+/// `RemoveFromGlobalCluster`: its input, output and error.
+pub mod remove_from_global_cluster;
+
+/// `SwitchoverGlobalCluster`: its input, output and error.
+pub mod switchover_global_cluster;

@@ -4,8 +4,23 @@
 //! One module per operation: the operation, the serializer of its own input and the parser
 //! of its own output.
 
+/// `CreateGlobalCluster`: the operation, its serializer and its parser.
+pub mod create_global_cluster;
+
+/// `DeleteGlobalCluster`: the operation, its serializer and its parser.
+pub mod delete_global_cluster;
+
 /// `DescribeGlobalClusters`: the operation, its serializer and its parser.
 pub mod describe_global_clusters;
 
 /// `FailoverGlobalCluster`: the operation, its serializer and its parser.
 pub mod failover_global_cluster;
+
+/// `ModifyGlobalCluster`: the operation, its serializer and its parser.
+pub mod modify_global_cluster;
+
+/// `RemoveFromGlobalCluster`: the operation, its serializer and its parser.
+pub mod remove_from_global_cluster;
+
+/// `SwitchoverGlobalCluster`: the operation, its serializer and its parser.
+pub mod switchover_global_cluster;
