@@ -266,7 +266,9 @@ impl Manifests {
         }
         manifest.push_str(&format!(
             "# `tracing` spans for each call and attempt (see the `awsquery` crate).\n\
-             tracing = [\"{CLIENT}/tracing\"]\n"
+             tracing = [\"{CLIENT}/tracing\"]\n\
+             # Typed test doubles: `awsquery::mock`, and `Config::with_mocks`.\n\
+             test-util = [\"{CLIENT}/test-util\"]\n"
         ));
         manifest
     }
