@@ -271,16 +271,28 @@ fn slice(
     Ok(Value::Array(out))
 }
 
-/// Equality as Python's JMESPath has it: numbers by value (`1 == 1.0`), but never a boolean
-/// equal to the number 0 or 1 at the top; containers member by member.
+/// Equality as Python's JMESPath has it: numbers by value (`1 == 1.0`), never a boolean equal to
+/// a number at the top, but inside lists and objects Python's own `==`, where `true == 1`.
 fn equal(a: &Value, b: &Value) -> bool {
     match (a, b) {
+        (Value::Bool(_), Value::Number(_)) | (Value::Number(_), Value::Bool(_)) => false,
+        _ => python_equal(a, b),
+    }
+}
+
+fn python_equal(a: &Value, b: &Value) -> bool {
+    match (a, b) {
         (Value::Number(x), Value::Number(y)) => number_cmp(x, y) == Some(Ordering::Equal),
+        (Value::Bool(x), Value::Number(n)) | (Value::Number(n), Value::Bool(x)) => {
+            n.as_f64() == Some(if *x { 1.0 } else { 0.0 })
+        }
         (Value::Array(x), Value::Array(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(a, b)| equal(a, b))
+            x.len() == y.len() && x.iter().zip(y).all(|(a, b)| python_equal(a, b))
         }
         (Value::Object(x), Value::Object(y)) => {
-            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| equal(v, w)))
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(k, v)| y.get(k).is_some_and(|w| python_equal(v, w)))
         }
         _ => a == b,
     }
@@ -548,7 +560,7 @@ mod functions {
                 let search = value(name, &args, 1, any)?;
                 match subject {
                     Value::Array(items) => {
-                        Value::Bool(items.iter().any(|item| equal(item, search)))
+                        Value::Bool(items.iter().any(|item| python_equal(item, search)))
                     }
                     Value::String(s) => match search {
                         Value::String(needle) => Value::Bool(s.contains(needle.as_str())),
@@ -844,6 +856,11 @@ mod tests {
         );
         assert_eq!(search("`true` == `1`", json!(null)), json!(false));
         assert_eq!(search("`1` == `1.0`", json!(null)), json!(true));
+        assert_eq!(search("`[true]` == `[1]`", json!(null)), json!(true));
+        assert_eq!(
+            search("contains(`[1, 2]`, `true`)", json!(null)),
+            json!(true)
+        );
         assert_eq!(search("'b' > 'a'", json!(null)), json!(true));
         assert_eq!(search("`[1]` < `2`", json!(null)), json!(null));
         assert_eq!(search("!`0`", json!(null)), json!(false));
