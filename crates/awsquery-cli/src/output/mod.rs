@@ -113,15 +113,10 @@ impl FromStr for Format {
 pub struct UnknownFormat(pub String);
 
 impl fmt::Display for UnknownFormat {
+    /// The AWS CLI's words after `argument --output: ` (it may add "Maybe you meant" and the
+    /// closest names, which this leaves out).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "invalid choice: '{}' (choose from ", self.0)?;
-        for (i, format) in Format::ALL.iter().enumerate() {
-            if i > 0 {
-                f.write_str(", ")?;
-            }
-            write!(f, "'{format}'")?;
-        }
-        f.write_str(")")
+        write!(f, "Found invalid choice '{}'", self.0)
     }
 }
 
@@ -313,15 +308,12 @@ mod tests {
     }
 
     #[test]
-    fn format_names_round_trip_and_unknown_names_list_the_choices() {
+    fn format_names_round_trip_and_unknown_names_are_named() {
         for format in Format::ALL {
             assert_eq!(format.as_str().parse::<Format>().unwrap(), format);
         }
         let err = "xml".parse::<Format>().unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "invalid choice: 'xml' (choose from 'json', 'text', 'table', 'yaml', 'yaml-stream', 'off')"
-        );
+        assert_eq!(err.to_string(), "Found invalid choice 'xml'");
     }
 
     #[test]
