@@ -27,7 +27,7 @@ impl Query {
     /// Parses `expression`; a syntax error is [`QueryError::Parse`], whose message is the AWS
     /// CLI's `Bad value for --query EXPRESSION: reason`.
     pub fn parse(expression: &str) -> Result<Query, QueryError> {
-        let ast = jmespath::parse(expression).map_err(|e| QueryError::Parse {
+        let ast = jmespath::parse(&legacy_literals(expression)).map_err(|e| QueryError::Parse {
             expression: expression.to_owned(),
             reason: e.to_string(),
         })?;
@@ -46,6 +46,70 @@ impl Query {
     pub fn search(&self, value: &Value) -> Result<Value, QueryError> {
         eval(&self.ast, value, 0)
     }
+}
+
+/// The expression with its legacy literals made JSON strings: Python's JMESPath, and so the AWS
+/// CLI, still reads `` `running` `` (not JSON) as the string `"running"`, as older JMESPath did,
+/// where the `jmespath` crate wants `` `"running"` `` or `'running'`. A literal that is JSON, or
+/// that is not JSON even quoted, is left as it is.
+fn legacy_literals(expression: &str) -> std::borrow::Cow<'_, str> {
+    if !expression.contains('`') {
+        return expression.into();
+    }
+    let mut out = String::with_capacity(expression.len() + 8);
+    let mut chars = expression.chars();
+    // The quote of the raw string or quoted identifier we are in, if any.
+    let mut quote: Option<char> = None;
+    while let Some(c) = chars.next() {
+        match (quote, c) {
+            (Some(_), '\\') => {
+                out.push(c);
+                out.extend(chars.next());
+            }
+            (Some(q), c) if c == q => {
+                quote = None;
+                out.push(c);
+            }
+            (Some(_), c) => out.push(c),
+            (None, '\'' | '"') => {
+                quote = Some(c);
+                out.push(c);
+            }
+            (None, '`') => {
+                let mut raw = String::new();
+                let mut closed = false;
+                while let Some(c) = chars.next() {
+                    match c {
+                        '\\' if chars.as_str().starts_with('`') => {
+                            raw.push_str("\\`");
+                            chars.next();
+                        }
+                        '`' => {
+                            closed = true;
+                            break;
+                        }
+                        c => raw.push(c),
+                    }
+                }
+                let lexeme = raw.replace("\\`", "`");
+                let quoted = format!("\"{}\"", lexeme.trim_start());
+                out.push('`');
+                if closed
+                    && serde_json::from_str::<Value>(&lexeme).is_err()
+                    && serde_json::from_str::<Value>(&quoted).is_ok()
+                {
+                    out.push_str(&quoted.replace('`', "\\`"));
+                } else {
+                    out.push_str(&raw);
+                }
+                if closed {
+                    out.push('`');
+                }
+            }
+            (None, c) => out.push(c),
+        }
+    }
+    out.into()
 }
 
 /// Why a query could not be used.
@@ -864,6 +928,23 @@ mod tests {
         assert_eq!(search("'b' > 'a'", json!(null)), json!(true));
         assert_eq!(search("`[1]` < `2`", json!(null)), json!(null));
         assert_eq!(search("!`0`", json!(null)), json!(false));
+    }
+
+    #[test]
+    fn legacy_literals_that_are_not_json_are_strings() {
+        let data = json!([{"State": "running", "Id": "a"}, {"State": "stopped", "Id": "b"}]);
+        assert_eq!(search("[?State==`running`].Id", data.clone()), json!(["a"]));
+        assert_eq!(
+            search("[?State==`\"running\"`].Id", data.clone()),
+            json!(["a"])
+        );
+        assert_eq!(search("join(`, `, [*].Id)", data.clone()), json!("a, b"));
+        assert_eq!(search("`[1, 2]`", data.clone()), json!([1, 2]));
+        assert_eq!(search("'`raw`'", data.clone()), json!("`raw`"));
+        assert_eq!(search("`a\\`b`", data), json!("a`b"));
+        assert_eq!(legacy_literals("foo"), "foo");
+        assert_eq!(search("`{bad`", json!(null)), json!("{bad"));
+        assert!(Query::parse("`a\"b`").is_err());
     }
 
     #[test]
