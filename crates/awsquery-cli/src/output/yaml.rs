@@ -12,6 +12,7 @@
 //!   (control characters, tabs, characters beyond the Basic Multilingual Plane) or a space next
 //!   to a line break.
 //! * Plain and quoted strings that are values fold at the first space past column 80.
+//! * A key longer than 128 bytes or on several lines is written after `? `, its value after `: `.
 //! * A response that is a bare scalar is written as JSON.
 
 use serde_json::{Map, Value};
@@ -20,6 +21,9 @@ use super::python;
 
 /// The column past which a space in a string becomes a line break.
 const BEST_WIDTH: usize = 80;
+
+/// The longest key, in bytes, written plainly before its `:`.
+const MAX_SIMPLE_KEY: usize = 128;
 
 /// Writes `value` as one YAML document (or, for a scalar, one JSON line).
 pub(crate) fn write_document(value: &Value, out: &mut String) {
@@ -158,14 +162,18 @@ impl Emitter<'_> {
         let mut sorted: Vec<(&String, &Value)> = members.iter().collect();
         sorted.sort_by(|a, b| a.0.cmp(b.0));
         for (key, value) in sorted {
+            let plain_implicit = !resolves_to_other_than_string(key);
             self.write_indent(indent);
-            self.scalar(
-                key,
-                increase(indent, true, false),
-                true,
-                !resolves_to_other_than_string(key),
-            );
-            self.write_indicator(":", false, false, false);
+            if key.len() <= MAX_SIMPLE_KEY && !analyze(key).multiline {
+                self.scalar(key, increase(indent, true, false), true, plain_implicit);
+                self.write_indicator(":", false, false, false);
+            } else {
+                // A long or multi-line key is written after `? `, its value after `: `.
+                self.write_indicator("?", true, false, true);
+                self.scalar(key, increase(indent, true, false), false, plain_implicit);
+                self.write_indent(indent);
+                self.write_indicator(":", true, false, true);
+            }
             self.node(value, indent, Context::Mapping);
         }
     }
