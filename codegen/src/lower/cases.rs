@@ -394,6 +394,10 @@ fn literal(
         }
         ShapeKind::Map(map) => {
             let entries = value.as_object().ok_or_else(|| expected("an object"))?;
+            // Sorted by key, whichever order serde_json keeps its maps in (a crate of the
+            // workspace may enable its `preserve_order`).
+            let mut entries: Vec<_> = entries.iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(b.0));
             let mut out = Vec::with_capacity(entries.len());
             for (key, item) in entries {
                 let at = format!("{path}.{key}");

@@ -297,7 +297,13 @@ impl Lowering<'_> {
                     .map(|(i, item)| self.property(item, &format!("{at}[{i}]")))
                     .collect::<Result<_, _>>()?,
             ),
-            Value::Object(map) => Property::Object(self.property_entries(map.iter(), at)?),
+            Value::Object(map) => {
+                // Sorted by key, whichever order serde_json keeps its maps in (a crate of the
+                // workspace may enable its `preserve_order`).
+                let mut entries: Vec<_> = map.iter().collect();
+                entries.sort_by(|a, b| a.0.cmp(b.0));
+                Property::Object(self.property_entries(entries.into_iter(), at)?)
+            }
             other => {
                 return Err(self.check.error(
                     at,
