@@ -86,6 +86,20 @@ pub struct Options {
     /// `awsquery-config`. On unless the client is one `awsquery-config` itself depends on (STS),
     /// where the feature would be a dependency cycle.
     pub config_feature: bool,
+    /// What to generate of the service's command line.
+    pub cli: Cli,
+}
+
+/// What the generator writes of a service's command line (`awsquery-cli` runs it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cli {
+    /// Nothing.
+    None,
+    /// The command table, `crates/<svc>-cli/src/generated/mod.rs`, into a crate whose other files
+    /// are hand-written.
+    Table,
+    /// A whole `<svc>-cli` crate: its manifest, a `main.rs` running the engine, and the table.
+    Crate,
 }
 
 impl Options {
@@ -100,7 +114,8 @@ impl Options {
 }
 
 impl Default for Options {
-    /// Every operation, crates in `crates/`, no ignored case, the runtime crates from the registry.
+    /// Every operation, crates in `crates/`, no ignored case, the runtime crates from the registry,
+    /// no command line.
     fn default() -> Self {
         Options {
             selection: Selection::default(),
@@ -108,6 +123,7 @@ impl Default for Options {
             crates_dir: String::from("crates"),
             ignored_cases: BTreeMap::new(),
             config_feature: true,
+            cli: Cli::None,
         }
     }
 }
@@ -285,6 +301,23 @@ pub fn generate_model(model: &ast::Model, options: &Options) -> Result<Vec<Gener
             format!("{client_dir}/src/generated/waiters.rs"),
             waiters,
         )?);
+    }
+    if options.cli != Cli::None {
+        let cli_dir = format!("{crates}/{}", emit::cli::crate_name(&service));
+        files.push(rust(
+            format!("{cli_dir}/src/generated/mod.rs"),
+            emit::cli::table(&service),
+        )?);
+        if options.cli == Cli::Crate {
+            files.push(text(
+                format!("{cli_dir}/Cargo.toml"),
+                manifests.cli(&service),
+            ));
+            files.push(rust(
+                format!("{cli_dir}/src/main.rs"),
+                emit::cli::main(&service),
+            )?);
+        }
     }
     if let Some(tests) = emit::protocol_tests::file(&service) {
         files.push(rust(

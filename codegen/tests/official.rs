@@ -301,3 +301,53 @@ fn selected_operations_keep_only_what_they_reach() {
         assert!(!client.contains("pub fn create_db_cluster("));
     }
 }
+
+/// With the command line asked for (as `cargo xtask codegen --model … --out …` does), the 2025
+/// model gives a `neptune-cli` crate: a manifest, a `main.rs` running the engine, and a table with
+/// one command per operation under the AWS CLI's names, the paginators and the waiters. `.ci/run`
+/// builds it and runs `neptune describe-db-clusters --generate-cli-skeleton`.
+#[test]
+fn neptune_2025_command_line() {
+    let Some(dir) = models_dir() else { return };
+    let json = std::fs::read_to_string(dir.join("neptune-2025-09-02.json")).expect("the model");
+    let mut options = Options::new("..");
+    options.cli = codegen::Cli::Crate;
+    let files = codegen::generate(&json, &options).expect("the model generates");
+    let manifest = file(&files, "crates/neptune-cli/Cargo.toml");
+    assert!(manifest.contains("name = \"neptune\""), "{manifest}");
+    assert!(
+        manifest.contains("features = [\"json\", \"serde\"]"),
+        "{manifest}"
+    );
+    let main = file(&files, "crates/neptune-cli/src/main.rs");
+    assert!(main.contains("::awsquery_cli::process::main"), "{main}");
+    let table = file(&files, "crates/neptune-cli/src/generated/mod.rs");
+    let commands: Vec<&str> = table
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("name: \""))
+        .filter(|name| name.contains('-') || !name.contains(char::is_uppercase))
+        .collect();
+    assert_eq!(
+        table.matches("        call: call_").count(),
+        OPERATIONS_2025,
+        "one command per operation"
+    );
+    for name in [
+        "describe-db-clusters",
+        "failover-global-cluster",
+        "add-role-to-db-cluster",
+        "describe-orderable-db-instance-options",
+        "db-instance-available",
+        "db-cluster-identifier",
+        "vpc-security-group-ids",
+    ] {
+        assert!(commands.contains(&name), "{name} is not in the table");
+    }
+    assert!(table.contains("input_token: \"Marker\""));
+    assert!(table.contains("comparator: Comparator::AllStringEquals"));
+    assert!(
+        table.lines().count() < 20_000,
+        "{} lines",
+        table.lines().count()
+    );
+}

@@ -40,6 +40,9 @@ pub struct Acceptor {
     pub state: AcceptorState,
     /// What must hold.
     pub matcher: Matcher,
+    /// The JMESPath expression of an `output` or `inputOutput` matcher, as written in the model
+    /// (for code that evaluates it on JSON values rather than on the typed output).
+    pub path: Option<String>,
 }
 
 /// The acceptor states.

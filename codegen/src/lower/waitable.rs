@@ -179,7 +179,15 @@ fn lower_waiter(
             StateTrait::Failure => AcceptorState::Failure,
             StateTrait::Retry => AcceptorState::Retry,
         };
-        acceptors.push(Acceptor { state, matcher });
+        let path = match &a.matcher {
+            MatcherTrait::Output(m) | MatcherTrait::InputOutput(m) => Some(m.path.clone()),
+            _ => None,
+        };
+        acceptors.push(Acceptor {
+            state,
+            matcher,
+            path,
+        });
     }
     let snake = naming::snake(name);
     Ok(Waiter {

@@ -207,9 +207,7 @@ fn command_arity<C>(
     match name {
         "cli-input-json" => Some(Arity::One),
         "generate-cli-skeleton" => Some(Arity::Optional),
-        _ if command.paginator.is_some() && PAGINATION_OPTIONS.contains(&name) => {
-            Some(Arity::One)
-        }
+        _ if command.paginator.is_some() && PAGINATION_OPTIONS.contains(&name) => Some(Arity::One),
         _ => None,
     }
 }
@@ -318,7 +316,13 @@ pub fn parse<C>(
                     let shell = args.get(i).cloned().unwrap_or_default();
                     return Ok(Parsed::Completion(shell));
                 }
-                _ => command = Some(service.command(arg).ok_or_else(|| invalid_command(service, arg))?),
+                _ => {
+                    command = Some(
+                        service
+                            .command(arg)
+                            .ok_or_else(|| invalid_command(service, arg))?,
+                    )
+                }
             }
         } else if wait && waiter.is_none() && command.is_none() {
             if arg == "help" {
@@ -390,9 +394,7 @@ pub fn parse<C>(
             match value.trim().parse::<i64>() {
                 Ok(n) if n >= 1 => {}
                 Ok(_) => {
-                    return Err(UsageError(format!(
-                        "argument --{name}: must be at least 1"
-                    )));
+                    return Err(UsageError(format!("argument --{name}: must be at least 1")));
                 }
                 Err(_) => {
                     return Err(UsageError(format!(

@@ -59,11 +59,21 @@ pub fn script<C>(
     let mut out = String::new();
     match shell {
         "bash" => {
-            let _ = writeln!(out, "# bash completion for {name}: eval \"$({name} completion bash)\"");
+            let _ = writeln!(
+                out,
+                "# bash completion for {name}: eval \"$({name} completion bash)\""
+            );
             let _ = writeln!(out, "_{function}() {{");
-            out.push_str("    local cur=\"${COMP_WORDS[COMP_CWORD]}\" command=\"${COMP_WORDS[1]}\" words\n");
+            out.push_str(
+                "    local cur=\"${COMP_WORDS[COMP_CWORD]}\" command=\"${COMP_WORDS[1]}\" words\n",
+            );
             out.push_str("    if [ \"$COMP_CWORD\" -eq 1 ]; then\n");
-            let _ = writeln!(out, "        words=\"{} {}\"", commands.join(" "), globals.join(" "));
+            let _ = writeln!(
+                out,
+                "        words=\"{} {}\"",
+                commands.join(" "),
+                globals.join(" ")
+            );
             out.push_str("    else\n        case \"$command\" in\n");
             for command in service.commands {
                 let _ = writeln!(
@@ -78,14 +88,24 @@ pub fn script<C>(
             }
             out.push_str("            completion) words=\"bash zsh fish\" ;;\n");
             let _ = writeln!(out, "            *) words=\"{}\" ;;", globals.join(" "));
-            out.push_str("        esac\n    fi\n    COMPREPLY=($(compgen -W \"$words\" -- \"$cur\"))\n}\n");
+            out.push_str(
+                "        esac\n    fi\n    COMPREPLY=($(compgen -W \"$words\" -- \"$cur\"))\n}\n",
+            );
             let _ = writeln!(out, "complete -F _{function} {name}");
         }
         "zsh" => {
-            let _ = writeln!(out, "#compdef {name}\n# zsh completion for {name}: eval \"$({name} completion zsh)\"");
+            let _ = writeln!(
+                out,
+                "#compdef {name}\n# zsh completion for {name}: eval \"$({name} completion zsh)\""
+            );
             let _ = writeln!(out, "_{function}() {{");
             out.push_str("    local -a choices\n    if (( CURRENT == 2 )); then\n");
-            let _ = writeln!(out, "        choices=({} {})", commands.join(" "), globals.join(" "));
+            let _ = writeln!(
+                out,
+                "        choices=({} {})",
+                commands.join(" "),
+                globals.join(" ")
+            );
             out.push_str("    else\n        case $words[2] in\n");
             for command in service.commands {
                 let _ = writeln!(
@@ -103,7 +123,10 @@ pub fn script<C>(
             let _ = writeln!(out, "compdef _{function} {name}");
         }
         "fish" => {
-            let _ = writeln!(out, "# fish completion for {name}: {name} completion fish | source");
+            let _ = writeln!(
+                out,
+                "# fish completion for {name}: {name} completion fish | source"
+            );
             let _ = writeln!(
                 out,
                 "complete -c {name} -f -n '__fish_use_subcommand' -a '{}'",

@@ -133,7 +133,12 @@ pub fn command<C>(service: &Service<C>, command: &Command<C>, extras: &[Extra]) 
     out.push_str("\nOPTIONS\n");
     for opt in command.options {
         let required = if opt.required { " (required)" } else { "" };
-        let _ = writeln!(out, "  --{}{}{required}", opt.name, placeholder(service, opt.shape));
+        let _ = writeln!(
+            out,
+            "  --{}{}{required}",
+            opt.name,
+            placeholder(service, opt.shape)
+        );
         if let Kind::Enum(values) = service.shape(opt.shape).kind {
             let _ = writeln!(out, "      Possible values: {}", values.join(", "));
         }

@@ -14,8 +14,8 @@ pub mod call;
 pub mod completion;
 pub mod help;
 pub mod json;
-pub mod process;
 pub mod paginate;
+pub mod process;
 pub mod run;
 pub mod shorthand;
 pub mod skeleton;
@@ -24,6 +24,9 @@ pub mod token;
 pub mod values;
 pub mod wait;
 mod wire;
+
+pub use awsquery::client::Config;
+pub use serde_json;
 
 pub use call::{CallError, DynTransport, ServiceError};
 pub use run::{

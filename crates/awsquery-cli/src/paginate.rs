@@ -155,7 +155,11 @@ pub async fn run<C>(
     loop {
         let mut page_input = request.clone();
         if let Some(marker) = &marker {
-            set(&mut page_input, paginator.input_token, Value::from(marker.clone()));
+            set(
+                &mut page_input,
+                paginator.input_token,
+                Value::from(marker.clone()),
+            );
         }
         session.reset_attempts();
         let mut page = match (command.call)(session.client, page_input).await {

@@ -39,7 +39,10 @@ pub fn main<C: 'static, X: Extension<C>>(program: &Program<'_, C, X>) -> ExitCod
     {
         Ok(runtime) => runtime,
         Err(e) => {
-            eprintln!("\n{}: cannot start the async runtime: {e}", program.service.name);
+            eprintln!(
+                "\n{}: cannot start the async runtime: {e}",
+                program.service.name
+            );
             return exit(OTHER_ERROR);
         }
     };

@@ -131,7 +131,11 @@ where
     let usage = |error: &args::UsageError| {
         write_err(
             stderr,
-            &format!("{}\n{}: error: {error}\n", help::usage(service), service.name),
+            &format!(
+                "{}\n{}: error: {error}\n",
+                help::usage(service),
+                service.name
+            ),
         );
         USAGE_ERROR
     };
@@ -211,8 +215,7 @@ where
         connect: globals.connect_timeout,
         read: globals.read_timeout,
     };
-    let (config, transport) = match configure(globals, env, timeouts, connect, &log, stderr).await
-    {
+    let (config, transport) = match configure(globals, env, timeouts, connect, &log, stderr).await {
         Ok(configured) => configured,
         Err(code) => return code,
     };
@@ -256,11 +259,17 @@ async fn read_files(given: Vec<Given>) -> Result<Vec<Given>, String> {
         for value in &mut g.values {
             if let Some(path) = value.strip_prefix("file://") {
                 *value = tokio::fs::read_to_string(path).await.map_err(|e| {
-                    format!("Error parsing parameter '--{}': Unable to load paramfile {value}: {e}", g.name)
+                    format!(
+                        "Error parsing parameter '--{}': Unable to load paramfile {value}: {e}",
+                        g.name
+                    )
                 })?;
             } else if let Some(path) = value.strip_prefix("fileb://") {
                 let bytes = tokio::fs::read(path).await.map_err(|e| {
-                    format!("Error parsing parameter '--{}': Unable to load paramfile {value}: {e}", g.name)
+                    format!(
+                        "Error parsing parameter '--{}': Unable to load paramfile {value}: {e}",
+                        g.name
+                    )
                 })?;
                 let mut text = String::new();
                 awsquery_types::base64::encode(&bytes, &mut text);
@@ -295,14 +304,11 @@ pub fn build_input<C>(
         let positive = last(given, opt.name);
         let negative_name = format!("no-{}", opt.name);
         let negative = last(given, &negative_name);
-        let position = |g: Option<&Given>| {
-            g.and_then(|g| given.iter().rposition(|x| std::ptr::eq(x, g)))
-        };
+        let position =
+            |g: Option<&Given>| g.and_then(|g| given.iter().rposition(|x| std::ptr::eq(x, g)));
         let value = match (service.shape(opt.shape).kind, positive, negative) {
             (_, None, None) => continue,
-            (crate::table::Kind::Boolean, p, n) => {
-                Value::Bool(position(p) > position(n))
-            }
+            (crate::table::Kind::Boolean, p, n) => Value::Bool(position(p) > position(n)),
             (_, Some(g), _) => values::option_value(&service.shapes, opt.shape, &g.values)
                 .map_err(|e| format!("Error parsing parameter '--{}': {e}", opt.name))?,
             (_, None, Some(_)) => continue,
@@ -312,7 +318,10 @@ pub fn build_input<C>(
     let input = Value::Object(input);
     let missing = values::missing_required(&service.shapes, command.input, &input, "");
     if !missing.is_empty() {
-        return Err(format!("Parameter validation failed:\n{}", missing.join("\n")));
+        return Err(format!(
+            "Parameter validation failed:\n{}",
+            missing.join("\n")
+        ));
     }
     Ok(input)
 }

@@ -109,7 +109,9 @@ impl Parser<'_> {
     fn error(&self, expected: &str) -> ShorthandError {
         ShorthandError {
             expected: expected.to_owned(),
-            received: self.peek().map_or_else(|| String::from("EOF"), String::from),
+            received: self
+                .peek()
+                .map_or_else(|| String::from("EOF"), String::from),
             input: self.input.to_owned(),
             position: self.at,
         }
@@ -252,8 +254,7 @@ impl Parser<'_> {
                 loop {
                     match self.peek() {
                         None => return Err(self.error(&quote.to_string())),
-                        Some('\\')
-                            if matches!(self.chars.get(self.at + 1), Some(&c) if c == quote || c == '\\') =>
+                        Some('\\') if matches!(self.chars.get(self.at + 1), Some(&c) if c == quote || c == '\\') =>
                         {
                             text.push(self.chars[self.at + 1]);
                             self.at += 2;
@@ -272,8 +273,7 @@ impl Parser<'_> {
             _ => {
                 let start = self.at;
                 while let Some(c) = self.peek() {
-                    if c == ',' || Some(c) == close || (close.is_some() && matches!(c, ']' | '}'))
-                    {
+                    if c == ',' || Some(c) == close || (close.is_some() && matches!(c, ']' | '}')) {
                         break;
                     }
                     if c == '\\' && self.chars.get(self.at + 1).is_some() {
@@ -377,7 +377,9 @@ mod tests {
     #[test]
     fn quotes_and_escapes() {
         assert_eq!(
-            parse(r#"A="x,y=z",B='it''s',C="say \"hi\"",D=a\,b"#).unwrap_err().expected,
+            parse(r#"A="x,y=z",B='it''s',C="say \"hi\"",D=a\,b"#)
+                .unwrap_err()
+                .expected,
             ","
         );
         assert_eq!(
@@ -394,7 +396,10 @@ mod tests {
     #[test]
     fn errors_say_what_was_expected_and_where() {
         let e = parse("Name").unwrap_err();
-        assert_eq!(e.to_string(), "Expected: '=', received: 'EOF' for input:\nName\n    ^");
+        assert_eq!(
+            e.to_string(),
+            "Expected: '=', received: 'EOF' for input:\nName\n    ^"
+        );
         let e = parse("A=[a,b").unwrap_err();
         assert_eq!((e.expected.as_str(), e.received.as_str()), ("]", "EOF"));
         let e = parse("A={B=1").unwrap_err();

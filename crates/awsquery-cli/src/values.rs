@@ -79,14 +79,20 @@ pub fn fit(shapes: &[Shape], shape: usize, node: &Node, path: &str) -> Result<Va
                 let Some(member) = members.iter().find(|m| m.name == key) else {
                     return Err(unknown(path, key, members.iter().map(|m| m.name)));
                 };
-                out.insert(key.clone(), fit(shapes, member.shape, value, &join(path, key))?);
+                out.insert(
+                    key.clone(),
+                    fit(shapes, member.shape, value, &join(path, key))?,
+                );
             }
             Ok(Value::Object(out))
         }
         (Kind::Map(_, value_shape), Node::Object(pairs)) => {
             let mut out = Map::new();
             for (key, value) in pairs {
-                out.insert(key.clone(), fit(shapes, value_shape, value, &join(path, key))?);
+                out.insert(
+                    key.clone(),
+                    fit(shapes, value_shape, value, &join(path, key))?,
+                );
             }
             Ok(Value::Object(out))
         }
@@ -123,7 +129,9 @@ fn scalar(kind: Kind, text: &str) -> Result<Value, String> {
         Kind::Boolean => match text.trim().to_ascii_lowercase().as_str() {
             "true" => Ok(Value::Bool(true)),
             "false" => Ok(Value::Bool(false)),
-            _ => Err(format!("Invalid value for a boolean: '{text}' (true or false)")),
+            _ => Err(format!(
+                "Invalid value for a boolean: '{text}' (true or false)"
+            )),
         },
         Kind::Integer => text
             .trim()
@@ -168,7 +176,12 @@ fn epoch(seconds: f64) -> Option<String> {
 
 /// Fits a JSON value to `shape`: unknown members and wrong types are errors; timestamps become
 /// RFC 3339 text.
-pub fn fit_json(shapes: &[Shape], shape: usize, value: &Value, path: &str) -> Result<Value, String> {
+pub fn fit_json(
+    shapes: &[Shape],
+    shape: usize,
+    value: &Value,
+    path: &str,
+) -> Result<Value, String> {
     let place = if path.is_empty() { "input" } else { path };
     let wrong = |expected: &str| {
         format!(
@@ -303,30 +316,91 @@ mod tests {
         Shape {
             name: "Input",
             kind: Kind::Structure(&[
-                Member { name: "Name", shape: 1, required: true },
-                Member { name: "Count", shape: 2, required: false },
-                Member { name: "Flag", shape: 3, required: false },
-                Member { name: "Tags", shape: 4, required: false },
-                Member { name: "Ids", shape: 6, required: false },
-                Member { name: "When", shape: 7, required: false },
-                Member { name: "Attributes", shape: 8, required: false },
+                Member {
+                    name: "Name",
+                    shape: 1,
+                    required: true,
+                },
+                Member {
+                    name: "Count",
+                    shape: 2,
+                    required: false,
+                },
+                Member {
+                    name: "Flag",
+                    shape: 3,
+                    required: false,
+                },
+                Member {
+                    name: "Tags",
+                    shape: 4,
+                    required: false,
+                },
+                Member {
+                    name: "Ids",
+                    shape: 6,
+                    required: false,
+                },
+                Member {
+                    name: "When",
+                    shape: 7,
+                    required: false,
+                },
+                Member {
+                    name: "Attributes",
+                    shape: 8,
+                    required: false,
+                },
             ]),
         },
-        Shape { name: "String", kind: Kind::String },
-        Shape { name: "Integer", kind: Kind::Integer },
-        Shape { name: "Boolean", kind: Kind::Boolean },
-        Shape { name: "TagList", kind: Kind::List(5) },
+        Shape {
+            name: "String",
+            kind: Kind::String,
+        },
+        Shape {
+            name: "Integer",
+            kind: Kind::Integer,
+        },
+        Shape {
+            name: "Boolean",
+            kind: Kind::Boolean,
+        },
+        Shape {
+            name: "TagList",
+            kind: Kind::List(5),
+        },
         Shape {
             name: "Tag",
             kind: Kind::Structure(&[
-                Member { name: "Key", shape: 1, required: true },
-                Member { name: "Value", shape: 1, required: false },
-                Member { name: "Values", shape: 6, required: false },
+                Member {
+                    name: "Key",
+                    shape: 1,
+                    required: true,
+                },
+                Member {
+                    name: "Value",
+                    shape: 1,
+                    required: false,
+                },
+                Member {
+                    name: "Values",
+                    shape: 6,
+                    required: false,
+                },
             ]),
         },
-        Shape { name: "StringList", kind: Kind::List(1) },
-        Shape { name: "TStamp", kind: Kind::Timestamp },
-        Shape { name: "Attributes", kind: Kind::Map(1, 1) },
+        Shape {
+            name: "StringList",
+            kind: Kind::List(1),
+        },
+        Shape {
+            name: "TStamp",
+            kind: Kind::Timestamp,
+        },
+        Shape {
+            name: "Attributes",
+            kind: Kind::Map(1, 1),
+        },
     ];
 
     fn args(items: &[&str]) -> Vec<String> {
@@ -399,7 +473,10 @@ mod tests {
             })
         );
         let value = option_value(SHAPES, 0, &args(&[r#"{"Name": "n", "When": 0}"#])).unwrap();
-        assert_eq!(value, serde_json::json!({"Name": "n", "When": "1970-01-01T00:00:00Z"}));
+        assert_eq!(
+            value,
+            serde_json::json!({"Name": "n", "When": "1970-01-01T00:00:00Z"})
+        );
     }
 
     #[test]
@@ -422,7 +499,10 @@ mod tests {
         );
         let invalid = option_value(SHAPES, 0, &args(&["{\"Name\": "])).unwrap_err();
         assert!(invalid.starts_with("Invalid JSON: "), "{invalid}");
-        assert!(invalid.ends_with("\nJSON received: {\"Name\": "), "{invalid}");
+        assert!(
+            invalid.ends_with("\nJSON received: {\"Name\": "),
+            "{invalid}"
+        );
     }
 
     #[test]

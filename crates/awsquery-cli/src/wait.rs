@@ -30,11 +30,7 @@ pub enum Verdict {
 
 /// Judges one poll: `outcome` is the output, or the error code of a service error (`None` for an
 /// error without a code).
-pub fn judge(
-    waiter: &Waiter,
-    input: &Value,
-    outcome: Result<&Value, Option<&str>>,
-) -> Verdict {
+pub fn judge(waiter: &Waiter, input: &Value, outcome: Result<&Value, Option<&str>>) -> Verdict {
     for acceptor in waiter.acceptors {
         if let Some(reason) = matches(acceptor, input, outcome) {
             return match acceptor.state {
@@ -87,7 +83,9 @@ fn matches(
             let found = search(path, &data)?;
             let matched = match comparator {
                 Comparator::StringEquals => found.as_str() == Some(expected),
-                Comparator::BooleanEquals => found.as_bool().map(|b| b.to_string()).as_deref() == Some(expected),
+                Comparator::BooleanEquals => {
+                    found.as_bool().map(|b| b.to_string()).as_deref() == Some(expected)
+                }
                 Comparator::AllStringEquals => found.as_array().is_some_and(|items| {
                     !items.is_empty() && items.iter().all(|i| i.as_str() == Some(expected))
                 }),
@@ -137,7 +135,9 @@ pub async fn run<C>(
             Verdict::Success => return 0,
             Verdict::Failure(reason) => return fail(session, waiter, &reason),
             Verdict::Error => {
-                let Err(error) = result else { return OTHER_ERROR };
+                let Err(error) = result else {
+                    return OTHER_ERROR;
+                };
                 return match session.waiter_reason(error) {
                     Ok(reason) => fail(session, waiter, &reason),
                     Err(code) => code,
@@ -153,6 +153,9 @@ pub async fn run<C>(
 }
 
 fn fail<C>(session: &Session<'_, C>, waiter: &Waiter, reason: &str) -> i32 {
-    session.err(&format!("\nWaiter {} failed: {reason}\n", waiter.waiter_name));
+    session.err(&format!(
+        "\nWaiter {} failed: {reason}\n",
+        waiter.waiter_name
+    ));
     OTHER_ERROR
 }
