@@ -294,7 +294,7 @@ pub fn build_input<C>(
         let value: Value = serde_json::from_str(text).map_err(|e| {
             format!("Error parsing parameter '--cli-input-json': Invalid JSON received: {e}")
         })?;
-        let fitted = values::fit_json(&service.shapes, command.input, &value, "")
+        let fitted = values::fit_json(service.shapes, command.input, &value, "")
             .map_err(|e| format!("Parameter validation failed:\n{e}"))?;
         if let Value::Object(object) = fitted {
             input = object;
@@ -309,14 +309,14 @@ pub fn build_input<C>(
         let value = match (service.shape(opt.shape).kind, positive, negative) {
             (_, None, None) => continue,
             (crate::table::Kind::Boolean, p, n) => Value::Bool(position(p) > position(n)),
-            (_, Some(g), _) => values::option_value(&service.shapes, opt.shape, &g.values)
+            (_, Some(g), _) => values::option_value(service.shapes, opt.shape, &g.values)
                 .map_err(|e| format!("Error parsing parameter '--{}': {e}", opt.name))?,
             (_, None, Some(_)) => continue,
         };
         input.insert(opt.member.to_owned(), value);
     }
     let input = Value::Object(input);
-    let missing = values::missing_required(&service.shapes, command.input, &input, "");
+    let missing = values::missing_required(service.shapes, command.input, &input, "");
     if !missing.is_empty() {
         return Err(format!(
             "Parameter validation failed:\n{}",
