@@ -304,10 +304,9 @@ pub fn generate_model(model: &ast::Model, options: &Options) -> Result<Vec<Gener
     }
     if options.cli != Cli::None {
         let cli_dir = format!("{crates}/{}", emit::cli::crate_name(&service));
-        files.push(rust(
-            format!("{cli_dir}/src/generated/mod.rs"),
-            emit::cli::table(&service),
-        )?);
+        for (path, tokens) in emit::cli::files(&service) {
+            files.push(rust(format!("{cli_dir}/src/generated/{path}"), tokens)?);
+        }
         if options.cli == Cli::Crate {
             files.push(text(
                 format!("{cli_dir}/Cargo.toml"),

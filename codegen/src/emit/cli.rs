@@ -92,7 +92,7 @@ fn shape_entry(service: &Service, index: &BTreeMap<&str, usize>, id: &str) -> To
                 let name = &m.name;
                 let target = lit(index[m.target.as_str()]);
                 let required = m.required;
-                quote!(Member { name: #name, shape: #target, required: #required })
+                quote!(Member::new(#name, #target, #required))
             });
             quote!(Kind::Structure(&[#(#members),*]))
         }
@@ -122,70 +122,64 @@ fn shape_entry(service: &Service, index: &BTreeMap<&str, usize>, id: &str) -> To
             Scalar::Timestamp(_) => quote!(Kind::Timestamp),
         },
     };
-    quote!(Shape { name: #name, kind: #kind })
+    quote!(Shape::new(#name, #kind))
 }
 
-/// `src/generated/mod.rs` of the command line crate.
-pub fn table(service: &Service) -> TokenStream {
+/// The files of the command line crate's `src/generated/`, paths relative to it: `mod.rs` (the
+/// service, the list of commands, the waiters), `shapes.rs`, and `commands/<operation>.rs` for each
+/// operation (its command, options and `call`).
+pub fn files(service: &Service) -> Vec<(String, TokenStream)> {
     let index = reached(service);
     let client_crate = ident(&service.crates.client.ident);
     let name = &service.crate_prefix;
     let title = service.title.as_deref().unwrap_or(&service.sdk_id);
     let doc = plain(service.docs.as_deref());
     let shapes = index.keys().map(|id| shape_entry(service, &index, id));
+    let mut files = Vec::new();
     let mut commands: Vec<(String, TokenStream)> = Vec::new();
-    let mut calls = Vec::new();
+    let mut modules = Vec::new();
     for op in &service.operations {
+        let ShapeKind::Structure(input_shape) = &service.shape(&op.input).kind else {
+            continue;
+        };
         let command = cli_name(&op.name);
         let operation = &op.name;
         let op_doc = plain(op.docs.as_deref());
         let input = lit(index[op.input.as_str()]);
         let output = lit(index[op.output.as_str()]);
-        let ShapeKind::Structure(input_shape) = &service.shape(&op.input).kind else {
-            continue;
-        };
         let options = input_shape.members.iter().map(|m| {
             let option = cli_name(&m.name);
             let member = &m.name;
             let shape = lit(index[m.target.as_str()]);
             let required = m.required;
             let doc = plain(m.docs.as_deref());
-            quote!(Opt { name: #option, member: #member, shape: #shape, required: #required, doc: #doc })
+            quote!(::awsquery_cli::table::Opt {
+                name: #option,
+                member: #member,
+                shape: #shape,
+                required: #required,
+                doc: #doc,
+            })
         });
         let paginator = match &op.paginated {
             Some(p) => match (&p.input_token, &p.output_token, &p.items) {
                 (Some(input_token), Some(output_token), Some(items)) => {
                     let page_size = match &p.page_size {
-                        Some(size) => quote!(Some(#size)),
-                        None => quote!(None),
+                        Some(size) => quote!(::std::option::Option::Some(#size)),
+                        None => quote!(::std::option::Option::None),
                     };
-                    quote!(Some(Paginator {
+                    quote!(::std::option::Option::Some(::awsquery_cli::table::Paginator {
                         input_token: #input_token,
                         output_token: #output_token,
                         items: #items,
                         page_size: #page_size,
                     }))
                 }
-                _ => quote!(None),
+                _ => quote!(::std::option::Option::None),
             },
-            None => quote!(None),
+            None => quote!(::std::option::Option::None),
         };
-        let call = ident(&format!("call_{}", op.fn_name.trim_start_matches("r#")));
-        commands.push((
-            command.clone(),
-            quote! {
-                Command {
-                    name: #command,
-                    operation: #operation,
-                    doc: #op_doc,
-                    input: #input,
-                    output: #output,
-                    options: &[#(#options),*],
-                    paginator: #paginator,
-                    call: #call,
-                }
-            },
-        ));
+        let module = ident(&op.fn_name);
         let input_type = ident(&service.shape(&op.input).rust_name);
         let method = ident(&op.fn_name);
         let setters = input_shape.members.iter().map(|m| {
@@ -208,19 +202,58 @@ pub fn table(service: &Service) -> TokenStream {
         } else {
             quote!(input)
         };
-        let doc = format!(" Sends `{operation}`.");
-        calls.push(quote! {
-            #[doc = #doc]
-            fn #call(client: &Client, input: Value) -> CallFuture {
-                let client = client.clone();
-                ::std::boxed::Box::pin(async move {
-                    let #binding: ::#client_crate::types::#input_type = ::awsquery_cli::call::input(input)?;
-                    let output = client.#method()#(#setters)*.send().await?;
-                    ::std::result::Result::Ok(::awsquery_cli::call::output(&output))
-                })
-            }
-        });
+        let module_doc = format!(" `{command}`: the `{operation}` operation.");
+        files.push((
+            format!("commands/{}", op.module_file()),
+            quote! {
+                #![doc = #module_doc]
+
+                use super::super::Client;
+
+                /// The command.
+                pub(crate) const COMMAND: ::awsquery_cli::table::Command<Client> = ::awsquery_cli::table::Command {
+                    name: #command,
+                    operation: #operation,
+                    doc: #op_doc,
+                    input: #input,
+                    output: #output,
+                    options: &[#(#options),*],
+                    paginator: #paginator,
+                    call,
+                };
+
+                /// Sends the request.
+                fn call(client: &Client, input: ::awsquery_cli::serde_json::Value) -> ::awsquery_cli::table::CallFuture {
+                    let client = client.clone();
+                    ::std::boxed::Box::pin(async move {
+                        let #binding: ::#client_crate::types::#input_type = ::awsquery_cli::call::input(input)?;
+                        let output = client.#method()#(#setters)*.send().await?;
+                        ::std::result::Result::Ok(::awsquery_cli::call::output(&output))
+                    })
+                }
+            },
+        ));
+        modules.push(module.clone());
+        commands.push((command, quote!(commands::#module::COMMAND)));
     }
+    files.push((
+        String::from("commands/mod.rs"),
+        quote! {
+            //! One module per operation: its command, options and call.
+            #(pub(super) mod #modules;)*
+        },
+    ));
+    files.push((
+        String::from("shapes.rs"),
+        quote! {
+            //! The shapes the inputs and outputs reach, by shape id; members refer to shapes by
+            //! their index here.
+            use ::awsquery_cli::table::{Kind, Member, Shape};
+
+            /// The shapes.
+            pub(super) static SHAPES: &[Shape] = &[#(#shapes),*];
+        },
+    ));
     commands.sort_by(|a, b| a.0.cmp(&b.0));
     let commands = commands.into_iter().map(|(_, tokens)| tokens);
     let mut waiters: Vec<(String, TokenStream)> = service
@@ -288,41 +321,50 @@ pub fn table(service: &Service) -> TokenStream {
             use ::awsquery_cli::table::{Acceptor, Comparator, Matcher, State};
         )
     };
-    quote! {
-        //! The command table of the command line: one command per operation of the model, and the
-        //! functions that call them.
-        #![allow(clippy::too_many_lines)]
+    let uses_waiters = if service.waiters.is_empty() {
+        quote!()
+    } else {
+        quote!(
+            use ::awsquery_cli::table::{Acceptor, Comparator, Matcher, State};
+        )
+    };
+    files.push((
+        String::from("mod.rs"),
+        quote! {
+            //! The command table of the command line: one command per operation of the model.
 
-        use ::awsquery_cli::table::{CallFuture, Command, Kind, Member, Opt, Paginator, Service, Shape, Waiter};
-        #uses_waiters
-        use ::awsquery_cli::serde_json::Value;
+            mod commands;
+            mod shapes;
 
-        /// The client the commands call.
-        pub type Client = ::#client_crate::Client<::awsquery_cli::DynTransport>;
+            use ::awsquery_cli::table::{Command, Service, Waiter};
+            #uses_waiters
 
-        /// The service's command table.
-        pub static SERVICE: Service<Client> = Service {
-            name: #name,
-            title: #title,
-            doc: #doc,
-            commands: COMMANDS,
-            waiters: WAITERS,
-            shapes: SHAPES,
-            client: new_client,
-        };
+            /// The client the commands call.
+            pub type Client = ::#client_crate::Client<::awsquery_cli::DynTransport>;
 
-        fn new_client(config: ::awsquery_cli::Config, transport: ::awsquery_cli::DynTransport) -> Client {
-            ::#client_crate::Client::new(config, transport)
-        }
+            /// The service's command table.
+            pub static SERVICE: Service<Client> = Service {
+                name: #name,
+                title: #title,
+                doc: #doc,
+                commands: COMMANDS,
+                waiters: WAITERS,
+                shapes: shapes::SHAPES,
+                client: new_client,
+            };
 
-        static COMMANDS: &[Command<Client>] = &[#(#commands),*];
+            fn new_client(config: ::awsquery_cli::Config, transport: ::awsquery_cli::DynTransport) -> Client {
+                ::#client_crate::Client::new(config, transport)
+            }
 
-        static WAITERS: &[Waiter] = &[#(#waiters),*];
+            /// The commands, sorted by name.
+            static COMMANDS: &[Command<Client>] = &[#(#commands),*];
 
-        static SHAPES: &[Shape] = &[#(#shapes),*];
-
-        #(#calls)*
-    }
+            /// The waiters, sorted by name.
+            static WAITERS: &[Waiter] = &[#(#waiters),*];
+        },
+    ));
+    files
 }
 
 /// The `main.rs` of a generated command line crate: the engine, run on the table.
@@ -345,4 +387,17 @@ pub fn main(service: &Service) -> TokenStream {
             })
         }
     }
+}
+
+/// The documentation of a generated command line crate.
+pub fn readme(service: &Service) -> String {
+    let name = &service.crate_prefix;
+    format!(
+        "`{name}`: the {} commands of the AWS CLI as a native command, generated from the service \
+         model and run by `awsquery-cli`. It prints what `aws {name} … --output json` prints.\n\n\
+         ```sh\ncargo run -p {} -- help\ncargo run -p {} -- <command> --generate-cli-skeleton\n```",
+        service.sdk_id,
+        crate_name(service),
+        crate_name(service)
+    )
 }

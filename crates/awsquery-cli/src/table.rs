@@ -121,6 +121,13 @@ pub struct Shape {
     pub kind: Kind,
 }
 
+impl Shape {
+    /// A shape named `name` of kind `kind`.
+    pub const fn new(name: &'static str, kind: Kind) -> Self {
+        Shape { name, kind }
+    }
+}
+
 /// The kinds of shape, as the command line reads and writes their values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -157,6 +164,17 @@ pub struct Member {
     pub shape: usize,
     /// Whether it is required.
     pub required: bool,
+}
+
+impl Member {
+    /// Member `name` of shape `shape`, required or not.
+    pub const fn new(name: &'static str, shape: usize, required: bool) -> Self {
+        Member {
+            name,
+            shape,
+            required,
+        }
+    }
 }
 
 /// Where a paginated operation's tokens and items are (`smithy.api#paginated`).
