@@ -321,13 +321,6 @@ pub fn files(service: &Service) -> Vec<(String, TokenStream)> {
             use ::awsquery_cli::table::{Acceptor, Comparator, Matcher, State};
         )
     };
-    let uses_waiters = if service.waiters.is_empty() {
-        quote!()
-    } else {
-        quote!(
-            use ::awsquery_cli::table::{Acceptor, Comparator, Matcher, State};
-        )
-    };
     files.push((
         String::from("mod.rs"),
         quote! {
