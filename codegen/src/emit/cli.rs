@@ -10,7 +10,7 @@ use quote::quote;
 
 use crate::ir::waitable::{AcceptorState, Condition, Matcher};
 use crate::ir::{Scalar, Service, ShapeKind};
-use crate::naming::{cli_name, ident};
+use crate::naming::ident;
 
 /// The package of the command line crate (`neptune-cli`).
 pub fn crate_name(service: &Service) -> String {
@@ -142,13 +142,13 @@ pub fn files(service: &Service) -> Vec<(String, TokenStream)> {
         let ShapeKind::Structure(input_shape) = &service.shape(&op.input).kind else {
             continue;
         };
-        let command = cli_name(&op.name);
+        let command = &op.cli_name;
         let operation = &op.name;
         let op_doc = plain(op.docs.as_deref());
         let input = lit(index[op.input.as_str()]);
         let output = lit(index[op.output.as_str()]);
         let options = input_shape.members.iter().map(|m| {
-            let option = cli_name(&m.name);
+            let option = &m.cli_name;
             let member = &m.name;
             let shape = lit(index[m.target.as_str()]);
             let required = m.required;
@@ -234,7 +234,7 @@ pub fn files(service: &Service) -> Vec<(String, TokenStream)> {
             },
         ));
         modules.push(module.clone());
-        commands.push((command, quote!(commands::#module::COMMAND)));
+        commands.push((command.clone(), quote!(commands::#module::COMMAND)));
     }
     files.push((
         String::from("commands/mod.rs"),
@@ -261,7 +261,7 @@ pub fn files(service: &Service) -> Vec<(String, TokenStream)> {
         .iter()
         .filter_map(|w| {
             let op = service.operations.iter().find(|op| op.id == w.operation)?;
-            let name = cli_name(&w.name);
+            let name = &w.cli_name;
             let waiter_name = &w.name;
             let operation = &op.name;
             let doc = plain(w.docs.as_deref());

@@ -11,6 +11,8 @@
 pub struct Waiter {
     /// The waiter's name in the model (`DBInstanceAvailable`).
     pub name: String,
+    /// The AWS CLI's name for it, after `wait` (`db-instance-available`).
+    pub cli_name: String,
     /// The builder type (`WaitUntilDbInstanceAvailable`).
     pub type_name: String,
     /// The client method (`wait_until_db_instance_available`).

@@ -192,6 +192,7 @@ fn lower_waiter(
     let snake = naming::snake(name);
     Ok(Waiter {
         name: name.to_owned(),
+        cli_name: naming::cli_name(name),
         type_name: naming::type_name(&format!("WaitUntil{name}")),
         fn_name: naming::function(&format!("WaitUntil{name}")),
         verdict_fn: format!("{snake}_verdict"),

@@ -35,7 +35,7 @@ GLOBAL OPTIONS
   --help                     Print help.
 ";
 
-/// Wraps `text` to [`WIDTH`] columns with `indent` spaces before each line.
+/// Wraps `text` to 79 columns with `indent` spaces before each line.
 pub fn wrap(text: &str, indent: usize) -> String {
     let mut out = String::new();
     for paragraph in text.split("\n\n") {

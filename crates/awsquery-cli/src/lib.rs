@@ -1,6 +1,6 @@
 //! The engine of the command lines generated from awsQuery service models.
 //!
-//! A generated crate hands [`run`] a [`Service`]: a static table of commands (one per operation,
+//! A generated crate hands [`run()`] a [`Service`]: a static table of commands (one per operation,
 //! with an option per input member), the shapes of their inputs and outputs, paginators and
 //! waiters, and a `call` function per command that sends the input (JSON under the model's member
 //! names) with the service's client and returns the output in the AWS CLI's JSON form. The engine

@@ -1,4 +1,4 @@
-//! The process around [`run`](crate::run): the arguments and the environment of the process, a
+//! The process around [`run`](crate::run()): the arguments and the environment of the process, a
 //! single-threaded tokio runtime, the HTTP transport with the timeouts and CA bundle asked for, and
 //! the exit status. A generated command line's `main` is one call to [`main`].
 
