@@ -353,3 +353,83 @@ fn neptune_2025_command_line() {
         assert!(lines <= 3_000, "{}: {lines} lines", f.path);
     }
 }
+
+/// The names the generator gives the 2025 model's commands, options and waiters are the AWS CLI's
+/// (`official/aws_cli_names.txt`, listed by the AWS CLI itself). Members the AWS CLI's copy of the
+/// model has and the 2025 model lacks (`NetworkType`…), and options the AWS CLI adds by hand
+/// (`--source-region`), are left out of the comparison and counted.
+#[test]
+fn neptune_2025_names_are_the_aws_cli_names() {
+    let Some(dir) = models_dir() else { return };
+    let json = std::fs::read_to_string(dir.join("neptune-2025-09-02.json")).expect("the model");
+    let model = codegen::parse(&json).expect("the model parses");
+    let service = codegen::lower::lower(&model, &Selection::default()).expect("it lowers");
+    let expected = include_str!("official/aws_cli_names.txt");
+    let (mut operations, mut members, mut absent) = (0, 0, Vec::new());
+    let mut waiters = Vec::new();
+    for line in expected.lines().filter(|l| !l.starts_with('#')) {
+        let fields: Vec<&str> = line.split(' ').collect();
+        match fields[..] {
+            ["operation", name, cli] => {
+                let op = service
+                    .operations
+                    .iter()
+                    .find(|op| op.name == name)
+                    .unwrap_or_else(|| panic!("{name} is not in the model"));
+                assert_eq!(op.cli_name, cli, "{name}");
+                operations += 1;
+            }
+            ["member", path, cli] => {
+                let (name, member) = path.split_once('.').expect("Operation.Member");
+                // The AWS CLI's pagination options: the engine adds them to the commands whose
+                // operation is paginated and names its items.
+                if let Some(option) = match member {
+                    "StartingToken" => Some("starting-token"),
+                    "PageSize" => Some("page-size"),
+                    "MaxItems" => Some("max-items"),
+                    _ => None,
+                } {
+                    let op = service
+                        .operations
+                        .iter()
+                        .find(|op| op.name == name)
+                        .unwrap();
+                    let paginated = op.paginated.as_ref().is_some_and(|p| {
+                        p.input_token.is_some() && p.output_token.is_some() && p.items.is_some()
+                    });
+                    assert!(paginated, "{name} is paginated in the AWS CLI");
+                    assert_eq!(cli, option);
+                    continue;
+                }
+                let op = service.operations.iter().find(|op| op.name == name);
+                let found = op.and_then(|op| match &service.shape(&op.input).kind {
+                    codegen::ir::ShapeKind::Structure(s) => {
+                        s.members.iter().find(|m| m.name == member)
+                    }
+                    _ => None,
+                });
+                match found {
+                    Some(m) => {
+                        assert_eq!(m.cli_name, cli, "{path}");
+                        members += 1;
+                    }
+                    None => absent.push(path),
+                }
+            }
+            ["waiter", cli] => waiters.push(cli),
+            _ => panic!("unreadable line `{line}`"),
+        }
+    }
+    assert_eq!(operations, OPERATIONS_2025);
+    assert!(
+        members >= 350,
+        "{members} options compared; absent: {absent:?}"
+    );
+    assert!(absent.len() <= 8, "not in the 2025 model: {absent:?}");
+    let ours: Vec<&str> = service
+        .waiters
+        .iter()
+        .map(|w| w.cli_name.as_str())
+        .collect();
+    assert_eq!(ours, waiters);
+}
