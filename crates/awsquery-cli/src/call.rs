@@ -137,6 +137,24 @@ impl ServiceError {
     }
 }
 
+impl fmt::Display for CallError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CallError::Input(e) | CallError::Build(e) | CallError::Other(e) => f.write_str(e),
+            CallError::Service(ServiceError::Coded { code, message }) => {
+                write!(f, "An error occurred ({code}): {message}")
+            }
+            CallError::Service(ServiceError::Unreadable(text)) => f.write_str(text),
+            CallError::Transport(e) => write!(f, "{e}"),
+            CallError::Endpoint(e) => write!(f, "{e}"),
+            CallError::Credentials(e) => write!(f, "{e}"),
+            CallError::Pagination(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl std::error::Error for CallError {}
+
 impl CallError {
     /// The error code of a service error.
     pub fn code(&self) -> Option<&str> {

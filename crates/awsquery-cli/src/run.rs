@@ -484,7 +484,7 @@ impl<C> Session<'_, C> {
                 OTHER_ERROR
             }
             other => {
-                self.err(&format!("\n{other:?}\n"));
+                self.err(&format!("\n{other}\n"));
                 OTHER_ERROR
             }
         }

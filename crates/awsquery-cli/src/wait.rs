@@ -159,3 +159,111 @@ fn fail<C>(session: &Session<'_, C>, waiter: &Waiter, reason: &str) -> i32 {
     ));
     OTHER_ERROR
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const fn path(
+        input: bool,
+        path: &'static str,
+        comparator: Comparator,
+        expected: &'static str,
+    ) -> Matcher {
+        Matcher::Path {
+            input,
+            path,
+            comparator,
+            expected,
+        }
+    }
+
+    const WAITER: Waiter = Waiter {
+        name: "w",
+        waiter_name: "W",
+        operation: "Op",
+        doc: "",
+        min_delay: 2,
+        max_delay: 120,
+        acceptors: &[
+            Acceptor {
+                state: State::Success,
+                matcher: path(
+                    true,
+                    "input.Id == output.Current",
+                    Comparator::BooleanEquals,
+                    "true",
+                ),
+            },
+            Acceptor {
+                state: State::Failure,
+                matcher: path(false, "Status", Comparator::StringEquals, "failed"),
+            },
+            Acceptor {
+                state: State::Retry,
+                matcher: Matcher::ErrorType("NotYet"),
+            },
+            Acceptor {
+                state: State::Failure,
+                matcher: Matcher::Success(false),
+            },
+        ],
+    };
+
+    #[test]
+    fn acceptors_in_model_order() {
+        let input = json!({"Id": "b"});
+        let ready = json!({"Current": "b"});
+        assert_eq!(judge(&WAITER, &input, Ok(&ready)), Verdict::Success);
+        let not_ready = json!({"Current": "a"});
+        assert_eq!(judge(&WAITER, &input, Ok(&not_ready)), Verdict::Unmatched);
+        let failed = json!({"Status": "failed"});
+        assert_eq!(
+            judge(&WAITER, &input, Ok(&failed)),
+            Verdict::Failure(String::from(
+                "Waiter encountered a terminal failure state: For expression \"Status\" we matched expected path: \"failed\""
+            ))
+        );
+        assert_eq!(judge(&WAITER, &input, Err(Some("NotYet"))), Verdict::Retry);
+        assert!(matches!(
+            judge(&WAITER, &input, Err(Some("Other"))),
+            Verdict::Failure(_)
+        ));
+    }
+
+    #[test]
+    fn all_and_any_string_equals() {
+        const ALL: &[Acceptor] = &[Acceptor {
+            state: State::Success,
+            matcher: path(false, "L[].S", Comparator::AllStringEquals, "up"),
+        }];
+        const BAD_PATH: &[Acceptor] = &[Acceptor {
+            state: State::Success,
+            matcher: path(false, "L[", Comparator::AnyStringEquals, "up"),
+        }];
+        let all = Waiter {
+            acceptors: ALL,
+            ..WAITER
+        };
+        let judge_all = |v: Value| judge(&all, &json!({}), Ok(&v));
+        assert_eq!(
+            judge_all(json!({"L": [{"S": "up"}, {"S": "up"}]})),
+            Verdict::Success
+        );
+        assert_eq!(
+            judge_all(json!({"L": [{"S": "up"}, {"S": "down"}]})),
+            Verdict::Unmatched
+        );
+        assert_eq!(
+            judge_all(json!({"L": []})),
+            Verdict::Unmatched,
+            "an empty list is not all equal"
+        );
+        let bad_path = Waiter {
+            acceptors: BAD_PATH,
+            ..WAITER
+        };
+        assert_eq!(judge(&bad_path, &json!({}), Err(None)), Verdict::Error);
+    }
+}

@@ -822,3 +822,111 @@ fn dyn_transport_forwards() {
         .block_on(erased.sleep(Duration::from_millis(5)));
     assert_eq!(*sleeps.0.lock().unwrap(), [Duration::from_millis(5)]);
 }
+
+fn parse(args: &[&str]) -> Result<awsquery_cli::args::Parsed<Stub>, String> {
+    let args: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();
+    awsquery_cli::args::parse(&SERVICE, &|_| &[], &args).map_err(|e| e.0)
+}
+
+fn invocation(args: &[&str]) -> awsquery_cli::args::Invocation<Stub> {
+    match parse(args) {
+        Ok(awsquery_cli::args::Parsed::Run(invocation)) => *invocation,
+        other => panic!("{args:?}: {other:?}"),
+    }
+}
+
+#[test]
+fn global_options_anywhere_and_the_last_value_wins() {
+    let before = invocation(&[
+        "--region",
+        "eu-west-1",
+        "--debug",
+        "--output=json",
+        "make-thing",
+        "--thing-name",
+        "a",
+        "--thing-name=b",
+    ]);
+    let after = invocation(&[
+        "make-thing",
+        "--thing-name",
+        "a",
+        "--region",
+        "eu-west-1",
+        "--thing-name=b",
+        "--debug",
+        "--output",
+        "json",
+    ]);
+    assert_eq!(before.globals, after.globals);
+    assert_eq!(before.globals.region.as_deref(), Some("eu-west-1"));
+    assert!(before.globals.debug);
+    let last = awsquery_cli::args::last(&before.given, "thing-name").unwrap();
+    assert_eq!(last.values, ["b"]);
+    let g = invocation(&[
+        "list-things",
+        "--cli-read-timeout",
+        "0",
+        "--cli-connect-timeout",
+        "5",
+    ])
+    .globals;
+    assert_eq!(g.read_timeout, None);
+    assert_eq!(g.connect_timeout, Some(Duration::from_secs(5)));
+    assert_eq!(
+        parse(&["list-things", "--cli-read-timeout", "-1"]).unwrap_err(),
+        "argument --cli-read-timeout: invalid int value: '-1' (whole seconds, 0 or more)"
+    );
+    assert_eq!(
+        parse(&["list-things", "--endpoint-url", "localhost:5000"]).unwrap_err(),
+        "Bad value for --endpoint-url \"localhost:5000\": scheme is missing. Must be of the form http://<hostname>/ or https://<hostname>/"
+    );
+    assert_eq!(
+        parse(&["list-things", "--debug=yes"]).unwrap_err(),
+        "argument --debug: ignored explicit argument 'yes'"
+    );
+    assert_eq!(
+        parse(&["--filter", "x", "list-things"]).unwrap_err(),
+        "Unknown options: --filter, x, list-things",
+        "command options only after the command"
+    );
+}
+
+#[test]
+fn help_and_version_topics() {
+    use awsquery_cli::args::{Parsed, Topic};
+    assert!(matches!(parse(&["help"]), Ok(Parsed::Help(Topic::Service))));
+    assert!(matches!(
+        parse(&["--help"]),
+        Ok(Parsed::Help(Topic::Service))
+    ));
+    assert!(
+        matches!(parse(&["help", "make-thing"]), Ok(Parsed::Help(Topic::Command(c))) if c.name == "make-thing")
+    );
+    assert!(
+        matches!(
+            parse(&["make-thing", "--help"]),
+            Ok(Parsed::Help(Topic::Command(_)))
+        ),
+        "no required option needed"
+    );
+    assert!(matches!(
+        parse(&["wait", "help"]),
+        Ok(Parsed::Help(Topic::Wait))
+    ));
+    assert!(
+        matches!(parse(&["wait", "thing-ready", "help"]), Ok(Parsed::Help(Topic::Waiter(w))) if w.name == "thing-ready")
+    );
+    assert!(matches!(
+        parse(&["list-things", "--version"]),
+        Ok(Parsed::Version)
+    ));
+    assert_eq!(
+        parse(&["wait"]).unwrap_err(),
+        "the following arguments are required: waiter_name"
+    );
+    assert_eq!(
+        parse(&["--region", "x"]).unwrap_err(),
+        "the following arguments are required: command"
+    );
+}
