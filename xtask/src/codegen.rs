@@ -711,8 +711,13 @@ fn t() {}
         );
         let mut manifest = fs::read_to_string(out.join("Cargo.toml")).unwrap();
         manifest.push_str("\n[patch.crates-io]\n");
+        // The client's optional `config` feature and the command line crate depend on
+        // `awsquery-config`, `awsquery-hyper` and `awsquery-cli` too.
         for krate in [
             "awsquery",
+            "awsquery-cli",
+            "awsquery-config",
+            "awsquery-hyper",
             "awsquery-protocol",
             "awsquery-testing",
             "awsquery-types",
