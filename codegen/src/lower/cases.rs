@@ -321,7 +321,11 @@ fn literal(
         ShapeKind::Structure(s) | ShapeKind::Union(s) => {
             let object = value.as_object().ok_or_else(|| expected("an object"))?;
             let mut set = Vec::new();
-            for (name, member_value) in object {
+            // In key order, whatever order the JSON map keeps (serde_json's `preserve_order`
+            // may be on in a build with other crates).
+            let mut members: Vec<(&String, &Value)> = object.iter().collect();
+            members.sort_by(|a, b| a.0.cmp(b.0));
+            for (name, member_value) in members {
                 let index = s
                     .members
                     .iter()
@@ -395,7 +399,9 @@ fn literal(
         ShapeKind::Map(map) => {
             let entries = value.as_object().ok_or_else(|| expected("an object"))?;
             let mut out = Vec::with_capacity(entries.len());
-            for (key, item) in entries {
+            let mut sorted: Vec<(&String, &Value)> = entries.iter().collect();
+            sorted.sort_by(|a, b| a.0.cmp(b.0));
+            for (key, item) in sorted {
                 let at = format!("{path}.{key}");
                 if item.is_null() {
                     return Err(format!("`{at}` is null; sparse maps are not supported"));

@@ -297,7 +297,12 @@ impl Lowering<'_> {
                     .map(|(i, item)| self.property(item, &format!("{at}[{i}]")))
                     .collect::<Result<_, _>>()?,
             ),
-            Value::Object(map) => Property::Object(self.property_entries(map.iter(), at)?),
+            Value::Object(map) => {
+                // In key order, whatever order the JSON map keeps.
+                let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+                entries.sort_by(|a, b| a.0.cmp(b.0));
+                Property::Object(self.property_entries(entries.into_iter(), at)?)
+            }
             other => {
                 return Err(self.check.error(
                     at,
