@@ -228,7 +228,7 @@ pub fn files(service: &Service) -> Vec<(String, TokenStream)> {
                     ::std::boxed::Box::pin(async move {
                         let #binding: ::#client_crate::types::#input_type = ::awsquery_cli::call::input(input)?;
                         let output = client.#method()#(#setters)*.send().await?;
-                        ::std::result::Result::Ok(::awsquery_cli::call::output(&output))
+                        ::awsquery_cli::call::output(&output)
                     })
                 }
             },

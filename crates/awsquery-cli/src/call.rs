@@ -189,10 +189,10 @@ pub fn input<T: DeserializeOwned>(value: Value) -> Result<T, CallError> {
 }
 
 /// An output in the AWS CLI's JSON form (the `json` feature of the model crates), as a value
-/// whose objects keep the members' order.
-pub fn output<T: ToJson>(output: &T) -> Value {
+/// whose objects keep the members' order. A float JSON cannot hold (`NaN`, `Infinity`, which the
+/// AWS CLI prints as such) is a [`CallError::Other`] rather than a silently wrong value.
+pub fn output<T: ToJson>(output: &T) -> Result<Value, CallError> {
     let text = awsquery_types::json::to_string(output);
-    // The writer's output is JSON by construction; should it ever not parse, the result is empty
-    // rather than a panic.
-    serde_json::from_str(&text).unwrap_or_else(|_| Value::Object(serde_json::Map::new()))
+    serde_json::from_str(&text)
+        .map_err(|e| CallError::Other(format!("the output cannot be held as JSON: {e}")))
 }

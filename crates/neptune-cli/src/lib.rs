@@ -270,7 +270,10 @@ async fn failover(
         Ok(cluster) => {
             let mut output = FailoverGlobalClusterOutput::default();
             output.global_cluster = Some(cluster);
-            session.print_result(&awsquery_cli::call::output(&output), command.operation)
+            match awsquery_cli::call::output(&output) {
+                Ok(value) => session.print_result(&value, command.operation),
+                Err(error) => session.report(command.operation, error),
+            }
         }
         Err(error) => wait_error(session, error),
     }

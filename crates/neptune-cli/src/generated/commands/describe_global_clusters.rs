@@ -61,6 +61,6 @@ fn call(
             .set_marker(input.marker)
             .send()
             .await?;
-        ::std::result::Result::Ok(::awsquery_cli::call::output(&output))
+        ::awsquery_cli::call::output(&output)
     })
 }

@@ -64,6 +64,6 @@ fn call(
             .set_switchover(input.switchover)
             .send()
             .await?;
-        ::std::result::Result::Ok(::awsquery_cli::call::output(&output))
+        ::awsquery_cli::call::output(&output)
     })
 }
