@@ -112,6 +112,8 @@ pub struct Operation {
     /// The method and function name (`create_db_cluster`), also the name of the operation's module
     /// in each generated crate.
     pub fn_name: String,
+    /// The AWS CLI's command name (`create-db-cluster`).
+    pub cli_name: String,
     /// The input and output structures no other operation uses (shape ids): they are defined in the
     /// operation's own module, with its error enum, its serializer and its parser.
     pub owned: Vec<String>,
@@ -473,6 +475,8 @@ pub struct Member {
     pub field: String,
     /// The fluent builder's method that sets or clears the field (`set_db_cluster_arn`).
     pub set_fn: String,
+    /// The AWS CLI's option name, without its dashes (`db-cluster-arn`).
+    pub cli_name: String,
     /// The Rust variant name, for a union's members.
     pub variant: Option<String>,
     /// The target shape id.

@@ -87,6 +87,20 @@ pub struct Options {
     /// `awsquery-config`. On unless the client is one `awsquery-config` itself depends on (STS),
     /// where the feature would be a dependency cycle.
     pub config_feature: bool,
+    /// What to generate of the service's command line.
+    pub cli: Cli,
+}
+
+/// What the generator writes of a service's command line (`awsquery-cli` runs it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cli {
+    /// Nothing.
+    None,
+    /// The command table, `crates/<svc>-cli/src/generated/mod.rs`, into a crate whose other files
+    /// are hand-written.
+    Table,
+    /// A whole `<svc>-cli` crate: its manifest, a `main.rs` running the engine, and the table.
+    Crate,
 }
 
 impl Options {
@@ -101,7 +115,8 @@ impl Options {
 }
 
 impl Default for Options {
-    /// Every operation, crates in `crates/`, no ignored case, the runtime crates from the registry.
+    /// Every operation, crates in `crates/`, no ignored case, the runtime crates from the registry,
+    /// no command line.
     fn default() -> Self {
         Options {
             selection: Selection::default(),
@@ -109,6 +124,7 @@ impl Default for Options {
             crates_dir: String::from("crates"),
             ignored_cases: BTreeMap::new(),
             config_feature: true,
+            cli: Cli::None,
         }
     }
 }
@@ -287,6 +303,22 @@ pub fn generate_model(model: &ast::Model, options: &Options) -> Result<Vec<Gener
             emit::endpoints::tests(service)
         }),
     ]);
+    if options.cli != Cli::None {
+        let cli_dir = format!("{crates}/{}", emit::cli::crate_name(service));
+        for (path, tokens) in emit::cli::files(service) {
+            // Token streams cannot cross threads: these are printed here.
+            files.push(File::Text(rust(
+                format!("{cli_dir}/src/generated/{path}"),
+                tokens,
+            )?));
+        }
+        if options.cli == Cli::Crate {
+            files.push(text(format!("{cli_dir}/Cargo.toml"), manifests.cli(service)));
+            files.push(File::rust(format!("{cli_dir}/src/main.rs"), || {
+                Some(emit::cli::main(service))
+            }));
+        }
+    }
     // Emitting and printing the Rust files is nearly all the work, and each file is its own.
     let written = in_parallel(&files, |file| match file {
         File::Text(_) => Ok(None),

@@ -377,6 +377,7 @@ impl<'m> Lowerer<'m> {
         Ok(Operation {
             id: id.to_owned(),
             fn_name: naming::function(&name),
+            cli_name: naming::cli_name(&name),
             owned: Vec::new(),
             sensitive_params: Vec::new(),
             error_enum: format!("{type_name}Error"),
@@ -876,6 +877,7 @@ impl<'m> Lowerer<'m> {
             let field = naming::field(name);
             out.push(Member {
                 set_fn: naming::prefixed("set", &field),
+                cli_name: naming::cli_name(name),
                 variant: None,
                 field,
                 target: member.target.clone(),

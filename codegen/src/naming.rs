@@ -82,6 +82,79 @@ pub fn crate_prefix(sdk_id: &str) -> String {
     heck::ToKebabCase::to_kebab_case(sdk_id)
 }
 
+/// The AWS CLI's name for an operation, member or waiter: `DescribeDBClusters` →
+/// `describe-db-clusters`, `TargetDbClusterIdentifier` → `target-db-cluster-identifier`,
+/// `DBInstanceAvailable` → `db-instance-available`.
+///
+/// The AWS CLI's rules: a name that already holds a `-` is kept; a trailing run of three or more
+/// capitals followed by `s` (`ARNs`) is split off as one lower-case word; then a word break goes
+/// before every capital that starts a capitalised word (`DBClusters` → `DB-Clusters`), and between
+/// a lower-case letter or digit and the capital after it; and everything is lower-cased.
+pub fn cli_name(name: &str) -> String {
+    const SEP: char = '-';
+    if name.contains(SEP) {
+        return name.to_owned();
+    }
+    let mut chars: Vec<char> = name.chars().collect();
+    // `...ARNs` → `...-arns`.
+    if chars.last() == Some(&'s') {
+        let capitals = chars[..chars.len() - 1]
+            .iter()
+            .rev()
+            .take_while(|c| c.is_ascii_uppercase())
+            .count();
+        if capitals >= 3 {
+            let start = chars.len() - 1 - capitals;
+            let tail: Vec<char> = chars[start..]
+                .iter()
+                .map(char::to_ascii_lowercase)
+                .collect();
+            chars.truncate(start);
+            chars.push(SEP);
+            chars.extend(tail);
+        }
+    }
+    // A break before a capital followed by lower-case letters, after any character; matches do
+    // not overlap, so the scan resumes after the lower-case run.
+    let mut first = Vec::with_capacity(chars.len() + 8);
+    let mut i = 0;
+    while i < chars.len() {
+        let starts_word = i + 2 < chars.len() + 1
+            && chars.get(i + 1).is_some_and(char::is_ascii_uppercase)
+            && chars.get(i + 2).is_some_and(char::is_ascii_lowercase);
+        first.push(chars[i]);
+        if starts_word {
+            first.push(SEP);
+            first.push(chars[i + 1]);
+            let mut j = i + 2;
+            while chars.get(j).is_some_and(char::is_ascii_lowercase) {
+                first.push(chars[j]);
+                j += 1;
+            }
+            i = j;
+        } else {
+            i += 1;
+        }
+    }
+    // A break between a lower-case letter or digit and the capital after it.
+    let mut out = String::with_capacity(first.len() + 8);
+    let mut i = 0;
+    while i < first.len() {
+        let c = first[i];
+        out.push(c.to_ascii_lowercase());
+        if (c.is_ascii_lowercase() || c.is_ascii_digit())
+            && first.get(i + 1).is_some_and(char::is_ascii_uppercase)
+        {
+            out.push(SEP);
+            out.push(first[i + 1].to_ascii_lowercase());
+            i += 2;
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
 fn escape(name: String) -> String {
     let name = if name.starts_with(|c: char| c.is_ascii_digit()) {
         format!("_{name}")
@@ -132,6 +205,64 @@ mod tests {
         assert_eq!(registry_keyword("query-protocol"), Some("query-protocol"));
         assert_eq!(registry_keyword("elastic-load-balancing-v2"), None);
         assert_eq!(registry_keyword("2fast"), None);
+    }
+
+    /// Names of the official Neptune model, and the AWS CLI's names for them.
+    #[test]
+    fn cli_names_are_the_aws_cli_names() {
+        for (name, expected) in [
+            ("DescribeDBClusters", "describe-db-clusters"),
+            ("FailoverGlobalCluster", "failover-global-cluster"),
+            ("TargetDbClusterIdentifier", "target-db-cluster-identifier"),
+            ("DBInstanceAvailable", "db-instance-available"),
+            ("DBInstanceDeleted", "db-instance-deleted"),
+            ("AddRoleToDBCluster", "add-role-to-db-cluster"),
+            (
+                "CopyDBClusterParameterGroup",
+                "copy-db-cluster-parameter-group",
+            ),
+            ("DescribeDBEngineVersions", "describe-db-engine-versions"),
+            (
+                "DescribeOrderableDBInstanceOptions",
+                "describe-orderable-db-instance-options",
+            ),
+            (
+                "DescribeValidDBInstanceModifications",
+                "describe-valid-db-instance-modifications",
+            ),
+            (
+                "ModifyDBClusterSnapshotAttribute",
+                "modify-db-cluster-snapshot-attribute",
+            ),
+            (
+                "RestoreDBClusterToPointInTime",
+                "restore-db-cluster-to-point-in-time",
+            ),
+            (
+                "EnableIAMDatabaseAuthentication",
+                "enable-iam-database-authentication",
+            ),
+            ("VpcSecurityGroupIds", "vpc-security-group-ids"),
+            ("DBSubnetGroupName", "db-subnet-group-name"),
+            ("KmsKeyId", "kms-key-id"),
+            ("PreSignedUrl", "pre-signed-url"),
+            (
+                "EnableCloudwatchLogsExports",
+                "enable-cloudwatch-logs-exports",
+            ),
+            (
+                "ServerlessV2ScalingConfiguration",
+                "serverless-v2-scaling-configuration",
+            ),
+            ("Iops", "iops"),
+            ("CACertificateIdentifier", "ca-certificate-identifier"),
+            ("ResourceARNs", "resource-arns"),
+            ("DBClusterArn", "db-cluster-arn"),
+            ("MaxRecords", "max-records"),
+            ("already-kebab", "already-kebab"),
+        ] {
+            assert_eq!(cli_name(name), expected, "{name}");
+        }
     }
 
     #[test]

@@ -301,3 +301,135 @@ fn selected_operations_keep_only_what_they_reach() {
         assert!(!client.contains("pub fn create_db_cluster("));
     }
 }
+
+/// With the command line asked for (as `cargo xtask codegen --model … --out …` does), the 2025
+/// model gives a `neptune-cli` crate: a manifest, a `main.rs` running the engine, and a table with
+/// one command per operation under the AWS CLI's names, the paginators and the waiters. `.ci/run`
+/// builds it and runs `neptune describe-db-clusters --generate-cli-skeleton`.
+#[test]
+fn neptune_2025_command_line() {
+    let Some(dir) = models_dir() else { return };
+    let json = std::fs::read_to_string(dir.join("neptune-2025-09-02.json")).expect("the model");
+    let mut options = Options::new("..");
+    options.cli = codegen::Cli::Crate;
+    let files = codegen::generate(&json, &options).expect("the model generates");
+    let manifest = file(&files, "crates/neptune-cli/Cargo.toml");
+    assert!(manifest.contains("name = \"neptune\""), "{manifest}");
+    assert!(
+        manifest.contains("features = [\"json\", \"serde\"]"),
+        "{manifest}"
+    );
+    let main = file(&files, "crates/neptune-cli/src/main.rs");
+    assert!(main.contains("::awsquery_cli::process::main"), "{main}");
+    let table = file(&files, "crates/neptune-cli/src/generated/");
+    let names: Vec<&str> = table
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("name: \""))
+        .map(|l| l.trim_end_matches("\","))
+        .collect();
+    assert_eq!(
+        table.matches("pub(crate) const COMMAND:").count(),
+        OPERATIONS_2025,
+        "one command per operation"
+    );
+    for name in [
+        "describe-db-clusters",
+        "failover-global-cluster",
+        "add-role-to-db-cluster",
+        "describe-orderable-db-instance-options",
+        "db-instance-available",
+        "db-cluster-identifier",
+        "vpc-security-group-ids",
+    ] {
+        assert!(names.contains(&name), "{name} is not in the table");
+    }
+    assert!(table.contains("input_token: \"Marker\""));
+    assert!(table.contains("comparator: Comparator::AllStringEquals"));
+    for f in files
+        .iter()
+        .filter(|f| f.path.starts_with("crates/neptune-cli/"))
+    {
+        let lines = f.contents.lines().count();
+        assert!(lines <= 3_000, "{}: {lines} lines", f.path);
+    }
+}
+
+/// The names the generator gives the 2025 model's commands, options and waiters are the AWS CLI's
+/// (`official/aws_cli_names.txt`, listed by the AWS CLI itself). Members the AWS CLI's copy of the
+/// model has and the 2025 model lacks (`NetworkType`…), and options the AWS CLI adds by hand
+/// (`--source-region`), are left out of the comparison and counted.
+#[test]
+fn neptune_2025_names_are_the_aws_cli_names() {
+    let Some(dir) = models_dir() else { return };
+    let json = std::fs::read_to_string(dir.join("neptune-2025-09-02.json")).expect("the model");
+    let model = codegen::parse(&json).expect("the model parses");
+    let service = codegen::lower::lower(&model, &Selection::default()).expect("it lowers");
+    let expected = include_str!("official/aws_cli_names.txt");
+    let (mut operations, mut members, mut absent) = (0, 0, Vec::new());
+    let mut waiters = Vec::new();
+    for line in expected.lines().filter(|l| !l.starts_with('#')) {
+        let fields: Vec<&str> = line.split(' ').collect();
+        match fields[..] {
+            ["operation", name, cli] => {
+                let op = service
+                    .operations
+                    .iter()
+                    .find(|op| op.name == name)
+                    .unwrap_or_else(|| panic!("{name} is not in the model"));
+                assert_eq!(op.cli_name, cli, "{name}");
+                operations += 1;
+            }
+            ["member", path, cli] => {
+                let (name, member) = path.split_once('.').expect("Operation.Member");
+                // The AWS CLI's pagination options: the engine adds them to the commands whose
+                // operation is paginated and names its items.
+                if let Some(option) = match member {
+                    "StartingToken" => Some("starting-token"),
+                    "PageSize" => Some("page-size"),
+                    "MaxItems" => Some("max-items"),
+                    _ => None,
+                } {
+                    let op = service
+                        .operations
+                        .iter()
+                        .find(|op| op.name == name)
+                        .unwrap();
+                    let paginated = op.paginated.as_ref().is_some_and(|p| {
+                        p.input_token.is_some() && p.output_token.is_some() && p.items.is_some()
+                    });
+                    assert!(paginated, "{name} is paginated in the AWS CLI");
+                    assert_eq!(cli, option);
+                    continue;
+                }
+                let op = service.operations.iter().find(|op| op.name == name);
+                let found = op.and_then(|op| match &service.shape(&op.input).kind {
+                    codegen::ir::ShapeKind::Structure(s) => {
+                        s.members.iter().find(|m| m.name == member)
+                    }
+                    _ => None,
+                });
+                match found {
+                    Some(m) => {
+                        assert_eq!(m.cli_name, cli, "{path}");
+                        members += 1;
+                    }
+                    None => absent.push(path),
+                }
+            }
+            ["waiter", cli] => waiters.push(cli),
+            _ => panic!("unreadable line `{line}`"),
+        }
+    }
+    assert_eq!(operations, OPERATIONS_2025);
+    assert!(
+        members >= 350,
+        "{members} options compared; absent: {absent:?}"
+    );
+    assert!(absent.len() <= 8, "not in the 2025 model: {absent:?}");
+    let ours: Vec<&str> = service
+        .waiters
+        .iter()
+        .map(|w| w.cli_name.as_str())
+        .collect();
+    assert_eq!(ours, waiters);
+}

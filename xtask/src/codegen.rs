@@ -5,7 +5,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use codegen::{GeneratedFile, Options, Runtime, Selection};
+use codegen::{Cli, GeneratedFile, Options, Runtime, Selection};
 
 /// The repository root.
 pub fn root() -> PathBuf {
@@ -31,6 +31,9 @@ pub struct Target {
     /// Whether the client crate gets the `config` feature (`Client::from_env`): not for STS,
     /// which `awsquery-config` depends on.
     pub config_feature: bool,
+    /// What is generated of the command line: the table of the hand-written `neptune` crate, or
+    /// nothing.
+    pub cli: Cli,
 }
 
 /// The repository of the published crates (the workspace's `repository`).
@@ -47,6 +50,7 @@ pub const TARGETS: [Target; 3] = [
         publish: true,
         ignored_cases: &[],
         config_feature: true,
+        cli: Cli::Table,
     },
     Target {
         model: "models/tests/aws-query",
@@ -55,6 +59,7 @@ pub const TARGETS: [Target; 3] = [
         publish: false,
         ignored_cases: SUITE_IGNORED,
         config_feature: true,
+        cli: Cli::None,
     },
     Target {
         model: "models/sts.json",
@@ -63,6 +68,7 @@ pub const TARGETS: [Target; 3] = [
         publish: true,
         ignored_cases: &[],
         config_feature: false,
+        cli: Cli::None,
     },
 ];
 
@@ -83,6 +89,7 @@ impl Target {
             .map(|&(id, reason)| (id.to_owned(), reason.to_owned()))
             .collect::<BTreeMap<_, _>>();
         options.config_feature = self.config_feature;
+        options.cli = self.cli;
         options
     }
 
@@ -137,6 +144,7 @@ pub fn standalone(
     let mut options = Options::default();
     options.manifests.runtime = runtime;
     options.selection = Selection { operations };
+    options.cli = Cli::Crate;
     let started = Instant::now();
     let files = standalone_files(model, &options)?;
     let elapsed = started.elapsed();
@@ -703,8 +711,11 @@ fn t() {}
         );
         let mut manifest = fs::read_to_string(out.join("Cargo.toml")).unwrap();
         manifest.push_str("\n[patch.crates-io]\n");
+        // The client's optional `config` feature and the command line crate depend on
+        // `awsquery-config`, `awsquery-hyper` and `awsquery-cli` too.
         for krate in [
             "awsquery",
+            "awsquery-cli",
             "awsquery-config",
             "awsquery-hyper",
             "awsquery-protocol",

@@ -274,6 +274,37 @@ impl Manifests {
     }
 }
 
+impl Manifests {
+    /// The manifest of a generated command line crate: the engine, the client, and the model
+    /// crate with its `json` (outputs in the AWS CLI's form) and `serde` (inputs from JSON)
+    /// features; the binary is named after the service.
+    pub fn cli(&self, service: &Service) -> String {
+        let name = format!("{}-cli", service.crate_prefix);
+        let package = Package {
+            name: &name,
+            description: format!(
+                "The {} commands of the AWS CLI, generated from the service model.",
+                service.sdk_id
+            ),
+            service,
+            categories: &["command-line-utilities"],
+        };
+        let mut out = self.package_table(&package);
+        out.push_str(&format!(
+            "\n[[bin]]\nname = \"{}\"\npath = \"src/main.rs\"\n\n[dependencies]\n",
+            service.crate_prefix
+        ));
+        out.push_str(&self.runtime_dependency("awsquery-cli", &[]));
+        let model = model_crate(service);
+        let client = client_crate(service);
+        out.push_str(&format!(
+            "{client} = {{ version = \"{VERSION}\", path = \"../{client}\" }}\n\
+             {model} = {{ version = \"{VERSION}\", path = \"../{model}\", features = [\"json\", \"serde\"] }}\n"
+        ));
+        out
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,6 +1,7 @@
 //! Emitters: the IR in, formatted Rust files out. They print; they decide nothing.
 
 pub mod cargo;
+pub mod cli;
 pub mod client;
 pub mod client_tests;
 pub mod endpoints;

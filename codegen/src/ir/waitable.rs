@@ -11,6 +11,8 @@
 pub struct Waiter {
     /// The waiter's name in the model (`DBInstanceAvailable`).
     pub name: String,
+    /// The AWS CLI's name for it, after `wait` (`db-instance-available`).
+    pub cli_name: String,
     /// The builder type (`WaitUntilDbInstanceAvailable`).
     pub type_name: String,
     /// The client method (`wait_until_db_instance_available`).
@@ -40,6 +42,9 @@ pub struct Acceptor {
     pub state: AcceptorState,
     /// What must hold.
     pub matcher: Matcher,
+    /// The JMESPath expression of an `output` or `inputOutput` matcher, as written in the model
+    /// (for code that evaluates it on JSON values rather than on the typed output).
+    pub path: Option<String>,
 }
 
 /// The acceptor states.

@@ -321,7 +321,11 @@ fn literal(
         ShapeKind::Structure(s) | ShapeKind::Union(s) => {
             let object = value.as_object().ok_or_else(|| expected("an object"))?;
             let mut set = Vec::new();
-            for (name, member_value) in object {
+            // In key order, whatever order the JSON map keeps (serde_json's `preserve_order`
+            // may be on in a build with other crates).
+            let mut members: Vec<(&String, &Value)> = object.iter().collect();
+            members.sort_by(|a, b| a.0.cmp(b.0));
+            for (name, member_value) in members {
                 let index = s
                     .members
                     .iter()

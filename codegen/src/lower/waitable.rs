@@ -179,11 +179,20 @@ fn lower_waiter(
             StateTrait::Failure => AcceptorState::Failure,
             StateTrait::Retry => AcceptorState::Retry,
         };
-        acceptors.push(Acceptor { state, matcher });
+        let path = match &a.matcher {
+            MatcherTrait::Output(m) | MatcherTrait::InputOutput(m) => Some(m.path.clone()),
+            _ => None,
+        };
+        acceptors.push(Acceptor {
+            state,
+            matcher,
+            path,
+        });
     }
     let snake = naming::snake(name);
     Ok(Waiter {
         name: name.to_owned(),
+        cli_name: naming::cli_name(name),
         type_name: naming::type_name(&format!("WaitUntil{name}")),
         fn_name: naming::function(&format!("WaitUntil{name}")),
         verdict_fn: format!("{snake}_verdict"),

@@ -366,8 +366,8 @@ fn usage_errors_exit_252() {
             "argument --switchover: not allowed with argument --allow-data-loss",
         ),
         (
-            &["describe-global-clusters", "--output", "table"],
-            "argument --output: Invalid choice 'table', valid choices are: json (the AWS CLI's text, table and yaml are not supported)",
+            &["describe-global-clusters", "--output", "xml"],
+            "argument --output: Invalid choice 'xml', valid choices are: json, text, table, yaml, yaml-stream, off",
         ),
         (&[], "the following arguments are required: command"),
     ];

@@ -13,7 +13,7 @@ use awsquery::transport::{Transport, TransportError};
 use awsquery_types::http::{is_secret_header, redact_userinfo};
 use awsquery_types::text::{MAX_MESSAGE_CHARS, MAX_NAME_CHARS, escape_controls, printable};
 
-use crate::Stderr;
+use crate::run::Stderr;
 
 /// The most of a body the log shows.
 const BODY_LIMIT: usize = 4096;
@@ -157,7 +157,7 @@ impl<T> fmt::Debug for Wire<T> {
 
 /// Writes one log entry: `2024-01-02T03:04:05.123Z DEBUG message`.
 pub(crate) fn log(log: &Stderr, message: &str) {
-    crate::write_err(log, &format!("{} DEBUG {message}\n", DateTime::now()));
+    crate::run::write_err(log, &format!("{} DEBUG {message}\n", DateTime::now()));
 }
 
 /// The request line and headers, secrets redacted, and the body (with the operation's sensitive

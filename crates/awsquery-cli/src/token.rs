@@ -1,9 +1,10 @@
 //! The `NextToken` printed when `--max-items` cuts a listing short, and read back by
 //! `--starting-token`, in the AWS CLI's form so that tokens work with either tool.
 //!
-//! The AWS CLI's token is base64 of a small JSON object: the service's token (`Marker`) and, when
-//! the cut fell inside a page, `boto_truncate_amount`, the number of that page's items already
-//! printed. A token that is not such an object is taken as a bare `Marker`, as the AWS CLI does.
+//! The AWS CLI's token is base64 of a small JSON object: the service's token under the name of the
+//! input member that carries it (`Marker`) and, when the cut fell inside a page,
+//! `boto_truncate_amount`, the number of that page's items already printed. A token that is not such
+//! an object is taken as a bare service token, as the AWS CLI does.
 
 use std::fmt::Write as _;
 
@@ -12,7 +13,7 @@ use awsquery_types::base64;
 /// Where a listing resumes.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Resume {
-    /// The `Marker` to request the page with (`None`: the first page).
+    /// The service's token to request the page with (`None`: the first page).
     pub marker: Option<String>,
     /// How many items of that page were already printed.
     pub skip: usize,
@@ -22,9 +23,12 @@ pub struct Resume {
 const TRUNCATE_KEY: &str = "boto_truncate_amount";
 
 /// The token for `resume`, byte for byte as the AWS CLI writes it (Python's `json.dumps` with its
-/// default separators and ASCII escapes, then base64).
-pub fn encode(resume: &Resume) -> String {
-    let mut json = String::from("{\"Marker\": ");
+/// default separators and ASCII escapes, then base64); `key` is the input member carrying the
+/// service's token (`Marker`).
+pub fn encode(key: &str, resume: &Resume) -> String {
+    let mut json = String::from("{");
+    write_ascii_string(&mut json, key);
+    json.push_str(": ");
     match &resume.marker {
         Some(marker) => write_ascii_string(&mut json, marker),
         None => json.push_str("null"),
@@ -38,15 +42,15 @@ pub fn encode(resume: &Resume) -> String {
     token
 }
 
-/// Where `token` says to resume.
-pub fn decode(token: &str) -> Resume {
-    parse_encoded(token).unwrap_or_else(|| Resume {
+/// Where `token` says to resume; `key` is the input member carrying the service's token.
+pub fn decode(key: &str, token: &str) -> Resume {
+    parse_encoded(key, token).unwrap_or_else(|| Resume {
         marker: Some(token.to_owned()),
         skip: 0,
     })
 }
 
-fn parse_encoded(token: &str) -> Option<Resume> {
+fn parse_encoded(key_name: &str, token: &str) -> Option<Resume> {
     let bytes = base64::decode(token).ok()?;
     let text = String::from_utf8(bytes).ok()?;
     let mut parser = Parser {
@@ -60,7 +64,7 @@ fn parse_encoded(token: &str) -> Option<Resume> {
             let key = parser.string()?;
             parser.eat(':')?;
             match key.as_str() {
-                "Marker" => {
+                k if k == key_name => {
                     resume.marker = parser.string_or_null()?;
                     has_marker = true;
                 }
@@ -208,15 +212,15 @@ mod tests {
 
     #[test]
     fn tokens_are_the_aws_cli_json_in_base64() {
-        let token = encode(&resume(Some("m2"), 0));
+        let token = encode("Marker", &resume(Some("m2"), 0));
         assert_eq!(json_of(&token), r#"{"Marker": "m2"}"#);
         assert_eq!(token, "eyJNYXJrZXIiOiAibTIifQ==");
-        let token = encode(&resume(Some("m2"), 3));
+        let token = encode("Marker", &resume(Some("m2"), 3));
         assert_eq!(
             json_of(&token),
             r#"{"Marker": "m2", "boto_truncate_amount": 3}"#
         );
-        let token = encode(&resume(None, 1));
+        let token = encode("Marker", &resume(None, 1));
         assert_eq!(
             json_of(&token),
             r#"{"Marker": null, "boto_truncate_amount": 1}"#
@@ -225,7 +229,7 @@ mod tests {
 
     #[test]
     fn non_ascii_is_escaped_as_python_does() {
-        let token = encode(&resume(Some("é\"\\\n\u{7f}🚀"), 0));
+        let token = encode("Marker", &resume(Some("é\"\\\n\u{7f}🚀"), 0));
         assert_eq!(
             json_of(&token),
             r#"{"Marker": "\u00e9\"\\\n\u007f\ud83d\ude80"}"#
@@ -241,7 +245,7 @@ mod tests {
             resume(Some("é\"\\\n\t\u{8}\u{c}\u{1}/🚀"), 1),
             resume(Some(""), 0),
         ] {
-            assert_eq!(decode(&encode(&r)), r);
+            assert_eq!(decode("Marker", &encode("Marker", &r)), r);
         }
     }
 
@@ -257,7 +261,7 @@ mod tests {
             "eyJNYXJrZXIiOiAieCJ9IHg=",     // {"Marker": "x"} x
             "eyJNYXJrZXIiOiAiXHVkODNkIn0=", // {"Marker": "\ud83d"}: half a surrogate pair
         ] {
-            assert_eq!(decode(raw), resume(Some(raw), 0), "{raw}");
+            assert_eq!(decode("Marker", raw), resume(Some(raw), 0), "{raw}");
         }
     }
 }
