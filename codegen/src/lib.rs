@@ -313,7 +313,10 @@ pub fn generate_model(model: &ast::Model, options: &Options) -> Result<Vec<Gener
             )?));
         }
         if options.cli == Cli::Crate {
-            files.push(text(format!("{cli_dir}/Cargo.toml"), manifests.cli(service)));
+            files.push(text(
+                format!("{cli_dir}/Cargo.toml"),
+                manifests.cli(service),
+            ));
             files.push(File::rust(format!("{cli_dir}/src/main.rs"), || {
                 Some(emit::cli::main(service))
             }));

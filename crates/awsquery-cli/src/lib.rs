@@ -56,6 +56,6 @@ pub use serde_json;
 pub use call::{CallError, DynTransport, ServiceError};
 pub use run::{
     CONFIG_ERROR, Extension, ExtensionFuture, NoExtension, OTHER_ERROR, Program, SERVICE_ERROR,
-    Session, Stderr, Timeouts, USAGE_ERROR, print_result, run, write_err,
+    Session, Stderr, Timeouts, USAGE_ERROR, run, write_err,
 };
 pub use table::{Command, Service};

@@ -9,6 +9,7 @@ use awsquery::paginator::{DEFAULT_MAX_PAGES, PaginationError};
 use serde_json::{Map, Value};
 
 use crate::args::{Given, Globals, last};
+use crate::output::{Format, text_page};
 use crate::run::Session;
 use crate::table::{Command, Paginator};
 use crate::token::{self, Resume};
@@ -152,6 +153,8 @@ pub async fn run<C>(
     let mut total = 0;
     let mut next: Option<Resume> = None;
     let mut pages = 0;
+    let by_page = session.formatter.format().by_page();
+    let mut shown_pages = Vec::new();
     loop {
         let mut page_input = request.clone();
         if let Some(marker) = &marker {
@@ -190,6 +193,17 @@ pub async fn run<C>(
             }
             total += list.len();
         }
+        if by_page {
+            // Written page by page: each as the AWS CLI keeps it, its items cut as above.
+            let mut shown = page.clone();
+            if let Some(list) = &page_items {
+                set(&mut shown, paginator.items, Value::Array(list.clone()));
+            }
+            if session.formatter.format() == Format::Text {
+                shown = text_page(&shown, &[paginator.items]);
+            }
+            shown_pages.push(shown);
+        }
         remove(&mut page, paginator.output_token);
         if let Some(list) = page_items {
             items.get_or_insert_with(Vec::new).extend(list);
@@ -221,6 +235,10 @@ pub async fn run<C>(
             );
         }
         marker = Some(token);
+    }
+    if by_page {
+        let next = next.map(|next| token::encode(paginator.input_token, &next));
+        return session.print_pages(&shown_pages, next.as_deref(), command.operation);
     }
     let mut result = merged.unwrap_or_else(|| Value::Object(Map::new()));
     if let Some(items) = items {

@@ -23,6 +23,8 @@ use serde_json::{Map, Value};
 
 use crate::args::{self, Extra, Given, Globals, Parsed, Target, Topic, last};
 use crate::call::{CallError, DynTransport, ServiceError};
+use crate::output::{Format, Formatter, OutputError, UnknownFormat};
+use crate::query::Query;
 use crate::table::{Command, Service};
 use crate::wire::{self, LastUri, Wire};
 use crate::{completion, help, paginate, skeleton, values, wait};
@@ -191,6 +193,13 @@ where
             return USAGE_ERROR;
         }
     };
+    let query = match globals.query.as_deref().map(Query::parse).transpose() {
+        Ok(query) => query,
+        Err(error) => {
+            write_err(stderr, &format!("\n{error}\n"));
+            return USAGE_ERROR;
+        }
+    };
     let pages = match paginate::plan(command, globals, &given, &input) {
         Ok(plan) => plan,
         Err(message) => {
@@ -215,10 +224,33 @@ where
         connect: globals.connect_timeout,
         read: globals.read_timeout,
     };
-    let (config, transport) = match configure(globals, env, timeouts, connect, &log, stderr).await {
-        Ok(configured) => configured,
-        Err(code) => return code,
+    let (config, transport, profile_output) =
+        match configure(globals, env, timeouts, connect, &log, stderr).await {
+            Ok(configured) => configured,
+            Err(code) => return code,
+        };
+    // `--output`, else `AWS_DEFAULT_OUTPUT`, else the profile's `output`, else JSON.
+    let format = globals
+        .output
+        .clone()
+        .or_else(|| {
+            env.iter()
+                .find(|(key, _)| key == "AWS_DEFAULT_OUTPUT")
+                .map(|(_, value)| value.clone())
+        })
+        .or(profile_output);
+    let format = match format.as_deref().map(str::parse::<Format>) {
+        None => Format::Json,
+        Some(Ok(format)) => format,
+        Some(Err(UnknownFormat(name))) => {
+            write_err(stderr, &format!("\nUnknown output type: {name}\n"));
+            return OTHER_ERROR;
+        }
     };
+    let mut formatter = Formatter::new(format, command.operation);
+    if let Some(query) = query {
+        formatter = formatter.with_query(query);
+    }
     let transport = Wire::new(transport, log.clone());
     let last_uri = transport.last_uri();
     let transport = DynTransport::new(transport);
@@ -227,6 +259,7 @@ where
         client: &client,
         transport,
         globals,
+        formatter,
         stdout,
         stderr,
         last_uri,
@@ -337,7 +370,7 @@ async fn configure<T, F, Fut>(
     connect: F,
     log: &Option<Stderr>,
     stderr: &Stderr,
-) -> Result<(Config, T), i32>
+) -> Result<(Config, T, Option<String>), i32>
 where
     T: Transport + Clone + Send + Sync + 'static,
     F: FnOnce(Timeouts, Settings) -> Fut,
@@ -396,7 +429,12 @@ where
         Some(url) => config.with_endpoint_url(url),
         None => config,
     };
-    Ok((config, loaded.transport().inner().clone()))
+    let output = loaded
+        .profiles()
+        .profile(loaded.profile_name())
+        .and_then(|profile| profile.get("output"))
+        .map(str::to_owned);
+    Ok((config, loaded.transport().inner().clone(), output))
 }
 
 /// A command being run: the client, the global options and where the output goes.
@@ -407,6 +445,8 @@ pub struct Session<'a, C> {
     pub transport: DynTransport,
     /// The global options.
     pub globals: &'a Globals,
+    /// How results are written: `--output` (or its settings) and `--query`.
+    pub formatter: Formatter,
     stdout: &'a mut dyn Write,
     stderr: &'a Stderr,
     last_uri: LastUri,
@@ -424,10 +464,45 @@ impl<C> Session<'_, C> {
     /// Prints a result and gives the exit status.
     pub fn print_result(&mut self, value: &Value, operation: &str) -> i32 {
         let mut out = Vec::new();
-        match print_result(value, operation, self.globals, &mut out) {
-            Ok(()) => print(self.stdout, self.stderr, &String::from_utf8_lossy(&out)),
+        let written = if self.formatter.format().by_page() {
+            self.formatter.write_page(value, &mut out)
+        } else {
+            self.formatter.write(value, &mut out)
+        };
+        self.finish(operation, written, &out)
+    }
+
+    /// Prints the pages of a listing in a format written page by page (`text`, `yaml-stream`),
+    /// each holding what the AWS CLI keeps of it, then the token that resumes the listing when
+    /// `--max-items` stopped it.
+    pub fn print_pages(
+        &mut self,
+        pages: &[Value],
+        next_token: Option<&str>,
+        operation: &str,
+    ) -> i32 {
+        let mut out = Vec::new();
+        let mut written = Ok(());
+        for page in pages {
+            written = self.formatter.write_page(page, &mut out);
+            if written.is_err() {
+                break;
+            }
+        }
+        if let (Ok(()), Some(token)) = (&written, next_token) {
+            written = self.formatter.write_next_token(token, &mut out);
+        }
+        self.finish(operation, written, &out)
+    }
+
+    /// Prints what was written, or reports why it could not be.
+    fn finish(&mut self, operation: &str, written: Result<(), OutputError>, out: &[u8]) -> i32 {
+        let _ = operation;
+        match written {
+            Ok(()) => print(self.stdout, self.stderr, &String::from_utf8_lossy(out)),
+            Err(OutputError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => 0,
             Err(e) => {
-                self.err(&format!("\ncannot write the output: {e}\n"));
+                self.err(&format!("\n{e}\n"));
                 OTHER_ERROR
             }
         }
@@ -516,23 +591,6 @@ impl<C> Session<'_, C> {
             other => Err(self.report("", other)),
         }
     }
-}
-
-/// Prints `value`, the result of `operation`, as the AWS CLI prints it with the global options
-/// (`--output json`): nothing for an empty object.
-pub fn print_result(
-    value: &Value,
-    operation: &str,
-    globals: &Globals,
-    out: &mut dyn Write,
-) -> std::io::Result<()> {
-    let _ = (operation, globals);
-    if value.as_object().is_some_and(Map::is_empty) || value.is_null() {
-        return Ok(());
-    }
-    let mut text = crate::json::to_string(value);
-    text.push('\n');
-    out.write_all(text.as_bytes())
 }
 
 /// No credentials: the AWS CLI's message when none are configured, else what is wrong with them.

@@ -965,3 +965,101 @@ fn help_and_version_print_on_stdout() {
         ran.stdout
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// --output, its settings, and --query
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn the_output_format_comes_from_the_option_the_environment_or_the_profile() {
+    let dir = std::env::temp_dir().join(format!("neptune-cli-output-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let config = dir.join("config");
+    std::fs::write(
+        &config,
+        "[default]\noutput = text\n\n[profile tabled]\noutput = table\n\
+         aws_access_key_id = AKIDPROFILE\naws_secret_access_key = profile-secret\n",
+    )
+    .unwrap();
+    let config = config.to_str().unwrap();
+    let mut base = env();
+    base.push(("AWS_CONFIG_FILE".into(), config.into()));
+    base.push((
+        "AWS_SHARED_CREDENTIALS_FILE".into(),
+        dir.join("none").to_str().unwrap().into(),
+    ));
+    let with = |extra: &[(&str, &str)]| {
+        let mut env = base.clone();
+        env.extend(
+            extra
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned())),
+        );
+        env
+    };
+    let describe = |line: &str, env: &[(String, String)]| {
+        run_with(line, env, &Canned::responses([page(&["a"], None)]))
+    };
+
+    // The default profile's `output`.
+    let ran = describe("describe-global-clusters", &base);
+    assert_eq!((ran.code, ran.stdout.as_str()), (0, "GLOBALCLUSTERS\ta\n"));
+    // A chosen profile's.
+    let ran = describe("describe-global-clusters --profile tabled", &base);
+    assert!(ran.stdout.starts_with("--------"), "{}", ran.stdout);
+    assert!(
+        ran.stdout.contains("|   DescribeGlobalClusters    |"),
+        "{}",
+        ran.stdout
+    );
+    // The environment before the profile, the option before both.
+    let ran = describe(
+        "describe-global-clusters",
+        &with(&[("AWS_DEFAULT_OUTPUT", "json")]),
+    );
+    assert!(ran.stdout.starts_with("{\n"), "{}", ran.stdout);
+    let ran = describe(
+        "describe-global-clusters --output yaml",
+        &with(&[("AWS_DEFAULT_OUTPUT", "json")]),
+    );
+    assert_eq!(
+        ran.stdout,
+        "GlobalClusters:\n- GlobalClusterIdentifier: a\n"
+    );
+    // A format no option names is refused wherever it comes from.
+    let ran = describe(
+        "describe-global-clusters",
+        &with(&[("AWS_DEFAULT_OUTPUT", "xml")]),
+    );
+    assert_eq!(ran.code, 255);
+    assert_eq!(ran.stderr, "\nUnknown output type: xml\n");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn queries_select_before_formatting_and_bad_ones_are_usage_errors() {
+    let transport = Canned::responses([page(&["a", "b"], Some("m1")), page(&["c"], None)]);
+    let ran = run(
+        "describe-global-clusters --output text --query GlobalClusters[].GlobalClusterIdentifier",
+        &transport,
+    );
+    // Text is written page by page, each page queried on its own, as the AWS CLI does.
+    assert_eq!((ran.code, ran.stdout.as_str()), (0, "a\tb\nc\n"));
+
+    let transport = Canned::responses([page(&["a", "b"], Some("m1")), page(&["c"], None)]);
+    let ran = run(
+        "describe-global-clusters --query length(GlobalClusters)",
+        &transport,
+    );
+    assert_eq!((ran.code, ran.stdout.as_str()), (0, "3\n"));
+
+    let transport = Canned::responses([]);
+    let ran = run("describe-global-clusters --query [[", &transport);
+    assert_eq!(ran.code, 252);
+    assert!(
+        ran.stderr.contains("Bad value for --query [["),
+        "{}",
+        ran.stderr
+    );
+    assert!(transport.requests().is_empty(), "nothing is sent");
+}
