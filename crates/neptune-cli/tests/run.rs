@@ -1063,3 +1063,71 @@ fn queries_select_before_formatting_and_bad_ones_are_usage_errors() {
     );
     assert!(transport.requests().is_empty(), "nothing is sent");
 }
+
+// ---------------------------------------------------------------------------------------------
+// neptune wait
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn wait_global_cluster_available_polls_every_thirty_seconds_until_available() {
+    let transport = Canned::responses([
+        described("creating", PRIMARY),
+        described("modifying", PRIMARY),
+        described("available", PRIMARY),
+    ]);
+    let ran = run(
+        "wait global-cluster-available --global-cluster-identifier my-global",
+        &transport,
+    );
+    assert_eq!(
+        (ran.code, ran.stdout.as_str(), ran.stderr.as_str()),
+        (0, "", "")
+    );
+    assert_eq!(
+        transport.bodies(),
+        vec![format!("{DESCRIBE}&GlobalClusterIdentifier=my-global"); 3]
+    );
+    assert_eq!(transport.sleeps(), [Duration::from_secs(30); 2]);
+}
+
+#[test]
+fn wait_global_cluster_available_fails_on_deleting_and_on_a_missing_database() {
+    let transport = Canned::responses([described("deleting", PRIMARY)]);
+    let ran = run(
+        "wait global-cluster-available --global-cluster-identifier my-global",
+        &transport,
+    );
+    assert_eq!(ran.code, 255);
+    assert!(
+        ran.stderr
+            .starts_with("\nWaiter GlobalClusterAvailable failed: "),
+        "{}",
+        ran.stderr
+    );
+
+    let transport = Canned::responses([Response::new(404, NOT_FOUND_404.to_vec())]);
+    let ran = run(
+        "wait global-cluster-available --global-cluster-identifier my-global",
+        &transport,
+    );
+    assert_eq!(ran.code, 255, "{}", ran.stderr);
+    assert_eq!(transport.requests().len(), 1);
+}
+
+#[test]
+fn wait_global_cluster_deleted_ends_when_the_database_is_not_found() {
+    let transport = Canned::responses([
+        described("deleting", PRIMARY),
+        Response::new(404, NOT_FOUND_404.to_vec()),
+    ]);
+    let ran = run(
+        "wait global-cluster-deleted --global-cluster-identifier my-global",
+        &transport,
+    );
+    assert_eq!(
+        (ran.code, ran.stdout.as_str(), ran.stderr.as_str()),
+        (0, "", "")
+    );
+    assert_eq!(transport.requests().len(), 2);
+    assert_eq!(transport.sleeps(), [Duration::from_secs(30)]);
+}

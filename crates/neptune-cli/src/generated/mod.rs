@@ -7,6 +7,7 @@ mod commands;
 mod shapes;
 
 use ::awsquery_cli::table::{Command, Service, Waiter};
+use ::awsquery_cli::table::{Acceptor, Comparator, Matcher, State};
 
 /// The client the commands call.
 pub type Client = ::neptune_client::Client<::awsquery_cli::DynTransport>;
@@ -40,4 +41,60 @@ static COMMANDS: &[Command<Client>] = &[
     commands::switchover_global_cluster::COMMAND,
 ];
 /// The waiters, sorted by name.
-static WAITERS: &[Waiter] = &[];
+static WAITERS: &[Waiter] = &[
+    Waiter {
+        name: "global-cluster-available",
+        waiter_name: "GlobalClusterAvailable",
+        operation: "DescribeGlobalClusters",
+        doc: "Waits until every global database the call lists is available: after it was created or modified, or once a failover or switchover has finished. Stops with a failure when one of them is being deleted.",
+        min_delay: 30,
+        max_delay: 120,
+        acceptors: &[
+            Acceptor {
+                state: State::Success,
+                matcher: Matcher::Path {
+                    input: false,
+                    path: "GlobalClusters[].Status",
+                    comparator: Comparator::AllStringEquals,
+                    expected: "available",
+                },
+            },
+            Acceptor {
+                state: State::Failure,
+                matcher: Matcher::Path {
+                    input: false,
+                    path: "GlobalClusters[].Status",
+                    comparator: Comparator::AnyStringEquals,
+                    expected: "deleting",
+                },
+            },
+            Acceptor {
+                state: State::Failure,
+                matcher: Matcher::ErrorType("GlobalClusterNotFoundFault"),
+            },
+        ],
+    },
+    Waiter {
+        name: "global-cluster-deleted",
+        waiter_name: "GlobalClusterDeleted",
+        operation: "DescribeGlobalClusters",
+        doc: "Waits until the global database named by GlobalClusterIdentifier no longer exists, as after DeleteGlobalCluster.",
+        min_delay: 30,
+        max_delay: 120,
+        acceptors: &[
+            Acceptor {
+                state: State::Success,
+                matcher: Matcher::ErrorType("GlobalClusterNotFoundFault"),
+            },
+            Acceptor {
+                state: State::Success,
+                matcher: Matcher::Path {
+                    input: false,
+                    path: "length(GlobalClusters) == `0`",
+                    comparator: Comparator::BooleanEquals,
+                    expected: "true",
+                },
+            },
+        ],
+    },
+];

@@ -12,6 +12,7 @@ pub use ::awsquery::sigv4::Credentials;
 
 pub mod endpoint;
 pub mod fluent;
+pub mod waiters;
 
 /// What the client needs to know of the service to address and sign requests.
 pub const SERVICE: ::awsquery::client::ServiceInfo = ::awsquery::client::ServiceInfo {
@@ -114,6 +115,28 @@ impl<T: Transport> Client<T> {
     /// The secondaries are brought in step with the primary before the roles change, so no data is lost; the database is unavailable for a short while as the two clusters take their new roles. It suits planned moves, such as rotating the writer between Regions, or returning the writer to its first Region once a failover is over.
     pub fn switchover_global_cluster(&self) -> fluent::SwitchoverGlobalCluster<T> {
         fluent::SwitchoverGlobalCluster::new(::std::sync::Arc::clone(&self.handle))
+    }
+
+    /// Waits until every global database the call lists is available: after it was created or modified, or once a failover or switchover has finished. Stops with a failure when one of them is being deleted.
+    ///
+    /// Waits with the `GlobalClusterAvailable` waiter of `DescribeGlobalClusters`; see [`WaitUntilGlobalClusterAvailable`](waiters::WaitUntilGlobalClusterAvailable).
+    pub fn wait_until_global_cluster_available(
+        &self,
+    ) -> waiters::WaitUntilGlobalClusterAvailable<T> {
+        waiters::WaitUntilGlobalClusterAvailable::new(
+            ::std::sync::Arc::clone(&self.handle),
+        )
+    }
+
+    /// Waits until the global database named by GlobalClusterIdentifier no longer exists, as after DeleteGlobalCluster.
+    ///
+    /// Waits with the `GlobalClusterDeleted` waiter of `DescribeGlobalClusters`; see [`WaitUntilGlobalClusterDeleted`](waiters::WaitUntilGlobalClusterDeleted).
+    pub fn wait_until_global_cluster_deleted(
+        &self,
+    ) -> waiters::WaitUntilGlobalClusterDeleted<T> {
+        waiters::WaitUntilGlobalClusterDeleted::new(
+            ::std::sync::Arc::clone(&self.handle),
+        )
     }
 }
 

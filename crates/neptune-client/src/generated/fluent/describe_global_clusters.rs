@@ -19,6 +19,18 @@ impl<T: ::awsquery::transport::Transport> DescribeGlobalClusters<T> {
         }
     }
 
+    /// Sends `input` as [`send`](Self::send) would, for the waiters that poll the
+    /// operation.
+    pub(crate) async fn poll(
+        handle: &::awsquery::client::Handle<T>,
+        input: &crate::types::DescribeGlobalClustersInput,
+    ) -> ::std::result::Result<
+        crate::types::DescribeGlobalClustersOutput,
+        ::awsquery::client::SdkError<crate::error::DescribeGlobalClustersError>,
+    > {
+        handle.invoke::<::neptune_protocol::DescribeGlobalClusters>(input).await
+    }
+
     /// Only list the global database with this identifier (compared without regard to case). It must name an existing global database; leave it out to list them all.
     pub fn global_cluster_identifier(
         mut self,
