@@ -11,6 +11,7 @@ use std::borrow::Cow;
 use awsquery::endpoint::settings::check_region;
 use awsquery::endpoint::{EndpointSettings, parse_arn, parse_url};
 use awsquery::profile::parse_profile_file;
+use awsquery_cli::Extension;
 use awsquery_protocol::operation::Operation;
 use awsquery_protocol::xml::{Decoder, parse_error_envelope};
 use awsquery_types::base64;
@@ -284,15 +285,26 @@ pub fn cli_args(data: &[u8]) {
         .split(|b| *b == 0)
         .map(|arg| String::from_utf8_lossy(arg).into_owned())
         .collect();
-    if let Err(e) = neptune_cli::args::parse(&args) {
+    let extras = |name: &str| neptune_cli::PROGRAM.extension.options(name);
+    if let Err(e) = awsquery_cli::args::parse(&neptune_cli::SERVICE, &extras, &args) {
         let _ = e.to_string();
+    }
+    // Every argument as an option value in the shorthand syntax as well.
+    for arg in &args {
+        if let Err(e) = awsquery_cli::shorthand::parse(arg) {
+            let _ = e.to_string();
+        }
     }
 }
 
 /// `--starting-token` values: whatever a token says, writing it and reading it back gives the same.
 pub fn tokens(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
-    let resume = neptune_cli::token::decode(&text);
-    let encoded = neptune_cli::token::encode(&resume);
-    assert_eq!(neptune_cli::token::decode(&encoded), resume, "{encoded}");
+    let resume = awsquery_cli::token::decode("Marker", &text);
+    let encoded = awsquery_cli::token::encode("Marker", &resume);
+    assert_eq!(
+        awsquery_cli::token::decode("Marker", &encoded),
+        resume,
+        "{encoded}"
+    );
 }
