@@ -782,6 +782,14 @@ fn read_error(d: &mut Decoder<'_>, envelope: &mut ErrorEnvelope) -> Result<(), X
     Ok(())
 }
 
+/// `text` without surrounding whitespace, still borrowed if it was.
+fn trimmed_text(text: Cow<'_, str>) -> Cow<'_, str> {
+    match text {
+        Cow::Borrowed(text) => Cow::Borrowed(text.trim()),
+        Cow::Owned(text) => Cow::Owned(trimmed(text)),
+    }
+}
+
 fn trimmed(mut text: String) -> String {
     let trimmed = text.trim();
     if trimmed.len() != text.len() {
@@ -862,7 +870,7 @@ fn success_root<'a>(mut d: Decoder<'a>, response: &str) -> Result<Decoder<'a>, X
 
 /// Reads a whole success body whose root is `<{response}>`: the output, read by `read` from
 /// inside `<{result}>` (the default output when there is no such element), and the request id
-/// of `<ResponseMetadata><RequestId>`, if any. A different root, or a document that is malformed
+/// of `<ResponseMetadata><RequestId>`, if any (borrowed from the body when it can be). A different root, or a document that is malformed
 /// anywhere (after the result too), is an error.
 ///
 /// The body is read with a plain reader first, and read again with quick-xml when that stops or
@@ -891,7 +899,7 @@ pub fn read_success<'a, T: Default>(
     response: &str,
     result: &str,
     read: impl Fn(&mut Decoder<'a>) -> Result<T, XmlError>,
-) -> Result<(T, Option<String>), XmlError> {
+) -> Result<(T, Option<Cow<'a, str>>), XmlError> {
     if let Some(d) = Decoder::plain(body) {
         if let Ok(read) = read_success_with(d, response, result, &read) {
             return Ok(read);
@@ -905,7 +913,7 @@ fn read_success_with<'a, T: Default>(
     response: &str,
     result: &str,
     read: &impl Fn(&mut Decoder<'a>) -> Result<T, XmlError>,
-) -> Result<(T, Option<String>), XmlError> {
+) -> Result<(T, Option<Cow<'a, str>>), XmlError> {
     let mut d = success_root(d, response)?;
     let mut output = None;
     let mut request_id = None;
@@ -923,11 +931,12 @@ fn read_success_with<'a, T: Default>(
 }
 
 /// The `<RequestId>` of a `<ResponseMetadata>` element just opened, read through its end.
-fn read_response_metadata(d: &mut Decoder<'_>) -> Result<Option<String>, XmlError> {
+/// Borrowed from the body when it can be.
+fn read_response_metadata<'a>(d: &mut Decoder<'a>) -> Result<Option<Cow<'a, str>>, XmlError> {
     let mut request_id = None;
     while let Some(el) = d.next_child()? {
         match el.local_name() {
-            b"RequestId" | b"RequestID" => request_id = Some(trimmed(d.string()?)),
+            b"RequestId" | b"RequestID" => request_id = Some(trimmed_text(d.text()?)),
             _ => d.skip()?,
         }
     }
@@ -939,13 +948,15 @@ fn read_response_metadata(d: &mut Decoder<'_>) -> Result<Option<String>, XmlErro
 /// awsQuery response (an empty body, say).
 pub fn success_request_id(body: &[u8]) -> Option<String> {
     if let Some(request_id) = Decoder::plain(body).and_then(|d| read_request_id(d).ok()) {
-        return request_id;
+        return request_id.map(Cow::into_owned);
     }
-    read_request_id(Decoder::new(body)).unwrap_or(None)
+    read_request_id(Decoder::new(body))
+        .unwrap_or(None)
+        .map(Cow::into_owned)
 }
 
 /// The request id of a success body; `Err` where the body cannot be read that far.
-fn read_request_id(mut d: Decoder<'_>) -> Result<Option<String>, XmlError> {
+fn read_request_id(mut d: Decoder<'_>) -> Result<Option<Cow<'_, str>>, XmlError> {
     d.root()?;
     while let Some(el) = d.next_child()? {
         if el.local_name() == b"ResponseMetadata" {
@@ -1453,14 +1464,12 @@ mod tests {
 
     #[test]
     fn success_bodies_give_the_output_and_the_request_id() {
-        let read = |body: &str| read_success(body.as_bytes(), "PingResponse", "PingResult", pong);
+        fn read(body: &str) -> Result<(Option<String>, Option<Cow<'_, str>>), XmlError> {
+            read_success(body.as_bytes(), "PingResponse", "PingResult", pong)
+        }
 
-        let (output, id) = read(
-            FAILOVER_200
-                .replace("FailoverGlobalCluster", "Ping")
-                .as_str(),
-        )
-        .expect("a success body");
+        let ping = FAILOVER_200.replace("FailoverGlobalCluster", "Ping");
+        let (output, id) = read(&ping).expect("a success body");
         assert_eq!((output, id.as_deref()), (None, Some("a1b2c3")));
 
         // Whitespace around the id is not part of it; metadata before the result counts too.
@@ -1656,7 +1665,9 @@ mod tests {
         assert_eq!(envelope, full_envelope, "{}", String::from_utf8_lossy(body));
         assert_eq!(
             success_request_id(body),
-            read_request_id(Decoder::new(body)).unwrap_or(None),
+            read_request_id(Decoder::new(body))
+                .unwrap_or(None)
+                .map(Cow::into_owned),
             "{}",
             String::from_utf8_lossy(body)
         );
