@@ -578,6 +578,9 @@ struct Plain<'a> {
     /// no larger body).
     open: [(u32, u32); PLAIN_OPEN],
     depth: usize,
+    /// Set once the reader has stopped: it never reads on after something it leaves to
+    /// quick-xml, whatever the caller does with the error.
+    stopped: bool,
 }
 
 impl<'a> Plain<'a> {
@@ -593,12 +596,20 @@ impl<'a> Plain<'a> {
             at: 0,
             open: [(0, 0); PLAIN_OPEN],
             depth: 0,
+            stopped: false,
         })
     }
 
-    /// The next event, or `None` where quick-xml should take over.
+    /// The next event, or `None` where quick-xml should take over (and from then on).
     #[inline]
     fn next(&mut self) -> Option<Event<'a>> {
+        let event = if self.stopped { None } else { self.event() };
+        self.stopped = event.is_none();
+        event
+    }
+
+    #[inline]
+    fn event(&mut self) -> Option<Event<'a>> {
         let bytes = self.text.as_bytes();
         let at = self.at;
         match bytes.get(at) {
@@ -1747,5 +1758,20 @@ mod tests {
             "FailoverGlobalClusterResult"
         ));
         assert!(plain * 8 > all, "{plain} of {all}");
+    }
+
+    #[test]
+    fn a_stopped_plain_reader_stays_stopped() {
+        // A comment stops the plain reader; a read that ignores the error reads nothing more.
+        let body = b"<R><!-- c --><A>a</A><B>b</B></R>";
+        let mut d = Decoder::plain(body).expect("UTF-8");
+        d.root().unwrap();
+        assert!(d.next_child().is_err());
+        assert!(d.next_child().is_err());
+        assert!(d.skip().is_err());
+        // quick-xml reads it.
+        let mut d = Decoder::new(body);
+        d.root().unwrap();
+        assert_eq!(d.next_child().unwrap().unwrap().local_name(), b"A");
     }
 }
