@@ -42,6 +42,9 @@ pub struct Service {
     pub serialized: BTreeSet<String>,
     /// Shapes that need an XML deserializer (reached from outputs and errors).
     pub deserialized: BTreeSet<String>,
+    /// The lists, maps and other shapes that some deserialized value reads as a whole (not
+    /// flattened into its parent), and which so need a parser function of their own.
+    pub read_whole: BTreeSet<String>,
     /// The awsQuery client cases of `smithy.test#httpRequestTests` and `smithy.test#httpResponseTests`,
     /// one per test function, in operation order.
     pub protocol_tests: Vec<ProtocolTest>,

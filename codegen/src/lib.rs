@@ -421,8 +421,10 @@ fn lib_scaffold(dir: &str) -> GeneratedFile {
 /// Formats tokens as a Rust file with the generated-code header. The file tells rustfmt to leave it
 /// alone: prettyplease has formatted it, and `cargo fmt` must not fight the freshness check.
 fn rust(path: String, tokens: TokenStream) -> Result<GeneratedFile, Error> {
-    let tokens = quote::quote!(#![cfg_attr(rustfmt, rustfmt::skip)] #tokens);
-    let file = syn::parse2::<syn::File>(tokens)
+    // The file's tokens are moved in after the attribute, not copied.
+    let mut file_tokens = quote::quote!(#![cfg_attr(rustfmt, rustfmt::skip)]);
+    file_tokens.extend(tokens);
+    let file = syn::parse2::<syn::File>(file_tokens)
         .map_err(|e| Error::model(format!("internal error: `{path}` is not valid Rust: {e}")))?;
     let printed = prettyplease::unparse(&file);
     // Blank lines between tokens change nothing, but one added inside a literal that spans lines

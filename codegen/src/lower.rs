@@ -208,6 +208,7 @@ pub fn lower(model: &ast::Model, selection: &Selection) -> Result<Service, Error
     let (protocol_tests, client_tests) = endpoint::split_client_tests(&operations, protocol_tests)?;
     let endpoint_rules = rules::endpoint_rules(service_id, &service.traits, &endpoint_prefix)?;
     let waiters = waitable::waiters(model, &operations, &lowerer.shapes)?;
+    let read_whole = read_whole(&lowerer.shapes, &lowerer.deserialized);
 
     Ok(Service {
         shape_name: shape_name(service_id).to_owned(),
@@ -222,6 +223,7 @@ pub fn lower(model: &ast::Model, selection: &Selection) -> Result<Service, Error
         docs: docs(&service.traits, service_id)?,
         operations,
         shapes: lowerer.shapes,
+        read_whole,
         serialized: lowerer.serialized,
         deserialized: lowerer.deserialized,
         protocol_tests,
@@ -229,6 +231,34 @@ pub fn lower(model: &ast::Model, selection: &Selection) -> Result<Service, Error
         endpoint_rules,
         waiters,
     })
+}
+
+/// The shapes that some deserialized value reads as a whole: the targets of members that are not
+/// flattened, of lists and of map values.
+fn read_whole(
+    shapes: &BTreeMap<String, Shape>,
+    deserialized: &BTreeSet<String>,
+) -> BTreeSet<String> {
+    let mut whole = BTreeSet::new();
+    for shape in deserialized.iter().filter_map(|id| shapes.get(id)) {
+        match &shape.kind {
+            ShapeKind::Structure(s) | ShapeKind::Union(s) => {
+                for member in s.members.iter().filter(|m| !m.flattened) {
+                    if !whole.contains(&member.target) {
+                        whole.insert(member.target.clone());
+                    }
+                }
+            }
+            ShapeKind::List(list) => {
+                whole.insert(list.target.clone());
+            }
+            ShapeKind::Map(map) => {
+                whole.insert(map.value.clone());
+            }
+            _ => {}
+        }
+    }
+    whole
 }
 
 fn crates(prefix: &str) -> Crates {

@@ -71,7 +71,7 @@ pub fn operation_module(service: &Service, op: &Operation) -> TokenStream {
         "`{}`: the operation, its serializer and its parser.",
         op.name
     ));
-    let wrapped = read_wrapped(service);
+    let wrapped = &service.read_whole;
     let item = operation(&paths, service, op);
     let own = op.owned.iter().map(|id| {
         let mut fns = TokenStream::new();
@@ -79,7 +79,7 @@ pub fn operation_module(service: &Service, op: &Operation) -> TokenStream {
             fns.extend(ser_fn(&paths, service, id));
         }
         if service.deserialized.contains(id) {
-            fns.extend(de_fn(&paths, service, &wrapped, id));
+            fns.extend(de_fn(&paths, service, wrapped, id));
         }
         fns
     });
@@ -418,12 +418,12 @@ fn ser_item(
 /// `src/de.rs`.
 pub fn de(service: &Service) -> TokenStream {
     let paths = Paths::new();
-    let wrapped = read_wrapped(service);
+    let wrapped = &service.read_whole;
     let fns = service
         .deserialized
         .iter()
         .filter(|id| service.owner(id).is_none())
-        .map(|id| de_fn(&paths, service, &wrapped, id));
+        .map(|id| de_fn(&paths, service, wrapped, id));
     let errors = service.errors().filter(|(shape, _, _)| service.deserialized.contains(&shape.id)).map(|(shape, s, _)| {
         let ty = paths.named(shape);
         let stem = ident(&shape.functions.de);
@@ -467,32 +467,6 @@ pub fn de(service: &Service) -> TokenStream {
             #(#errors)*
         }
     }
-}
-
-/// Lists and maps that some deserialized value reads as a whole (not flattened into its parent), and so
-/// need a function of their own.
-fn read_wrapped(service: &Service) -> BTreeSet<&str> {
-    let mut wrapped = BTreeSet::new();
-    for id in &service.deserialized {
-        match &service.shape(id).kind {
-            ShapeKind::Structure(s) | ShapeKind::Union(s) => {
-                wrapped.extend(
-                    s.members
-                        .iter()
-                        .filter(|m| !m.flattened)
-                        .map(|m| m.target.as_str()),
-                );
-            }
-            ShapeKind::List(list) => {
-                wrapped.insert(list.target.as_str());
-            }
-            ShapeKind::Map(map) => {
-                wrapped.insert(map.value.as_str());
-            }
-            _ => {}
-        }
-    }
-    wrapped
 }
 
 /// Whether an error structure has members beyond its message, which must be read from `<Error>`.
@@ -661,7 +635,7 @@ fn ser_fn(paths: &Paths, service: &Service, id: &str) -> TokenStream {
     }
 }
 
-fn de_fn(paths: &Paths, service: &Service, wrapped: &BTreeSet<&str>, id: &str) -> TokenStream {
+fn de_fn(paths: &Paths, service: &Service, wrapped: &BTreeSet<String>, id: &str) -> TokenStream {
     let shape = service.shape(id);
     let stem = ident(&shape.functions.de);
     match &shape.kind {

@@ -1,6 +1,7 @@
 //! awsQuery error responses: the `<ErrorResponse>` envelope read into [`ErrorMetadata`], and the
 //! [`Unhandled`] error for a body that is not one.
 
+use std::borrow::Cow;
 use std::error::Error as StdError;
 
 use awsquery_types::error::{ErrorMetadata, Unhandled};
@@ -33,12 +34,13 @@ pub fn error_metadata(response: &Response) -> Result<ErrorMetadata, Unhandled> {
 }
 
 /// The request id of a success response: the `x-amzn-requestid` header, else the one read from
-/// the body (`<ResponseMetadata><RequestId>`), as for errors.
-pub fn request_id(response: &Response, from_body: Option<String>) -> Option<String> {
-    response
-        .request_id_header()
-        .map(str::to_owned)
-        .or(from_body)
+/// the body (`<ResponseMetadata><RequestId>`), as for errors. The body's is copied only when it
+/// is the one kept.
+pub fn request_id(response: &Response, from_body: Option<Cow<'_, str>>) -> Option<String> {
+    match response.request_id_header() {
+        Some(id) => Some(id.to_owned()),
+        None => from_body.map(Cow::into_owned),
+    }
 }
 
 /// [`request_id`] for an output without members, whose body is read only for the id, and only
@@ -103,11 +105,11 @@ mod tests {
         let with_header = Response::new(200, body).with_header("x-amzn-requestid", "from-header");
         let without = Response::new(200, body);
         assert_eq!(
-            request_id(&with_header, Some(String::from("from-body"))).as_deref(),
+            request_id(&with_header, Some(Cow::from("from-body"))).as_deref(),
             Some("from-header")
         );
         assert_eq!(
-            request_id(&without, Some(String::from("from-body"))).as_deref(),
+            request_id(&without, Some(Cow::from("from-body"))).as_deref(),
             Some("from-body")
         );
         assert_eq!(request_id(&Response::new(200, ""), None), None);

@@ -189,8 +189,20 @@ pub fn percent_encode_into(value: &str, out: &mut String) {
     }
 }
 
+/// Whether a byte stays as it is: ASCII letters and digits, `-`, `_`, `.` and `~` (a table,
+/// since every byte of every value is looked up).
 fn is_unreserved(byte: u8) -> bool {
-    byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~')
+    const UNRESERVED: [bool; 256] = {
+        let mut table = [false; 256];
+        let mut b = 0;
+        while b < 256 {
+            let c = b as u8;
+            table[b] = c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.' | b'~');
+            b += 1;
+        }
+        table
+    };
+    UNRESERVED[usize::from(byte)]
 }
 
 #[cfg(test)]

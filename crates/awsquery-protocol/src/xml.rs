@@ -38,7 +38,7 @@ use std::fmt;
 use quick_xml::Reader;
 use quick_xml::XmlVersion;
 use quick_xml::events::attributes::Attributes;
-use quick_xml::events::{BytesEnd, BytesRef, BytesStart, Event};
+use quick_xml::events::{BytesEnd, BytesRef, BytesStart, BytesText, Event};
 
 use awsquery_types::text::{MAX_NAME_CHARS, lossy_prefix, printable};
 use awsquery_types::time::{DateTime, TimestampFormat};
@@ -75,6 +75,9 @@ enum ErrorKind {
         expected: String,
         found: String,
     },
+    /// The plain reader met something it leaves to quick-xml; the body is read again with it.
+    /// Never returned to callers.
+    Plain,
     Missing(&'static str),
     Value {
         element: String,
@@ -124,6 +127,7 @@ impl fmt::Display for XmlError {
                 printable(found, MAX_NAME_CHARS)
             ),
             ErrorKind::Missing(what) => write!(f, "no {what} element in the XML document"),
+            ErrorKind::Plain => write!(f, "XML the plain reader leaves to quick-xml at byte {at}"),
             ErrorKind::Value {
                 element,
                 expected,
@@ -204,7 +208,7 @@ impl<'a> Element<'a> {
 /// like), [`Decoder::text`] and [`Decoder::skip`] apply to the element most recently returned by
 /// [`Decoder::root`] or [`Decoder::next_child`] and consume it through its end tag.
 pub struct Decoder<'a> {
-    reader: Reader<&'a [u8]>,
+    reader: Source<'a>,
     /// The body without a byte order mark.
     body: &'a [u8],
     /// Length of the byte order mark, added back to reported offsets.
@@ -229,15 +233,37 @@ impl fmt::Debug for Decoder<'_> {
     }
 }
 
+/// What a [`Decoder`] reads events with.
+// The plain reader keeps the names of the open elements inline: a decoder lives on the stack for
+// one body, and boxing them would cost the allocation the plain reader is there to save.
+#[allow(clippy::large_enum_variant)]
+enum Source<'a> {
+    /// quick-xml, which reads any XML document and reports what is wrong with one.
+    Full(Reader<&'a [u8]>),
+    /// The plain reader, for the documents services send.
+    Plain(Plain<'a>),
+}
+
 impl<'a> Decoder<'a> {
     /// A decoder at the start of `body`.
     pub fn new(body: &'a [u8]) -> Self {
-        let (bom, body) = match body.strip_prefix(UTF8_BOM) {
-            Some(rest) => (UTF8_BOM.len(), rest),
-            None => (0, body),
-        };
+        let (bom, body) = strip_bom(body);
+        Decoder::with_source(Source::Full(Reader::from_reader(body)), body, bom)
+    }
+
+    /// A decoder over the plain reader, when `body` can have one (it is UTF-8 and not too
+    /// large). It stops with an error at anything the plain reader leaves to quick-xml, and a
+    /// caller then reads the body again with [`Decoder::new`]: what the plain reader reads, it
+    /// reads as quick-xml does, and every error comes from quick-xml.
+    fn plain(body: &'a [u8]) -> Option<Self> {
+        let (bom, body) = strip_bom(body);
+        let plain = Plain::new(body)?;
+        Some(Decoder::with_source(Source::Plain(plain), body, bom))
+    }
+
+    fn with_source(reader: Source<'a>, body: &'a [u8], bom: usize) -> Self {
         Decoder {
-            reader: Reader::from_reader(body),
+            reader,
             body,
             bom,
             depth: 0,
@@ -418,7 +444,14 @@ impl<'a> Decoder<'a> {
             self.depth -= 1;
             return Ok(Event::End(BytesEnd::new("")));
         }
-        match self.reader.read_event() {
+        let event = match &mut self.reader {
+            Source::Full(reader) => reader.read_event(),
+            Source::Plain(plain) => match plain.next() {
+                Some(event) => Ok(event),
+                None => return Err(self.error(ErrorKind::Plain)),
+            },
+        };
+        match event {
             Ok(Event::Start(start)) => {
                 if self.depth >= MAX_DEPTH {
                     return Err(self.error(ErrorKind::TooDeep));
@@ -441,10 +474,7 @@ impl<'a> Decoder<'a> {
             Ok(Event::Eof) if self.depth == 0 => Err(self.error(ErrorKind::NoRoot)),
             Ok(Event::Eof) => Err(self.error(ErrorKind::Truncated { open: self.depth })),
             Ok(event) => Ok(event),
-            Err(e) => Err(XmlError::new(
-                self.reader.error_position() as usize + self.bom,
-                ErrorKind::Syntax(e),
-            )),
+            Err(e) => Err(XmlError::new(self.error_position(), ErrorKind::Syntax(e))),
         }
     }
 
@@ -454,7 +484,7 @@ impl<'a> Decoder<'a> {
     fn opened(&mut self, start: BytesStart<'_>, close: &[u8]) -> Result<Element<'a>, XmlError> {
         let len = start.len();
         // The reader stands just past `<`, the tag's content and `close`.
-        let end = self.reader.buffer_position() as usize;
+        let end = self.offset();
         let from = end.saturating_sub(close.len() + len);
         let Some(tag) = self.body.get(from..from + len) else {
             return Err(self.error(ErrorKind::NotXml("an unreadable start tag")));
@@ -495,12 +525,185 @@ impl<'a> Decoder<'a> {
         }
     }
 
+    /// How far the reader is into the body without its byte order mark.
+    fn offset(&self) -> usize {
+        match &self.reader {
+            Source::Full(reader) => reader.buffer_position() as usize,
+            Source::Plain(plain) => plain.at,
+        }
+    }
+
     fn position(&self) -> usize {
-        self.reader.buffer_position() as usize + self.bom
+        self.offset() + self.bom
+    }
+
+    fn error_position(&self) -> usize {
+        let at = match &self.reader {
+            Source::Full(reader) => reader.error_position() as usize,
+            Source::Plain(plain) => plain.at,
+        };
+        at + self.bom
     }
 
     fn error(&self, kind: ErrorKind) -> XmlError {
         XmlError::new(self.position(), kind)
+    }
+}
+
+/// The body without a UTF-8 byte order mark, and the mark's length.
+fn strip_bom(body: &[u8]) -> (usize, &[u8]) {
+    match body.strip_prefix(UTF8_BOM) {
+        Some(rest) => (UTF8_BOM.len(), rest),
+        None => (0, body),
+    }
+}
+
+/// The names of the elements a [`Plain`] reader may have open at once: one more than a
+/// [`Decoder`] accepts, since the decoder counts an element after its reader has read it.
+const PLAIN_OPEN: usize = MAX_DEPTH + 1;
+
+/// A reader of the XML that services send: start, end and empty tags, text, and entity and
+/// character references, read from a body known to be UTF-8, without allocating.
+///
+/// It gives the events quick-xml would give for such documents, at the same offsets, and stops
+/// (`None`) at anything else: comments, CDATA, processing instructions and declarations, a
+/// doctype, an end tag that does not close the element open, an unclosed tag or reference, a
+/// quote in an element name, too many open elements. A stopped read starts again with
+/// quick-xml, which reads the rest of XML and words every error.
+struct Plain<'a> {
+    text: &'a str,
+    /// Where the next event starts.
+    at: usize,
+    /// Where the names of the open elements start and end (within `u32`: [`Plain::new`] takes
+    /// no larger body).
+    open: [(u32, u32); PLAIN_OPEN],
+    depth: usize,
+    /// Set once the reader has stopped: it never reads on after something it leaves to
+    /// quick-xml, whatever the caller does with the error.
+    stopped: bool,
+}
+
+impl<'a> Plain<'a> {
+    /// A reader of `body` (without its byte order mark), if it is UTF-8, has no second mark,
+    /// and its offsets fit in `u32`.
+    fn new(body: &'a [u8]) -> Option<Self> {
+        if u32::try_from(body.len()).is_err() || body.starts_with(UTF8_BOM) {
+            return None;
+        }
+        let text = std::str::from_utf8(body).ok()?;
+        Some(Plain {
+            text,
+            at: 0,
+            open: [(0, 0); PLAIN_OPEN],
+            depth: 0,
+            stopped: false,
+        })
+    }
+
+    /// The next event, or `None` where quick-xml should take over (and from then on).
+    #[inline]
+    fn next(&mut self) -> Option<Event<'a>> {
+        let event = if self.stopped { None } else { self.event() };
+        self.stopped = event.is_none();
+        event
+    }
+
+    #[inline]
+    fn event(&mut self) -> Option<Event<'a>> {
+        let bytes = self.text.as_bytes();
+        let at = self.at;
+        match bytes.get(at) {
+            None => Some(Event::Eof),
+            Some(b'<') => self.markup(at),
+            Some(b'&') => {
+                // `&name;`: quick-xml ends a reference at `;`, and stops at `&` or `<` first.
+                let end = at + 1 + memchr::memchr3(b';', b'&', b'<', &bytes[at + 1..])?;
+                if bytes[end] != b';' {
+                    return None;
+                }
+                self.at = end + 1;
+                Some(Event::GeneralRef(BytesRef::new(&self.text[at + 1..end])))
+            }
+            Some(_) => {
+                let end = memchr::memchr2(b'<', b'&', &bytes[at..]).map_or(bytes.len(), |i| at + i);
+                self.at = end;
+                Some(Event::Text(BytesText::from_escaped(&self.text[at..end])))
+            }
+        }
+    }
+
+    /// A tag starting at `at`, where the `<` is.
+    #[inline]
+    fn markup(&mut self, at: usize) -> Option<Event<'a>> {
+        let bytes = self.text.as_bytes();
+        match *bytes.get(at + 1)? {
+            b'!' | b'?' => None,
+            b'/' => {
+                // Only the end tag of the element open, exactly: `</Name>`.
+                let (start, end) = self.open[self.depth.checked_sub(1)?];
+                let name = &self.text[start as usize..end as usize];
+                let close = at + 2 + name.len();
+                if bytes.get(at + 2..close)? != name.as_bytes() || bytes.get(close) != Some(&b'>') {
+                    return None;
+                }
+                self.depth -= 1;
+                self.at = close + 1;
+                Some(Event::End(BytesEnd::new(name)))
+            }
+            _ => {
+                // quick-xml ends a tag at the first `>` outside quoted attribute values.
+                let from = at + 1;
+                let mut quote = None;
+                let mut end = None;
+                for i in memchr::memchr3_iter(b'>', b'\'', b'"', &bytes[from..]) {
+                    let b = bytes[from + i];
+                    match quote {
+                        None if b == b'>' => {
+                            end = Some(from + i);
+                            break;
+                        }
+                        None => quote = Some(b),
+                        Some(q) if q == b => quote = None,
+                        Some(_) => {}
+                    }
+                }
+                let end = end?;
+                self.at = end + 1;
+                let (content, empty) = match self.text[from..end].strip_suffix('/') {
+                    Some(content) => (content, true),
+                    None => (&self.text[from..end], false),
+                };
+                // The name ends at whitespace; a quote in it would make quick-xml read its end
+                // tag otherwise than this reader does.
+                let mut name_len = content.len();
+                for (i, b) in content.bytes().enumerate() {
+                    match b {
+                        b' ' | b'\t' | b'\r' | b'\n' => {
+                            name_len = i;
+                            break;
+                        }
+                        b'"' | b'\'' => return None,
+                        _ => {}
+                    }
+                }
+                if name_len == 0 {
+                    return None;
+                }
+                let start = BytesStart::from_content(content, name_len);
+                if empty {
+                    return Some(Event::Empty(start));
+                }
+                if self.depth == PLAIN_OPEN {
+                    return None;
+                }
+                // Offsets fit in u32: `new` takes no larger body.
+                let name_at = u32::try_from(from).ok()?;
+                let name_end = u32::try_from(from + name_len).ok()?;
+                self.open[self.depth] = (name_at, name_end);
+                self.depth += 1;
+                Some(Event::Start(start))
+            }
+        }
     }
 }
 
@@ -543,7 +746,13 @@ pub struct ErrorEnvelope {
 /// Reads the code, message, type and request id of an error body. Only the first `<Error>` counts;
 /// unknown elements are skipped and namespace prefixes ignored.
 pub fn parse_error_envelope(body: &[u8]) -> Result<ErrorEnvelope, XmlError> {
-    let mut d = Decoder::new(body);
+    if let Some(envelope) = Decoder::plain(body).and_then(|d| read_error_envelope(d).ok()) {
+        return Ok(envelope);
+    }
+    read_error_envelope(Decoder::new(body))
+}
+
+fn read_error_envelope(mut d: Decoder<'_>) -> Result<ErrorEnvelope, XmlError> {
     open_error_root(&mut d)?;
     let mut envelope = ErrorEnvelope::default();
     let mut seen_error = false;
@@ -582,6 +791,14 @@ fn read_error(d: &mut Decoder<'_>, envelope: &mut ErrorEnvelope) -> Result<(), X
         }
     }
     Ok(())
+}
+
+/// `text` without surrounding whitespace, still borrowed if it was.
+fn trimmed_text(text: Cow<'_, str>) -> Cow<'_, str> {
+    match text {
+        Cow::Borrowed(text) => Cow::Borrowed(text.trim()),
+        Cow::Owned(text) => Cow::Owned(trimmed(text)),
+    }
 }
 
 fn trimmed(mut text: String) -> String {
@@ -637,7 +854,7 @@ pub fn result_element<'a>(
     response: &str,
     result: &str,
 ) -> Result<Option<Decoder<'a>>, XmlError> {
-    let mut d = success_root(body, response)?;
+    let mut d = success_root(Decoder::new(body), response)?;
     while let Some(el) = d.next_child()? {
         if el.local_name() == result.as_bytes() {
             return Ok(Some(d));
@@ -647,9 +864,8 @@ pub fn result_element<'a>(
     Ok(None)
 }
 
-/// A decoder inside the root of a success body, which must be `<{response}>`.
-fn success_root<'a>(body: &'a [u8], response: &str) -> Result<Decoder<'a>, XmlError> {
-    let mut d = Decoder::new(body);
+/// The decoder inside the root of a success body, which must be `<{response}>`.
+fn success_root<'a>(mut d: Decoder<'a>, response: &str) -> Result<Decoder<'a>, XmlError> {
     let root = d.root()?;
     if root.local_name() != response.as_bytes() {
         return Err(XmlError::new(
@@ -665,8 +881,11 @@ fn success_root<'a>(body: &'a [u8], response: &str) -> Result<Decoder<'a>, XmlEr
 
 /// Reads a whole success body whose root is `<{response}>`: the output, read by `read` from
 /// inside `<{result}>` (the default output when there is no such element), and the request id
-/// of `<ResponseMetadata><RequestId>`, if any. A different root, or a document that is malformed
+/// of `<ResponseMetadata><RequestId>`, if any (borrowed from the body when it can be). A different root, or a document that is malformed
 /// anywhere (after the result too), is an error.
+///
+/// The body is read with a plain reader first, and read again with quick-xml when that stops or
+/// anything fails, so `read` may run twice and every error is quick-xml's reading.
 ///
 /// ```
 /// # use awsquery_protocol::xml::{Decoder, XmlError, read_success};
@@ -690,17 +909,30 @@ pub fn read_success<'a, T: Default>(
     body: &'a [u8],
     response: &str,
     result: &str,
-    read: impl FnOnce(&mut Decoder<'a>) -> Result<T, XmlError>,
-) -> Result<(T, Option<String>), XmlError> {
-    let mut d = success_root(body, response)?;
-    let mut read = Some(read);
+    read: impl Fn(&mut Decoder<'a>) -> Result<T, XmlError>,
+) -> Result<(T, Option<Cow<'a, str>>), XmlError> {
+    if let Some(d) = Decoder::plain(body) {
+        if let Ok(read) = read_success_with(d, response, result, &read) {
+            return Ok(read);
+        }
+    }
+    read_success_with(Decoder::new(body), response, result, &read)
+}
+
+fn read_success_with<'a, T: Default>(
+    d: Decoder<'a>,
+    response: &str,
+    result: &str,
+    read: &impl Fn(&mut Decoder<'a>) -> Result<T, XmlError>,
+) -> Result<(T, Option<Cow<'a, str>>), XmlError> {
+    let mut d = success_root(d, response)?;
     let mut output = None;
     let mut request_id = None;
     while let Some(el) = d.next_child()? {
         match el.local_name() {
-            name if name == result.as_bytes() => match read.take() {
-                Some(read) => output = Some(read(&mut d)?),
-                None => d.skip()?,
+            name if name == result.as_bytes() => match output {
+                None => output = Some(read(&mut d)?),
+                Some(_) => d.skip()?,
             },
             b"ResponseMetadata" => request_id = read_response_metadata(&mut d)?.or(request_id),
             _ => d.skip()?,
@@ -710,11 +942,12 @@ pub fn read_success<'a, T: Default>(
 }
 
 /// The `<RequestId>` of a `<ResponseMetadata>` element just opened, read through its end.
-fn read_response_metadata(d: &mut Decoder<'_>) -> Result<Option<String>, XmlError> {
+/// Borrowed from the body when it can be.
+fn read_response_metadata<'a>(d: &mut Decoder<'a>) -> Result<Option<Cow<'a, str>>, XmlError> {
     let mut request_id = None;
     while let Some(el) = d.next_child()? {
         match el.local_name() {
-            b"RequestId" | b"RequestID" => request_id = Some(trimmed(d.string()?)),
+            b"RequestId" | b"RequestID" => request_id = Some(trimmed_text(d.text()?)),
             _ => d.skip()?,
         }
     }
@@ -725,15 +958,24 @@ fn read_response_metadata(d: &mut Decoder<'_>) -> Result<Option<String>, XmlErro
 /// body is otherwise not read: `None` when there is none, or when the body is not a readable
 /// awsQuery response (an empty body, say).
 pub fn success_request_id(body: &[u8]) -> Option<String> {
-    let mut d = Decoder::new(body);
-    d.root().ok()?;
-    while let Some(el) = d.next_child().ok()? {
-        if el.local_name() == b"ResponseMetadata" {
-            return read_response_metadata(&mut d).ok()?;
-        }
-        d.skip().ok()?;
+    if let Some(request_id) = Decoder::plain(body).and_then(|d| read_request_id(d).ok()) {
+        return request_id.map(Cow::into_owned);
     }
-    None
+    read_request_id(Decoder::new(body))
+        .unwrap_or(None)
+        .map(Cow::into_owned)
+}
+
+/// The request id of a success body; `Err` where the body cannot be read that far.
+fn read_request_id(mut d: Decoder<'_>) -> Result<Option<Cow<'_, str>>, XmlError> {
+    d.root()?;
+    while let Some(el) = d.next_child()? {
+        if el.local_name() == b"ResponseMetadata" {
+            return read_response_metadata(&mut d);
+        }
+        d.skip()?;
+    }
+    Ok(None)
 }
 
 #[cfg(test)]
@@ -1233,14 +1475,12 @@ mod tests {
 
     #[test]
     fn success_bodies_give_the_output_and_the_request_id() {
-        let read = |body: &str| read_success(body.as_bytes(), "PingResponse", "PingResult", pong);
+        fn read(body: &str) -> Result<(Option<String>, Option<Cow<'_, str>>), XmlError> {
+            read_success(body.as_bytes(), "PingResponse", "PingResult", pong)
+        }
 
-        let (output, id) = read(
-            FAILOVER_200
-                .replace("FailoverGlobalCluster", "Ping")
-                .as_str(),
-        )
-        .expect("a success body");
+        let ping = FAILOVER_200.replace("FailoverGlobalCluster", "Ping");
+        let (output, id) = read(&ping).expect("a success body");
         assert_eq!((output, id.as_deref()), (None, Some("a1b2c3")));
 
         // Whitespace around the id is not part of it; metadata before the result counts too.
@@ -1394,5 +1634,144 @@ mod tests {
         assert!(d.next_child().unwrap().is_none());
         assert!(d.next_child().unwrap().is_none());
         assert!(d.string().is_err());
+    }
+
+    /// Every element of a document with its `id` attribute, and the text of those named `T…`,
+    /// `Status` or `member`, skipping those named `S…` otherwise: a dump that drives every part
+    /// of a decoder.
+    fn dump(d: &mut Decoder<'_>) -> Result<String, XmlError> {
+        let mut out = String::new();
+        while let Some(el) = d.next_child()? {
+            let name = String::from_utf8_lossy(el.local_name()).into_owned();
+            out.push_str(&format!("<{name} {:?}>", el.attribute("id")?));
+            if name.starts_with('T') || name == "member" || name == "Status" {
+                out.push_str(&d.text()?);
+            } else if name.starts_with('S') {
+                d.skip()?;
+            } else {
+                out.push_str(&dump(d)?);
+            }
+            out.push_str(&format!("</{name}>"));
+        }
+        Ok(out)
+    }
+
+    /// Whether the plain reader read `body` (as a success or an error envelope); panics where it
+    /// read it otherwise than quick-xml.
+    fn plain_reads_as_quick_xml(body: &[u8], response: &str, result: &str) -> bool {
+        let full = read_success_with(Decoder::new(body), response, result, &dump);
+        let plain =
+            Decoder::plain(body).and_then(|d| read_success_with(d, response, result, &dump).ok());
+        let full_envelope = read_error_envelope(Decoder::new(body)).map_err(|e| e.to_string());
+        let plain_envelope = Decoder::plain(body).and_then(|d| read_error_envelope(d).ok());
+        if let Some(envelope) = &plain_envelope {
+            assert_eq!(
+                Ok(envelope),
+                full_envelope.as_ref(),
+                "{}",
+                String::from_utf8_lossy(body)
+            );
+        }
+        let envelope = parse_error_envelope(body).map_err(|e| e.to_string());
+        assert_eq!(envelope, full_envelope, "{}", String::from_utf8_lossy(body));
+        assert_eq!(
+            success_request_id(body),
+            read_request_id(Decoder::new(body))
+                .unwrap_or(None)
+                .map(Cow::into_owned),
+            "{}",
+            String::from_utf8_lossy(body)
+        );
+        match plain {
+            Some(plain) => {
+                let full = full.unwrap_or_else(|e| {
+                    panic!(
+                        "quick-xml: {e}, plain: {plain:?} for {}",
+                        String::from_utf8_lossy(body)
+                    )
+                });
+                assert_eq!(plain, full, "{}", String::from_utf8_lossy(body));
+                true
+            }
+            None => plain_envelope.is_some(),
+        }
+    }
+
+    #[test]
+    fn the_plain_reader_reads_as_quick_xml_or_leaves_the_body_to_it() {
+        const DOC: &str = "<R xmlns=\"urn:x\"><Result><A id=\"a>/'1\"><T>x &amp; y &#x41;&#66;</T>\
+            <p:T xmlns:p='u'>&lt;&gt;&quot;&apos;</p:T><B/><C id='c' /><Status>ok</Status>\
+            <S><T>skipped<U/></T></S><L><member>m1</member><member></member><member/></L>\
+            <T>a<Z>b</Z>c</T></A><T>\r\n two\r lines\n</T></Result>\
+            <ResponseMetadata><RequestId>r-1</RequestId></ResponseMetadata></R>";
+        let bodies = [
+            DOC.to_owned(),
+            format!("\u{feff}{DOC}"),
+            format!("<?xml version=\"1.0\"?>\n{DOC}"),
+            format!(" \n{DOC} trailing <junk"),
+            FAILOVER_200.to_owned(),
+            FAILOVER_404.to_owned(),
+            BAD_SIGNATURE.to_owned(),
+            HTML_500.to_owned(),
+        ];
+        let special = [b'<', b'>', b'/', b'&', b'"', b'\r', b'!', 0xff];
+        let (mut plain, mut all) = (0, 0);
+        for body in &bodies {
+            let body = body.as_bytes();
+            let (response, result) = if body == FAILOVER_200.as_bytes() {
+                (
+                    "FailoverGlobalClusterResponse",
+                    "FailoverGlobalClusterResult",
+                )
+            } else {
+                ("R", "Result")
+            };
+            for cut in 0..=body.len() {
+                plain += usize::from(plain_reads_as_quick_xml(&body[..cut], response, result));
+                all += 1;
+            }
+            // Changed a byte at a time: the documents of each kind, not their variants.
+            if ![DOC, FAILOVER_404, BAD_SIGNATURE]
+                .iter()
+                .any(|doc| doc.as_bytes() == body)
+            {
+                continue;
+            }
+            for at in 0..body.len() {
+                for &b in &special {
+                    let mut changed = body.to_vec();
+                    changed[at] = b;
+                    plain += usize::from(plain_reads_as_quick_xml(&changed, response, result));
+                    let mut inserted = body.to_vec();
+                    inserted.insert(at, b);
+                    plain += usize::from(plain_reads_as_quick_xml(&inserted, response, result));
+                    all += 2;
+                }
+            }
+        }
+        // The plain reader reads a good share of them (the unchanged documents among them);
+        // quick-xml the rest.
+        assert!(plain_reads_as_quick_xml(DOC.as_bytes(), "R", "Result"));
+        assert!(plain_reads_as_quick_xml(
+            FAILOVER_200.as_bytes(),
+            "FailoverGlobalClusterResponse",
+            "FailoverGlobalClusterResult"
+        ));
+        assert!(plain * 8 > all, "{plain} of {all}");
+    }
+
+    #[test]
+    fn a_stopped_plain_reader_stays_stopped() {
+        // A comment stops the plain reader; a read that ignores the error reads nothing more.
+        let body = b"<R><!-- c --><A>a</A><B>b</B></R>";
+        let mut d = Decoder::plain(body).expect("UTF-8");
+        d.root().unwrap();
+        assert!(d.next_child().is_err());
+        assert!(d.next_child().is_err());
+        assert!(d.skip().is_err());
+        // quick-xml reads it.
+        let mut d = Decoder::new(body);
+        d.root().unwrap();
+        assert_eq!(d.next_child().unwrap().unwrap().local_name(), b"A");
     }
 }
