@@ -222,7 +222,9 @@ pub fn files(service: &Service) -> Vec<(String, TokenStream)> {
                     call,
                 };
 
-                /// Sends the request.
+                /// Sends the request. Every member the user gave is copied, deprecated ones too, and
+                /// a deprecated operation is still a command.
+                #[allow(deprecated)]
                 fn call(client: &Client, input: ::awsquery_cli::serde_json::Value) -> ::awsquery_cli::table::CallFuture {
                     let client = client.clone();
                     ::std::boxed::Box::pin(async move {

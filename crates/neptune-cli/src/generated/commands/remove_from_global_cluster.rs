@@ -32,7 +32,9 @@ pub(crate) const COMMAND: ::awsquery_cli::table::Command<Client> = ::awsquery_cl
     call,
 };
 
-/// Sends the request.
+/// Sends the request. Every member the user gave is copied, deprecated ones too, and
+/// a deprecated operation is still a command.
+#[allow(deprecated)]
 fn call(
     client: &Client,
     input: ::awsquery_cli::serde_json::Value,
