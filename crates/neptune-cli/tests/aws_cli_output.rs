@@ -25,11 +25,10 @@ struct Pages(Arc<Vec<Value>>);
 
 impl Pages {
     fn answer(&self, request: &Request) -> Response {
-        let form = String::from_utf8_lossy(&request.body).into_owned();
+        let form = awsquery_testing::form_pairs(&String::from_utf8_lossy(&request.body));
         let marker = form
-            .split('&')
-            .find_map(|pair| pair.strip_prefix("Marker="))
-            .map(percent_decode);
+            .into_iter()
+            .find_map(|(key, value)| (key == "Marker").then_some(value));
         let index = match &marker {
             None => 0,
             Some(marker) => {
@@ -62,30 +61,6 @@ impl Transport for Pages {
     }
 
     async fn sleep(&self, _: Duration) {}
-}
-
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'%' if i + 2 < bytes.len() => {
-                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).expect("ASCII");
-                out.push(u8::from_str_radix(hex, 16).expect("a percent escape"));
-                i += 3;
-            }
-            b'+' => {
-                out.push(b' ');
-                i += 1;
-            }
-            byte => {
-                out.push(byte);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8(out).expect("UTF-8")
 }
 
 /// `value` as the awsQuery XML element `name`: lists of global clusters and of their members
