@@ -98,12 +98,16 @@ impl Imds {
     }
 }
 
-/// Six hours from now, in whole seconds.
+/// Six hours from the first call, in whole seconds, and the same for every later call: a test
+/// compares what the server served with what it expects, which must not straddle a second.
 fn expiry() -> SystemTime {
-    let now = SystemTime::now()
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .unwrap();
-    SystemTime::UNIX_EPOCH + Duration::from_secs(now.as_secs() + 6 * 3600)
+    static EXPIRY: std::sync::OnceLock<SystemTime> = std::sync::OnceLock::new();
+    *EXPIRY.get_or_init(|| {
+        let now = SystemTime::now()
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .unwrap();
+        SystemTime::UNIX_EPOCH + Duration::from_secs(now.as_secs() + 6 * 3600)
+    })
 }
 
 fn credentials_document(expiry: SystemTime) -> String {
