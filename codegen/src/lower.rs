@@ -173,7 +173,8 @@ pub fn lower(model: &ast::Model, selection: &Selection) -> Result<Service, Error
                 .any(|m| m.field == "build" || m.set_fn == "build");
             if s.error.is_none() && !clash {
                 shape.builder = Some(Builder {
-                    name: format!("{}Builder", shape.rust_name),
+                    // `Option_` has the builder `OptionBuilder`: builders hide no prelude name.
+                    name: format!("{}Builder", shape.rust_name.trim_end_matches('_')),
                     checked: s
                         .members
                         .iter()
@@ -371,7 +372,7 @@ impl<'m> Lowerer<'m> {
     ) -> Result<Operation, Error> {
         let op = &self.model.shapes[id];
         let name = shape_name(id).to_owned();
-        let type_name = naming::type_name(&name);
+        let type_name = naming::item_name(&name);
         let input = self.io_structure(id, op.input.as_ref(), &format!("{name}Input"), true)?;
         let output = self.io_structure(id, op.output.as_ref(), &format!("{name}Output"), false)?;
         self.reach(&input, Direction::Ser, id)?;
@@ -410,7 +411,7 @@ impl<'m> Lowerer<'m> {
             cli_name: naming::cli_name(&name),
             owned: Vec::new(),
             sensitive_params: Vec::new(),
-            error_enum: format!("{type_name}Error"),
+            error_enum: format!("{}Error", type_name.trim_end_matches('_')),
             type_name,
             input,
             output,
@@ -586,7 +587,7 @@ impl<'m> Lowerer<'m> {
                     Shape {
                         id: id.clone(),
                         name: synthetic_name.to_owned(),
-                        rust_name: naming::type_name(synthetic_name),
+                        rust_name: naming::item_name(synthetic_name),
                         module: Module::Types,
                         fn_stem: naming::function(synthetic_name),
                         functions: functions(&naming::function(synthetic_name)),
@@ -651,7 +652,7 @@ impl<'m> Lowerer<'m> {
                 ));
             }
         };
-        let rust_name = naming::type_name(self.renames.get(id).map_or(&name, |n| n));
+        let rust_name = naming::item_name(self.renames.get(id).map_or(&name, |n| n));
         let (kind, traits) = match ast {
             Some(shape) => {
                 if !shape.mixins.is_empty() {

@@ -23,6 +23,14 @@ const KEYWORDS: &[&str] = &[
 /// Keywords that cannot be raw identifiers; they get a trailing underscore instead.
 const RESERVED: &[&str] = &["crate", "self", "super", "Self"];
 
+/// Names from Rust's prelude that generated code writes unqualified (`Option<String>`, `Some`,
+/// `Into`). A generated type of one of these names would hide the prelude's in its module, so it
+/// takes a trailing underscore, as `Self` does.
+const PRELUDE: &[&str] = &[
+    "Box", "Clone", "Default", "Err", "From", "Into", "None", "Ok", "Option", "Result", "Some",
+    "String", "ToOwned", "Vec",
+];
+
 fn fix_acronyms(name: &str) -> String {
     let mut fixed = name.to_owned();
     for (from, to) in ACRONYMS {
@@ -61,9 +69,20 @@ pub fn prefixed(prefix: &str, field: &str) -> String {
     format!("{prefix}_{}", field.trim_start_matches("r#"))
 }
 
-/// A type or variant name.
+/// A variant name, or the name of a type the generated code does not define (a waiter's).
 pub fn type_name(name: &str) -> String {
     escape(pascal(name))
+}
+
+/// The name of a type the generated code defines for a shape or an operation: a [`type_name`],
+/// with a trailing underscore where it would hide a name of the prelude (`Option` → `Option_`).
+pub fn item_name(name: &str) -> String {
+    let name = type_name(name);
+    if PRELUDE.contains(&name.as_str()) {
+        format!("{name}_")
+    } else {
+        name
+    }
 }
 
 /// `prefix` as a package registry keyword (crates.io takes at most 20 ASCII letters, digits, `-`,
@@ -270,6 +289,12 @@ mod tests {
         assert_eq!(field("Type"), "r#type");
         assert_eq!(field("Self"), "self_");
         assert_eq!(type_name("Self"), "Self_");
+        assert_eq!(item_name("Self"), "Self_");
+        assert_eq!(item_name("Option"), "Option_");
+        assert_eq!(item_name("string"), "String_");
+        assert_eq!(item_name("Options"), "Options");
+        // Variants hide nothing: they are always written with their enum's name or `Self`.
+        assert_eq!(type_name("None"), "None");
         assert_eq!(field("2Fast"), "_2fast");
         assert_eq!(ident("r#type").to_string(), "r#type");
     }

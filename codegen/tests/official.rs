@@ -73,7 +73,7 @@ fn check_paginators(files: &[GeneratedFile], model: &str) {
         expected
     );
     assert!(lib.contains(
-        "impl ::awsquery_protocol::paginate::PaginateItems for DescribeGlobalClusters { type Items = ::std::vec::Vec<crate::types::GlobalCluster>;"
+        "impl ::awsquery_protocol::paginate::PaginateItems for DescribeGlobalClusters { type Items = Vec<crate::types::GlobalCluster>;"
     ));
 }
 
@@ -240,25 +240,19 @@ fn neptune_2025_generates() {
     let types = file(&files, TYPES);
     let failover = struct_body(&types, "FailoverGlobalClusterInput").expect("the failover input");
     assert!(
-        failover.contains("pub allow_data_loss: ::std::option::Option<bool>,"),
+        failover.contains("pub allow_data_loss: Option<bool>,"),
         "{failover}"
     );
     assert!(
-        failover.contains("pub switchover: ::std::option::Option<bool>,"),
+        failover.contains("pub switchover: Option<bool>,"),
         "{failover}"
     );
     assert!(operation_structs(&file(&files, PROTOCOL_LIB)).contains(&"SwitchoverGlobalCluster"));
     // Without `default` traits every member is optional.
     let cluster = struct_body(&types, "DbCluster").expect("DbCluster");
-    assert!(
-        cluster.contains("pub multi_az: ::std::option::Option<bool>,"),
-        "{cluster}"
-    );
+    assert!(cluster.contains("pub multi_az: Option<bool>,"), "{cluster}");
     let member = struct_body(&types, "GlobalClusterMember").expect("GlobalClusterMember");
-    assert!(
-        member.contains("pub is_writer: ::std::option::Option<bool>,"),
-        "{member}"
-    );
+    assert!(member.contains("pub is_writer: Option<bool>,"), "{member}");
 }
 
 #[test]

@@ -165,19 +165,19 @@ pub fn files(service: &Service) -> Vec<(String, TokenStream)> {
             Some(p) => match (&p.input_token, &p.output_token, &p.items) {
                 (Some(input_token), Some(output_token), Some(items)) => {
                     let page_size = match &p.page_size {
-                        Some(size) => quote!(::std::option::Option::Some(#size)),
-                        None => quote!(::std::option::Option::None),
+                        Some(size) => quote!(Some(#size)),
+                        None => quote!(None),
                     };
-                    quote!(::std::option::Option::Some(::awsquery_cli::table::Paginator {
+                    quote!(Some(::awsquery_cli::table::Paginator {
                         input_token: #input_token,
                         output_token: #output_token,
                         items: #items,
                         page_size: #page_size,
                     }))
                 }
-                _ => quote!(::std::option::Option::None),
+                _ => quote!(None),
             },
-            None => quote!(::std::option::Option::None),
+            None => quote!(None),
         };
         let module = ident(&op.fn_name);
         let input_type = ident(&service.shape(&op.input).rust_name);
@@ -227,7 +227,7 @@ pub fn files(service: &Service) -> Vec<(String, TokenStream)> {
                 #[allow(deprecated)]
                 fn call(client: &Client, input: ::awsquery_cli::serde_json::Value) -> ::awsquery_cli::table::CallFuture {
                     let client = client.clone();
-                    ::std::boxed::Box::pin(async move {
+                    Box::pin(async move {
                         let #binding: ::#client_crate::types::#input_type = ::awsquery_cli::call::input(input)?;
                         let output = client.#method()#(#setters)*.send().await?;
                         ::awsquery_cli::call::output(&output)

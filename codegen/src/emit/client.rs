@@ -110,7 +110,7 @@ pub fn lib(service: &Service, config_feature: bool) -> TokenStream {
             handle: ::std::sync::Arc<::awsquery::client::Handle<T>>,
         }
 
-        impl<T> ::std::clone::Clone for Client<T> {
+        impl<T> Clone for Client<T> {
             fn clone(&self) -> Self {
                 Client { handle: ::std::sync::Arc::clone(&self.handle) }
             }
@@ -130,7 +130,7 @@ pub fn lib(service: &Service, config_feature: bool) -> TokenStream {
             }
 
             /// The endpoint requests go to, or why there is none.
-            pub fn endpoint(&self) -> ::std::result::Result<&endpoint::Endpoint, &endpoint::EndpointError> {
+            pub fn endpoint(&self) -> Result<&endpoint::Endpoint, &endpoint::EndpointError> {
                 self.handle.endpoint()
             }
 
@@ -163,7 +163,7 @@ fn from_env() -> TokenStream {
             /// Run it on a tokio runtime: the shared files are read on its blocking pool. It fails
             /// when a shared file or a setting cannot be used, the chosen profile does not exist,
             /// or no Region is found; credentials are looked for only when a call needs them.
-            pub async fn from_env() -> ::std::result::Result<Self, ::awsquery_config::LoadError> {
+            pub async fn from_env() -> Result<Self, ::awsquery_config::LoadError> {
                 Self::from_loader(::awsquery_config::ConfigLoader::new()).await
             }
 
@@ -172,10 +172,10 @@ fn from_env() -> TokenStream {
             /// (`ConfigLoader::with_env`).
             pub async fn from_loader(
                 loader: ::awsquery_config::ConfigLoader,
-            ) -> ::std::result::Result<Self, ::awsquery_config::LoadError> {
+            ) -> Result<Self, ::awsquery_config::LoadError> {
                 let loaded = loader.load().await?;
                 let config = loaded.client_config()?;
-                ::std::result::Result::Ok(Client::new(config, ::std::clone::Clone::clone(loaded.transport())))
+                Ok(Client::new(config, Clone::clone(loaded.transport())))
             }
         }
     }
@@ -346,7 +346,7 @@ fn builder(paths: &Paths, service: &Service, op: &Operation) -> TokenStream {
         // they are, without a copy.
         let fresh_tokens = fill_tokens.as_ref().map(|_| {
             quote! {
-                let mut input = ::std::clone::Clone::clone(input);
+                let mut input = Clone::clone(input);
                 <::#protocol::#name as ::awsquery_protocol::operation::Operation>::fill_idempotency_tokens(
                     &mut input,
                     &mut ::awsquery::idempotency::token,
@@ -360,7 +360,7 @@ fn builder(paths: &Paths, service: &Service, op: &Operation) -> TokenStream {
             pub(crate) async fn poll(
                 handle: &::awsquery::client::Handle<T>,
                 input: &#input,
-            ) -> ::std::result::Result<#output, ::awsquery::client::SdkError<#model::error::#error>> {
+            ) -> Result<#output, ::awsquery::client::SdkError<#model::error::#error>> {
                 #fresh_tokens
                 #call
             }
@@ -376,7 +376,7 @@ fn builder(paths: &Paths, service: &Service, op: &Operation) -> TokenStream {
 
         impl<T: ::awsquery::transport::Transport> #name<T> {
             pub(crate) fn new(handle: ::std::sync::Arc<::awsquery::client::Handle<T>>) -> Self {
-                #name { handle, input: ::std::default::Default::default() }
+                #name { handle, input: Default::default() }
             }
 
             #poll
@@ -389,7 +389,7 @@ fn builder(paths: &Paths, service: &Service, op: &Operation) -> TokenStream {
             }
 
             /// Sends the request. A missing required member fails here, before any I/O.
-            pub async fn send(#mutability self) -> ::std::result::Result<#output, ::awsquery::client::SdkError<#model::error::#error>> {
+            pub async fn send(#mutability self) -> Result<#output, ::awsquery::client::SdkError<#model::error::#error>> {
                 #fill_tokens
                 #invoke_self
             }
@@ -417,27 +417,23 @@ pub(super) fn setters(
             let docs = doc_attrs(Some(m.docs.as_deref().unwrap_or(&fallback)));
             let set_doc = doc_attrs(Some(&format!("Sets or clears `{}`.", m.name)));
             let wrap = |v: TokenStream| {
-                if m.boxed {
-                    quote!(::std::boxed::Box::new(#v))
-                } else {
-                    v
-                }
+                if m.boxed { quote!(Box::new(#v)) } else { v }
             };
             let converted = wrap(quote!(value.into()));
             if m.optional {
                 let stored = if m.boxed {
-                    quote!(value.map(::std::boxed::Box::new))
+                    quote!(value.map(Box::new))
                 } else {
                     quote!(value)
                 };
                 quote! {
                     #docs
-                    pub fn #f(mut self, value: impl ::std::convert::Into<#value>) -> Self {
-                        #holder.#f = ::std::option::Option::Some(#converted);
+                    pub fn #f(mut self, value: impl Into<#value>) -> Self {
+                        #holder.#f = Some(#converted);
                         self
                     }
                     #set_doc
-                    pub fn #set(mut self, value: ::std::option::Option<#value>) -> Self {
+                    pub fn #set(mut self, value: Option<#value>) -> Self {
                         #holder.#f = #stored;
                         self
                     }
@@ -445,7 +441,7 @@ pub(super) fn setters(
             } else {
                 quote! {
                     #docs
-                    pub fn #f(mut self, value: impl ::std::convert::Into<#value>) -> Self {
+                    pub fn #f(mut self, value: impl Into<#value>) -> Self {
                         #holder.#f = #converted;
                         self
                     }

@@ -67,9 +67,10 @@ fn request(
     let response = format!("<{}/>", op.response_tag);
     let method = &case.method;
     let uri = &case.uri;
-    let resolved_host = case.resolved_host.as_ref().map(|host| {
-        quote!(assert_eq!(request.header("host"), ::std::option::Option::Some(#host), "resolved host");)
-    });
+    let resolved_host = case
+        .resolved_host
+        .as_ref()
+        .map(|host| quote!(assert_eq!(request.header("host"), Some(#host), "resolved host");));
     // A compressed body is compared once decoded.
     let compressed = op
         .request_compression

@@ -43,7 +43,7 @@ pub fn host_prefix_segments(
                 let value = if member.optional {
                     quote!(#input.#f.as_deref())
                 } else {
-                    quote!(::std::option::Option::Some(#input.#f.as_str()))
+                    quote!(Some(#input.#f.as_str()))
                 };
                 quote! {
                     ::awsquery_protocol::host_prefix::Segment::Label { shape: #input_name, member: #label, value: #value }
@@ -158,7 +158,7 @@ impl Paths {
             ShapeKind::Scalar(scalar) => scalar_type(*scalar),
             ShapeKind::List(list) => {
                 let item = self.value_type(service, &list.target);
-                quote!(::std::vec::Vec<#item>)
+                quote!(Vec<#item>)
             }
             ShapeKind::Map(map) => {
                 let key = self.value_type(service, &map.key);
@@ -173,10 +173,10 @@ impl Paths {
     pub fn member_type(&self, service: &Service, member: &Member) -> TokenStream {
         let mut ty = self.value_type(service, &member.target);
         if member.boxed {
-            ty = quote!(::std::boxed::Box<#ty>);
+            ty = quote!(Box<#ty>);
         }
         if member.optional {
-            ty = quote!(::std::option::Option<#ty>);
+            ty = quote!(Option<#ty>);
         }
         ty
     }
@@ -184,7 +184,7 @@ impl Paths {
 
 fn scalar_type(scalar: Scalar) -> TokenStream {
     match scalar {
-        Scalar::String | Scalar::BigInteger | Scalar::BigDecimal => quote!(::std::string::String),
+        Scalar::String | Scalar::BigInteger | Scalar::BigDecimal => quote!(String),
         Scalar::Boolean => quote!(bool),
         Scalar::Byte => quote!(i8),
         Scalar::Short => quote!(i16),
@@ -192,7 +192,7 @@ fn scalar_type(scalar: Scalar) -> TokenStream {
         Scalar::Long => quote!(i64),
         Scalar::Float => quote!(f32),
         Scalar::Double => quote!(f64),
-        Scalar::Blob => quote!(::std::vec::Vec<u8>),
+        Scalar::Blob => quote!(Vec<u8>),
         Scalar::Timestamp(_) => quote!(::awsquery_types::DateTime),
     }
 }
@@ -234,7 +234,7 @@ pub fn default_expr(paths: &Paths, service: &Service, member: &Member) -> Option
         }
         (DefaultValue::Int(i), ShapeKind::Scalar(Scalar::BigInteger | Scalar::BigDecimal)) => {
             let text = i.to_string();
-            quote!(::std::string::String::from(#text))
+            quote!(String::from(#text))
         }
         (DefaultValue::Int(i), ShapeKind::Scalar(Scalar::Timestamp(_))) => {
             let i = int(*i);
@@ -261,7 +261,7 @@ pub fn default_expr(paths: &Paths, service: &Service, member: &Member) -> Option
             let ty = paths.named(shape);
             quote!(#ty::from(#s))
         }
-        (DefaultValue::String(s), _) => quote!(::std::string::String::from(#s)),
+        (DefaultValue::String(s), _) => quote!(String::from(#s)),
     })
 }
 

@@ -169,7 +169,7 @@ fn build_fn(shape: &Shape, s: &Structure, checked: &[String], ty: &TokenStream) 
         let member = &m.name;
         quote! {
             if self.inner.#f.is_none() {
-                return ::std::result::Result::Err(::awsquery_types::BuildError::missing(#name, #member));
+                return Err(::awsquery_types::BuildError::missing(#name, #member));
             }
         }
     });
@@ -184,9 +184,9 @@ fn build_fn(shape: &Shape, s: &Structure, checked: &[String], ty: &TokenStream) 
     )));
     quote! {
         #docs
-        pub fn build(self) -> ::std::result::Result<#ty, ::awsquery_types::BuildError> {
+        pub fn build(self) -> Result<#ty, ::awsquery_types::BuildError> {
             #(#checks)*
-            ::std::result::Result::Ok(self.inner)
+            Ok(self.inner)
         }
     }
 }
@@ -249,7 +249,7 @@ pub fn operation(service: &Service, op: &Operation) -> TokenStream {
         #(#items)*
         #error
 
-        impl ::std::convert::From<#op_error> for crate::error::Error {
+        impl From<#op_error> for crate::error::Error {
             fn from(error: #op_error) -> Self {
                 match error {
                     #(#arms)*
@@ -293,17 +293,17 @@ pub fn errors(service: &Service) -> TokenStream {
                 pub const CODE: &'static str = #code;
 
                 /// The message the service sent.
-                pub fn message(&self) -> ::std::option::Option<&str> {
+                pub fn message(&self) -> Option<&str> {
                     #message
                 }
             }
             impl ::std::fmt::Display for #name {
                 fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                     f.write_str(Self::CODE)?;
-                    if let ::std::option::Option::Some(message) = self.message() {
+                    if let Some(message) = self.message() {
                         write!(f, ": {message}")?;
                     }
-                    ::std::result::Result::Ok(())
+                    Ok(())
                 }
             }
             impl ::std::error::Error for #name {}
@@ -360,7 +360,7 @@ fn error_enum(
         quote! {
             #doc
             pub fn #f(&self) -> bool {
-                ::std::matches!(self, Self::#v(_))
+                matches!(self, Self::#v(_))
             }
         }
     });
@@ -374,7 +374,7 @@ fn error_enum(
         quote! {
             match self {
                 Self::Unhandled(e) => ::std::error::Error::source(e),
-                _ => ::std::option::Option::None,
+                _ => None,
             }
         }
     };
@@ -407,7 +407,7 @@ fn error_enum(
             }
         }
         impl ::std::error::Error for #name {
-            fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+            fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
                 #source
             }
         }
@@ -416,7 +416,7 @@ fn error_enum(
                 #name::meta(self)
             }
         }
-        impl ::std::convert::From<::awsquery_types::Unhandled> for #name {
+        impl From<::awsquery_types::Unhandled> for #name {
             fn from(error: ::awsquery_types::Unhandled) -> Self {
                 Self::Unhandled(error)
             }
@@ -465,23 +465,17 @@ fn structure(paths: &Paths, service: &Service, shape: &Shape, s: &Structure) -> 
         let values = s.members.iter().map(|m| {
             let f = ident(&m.field);
             let value = if m.optional {
-                quote!(::std::option::Option::None)
+                quote!(None)
             } else {
-                default_expr(paths, service, m)
-                    .unwrap_or_else(|| quote!(::std::default::Default::default()))
+                default_expr(paths, service, m).unwrap_or_else(|| quote!(Default::default()))
             };
             quote!(#f: #value,)
         });
-        let meta = s
-            .error
-            .as_ref()
-            .map(|_| quote!(meta: ::std::default::Default::default(),));
-        let request_id = s
-            .is_output
-            .then(|| quote!(_metadata: ::std::default::Default::default(),));
+        let meta = s.error.as_ref().map(|_| quote!(meta: Default::default(),));
+        let request_id = s.is_output.then(|| quote!(_metadata: Default::default(),));
         quote! {
                         #[allow(deprecated)]
-            impl ::std::default::Default for #name {
+            impl Default for #name {
                 fn default() -> Self {
                     Self { #(#values)* #meta #request_id }
                 }
@@ -501,17 +495,17 @@ fn structure(paths: &Paths, service: &Service, shape: &Shape, s: &Structure) -> 
             impl #name {
                 /// The id AWS gave the request: the `x-amzn-requestid` header, else the body's
                 /// `<ResponseMetadata><RequestId>`; `None` when the response had neither.
-                pub fn request_id(&self) -> ::std::option::Option<&str> {
+                pub fn request_id(&self) -> Option<&str> {
                     self._metadata.request_id()
                 }
 
                 /// Sets the request id (the protocol crate does, from the response).
-                pub fn set_request_id(&mut self, request_id: ::std::option::Option<::std::string::String>) {
+                pub fn set_request_id(&mut self, request_id: Option<String>) {
                     self._metadata = ::awsquery_types::ResponseMetadata::new(request_id);
                 }
             }
             impl ::awsquery_types::RequestId for #name {
-                fn request_id(&self) -> ::std::option::Option<&str> {
+                fn request_id(&self) -> Option<&str> {
                     self._metadata.request_id()
                 }
             }
@@ -618,7 +612,7 @@ fn union(paths: &Paths, service: &Service, shape: &Shape, u: &Structure) -> Toke
         let v = ident(union_variant(m));
         let mut ty = paths.value_type(service, &m.target);
         if m.boxed {
-            ty = quote!(::std::boxed::Box<#ty>);
+            ty = quote!(Box<#ty>);
         }
         let docs = doc_attrs(m.docs.as_deref());
         let serde = serde_member(service, m, union_variant(m), false);
@@ -708,7 +702,7 @@ fn string_enum(shape: &Shape, e: &Enum<EnumVariant>) -> TokenStream {
         pub enum #name {
             #(#variants)*
             /// A value this version does not know, kept as it came.
-            #unknown(::std::string::String),
+            #unknown(String),
         }
         #allow
         impl #name {
@@ -724,11 +718,11 @@ fn string_enum(shape: &Shape, e: &Enum<EnumVariant>) -> TokenStream {
             }
         }
         #allow
-        impl ::std::convert::From<&str> for #name {
+        impl From<&str> for #name {
             fn from(value: &str) -> Self {
                 match value {
                     #(#from)*
-                    other => Self::#unknown(::std::string::String::from(other)),
+                    other => Self::#unknown(String::from(other)),
                 }
             }
         }
@@ -739,13 +733,13 @@ fn string_enum(shape: &Shape, e: &Enum<EnumVariant>) -> TokenStream {
         }
         #[cfg(feature = "serde")]
         impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 serializer.serialize_str(self.as_str())
             }
         }
         #[cfg(feature = "serde")]
         impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 ::awsquery_types::serde::str_enum(deserializer)
             }
         }
@@ -796,7 +790,7 @@ fn int_enum(shape: &Shape, e: &Enum<IntEnumVariant>) -> TokenStream {
                 }
             }
         }
-        impl ::std::convert::From<i32> for #name {
+        impl From<i32> for #name {
             fn from(value: i32) -> Self {
                 match value {
                     #(#from)*
@@ -806,13 +800,13 @@ fn int_enum(shape: &Shape, e: &Enum<IntEnumVariant>) -> TokenStream {
         }
         #[cfg(feature = "serde")]
         impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 serializer.serialize_i32(self.value())
             }
         }
         #[cfg(feature = "serde")]
         impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 <i32 as ::serde::Deserialize<'de>>::deserialize(deserializer).map(Self::from)
             }
         }

@@ -120,13 +120,13 @@ fn operation(paths: &Paths, service: &Service, op: &Operation) -> TokenStream {
             let (mut output, request_id) = ::awsquery_protocol::xml::read_success(&response.body, #response_tag, #result_tag, #de)
                 .map_err(|e| ::awsquery_protocol::envelope::unreadable(response, e))?;
             output.set_request_id(::awsquery_protocol::envelope::request_id(response, request_id));
-            ::std::result::Result::Ok(output)
+            Ok(output)
         }
     } else {
         quote! {
             let mut output = <#output>::default();
             output.set_request_id(::awsquery_protocol::envelope::success_request_id(response));
-            ::std::result::Result::Ok(output)
+            Ok(output)
         }
     };
     let pagination = pagination(paths, service, op);
@@ -140,8 +140,8 @@ fn operation(paths: &Paths, service: &Service, op: &Operation) -> TokenStream {
         let variant = ident(&shape.rust_name);
         let build = ident(&shape.functions.de);
         quote! {
-            if meta.code() == ::std::option::Option::Some(#code) {
-                return errors::#build(response, meta).map_or_else(::std::convert::Into::into, #model::error::#error::#variant);
+            if meta.code() == Some(#code) {
+                return errors::#build(response, meta).map_or_else(Into::into, #model::error::#error::#variant);
             }
         }
     });
@@ -156,12 +156,12 @@ fn operation(paths: &Paths, service: &Service, op: &Operation) -> TokenStream {
             let f = ident(&m.field);
             quote! {
                 if input.#f.is_none() {
-                    input.#f = ::std::option::Option::Some(token());
+                    input.#f = Some(token());
                 }
             }
         });
         quote! {
-            fn fill_idempotency_tokens(input: &mut Self::Input, token: &mut dyn FnMut() -> ::std::string::String) {
+            fn fill_idempotency_tokens(input: &mut Self::Input, token: &mut dyn FnMut() -> String) {
                 #(#fills)*
             }
         }
@@ -175,8 +175,8 @@ fn operation(paths: &Paths, service: &Service, op: &Operation) -> TokenStream {
         impl #name {
             fn error(response: &::awsquery_types::http::Response) -> #model::error::#error {
                 let meta = match ::awsquery_protocol::envelope::error_metadata(response) {
-                    ::std::result::Result::Ok(meta) => meta,
-                    ::std::result::Result::Err(unreadable) => return unreadable.into(),
+                    Ok(meta) => meta,
+                    Err(unreadable) => return unreadable.into(),
                 };
                 #(#error_arms)*
                 #model::error::#error::Unhandled(::awsquery_types::Unhandled::new(meta))
@@ -190,16 +190,16 @@ fn operation(paths: &Paths, service: &Service, op: &Operation) -> TokenStream {
             type Error = #model::error::#error;
             #signed
 
-            fn serialize(input: &Self::Input) -> ::std::result::Result<::awsquery_types::http::Request, ::awsquery_types::BuildError> {
-                let mut body = ::std::string::String::with_capacity(256);
+            fn serialize(input: &Self::Input) -> Result<::awsquery_types::http::Request, ::awsquery_types::BuildError> {
+                let mut body = String::with_capacity(256);
                 let mut writer = ::awsquery_protocol::query::QueryWriter::new(&mut body, #wire, API_VERSION);
                 #ser(&mut writer, "", input)?;
-                ::std::result::Result::Ok(::awsquery_types::http::Request::form_post(body) #sensitive)
+                Ok(::awsquery_types::http::Request::form_post(body) #sensitive)
             }
 
-            fn deserialize(response: &::awsquery_types::http::Response) -> ::std::result::Result<Self::Output, Self::Error> {
+            fn deserialize(response: &::awsquery_types::http::Response) -> Result<Self::Output, Self::Error> {
                 if !response.is_success() {
-                    return ::std::result::Result::Err(Self::error(response));
+                    return Err(Self::error(response));
                 }
                 #read_output
             }
@@ -225,7 +225,7 @@ fn pagination(paths: &Paths, service: &Service, op: &Operation) -> TokenStream {
         )
     } else {
         (
-            quote!(::std::option::Option::Some(input.#field.as_str()).filter(|token| !token.is_empty())),
+            quote!(Some(input.#field.as_str()).filter(|token| !token.is_empty())),
             quote!(input.#field = token.unwrap_or_default();),
         )
     };
@@ -246,7 +246,7 @@ fn pagination(paths: &Paths, service: &Service, op: &Operation) -> TokenStream {
     let next_token = if last.optional {
         quote!(#next_token.#f.as_deref())
     } else {
-        quote!(::std::option::Option::Some(#next_token.#f.as_str()))
+        quote!(Some(#next_token.#f.as_str()))
     };
     let items = p.items.as_ref().map(|items| {
         let ty = paths.value_type(service, &items.target);
@@ -260,8 +260,8 @@ fn pagination(paths: &Paths, service: &Service, op: &Operation) -> TokenStream {
             let f = ident(&step.field);
             if step.optional {
                 lets.push(quote! {
-                    let ::std::option::Option::Some(value) = #value.#f else {
-                        return ::std::default::Default::default();
+                    let Some(value) = #value.#f else {
+                        return Default::default();
                     };
                 });
             } else {
@@ -294,8 +294,8 @@ fn pagination(paths: &Paths, service: &Service, op: &Operation) -> TokenStream {
     let segments = super::host_prefix_segments(op, &input_shape.rust_name, members, &quote!(input));
     let host_prefix = (!segments.is_empty()).then(|| {
         quote! {
-            fn host_prefix(input: &Self::Input) -> ::std::vec::Vec<::awsquery_protocol::host_prefix::Segment<'_>> {
-                ::std::vec::Vec::from([#(#segments),*])
+            fn host_prefix(input: &Self::Input) -> Vec<::awsquery_protocol::host_prefix::Segment<'_>> {
+                Vec::from([#(#segments),*])
             }
         }
     });
@@ -306,23 +306,23 @@ fn pagination(paths: &Paths, service: &Service, op: &Operation) -> TokenStream {
         .map(|encoding| {
             let encoding = super::encoding(encoding);
             quote! {
-                const COMPRESSION: ::std::option::Option<::awsquery_protocol::compression::Encoding> =
-                    ::std::option::Option::Some(#encoding);
+                const COMPRESSION: Option<::awsquery_protocol::compression::Encoding> =
+                    Some(#encoding);
             }
         });
     quote! {
         impl ::awsquery_protocol::paginate::Paginate for #name {
             #compression
 
-            fn token(input: &Self::Input) -> ::std::option::Option<&str> {
+            fn token(input: &Self::Input) -> Option<&str> {
                 #token
             }
 
-            fn set_token(input: &mut Self::Input, token: ::std::option::Option<::std::string::String>) {
+            fn set_token(input: &mut Self::Input, token: Option<String>) {
                 #set_token
             }
 
-            fn next_token(output: &Self::Output) -> ::std::option::Option<&str> {
+            fn next_token(output: &Self::Output) -> Option<&str> {
                 #next_token
             }
 

@@ -157,7 +157,7 @@ impl<'s> Emitter<'s> {
         // The tokens the case leaves unset come from a pinned source, as the client's would.
         let fill_tokens = (!super::idempotency_tokens(self.service, &op.input).is_empty()).then(|| {
             quote! {
-                #operation::fill_idempotency_tokens(&mut input, &mut || ::std::string::String::from(#TEST_IDEMPOTENCY_TOKEN));
+                #operation::fill_idempotency_tokens(&mut input, &mut || String::from(#TEST_IDEMPOTENCY_TOKEN));
             }
         });
         let input_mutability = fill_tokens.is_some().then(|| quote!(mut));
@@ -180,11 +180,11 @@ impl<'s> Emitter<'s> {
     pub(super) fn request_checks(case: &RequestCase, sent: &TokenStream) -> TokenStream {
         let headers = case.headers.iter().map(|(name, value)| {
             let message = format!("header `{name}`");
-            quote!(assert_eq!(request.header(#name), ::std::option::Option::Some(#value), #message);)
+            quote!(assert_eq!(request.header(#name), Some(#value), #message);)
         });
         let forbidden = case.forbid_headers.iter().map(|name| {
             let message = format!("header `{name}` must not be sent");
-            quote!(assert_eq!(request.header(#name), ::std::option::Option::None, #message);)
+            quote!(assert_eq!(request.header(#name), None, #message);)
         });
         let required = case.require_headers.iter().map(|name| {
             let message = format!("header `{name}` must be sent");
@@ -241,7 +241,7 @@ impl<'s> Emitter<'s> {
             let response = #response;
             let #mutability actual = #operation::deserialize(&response).expect("the response deserializes");
             let mut expected = #expected;
-            expected.set_request_id(actual.request_id().map(::std::borrow::ToOwned::to_owned));
+            expected.set_request_id(actual.request_id().map(ToOwned::to_owned));
             #(#clear)*
             assert_eq!(actual, expected);
         }
@@ -266,9 +266,9 @@ impl<'s> Emitter<'s> {
         quote! {
             let response = #response;
             let #mutability actual = match #operation::deserialize(&response) {
-                ::std::result::Result::Ok(output) => panic!(#got_output),
-                ::std::result::Result::Err(#model::error::#error_enum::#variant(error)) => error,
-                ::std::result::Result::Err(other) => panic!(#got_other),
+                Ok(output) => panic!(#got_output),
+                Err(#model::error::#error_enum::#variant(error)) => error,
+                Err(other) => panic!(#got_other),
             };
             let mut expected = #expected;
             expected.meta = actual.meta.clone();
@@ -286,10 +286,10 @@ impl<'s> Emitter<'s> {
             .map(|m| {
                 let mut value = self.value(&m.value);
                 if m.boxed {
-                    value = quote!(::std::boxed::Box::new(#value));
+                    value = quote!(Box::new(#value));
                 }
                 if m.optional {
-                    value = quote!(::std::option::Option::Some(#value));
+                    value = quote!(Some(#value));
                 }
                 let f = ident(&m.field);
                 quote!(v.#f = #value;)
@@ -318,7 +318,7 @@ impl<'s> Emitter<'s> {
         match params.member(&m.name) {
             Some(set) => Some(self.value(&set.value)),
             None if fill_tokens && super::is_filled_token(self.service, m) => {
-                Some(quote!(::std::string::String::from(#TEST_IDEMPOTENCY_TOKEN)))
+                Some(quote!(String::from(#TEST_IDEMPOTENCY_TOKEN)))
             }
             None => None,
         }
@@ -333,16 +333,16 @@ impl<'s> Emitter<'s> {
                 let variant = ident(&u.variant);
                 let mut inner = self.value(&u.value);
                 if u.boxed {
-                    inner = quote!(::std::boxed::Box::new(#inner));
+                    inner = quote!(Box::new(#inner));
                 }
                 quote!(#ty::#variant(#inner))
             }
             ir::Literal::List(items) => {
                 if items.is_empty() {
-                    quote!(::std::vec::Vec::new())
+                    quote!(Vec::new())
                 } else {
                     let items = items.iter().map(|item| self.value(item));
-                    quote!(::std::vec::Vec::from([#(#items),*]))
+                    quote!(Vec::from([#(#items),*]))
                 }
             }
             ir::Literal::Map(entries) => {
@@ -368,7 +368,7 @@ impl<'s> Emitter<'s> {
                 quote!(#ty::from(#number))
             }
             ir::Literal::String(text) | ir::Literal::BigNumber(text) => {
-                quote!(::std::string::String::from(#text))
+                quote!(String::from(#text))
             }
             ir::Literal::Boolean(b) => quote!(#b),
             ir::Literal::Integer(i) => signed(*i),
@@ -579,8 +579,8 @@ fn clear_nan(nan: &Nan) -> TokenStream {
             {
                 let found = &mut #actual;
                 assert!(found.is_some_and(#float::is_nan), #message);
-                *found = ::std::option::Option::None;
-                #expected = ::std::option::Option::None;
+                *found = None;
+                #expected = None;
             }
         }
     } else {

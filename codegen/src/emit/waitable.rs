@@ -104,7 +104,7 @@ fn waiter(service: &Service, w: &Waiter) -> TokenStream {
             Matcher::ErrorCode(code) => quote! {
                 poll.as_error()
                     .and_then(|error| error.service_error())
-                    .is_some_and(|error| error.meta().code() == ::std::option::Option::Some(#code))
+                    .is_some_and(|error| error.meta().code() == Some(#code))
             },
             Matcher::Output(c) | Matcher::InputOutput(c) => {
                 let c = condition(c);
@@ -117,7 +117,7 @@ fn waiter(service: &Service, w: &Waiter) -> TokenStream {
             AcceptorState::Failure => quote! {
                 ::awsquery::waiter::Verdict::Failure(::awsquery::waiter::AcceptorFailure::matched(#name, #i, poll))
             },
-            AcceptorState::Retry => quote!(::awsquery::waiter::Verdict::Retry(::std::option::Option::Some(poll))),
+            AcceptorState::Retry => quote!(::awsquery::waiter::Verdict::Retry(Some(poll))),
         };
         quote! {
             if #test {
@@ -145,7 +145,7 @@ fn waiter(service: &Service, w: &Waiter) -> TokenStream {
             pub(crate) fn new(handle: ::std::sync::Arc<::awsquery::client::Handle<T>>) -> Self {
                 #ty {
                     handle,
-                    input: ::std::default::Default::default(),
+                    input: Default::default(),
                     waiter: ::awsquery::waiter::Waiter::new(::awsquery::waiter::Delays::new(
                         Self::MIN_DELAY,
                         Self::MAX_DELAY,
@@ -178,13 +178,13 @@ fn waiter(service: &Service, w: &Waiter) -> TokenStream {
             pub async fn wait(
                 self,
                 max_wait: ::std::time::Duration,
-            ) -> ::std::result::Result<#poll, ::awsquery::waiter::WaiterError<#poll, ::awsquery::waiter::AcceptorFailure<#output, ::awsquery::client::SdkError<crate::error::#op_error>>>> {
+            ) -> Result<#poll, ::awsquery::waiter::WaiterError<#poll, ::awsquery::waiter::AcceptorFailure<#output, ::awsquery::client::SdkError<crate::error::#op_error>>>> {
                 let handle = &*self.handle;
                 let input = &self.input;
                 self.waiter
                     .wait(handle.transport(), max_wait, || async move {
                         let result = crate::fluent::#builder::poll(handle, input).await;
-                        #verdict_fn(input, ::std::convert::From::from(result))
+                        #verdict_fn(input, From::from(result))
                     })
                     .await
             }
@@ -200,7 +200,7 @@ fn waiter(service: &Service, w: &Waiter) -> TokenStream {
                 ::awsquery::waiter::FinalPoll::Error(error) => {
                     ::awsquery::waiter::Verdict::Failure(::awsquery::waiter::AcceptorFailure::unmatched(#name, error))
                 }
-                poll => ::awsquery::waiter::Verdict::Retry(::std::option::Option::Some(poll)),
+                poll => ::awsquery::waiter::Verdict::Retry(Some(poll)),
             }
         }
     }
@@ -210,10 +210,8 @@ fn waiter(service: &Service, w: &Waiter) -> TokenStream {
 /// since a path may print as a block.
 fn condition(c: &Condition) -> TokenStream {
     let (e, test) = match c {
-        Condition::StringEquals(e, text) => {
-            (e, quote!(value == ::std::option::Option::Some(#text)))
-        }
-        Condition::BooleanEquals(e, b) => (e, quote!(value == ::std::option::Option::Some(#b))),
+        Condition::StringEquals(e, text) => (e, quote!(value == Some(#text))),
+        Condition::BooleanEquals(e, b) => (e, quote!(value == Some(#b))),
         Condition::AllStringEquals(e, text) => (
             e,
             quote!(value.is_some_and(|values| !values.is_empty() && values.iter().all(|v| *v == #text))),
@@ -235,7 +233,7 @@ fn expr(e: &Expr) -> TokenStream {
     match e {
         Expr::Var(name) => {
             let name = ident(name);
-            quote!(::std::option::Option::Some(#name))
+            quote!(Some(#name))
         }
         Expr::Field {
             of,
@@ -267,13 +265,13 @@ fn expr(e: &Expr) -> TokenStream {
                         quote!(#of.map(|v| &v.#f))
                     };
                     let items = items_of(item);
-                    quote!(#list.map(|l| l.iter() #items .collect::<::std::vec::Vec<_>>()))
+                    quote!(#list.map(|l| l.iter() #items .collect::<Vec<_>>()))
                 }
             }
         }
         Expr::Flatten(of) => {
             let of = expr(of);
-            quote!(#of.map(|l| l.into_iter().flatten().collect::<::std::vec::Vec<_>>()))
+            quote!(#of.map(|l| l.into_iter().flatten().collect::<Vec<_>>()))
         }
         Expr::Project {
             of,
@@ -296,13 +294,13 @@ fn expr(e: &Expr) -> TokenStream {
                 let body = expr(body);
                 quote!(.filter_map(|#var| #body))
             });
-            quote!(#of.map(|l| l.into_iter() #filter #body .collect::<::std::vec::Vec<_>>()))
+            quote!(#of.map(|l| l.into_iter() #filter #body .collect::<Vec<_>>()))
         }
-        Expr::String(s) => quote!(::std::option::Option::Some(#s)),
-        Expr::Boolean(b) => quote!(::std::option::Option::Some(#b)),
+        Expr::String(s) => quote!(Some(#s)),
+        Expr::Boolean(b) => quote!(Some(#b)),
         Expr::Number(n) => {
             let n = Literal::f64_suffixed(*n);
-            quote!(::std::option::Option::Some(#n))
+            quote!(Some(#n))
         }
         Expr::Equals {
             left,
@@ -311,9 +309,9 @@ fn expr(e: &Expr) -> TokenStream {
         } => {
             let (left, right) = (expr(left), expr(right));
             if *negated {
-                quote!(::std::option::Option::Some(#left != #right))
+                quote!(Some(#left != #right))
             } else {
-                quote!(::std::option::Option::Some(#left == #right))
+                quote!(Some(#left == #right))
             }
         }
         Expr::Order { op, left, right } => {
@@ -352,7 +350,7 @@ fn expr(e: &Expr) -> TokenStream {
         }
         Expr::Not { of, truth: t } => {
             let test = falsity(&expr(of), *t);
-            quote!(::std::option::Option::Some(#test))
+            quote!(Some(#test))
         }
         Expr::Length { of, string } => {
             let of = expr(of);
@@ -386,7 +384,7 @@ fn items_of(item: &Item) -> TokenStream {
         Item::Ref => TokenStream::new(),
         Item::List(inner) => {
             let inner = items_of(inner);
-            quote!(.map(|x| x.iter() #inner .collect::<::std::vec::Vec<_>>()))
+            quote!(.map(|x| x.iter() #inner .collect::<Vec<_>>()))
         }
     }
 }
@@ -394,7 +392,7 @@ fn items_of(item: &Item) -> TokenStream {
 /// Whether a value (an `Option<R>` expression) is true for JMESPath.
 fn truth(value: &TokenStream, t: Truth) -> TokenStream {
     match t {
-        Truth::Boolean => quote!(#value == ::std::option::Option::Some(true)),
+        Truth::Boolean => quote!(#value == Some(true)),
         Truth::NonEmpty => quote!(#value.as_ref().is_some_and(|v| !v.is_empty())),
         Truth::Present => quote!(#value.is_some()),
     }
@@ -403,7 +401,7 @@ fn truth(value: &TokenStream, t: Truth) -> TokenStream {
 /// Whether a value is false for JMESPath.
 fn falsity(value: &TokenStream, t: Truth) -> TokenStream {
     match t {
-        Truth::Boolean => quote!(#value != ::std::option::Option::Some(true)),
+        Truth::Boolean => quote!(#value != Some(true)),
         Truth::NonEmpty => quote!(#value.as_ref().is_none_or(|v| v.is_empty())),
         Truth::Present => quote!(#value.is_none()),
     }

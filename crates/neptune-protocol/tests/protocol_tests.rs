@@ -13,13 +13,9 @@
 fn neptune_create_global_cluster_empty() {
     let input = {
         let mut v = ::neptune_model::types::CreateGlobalClusterInput::default();
-        v.global_cluster_identifier = ::std::option::Option::Some(
-            ::std::string::String::from("neptune-gdb-1"),
-        );
-        v.engine = ::std::option::Option::Some(::std::string::String::from("neptune"));
-        v.engine_version = ::std::option::Option::Some(
-            ::std::string::String::from("1.3.2.1"),
-        );
+        v.global_cluster_identifier = Some(String::from("neptune-gdb-1"));
+        v.engine = Some(String::from("neptune"));
+        v.engine_version = Some(String::from("1.3.2.1"));
         v
     };
     let request = <::neptune_protocol::CreateGlobalCluster as ::awsquery_protocol::operation::Operation>::serialize(
@@ -29,13 +25,11 @@ fn neptune_create_global_cluster_empty() {
     assert_eq!(request.method, "POST", "method");
     assert_eq!(request.uri, "/", "URI");
     assert_eq!(
-        request.header("Content-Type"),
-        ::std::option::Option::Some("application/x-www-form-urlencoded"),
+        request.header("Content-Type"), Some("application/x-www-form-urlencoded"),
         "header `Content-Type`"
     );
     assert_eq!(
-        request.header("X-Amz-Target"), ::std::option::Option::None,
-        "header `X-Amz-Target` must not be sent"
+        request.header("X-Amz-Target"), None, "header `X-Amz-Target` must not be sent"
     );
     ::awsquery_testing::assert_form_eq(
         "Action=CreateGlobalCluster&Version=2014-10-31&GlobalClusterIdentifier=neptune-gdb-1&Engine=neptune&EngineVersion=1.3.2.1",
@@ -50,16 +44,12 @@ fn neptune_create_global_cluster_empty() {
 fn neptune_create_global_cluster_from_existing_cluster() {
     let input = {
         let mut v = ::neptune_model::types::CreateGlobalClusterInput::default();
-        v.global_cluster_identifier = ::std::option::Option::Some(
-            ::std::string::String::from("orders-global"),
+        v.global_cluster_identifier = Some(String::from("orders-global"));
+        v.source_db_cluster_identifier = Some(
+            String::from("arn:aws:rds:us-east-1:123456789012:cluster:primary"),
         );
-        v.source_db_cluster_identifier = ::std::option::Option::Some(
-            ::std::string::String::from(
-                "arn:aws:rds:us-east-1:123456789012:cluster:primary",
-            ),
-        );
-        v.deletion_protection = ::std::option::Option::Some(true);
-        v.storage_encrypted = ::std::option::Option::Some(false);
+        v.deletion_protection = Some(true);
+        v.storage_encrypted = Some(false);
         v
     };
     let request = <::neptune_protocol::CreateGlobalCluster as ::awsquery_protocol::operation::Operation>::serialize(
@@ -69,8 +59,7 @@ fn neptune_create_global_cluster_from_existing_cluster() {
     assert_eq!(request.method, "POST", "method");
     assert_eq!(request.uri, "/", "URI");
     assert_eq!(
-        request.header("Content-Type"),
-        ::std::option::Option::Some("application/x-www-form-urlencoded"),
+        request.header("Content-Type"), Some("application/x-www-form-urlencoded"),
         "header `Content-Type`"
     );
     ::awsquery_testing::assert_form_eq(
@@ -95,38 +84,24 @@ fn neptune_create_global_cluster_recorded_from_moto() {
         .expect("the response deserializes");
     let mut expected = {
         let mut v = ::neptune_model::types::CreateGlobalClusterOutput::default();
-        v.global_cluster = ::std::option::Option::Some({
+        v.global_cluster = Some({
             let mut v = ::neptune_model::types::GlobalCluster::default();
-            v.global_cluster_identifier = ::std::option::Option::Some(
-                ::std::string::String::from("neptune-gdb-1"),
+            v.global_cluster_identifier = Some(String::from("neptune-gdb-1"));
+            v.global_cluster_resource_id = Some(String::from("cluster-35ad525a"));
+            v.global_cluster_arn = Some(
+                String::from("arn:aws:rds::123456789012:global-cluster:neptune-gdb-1"),
             );
-            v.global_cluster_resource_id = ::std::option::Option::Some(
-                ::std::string::String::from("cluster-35ad525a"),
-            );
-            v.global_cluster_arn = ::std::option::Option::Some(
-                ::std::string::String::from(
-                    "arn:aws:rds::123456789012:global-cluster:neptune-gdb-1",
-                ),
-            );
-            v.status = ::std::option::Option::Some(
-                ::std::string::String::from("available"),
-            );
-            v.engine = ::std::option::Option::Some(
-                ::std::string::String::from("neptune"),
-            );
-            v.engine_version = ::std::option::Option::Some(
-                ::std::string::String::from("1.3.2.1"),
-            );
-            v.storage_encrypted = ::std::option::Option::Some(false);
-            v.deletion_protection = ::std::option::Option::Some(false);
-            v.global_cluster_members = ::std::option::Option::Some(
-                ::std::vec::Vec::new(),
-            );
+            v.status = Some(String::from("available"));
+            v.engine = Some(String::from("neptune"));
+            v.engine_version = Some(String::from("1.3.2.1"));
+            v.storage_encrypted = Some(false);
+            v.deletion_protection = Some(false);
+            v.global_cluster_members = Some(Vec::new());
             v
         });
         v
     };
-    expected.set_request_id(actual.request_id().map(::std::borrow::ToOwned::to_owned));
+    expected.set_request_id(actual.request_id().map(ToOwned::to_owned));
     assert_eq!(actual, expected);
 }
 
@@ -146,41 +121,29 @@ fn neptune_create_global_cluster_from_existing_cluster_response() {
         .expect("the response deserializes");
     let mut expected = {
         let mut v = ::neptune_model::types::CreateGlobalClusterOutput::default();
-        v.global_cluster = ::std::option::Option::Some({
+        v.global_cluster = Some({
             let mut v = ::neptune_model::types::GlobalCluster::default();
-            v.global_cluster_identifier = ::std::option::Option::Some(
-                ::std::string::String::from("orders-global"),
+            v.global_cluster_identifier = Some(String::from("orders-global"));
+            v.global_cluster_resource_id = Some(String::from("cluster-4e5f6a7b8c"));
+            v.global_cluster_arn = Some(
+                String::from("arn:aws:rds::123456789012:global-cluster:orders-global"),
             );
-            v.global_cluster_resource_id = ::std::option::Option::Some(
-                ::std::string::String::from("cluster-4e5f6a7b8c"),
-            );
-            v.global_cluster_arn = ::std::option::Option::Some(
-                ::std::string::String::from(
-                    "arn:aws:rds::123456789012:global-cluster:orders-global",
-                ),
-            );
-            v.status = ::std::option::Option::Some(
-                ::std::string::String::from("creating"),
-            );
-            v.engine = ::std::option::Option::Some(
-                ::std::string::String::from("neptune"),
-            );
-            v.engine_version = ::std::option::Option::Some(
-                ::std::string::String::from("1.3.2.0"),
-            );
-            v.storage_encrypted = ::std::option::Option::Some(true);
-            v.deletion_protection = ::std::option::Option::Some(true);
-            v.global_cluster_members = ::std::option::Option::Some(
-                ::std::vec::Vec::from([
+            v.status = Some(String::from("creating"));
+            v.engine = Some(String::from("neptune"));
+            v.engine_version = Some(String::from("1.3.2.0"));
+            v.storage_encrypted = Some(true);
+            v.deletion_protection = Some(true);
+            v.global_cluster_members = Some(
+                Vec::from([
                     {
                         let mut v = ::neptune_model::types::GlobalClusterMember::default();
-                        v.db_cluster_arn = ::std::option::Option::Some(
-                            ::std::string::String::from(
+                        v.db_cluster_arn = Some(
+                            String::from(
                                 "arn:aws:rds:us-east-1:123456789012:cluster:primary",
                             ),
                         );
-                        v.readers = ::std::option::Option::Some(::std::vec::Vec::new());
-                        v.is_writer = ::std::option::Option::Some(true);
+                        v.readers = Some(Vec::new());
+                        v.is_writer = Some(true);
                         v
                     },
                 ]),
@@ -189,7 +152,7 @@ fn neptune_create_global_cluster_from_existing_cluster_response() {
         });
         v
     };
-    expected.set_request_id(actual.request_id().map(::std::borrow::ToOwned::to_owned));
+    expected.set_request_id(actual.request_id().map(ToOwned::to_owned));
     assert_eq!(actual, expected);
 }
 
@@ -206,24 +169,24 @@ fn neptune_db_cluster_not_found_fault() {
     let actual = match <::neptune_protocol::CreateGlobalCluster as ::awsquery_protocol::operation::Operation>::deserialize(
         &response,
     ) {
-        ::std::result::Result::Ok(output) => {
+        Ok(output) => {
             panic!(
                 "expected the error `DBClusterNotFoundFault`, got the output {output:?}"
             )
         }
-        ::std::result::Result::Err(
+        Err(
             ::neptune_model::error::CreateGlobalClusterError::DbClusterNotFoundFault(
                 error,
             ),
         ) => error,
-        ::std::result::Result::Err(other) => {
+        Err(other) => {
             panic!("expected the error `DBClusterNotFoundFault`, got {other:?}")
         }
     };
     let mut expected = {
         let mut v = ::neptune_model::error::DbClusterNotFoundFault::default();
-        v.message = ::std::option::Option::Some(
-            ::std::string::String::from(
+        v.message = Some(
+            String::from(
                 "DBCluster arn:aws:rds:us-west-2:123456789012:cluster:secondary not found.",
             ),
         );
@@ -246,25 +209,23 @@ fn neptune_global_cluster_already_exists_fault() {
     let actual = match <::neptune_protocol::CreateGlobalCluster as ::awsquery_protocol::operation::Operation>::deserialize(
         &response,
     ) {
-        ::std::result::Result::Ok(output) => {
+        Ok(output) => {
             panic!(
                 "expected the error `GlobalClusterAlreadyExistsFault`, got the output {output:?}"
             )
         }
-        ::std::result::Result::Err(
+        Err(
             ::neptune_model::error::CreateGlobalClusterError::GlobalClusterAlreadyExistsFault(
                 error,
             ),
         ) => error,
-        ::std::result::Result::Err(other) => {
+        Err(other) => {
             panic!("expected the error `GlobalClusterAlreadyExistsFault`, got {other:?}")
         }
     };
     let mut expected = {
         let mut v = ::neptune_model::error::GlobalClusterAlreadyExistsFault::default();
-        v.message = ::std::option::Option::Some(
-            ::std::string::String::from("Global cluster orders-global already exists."),
-        );
+        v.message = Some(String::from("Global cluster orders-global already exists."));
         v
     };
     expected.meta = actual.meta.clone();
@@ -284,26 +245,24 @@ fn neptune_global_cluster_quota_exceeded_fault() {
     let actual = match <::neptune_protocol::CreateGlobalCluster as ::awsquery_protocol::operation::Operation>::deserialize(
         &response,
     ) {
-        ::std::result::Result::Ok(output) => {
+        Ok(output) => {
             panic!(
                 "expected the error `GlobalClusterQuotaExceededFault`, got the output {output:?}"
             )
         }
-        ::std::result::Result::Err(
+        Err(
             ::neptune_model::error::CreateGlobalClusterError::GlobalClusterQuotaExceededFault(
                 error,
             ),
         ) => error,
-        ::std::result::Result::Err(other) => {
+        Err(other) => {
             panic!("expected the error `GlobalClusterQuotaExceededFault`, got {other:?}")
         }
     };
     let mut expected = {
         let mut v = ::neptune_model::error::GlobalClusterQuotaExceededFault::default();
-        v.message = ::std::option::Option::Some(
-            ::std::string::String::from(
-                "The quota for global clusters has been reached.",
-            ),
+        v.message = Some(
+            String::from("The quota for global clusters has been reached."),
         );
         v
     };
@@ -324,26 +283,24 @@ fn neptune_invalid_db_cluster_state_fault() {
     let actual = match <::neptune_protocol::CreateGlobalCluster as ::awsquery_protocol::operation::Operation>::deserialize(
         &response,
     ) {
-        ::std::result::Result::Ok(output) => {
+        Ok(output) => {
             panic!(
                 "expected the error `InvalidDBClusterStateFault`, got the output {output:?}"
             )
         }
-        ::std::result::Result::Err(
+        Err(
             ::neptune_model::error::CreateGlobalClusterError::InvalidDbClusterStateFault(
                 error,
             ),
         ) => error,
-        ::std::result::Result::Err(other) => {
+        Err(other) => {
             panic!("expected the error `InvalidDBClusterStateFault`, got {other:?}")
         }
     };
     let mut expected = {
         let mut v = ::neptune_model::error::InvalidDbClusterStateFault::default();
-        v.message = ::std::option::Option::Some(
-            ::std::string::String::from(
-                "The target cluster is not in a state that allows a failover.",
-            ),
+        v.message = Some(
+            String::from("The target cluster is not in a state that allows a failover."),
         );
         v
     };
@@ -358,9 +315,7 @@ fn neptune_invalid_db_cluster_state_fault() {
 fn neptune_delete_global_cluster() {
     let input = {
         let mut v = ::neptune_model::types::DeleteGlobalClusterInput::default();
-        v.global_cluster_identifier = ::std::option::Option::Some(
-            ::std::string::String::from("neptune-gdb-1"),
-        );
+        v.global_cluster_identifier = Some(String::from("neptune-gdb-1"));
         v
     };
     let request = <::neptune_protocol::DeleteGlobalCluster as ::awsquery_protocol::operation::Operation>::serialize(
@@ -370,13 +325,11 @@ fn neptune_delete_global_cluster() {
     assert_eq!(request.method, "POST", "method");
     assert_eq!(request.uri, "/", "URI");
     assert_eq!(
-        request.header("Content-Type"),
-        ::std::option::Option::Some("application/x-www-form-urlencoded"),
+        request.header("Content-Type"), Some("application/x-www-form-urlencoded"),
         "header `Content-Type`"
     );
     assert_eq!(
-        request.header("X-Amz-Target"), ::std::option::Option::None,
-        "header `X-Amz-Target` must not be sent"
+        request.header("X-Amz-Target"), None, "header `X-Amz-Target` must not be sent"
     );
     ::awsquery_testing::assert_form_eq(
         "Action=DeleteGlobalCluster&Version=2014-10-31&GlobalClusterIdentifier=neptune-gdb-1",
@@ -400,38 +353,24 @@ fn neptune_delete_global_cluster_recorded_from_moto() {
         .expect("the response deserializes");
     let mut expected = {
         let mut v = ::neptune_model::types::DeleteGlobalClusterOutput::default();
-        v.global_cluster = ::std::option::Option::Some({
+        v.global_cluster = Some({
             let mut v = ::neptune_model::types::GlobalCluster::default();
-            v.global_cluster_identifier = ::std::option::Option::Some(
-                ::std::string::String::from("from-existing"),
+            v.global_cluster_identifier = Some(String::from("from-existing"));
+            v.global_cluster_resource_id = Some(String::from("cluster-d9619174"));
+            v.global_cluster_arn = Some(
+                String::from("arn:aws:rds::123456789012:global-cluster:from-existing"),
             );
-            v.global_cluster_resource_id = ::std::option::Option::Some(
-                ::std::string::String::from("cluster-d9619174"),
-            );
-            v.global_cluster_arn = ::std::option::Option::Some(
-                ::std::string::String::from(
-                    "arn:aws:rds::123456789012:global-cluster:from-existing",
-                ),
-            );
-            v.status = ::std::option::Option::Some(
-                ::std::string::String::from("available"),
-            );
-            v.engine = ::std::option::Option::Some(
-                ::std::string::String::from("neptune"),
-            );
-            v.engine_version = ::std::option::Option::Some(
-                ::std::string::String::from("1.3.2.1"),
-            );
-            v.storage_encrypted = ::std::option::Option::Some(false);
-            v.deletion_protection = ::std::option::Option::Some(true);
-            v.global_cluster_members = ::std::option::Option::Some(
-                ::std::vec::Vec::new(),
-            );
+            v.status = Some(String::from("available"));
+            v.engine = Some(String::from("neptune"));
+            v.engine_version = Some(String::from("1.3.2.1"));
+            v.storage_encrypted = Some(false);
+            v.deletion_protection = Some(true);
+            v.global_cluster_members = Some(Vec::new());
             v
         });
         v
     };
-    expected.set_request_id(actual.request_id().map(::std::borrow::ToOwned::to_owned));
+    expected.set_request_id(actual.request_id().map(ToOwned::to_owned));
     assert_eq!(actual, expected);
 }
 
@@ -448,25 +387,23 @@ fn neptune_global_cluster_not_found_fault() {
     let actual = match <::neptune_protocol::DeleteGlobalCluster as ::awsquery_protocol::operation::Operation>::deserialize(
         &response,
     ) {
-        ::std::result::Result::Ok(output) => {
+        Ok(output) => {
             panic!(
                 "expected the error `GlobalClusterNotFoundFault`, got the output {output:?}"
             )
         }
-        ::std::result::Result::Err(
+        Err(
             ::neptune_model::error::DeleteGlobalClusterError::GlobalClusterNotFoundFault(
                 error,
             ),
         ) => error,
-        ::std::result::Result::Err(other) => {
+        Err(other) => {
             panic!("expected the error `GlobalClusterNotFoundFault`, got {other:?}")
         }
     };
     let mut expected = {
         let mut v = ::neptune_model::error::GlobalClusterNotFoundFault::default();
-        v.message = ::std::option::Option::Some(
-            ::std::string::String::from("Global cluster my-global not found."),
-        );
+        v.message = Some(String::from("Global cluster my-global not found."));
         v
     };
     expected.meta = actual.meta.clone();
@@ -486,26 +423,24 @@ fn neptune_invalid_global_cluster_state_fault() {
     let actual = match <::neptune_protocol::DeleteGlobalCluster as ::awsquery_protocol::operation::Operation>::deserialize(
         &response,
     ) {
-        ::std::result::Result::Ok(output) => {
+        Ok(output) => {
             panic!(
                 "expected the error `InvalidGlobalClusterStateFault`, got the output {output:?}"
             )
         }
-        ::std::result::Result::Err(
+        Err(
             ::neptune_model::error::DeleteGlobalClusterError::InvalidGlobalClusterStateFault(
                 error,
             ),
         ) => error,
-        ::std::result::Result::Err(other) => {
+        Err(other) => {
             panic!("expected the error `InvalidGlobalClusterStateFault`, got {other:?}")
         }
     };
     let mut expected = {
         let mut v = ::neptune_model::error::InvalidGlobalClusterStateFault::default();
-        v.message = ::std::option::Option::Some(
-            ::std::string::String::from(
-                "Global cluster my-global is already failing over.",
-            ),
+        v.message = Some(
+            String::from("Global cluster my-global is already failing over."),
         );
         v
     };
@@ -526,24 +461,24 @@ fn neptune_invalid_global_cluster_state_fault_not_empty() {
     let actual = match <::neptune_protocol::DeleteGlobalCluster as ::awsquery_protocol::operation::Operation>::deserialize(
         &response,
     ) {
-        ::std::result::Result::Ok(output) => {
+        Ok(output) => {
             panic!(
                 "expected the error `InvalidGlobalClusterStateFault`, got the output {output:?}"
             )
         }
-        ::std::result::Result::Err(
+        Err(
             ::neptune_model::error::DeleteGlobalClusterError::InvalidGlobalClusterStateFault(
                 error,
             ),
         ) => error,
-        ::std::result::Result::Err(other) => {
+        Err(other) => {
             panic!("expected the error `InvalidGlobalClusterStateFault`, got {other:?}")
         }
     };
     let mut expected = {
         let mut v = ::neptune_model::error::InvalidGlobalClusterStateFault::default();
-        v.message = ::std::option::Option::Some(
-            ::std::string::String::from(
+        v.message = Some(
+            String::from(
                 "Global Cluster arn:aws:rds::123456789012:global-cluster:neptune-gdb-1 is not empty",
             ),
         );
@@ -566,13 +501,11 @@ fn neptune_describe_global_clusters_all() {
     assert_eq!(request.method, "POST", "method");
     assert_eq!(request.uri, "/", "URI");
     assert_eq!(
-        request.header("Content-Type"),
-        ::std::option::Option::Some("application/x-www-form-urlencoded"),
+        request.header("Content-Type"), Some("application/x-www-form-urlencoded"),
         "header `Content-Type`"
     );
     assert_eq!(
-        request.header("X-Amz-Target"), ::std::option::Option::None,
-        "header `X-Amz-Target` must not be sent"
+        request.header("X-Amz-Target"), None, "header `X-Amz-Target` must not be sent"
     );
     ::awsquery_testing::assert_form_eq(
         "Action=DescribeGlobalClusters&Version=2014-10-31",
@@ -587,9 +520,7 @@ fn neptune_describe_global_clusters_all() {
 fn neptune_describe_global_clusters_by_identifier() {
     let input = {
         let mut v = ::neptune_model::types::DescribeGlobalClustersInput::default();
-        v.global_cluster_identifier = ::std::option::Option::Some(
-            ::std::string::String::from("my-global"),
-        );
+        v.global_cluster_identifier = Some(String::from("my-global"));
         v
     };
     let request = <::neptune_protocol::DescribeGlobalClusters as ::awsquery_protocol::operation::Operation>::serialize(
@@ -599,8 +530,7 @@ fn neptune_describe_global_clusters_by_identifier() {
     assert_eq!(request.method, "POST", "method");
     assert_eq!(request.uri, "/", "URI");
     assert_eq!(
-        request.header("Content-Type"),
-        ::std::option::Option::Some("application/x-www-form-urlencoded"),
+        request.header("Content-Type"), Some("application/x-www-form-urlencoded"),
         "header `Content-Type`"
     );
     ::awsquery_testing::assert_form_eq(
@@ -616,10 +546,8 @@ fn neptune_describe_global_clusters_by_identifier() {
 fn neptune_describe_global_clusters_next_page() {
     let input = {
         let mut v = ::neptune_model::types::DescribeGlobalClustersInput::default();
-        v.max_records = ::std::option::Option::Some(20);
-        v.marker = ::std::option::Option::Some(
-            ::std::string::String::from("b3JkZXJzLWdsb2JhbA=="),
-        );
+        v.max_records = Some(20);
+        v.marker = Some(String::from("b3JkZXJzLWdsb2JhbA=="));
         v
     };
     let request = <::neptune_protocol::DescribeGlobalClusters as ::awsquery_protocol::operation::Operation>::serialize(
@@ -629,8 +557,7 @@ fn neptune_describe_global_clusters_next_page() {
     assert_eq!(request.method, "POST", "method");
     assert_eq!(request.uri, "/", "URI");
     assert_eq!(
-        request.header("Content-Type"),
-        ::std::option::Option::Some("application/x-www-form-urlencoded"),
+        request.header("Content-Type"), Some("application/x-www-form-urlencoded"),
         "header `Content-Type`"
     );
     ::awsquery_testing::assert_form_eq(
@@ -655,65 +582,53 @@ fn neptune_describe_global_clusters_two_clusters() {
         .expect("the response deserializes");
     let mut expected = {
         let mut v = ::neptune_model::types::DescribeGlobalClustersOutput::default();
-        v.marker = ::std::option::Option::Some(
-            ::std::string::String::from("page-2-of-3"),
-        );
-        v.global_clusters = ::std::option::Option::Some(
-            ::std::vec::Vec::from([
+        v.marker = Some(String::from("page-2-of-3"));
+        v.global_clusters = Some(
+            Vec::from([
                 {
                     let mut v = ::neptune_model::types::GlobalCluster::default();
-                    v.global_cluster_identifier = ::std::option::Option::Some(
-                        ::std::string::String::from("orders-global"),
+                    v.global_cluster_identifier = Some(String::from("orders-global"));
+                    v.global_cluster_resource_id = Some(
+                        String::from("cluster-1a2b3c4d5e"),
                     );
-                    v.global_cluster_resource_id = ::std::option::Option::Some(
-                        ::std::string::String::from("cluster-1a2b3c4d5e"),
-                    );
-                    v.global_cluster_arn = ::std::option::Option::Some(
-                        ::std::string::String::from(
+                    v.global_cluster_arn = Some(
+                        String::from(
                             "arn:aws:rds::123456789012:global-cluster:orders-global",
                         ),
                     );
-                    v.status = ::std::option::Option::Some(
-                        ::std::string::String::from("available"),
-                    );
-                    v.engine = ::std::option::Option::Some(
-                        ::std::string::String::from("neptune"),
-                    );
-                    v.engine_version = ::std::option::Option::Some(
-                        ::std::string::String::from("1.3.2.0"),
-                    );
-                    v.storage_encrypted = ::std::option::Option::Some(true);
-                    v.deletion_protection = ::std::option::Option::Some(true);
-                    v.global_cluster_members = ::std::option::Option::Some(
-                        ::std::vec::Vec::from([
+                    v.status = Some(String::from("available"));
+                    v.engine = Some(String::from("neptune"));
+                    v.engine_version = Some(String::from("1.3.2.0"));
+                    v.storage_encrypted = Some(true);
+                    v.deletion_protection = Some(true);
+                    v.global_cluster_members = Some(
+                        Vec::from([
                             {
                                 let mut v = ::neptune_model::types::GlobalClusterMember::default();
-                                v.db_cluster_arn = ::std::option::Option::Some(
-                                    ::std::string::String::from(
+                                v.db_cluster_arn = Some(
+                                    String::from(
                                         "arn:aws:rds:eu-west-1:123456789012:cluster:orders-dublin",
                                     ),
                                 );
-                                v.readers = ::std::option::Option::Some(
-                                    ::std::vec::Vec::from([
-                                        ::std::string::String::from(
+                                v.readers = Some(
+                                    Vec::from([
+                                        String::from(
                                             "arn:aws:rds:us-east-2:123456789012:cluster:orders-ohio",
                                         ),
                                     ]),
                                 );
-                                v.is_writer = ::std::option::Option::Some(true);
+                                v.is_writer = Some(true);
                                 v
                             },
                             {
                                 let mut v = ::neptune_model::types::GlobalClusterMember::default();
-                                v.db_cluster_arn = ::std::option::Option::Some(
-                                    ::std::string::String::from(
+                                v.db_cluster_arn = Some(
+                                    String::from(
                                         "arn:aws:rds:us-east-2:123456789012:cluster:orders-ohio",
                                     ),
                                 );
-                                v.readers = ::std::option::Option::Some(
-                                    ::std::vec::Vec::new(),
-                                );
-                                v.is_writer = ::std::option::Option::Some(false);
+                                v.readers = Some(Vec::new());
+                                v.is_writer = Some(false);
                                 v
                             },
                         ]),
@@ -722,39 +637,31 @@ fn neptune_describe_global_clusters_two_clusters() {
                 },
                 {
                     let mut v = ::neptune_model::types::GlobalCluster::default();
-                    v.global_cluster_identifier = ::std::option::Option::Some(
-                        ::std::string::String::from("graph-archive"),
-                    );
-                    v.global_cluster_arn = ::std::option::Option::Some(
-                        ::std::string::String::from(
+                    v.global_cluster_identifier = Some(String::from("graph-archive"));
+                    v.global_cluster_arn = Some(
+                        String::from(
                             "arn:aws:rds::123456789012:global-cluster:graph-archive",
                         ),
                     );
-                    v.status = ::std::option::Option::Some(
-                        ::std::string::String::from("failing-over"),
-                    );
-                    v.engine = ::std::option::Option::Some(
-                        ::std::string::String::from("neptune"),
-                    );
-                    v.global_cluster_members = ::std::option::Option::Some(
-                        ::std::vec::Vec::new(),
-                    );
-                    v.failover_state = ::std::option::Option::Some({
+                    v.status = Some(String::from("failing-over"));
+                    v.engine = Some(String::from("neptune"));
+                    v.global_cluster_members = Some(Vec::new());
+                    v.failover_state = Some({
                         let mut v = ::neptune_model::types::FailoverState::default();
-                        v.status = ::std::option::Option::Some(
+                        v.status = Some(
                             ::neptune_model::types::FailoverStatus::from("failing-over"),
                         );
-                        v.from_db_cluster_arn = ::std::option::Option::Some(
-                            ::std::string::String::from(
+                        v.from_db_cluster_arn = Some(
+                            String::from(
                                 "arn:aws:rds:eu-west-1:123456789012:cluster:archive-dublin",
                             ),
                         );
-                        v.to_db_cluster_arn = ::std::option::Option::Some(
-                            ::std::string::String::from(
+                        v.to_db_cluster_arn = Some(
+                            String::from(
                                 "arn:aws:rds:eu-central-1:123456789012:cluster:archive-frankfurt",
                             ),
                         );
-                        v.is_data_loss_allowed = ::std::option::Option::Some(false);
+                        v.is_data_loss_allowed = Some(false);
                         v
                     });
                     v
@@ -763,7 +670,7 @@ fn neptune_describe_global_clusters_two_clusters() {
         );
         v
     };
-    expected.set_request_id(actual.request_id().map(::std::borrow::ToOwned::to_owned));
+    expected.set_request_id(actual.request_id().map(ToOwned::to_owned));
     assert_eq!(actual, expected);
 }
 
@@ -783,62 +690,52 @@ fn neptune_describe_global_clusters_mock_server_shape() {
         .expect("the response deserializes");
     let mut expected = {
         let mut v = ::neptune_model::types::DescribeGlobalClustersOutput::default();
-        v.global_clusters = ::std::option::Option::Some(
-            ::std::vec::Vec::from([
+        v.global_clusters = Some(
+            Vec::from([
                 {
                     let mut v = ::neptune_model::types::GlobalCluster::default();
-                    v.global_cluster_identifier = ::std::option::Option::Some(
-                        ::std::string::String::from("mock-global"),
+                    v.global_cluster_identifier = Some(String::from("mock-global"));
+                    v.global_cluster_resource_id = Some(
+                        String::from("cluster-0f9e8d7c"),
                     );
-                    v.global_cluster_resource_id = ::std::option::Option::Some(
-                        ::std::string::String::from("cluster-0f9e8d7c"),
-                    );
-                    v.global_cluster_arn = ::std::option::Option::Some(
-                        ::std::string::String::from(
+                    v.global_cluster_arn = Some(
+                        String::from(
                             "arn:aws:rds::123456789012:global-cluster:mock-global",
                         ),
                     );
-                    v.status = ::std::option::Option::Some(
-                        ::std::string::String::from("available"),
-                    );
-                    v.engine = ::std::option::Option::Some(
-                        ::std::string::String::from("neptune"),
-                    );
-                    v.engine_version = ::std::option::Option::Some(
-                        ::std::string::String::from("1.3.2.1"),
-                    );
-                    v.storage_encrypted = ::std::option::Option::Some(false);
-                    v.deletion_protection = ::std::option::Option::Some(false);
-                    v.global_cluster_members = ::std::option::Option::Some(
-                        ::std::vec::Vec::from([
+                    v.status = Some(String::from("available"));
+                    v.engine = Some(String::from("neptune"));
+                    v.engine_version = Some(String::from("1.3.2.1"));
+                    v.storage_encrypted = Some(false);
+                    v.deletion_protection = Some(false);
+                    v.global_cluster_members = Some(
+                        Vec::from([
                             {
                                 let mut v = ::neptune_model::types::GlobalClusterMember::default();
-                                v.db_cluster_arn = ::std::option::Option::Some(
-                                    ::std::string::String::from(
+                                v.db_cluster_arn = Some(
+                                    String::from(
                                         "arn:aws:rds:us-east-1:123456789012:cluster:mock-primary",
                                     ),
                                 );
-                                v.readers = ::std::option::Option::Some(
-                                    ::std::vec::Vec::from([
-                                        ::std::string::String::from(
+                                v.readers = Some(
+                                    Vec::from([
+                                        String::from(
                                             "arn:aws:rds:us-west-2:123456789012:cluster:mock-secondary",
                                         ),
                                     ]),
                                 );
-                                v.is_writer = ::std::option::Option::Some(true);
+                                v.is_writer = Some(true);
                                 v
                             },
                             {
                                 let mut v = ::neptune_model::types::GlobalClusterMember::default();
-                                v.db_cluster_arn = ::std::option::Option::Some(
-                                    ::std::string::String::from(
+                                v.db_cluster_arn = Some(
+                                    String::from(
                                         "arn:aws:rds:us-west-2:123456789012:cluster:mock-secondary",
                                     ),
                                 );
-                                v.readers = ::std::option::Option::Some(
-                                    ::std::vec::Vec::new(),
-                                );
-                                v.is_writer = ::std::option::Option::Some(false);
+                                v.readers = Some(Vec::new());
+                                v.is_writer = Some(false);
                                 v
                             },
                         ]),
@@ -849,7 +746,7 @@ fn neptune_describe_global_clusters_mock_server_shape() {
         );
         v
     };
-    expected.set_request_id(actual.request_id().map(::std::borrow::ToOwned::to_owned));
+    expected.set_request_id(actual.request_id().map(ToOwned::to_owned));
     assert_eq!(actual, expected);
 }
 
@@ -869,10 +766,10 @@ fn neptune_describe_global_clusters_none() {
         .expect("the response deserializes");
     let mut expected = {
         let mut v = ::neptune_model::types::DescribeGlobalClustersOutput::default();
-        v.global_clusters = ::std::option::Option::Some(::std::vec::Vec::new());
+        v.global_clusters = Some(Vec::new());
         v
     };
-    expected.set_request_id(actual.request_id().map(::std::borrow::ToOwned::to_owned));
+    expected.set_request_id(actual.request_id().map(ToOwned::to_owned));
     assert_eq!(actual, expected);
 }
 
@@ -889,25 +786,23 @@ fn neptune_global_cluster_not_found_fault_describe_global_clusters() {
     let actual = match <::neptune_protocol::DescribeGlobalClusters as ::awsquery_protocol::operation::Operation>::deserialize(
         &response,
     ) {
-        ::std::result::Result::Ok(output) => {
+        Ok(output) => {
             panic!(
                 "expected the error `GlobalClusterNotFoundFault`, got the output {output:?}"
             )
         }
-        ::std::result::Result::Err(
+        Err(
             ::neptune_model::error::DescribeGlobalClustersError::GlobalClusterNotFoundFault(
                 error,
             ),
         ) => error,
-        ::std::result::Result::Err(other) => {
+        Err(other) => {
             panic!("expected the error `GlobalClusterNotFoundFault`, got {other:?}")
         }
     };
     let mut expected = {
         let mut v = ::neptune_model::error::GlobalClusterNotFoundFault::default();
-        v.message = ::std::option::Option::Some(
-            ::std::string::String::from("Global cluster my-global not found."),
-        );
+        v.message = Some(String::from("Global cluster my-global not found."));
         v
     };
     expected.meta = actual.meta.clone();
@@ -921,13 +816,9 @@ fn neptune_global_cluster_not_found_fault_describe_global_clusters() {
 fn neptune_failover_global_cluster_minimal() {
     let input = {
         let mut v = ::neptune_model::types::FailoverGlobalClusterInput::default();
-        v.global_cluster_identifier = ::std::option::Option::Some(
-            ::std::string::String::from("my-global"),
-        );
-        v.target_db_cluster_identifier = ::std::option::Option::Some(
-            ::std::string::String::from(
-                "arn:aws:rds:us-west-2:123456789012:cluster:secondary",
-            ),
+        v.global_cluster_identifier = Some(String::from("my-global"));
+        v.target_db_cluster_identifier = Some(
+            String::from("arn:aws:rds:us-west-2:123456789012:cluster:secondary"),
         );
         v
     };
@@ -938,13 +829,11 @@ fn neptune_failover_global_cluster_minimal() {
     assert_eq!(request.method, "POST", "method");
     assert_eq!(request.uri, "/", "URI");
     assert_eq!(
-        request.header("Content-Type"),
-        ::std::option::Option::Some("application/x-www-form-urlencoded"),
+        request.header("Content-Type"), Some("application/x-www-form-urlencoded"),
         "header `Content-Type`"
     );
     assert_eq!(
-        request.header("X-Amz-Target"), ::std::option::Option::None,
-        "header `X-Amz-Target` must not be sent"
+        request.header("X-Amz-Target"), None, "header `X-Amz-Target` must not be sent"
     );
     ::awsquery_testing::assert_form_eq(
         "Action=FailoverGlobalCluster&Version=2014-10-31&GlobalClusterIdentifier=my-global&TargetDbClusterIdentifier=arn%3Aaws%3Ards%3Aus-west-2%3A123456789012%3Acluster%3Asecondary",
@@ -959,15 +848,11 @@ fn neptune_failover_global_cluster_minimal() {
 fn neptune_failover_global_cluster_allow_data_loss() {
     let input = {
         let mut v = ::neptune_model::types::FailoverGlobalClusterInput::default();
-        v.global_cluster_identifier = ::std::option::Option::Some(
-            ::std::string::String::from("my-global"),
+        v.global_cluster_identifier = Some(String::from("my-global"));
+        v.target_db_cluster_identifier = Some(
+            String::from("arn:aws:rds:us-west-2:123456789012:cluster:secondary"),
         );
-        v.target_db_cluster_identifier = ::std::option::Option::Some(
-            ::std::string::String::from(
-                "arn:aws:rds:us-west-2:123456789012:cluster:secondary",
-            ),
-        );
-        v.allow_data_loss = ::std::option::Option::Some(true);
+        v.allow_data_loss = Some(true);
         v
     };
     let request = <::neptune_protocol::FailoverGlobalCluster as ::awsquery_protocol::operation::Operation>::serialize(
@@ -977,8 +862,7 @@ fn neptune_failover_global_cluster_allow_data_loss() {
     assert_eq!(request.method, "POST", "method");
     assert_eq!(request.uri, "/", "URI");
     assert_eq!(
-        request.header("Content-Type"),
-        ::std::option::Option::Some("application/x-www-form-urlencoded"),
+        request.header("Content-Type"), Some("application/x-www-form-urlencoded"),
         "header `Content-Type`"
     );
     ::awsquery_testing::assert_form_eq(
@@ -994,15 +878,11 @@ fn neptune_failover_global_cluster_allow_data_loss() {
 fn neptune_failover_global_cluster_switchover() {
     let input = {
         let mut v = ::neptune_model::types::FailoverGlobalClusterInput::default();
-        v.global_cluster_identifier = ::std::option::Option::Some(
-            ::std::string::String::from("my-global"),
+        v.global_cluster_identifier = Some(String::from("my-global"));
+        v.target_db_cluster_identifier = Some(
+            String::from("arn:aws:rds:us-west-2:123456789012:cluster:secondary"),
         );
-        v.target_db_cluster_identifier = ::std::option::Option::Some(
-            ::std::string::String::from(
-                "arn:aws:rds:us-west-2:123456789012:cluster:secondary",
-            ),
-        );
-        v.switchover = ::std::option::Option::Some(true);
+        v.switchover = Some(true);
         v
     };
     let request = <::neptune_protocol::FailoverGlobalCluster as ::awsquery_protocol::operation::Operation>::serialize(
@@ -1012,8 +892,7 @@ fn neptune_failover_global_cluster_switchover() {
     assert_eq!(request.method, "POST", "method");
     assert_eq!(request.uri, "/", "URI");
     assert_eq!(
-        request.header("Content-Type"),
-        ::std::option::Option::Some("application/x-www-form-urlencoded"),
+        request.header("Content-Type"), Some("application/x-www-form-urlencoded"),
         "header `Content-Type`"
     );
     ::awsquery_testing::assert_form_eq(
@@ -1038,85 +917,69 @@ fn neptune_failover_global_cluster_success() {
         .expect("the response deserializes");
     let mut expected = {
         let mut v = ::neptune_model::types::FailoverGlobalClusterOutput::default();
-        v.global_cluster = ::std::option::Option::Some({
+        v.global_cluster = Some({
             let mut v = ::neptune_model::types::GlobalCluster::default();
-            v.global_cluster_identifier = ::std::option::Option::Some(
-                ::std::string::String::from("my-global"),
+            v.global_cluster_identifier = Some(String::from("my-global"));
+            v.global_cluster_resource_id = Some(String::from("cluster-7f3a9c2e1b"));
+            v.global_cluster_arn = Some(
+                String::from("arn:aws:rds::123456789012:global-cluster:my-global"),
             );
-            v.global_cluster_resource_id = ::std::option::Option::Some(
-                ::std::string::String::from("cluster-7f3a9c2e1b"),
-            );
-            v.global_cluster_arn = ::std::option::Option::Some(
-                ::std::string::String::from(
-                    "arn:aws:rds::123456789012:global-cluster:my-global",
-                ),
-            );
-            v.status = ::std::option::Option::Some(
-                ::std::string::String::from("available"),
-            );
-            v.engine = ::std::option::Option::Some(
-                ::std::string::String::from("neptune"),
-            );
-            v.engine_version = ::std::option::Option::Some(
-                ::std::string::String::from("1.3.2.0"),
-            );
-            v.storage_encrypted = ::std::option::Option::Some(true);
-            v.deletion_protection = ::std::option::Option::Some(false);
-            v.global_cluster_members = ::std::option::Option::Some(
-                ::std::vec::Vec::from([
+            v.status = Some(String::from("available"));
+            v.engine = Some(String::from("neptune"));
+            v.engine_version = Some(String::from("1.3.2.0"));
+            v.storage_encrypted = Some(true);
+            v.deletion_protection = Some(false);
+            v.global_cluster_members = Some(
+                Vec::from([
                     {
                         let mut v = ::neptune_model::types::GlobalClusterMember::default();
-                        v.db_cluster_arn = ::std::option::Option::Some(
-                            ::std::string::String::from(
+                        v.db_cluster_arn = Some(
+                            String::from(
                                 "arn:aws:rds:us-east-1:123456789012:cluster:primary",
                             ),
                         );
-                        v.readers = ::std::option::Option::Some(
-                            ::std::vec::Vec::from([
-                                ::std::string::String::from(
+                        v.readers = Some(
+                            Vec::from([
+                                String::from(
                                     "arn:aws:rds:us-west-2:123456789012:cluster:secondary",
                                 ),
                             ]),
                         );
-                        v.is_writer = ::std::option::Option::Some(true);
+                        v.is_writer = Some(true);
                         v
                     },
                     {
                         let mut v = ::neptune_model::types::GlobalClusterMember::default();
-                        v.db_cluster_arn = ::std::option::Option::Some(
-                            ::std::string::String::from(
+                        v.db_cluster_arn = Some(
+                            String::from(
                                 "arn:aws:rds:us-west-2:123456789012:cluster:secondary",
                             ),
                         );
-                        v.readers = ::std::option::Option::Some(::std::vec::Vec::new());
-                        v.is_writer = ::std::option::Option::Some(false);
+                        v.readers = Some(Vec::new());
+                        v.is_writer = Some(false);
                         v
                     },
                 ]),
             );
-            v.failover_state = ::std::option::Option::Some({
+            v.failover_state = Some({
                 let mut v = ::neptune_model::types::FailoverState::default();
-                v.status = ::std::option::Option::Some(
+                v.status = Some(
                     ::neptune_model::types::FailoverStatus::from("failing-over"),
                 );
-                v.from_db_cluster_arn = ::std::option::Option::Some(
-                    ::std::string::String::from(
-                        "arn:aws:rds:us-east-1:123456789012:cluster:primary",
-                    ),
+                v.from_db_cluster_arn = Some(
+                    String::from("arn:aws:rds:us-east-1:123456789012:cluster:primary"),
                 );
-                v.to_db_cluster_arn = ::std::option::Option::Some(
-                    ::std::string::String::from(
-                        "arn:aws:rds:us-west-2:123456789012:cluster:secondary",
-                    ),
+                v.to_db_cluster_arn = Some(
+                    String::from("arn:aws:rds:us-west-2:123456789012:cluster:secondary"),
                 );
-                v.is_data_loss_allowed = ::std::option::Option::Some(true);
+                v.is_data_loss_allowed = Some(true);
                 v
             });
             v
         });
         v
     };
-    expected.set_request_id(actual.request_id().map(::std::borrow::ToOwned::to_owned));
+    expected.set_request_id(actual.request_id().map(ToOwned::to_owned));
     assert_eq!(actual, expected);
 }
 
@@ -1136,40 +999,34 @@ fn neptune_failover_global_cluster_unknown_elements() {
         .expect("the response deserializes");
     let mut expected = {
         let mut v = ::neptune_model::types::FailoverGlobalClusterOutput::default();
-        v.global_cluster = ::std::option::Option::Some({
+        v.global_cluster = Some({
             let mut v = ::neptune_model::types::GlobalCluster::default();
-            v.global_cluster_identifier = ::std::option::Option::Some(
-                ::std::string::String::from("my-global"),
-            );
-            v.status = ::std::option::Option::Some(
-                ::std::string::String::from("failing-over"),
-            );
-            v.global_cluster_members = ::std::option::Option::Some(
-                ::std::vec::Vec::from([
+            v.global_cluster_identifier = Some(String::from("my-global"));
+            v.status = Some(String::from("failing-over"));
+            v.global_cluster_members = Some(
+                Vec::from([
                     {
                         let mut v = ::neptune_model::types::GlobalClusterMember::default();
-                        v.db_cluster_arn = ::std::option::Option::Some(
-                            ::std::string::String::from(
+                        v.db_cluster_arn = Some(
+                            String::from(
                                 "arn:aws:rds:us-west-2:123456789012:cluster:secondary",
                             ),
                         );
-                        v.is_writer = ::std::option::Option::Some(false);
+                        v.is_writer = Some(false);
                         v
                     },
                 ]),
             );
-            v.failover_state = ::std::option::Option::Some({
+            v.failover_state = Some({
                 let mut v = ::neptune_model::types::FailoverState::default();
-                v.status = ::std::option::Option::Some(
-                    ::neptune_model::types::FailoverStatus::from("pending"),
-                );
+                v.status = Some(::neptune_model::types::FailoverStatus::from("pending"));
                 v
             });
             v
         });
         v
     };
-    expected.set_request_id(actual.request_id().map(::std::borrow::ToOwned::to_owned));
+    expected.set_request_id(actual.request_id().map(ToOwned::to_owned));
     assert_eq!(actual, expected);
 }
 
@@ -1186,24 +1043,24 @@ fn neptune_db_cluster_not_found_fault_failover_global_cluster() {
     let actual = match <::neptune_protocol::FailoverGlobalCluster as ::awsquery_protocol::operation::Operation>::deserialize(
         &response,
     ) {
-        ::std::result::Result::Ok(output) => {
+        Ok(output) => {
             panic!(
                 "expected the error `DBClusterNotFoundFault`, got the output {output:?}"
             )
         }
-        ::std::result::Result::Err(
+        Err(
             ::neptune_model::error::FailoverGlobalClusterError::DbClusterNotFoundFault(
                 error,
             ),
         ) => error,
-        ::std::result::Result::Err(other) => {
+        Err(other) => {
             panic!("expected the error `DBClusterNotFoundFault`, got {other:?}")
         }
     };
     let mut expected = {
         let mut v = ::neptune_model::error::DbClusterNotFoundFault::default();
-        v.message = ::std::option::Option::Some(
-            ::std::string::String::from(
+        v.message = Some(
+            String::from(
                 "DBCluster arn:aws:rds:us-west-2:123456789012:cluster:secondary not found.",
             ),
         );
@@ -1226,25 +1083,23 @@ fn neptune_global_cluster_not_found_fault_failover_global_cluster() {
     let actual = match <::neptune_protocol::FailoverGlobalCluster as ::awsquery_protocol::operation::Operation>::deserialize(
         &response,
     ) {
-        ::std::result::Result::Ok(output) => {
+        Ok(output) => {
             panic!(
                 "expected the error `GlobalClusterNotFoundFault`, got the output {output:?}"
             )
         }
-        ::std::result::Result::Err(
+        Err(
             ::neptune_model::error::FailoverGlobalClusterError::GlobalClusterNotFoundFault(
                 error,
             ),
         ) => error,
-        ::std::result::Result::Err(other) => {
+        Err(other) => {
             panic!("expected the error `GlobalClusterNotFoundFault`, got {other:?}")
         }
     };
     let mut expected = {
         let mut v = ::neptune_model::error::GlobalClusterNotFoundFault::default();
-        v.message = ::std::option::Option::Some(
-            ::std::string::String::from("Global cluster my-global not found."),
-        );
+        v.message = Some(String::from("Global cluster my-global not found."));
         v
     };
     expected.meta = actual.meta.clone();
@@ -1264,26 +1119,24 @@ fn neptune_invalid_db_cluster_state_fault_failover_global_cluster() {
     let actual = match <::neptune_protocol::FailoverGlobalCluster as ::awsquery_protocol::operation::Operation>::deserialize(
         &response,
     ) {
-        ::std::result::Result::Ok(output) => {
+        Ok(output) => {
             panic!(
                 "expected the error `InvalidDBClusterStateFault`, got the output {output:?}"
             )
         }
-        ::std::result::Result::Err(
+        Err(
             ::neptune_model::error::FailoverGlobalClusterError::InvalidDbClusterStateFault(
                 error,
             ),
         ) => error,
-        ::std::result::Result::Err(other) => {
+        Err(other) => {
             panic!("expected the error `InvalidDBClusterStateFault`, got {other:?}")
         }
     };
     let mut expected = {
         let mut v = ::neptune_model::error::InvalidDbClusterStateFault::default();
-        v.message = ::std::option::Option::Some(
-            ::std::string::String::from(
-                "The target cluster is not in a state that allows a failover.",
-            ),
+        v.message = Some(
+            String::from("The target cluster is not in a state that allows a failover."),
         );
         v
     };
@@ -1304,26 +1157,24 @@ fn neptune_invalid_global_cluster_state_fault_failover_global_cluster() {
     let actual = match <::neptune_protocol::FailoverGlobalCluster as ::awsquery_protocol::operation::Operation>::deserialize(
         &response,
     ) {
-        ::std::result::Result::Ok(output) => {
+        Ok(output) => {
             panic!(
                 "expected the error `InvalidGlobalClusterStateFault`, got the output {output:?}"
             )
         }
-        ::std::result::Result::Err(
+        Err(
             ::neptune_model::error::FailoverGlobalClusterError::InvalidGlobalClusterStateFault(
                 error,
             ),
         ) => error,
-        ::std::result::Result::Err(other) => {
+        Err(other) => {
             panic!("expected the error `InvalidGlobalClusterStateFault`, got {other:?}")
         }
     };
     let mut expected = {
         let mut v = ::neptune_model::error::InvalidGlobalClusterStateFault::default();
-        v.message = ::std::option::Option::Some(
-            ::std::string::String::from(
-                "Global cluster my-global is already failing over.",
-            ),
+        v.message = Some(
+            String::from("Global cluster my-global is already failing over."),
         );
         v
     };
@@ -1344,24 +1195,24 @@ fn neptune_invalid_global_cluster_state_fault_not_empty_failover_global_cluster(
     let actual = match <::neptune_protocol::FailoverGlobalCluster as ::awsquery_protocol::operation::Operation>::deserialize(
         &response,
     ) {
-        ::std::result::Result::Ok(output) => {
+        Ok(output) => {
             panic!(
                 "expected the error `InvalidGlobalClusterStateFault`, got the output {output:?}"
             )
         }
-        ::std::result::Result::Err(
+        Err(
             ::neptune_model::error::FailoverGlobalClusterError::InvalidGlobalClusterStateFault(
                 error,
             ),
         ) => error,
-        ::std::result::Result::Err(other) => {
+        Err(other) => {
             panic!("expected the error `InvalidGlobalClusterStateFault`, got {other:?}")
         }
     };
     let mut expected = {
         let mut v = ::neptune_model::error::InvalidGlobalClusterStateFault::default();
-        v.message = ::std::option::Option::Some(
-            ::std::string::String::from(
+        v.message = Some(
+            String::from(
                 "Global Cluster arn:aws:rds::123456789012:global-cluster:neptune-gdb-1 is not empty",
             ),
         );
@@ -1378,10 +1229,8 @@ fn neptune_invalid_global_cluster_state_fault_not_empty_failover_global_cluster(
 fn neptune_modify_global_cluster_deletion_protection_only() {
     let input = {
         let mut v = ::neptune_model::types::ModifyGlobalClusterInput::default();
-        v.global_cluster_identifier = ::std::option::Option::Some(
-            ::std::string::String::from("orders-global"),
-        );
-        v.deletion_protection = ::std::option::Option::Some(false);
+        v.global_cluster_identifier = Some(String::from("orders-global"));
+        v.deletion_protection = Some(false);
         v
     };
     let request = <::neptune_protocol::ModifyGlobalCluster as ::awsquery_protocol::operation::Operation>::serialize(
@@ -1391,13 +1240,11 @@ fn neptune_modify_global_cluster_deletion_protection_only() {
     assert_eq!(request.method, "POST", "method");
     assert_eq!(request.uri, "/", "URI");
     assert_eq!(
-        request.header("Content-Type"),
-        ::std::option::Option::Some("application/x-www-form-urlencoded"),
+        request.header("Content-Type"), Some("application/x-www-form-urlencoded"),
         "header `Content-Type`"
     );
     assert_eq!(
-        request.header("X-Amz-Target"), ::std::option::Option::None,
-        "header `X-Amz-Target` must not be sent"
+        request.header("X-Amz-Target"), None, "header `X-Amz-Target` must not be sent"
     );
     ::awsquery_testing::assert_form_eq(
         "Action=ModifyGlobalCluster&Version=2014-10-31&GlobalClusterIdentifier=orders-global&DeletionProtection=false",
@@ -1412,17 +1259,11 @@ fn neptune_modify_global_cluster_deletion_protection_only() {
 fn neptune_modify_global_cluster_every_member() {
     let input = {
         let mut v = ::neptune_model::types::ModifyGlobalClusterInput::default();
-        v.global_cluster_identifier = ::std::option::Option::Some(
-            ::std::string::String::from("orders-global"),
-        );
-        v.new_global_cluster_identifier = ::std::option::Option::Some(
-            ::std::string::String::from("orders-global-2025"),
-        );
-        v.deletion_protection = ::std::option::Option::Some(true);
-        v.engine_version = ::std::option::Option::Some(
-            ::std::string::String::from("1.4.1.0"),
-        );
-        v.allow_major_version_upgrade = ::std::option::Option::Some(true);
+        v.global_cluster_identifier = Some(String::from("orders-global"));
+        v.new_global_cluster_identifier = Some(String::from("orders-global-2025"));
+        v.deletion_protection = Some(true);
+        v.engine_version = Some(String::from("1.4.1.0"));
+        v.allow_major_version_upgrade = Some(true);
         v
     };
     let request = <::neptune_protocol::ModifyGlobalCluster as ::awsquery_protocol::operation::Operation>::serialize(
@@ -1432,8 +1273,7 @@ fn neptune_modify_global_cluster_every_member() {
     assert_eq!(request.method, "POST", "method");
     assert_eq!(request.uri, "/", "URI");
     assert_eq!(
-        request.header("Content-Type"),
-        ::std::option::Option::Some("application/x-www-form-urlencoded"),
+        request.header("Content-Type"), Some("application/x-www-form-urlencoded"),
         "header `Content-Type`"
     );
     ::awsquery_testing::assert_form_eq(
@@ -1458,58 +1298,48 @@ fn neptune_modify_global_cluster_renamed() {
         .expect("the response deserializes");
     let mut expected = {
         let mut v = ::neptune_model::types::ModifyGlobalClusterOutput::default();
-        v.global_cluster = ::std::option::Option::Some({
+        v.global_cluster = Some({
             let mut v = ::neptune_model::types::GlobalCluster::default();
-            v.global_cluster_identifier = ::std::option::Option::Some(
-                ::std::string::String::from("orders-global-2025"),
-            );
-            v.global_cluster_resource_id = ::std::option::Option::Some(
-                ::std::string::String::from("cluster-4e5f6a7b8c"),
-            );
-            v.global_cluster_arn = ::std::option::Option::Some(
-                ::std::string::String::from(
+            v.global_cluster_identifier = Some(String::from("orders-global-2025"));
+            v.global_cluster_resource_id = Some(String::from("cluster-4e5f6a7b8c"));
+            v.global_cluster_arn = Some(
+                String::from(
                     "arn:aws:rds::123456789012:global-cluster:orders-global-2025",
                 ),
             );
-            v.status = ::std::option::Option::Some(
-                ::std::string::String::from("modifying"),
-            );
-            v.engine = ::std::option::Option::Some(
-                ::std::string::String::from("neptune"),
-            );
-            v.engine_version = ::std::option::Option::Some(
-                ::std::string::String::from("1.3.2.0"),
-            );
-            v.storage_encrypted = ::std::option::Option::Some(true);
-            v.deletion_protection = ::std::option::Option::Some(false);
-            v.global_cluster_members = ::std::option::Option::Some(
-                ::std::vec::Vec::from([
+            v.status = Some(String::from("modifying"));
+            v.engine = Some(String::from("neptune"));
+            v.engine_version = Some(String::from("1.3.2.0"));
+            v.storage_encrypted = Some(true);
+            v.deletion_protection = Some(false);
+            v.global_cluster_members = Some(
+                Vec::from([
                     {
                         let mut v = ::neptune_model::types::GlobalClusterMember::default();
-                        v.db_cluster_arn = ::std::option::Option::Some(
-                            ::std::string::String::from(
+                        v.db_cluster_arn = Some(
+                            String::from(
                                 "arn:aws:rds:us-east-1:123456789012:cluster:primary",
                             ),
                         );
-                        v.readers = ::std::option::Option::Some(
-                            ::std::vec::Vec::from([
-                                ::std::string::String::from(
+                        v.readers = Some(
+                            Vec::from([
+                                String::from(
                                     "arn:aws:rds:us-west-2:123456789012:cluster:secondary",
                                 ),
                             ]),
                         );
-                        v.is_writer = ::std::option::Option::Some(true);
+                        v.is_writer = Some(true);
                         v
                     },
                     {
                         let mut v = ::neptune_model::types::GlobalClusterMember::default();
-                        v.db_cluster_arn = ::std::option::Option::Some(
-                            ::std::string::String::from(
+                        v.db_cluster_arn = Some(
+                            String::from(
                                 "arn:aws:rds:us-west-2:123456789012:cluster:secondary",
                             ),
                         );
-                        v.readers = ::std::option::Option::Some(::std::vec::Vec::new());
-                        v.is_writer = ::std::option::Option::Some(false);
+                        v.readers = Some(Vec::new());
+                        v.is_writer = Some(false);
                         v
                     },
                 ]),
@@ -1518,7 +1348,7 @@ fn neptune_modify_global_cluster_renamed() {
         });
         v
     };
-    expected.set_request_id(actual.request_id().map(::std::borrow::ToOwned::to_owned));
+    expected.set_request_id(actual.request_id().map(ToOwned::to_owned));
     assert_eq!(actual, expected);
 }
 
@@ -1535,25 +1365,23 @@ fn neptune_global_cluster_not_found_fault_modify_global_cluster() {
     let actual = match <::neptune_protocol::ModifyGlobalCluster as ::awsquery_protocol::operation::Operation>::deserialize(
         &response,
     ) {
-        ::std::result::Result::Ok(output) => {
+        Ok(output) => {
             panic!(
                 "expected the error `GlobalClusterNotFoundFault`, got the output {output:?}"
             )
         }
-        ::std::result::Result::Err(
+        Err(
             ::neptune_model::error::ModifyGlobalClusterError::GlobalClusterNotFoundFault(
                 error,
             ),
         ) => error,
-        ::std::result::Result::Err(other) => {
+        Err(other) => {
             panic!("expected the error `GlobalClusterNotFoundFault`, got {other:?}")
         }
     };
     let mut expected = {
         let mut v = ::neptune_model::error::GlobalClusterNotFoundFault::default();
-        v.message = ::std::option::Option::Some(
-            ::std::string::String::from("Global cluster my-global not found."),
-        );
+        v.message = Some(String::from("Global cluster my-global not found."));
         v
     };
     expected.meta = actual.meta.clone();
@@ -1573,26 +1401,24 @@ fn neptune_invalid_global_cluster_state_fault_modify_global_cluster() {
     let actual = match <::neptune_protocol::ModifyGlobalCluster as ::awsquery_protocol::operation::Operation>::deserialize(
         &response,
     ) {
-        ::std::result::Result::Ok(output) => {
+        Ok(output) => {
             panic!(
                 "expected the error `InvalidGlobalClusterStateFault`, got the output {output:?}"
             )
         }
-        ::std::result::Result::Err(
+        Err(
             ::neptune_model::error::ModifyGlobalClusterError::InvalidGlobalClusterStateFault(
                 error,
             ),
         ) => error,
-        ::std::result::Result::Err(other) => {
+        Err(other) => {
             panic!("expected the error `InvalidGlobalClusterStateFault`, got {other:?}")
         }
     };
     let mut expected = {
         let mut v = ::neptune_model::error::InvalidGlobalClusterStateFault::default();
-        v.message = ::std::option::Option::Some(
-            ::std::string::String::from(
-                "Global cluster my-global is already failing over.",
-            ),
+        v.message = Some(
+            String::from("Global cluster my-global is already failing over."),
         );
         v
     };
@@ -1613,24 +1439,24 @@ fn neptune_invalid_global_cluster_state_fault_not_empty_modify_global_cluster() 
     let actual = match <::neptune_protocol::ModifyGlobalCluster as ::awsquery_protocol::operation::Operation>::deserialize(
         &response,
     ) {
-        ::std::result::Result::Ok(output) => {
+        Ok(output) => {
             panic!(
                 "expected the error `InvalidGlobalClusterStateFault`, got the output {output:?}"
             )
         }
-        ::std::result::Result::Err(
+        Err(
             ::neptune_model::error::ModifyGlobalClusterError::InvalidGlobalClusterStateFault(
                 error,
             ),
         ) => error,
-        ::std::result::Result::Err(other) => {
+        Err(other) => {
             panic!("expected the error `InvalidGlobalClusterStateFault`, got {other:?}")
         }
     };
     let mut expected = {
         let mut v = ::neptune_model::error::InvalidGlobalClusterStateFault::default();
-        v.message = ::std::option::Option::Some(
-            ::std::string::String::from(
+        v.message = Some(
+            String::from(
                 "Global Cluster arn:aws:rds::123456789012:global-cluster:neptune-gdb-1 is not empty",
             ),
         );
@@ -1647,13 +1473,9 @@ fn neptune_invalid_global_cluster_state_fault_not_empty_modify_global_cluster() 
 fn neptune_remove_from_global_cluster() {
     let input = {
         let mut v = ::neptune_model::types::RemoveFromGlobalClusterInput::default();
-        v.global_cluster_identifier = ::std::option::Option::Some(
-            ::std::string::String::from("my-global"),
-        );
-        v.db_cluster_identifier = ::std::option::Option::Some(
-            ::std::string::String::from(
-                "arn:aws:rds:us-west-2:123456789012:cluster:secondary",
-            ),
+        v.global_cluster_identifier = Some(String::from("my-global"));
+        v.db_cluster_identifier = Some(
+            String::from("arn:aws:rds:us-west-2:123456789012:cluster:secondary"),
         );
         v
     };
@@ -1664,13 +1486,11 @@ fn neptune_remove_from_global_cluster() {
     assert_eq!(request.method, "POST", "method");
     assert_eq!(request.uri, "/", "URI");
     assert_eq!(
-        request.header("Content-Type"),
-        ::std::option::Option::Some("application/x-www-form-urlencoded"),
+        request.header("Content-Type"), Some("application/x-www-form-urlencoded"),
         "header `Content-Type`"
     );
     assert_eq!(
-        request.header("X-Amz-Target"), ::std::option::Option::None,
-        "header `X-Amz-Target` must not be sent"
+        request.header("X-Amz-Target"), None, "header `X-Amz-Target` must not be sent"
     );
     ::awsquery_testing::assert_form_eq(
         "Action=RemoveFromGlobalCluster&Version=2014-10-31&GlobalClusterIdentifier=my-global&DbClusterIdentifier=arn%3Aaws%3Ards%3Aus-west-2%3A123456789012%3Acluster%3Asecondary",
@@ -1694,41 +1514,29 @@ fn neptune_remove_from_global_cluster_one_member_left() {
         .expect("the response deserializes");
     let mut expected = {
         let mut v = ::neptune_model::types::RemoveFromGlobalClusterOutput::default();
-        v.global_cluster = ::std::option::Option::Some({
+        v.global_cluster = Some({
             let mut v = ::neptune_model::types::GlobalCluster::default();
-            v.global_cluster_identifier = ::std::option::Option::Some(
-                ::std::string::String::from("my-global"),
+            v.global_cluster_identifier = Some(String::from("my-global"));
+            v.global_cluster_resource_id = Some(String::from("cluster-7f3a9c2e1b"));
+            v.global_cluster_arn = Some(
+                String::from("arn:aws:rds::123456789012:global-cluster:my-global"),
             );
-            v.global_cluster_resource_id = ::std::option::Option::Some(
-                ::std::string::String::from("cluster-7f3a9c2e1b"),
-            );
-            v.global_cluster_arn = ::std::option::Option::Some(
-                ::std::string::String::from(
-                    "arn:aws:rds::123456789012:global-cluster:my-global",
-                ),
-            );
-            v.status = ::std::option::Option::Some(
-                ::std::string::String::from("available"),
-            );
-            v.engine = ::std::option::Option::Some(
-                ::std::string::String::from("neptune"),
-            );
-            v.engine_version = ::std::option::Option::Some(
-                ::std::string::String::from("1.3.2.0"),
-            );
-            v.storage_encrypted = ::std::option::Option::Some(true);
-            v.deletion_protection = ::std::option::Option::Some(false);
-            v.global_cluster_members = ::std::option::Option::Some(
-                ::std::vec::Vec::from([
+            v.status = Some(String::from("available"));
+            v.engine = Some(String::from("neptune"));
+            v.engine_version = Some(String::from("1.3.2.0"));
+            v.storage_encrypted = Some(true);
+            v.deletion_protection = Some(false);
+            v.global_cluster_members = Some(
+                Vec::from([
                     {
                         let mut v = ::neptune_model::types::GlobalClusterMember::default();
-                        v.db_cluster_arn = ::std::option::Option::Some(
-                            ::std::string::String::from(
+                        v.db_cluster_arn = Some(
+                            String::from(
                                 "arn:aws:rds:us-east-1:123456789012:cluster:primary",
                             ),
                         );
-                        v.readers = ::std::option::Option::Some(::std::vec::Vec::new());
-                        v.is_writer = ::std::option::Option::Some(true);
+                        v.readers = Some(Vec::new());
+                        v.is_writer = Some(true);
                         v
                     },
                 ]),
@@ -1737,7 +1545,7 @@ fn neptune_remove_from_global_cluster_one_member_left() {
         });
         v
     };
-    expected.set_request_id(actual.request_id().map(::std::borrow::ToOwned::to_owned));
+    expected.set_request_id(actual.request_id().map(ToOwned::to_owned));
     assert_eq!(actual, expected);
 }
 
@@ -1756,7 +1564,7 @@ fn neptune_remove_from_global_cluster_empty_result() {
         )
         .expect("the response deserializes");
     let mut expected = ::neptune_model::types::RemoveFromGlobalClusterOutput::default();
-    expected.set_request_id(actual.request_id().map(::std::borrow::ToOwned::to_owned));
+    expected.set_request_id(actual.request_id().map(ToOwned::to_owned));
     assert_eq!(actual, expected);
 }
 
@@ -1773,24 +1581,24 @@ fn neptune_db_cluster_not_found_fault_remove_from_global_cluster() {
     let actual = match <::neptune_protocol::RemoveFromGlobalCluster as ::awsquery_protocol::operation::Operation>::deserialize(
         &response,
     ) {
-        ::std::result::Result::Ok(output) => {
+        Ok(output) => {
             panic!(
                 "expected the error `DBClusterNotFoundFault`, got the output {output:?}"
             )
         }
-        ::std::result::Result::Err(
+        Err(
             ::neptune_model::error::RemoveFromGlobalClusterError::DbClusterNotFoundFault(
                 error,
             ),
         ) => error,
-        ::std::result::Result::Err(other) => {
+        Err(other) => {
             panic!("expected the error `DBClusterNotFoundFault`, got {other:?}")
         }
     };
     let mut expected = {
         let mut v = ::neptune_model::error::DbClusterNotFoundFault::default();
-        v.message = ::std::option::Option::Some(
-            ::std::string::String::from(
+        v.message = Some(
+            String::from(
                 "DBCluster arn:aws:rds:us-west-2:123456789012:cluster:secondary not found.",
             ),
         );
@@ -1813,25 +1621,23 @@ fn neptune_global_cluster_not_found_fault_remove_from_global_cluster() {
     let actual = match <::neptune_protocol::RemoveFromGlobalCluster as ::awsquery_protocol::operation::Operation>::deserialize(
         &response,
     ) {
-        ::std::result::Result::Ok(output) => {
+        Ok(output) => {
             panic!(
                 "expected the error `GlobalClusterNotFoundFault`, got the output {output:?}"
             )
         }
-        ::std::result::Result::Err(
+        Err(
             ::neptune_model::error::RemoveFromGlobalClusterError::GlobalClusterNotFoundFault(
                 error,
             ),
         ) => error,
-        ::std::result::Result::Err(other) => {
+        Err(other) => {
             panic!("expected the error `GlobalClusterNotFoundFault`, got {other:?}")
         }
     };
     let mut expected = {
         let mut v = ::neptune_model::error::GlobalClusterNotFoundFault::default();
-        v.message = ::std::option::Option::Some(
-            ::std::string::String::from("Global cluster my-global not found."),
-        );
+        v.message = Some(String::from("Global cluster my-global not found."));
         v
     };
     expected.meta = actual.meta.clone();
@@ -1851,26 +1657,24 @@ fn neptune_invalid_global_cluster_state_fault_remove_from_global_cluster() {
     let actual = match <::neptune_protocol::RemoveFromGlobalCluster as ::awsquery_protocol::operation::Operation>::deserialize(
         &response,
     ) {
-        ::std::result::Result::Ok(output) => {
+        Ok(output) => {
             panic!(
                 "expected the error `InvalidGlobalClusterStateFault`, got the output {output:?}"
             )
         }
-        ::std::result::Result::Err(
+        Err(
             ::neptune_model::error::RemoveFromGlobalClusterError::InvalidGlobalClusterStateFault(
                 error,
             ),
         ) => error,
-        ::std::result::Result::Err(other) => {
+        Err(other) => {
             panic!("expected the error `InvalidGlobalClusterStateFault`, got {other:?}")
         }
     };
     let mut expected = {
         let mut v = ::neptune_model::error::InvalidGlobalClusterStateFault::default();
-        v.message = ::std::option::Option::Some(
-            ::std::string::String::from(
-                "Global cluster my-global is already failing over.",
-            ),
+        v.message = Some(
+            String::from("Global cluster my-global is already failing over."),
         );
         v
     };
@@ -1891,24 +1695,24 @@ fn neptune_invalid_global_cluster_state_fault_not_empty_remove_from_global_clust
     let actual = match <::neptune_protocol::RemoveFromGlobalCluster as ::awsquery_protocol::operation::Operation>::deserialize(
         &response,
     ) {
-        ::std::result::Result::Ok(output) => {
+        Ok(output) => {
             panic!(
                 "expected the error `InvalidGlobalClusterStateFault`, got the output {output:?}"
             )
         }
-        ::std::result::Result::Err(
+        Err(
             ::neptune_model::error::RemoveFromGlobalClusterError::InvalidGlobalClusterStateFault(
                 error,
             ),
         ) => error,
-        ::std::result::Result::Err(other) => {
+        Err(other) => {
             panic!("expected the error `InvalidGlobalClusterStateFault`, got {other:?}")
         }
     };
     let mut expected = {
         let mut v = ::neptune_model::error::InvalidGlobalClusterStateFault::default();
-        v.message = ::std::option::Option::Some(
-            ::std::string::String::from(
+        v.message = Some(
+            String::from(
                 "Global Cluster arn:aws:rds::123456789012:global-cluster:neptune-gdb-1 is not empty",
             ),
         );
@@ -1925,13 +1729,9 @@ fn neptune_invalid_global_cluster_state_fault_not_empty_remove_from_global_clust
 fn neptune_switchover_global_cluster() {
     let input = {
         let mut v = ::neptune_model::types::SwitchoverGlobalClusterInput::default();
-        v.global_cluster_identifier = ::std::option::Option::Some(
-            ::std::string::String::from("my-global"),
-        );
-        v.target_db_cluster_identifier = ::std::option::Option::Some(
-            ::std::string::String::from(
-                "arn:aws:rds:us-west-2:123456789012:cluster:secondary",
-            ),
+        v.global_cluster_identifier = Some(String::from("my-global"));
+        v.target_db_cluster_identifier = Some(
+            String::from("arn:aws:rds:us-west-2:123456789012:cluster:secondary"),
         );
         v
     };
@@ -1942,13 +1742,11 @@ fn neptune_switchover_global_cluster() {
     assert_eq!(request.method, "POST", "method");
     assert_eq!(request.uri, "/", "URI");
     assert_eq!(
-        request.header("Content-Type"),
-        ::std::option::Option::Some("application/x-www-form-urlencoded"),
+        request.header("Content-Type"), Some("application/x-www-form-urlencoded"),
         "header `Content-Type`"
     );
     assert_eq!(
-        request.header("X-Amz-Target"), ::std::option::Option::None,
-        "header `X-Amz-Target` must not be sent"
+        request.header("X-Amz-Target"), None, "header `X-Amz-Target` must not be sent"
     );
     ::awsquery_testing::assert_form_eq(
         "Action=SwitchoverGlobalCluster&Version=2014-10-31&GlobalClusterIdentifier=my-global&TargetDbClusterIdentifier=arn%3Aaws%3Ards%3Aus-west-2%3A123456789012%3Acluster%3Asecondary",
@@ -1972,85 +1770,67 @@ fn neptune_switchover_global_cluster_pending() {
         .expect("the response deserializes");
     let mut expected = {
         let mut v = ::neptune_model::types::SwitchoverGlobalClusterOutput::default();
-        v.global_cluster = ::std::option::Option::Some({
+        v.global_cluster = Some({
             let mut v = ::neptune_model::types::GlobalCluster::default();
-            v.global_cluster_identifier = ::std::option::Option::Some(
-                ::std::string::String::from("my-global"),
+            v.global_cluster_identifier = Some(String::from("my-global"));
+            v.global_cluster_resource_id = Some(String::from("cluster-7f3a9c2e1b"));
+            v.global_cluster_arn = Some(
+                String::from("arn:aws:rds::123456789012:global-cluster:my-global"),
             );
-            v.global_cluster_resource_id = ::std::option::Option::Some(
-                ::std::string::String::from("cluster-7f3a9c2e1b"),
-            );
-            v.global_cluster_arn = ::std::option::Option::Some(
-                ::std::string::String::from(
-                    "arn:aws:rds::123456789012:global-cluster:my-global",
-                ),
-            );
-            v.status = ::std::option::Option::Some(
-                ::std::string::String::from("switching-over"),
-            );
-            v.engine = ::std::option::Option::Some(
-                ::std::string::String::from("neptune"),
-            );
-            v.engine_version = ::std::option::Option::Some(
-                ::std::string::String::from("1.3.2.0"),
-            );
-            v.storage_encrypted = ::std::option::Option::Some(true);
-            v.deletion_protection = ::std::option::Option::Some(false);
-            v.global_cluster_members = ::std::option::Option::Some(
-                ::std::vec::Vec::from([
+            v.status = Some(String::from("switching-over"));
+            v.engine = Some(String::from("neptune"));
+            v.engine_version = Some(String::from("1.3.2.0"));
+            v.storage_encrypted = Some(true);
+            v.deletion_protection = Some(false);
+            v.global_cluster_members = Some(
+                Vec::from([
                     {
                         let mut v = ::neptune_model::types::GlobalClusterMember::default();
-                        v.db_cluster_arn = ::std::option::Option::Some(
-                            ::std::string::String::from(
+                        v.db_cluster_arn = Some(
+                            String::from(
                                 "arn:aws:rds:us-east-1:123456789012:cluster:primary",
                             ),
                         );
-                        v.readers = ::std::option::Option::Some(
-                            ::std::vec::Vec::from([
-                                ::std::string::String::from(
+                        v.readers = Some(
+                            Vec::from([
+                                String::from(
                                     "arn:aws:rds:us-west-2:123456789012:cluster:secondary",
                                 ),
                             ]),
                         );
-                        v.is_writer = ::std::option::Option::Some(true);
+                        v.is_writer = Some(true);
                         v
                     },
                     {
                         let mut v = ::neptune_model::types::GlobalClusterMember::default();
-                        v.db_cluster_arn = ::std::option::Option::Some(
-                            ::std::string::String::from(
+                        v.db_cluster_arn = Some(
+                            String::from(
                                 "arn:aws:rds:us-west-2:123456789012:cluster:secondary",
                             ),
                         );
-                        v.readers = ::std::option::Option::Some(::std::vec::Vec::new());
-                        v.is_writer = ::std::option::Option::Some(false);
+                        v.readers = Some(Vec::new());
+                        v.is_writer = Some(false);
                         v
                     },
                 ]),
             );
-            v.failover_state = ::std::option::Option::Some({
+            v.failover_state = Some({
                 let mut v = ::neptune_model::types::FailoverState::default();
-                v.status = ::std::option::Option::Some(
-                    ::neptune_model::types::FailoverStatus::from("pending"),
+                v.status = Some(::neptune_model::types::FailoverStatus::from("pending"));
+                v.from_db_cluster_arn = Some(
+                    String::from("arn:aws:rds:us-east-1:123456789012:cluster:primary"),
                 );
-                v.from_db_cluster_arn = ::std::option::Option::Some(
-                    ::std::string::String::from(
-                        "arn:aws:rds:us-east-1:123456789012:cluster:primary",
-                    ),
+                v.to_db_cluster_arn = Some(
+                    String::from("arn:aws:rds:us-west-2:123456789012:cluster:secondary"),
                 );
-                v.to_db_cluster_arn = ::std::option::Option::Some(
-                    ::std::string::String::from(
-                        "arn:aws:rds:us-west-2:123456789012:cluster:secondary",
-                    ),
-                );
-                v.is_data_loss_allowed = ::std::option::Option::Some(false);
+                v.is_data_loss_allowed = Some(false);
                 v
             });
             v
         });
         v
     };
-    expected.set_request_id(actual.request_id().map(::std::borrow::ToOwned::to_owned));
+    expected.set_request_id(actual.request_id().map(ToOwned::to_owned));
     assert_eq!(actual, expected);
 }
 
@@ -2067,24 +1847,24 @@ fn neptune_db_cluster_not_found_fault_switchover_global_cluster() {
     let actual = match <::neptune_protocol::SwitchoverGlobalCluster as ::awsquery_protocol::operation::Operation>::deserialize(
         &response,
     ) {
-        ::std::result::Result::Ok(output) => {
+        Ok(output) => {
             panic!(
                 "expected the error `DBClusterNotFoundFault`, got the output {output:?}"
             )
         }
-        ::std::result::Result::Err(
+        Err(
             ::neptune_model::error::SwitchoverGlobalClusterError::DbClusterNotFoundFault(
                 error,
             ),
         ) => error,
-        ::std::result::Result::Err(other) => {
+        Err(other) => {
             panic!("expected the error `DBClusterNotFoundFault`, got {other:?}")
         }
     };
     let mut expected = {
         let mut v = ::neptune_model::error::DbClusterNotFoundFault::default();
-        v.message = ::std::option::Option::Some(
-            ::std::string::String::from(
+        v.message = Some(
+            String::from(
                 "DBCluster arn:aws:rds:us-west-2:123456789012:cluster:secondary not found.",
             ),
         );
@@ -2107,25 +1887,23 @@ fn neptune_global_cluster_not_found_fault_switchover_global_cluster() {
     let actual = match <::neptune_protocol::SwitchoverGlobalCluster as ::awsquery_protocol::operation::Operation>::deserialize(
         &response,
     ) {
-        ::std::result::Result::Ok(output) => {
+        Ok(output) => {
             panic!(
                 "expected the error `GlobalClusterNotFoundFault`, got the output {output:?}"
             )
         }
-        ::std::result::Result::Err(
+        Err(
             ::neptune_model::error::SwitchoverGlobalClusterError::GlobalClusterNotFoundFault(
                 error,
             ),
         ) => error,
-        ::std::result::Result::Err(other) => {
+        Err(other) => {
             panic!("expected the error `GlobalClusterNotFoundFault`, got {other:?}")
         }
     };
     let mut expected = {
         let mut v = ::neptune_model::error::GlobalClusterNotFoundFault::default();
-        v.message = ::std::option::Option::Some(
-            ::std::string::String::from("Global cluster my-global not found."),
-        );
+        v.message = Some(String::from("Global cluster my-global not found."));
         v
     };
     expected.meta = actual.meta.clone();
@@ -2145,26 +1923,24 @@ fn neptune_invalid_db_cluster_state_fault_switchover_global_cluster() {
     let actual = match <::neptune_protocol::SwitchoverGlobalCluster as ::awsquery_protocol::operation::Operation>::deserialize(
         &response,
     ) {
-        ::std::result::Result::Ok(output) => {
+        Ok(output) => {
             panic!(
                 "expected the error `InvalidDBClusterStateFault`, got the output {output:?}"
             )
         }
-        ::std::result::Result::Err(
+        Err(
             ::neptune_model::error::SwitchoverGlobalClusterError::InvalidDbClusterStateFault(
                 error,
             ),
         ) => error,
-        ::std::result::Result::Err(other) => {
+        Err(other) => {
             panic!("expected the error `InvalidDBClusterStateFault`, got {other:?}")
         }
     };
     let mut expected = {
         let mut v = ::neptune_model::error::InvalidDbClusterStateFault::default();
-        v.message = ::std::option::Option::Some(
-            ::std::string::String::from(
-                "The target cluster is not in a state that allows a failover.",
-            ),
+        v.message = Some(
+            String::from("The target cluster is not in a state that allows a failover."),
         );
         v
     };
@@ -2185,26 +1961,24 @@ fn neptune_invalid_global_cluster_state_fault_switchover_global_cluster() {
     let actual = match <::neptune_protocol::SwitchoverGlobalCluster as ::awsquery_protocol::operation::Operation>::deserialize(
         &response,
     ) {
-        ::std::result::Result::Ok(output) => {
+        Ok(output) => {
             panic!(
                 "expected the error `InvalidGlobalClusterStateFault`, got the output {output:?}"
             )
         }
-        ::std::result::Result::Err(
+        Err(
             ::neptune_model::error::SwitchoverGlobalClusterError::InvalidGlobalClusterStateFault(
                 error,
             ),
         ) => error,
-        ::std::result::Result::Err(other) => {
+        Err(other) => {
             panic!("expected the error `InvalidGlobalClusterStateFault`, got {other:?}")
         }
     };
     let mut expected = {
         let mut v = ::neptune_model::error::InvalidGlobalClusterStateFault::default();
-        v.message = ::std::option::Option::Some(
-            ::std::string::String::from(
-                "Global cluster my-global is already failing over.",
-            ),
+        v.message = Some(
+            String::from("Global cluster my-global is already failing over."),
         );
         v
     };
@@ -2225,24 +1999,24 @@ fn neptune_invalid_global_cluster_state_fault_not_empty_switchover_global_cluste
     let actual = match <::neptune_protocol::SwitchoverGlobalCluster as ::awsquery_protocol::operation::Operation>::deserialize(
         &response,
     ) {
-        ::std::result::Result::Ok(output) => {
+        Ok(output) => {
             panic!(
                 "expected the error `InvalidGlobalClusterStateFault`, got the output {output:?}"
             )
         }
-        ::std::result::Result::Err(
+        Err(
             ::neptune_model::error::SwitchoverGlobalClusterError::InvalidGlobalClusterStateFault(
                 error,
             ),
         ) => error,
-        ::std::result::Result::Err(other) => {
+        Err(other) => {
             panic!("expected the error `InvalidGlobalClusterStateFault`, got {other:?}")
         }
     };
     let mut expected = {
         let mut v = ::neptune_model::error::InvalidGlobalClusterStateFault::default();
-        v.message = ::std::option::Option::Some(
-            ::std::string::String::from(
+        v.message = Some(
+            String::from(
                 "Global Cluster arn:aws:rds::123456789012:global-cluster:neptune-gdb-1 is not empty",
             ),
         );

@@ -24,14 +24,10 @@ fn sts_assume_role_with_web_identity_unsigned() {
     ::awsquery_testing::client::block_on(
             client
                 .assume_role_with_web_identity()
-                .role_arn(
-                    ::std::string::String::from(
-                        "arn:aws:iam::123456789012:role/graph-reader",
-                    ),
-                )
-                .role_session_name(::std::string::String::from("pod-graph-7d9f"))
+                .role_arn(String::from("arn:aws:iam::123456789012:role/graph-reader"))
+                .role_session_name(String::from("pod-graph-7d9f"))
                 .web_identity_token(
-                    ::std::string::String::from(
+                    String::from(
                         "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzeXN0ZW06c2VydmljZWFjY291bnQifQ.c2lnbmF0dXJl",
                     ),
                 )
@@ -44,16 +40,14 @@ fn sts_assume_role_with_web_identity_unsigned() {
     assert_eq!(request.method, "POST", "method");
     assert_eq!(path, "/", "URI path");
     assert_eq!(
-        request.header("Content-Type"),
-        ::std::option::Option::Some("application/x-www-form-urlencoded"),
+        request.header("Content-Type"), Some("application/x-www-form-urlencoded"),
         "header `Content-Type`"
     );
     assert_eq!(
-        request.header("Authorization"), ::std::option::Option::None,
-        "header `Authorization` must not be sent"
+        request.header("Authorization"), None, "header `Authorization` must not be sent"
     );
     assert_eq!(
-        request.header("X-Amz-Security-Token"), ::std::option::Option::None,
+        request.header("X-Amz-Security-Token"), None,
         "header `X-Amz-Security-Token` must not be sent"
     );
     ::awsquery_testing::assert_form_eq(

@@ -13,46 +13,30 @@
 fn sts_assume_role_with_session_options() {
     let input = {
         let mut v = ::sts_model::types::AssumeRoleInput::default();
-        v.role_arn = ::std::option::Option::Some(
-            ::std::string::String::from("arn:aws:iam::123456789012:role/graph-reader"),
-        );
-        v.role_session_name = ::std::option::Option::Some(
-            ::std::string::String::from("nightly-export"),
-        );
-        v.policy_arns = ::std::option::Option::Some(
-            ::std::vec::Vec::from([
+        v.role_arn = Some(String::from("arn:aws:iam::123456789012:role/graph-reader"));
+        v.role_session_name = Some(String::from("nightly-export"));
+        v.policy_arns = Some(
+            Vec::from([
                 {
                     let mut v = ::sts_model::types::PolicyDescriptorType::default();
-                    v.arn = ::std::option::Option::Some(
-                        ::std::string::String::from(
-                            "arn:aws:iam::aws:policy/ReadOnlyAccess",
-                        ),
-                    );
+                    v.arn = Some(String::from("arn:aws:iam::aws:policy/ReadOnlyAccess"));
                     v
                 },
             ]),
         );
-        v.duration_seconds = ::std::option::Option::Some(900);
-        v.tags = ::std::option::Option::Some(
-            ::std::vec::Vec::from([
+        v.duration_seconds = Some(900);
+        v.tags = Some(
+            Vec::from([
                 {
                     let mut v = ::sts_model::types::Tag::default();
-                    v.key = ::std::option::Option::Some(
-                        ::std::string::String::from("team"),
-                    );
-                    v.value = ::std::option::Option::Some(
-                        ::std::string::String::from("graph"),
-                    );
+                    v.key = Some(String::from("team"));
+                    v.value = Some(String::from("graph"));
                     v
                 },
             ]),
         );
-        v.transitive_tag_keys = ::std::option::Option::Some(
-            ::std::vec::Vec::from([::std::string::String::from("team")]),
-        );
-        v.external_id = ::std::option::Option::Some(
-            ::std::string::String::from("partner-7f3a"),
-        );
+        v.transitive_tag_keys = Some(Vec::from([String::from("team")]));
+        v.external_id = Some(String::from("partner-7f3a"));
         v
     };
     let request = <::sts_protocol::AssumeRole as ::awsquery_protocol::operation::Operation>::serialize(
@@ -62,13 +46,11 @@ fn sts_assume_role_with_session_options() {
     assert_eq!(request.method, "POST", "method");
     assert_eq!(request.uri, "/", "URI");
     assert_eq!(
-        request.header("Content-Type"),
-        ::std::option::Option::Some("application/x-www-form-urlencoded"),
+        request.header("Content-Type"), Some("application/x-www-form-urlencoded"),
         "header `Content-Type`"
     );
     assert_eq!(
-        request.header("X-Amz-Target"), ::std::option::Option::None,
-        "header `X-Amz-Target` must not be sent"
+        request.header("X-Amz-Target"), None, "header `X-Amz-Target` must not be sent"
     );
     ::awsquery_testing::assert_form_eq(
         "Action=AssumeRole&Version=2011-06-15&RoleArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2Fgraph-reader&RoleSessionName=nightly-export&PolicyArns.member.1.arn=arn%3Aaws%3Aiam%3A%3Aaws%3Apolicy%2FReadOnlyAccess&DurationSeconds=900&Tags.member.1.Key=team&Tags.member.1.Value=graph&TransitiveTagKeys.member.1=team&ExternalId=partner-7f3a",
@@ -83,18 +65,10 @@ fn sts_assume_role_with_session_options() {
 fn sts_assume_role_with_mfa() {
     let input = {
         let mut v = ::sts_model::types::AssumeRoleInput::default();
-        v.role_arn = ::std::option::Option::Some(
-            ::std::string::String::from("arn:aws:iam::123456789012:role/graph-reader"),
-        );
-        v.role_session_name = ::std::option::Option::Some(
-            ::std::string::String::from("alice"),
-        );
-        v.serial_number = ::std::option::Option::Some(
-            ::std::string::String::from("arn:aws:iam::123456789012:mfa/alice"),
-        );
-        v.token_code = ::std::option::Option::Some(
-            ::std::string::String::from("123456"),
-        );
+        v.role_arn = Some(String::from("arn:aws:iam::123456789012:role/graph-reader"));
+        v.role_session_name = Some(String::from("alice"));
+        v.serial_number = Some(String::from("arn:aws:iam::123456789012:mfa/alice"));
+        v.token_code = Some(String::from("123456"));
         v
     };
     let request = <::sts_protocol::AssumeRole as ::awsquery_protocol::operation::Operation>::serialize(
@@ -104,8 +78,7 @@ fn sts_assume_role_with_mfa() {
     assert_eq!(request.method, "POST", "method");
     assert_eq!(request.uri, "/", "URI");
     assert_eq!(
-        request.header("Content-Type"),
-        ::std::option::Option::Some("application/x-www-form-urlencoded"),
+        request.header("Content-Type"), Some("application/x-www-form-urlencoded"),
         "header `Content-Type`"
     );
     ::awsquery_testing::assert_form_eq(
@@ -130,43 +103,37 @@ fn sts_assume_role_success() {
         .expect("the response deserializes");
     let mut expected = {
         let mut v = ::sts_model::types::AssumeRoleOutput::default();
-        v.credentials = ::std::option::Option::Some({
+        v.credentials = Some({
             let mut v = ::sts_model::types::Credentials::default();
-            v.access_key_id = ::std::option::Option::Some(
-                ::std::string::String::from("ASIAIOSFODNN7EXAMPLE"),
+            v.access_key_id = Some(String::from("ASIAIOSFODNN7EXAMPLE"));
+            v.secret_access_key = Some(
+                String::from("wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY"),
             );
-            v.secret_access_key = ::std::option::Option::Some(
-                ::std::string::String::from("wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY"),
+            v.session_token = Some(
+                String::from("FwoGZXIvYXdzEXAMPLEtokenPart1/PART2+part3=="),
             );
-            v.session_token = ::std::option::Option::Some(
-                ::std::string::String::from(
-                    "FwoGZXIvYXdzEXAMPLEtokenPart1/PART2+part3==",
-                ),
-            );
-            v.expiration = ::std::option::Option::Some(
+            v.expiration = Some(
                 ::awsquery_types::DateTime::from_secs_and_nanos(1714566896, 0),
             );
             v
         });
-        v.assumed_role_user = ::std::option::Option::Some({
+        v.assumed_role_user = Some({
             let mut v = ::sts_model::types::AssumedRoleUser::default();
-            v.assumed_role_id = ::std::option::Option::Some(
-                ::std::string::String::from("AROA3XFRBF535PLBIFPI4:nightly-export"),
+            v.assumed_role_id = Some(
+                String::from("AROA3XFRBF535PLBIFPI4:nightly-export"),
             );
-            v.arn = ::std::option::Option::Some(
-                ::std::string::String::from(
+            v.arn = Some(
+                String::from(
                     "arn:aws:sts::123456789012:assumed-role/graph-reader/nightly-export",
                 ),
             );
             v
         });
-        v.packed_policy_size = ::std::option::Option::Some(6);
-        v.source_identity = ::std::option::Option::Some(
-            ::std::string::String::from("alice"),
-        );
+        v.packed_policy_size = Some(6);
+        v.source_identity = Some(String::from("alice"));
         v
     };
-    expected.set_request_id(actual.request_id().map(::std::borrow::ToOwned::to_owned));
+    expected.set_request_id(actual.request_id().map(ToOwned::to_owned));
     assert_eq!(actual, expected);
 }
 
@@ -183,22 +150,18 @@ fn sts_expired_token_exception() {
     let actual = match <::sts_protocol::AssumeRole as ::awsquery_protocol::operation::Operation>::deserialize(
         &response,
     ) {
-        ::std::result::Result::Ok(output) => {
+        Ok(output) => {
             panic!(
                 "expected the error `ExpiredTokenException`, got the output {output:?}"
             )
         }
-        ::std::result::Result::Err(
-            ::sts_model::error::AssumeRoleError::ExpiredTokenException(error),
-        ) => error,
-        ::std::result::Result::Err(other) => {
-            panic!("expected the error `ExpiredTokenException`, got {other:?}")
-        }
+        Err(::sts_model::error::AssumeRoleError::ExpiredTokenException(error)) => error,
+        Err(other) => panic!("expected the error `ExpiredTokenException`, got {other:?}"),
     };
     let mut expected = {
         let mut v = ::sts_model::error::ExpiredTokenException::default();
-        v.message = ::std::option::Option::Some(
-            ::std::string::String::from(
+        v.message = Some(
+            String::from(
                 "Token expired: current date/time 1714566900 must be before the expiration date/time 1714563296",
             ),
         );
@@ -221,15 +184,15 @@ fn sts_malformed_policy_document() {
     let actual = match <::sts_protocol::AssumeRole as ::awsquery_protocol::operation::Operation>::deserialize(
         &response,
     ) {
-        ::std::result::Result::Ok(output) => {
+        Ok(output) => {
             panic!(
                 "expected the error `MalformedPolicyDocumentException`, got the output {output:?}"
             )
         }
-        ::std::result::Result::Err(
+        Err(
             ::sts_model::error::AssumeRoleError::MalformedPolicyDocumentException(error),
         ) => error,
-        ::std::result::Result::Err(other) => {
+        Err(other) => {
             panic!(
                 "expected the error `MalformedPolicyDocumentException`, got {other:?}"
             )
@@ -237,9 +200,7 @@ fn sts_malformed_policy_document() {
     };
     let mut expected = {
         let mut v = ::sts_model::error::MalformedPolicyDocumentException::default();
-        v.message = ::std::option::Option::Some(
-            ::std::string::String::from("Syntax errors in policy."),
-        );
+        v.message = Some(String::from("Syntax errors in policy."));
         v
     };
     expected.meta = actual.meta.clone();
@@ -259,22 +220,22 @@ fn sts_packed_policy_too_large() {
     let actual = match <::sts_protocol::AssumeRole as ::awsquery_protocol::operation::Operation>::deserialize(
         &response,
     ) {
-        ::std::result::Result::Ok(output) => {
+        Ok(output) => {
             panic!(
                 "expected the error `PackedPolicyTooLargeException`, got the output {output:?}"
             )
         }
-        ::std::result::Result::Err(
+        Err(
             ::sts_model::error::AssumeRoleError::PackedPolicyTooLargeException(error),
         ) => error,
-        ::std::result::Result::Err(other) => {
+        Err(other) => {
             panic!("expected the error `PackedPolicyTooLargeException`, got {other:?}")
         }
     };
     let mut expected = {
         let mut v = ::sts_model::error::PackedPolicyTooLargeException::default();
-        v.message = ::std::option::Option::Some(
-            ::std::string::String::from(
+        v.message = Some(
+            String::from(
                 "Packed size of consumed session policies and tags exceeds the limit by 12%.",
             ),
         );
@@ -297,24 +258,20 @@ fn sts_region_disabled() {
     let actual = match <::sts_protocol::AssumeRole as ::awsquery_protocol::operation::Operation>::deserialize(
         &response,
     ) {
-        ::std::result::Result::Ok(output) => {
+        Ok(output) => {
             panic!(
                 "expected the error `RegionDisabledException`, got the output {output:?}"
             )
         }
-        ::std::result::Result::Err(
-            ::sts_model::error::AssumeRoleError::RegionDisabledException(error),
-        ) => error,
-        ::std::result::Result::Err(other) => {
+        Err(::sts_model::error::AssumeRoleError::RegionDisabledException(error)) => error,
+        Err(other) => {
             panic!("expected the error `RegionDisabledException`, got {other:?}")
         }
     };
     let mut expected = {
         let mut v = ::sts_model::error::RegionDisabledException::default();
-        v.message = ::std::option::Option::Some(
-            ::std::string::String::from(
-                "STS is not activated in this region for account:123456789012.",
-            ),
+        v.message = Some(
+            String::from("STS is not activated in this region for account:123456789012."),
         );
         v
     };
@@ -338,48 +295,42 @@ fn sts_assume_role_with_web_identity_success() {
         .expect("the response deserializes");
     let mut expected = {
         let mut v = ::sts_model::types::AssumeRoleWithWebIdentityOutput::default();
-        v.credentials = ::std::option::Option::Some({
+        v.credentials = Some({
             let mut v = ::sts_model::types::Credentials::default();
-            v.access_key_id = ::std::option::Option::Some(
-                ::std::string::String::from("ASIAWEBIDENTITYEXAMPLE"),
+            v.access_key_id = Some(String::from("ASIAWEBIDENTITYEXAMPLE"));
+            v.secret_access_key = Some(
+                String::from("9drTJvcXLB89EXAMPLELB8923FB892xMFI"),
             );
-            v.secret_access_key = ::std::option::Option::Some(
-                ::std::string::String::from("9drTJvcXLB89EXAMPLELB8923FB892xMFI"),
-            );
-            v.session_token = ::std::option::Option::Some(
-                ::std::string::String::from("IQoJb3JpZ2luX2VjEXAMPLEwebToken=="),
-            );
-            v.expiration = ::std::option::Option::Some(
+            v.session_token = Some(String::from("IQoJb3JpZ2luX2VjEXAMPLEwebToken=="));
+            v.expiration = Some(
                 ::awsquery_types::DateTime::from_secs_and_nanos(1714570496, 0),
             );
             v
         });
-        v.subject_from_web_identity_token = ::std::option::Option::Some(
-            ::std::string::String::from("system:serviceaccount:graph:reader"),
+        v.subject_from_web_identity_token = Some(
+            String::from("system:serviceaccount:graph:reader"),
         );
-        v.assumed_role_user = ::std::option::Option::Some({
+        v.assumed_role_user = Some({
             let mut v = ::sts_model::types::AssumedRoleUser::default();
-            v.assumed_role_id = ::std::option::Option::Some(
-                ::std::string::String::from("AROA3XFRBF535PLBIFPI4:pod-graph-7d9f"),
+            v.assumed_role_id = Some(
+                String::from("AROA3XFRBF535PLBIFPI4:pod-graph-7d9f"),
             );
-            v.arn = ::std::option::Option::Some(
-                ::std::string::String::from(
+            v.arn = Some(
+                String::from(
                     "arn:aws:sts::123456789012:assumed-role/graph-reader/pod-graph-7d9f",
                 ),
             );
             v
         });
-        v.provider = ::std::option::Option::Some(
-            ::std::string::String::from(
+        v.provider = Some(
+            String::from(
                 "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE",
             ),
         );
-        v.audience = ::std::option::Option::Some(
-            ::std::string::String::from("sts.amazonaws.com"),
-        );
+        v.audience = Some(String::from("sts.amazonaws.com"));
         v
     };
-    expected.set_request_id(actual.request_id().map(::std::borrow::ToOwned::to_owned));
+    expected.set_request_id(actual.request_id().map(ToOwned::to_owned));
     assert_eq!(actual, expected);
 }
 
@@ -396,24 +347,22 @@ fn sts_expired_token_exception_assume_role_with_web_identity() {
     let actual = match <::sts_protocol::AssumeRoleWithWebIdentity as ::awsquery_protocol::operation::Operation>::deserialize(
         &response,
     ) {
-        ::std::result::Result::Ok(output) => {
+        Ok(output) => {
             panic!(
                 "expected the error `ExpiredTokenException`, got the output {output:?}"
             )
         }
-        ::std::result::Result::Err(
+        Err(
             ::sts_model::error::AssumeRoleWithWebIdentityError::ExpiredTokenException(
                 error,
             ),
         ) => error,
-        ::std::result::Result::Err(other) => {
-            panic!("expected the error `ExpiredTokenException`, got {other:?}")
-        }
+        Err(other) => panic!("expected the error `ExpiredTokenException`, got {other:?}"),
     };
     let mut expected = {
         let mut v = ::sts_model::error::ExpiredTokenException::default();
-        v.message = ::std::option::Option::Some(
-            ::std::string::String::from(
+        v.message = Some(
+            String::from(
                 "Token expired: current date/time 1714566900 must be before the expiration date/time 1714563296",
             ),
         );
@@ -436,24 +385,24 @@ fn sts_idp_communication_error() {
     let actual = match <::sts_protocol::AssumeRoleWithWebIdentity as ::awsquery_protocol::operation::Operation>::deserialize(
         &response,
     ) {
-        ::std::result::Result::Ok(output) => {
+        Ok(output) => {
             panic!(
                 "expected the error `IDPCommunicationErrorException`, got the output {output:?}"
             )
         }
-        ::std::result::Result::Err(
+        Err(
             ::sts_model::error::AssumeRoleWithWebIdentityError::IdpCommunicationErrorException(
                 error,
             ),
         ) => error,
-        ::std::result::Result::Err(other) => {
+        Err(other) => {
             panic!("expected the error `IDPCommunicationErrorException`, got {other:?}")
         }
     };
     let mut expected = {
         let mut v = ::sts_model::error::IdpCommunicationErrorException::default();
-        v.message = ::std::option::Option::Some(
-            ::std::string::String::from(
+        v.message = Some(
+            String::from(
                 "Couldn't retrieve verification key from your identity provider",
             ),
         );
@@ -476,25 +425,23 @@ fn sts_idp_rejected_claim() {
     let actual = match <::sts_protocol::AssumeRoleWithWebIdentity as ::awsquery_protocol::operation::Operation>::deserialize(
         &response,
     ) {
-        ::std::result::Result::Ok(output) => {
+        Ok(output) => {
             panic!(
                 "expected the error `IDPRejectedClaimException`, got the output {output:?}"
             )
         }
-        ::std::result::Result::Err(
+        Err(
             ::sts_model::error::AssumeRoleWithWebIdentityError::IdpRejectedClaimException(
                 error,
             ),
         ) => error,
-        ::std::result::Result::Err(other) => {
+        Err(other) => {
             panic!("expected the error `IDPRejectedClaimException`, got {other:?}")
         }
     };
     let mut expected = {
         let mut v = ::sts_model::error::IdpRejectedClaimException::default();
-        v.message = ::std::option::Option::Some(
-            ::std::string::String::from("Incorrect token audience"),
-        );
+        v.message = Some(String::from("Incorrect token audience"));
         v
     };
     expected.meta = actual.meta.clone();
@@ -514,24 +461,24 @@ fn sts_invalid_identity_token() {
     let actual = match <::sts_protocol::AssumeRoleWithWebIdentity as ::awsquery_protocol::operation::Operation>::deserialize(
         &response,
     ) {
-        ::std::result::Result::Ok(output) => {
+        Ok(output) => {
             panic!(
                 "expected the error `InvalidIdentityTokenException`, got the output {output:?}"
             )
         }
-        ::std::result::Result::Err(
+        Err(
             ::sts_model::error::AssumeRoleWithWebIdentityError::InvalidIdentityTokenException(
                 error,
             ),
         ) => error,
-        ::std::result::Result::Err(other) => {
+        Err(other) => {
             panic!("expected the error `InvalidIdentityTokenException`, got {other:?}")
         }
     };
     let mut expected = {
         let mut v = ::sts_model::error::InvalidIdentityTokenException::default();
-        v.message = ::std::option::Option::Some(
-            ::std::string::String::from(
+        v.message = Some(
+            String::from(
                 "No OpenIDConnect provider found in your account for https://oidc.example.com",
             ),
         );
@@ -554,17 +501,17 @@ fn sts_malformed_policy_document_assume_role_with_web_identity() {
     let actual = match <::sts_protocol::AssumeRoleWithWebIdentity as ::awsquery_protocol::operation::Operation>::deserialize(
         &response,
     ) {
-        ::std::result::Result::Ok(output) => {
+        Ok(output) => {
             panic!(
                 "expected the error `MalformedPolicyDocumentException`, got the output {output:?}"
             )
         }
-        ::std::result::Result::Err(
+        Err(
             ::sts_model::error::AssumeRoleWithWebIdentityError::MalformedPolicyDocumentException(
                 error,
             ),
         ) => error,
-        ::std::result::Result::Err(other) => {
+        Err(other) => {
             panic!(
                 "expected the error `MalformedPolicyDocumentException`, got {other:?}"
             )
@@ -572,9 +519,7 @@ fn sts_malformed_policy_document_assume_role_with_web_identity() {
     };
     let mut expected = {
         let mut v = ::sts_model::error::MalformedPolicyDocumentException::default();
-        v.message = ::std::option::Option::Some(
-            ::std::string::String::from("Syntax errors in policy."),
-        );
+        v.message = Some(String::from("Syntax errors in policy."));
         v
     };
     expected.meta = actual.meta.clone();
@@ -594,24 +539,24 @@ fn sts_packed_policy_too_large_assume_role_with_web_identity() {
     let actual = match <::sts_protocol::AssumeRoleWithWebIdentity as ::awsquery_protocol::operation::Operation>::deserialize(
         &response,
     ) {
-        ::std::result::Result::Ok(output) => {
+        Ok(output) => {
             panic!(
                 "expected the error `PackedPolicyTooLargeException`, got the output {output:?}"
             )
         }
-        ::std::result::Result::Err(
+        Err(
             ::sts_model::error::AssumeRoleWithWebIdentityError::PackedPolicyTooLargeException(
                 error,
             ),
         ) => error,
-        ::std::result::Result::Err(other) => {
+        Err(other) => {
             panic!("expected the error `PackedPolicyTooLargeException`, got {other:?}")
         }
     };
     let mut expected = {
         let mut v = ::sts_model::error::PackedPolicyTooLargeException::default();
-        v.message = ::std::option::Option::Some(
-            ::std::string::String::from(
+        v.message = Some(
+            String::from(
                 "Packed size of consumed session policies and tags exceeds the limit by 12%.",
             ),
         );
@@ -634,26 +579,24 @@ fn sts_region_disabled_assume_role_with_web_identity() {
     let actual = match <::sts_protocol::AssumeRoleWithWebIdentity as ::awsquery_protocol::operation::Operation>::deserialize(
         &response,
     ) {
-        ::std::result::Result::Ok(output) => {
+        Ok(output) => {
             panic!(
                 "expected the error `RegionDisabledException`, got the output {output:?}"
             )
         }
-        ::std::result::Result::Err(
+        Err(
             ::sts_model::error::AssumeRoleWithWebIdentityError::RegionDisabledException(
                 error,
             ),
         ) => error,
-        ::std::result::Result::Err(other) => {
+        Err(other) => {
             panic!("expected the error `RegionDisabledException`, got {other:?}")
         }
     };
     let mut expected = {
         let mut v = ::sts_model::error::RegionDisabledException::default();
-        v.message = ::std::option::Option::Some(
-            ::std::string::String::from(
-                "STS is not activated in this region for account:123456789012.",
-            ),
+        v.message = Some(
+            String::from("STS is not activated in this region for account:123456789012."),
         );
         v
     };
@@ -674,8 +617,7 @@ fn sts_get_caller_identity_request() {
     assert_eq!(request.method, "POST", "method");
     assert_eq!(request.uri, "/", "URI");
     assert_eq!(
-        request.header("Content-Type"),
-        ::std::option::Option::Some("application/x-www-form-urlencoded"),
+        request.header("Content-Type"), Some("application/x-www-form-urlencoded"),
         "header `Content-Type`"
     );
     ::awsquery_testing::assert_form_eq(
@@ -700,19 +642,15 @@ fn sts_get_caller_identity_success() {
         .expect("the response deserializes");
     let mut expected = {
         let mut v = ::sts_model::types::GetCallerIdentityOutput::default();
-        v.user_id = ::std::option::Option::Some(
-            ::std::string::String::from("AROA3XFRBF535PLBIFPI4:nightly-export"),
-        );
-        v.account = ::std::option::Option::Some(
-            ::std::string::String::from("123456789012"),
-        );
-        v.arn = ::std::option::Option::Some(
-            ::std::string::String::from(
+        v.user_id = Some(String::from("AROA3XFRBF535PLBIFPI4:nightly-export"));
+        v.account = Some(String::from("123456789012"));
+        v.arn = Some(
+            String::from(
                 "arn:aws:sts::123456789012:assumed-role/graph-reader/nightly-export",
             ),
         );
         v
     };
-    expected.set_request_id(actual.request_id().map(::std::borrow::ToOwned::to_owned));
+    expected.set_request_id(actual.request_id().map(ToOwned::to_owned));
     assert_eq!(actual, expected);
 }

@@ -35,7 +35,7 @@ pub struct Client<T> {
     handle: ::std::sync::Arc<::awsquery::client::Handle<T>>,
 }
 
-impl<T> ::std::clone::Clone for Client<T> {
+impl<T> Clone for Client<T> {
     fn clone(&self) -> Self {
         Client {
             handle: ::std::sync::Arc::clone(&self.handle),
@@ -61,9 +61,7 @@ impl<T: Transport> Client<T> {
     }
 
     /// The endpoint requests go to, or why there is none.
-    pub fn endpoint(
-        &self,
-    ) -> ::std::result::Result<&endpoint::Endpoint, &endpoint::EndpointError> {
+    pub fn endpoint(&self) -> Result<&endpoint::Endpoint, &endpoint::EndpointError> {
         self.handle.endpoint()
     }
 
@@ -152,10 +150,7 @@ impl Client<::awsquery_hyper::HyperTransport> {
     /// Run it on a tokio runtime: the shared files are read on its blocking pool. It fails
     /// when a shared file or a setting cannot be used, the chosen profile does not exist,
     /// or no Region is found; credentials are looked for only when a call needs them.
-    pub async fn from_env() -> ::std::result::Result<
-        Self,
-        ::awsquery_config::LoadError,
-    > {
+    pub async fn from_env() -> Result<Self, ::awsquery_config::LoadError> {
         Self::from_loader(::awsquery_config::ConfigLoader::new()).await
     }
 
@@ -164,11 +159,9 @@ impl Client<::awsquery_hyper::HyperTransport> {
     /// (`ConfigLoader::with_env`).
     pub async fn from_loader(
         loader: ::awsquery_config::ConfigLoader,
-    ) -> ::std::result::Result<Self, ::awsquery_config::LoadError> {
+    ) -> Result<Self, ::awsquery_config::LoadError> {
         let loaded = loader.load().await?;
         let config = loaded.client_config()?;
-        ::std::result::Result::Ok(
-            Client::new(config, ::std::clone::Clone::clone(loaded.transport())),
-        )
+        Ok(Client::new(config, Clone::clone(loaded.transport())))
     }
 }

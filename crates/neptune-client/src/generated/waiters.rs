@@ -26,7 +26,7 @@ impl<T: ::awsquery::transport::Transport> WaitUntilGlobalClusterAvailable<T> {
     pub(crate) fn new(handle: ::std::sync::Arc<::awsquery::client::Handle<T>>) -> Self {
         WaitUntilGlobalClusterAvailable {
             handle,
-            input: ::std::default::Default::default(),
+            input: Default::default(),
             waiter: ::awsquery::waiter::Waiter::new(
                 ::awsquery::waiter::Delays::new(Self::MIN_DELAY, Self::MAX_DELAY),
             ),
@@ -34,49 +34,37 @@ impl<T: ::awsquery::transport::Transport> WaitUntilGlobalClusterAvailable<T> {
     }
 
     /// Only list the global database with this identifier (compared without regard to case). It must name an existing global database; leave it out to list them all.
-    pub fn global_cluster_identifier(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.input.global_cluster_identifier = ::std::option::Option::Some(value.into());
+    pub fn global_cluster_identifier(mut self, value: impl Into<String>) -> Self {
+        self.input.global_cluster_identifier = Some(value.into());
         self
     }
 
     /// Sets or clears `GlobalClusterIdentifier`.
-    pub fn set_global_cluster_identifier(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_global_cluster_identifier(mut self, value: Option<String>) -> Self {
         self.input.global_cluster_identifier = value;
         self
     }
 
     /// The largest number of global databases one response may hold, between 20 and 100 (100 when left out). When more exist, the response carries a `Marker` for the rest.
-    pub fn max_records(mut self, value: impl ::std::convert::Into<i32>) -> Self {
-        self.input.max_records = ::std::option::Option::Some(value.into());
+    pub fn max_records(mut self, value: impl Into<i32>) -> Self {
+        self.input.max_records = Some(value.into());
         self
     }
 
     /// Sets or clears `MaxRecords`.
-    pub fn set_max_records(mut self, value: ::std::option::Option<i32>) -> Self {
+    pub fn set_max_records(mut self, value: Option<i32>) -> Self {
         self.input.max_records = value;
         self
     }
 
     /// The `Marker` of the previous response, to continue the listing after the records it already returned.
-    pub fn marker(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.input.marker = ::std::option::Option::Some(value.into());
+    pub fn marker(mut self, value: impl Into<String>) -> Self {
+        self.input.marker = Some(value.into());
         self
     }
 
     /// Sets or clears `Marker`.
-    pub fn set_marker(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_marker(mut self, value: Option<String>) -> Self {
         self.input.marker = value;
         self
     }
@@ -110,7 +98,7 @@ impl<T: ::awsquery::transport::Transport> WaitUntilGlobalClusterAvailable<T> {
     pub async fn wait(
         self,
         max_wait: ::std::time::Duration,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::awsquery::waiter::FinalPoll<
             crate::types::DescribeGlobalClustersOutput,
             ::awsquery::client::SdkError<crate::error::DescribeGlobalClustersError>,
@@ -138,10 +126,7 @@ impl<T: ::awsquery::transport::Transport> WaitUntilGlobalClusterAvailable<T> {
                             input,
                         )
                         .await;
-                    global_cluster_available_verdict(
-                        input,
-                        ::std::convert::From::from(result),
-                    )
+                    global_cluster_available_verdict(input, From::from(result))
                 },
             )
             .await
@@ -168,17 +153,16 @@ fn global_cluster_available_verdict(
     if poll
         .as_output()
         .is_some_and(|output| {
-            let value = ::std::option::Option::Some(output)
+            let value = Some(output)
                 .and_then(|v| v.global_clusters.as_ref())
-                .map(|l| l.iter().collect::<::std::vec::Vec<_>>())
+                .map(|l| l.iter().collect::<Vec<_>>())
                 .map(|l| {
                     l
                         .into_iter()
                         .filter_map(|item0| {
-                            ::std::option::Option::Some(item0)
-                                .and_then(|v| v.status.as_deref())
+                            Some(item0).and_then(|v| v.status.as_deref())
                         })
-                        .collect::<::std::vec::Vec<_>>()
+                        .collect::<Vec<_>>()
                 });
             value
                 .is_some_and(|values| {
@@ -191,17 +175,16 @@ fn global_cluster_available_verdict(
     if poll
         .as_output()
         .is_some_and(|output| {
-            let value = ::std::option::Option::Some(output)
+            let value = Some(output)
                 .and_then(|v| v.global_clusters.as_ref())
-                .map(|l| l.iter().collect::<::std::vec::Vec<_>>())
+                .map(|l| l.iter().collect::<Vec<_>>())
                 .map(|l| {
                     l
                         .into_iter()
                         .filter_map(|item0| {
-                            ::std::option::Option::Some(item0)
-                                .and_then(|v| v.status.as_deref())
+                            Some(item0).and_then(|v| v.status.as_deref())
                         })
-                        .collect::<::std::vec::Vec<_>>()
+                        .collect::<Vec<_>>()
                 });
             value.is_some_and(|values| values.contains(&"deleting"))
         })
@@ -217,10 +200,7 @@ fn global_cluster_available_verdict(
     if poll
         .as_error()
         .and_then(|error| error.service_error())
-        .is_some_and(|error| {
-            error.meta().code()
-                == ::std::option::Option::Some("GlobalClusterNotFoundFault")
-        })
+        .is_some_and(|error| error.meta().code() == Some("GlobalClusterNotFoundFault"))
     {
         return ::awsquery::waiter::Verdict::Failure(
             ::awsquery::waiter::AcceptorFailure::matched(
@@ -239,7 +219,7 @@ fn global_cluster_available_verdict(
                 ),
             )
         }
-        poll => ::awsquery::waiter::Verdict::Retry(::std::option::Option::Some(poll)),
+        poll => ::awsquery::waiter::Verdict::Retry(Some(poll)),
     }
 }
 
@@ -265,7 +245,7 @@ impl<T: ::awsquery::transport::Transport> WaitUntilGlobalClusterDeleted<T> {
     pub(crate) fn new(handle: ::std::sync::Arc<::awsquery::client::Handle<T>>) -> Self {
         WaitUntilGlobalClusterDeleted {
             handle,
-            input: ::std::default::Default::default(),
+            input: Default::default(),
             waiter: ::awsquery::waiter::Waiter::new(
                 ::awsquery::waiter::Delays::new(Self::MIN_DELAY, Self::MAX_DELAY),
             ),
@@ -273,49 +253,37 @@ impl<T: ::awsquery::transport::Transport> WaitUntilGlobalClusterDeleted<T> {
     }
 
     /// Only list the global database with this identifier (compared without regard to case). It must name an existing global database; leave it out to list them all.
-    pub fn global_cluster_identifier(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.input.global_cluster_identifier = ::std::option::Option::Some(value.into());
+    pub fn global_cluster_identifier(mut self, value: impl Into<String>) -> Self {
+        self.input.global_cluster_identifier = Some(value.into());
         self
     }
 
     /// Sets or clears `GlobalClusterIdentifier`.
-    pub fn set_global_cluster_identifier(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_global_cluster_identifier(mut self, value: Option<String>) -> Self {
         self.input.global_cluster_identifier = value;
         self
     }
 
     /// The largest number of global databases one response may hold, between 20 and 100 (100 when left out). When more exist, the response carries a `Marker` for the rest.
-    pub fn max_records(mut self, value: impl ::std::convert::Into<i32>) -> Self {
-        self.input.max_records = ::std::option::Option::Some(value.into());
+    pub fn max_records(mut self, value: impl Into<i32>) -> Self {
+        self.input.max_records = Some(value.into());
         self
     }
 
     /// Sets or clears `MaxRecords`.
-    pub fn set_max_records(mut self, value: ::std::option::Option<i32>) -> Self {
+    pub fn set_max_records(mut self, value: Option<i32>) -> Self {
         self.input.max_records = value;
         self
     }
 
     /// The `Marker` of the previous response, to continue the listing after the records it already returned.
-    pub fn marker(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.input.marker = ::std::option::Option::Some(value.into());
+    pub fn marker(mut self, value: impl Into<String>) -> Self {
+        self.input.marker = Some(value.into());
         self
     }
 
     /// Sets or clears `Marker`.
-    pub fn set_marker(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_marker(mut self, value: Option<String>) -> Self {
         self.input.marker = value;
         self
     }
@@ -349,7 +317,7 @@ impl<T: ::awsquery::transport::Transport> WaitUntilGlobalClusterDeleted<T> {
     pub async fn wait(
         self,
         max_wait: ::std::time::Duration,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::awsquery::waiter::FinalPoll<
             crate::types::DescribeGlobalClustersOutput,
             ::awsquery::client::SdkError<crate::error::DescribeGlobalClustersError>,
@@ -377,10 +345,7 @@ impl<T: ::awsquery::transport::Transport> WaitUntilGlobalClusterDeleted<T> {
                             input,
                         )
                         .await;
-                    global_cluster_deleted_verdict(
-                        input,
-                        ::std::convert::From::from(result),
-                    )
+                    global_cluster_deleted_verdict(input, From::from(result))
                 },
             )
             .await
@@ -407,23 +372,20 @@ fn global_cluster_deleted_verdict(
     if poll
         .as_error()
         .and_then(|error| error.service_error())
-        .is_some_and(|error| {
-            error.meta().code()
-                == ::std::option::Option::Some("GlobalClusterNotFoundFault")
-        })
+        .is_some_and(|error| error.meta().code() == Some("GlobalClusterNotFoundFault"))
     {
         return ::awsquery::waiter::Verdict::Success(poll);
     }
     if poll
         .as_output()
         .is_some_and(|output| {
-            let value = ::std::option::Option::Some(
-                ::std::option::Option::Some(output)
+            let value = Some(
+                Some(output)
                     .and_then(|v| v.global_clusters.as_ref())
-                    .map(|l| l.iter().collect::<::std::vec::Vec<_>>())
-                    .map(|l| l.len() as f64) == ::std::option::Option::Some(0f64),
+                    .map(|l| l.iter().collect::<Vec<_>>())
+                    .map(|l| l.len() as f64) == Some(0f64),
             );
-            value == ::std::option::Option::Some(true)
+            value == Some(true)
         })
     {
         return ::awsquery::waiter::Verdict::Success(poll);
@@ -437,6 +399,6 @@ fn global_cluster_deleted_verdict(
                 ),
             )
         }
-        poll => ::awsquery::waiter::Verdict::Retry(::std::option::Option::Some(poll)),
+        poll => ::awsquery::waiter::Verdict::Retry(Some(poll)),
     }
 }

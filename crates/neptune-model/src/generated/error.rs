@@ -20,7 +20,7 @@ pub use crate::operation::switchover_global_cluster::SwitchoverGlobalClusterErro
 #[non_exhaustive]
 pub struct DbClusterNotFoundFault {
     /// Text explaining what went wrong.
-    pub message: ::std::option::Option<::std::string::String>,
+    pub message: Option<String>,
     /// The HTTP status, code, message and request id of the response.
     #[cfg_attr(feature = "serde", serde(skip))]
     pub meta: ::awsquery_types::ErrorMetadata,
@@ -32,7 +32,7 @@ impl DbClusterNotFoundFault {
     pub const CODE: &'static str = "DBClusterNotFoundFault";
 
     /// The message the service sent.
-    pub fn message(&self) -> ::std::option::Option<&str> {
+    pub fn message(&self) -> Option<&str> {
         self.message.as_deref()
     }
 }
@@ -40,10 +40,10 @@ impl DbClusterNotFoundFault {
 impl ::std::fmt::Display for DbClusterNotFoundFault {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(Self::CODE)?;
-        if let ::std::option::Option::Some(message) = self.message() {
+        if let Some(message) = self.message() {
             write!(f, ": {message}")?;
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 
@@ -57,7 +57,7 @@ impl ::std::error::Error for DbClusterNotFoundFault {}
 #[non_exhaustive]
 pub struct GlobalClusterAlreadyExistsFault {
     /// Text explaining what went wrong.
-    pub message: ::std::option::Option<::std::string::String>,
+    pub message: Option<String>,
     /// The HTTP status, code, message and request id of the response.
     #[cfg_attr(feature = "serde", serde(skip))]
     pub meta: ::awsquery_types::ErrorMetadata,
@@ -69,7 +69,7 @@ impl GlobalClusterAlreadyExistsFault {
     pub const CODE: &'static str = "GlobalClusterAlreadyExistsFault";
 
     /// The message the service sent.
-    pub fn message(&self) -> ::std::option::Option<&str> {
+    pub fn message(&self) -> Option<&str> {
         self.message.as_deref()
     }
 }
@@ -77,10 +77,10 @@ impl GlobalClusterAlreadyExistsFault {
 impl ::std::fmt::Display for GlobalClusterAlreadyExistsFault {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(Self::CODE)?;
-        if let ::std::option::Option::Some(message) = self.message() {
+        if let Some(message) = self.message() {
             write!(f, ": {message}")?;
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 
@@ -94,7 +94,7 @@ impl ::std::error::Error for GlobalClusterAlreadyExistsFault {}
 #[non_exhaustive]
 pub struct GlobalClusterNotFoundFault {
     /// Text explaining what went wrong.
-    pub message: ::std::option::Option<::std::string::String>,
+    pub message: Option<String>,
     /// The HTTP status, code, message and request id of the response.
     #[cfg_attr(feature = "serde", serde(skip))]
     pub meta: ::awsquery_types::ErrorMetadata,
@@ -106,7 +106,7 @@ impl GlobalClusterNotFoundFault {
     pub const CODE: &'static str = "GlobalClusterNotFoundFault";
 
     /// The message the service sent.
-    pub fn message(&self) -> ::std::option::Option<&str> {
+    pub fn message(&self) -> Option<&str> {
         self.message.as_deref()
     }
 }
@@ -114,10 +114,10 @@ impl GlobalClusterNotFoundFault {
 impl ::std::fmt::Display for GlobalClusterNotFoundFault {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(Self::CODE)?;
-        if let ::std::option::Option::Some(message) = self.message() {
+        if let Some(message) = self.message() {
             write!(f, ": {message}")?;
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 
@@ -131,7 +131,7 @@ impl ::std::error::Error for GlobalClusterNotFoundFault {}
 #[non_exhaustive]
 pub struct GlobalClusterQuotaExceededFault {
     /// Text explaining what went wrong.
-    pub message: ::std::option::Option<::std::string::String>,
+    pub message: Option<String>,
     /// The HTTP status, code, message and request id of the response.
     #[cfg_attr(feature = "serde", serde(skip))]
     pub meta: ::awsquery_types::ErrorMetadata,
@@ -143,7 +143,7 @@ impl GlobalClusterQuotaExceededFault {
     pub const CODE: &'static str = "GlobalClusterQuotaExceededFault";
 
     /// The message the service sent.
-    pub fn message(&self) -> ::std::option::Option<&str> {
+    pub fn message(&self) -> Option<&str> {
         self.message.as_deref()
     }
 }
@@ -151,10 +151,10 @@ impl GlobalClusterQuotaExceededFault {
 impl ::std::fmt::Display for GlobalClusterQuotaExceededFault {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(Self::CODE)?;
-        if let ::std::option::Option::Some(message) = self.message() {
+        if let Some(message) = self.message() {
             write!(f, ": {message}")?;
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 
@@ -168,7 +168,7 @@ impl ::std::error::Error for GlobalClusterQuotaExceededFault {}
 #[non_exhaustive]
 pub struct InvalidDbClusterStateFault {
     /// Text explaining what went wrong.
-    pub message: ::std::option::Option<::std::string::String>,
+    pub message: Option<String>,
     /// The HTTP status, code, message and request id of the response.
     #[cfg_attr(feature = "serde", serde(skip))]
     pub meta: ::awsquery_types::ErrorMetadata,
@@ -180,7 +180,7 @@ impl InvalidDbClusterStateFault {
     pub const CODE: &'static str = "InvalidDBClusterStateFault";
 
     /// The message the service sent.
-    pub fn message(&self) -> ::std::option::Option<&str> {
+    pub fn message(&self) -> Option<&str> {
         self.message.as_deref()
     }
 }
@@ -188,10 +188,10 @@ impl InvalidDbClusterStateFault {
 impl ::std::fmt::Display for InvalidDbClusterStateFault {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(Self::CODE)?;
-        if let ::std::option::Option::Some(message) = self.message() {
+        if let Some(message) = self.message() {
             write!(f, ": {message}")?;
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 
@@ -205,7 +205,7 @@ impl ::std::error::Error for InvalidDbClusterStateFault {}
 #[non_exhaustive]
 pub struct InvalidGlobalClusterStateFault {
     /// Text explaining what went wrong.
-    pub message: ::std::option::Option<::std::string::String>,
+    pub message: Option<String>,
     /// The HTTP status, code, message and request id of the response.
     #[cfg_attr(feature = "serde", serde(skip))]
     pub meta: ::awsquery_types::ErrorMetadata,
@@ -217,7 +217,7 @@ impl InvalidGlobalClusterStateFault {
     pub const CODE: &'static str = "InvalidGlobalClusterStateFault";
 
     /// The message the service sent.
-    pub fn message(&self) -> ::std::option::Option<&str> {
+    pub fn message(&self) -> Option<&str> {
         self.message.as_deref()
     }
 }
@@ -225,10 +225,10 @@ impl InvalidGlobalClusterStateFault {
 impl ::std::fmt::Display for InvalidGlobalClusterStateFault {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(Self::CODE)?;
-        if let ::std::option::Option::Some(message) = self.message() {
+        if let Some(message) = self.message() {
             write!(f, ": {message}")?;
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 
@@ -284,10 +284,10 @@ impl ::std::fmt::Display for Error {
 }
 
 impl ::std::error::Error for Error {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(e) => ::std::error::Error::source(e),
-            _ => ::std::option::Option::None,
+            _ => None,
         }
     }
 }
@@ -298,7 +298,7 @@ impl ::awsquery_types::error::ProvideErrorMetadata for Error {
     }
 }
 
-impl ::std::convert::From<::awsquery_types::Unhandled> for Error {
+impl From<::awsquery_types::Unhandled> for Error {
     fn from(error: ::awsquery_types::Unhandled) -> Self {
         Self::Unhandled(error)
     }

@@ -41,16 +41,16 @@ pub use crate::operation::switchover_global_cluster::{
 pub struct FailoverState {
     /// Where the switchover or failover currently stands, for example `pending`, `failing-over` or `cancelling`.
     #[cfg_attr(feature = "serde", serde(rename = "Status"))]
-    pub status: ::std::option::Option<crate::types::FailoverStatus>,
+    pub status: Option<crate::types::FailoverStatus>,
     /// ARN of the DB cluster losing the primary role in this operation.
     #[cfg_attr(feature = "serde", serde(rename = "FromDbClusterArn"))]
-    pub from_db_cluster_arn: ::std::option::Option<::std::string::String>,
+    pub from_db_cluster_arn: Option<String>,
     /// ARN of the DB cluster gaining the primary role in this operation.
     #[cfg_attr(feature = "serde", serde(rename = "ToDbClusterArn"))]
-    pub to_db_cluster_arn: ::std::option::Option<::std::string::String>,
+    pub to_db_cluster_arn: Option<String>,
     /// True for a failover (data loss permitted), false for a switchover.
     #[cfg_attr(feature = "serde", serde(rename = "IsDataLossAllowed"))]
-    pub is_data_loss_allowed: ::std::option::Option<bool>,
+    pub is_data_loss_allowed: Option<bool>,
 }
 
 /// Smithy shape `com.amazonaws.neptune#FailoverStatus`.
@@ -64,7 +64,7 @@ pub enum FailoverStatus {
     /// `cancelling`
     Cancelling,
     /// A value this version does not know, kept as it came.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl FailoverStatus {
@@ -85,13 +85,13 @@ impl FailoverStatus {
     }
 }
 
-impl ::std::convert::From<&str> for FailoverStatus {
+impl From<&str> for FailoverStatus {
     fn from(value: &str) -> Self {
         match value {
             "pending" => Self::Pending,
             "failing-over" => Self::FailingOver,
             "cancelling" => Self::Cancelling,
-            other => Self::Unknown(::std::string::String::from(other)),
+            other => Self::Unknown(String::from(other)),
         }
     }
 }
@@ -107,7 +107,7 @@ impl ::serde::Serialize for FailoverStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -116,7 +116,7 @@ impl ::serde::Serialize for FailoverStatus {
 impl<'de> ::serde::Deserialize<'de> for FailoverStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::awsquery_types::serde::str_enum(deserializer)
     }
 }
@@ -132,36 +132,34 @@ pub struct GlobalCluster {
     ///
     /// Length 1 to 255; pattern `^[A-Za-z][0-9A-Za-z-:._]*$` (checked by the service).
     #[cfg_attr(feature = "serde", serde(rename = "GlobalClusterIdentifier"))]
-    pub global_cluster_identifier: ::std::option::Option<::std::string::String>,
+    pub global_cluster_identifier: Option<String>,
     /// A permanent, Region-independent ID for the global database; it shows up in CloudTrail when the cluster's KMS key is used.
     #[cfg_attr(feature = "serde", serde(rename = "GlobalClusterResourceId"))]
-    pub global_cluster_resource_id: ::std::option::Option<::std::string::String>,
+    pub global_cluster_resource_id: Option<String>,
     /// ARN of the global database.
     #[cfg_attr(feature = "serde", serde(rename = "GlobalClusterArn"))]
-    pub global_cluster_arn: ::std::option::Option<::std::string::String>,
+    pub global_cluster_arn: Option<String>,
     /// The global database's current status.
     #[cfg_attr(feature = "serde", serde(rename = "Status"))]
-    pub status: ::std::option::Option<::std::string::String>,
+    pub status: Option<String>,
     /// Database engine of the global database, which is `neptune`.
     #[cfg_attr(feature = "serde", serde(rename = "Engine"))]
-    pub engine: ::std::option::Option<::std::string::String>,
+    pub engine: Option<String>,
     /// Neptune engine version the global database runs.
     #[cfg_attr(feature = "serde", serde(rename = "EngineVersion"))]
-    pub engine_version: ::std::option::Option<::std::string::String>,
+    pub engine_version: Option<String>,
     /// Whether storage of the global database is encrypted.
     #[cfg_attr(feature = "serde", serde(rename = "StorageEncrypted"))]
-    pub storage_encrypted: ::std::option::Option<bool>,
+    pub storage_encrypted: Option<bool>,
     /// Whether the global database is protected from deletion.
     #[cfg_attr(feature = "serde", serde(rename = "DeletionProtection"))]
-    pub deletion_protection: ::std::option::Option<bool>,
+    pub deletion_protection: Option<bool>,
     /// The DB clusters belonging to the global database, with their ARNs and reader ARNs.
     #[cfg_attr(feature = "serde", serde(rename = "GlobalClusterMembers"))]
-    pub global_cluster_members: ::std::option::Option<
-        ::std::vec::Vec<crate::types::GlobalClusterMember>,
-    >,
+    pub global_cluster_members: Option<Vec<crate::types::GlobalClusterMember>>,
     /// Details of any switchover or failover pending or in progress; empty if none was requested.
     #[cfg_attr(feature = "serde", serde(rename = "FailoverState"))]
-    pub failover_state: ::std::option::Option<crate::types::FailoverState>,
+    pub failover_state: Option<crate::types::FailoverState>,
 }
 
 /// One DB cluster in a Neptune global database, with its role as primary or secondary.
@@ -173,11 +171,11 @@ pub struct GlobalCluster {
 pub struct GlobalClusterMember {
     /// ARN of this member DB cluster.
     #[cfg_attr(feature = "serde", serde(rename = "DBClusterArn"))]
-    pub db_cluster_arn: ::std::option::Option<::std::string::String>,
+    pub db_cluster_arn: Option<String>,
     /// ARNs of the read-only secondary clusters linked to the global database.
     #[cfg_attr(feature = "serde", serde(rename = "Readers"))]
-    pub readers: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub readers: Option<Vec<String>>,
     /// True when this cluster is the global database's primary, read-write cluster.
     #[cfg_attr(feature = "serde", serde(rename = "IsWriter"))]
-    pub is_writer: ::std::option::Option<bool>,
+    pub is_writer: Option<bool>,
 }

@@ -52,10 +52,7 @@ pub(crate) fn de_global_cluster(
 
 pub(crate) fn de_global_cluster_list(
     d: &mut ::awsquery_protocol::xml::Decoder<'_>,
-) -> Result<
-    ::std::vec::Vec<crate::types::GlobalCluster>,
-    ::awsquery_protocol::xml::XmlError,
-> {
+) -> Result<Vec<crate::types::GlobalCluster>, ::awsquery_protocol::xml::XmlError> {
     let mut out = Vec::new();
     while let Some(el) = d.next_child()? {
         if el.local_name() == b"GlobalClusterMember" {
@@ -84,10 +81,7 @@ pub(crate) fn de_global_cluster_member(
 
 pub(crate) fn de_global_cluster_member_list(
     d: &mut ::awsquery_protocol::xml::Decoder<'_>,
-) -> Result<
-    ::std::vec::Vec<crate::types::GlobalClusterMember>,
-    ::awsquery_protocol::xml::XmlError,
-> {
+) -> Result<Vec<crate::types::GlobalClusterMember>, ::awsquery_protocol::xml::XmlError> {
     let mut out = Vec::new();
     while let Some(el) = d.next_child()? {
         if el.local_name() == b"GlobalClusterMember" {
@@ -101,7 +95,7 @@ pub(crate) fn de_global_cluster_member_list(
 
 pub(crate) fn de_readers_arn_list(
     d: &mut ::awsquery_protocol::xml::Decoder<'_>,
-) -> Result<::std::vec::Vec<::std::string::String>, ::awsquery_protocol::xml::XmlError> {
+) -> Result<Vec<String>, ::awsquery_protocol::xml::XmlError> {
     let mut out = Vec::new();
     while let Some(el) = d.next_child()? {
         if el.local_name() == b"member" {

@@ -33,7 +33,7 @@ pub struct Client<T> {
     handle: ::std::sync::Arc<::awsquery::client::Handle<T>>,
 }
 
-impl<T> ::std::clone::Clone for Client<T> {
+impl<T> Clone for Client<T> {
     fn clone(&self) -> Self {
         Client {
             handle: ::std::sync::Arc::clone(&self.handle),
@@ -59,9 +59,7 @@ impl<T: Transport> Client<T> {
     }
 
     /// The endpoint requests go to, or why there is none.
-    pub fn endpoint(
-        &self,
-    ) -> ::std::result::Result<&endpoint::Endpoint, &endpoint::EndpointError> {
+    pub fn endpoint(&self) -> Result<&endpoint::Endpoint, &endpoint::EndpointError> {
         self.handle.endpoint()
     }
 

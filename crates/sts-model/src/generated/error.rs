@@ -16,7 +16,7 @@ pub use crate::operation::get_caller_identity::GetCallerIdentityError;
 #[non_exhaustive]
 pub struct ExpiredTokenException {
     /// What went wrong, in the service's words.
-    pub message: ::std::option::Option<::std::string::String>,
+    pub message: Option<String>,
     /// The HTTP status, code, message and request id of the response.
     #[cfg_attr(feature = "serde", serde(skip))]
     pub meta: ::awsquery_types::ErrorMetadata,
@@ -28,7 +28,7 @@ impl ExpiredTokenException {
     pub const CODE: &'static str = "ExpiredTokenException";
 
     /// The message the service sent.
-    pub fn message(&self) -> ::std::option::Option<&str> {
+    pub fn message(&self) -> Option<&str> {
         self.message.as_deref()
     }
 }
@@ -36,10 +36,10 @@ impl ExpiredTokenException {
 impl ::std::fmt::Display for ExpiredTokenException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(Self::CODE)?;
-        if let ::std::option::Option::Some(message) = self.message() {
+        if let Some(message) = self.message() {
             write!(f, ": {message}")?;
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 
@@ -53,7 +53,7 @@ impl ::std::error::Error for ExpiredTokenException {}
 #[non_exhaustive]
 pub struct IdpCommunicationErrorException {
     /// What went wrong, in the service's words.
-    pub message: ::std::option::Option<::std::string::String>,
+    pub message: Option<String>,
     /// The HTTP status, code, message and request id of the response.
     #[cfg_attr(feature = "serde", serde(skip))]
     pub meta: ::awsquery_types::ErrorMetadata,
@@ -65,7 +65,7 @@ impl IdpCommunicationErrorException {
     pub const CODE: &'static str = "IDPCommunicationError";
 
     /// The message the service sent.
-    pub fn message(&self) -> ::std::option::Option<&str> {
+    pub fn message(&self) -> Option<&str> {
         self.message.as_deref()
     }
 }
@@ -73,10 +73,10 @@ impl IdpCommunicationErrorException {
 impl ::std::fmt::Display for IdpCommunicationErrorException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(Self::CODE)?;
-        if let ::std::option::Option::Some(message) = self.message() {
+        if let Some(message) = self.message() {
             write!(f, ": {message}")?;
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 
@@ -90,7 +90,7 @@ impl ::std::error::Error for IdpCommunicationErrorException {}
 #[non_exhaustive]
 pub struct IdpRejectedClaimException {
     /// What went wrong, in the service's words.
-    pub message: ::std::option::Option<::std::string::String>,
+    pub message: Option<String>,
     /// The HTTP status, code, message and request id of the response.
     #[cfg_attr(feature = "serde", serde(skip))]
     pub meta: ::awsquery_types::ErrorMetadata,
@@ -102,7 +102,7 @@ impl IdpRejectedClaimException {
     pub const CODE: &'static str = "IDPRejectedClaim";
 
     /// The message the service sent.
-    pub fn message(&self) -> ::std::option::Option<&str> {
+    pub fn message(&self) -> Option<&str> {
         self.message.as_deref()
     }
 }
@@ -110,10 +110,10 @@ impl IdpRejectedClaimException {
 impl ::std::fmt::Display for IdpRejectedClaimException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(Self::CODE)?;
-        if let ::std::option::Option::Some(message) = self.message() {
+        if let Some(message) = self.message() {
             write!(f, ": {message}")?;
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 
@@ -127,7 +127,7 @@ impl ::std::error::Error for IdpRejectedClaimException {}
 #[non_exhaustive]
 pub struct InvalidIdentityTokenException {
     /// What went wrong, in the service's words.
-    pub message: ::std::option::Option<::std::string::String>,
+    pub message: Option<String>,
     /// The HTTP status, code, message and request id of the response.
     #[cfg_attr(feature = "serde", serde(skip))]
     pub meta: ::awsquery_types::ErrorMetadata,
@@ -139,7 +139,7 @@ impl InvalidIdentityTokenException {
     pub const CODE: &'static str = "InvalidIdentityToken";
 
     /// The message the service sent.
-    pub fn message(&self) -> ::std::option::Option<&str> {
+    pub fn message(&self) -> Option<&str> {
         self.message.as_deref()
     }
 }
@@ -147,10 +147,10 @@ impl InvalidIdentityTokenException {
 impl ::std::fmt::Display for InvalidIdentityTokenException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(Self::CODE)?;
-        if let ::std::option::Option::Some(message) = self.message() {
+        if let Some(message) = self.message() {
             write!(f, ": {message}")?;
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 
@@ -164,7 +164,7 @@ impl ::std::error::Error for InvalidIdentityTokenException {}
 #[non_exhaustive]
 pub struct MalformedPolicyDocumentException {
     /// What went wrong, in the service's words.
-    pub message: ::std::option::Option<::std::string::String>,
+    pub message: Option<String>,
     /// The HTTP status, code, message and request id of the response.
     #[cfg_attr(feature = "serde", serde(skip))]
     pub meta: ::awsquery_types::ErrorMetadata,
@@ -176,7 +176,7 @@ impl MalformedPolicyDocumentException {
     pub const CODE: &'static str = "MalformedPolicyDocument";
 
     /// The message the service sent.
-    pub fn message(&self) -> ::std::option::Option<&str> {
+    pub fn message(&self) -> Option<&str> {
         self.message.as_deref()
     }
 }
@@ -184,10 +184,10 @@ impl MalformedPolicyDocumentException {
 impl ::std::fmt::Display for MalformedPolicyDocumentException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(Self::CODE)?;
-        if let ::std::option::Option::Some(message) = self.message() {
+        if let Some(message) = self.message() {
             write!(f, ": {message}")?;
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 
@@ -201,7 +201,7 @@ impl ::std::error::Error for MalformedPolicyDocumentException {}
 #[non_exhaustive]
 pub struct PackedPolicyTooLargeException {
     /// What went wrong, in the service's words.
-    pub message: ::std::option::Option<::std::string::String>,
+    pub message: Option<String>,
     /// The HTTP status, code, message and request id of the response.
     #[cfg_attr(feature = "serde", serde(skip))]
     pub meta: ::awsquery_types::ErrorMetadata,
@@ -213,7 +213,7 @@ impl PackedPolicyTooLargeException {
     pub const CODE: &'static str = "PackedPolicyTooLarge";
 
     /// The message the service sent.
-    pub fn message(&self) -> ::std::option::Option<&str> {
+    pub fn message(&self) -> Option<&str> {
         self.message.as_deref()
     }
 }
@@ -221,10 +221,10 @@ impl PackedPolicyTooLargeException {
 impl ::std::fmt::Display for PackedPolicyTooLargeException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(Self::CODE)?;
-        if let ::std::option::Option::Some(message) = self.message() {
+        if let Some(message) = self.message() {
             write!(f, ": {message}")?;
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 
@@ -238,7 +238,7 @@ impl ::std::error::Error for PackedPolicyTooLargeException {}
 #[non_exhaustive]
 pub struct RegionDisabledException {
     /// What went wrong, in the service's words.
-    pub message: ::std::option::Option<::std::string::String>,
+    pub message: Option<String>,
     /// The HTTP status, code, message and request id of the response.
     #[cfg_attr(feature = "serde", serde(skip))]
     pub meta: ::awsquery_types::ErrorMetadata,
@@ -250,7 +250,7 @@ impl RegionDisabledException {
     pub const CODE: &'static str = "RegionDisabledException";
 
     /// The message the service sent.
-    pub fn message(&self) -> ::std::option::Option<&str> {
+    pub fn message(&self) -> Option<&str> {
         self.message.as_deref()
     }
 }
@@ -258,10 +258,10 @@ impl RegionDisabledException {
 impl ::std::fmt::Display for RegionDisabledException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(Self::CODE)?;
-        if let ::std::option::Option::Some(message) = self.message() {
+        if let Some(message) = self.message() {
             write!(f, ": {message}")?;
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 
@@ -321,10 +321,10 @@ impl ::std::fmt::Display for Error {
 }
 
 impl ::std::error::Error for Error {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(e) => ::std::error::Error::source(e),
-            _ => ::std::option::Option::None,
+            _ => None,
         }
     }
 }
@@ -335,7 +335,7 @@ impl ::awsquery_types::error::ProvideErrorMetadata for Error {
     }
 }
 
-impl ::std::convert::From<::awsquery_types::Unhandled> for Error {
+impl From<::awsquery_types::Unhandled> for Error {
     fn from(error: ::awsquery_types::Unhandled) -> Self {
         Self::Unhandled(error)
     }

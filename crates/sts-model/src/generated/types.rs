@@ -26,14 +26,14 @@ pub struct AssumedRoleUser {
     ///
     /// Length 2 to 193; pattern `^[\w+=,.@:-]*$` (checked by the service).
     #[cfg_attr(feature = "serde", serde(rename = "AssumedRoleId"))]
-    pub assumed_role_id: ::std::option::Option<::std::string::String>,
+    pub assumed_role_id: Option<String>,
     /// The ARN of the role session (`arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION`).
     ///
     /// Required.
     ///
     /// Length 20 to 2048; pattern `^[\u0009\u000A\u000D\u0020-\u007E\u0085\u00A0-\uD7FF\uE000-\uFFFD\u10000-\u10FFFF]+$` (checked by the service).
     #[cfg_attr(feature = "serde", serde(rename = "Arn"))]
-    pub arn: ::std::option::Option<::std::string::String>,
+    pub arn: Option<String>,
 }
 
 /// Temporary credentials: the keys that sign requests, the session token that goes with them, and their expiry.
@@ -49,22 +49,22 @@ pub struct Credentials {
     ///
     /// Length 16 to 128; pattern `^[\w]*$` (checked by the service).
     #[cfg_attr(feature = "serde", serde(rename = "AccessKeyId"))]
-    pub access_key_id: ::std::option::Option<::std::string::String>,
+    pub access_key_id: Option<String>,
     /// The secret access key, which signs requests together with the access key ID.
     ///
     /// Required.
     #[cfg_attr(feature = "serde", serde(rename = "SecretAccessKey"))]
-    pub secret_access_key: ::std::option::Option<::std::string::String>,
+    pub secret_access_key: Option<String>,
     /// The session token, sent with every request signed with these credentials.
     ///
     /// Required.
     #[cfg_attr(feature = "serde", serde(rename = "SessionToken"))]
-    pub session_token: ::std::option::Option<::std::string::String>,
+    pub session_token: Option<String>,
     /// When the credentials stop working.
     ///
     /// Required.
     #[cfg_attr(feature = "serde", serde(rename = "Expiration"))]
-    pub expiration: ::std::option::Option<::awsquery_types::DateTime>,
+    pub expiration: Option<::awsquery_types::DateTime>,
 }
 
 #[allow(deprecated)]
@@ -89,7 +89,7 @@ pub struct PolicyDescriptorType {
     /// The ARN of the managed policy.
     ///
     /// Length 20 to 2048; pattern `^[\u0009\u000A\u000D\u0020-\u007E\u0085\u00A0-\uD7FF\uE000-\uFFFD\u10000-\u10FFFF]+$` (checked by the service).
-    pub arn: ::std::option::Option<::std::string::String>,
+    pub arn: Option<String>,
 }
 
 /// A context assertion from a trusted context provider, and the provider it came from.
@@ -103,12 +103,12 @@ pub struct ProvidedContext {
     ///
     /// Length 20 to 2048; pattern `^[\u0009\u000A\u000D\u0020-\u007E\u0085\u00A0-\uD7FF\uE000-\uFFFD\u10000-\u10FFFF]+$` (checked by the service).
     #[cfg_attr(feature = "serde", serde(rename = "ProviderArn"))]
-    pub provider_arn: ::std::option::Option<::std::string::String>,
+    pub provider_arn: Option<String>,
     /// The assertion, signed and encrypted, as the provider handed it out.
     ///
     /// Length 4 to 2048 (checked by the service).
     #[cfg_attr(feature = "serde", serde(rename = "ContextAssertion"))]
-    pub context_assertion: ::std::option::Option<::std::string::String>,
+    pub context_assertion: Option<String>,
 }
 
 /// A session tag, passed on to the session as a principal tag.
@@ -124,14 +124,14 @@ pub struct Tag {
     ///
     /// Length 1 to 128; pattern `^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$` (checked by the service).
     #[cfg_attr(feature = "serde", serde(rename = "Key"))]
-    pub key: ::std::option::Option<::std::string::String>,
+    pub key: Option<String>,
     /// The tag's value.
     ///
     /// Required.
     ///
     /// Length 0 to 256; pattern `^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$` (checked by the service).
     #[cfg_attr(feature = "serde", serde(rename = "Value"))]
-    pub value: ::std::option::Option<::std::string::String>,
+    pub value: Option<String>,
 }
 
 /// Builders of the structures above that an input reaches: `X::builder()`, a setter per
@@ -146,19 +146,13 @@ pub mod builders {
     #[allow(deprecated)]
     impl PolicyDescriptorTypeBuilder {
         /// The ARN of the managed policy.
-        pub fn arn(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner.arn = ::std::option::Option::Some(value.into());
+        pub fn arn(mut self, value: impl Into<String>) -> Self {
+            self.inner.arn = Some(value.into());
             self
         }
 
         /// Sets or clears `arn`.
-        pub fn set_arn(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_arn(mut self, value: Option<String>) -> Self {
             self.inner.arn = value;
             self
         }
@@ -185,37 +179,25 @@ pub mod builders {
     #[allow(deprecated)]
     impl ProvidedContextBuilder {
         /// The ARN of the context provider that made the assertion.
-        pub fn provider_arn(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner.provider_arn = ::std::option::Option::Some(value.into());
+        pub fn provider_arn(mut self, value: impl Into<String>) -> Self {
+            self.inner.provider_arn = Some(value.into());
             self
         }
 
         /// Sets or clears `ProviderArn`.
-        pub fn set_provider_arn(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_provider_arn(mut self, value: Option<String>) -> Self {
             self.inner.provider_arn = value;
             self
         }
 
         /// The assertion, signed and encrypted, as the provider handed it out.
-        pub fn context_assertion(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner.context_assertion = ::std::option::Option::Some(value.into());
+        pub fn context_assertion(mut self, value: impl Into<String>) -> Self {
+            self.inner.context_assertion = Some(value.into());
             self
         }
 
         /// Sets or clears `ContextAssertion`.
-        pub fn set_context_assertion(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_context_assertion(mut self, value: Option<String>) -> Self {
             self.inner.context_assertion = value;
             self
         }
@@ -242,57 +224,39 @@ pub mod builders {
     #[allow(deprecated)]
     impl TagBuilder {
         /// The tag's key.
-        pub fn key(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner.key = ::std::option::Option::Some(value.into());
+        pub fn key(mut self, value: impl Into<String>) -> Self {
+            self.inner.key = Some(value.into());
             self
         }
 
         /// Sets or clears `Key`.
-        pub fn set_key(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_key(mut self, value: Option<String>) -> Self {
             self.inner.key = value;
             self
         }
 
         /// The tag's value.
-        pub fn value(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner.value = ::std::option::Option::Some(value.into());
+        pub fn value(mut self, value: impl Into<String>) -> Self {
+            self.inner.value = Some(value.into());
             self
         }
 
         /// Sets or clears `Value`.
-        pub fn set_value(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_value(mut self, value: Option<String>) -> Self {
             self.inner.value = value;
             self
         }
 
         /// The structure, or [`BuildError::MissingMember`](awsquery_types::BuildError::MissingMember)
         /// naming the first required member that is not set: `Key`, `Value`.
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<crate::types::Tag, ::awsquery_types::BuildError> {
+        pub fn build(self) -> Result<crate::types::Tag, ::awsquery_types::BuildError> {
             if self.inner.key.is_none() {
-                return ::std::result::Result::Err(
-                    ::awsquery_types::BuildError::missing("Tag", "Key"),
-                );
+                return Err(::awsquery_types::BuildError::missing("Tag", "Key"));
             }
             if self.inner.value.is_none() {
-                return ::std::result::Result::Err(
-                    ::awsquery_types::BuildError::missing("Tag", "Value"),
-                );
+                return Err(::awsquery_types::BuildError::missing("Tag", "Value"));
             }
-            ::std::result::Result::Ok(self.inner)
+            Ok(self.inner)
         }
     }
 

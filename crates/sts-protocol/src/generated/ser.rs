@@ -99,7 +99,7 @@ pub(crate) fn ser_tag_key_list_type(
     writer: &mut ::awsquery_protocol::query::QueryWriter<'_>,
     key: &str,
     flattened: bool,
-    input: &[::std::string::String],
+    input: &[String],
 ) -> Result<(), ::awsquery_types::BuildError> {
     if input.is_empty() {
         writer.empty(key, "");

@@ -56,7 +56,7 @@ pub(crate) const COMMAND: ::awsquery_cli::table::Command<Client> = ::awsquery_cl
             doc: "Whether the storage of the new global database is encrypted.",
         },
     ],
-    paginator: ::std::option::Option::None,
+    paginator: None,
     call,
 };
 
@@ -68,7 +68,7 @@ fn call(
     input: ::awsquery_cli::serde_json::Value,
 ) -> ::awsquery_cli::table::CallFuture {
     let client = client.clone();
-    ::std::boxed::Box::pin(async move {
+    Box::pin(async move {
         let input: ::neptune_client::types::CreateGlobalClusterInput = ::awsquery_cli::call::input(
             input,
         )?;

@@ -21,7 +21,7 @@ pub(crate) const COMMAND: ::awsquery_cli::table::Command<Client> = ::awsquery_cl
             doc: "The identifier of the global database to delete.",
         },
     ],
-    paginator: ::std::option::Option::None,
+    paginator: None,
     call,
 };
 
@@ -33,7 +33,7 @@ fn call(
     input: ::awsquery_cli::serde_json::Value,
 ) -> ::awsquery_cli::table::CallFuture {
     let client = client.clone();
-    ::std::boxed::Box::pin(async move {
+    Box::pin(async move {
         let input: ::neptune_client::types::DeleteGlobalClusterInput = ::awsquery_cli::call::input(
             input,
         )?;

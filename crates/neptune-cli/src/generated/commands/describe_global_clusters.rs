@@ -35,11 +35,11 @@ pub(crate) const COMMAND: ::awsquery_cli::table::Command<Client> = ::awsquery_cl
             doc: "The Marker of the previous response, to continue the listing after the records it already returned.",
         },
     ],
-    paginator: ::std::option::Option::Some(::awsquery_cli::table::Paginator {
+    paginator: Some(::awsquery_cli::table::Paginator {
         input_token: "Marker",
         output_token: "Marker",
         items: "GlobalClusters",
-        page_size: ::std::option::Option::Some("MaxRecords"),
+        page_size: Some("MaxRecords"),
     }),
     call,
 };
@@ -52,7 +52,7 @@ fn call(
     input: ::awsquery_cli::serde_json::Value,
 ) -> ::awsquery_cli::table::CallFuture {
     let client = client.clone();
-    ::std::boxed::Box::pin(async move {
+    Box::pin(async move {
         let input: ::neptune_client::types::DescribeGlobalClustersInput = ::awsquery_cli::call::input(
             input,
         )?;

@@ -42,7 +42,7 @@ pub(crate) const COMMAND: ::awsquery_cli::table::Command<Client> = ::awsquery_cl
             doc: "When true, performs a planned switchover with no data loss. It cannot be combined with AllowDataLoss.",
         },
     ],
-    paginator: ::std::option::Option::None,
+    paginator: None,
     call,
 };
 
@@ -54,7 +54,7 @@ fn call(
     input: ::awsquery_cli::serde_json::Value,
 ) -> ::awsquery_cli::table::CallFuture {
     let client = client.clone();
-    ::std::boxed::Box::pin(async move {
+    Box::pin(async move {
         let input: ::neptune_client::types::FailoverGlobalClusterInput = ::awsquery_cli::call::input(
             input,
         )?;

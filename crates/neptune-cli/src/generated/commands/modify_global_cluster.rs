@@ -49,7 +49,7 @@ pub(crate) const COMMAND: ::awsquery_cli::table::Command<Client> = ::awsquery_cl
             doc: "Whether the upgrade may move to another major version; it must be true when EngineVersion belongs to another major version than the one running.\n\nA major version upgrade resets the cluster and instance parameter groups to the new version's defaults: custom parameter groups have to be applied again once it is done.",
         },
     ],
-    paginator: ::std::option::Option::None,
+    paginator: None,
     call,
 };
 
@@ -61,7 +61,7 @@ fn call(
     input: ::awsquery_cli::serde_json::Value,
 ) -> ::awsquery_cli::table::CallFuture {
     let client = client.clone();
-    ::std::boxed::Box::pin(async move {
+    Box::pin(async move {
         let input: ::neptune_client::types::ModifyGlobalClusterInput = ::awsquery_cli::call::input(
             input,
         )?;

@@ -28,7 +28,7 @@ pub(crate) const COMMAND: ::awsquery_cli::table::Command<Client> = ::awsquery_cl
             doc: "The ARN of the secondary DB cluster to promote to primary of the global database.",
         },
     ],
-    paginator: ::std::option::Option::None,
+    paginator: None,
     call,
 };
 
@@ -40,7 +40,7 @@ fn call(
     input: ::awsquery_cli::serde_json::Value,
 ) -> ::awsquery_cli::table::CallFuture {
     let client = client.clone();
-    ::std::boxed::Box::pin(async move {
+    Box::pin(async move {
         let input: ::neptune_client::types::SwitchoverGlobalClusterInput = ::awsquery_cli::call::input(
             input,
         )?;

@@ -15,110 +15,78 @@ impl<T: ::awsquery::transport::Transport> CreateGlobalCluster<T> {
     pub(crate) fn new(handle: ::std::sync::Arc<::awsquery::client::Handle<T>>) -> Self {
         CreateGlobalCluster {
             handle,
-            input: ::std::default::Default::default(),
+            input: Default::default(),
         }
     }
 
     /// The identifier the new global database is to have.
-    pub fn global_cluster_identifier(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.input.global_cluster_identifier = ::std::option::Option::Some(value.into());
+    pub fn global_cluster_identifier(mut self, value: impl Into<String>) -> Self {
+        self.input.global_cluster_identifier = Some(value.into());
         self
     }
 
     /// Sets or clears `GlobalClusterIdentifier`.
-    pub fn set_global_cluster_identifier(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_global_cluster_identifier(mut self, value: Option<String>) -> Self {
         self.input.global_cluster_identifier = value;
         self
     }
 
     /// The ARN of an existing Neptune DB cluster to become the primary of the new global database. Leave it out to create the global database without any cluster.
-    pub fn source_db_cluster_identifier(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.input.source_db_cluster_identifier = ::std::option::Option::Some(
-            value.into(),
-        );
+    pub fn source_db_cluster_identifier(mut self, value: impl Into<String>) -> Self {
+        self.input.source_db_cluster_identifier = Some(value.into());
         self
     }
 
     /// Sets or clears `SourceDBClusterIdentifier`.
-    pub fn set_source_db_cluster_identifier(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_source_db_cluster_identifier(mut self, value: Option<String>) -> Self {
         self.input.source_db_cluster_identifier = value;
         self
     }
 
     /// The database engine of the global database; `neptune` is the only value accepted.
-    pub fn engine(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.input.engine = ::std::option::Option::Some(value.into());
+    pub fn engine(mut self, value: impl Into<String>) -> Self {
+        self.input.engine = Some(value.into());
         self
     }
 
     /// Sets or clears `Engine`.
-    pub fn set_engine(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_engine(mut self, value: Option<String>) -> Self {
         self.input.engine = value;
         self
     }
 
     /// The Neptune engine version the global database is to run: `1.2.0.0` or a later one.
-    pub fn engine_version(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.input.engine_version = ::std::option::Option::Some(value.into());
+    pub fn engine_version(mut self, value: impl Into<String>) -> Self {
+        self.input.engine_version = Some(value.into());
         self
     }
 
     /// Sets or clears `EngineVersion`.
-    pub fn set_engine_version(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_engine_version(mut self, value: Option<String>) -> Self {
         self.input.engine_version = value;
         self
     }
 
     /// Whether the new global database is protected from deletion. While it is, requests to delete it are refused.
-    pub fn deletion_protection(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.input.deletion_protection = ::std::option::Option::Some(value.into());
+    pub fn deletion_protection(mut self, value: impl Into<bool>) -> Self {
+        self.input.deletion_protection = Some(value.into());
         self
     }
 
     /// Sets or clears `DeletionProtection`.
-    pub fn set_deletion_protection(
-        mut self,
-        value: ::std::option::Option<bool>,
-    ) -> Self {
+    pub fn set_deletion_protection(mut self, value: Option<bool>) -> Self {
         self.input.deletion_protection = value;
         self
     }
 
     /// Whether the storage of the new global database is encrypted.
-    pub fn storage_encrypted(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.input.storage_encrypted = ::std::option::Option::Some(value.into());
+    pub fn storage_encrypted(mut self, value: impl Into<bool>) -> Self {
+        self.input.storage_encrypted = Some(value.into());
         self
     }
 
     /// Sets or clears `StorageEncrypted`.
-    pub fn set_storage_encrypted(mut self, value: ::std::option::Option<bool>) -> Self {
+    pub fn set_storage_encrypted(mut self, value: Option<bool>) -> Self {
         self.input.storage_encrypted = value;
         self
     }
@@ -131,7 +99,7 @@ impl<T: ::awsquery::transport::Transport> CreateGlobalCluster<T> {
     /// Sends the request. A missing required member fails here, before any I/O.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         crate::types::CreateGlobalClusterOutput,
         ::awsquery::client::SdkError<crate::error::CreateGlobalClusterError>,
     > {

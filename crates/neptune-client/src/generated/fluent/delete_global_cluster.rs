@@ -15,24 +15,18 @@ impl<T: ::awsquery::transport::Transport> DeleteGlobalCluster<T> {
     pub(crate) fn new(handle: ::std::sync::Arc<::awsquery::client::Handle<T>>) -> Self {
         DeleteGlobalCluster {
             handle,
-            input: ::std::default::Default::default(),
+            input: Default::default(),
         }
     }
 
     /// The identifier of the global database to delete.
-    pub fn global_cluster_identifier(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.input.global_cluster_identifier = ::std::option::Option::Some(value.into());
+    pub fn global_cluster_identifier(mut self, value: impl Into<String>) -> Self {
+        self.input.global_cluster_identifier = Some(value.into());
         self
     }
 
     /// Sets or clears `GlobalClusterIdentifier`.
-    pub fn set_global_cluster_identifier(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_global_cluster_identifier(mut self, value: Option<String>) -> Self {
         self.input.global_cluster_identifier = value;
         self
     }
@@ -45,7 +39,7 @@ impl<T: ::awsquery::transport::Transport> DeleteGlobalCluster<T> {
     /// Sends the request. A missing required member fails here, before any I/O.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         crate::types::DeleteGlobalClusterOutput,
         ::awsquery::client::SdkError<crate::error::DeleteGlobalClusterError>,
     > {

@@ -15,7 +15,7 @@ impl<T: ::awsquery::transport::Transport> DescribeGlobalClusters<T> {
     pub(crate) fn new(handle: ::std::sync::Arc<::awsquery::client::Handle<T>>) -> Self {
         DescribeGlobalClusters {
             handle,
-            input: ::std::default::Default::default(),
+            input: Default::default(),
         }
     }
 
@@ -24,7 +24,7 @@ impl<T: ::awsquery::transport::Transport> DescribeGlobalClusters<T> {
     pub(crate) async fn poll(
         handle: &::awsquery::client::Handle<T>,
         input: &crate::types::DescribeGlobalClustersInput,
-    ) -> ::std::result::Result<
+    ) -> Result<
         crate::types::DescribeGlobalClustersOutput,
         ::awsquery::client::SdkError<crate::error::DescribeGlobalClustersError>,
     > {
@@ -32,49 +32,37 @@ impl<T: ::awsquery::transport::Transport> DescribeGlobalClusters<T> {
     }
 
     /// Only list the global database with this identifier (compared without regard to case). It must name an existing global database; leave it out to list them all.
-    pub fn global_cluster_identifier(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.input.global_cluster_identifier = ::std::option::Option::Some(value.into());
+    pub fn global_cluster_identifier(mut self, value: impl Into<String>) -> Self {
+        self.input.global_cluster_identifier = Some(value.into());
         self
     }
 
     /// Sets or clears `GlobalClusterIdentifier`.
-    pub fn set_global_cluster_identifier(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_global_cluster_identifier(mut self, value: Option<String>) -> Self {
         self.input.global_cluster_identifier = value;
         self
     }
 
     /// The largest number of global databases one response may hold, between 20 and 100 (100 when left out). When more exist, the response carries a `Marker` for the rest.
-    pub fn max_records(mut self, value: impl ::std::convert::Into<i32>) -> Self {
-        self.input.max_records = ::std::option::Option::Some(value.into());
+    pub fn max_records(mut self, value: impl Into<i32>) -> Self {
+        self.input.max_records = Some(value.into());
         self
     }
 
     /// Sets or clears `MaxRecords`.
-    pub fn set_max_records(mut self, value: ::std::option::Option<i32>) -> Self {
+    pub fn set_max_records(mut self, value: Option<i32>) -> Self {
         self.input.max_records = value;
         self
     }
 
     /// The `Marker` of the previous response, to continue the listing after the records it already returned.
-    pub fn marker(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.input.marker = ::std::option::Option::Some(value.into());
+    pub fn marker(mut self, value: impl Into<String>) -> Self {
+        self.input.marker = Some(value.into());
         self
     }
 
     /// Sets or clears `Marker`.
-    pub fn set_marker(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_marker(mut self, value: Option<String>) -> Self {
         self.input.marker = value;
         self
     }
@@ -87,7 +75,7 @@ impl<T: ::awsquery::transport::Transport> DescribeGlobalClusters<T> {
     /// Sends the request. A missing required member fails here, before any I/O.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         crate::types::DescribeGlobalClustersOutput,
         ::awsquery::client::SdkError<crate::error::DescribeGlobalClustersError>,
     > {

@@ -15,68 +15,54 @@ impl<T: ::awsquery::transport::Transport> FailoverGlobalCluster<T> {
     pub(crate) fn new(handle: ::std::sync::Arc<::awsquery::client::Handle<T>>) -> Self {
         FailoverGlobalCluster {
             handle,
-            input: ::std::default::Default::default(),
+            input: Default::default(),
         }
     }
 
     /// The name of the existing Neptune global database to fail over, as chosen when it was created.
-    pub fn global_cluster_identifier(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.input.global_cluster_identifier = ::std::option::Option::Some(value.into());
+    pub fn global_cluster_identifier(mut self, value: impl Into<String>) -> Self {
+        self.input.global_cluster_identifier = Some(value.into());
         self
     }
 
     /// Sets or clears `GlobalClusterIdentifier`.
-    pub fn set_global_cluster_identifier(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_global_cluster_identifier(mut self, value: Option<String>) -> Self {
         self.input.global_cluster_identifier = value;
         self
     }
 
     /// The ARN of the secondary DB cluster that should take over as the primary of the global database.
-    pub fn target_db_cluster_identifier(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.input.target_db_cluster_identifier = ::std::option::Option::Some(
-            value.into(),
-        );
+    pub fn target_db_cluster_identifier(mut self, value: impl Into<String>) -> Self {
+        self.input.target_db_cluster_identifier = Some(value.into());
         self
     }
 
     /// Sets or clears `TargetDbClusterIdentifier`.
-    pub fn set_target_db_cluster_identifier(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_target_db_cluster_identifier(mut self, value: Option<String>) -> Self {
         self.input.target_db_cluster_identifier = value;
         self
     }
 
     /// When true, performs a failover, which may lose changes not yet replicated to the target. If omitted, the request is treated as a switchover; it cannot be combined with `Switchover`.
-    pub fn allow_data_loss(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.input.allow_data_loss = ::std::option::Option::Some(value.into());
+    pub fn allow_data_loss(mut self, value: impl Into<bool>) -> Self {
+        self.input.allow_data_loss = Some(value.into());
         self
     }
 
     /// Sets or clears `AllowDataLoss`.
-    pub fn set_allow_data_loss(mut self, value: ::std::option::Option<bool>) -> Self {
+    pub fn set_allow_data_loss(mut self, value: Option<bool>) -> Self {
         self.input.allow_data_loss = value;
         self
     }
 
     /// When true, performs a planned switchover with no data loss. It cannot be combined with `AllowDataLoss`.
-    pub fn switchover(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.input.switchover = ::std::option::Option::Some(value.into());
+    pub fn switchover(mut self, value: impl Into<bool>) -> Self {
+        self.input.switchover = Some(value.into());
         self
     }
 
     /// Sets or clears `Switchover`.
-    pub fn set_switchover(mut self, value: ::std::option::Option<bool>) -> Self {
+    pub fn set_switchover(mut self, value: Option<bool>) -> Self {
         self.input.switchover = value;
         self
     }
@@ -89,7 +75,7 @@ impl<T: ::awsquery::transport::Transport> FailoverGlobalCluster<T> {
     /// Sends the request. A missing required member fails here, before any I/O.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         crate::types::FailoverGlobalClusterOutput,
         ::awsquery::client::SdkError<crate::error::FailoverGlobalClusterError>,
     > {

@@ -15,80 +15,54 @@ impl<T: ::awsquery::transport::Transport> ModifyGlobalCluster<T> {
     pub(crate) fn new(handle: ::std::sync::Arc<::awsquery::client::Handle<T>>) -> Self {
         ModifyGlobalCluster {
             handle,
-            input: ::std::default::Default::default(),
+            input: Default::default(),
         }
     }
 
     /// The identifier of the existing global database to change, compared without regard to case.
-    pub fn global_cluster_identifier(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.input.global_cluster_identifier = ::std::option::Option::Some(value.into());
+    pub fn global_cluster_identifier(mut self, value: impl Into<String>) -> Self {
+        self.input.global_cluster_identifier = Some(value.into());
         self
     }
 
     /// Sets or clears `GlobalClusterIdentifier`.
-    pub fn set_global_cluster_identifier(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_global_cluster_identifier(mut self, value: Option<String>) -> Self {
         self.input.global_cluster_identifier = value;
         self
     }
 
     /// An identifier to rename the global database to, kept in lower case. It has 1 to 63 letters, digits or hyphens, starts with a letter, does not end with a hyphen and has no two hyphens in a row, as in `my-cluster2`.
-    pub fn new_global_cluster_identifier(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.input.new_global_cluster_identifier = ::std::option::Option::Some(
-            value.into(),
-        );
+    pub fn new_global_cluster_identifier(mut self, value: impl Into<String>) -> Self {
+        self.input.new_global_cluster_identifier = Some(value.into());
         self
     }
 
     /// Sets or clears `NewGlobalClusterIdentifier`.
-    pub fn set_new_global_cluster_identifier(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_new_global_cluster_identifier(mut self, value: Option<String>) -> Self {
         self.input.new_global_cluster_identifier = value;
         self
     }
 
     /// Turns deletion protection on or off. While it is on, requests to delete the global database are refused.
-    pub fn deletion_protection(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.input.deletion_protection = ::std::option::Option::Some(value.into());
+    pub fn deletion_protection(mut self, value: impl Into<bool>) -> Self {
+        self.input.deletion_protection = Some(value.into());
         self
     }
 
     /// Sets or clears `DeletionProtection`.
-    pub fn set_deletion_protection(
-        mut self,
-        value: ::std::option::Option<bool>,
-    ) -> Self {
+    pub fn set_deletion_protection(mut self, value: Option<bool>) -> Self {
         self.input.deletion_protection = value;
         self
     }
 
     /// The engine version to upgrade the global database to. The upgrade interrupts service, and waits for the coming maintenance window unless the change is to be applied at once.
-    pub fn engine_version(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.input.engine_version = ::std::option::Option::Some(value.into());
+    pub fn engine_version(mut self, value: impl Into<String>) -> Self {
+        self.input.engine_version = Some(value.into());
         self
     }
 
     /// Sets or clears `EngineVersion`.
-    pub fn set_engine_version(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_engine_version(mut self, value: Option<String>) -> Self {
         self.input.engine_version = value;
         self
     }
@@ -96,21 +70,13 @@ impl<T: ::awsquery::transport::Transport> ModifyGlobalCluster<T> {
     /// Whether the upgrade may move to another major version; it must be true when `EngineVersion` belongs to another major version than the one running.
     ///
     /// A major version upgrade resets the cluster and instance parameter groups to the new version's defaults: custom parameter groups have to be applied again once it is done.
-    pub fn allow_major_version_upgrade(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.input.allow_major_version_upgrade = ::std::option::Option::Some(
-            value.into(),
-        );
+    pub fn allow_major_version_upgrade(mut self, value: impl Into<bool>) -> Self {
+        self.input.allow_major_version_upgrade = Some(value.into());
         self
     }
 
     /// Sets or clears `AllowMajorVersionUpgrade`.
-    pub fn set_allow_major_version_upgrade(
-        mut self,
-        value: ::std::option::Option<bool>,
-    ) -> Self {
+    pub fn set_allow_major_version_upgrade(mut self, value: Option<bool>) -> Self {
         self.input.allow_major_version_upgrade = value;
         self
     }
@@ -123,7 +89,7 @@ impl<T: ::awsquery::transport::Transport> ModifyGlobalCluster<T> {
     /// Sends the request. A missing required member fails here, before any I/O.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         crate::types::ModifyGlobalClusterOutput,
         ::awsquery::client::SdkError<crate::error::ModifyGlobalClusterError>,
     > {

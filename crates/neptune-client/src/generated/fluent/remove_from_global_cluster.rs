@@ -15,42 +15,30 @@ impl<T: ::awsquery::transport::Transport> RemoveFromGlobalCluster<T> {
     pub(crate) fn new(handle: ::std::sync::Arc<::awsquery::client::Handle<T>>) -> Self {
         RemoveFromGlobalCluster {
             handle,
-            input: ::std::default::Default::default(),
+            input: Default::default(),
         }
     }
 
     /// The identifier of the global database the cluster is to leave.
-    pub fn global_cluster_identifier(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.input.global_cluster_identifier = ::std::option::Option::Some(value.into());
+    pub fn global_cluster_identifier(mut self, value: impl Into<String>) -> Self {
+        self.input.global_cluster_identifier = Some(value.into());
         self
     }
 
     /// Sets or clears `GlobalClusterIdentifier`.
-    pub fn set_global_cluster_identifier(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_global_cluster_identifier(mut self, value: Option<String>) -> Self {
         self.input.global_cluster_identifier = value;
         self
     }
 
     /// The ARN of the DB cluster to detach from the global database.
-    pub fn db_cluster_identifier(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.input.db_cluster_identifier = ::std::option::Option::Some(value.into());
+    pub fn db_cluster_identifier(mut self, value: impl Into<String>) -> Self {
+        self.input.db_cluster_identifier = Some(value.into());
         self
     }
 
     /// Sets or clears `DbClusterIdentifier`.
-    pub fn set_db_cluster_identifier(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_db_cluster_identifier(mut self, value: Option<String>) -> Self {
         self.input.db_cluster_identifier = value;
         self
     }
@@ -63,7 +51,7 @@ impl<T: ::awsquery::transport::Transport> RemoveFromGlobalCluster<T> {
     /// Sends the request. A missing required member fails here, before any I/O.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         crate::types::RemoveFromGlobalClusterOutput,
         ::awsquery::client::SdkError<crate::error::RemoveFromGlobalClusterError>,
     > {

@@ -15,44 +15,30 @@ impl<T: ::awsquery::transport::Transport> SwitchoverGlobalCluster<T> {
     pub(crate) fn new(handle: ::std::sync::Arc<::awsquery::client::Handle<T>>) -> Self {
         SwitchoverGlobalCluster {
             handle,
-            input: ::std::default::Default::default(),
+            input: Default::default(),
         }
     }
 
     /// The identifier of the existing global database to switch over, compared without regard to case.
-    pub fn global_cluster_identifier(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.input.global_cluster_identifier = ::std::option::Option::Some(value.into());
+    pub fn global_cluster_identifier(mut self, value: impl Into<String>) -> Self {
+        self.input.global_cluster_identifier = Some(value.into());
         self
     }
 
     /// Sets or clears `GlobalClusterIdentifier`.
-    pub fn set_global_cluster_identifier(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_global_cluster_identifier(mut self, value: Option<String>) -> Self {
         self.input.global_cluster_identifier = value;
         self
     }
 
     /// The ARN of the secondary DB cluster to promote to primary of the global database.
-    pub fn target_db_cluster_identifier(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.input.target_db_cluster_identifier = ::std::option::Option::Some(
-            value.into(),
-        );
+    pub fn target_db_cluster_identifier(mut self, value: impl Into<String>) -> Self {
+        self.input.target_db_cluster_identifier = Some(value.into());
         self
     }
 
     /// Sets or clears `TargetDbClusterIdentifier`.
-    pub fn set_target_db_cluster_identifier(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_target_db_cluster_identifier(mut self, value: Option<String>) -> Self {
         self.input.target_db_cluster_identifier = value;
         self
     }
@@ -65,7 +51,7 @@ impl<T: ::awsquery::transport::Transport> SwitchoverGlobalCluster<T> {
     /// Sends the request. A missing required member fails here, before any I/O.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         crate::types::SwitchoverGlobalClusterOutput,
         ::awsquery::client::SdkError<crate::error::SwitchoverGlobalClusterError>,
     > {

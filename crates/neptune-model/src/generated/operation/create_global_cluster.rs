@@ -14,22 +14,22 @@ pub struct CreateGlobalClusterInput {
     ///
     /// Length 1 to 255; pattern `^[A-Za-z][0-9A-Za-z-:._]*$` (checked by the service).
     #[cfg_attr(feature = "serde", serde(rename = "GlobalClusterIdentifier"))]
-    pub global_cluster_identifier: ::std::option::Option<::std::string::String>,
+    pub global_cluster_identifier: Option<String>,
     /// The ARN of an existing Neptune DB cluster to become the primary of the new global database. Leave it out to create the global database without any cluster.
     #[cfg_attr(feature = "serde", serde(rename = "SourceDBClusterIdentifier"))]
-    pub source_db_cluster_identifier: ::std::option::Option<::std::string::String>,
+    pub source_db_cluster_identifier: Option<String>,
     /// The database engine of the global database; `neptune` is the only value accepted.
     #[cfg_attr(feature = "serde", serde(rename = "Engine"))]
-    pub engine: ::std::option::Option<::std::string::String>,
+    pub engine: Option<String>,
     /// The Neptune engine version the global database is to run: `1.2.0.0` or a later one.
     #[cfg_attr(feature = "serde", serde(rename = "EngineVersion"))]
-    pub engine_version: ::std::option::Option<::std::string::String>,
+    pub engine_version: Option<String>,
     /// Whether the new global database is protected from deletion. While it is, requests to delete it are refused.
     #[cfg_attr(feature = "serde", serde(rename = "DeletionProtection"))]
-    pub deletion_protection: ::std::option::Option<bool>,
+    pub deletion_protection: Option<bool>,
     /// Whether the storage of the new global database is encrypted.
     #[cfg_attr(feature = "serde", serde(rename = "StorageEncrypted"))]
-    pub storage_encrypted: ::std::option::Option<bool>,
+    pub storage_encrypted: Option<bool>,
 }
 
 /// Smithy shape `com.amazonaws.neptune#CreateGlobalClusterResult`.
@@ -39,7 +39,7 @@ pub struct CreateGlobalClusterInput {
 pub struct CreateGlobalClusterOutput {
     /// The global database just created.
     #[cfg_attr(feature = "serde", serde(rename = "GlobalCluster"))]
-    pub global_cluster: ::std::option::Option<crate::types::GlobalCluster>,
+    pub global_cluster: Option<crate::types::GlobalCluster>,
     #[cfg_attr(feature = "serde", serde(rename = "ResponseMetadata", default))]
     _metadata: ::awsquery_types::ResponseMetadata,
 }
@@ -47,21 +47,18 @@ pub struct CreateGlobalClusterOutput {
 impl CreateGlobalClusterOutput {
     /// The id AWS gave the request: the `x-amzn-requestid` header, else the body's
     /// `<ResponseMetadata><RequestId>`; `None` when the response had neither.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
+    pub fn request_id(&self) -> Option<&str> {
         self._metadata.request_id()
     }
 
     /// Sets the request id (the protocol crate does, from the response).
-    pub fn set_request_id(
-        &mut self,
-        request_id: ::std::option::Option<::std::string::String>,
-    ) {
+    pub fn set_request_id(&mut self, request_id: Option<String>) {
         self._metadata = ::awsquery_types::ResponseMetadata::new(request_id);
     }
 }
 
 impl ::awsquery_types::RequestId for CreateGlobalClusterOutput {
-    fn request_id(&self) -> ::std::option::Option<&str> {
+    fn request_id(&self) -> Option<&str> {
         self._metadata.request_id()
     }
 }
@@ -96,22 +93,22 @@ impl CreateGlobalClusterError {
 
     /// Whether this is [`DbClusterNotFoundFault`](crate::error::DbClusterNotFoundFault).
     pub fn is_db_cluster_not_found_fault(&self) -> bool {
-        ::std::matches!(self, Self::DbClusterNotFoundFault(_))
+        matches!(self, Self::DbClusterNotFoundFault(_))
     }
 
     /// Whether this is [`GlobalClusterAlreadyExistsFault`](crate::error::GlobalClusterAlreadyExistsFault).
     pub fn is_global_cluster_already_exists_fault(&self) -> bool {
-        ::std::matches!(self, Self::GlobalClusterAlreadyExistsFault(_))
+        matches!(self, Self::GlobalClusterAlreadyExistsFault(_))
     }
 
     /// Whether this is [`GlobalClusterQuotaExceededFault`](crate::error::GlobalClusterQuotaExceededFault).
     pub fn is_global_cluster_quota_exceeded_fault(&self) -> bool {
-        ::std::matches!(self, Self::GlobalClusterQuotaExceededFault(_))
+        matches!(self, Self::GlobalClusterQuotaExceededFault(_))
     }
 
     /// Whether this is [`InvalidDbClusterStateFault`](crate::error::InvalidDbClusterStateFault).
     pub fn is_invalid_db_cluster_state_fault(&self) -> bool {
-        ::std::matches!(self, Self::InvalidDbClusterStateFault(_))
+        matches!(self, Self::InvalidDbClusterStateFault(_))
     }
 }
 
@@ -128,10 +125,10 @@ impl ::std::fmt::Display for CreateGlobalClusterError {
 }
 
 impl ::std::error::Error for CreateGlobalClusterError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(e) => ::std::error::Error::source(e),
-            _ => ::std::option::Option::None,
+            _ => None,
         }
     }
 }
@@ -142,13 +139,13 @@ impl ::awsquery_types::error::ProvideErrorMetadata for CreateGlobalClusterError 
     }
 }
 
-impl ::std::convert::From<::awsquery_types::Unhandled> for CreateGlobalClusterError {
+impl From<::awsquery_types::Unhandled> for CreateGlobalClusterError {
     fn from(error: ::awsquery_types::Unhandled) -> Self {
         Self::Unhandled(error)
     }
 }
 
-impl ::std::convert::From<CreateGlobalClusterError> for crate::error::Error {
+impl From<CreateGlobalClusterError> for crate::error::Error {
     fn from(error: CreateGlobalClusterError) -> Self {
         match error {
             CreateGlobalClusterError::DbClusterNotFoundFault(e) => {
@@ -180,113 +177,76 @@ pub mod builders {
     #[allow(deprecated)]
     impl CreateGlobalClusterInputBuilder {
         /// The identifier the new global database is to have.
-        pub fn global_cluster_identifier(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner.global_cluster_identifier = ::std::option::Option::Some(
-                value.into(),
-            );
+        pub fn global_cluster_identifier(mut self, value: impl Into<String>) -> Self {
+            self.inner.global_cluster_identifier = Some(value.into());
             self
         }
 
         /// Sets or clears `GlobalClusterIdentifier`.
-        pub fn set_global_cluster_identifier(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_global_cluster_identifier(mut self, value: Option<String>) -> Self {
             self.inner.global_cluster_identifier = value;
             self
         }
 
         /// The ARN of an existing Neptune DB cluster to become the primary of the new global database. Leave it out to create the global database without any cluster.
-        pub fn source_db_cluster_identifier(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner.source_db_cluster_identifier = ::std::option::Option::Some(
-                value.into(),
-            );
+        pub fn source_db_cluster_identifier(mut self, value: impl Into<String>) -> Self {
+            self.inner.source_db_cluster_identifier = Some(value.into());
             self
         }
 
         /// Sets or clears `SourceDBClusterIdentifier`.
         pub fn set_source_db_cluster_identifier(
             mut self,
-            value: ::std::option::Option<::std::string::String>,
+            value: Option<String>,
         ) -> Self {
             self.inner.source_db_cluster_identifier = value;
             self
         }
 
         /// The database engine of the global database; `neptune` is the only value accepted.
-        pub fn engine(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner.engine = ::std::option::Option::Some(value.into());
+        pub fn engine(mut self, value: impl Into<String>) -> Self {
+            self.inner.engine = Some(value.into());
             self
         }
 
         /// Sets or clears `Engine`.
-        pub fn set_engine(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_engine(mut self, value: Option<String>) -> Self {
             self.inner.engine = value;
             self
         }
 
         /// The Neptune engine version the global database is to run: `1.2.0.0` or a later one.
-        pub fn engine_version(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner.engine_version = ::std::option::Option::Some(value.into());
+        pub fn engine_version(mut self, value: impl Into<String>) -> Self {
+            self.inner.engine_version = Some(value.into());
             self
         }
 
         /// Sets or clears `EngineVersion`.
-        pub fn set_engine_version(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_engine_version(mut self, value: Option<String>) -> Self {
             self.inner.engine_version = value;
             self
         }
 
         /// Whether the new global database is protected from deletion. While it is, requests to delete it are refused.
-        pub fn deletion_protection(
-            mut self,
-            value: impl ::std::convert::Into<bool>,
-        ) -> Self {
-            self.inner.deletion_protection = ::std::option::Option::Some(value.into());
+        pub fn deletion_protection(mut self, value: impl Into<bool>) -> Self {
+            self.inner.deletion_protection = Some(value.into());
             self
         }
 
         /// Sets or clears `DeletionProtection`.
-        pub fn set_deletion_protection(
-            mut self,
-            value: ::std::option::Option<bool>,
-        ) -> Self {
+        pub fn set_deletion_protection(mut self, value: Option<bool>) -> Self {
             self.inner.deletion_protection = value;
             self
         }
 
         /// Whether the storage of the new global database is encrypted.
-        pub fn storage_encrypted(
-            mut self,
-            value: impl ::std::convert::Into<bool>,
-        ) -> Self {
-            self.inner.storage_encrypted = ::std::option::Option::Some(value.into());
+        pub fn storage_encrypted(mut self, value: impl Into<bool>) -> Self {
+            self.inner.storage_encrypted = Some(value.into());
             self
         }
 
         /// Sets or clears `StorageEncrypted`.
-        pub fn set_storage_encrypted(
-            mut self,
-            value: ::std::option::Option<bool>,
-        ) -> Self {
+        pub fn set_storage_encrypted(mut self, value: Option<bool>) -> Self {
             self.inner.storage_encrypted = value;
             self
         }
@@ -295,19 +255,19 @@ pub mod builders {
         /// naming the first required member that is not set: `GlobalClusterIdentifier`.
         pub fn build(
             self,
-        ) -> ::std::result::Result<
+        ) -> Result<
             crate::types::CreateGlobalClusterInput,
             ::awsquery_types::BuildError,
         > {
             if self.inner.global_cluster_identifier.is_none() {
-                return ::std::result::Result::Err(
+                return Err(
                     ::awsquery_types::BuildError::missing(
                         "CreateGlobalClusterInput",
                         "GlobalClusterIdentifier",
                     ),
                 );
             }
-            ::std::result::Result::Ok(self.inner)
+            Ok(self.inner)
         }
     }
 

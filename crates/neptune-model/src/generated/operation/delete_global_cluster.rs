@@ -14,7 +14,7 @@ pub struct DeleteGlobalClusterInput {
     ///
     /// Length 1 to 255; pattern `^[A-Za-z][0-9A-Za-z-:._]*$` (checked by the service).
     #[cfg_attr(feature = "serde", serde(rename = "GlobalClusterIdentifier"))]
-    pub global_cluster_identifier: ::std::option::Option<::std::string::String>,
+    pub global_cluster_identifier: Option<String>,
 }
 
 /// Smithy shape `com.amazonaws.neptune#DeleteGlobalClusterResult`.
@@ -24,7 +24,7 @@ pub struct DeleteGlobalClusterInput {
 pub struct DeleteGlobalClusterOutput {
     /// The global database that was deleted, as it last stood.
     #[cfg_attr(feature = "serde", serde(rename = "GlobalCluster"))]
-    pub global_cluster: ::std::option::Option<crate::types::GlobalCluster>,
+    pub global_cluster: Option<crate::types::GlobalCluster>,
     #[cfg_attr(feature = "serde", serde(rename = "ResponseMetadata", default))]
     _metadata: ::awsquery_types::ResponseMetadata,
 }
@@ -32,21 +32,18 @@ pub struct DeleteGlobalClusterOutput {
 impl DeleteGlobalClusterOutput {
     /// The id AWS gave the request: the `x-amzn-requestid` header, else the body's
     /// `<ResponseMetadata><RequestId>`; `None` when the response had neither.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
+    pub fn request_id(&self) -> Option<&str> {
         self._metadata.request_id()
     }
 
     /// Sets the request id (the protocol crate does, from the response).
-    pub fn set_request_id(
-        &mut self,
-        request_id: ::std::option::Option<::std::string::String>,
-    ) {
+    pub fn set_request_id(&mut self, request_id: Option<String>) {
         self._metadata = ::awsquery_types::ResponseMetadata::new(request_id);
     }
 }
 
 impl ::awsquery_types::RequestId for DeleteGlobalClusterOutput {
-    fn request_id(&self) -> ::std::option::Option<&str> {
+    fn request_id(&self) -> Option<&str> {
         self._metadata.request_id()
     }
 }
@@ -75,12 +72,12 @@ impl DeleteGlobalClusterError {
 
     /// Whether this is [`GlobalClusterNotFoundFault`](crate::error::GlobalClusterNotFoundFault).
     pub fn is_global_cluster_not_found_fault(&self) -> bool {
-        ::std::matches!(self, Self::GlobalClusterNotFoundFault(_))
+        matches!(self, Self::GlobalClusterNotFoundFault(_))
     }
 
     /// Whether this is [`InvalidGlobalClusterStateFault`](crate::error::InvalidGlobalClusterStateFault).
     pub fn is_invalid_global_cluster_state_fault(&self) -> bool {
-        ::std::matches!(self, Self::InvalidGlobalClusterStateFault(_))
+        matches!(self, Self::InvalidGlobalClusterStateFault(_))
     }
 }
 
@@ -95,10 +92,10 @@ impl ::std::fmt::Display for DeleteGlobalClusterError {
 }
 
 impl ::std::error::Error for DeleteGlobalClusterError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(e) => ::std::error::Error::source(e),
-            _ => ::std::option::Option::None,
+            _ => None,
         }
     }
 }
@@ -109,13 +106,13 @@ impl ::awsquery_types::error::ProvideErrorMetadata for DeleteGlobalClusterError 
     }
 }
 
-impl ::std::convert::From<::awsquery_types::Unhandled> for DeleteGlobalClusterError {
+impl From<::awsquery_types::Unhandled> for DeleteGlobalClusterError {
     fn from(error: ::awsquery_types::Unhandled) -> Self {
         Self::Unhandled(error)
     }
 }
 
-impl ::std::convert::From<DeleteGlobalClusterError> for crate::error::Error {
+impl From<DeleteGlobalClusterError> for crate::error::Error {
     fn from(error: DeleteGlobalClusterError) -> Self {
         match error {
             DeleteGlobalClusterError::GlobalClusterNotFoundFault(e) => {
@@ -141,21 +138,13 @@ pub mod builders {
     #[allow(deprecated)]
     impl DeleteGlobalClusterInputBuilder {
         /// The identifier of the global database to delete.
-        pub fn global_cluster_identifier(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner.global_cluster_identifier = ::std::option::Option::Some(
-                value.into(),
-            );
+        pub fn global_cluster_identifier(mut self, value: impl Into<String>) -> Self {
+            self.inner.global_cluster_identifier = Some(value.into());
             self
         }
 
         /// Sets or clears `GlobalClusterIdentifier`.
-        pub fn set_global_cluster_identifier(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_global_cluster_identifier(mut self, value: Option<String>) -> Self {
             self.inner.global_cluster_identifier = value;
             self
         }
@@ -164,19 +153,19 @@ pub mod builders {
         /// naming the first required member that is not set: `GlobalClusterIdentifier`.
         pub fn build(
             self,
-        ) -> ::std::result::Result<
+        ) -> Result<
             crate::types::DeleteGlobalClusterInput,
             ::awsquery_types::BuildError,
         > {
             if self.inner.global_cluster_identifier.is_none() {
-                return ::std::result::Result::Err(
+                return Err(
                     ::awsquery_types::BuildError::missing(
                         "DeleteGlobalClusterInput",
                         "GlobalClusterIdentifier",
                     ),
                 );
             }
-            ::std::result::Result::Ok(self.inner)
+            Ok(self.inner)
         }
     }
 

@@ -12,13 +12,13 @@ pub struct DescribeGlobalClustersInput {
     ///
     /// Length 1 to 255; pattern `^[A-Za-z][0-9A-Za-z-:._]*$` (checked by the service).
     #[cfg_attr(feature = "serde", serde(rename = "GlobalClusterIdentifier"))]
-    pub global_cluster_identifier: ::std::option::Option<::std::string::String>,
+    pub global_cluster_identifier: Option<String>,
     /// The largest number of global databases one response may hold, between 20 and 100 (100 when left out). When more exist, the response carries a `Marker` for the rest.
     #[cfg_attr(feature = "serde", serde(rename = "MaxRecords"))]
-    pub max_records: ::std::option::Option<i32>,
+    pub max_records: Option<i32>,
     /// The `Marker` of the previous response, to continue the listing after the records it already returned.
     #[cfg_attr(feature = "serde", serde(rename = "Marker"))]
-    pub marker: ::std::option::Option<::std::string::String>,
+    pub marker: Option<String>,
 }
 
 /// Smithy shape `com.amazonaws.neptune#GlobalClustersMessage`.
@@ -28,12 +28,10 @@ pub struct DescribeGlobalClustersInput {
 pub struct DescribeGlobalClustersOutput {
     /// Present when more global databases remain: send it as the `Marker` of the next request to get them.
     #[cfg_attr(feature = "serde", serde(rename = "Marker"))]
-    pub marker: ::std::option::Option<::std::string::String>,
+    pub marker: Option<String>,
     /// The global databases on this page.
     #[cfg_attr(feature = "serde", serde(rename = "GlobalClusters"))]
-    pub global_clusters: ::std::option::Option<
-        ::std::vec::Vec<crate::types::GlobalCluster>,
-    >,
+    pub global_clusters: Option<Vec<crate::types::GlobalCluster>>,
     #[cfg_attr(feature = "serde", serde(rename = "ResponseMetadata", default))]
     _metadata: ::awsquery_types::ResponseMetadata,
 }
@@ -41,21 +39,18 @@ pub struct DescribeGlobalClustersOutput {
 impl DescribeGlobalClustersOutput {
     /// The id AWS gave the request: the `x-amzn-requestid` header, else the body's
     /// `<ResponseMetadata><RequestId>`; `None` when the response had neither.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
+    pub fn request_id(&self) -> Option<&str> {
         self._metadata.request_id()
     }
 
     /// Sets the request id (the protocol crate does, from the response).
-    pub fn set_request_id(
-        &mut self,
-        request_id: ::std::option::Option<::std::string::String>,
-    ) {
+    pub fn set_request_id(&mut self, request_id: Option<String>) {
         self._metadata = ::awsquery_types::ResponseMetadata::new(request_id);
     }
 }
 
 impl ::awsquery_types::RequestId for DescribeGlobalClustersOutput {
-    fn request_id(&self) -> ::std::option::Option<&str> {
+    fn request_id(&self) -> Option<&str> {
         self._metadata.request_id()
     }
 }
@@ -81,7 +76,7 @@ impl DescribeGlobalClustersError {
 
     /// Whether this is [`GlobalClusterNotFoundFault`](crate::error::GlobalClusterNotFoundFault).
     pub fn is_global_cluster_not_found_fault(&self) -> bool {
-        ::std::matches!(self, Self::GlobalClusterNotFoundFault(_))
+        matches!(self, Self::GlobalClusterNotFoundFault(_))
     }
 }
 
@@ -95,10 +90,10 @@ impl ::std::fmt::Display for DescribeGlobalClustersError {
 }
 
 impl ::std::error::Error for DescribeGlobalClustersError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(e) => ::std::error::Error::source(e),
-            _ => ::std::option::Option::None,
+            _ => None,
         }
     }
 }
@@ -109,13 +104,13 @@ impl ::awsquery_types::error::ProvideErrorMetadata for DescribeGlobalClustersErr
     }
 }
 
-impl ::std::convert::From<::awsquery_types::Unhandled> for DescribeGlobalClustersError {
+impl From<::awsquery_types::Unhandled> for DescribeGlobalClustersError {
     fn from(error: ::awsquery_types::Unhandled) -> Self {
         Self::Unhandled(error)
     }
 }
 
-impl ::std::convert::From<DescribeGlobalClustersError> for crate::error::Error {
+impl From<DescribeGlobalClustersError> for crate::error::Error {
     fn from(error: DescribeGlobalClustersError) -> Self {
         match error {
             DescribeGlobalClustersError::GlobalClusterNotFoundFault(e) => {
@@ -140,51 +135,37 @@ pub mod builders {
     #[allow(deprecated)]
     impl DescribeGlobalClustersInputBuilder {
         /// Only list the global database with this identifier (compared without regard to case). It must name an existing global database; leave it out to list them all.
-        pub fn global_cluster_identifier(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner.global_cluster_identifier = ::std::option::Option::Some(
-                value.into(),
-            );
+        pub fn global_cluster_identifier(mut self, value: impl Into<String>) -> Self {
+            self.inner.global_cluster_identifier = Some(value.into());
             self
         }
 
         /// Sets or clears `GlobalClusterIdentifier`.
-        pub fn set_global_cluster_identifier(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_global_cluster_identifier(mut self, value: Option<String>) -> Self {
             self.inner.global_cluster_identifier = value;
             self
         }
 
         /// The largest number of global databases one response may hold, between 20 and 100 (100 when left out). When more exist, the response carries a `Marker` for the rest.
-        pub fn max_records(mut self, value: impl ::std::convert::Into<i32>) -> Self {
-            self.inner.max_records = ::std::option::Option::Some(value.into());
+        pub fn max_records(mut self, value: impl Into<i32>) -> Self {
+            self.inner.max_records = Some(value.into());
             self
         }
 
         /// Sets or clears `MaxRecords`.
-        pub fn set_max_records(mut self, value: ::std::option::Option<i32>) -> Self {
+        pub fn set_max_records(mut self, value: Option<i32>) -> Self {
             self.inner.max_records = value;
             self
         }
 
         /// The `Marker` of the previous response, to continue the listing after the records it already returned.
-        pub fn marker(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner.marker = ::std::option::Option::Some(value.into());
+        pub fn marker(mut self, value: impl Into<String>) -> Self {
+            self.inner.marker = Some(value.into());
             self
         }
 
         /// Sets or clears `Marker`.
-        pub fn set_marker(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_marker(mut self, value: Option<String>) -> Self {
             self.inner.marker = value;
             self
         }

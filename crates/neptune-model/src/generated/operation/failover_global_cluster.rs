@@ -14,18 +14,18 @@ pub struct FailoverGlobalClusterInput {
     ///
     /// Length 1 to 255; pattern `^[A-Za-z][0-9A-Za-z-:._]*$` (checked by the service).
     #[cfg_attr(feature = "serde", serde(rename = "GlobalClusterIdentifier"))]
-    pub global_cluster_identifier: ::std::option::Option<::std::string::String>,
+    pub global_cluster_identifier: Option<String>,
     /// The ARN of the secondary DB cluster that should take over as the primary of the global database.
     ///
     /// Required.
     #[cfg_attr(feature = "serde", serde(rename = "TargetDbClusterIdentifier"))]
-    pub target_db_cluster_identifier: ::std::option::Option<::std::string::String>,
+    pub target_db_cluster_identifier: Option<String>,
     /// When true, performs a failover, which may lose changes not yet replicated to the target. If omitted, the request is treated as a switchover; it cannot be combined with `Switchover`.
     #[cfg_attr(feature = "serde", serde(rename = "AllowDataLoss"))]
-    pub allow_data_loss: ::std::option::Option<bool>,
+    pub allow_data_loss: Option<bool>,
     /// When true, performs a planned switchover with no data loss. It cannot be combined with `AllowDataLoss`.
     #[cfg_attr(feature = "serde", serde(rename = "Switchover"))]
-    pub switchover: ::std::option::Option<bool>,
+    pub switchover: Option<bool>,
 }
 
 /// Smithy shape `com.amazonaws.neptune#FailoverGlobalClusterResult`.
@@ -35,7 +35,7 @@ pub struct FailoverGlobalClusterInput {
 pub struct FailoverGlobalClusterOutput {
     /// Describes a Neptune global database, a set of DB clusters in different Regions that share one primary writer. Returned by the global cluster management calls, including `FailoverGlobalCluster`.
     #[cfg_attr(feature = "serde", serde(rename = "GlobalCluster"))]
-    pub global_cluster: ::std::option::Option<crate::types::GlobalCluster>,
+    pub global_cluster: Option<crate::types::GlobalCluster>,
     #[cfg_attr(feature = "serde", serde(rename = "ResponseMetadata", default))]
     _metadata: ::awsquery_types::ResponseMetadata,
 }
@@ -43,21 +43,18 @@ pub struct FailoverGlobalClusterOutput {
 impl FailoverGlobalClusterOutput {
     /// The id AWS gave the request: the `x-amzn-requestid` header, else the body's
     /// `<ResponseMetadata><RequestId>`; `None` when the response had neither.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
+    pub fn request_id(&self) -> Option<&str> {
         self._metadata.request_id()
     }
 
     /// Sets the request id (the protocol crate does, from the response).
-    pub fn set_request_id(
-        &mut self,
-        request_id: ::std::option::Option<::std::string::String>,
-    ) {
+    pub fn set_request_id(&mut self, request_id: Option<String>) {
         self._metadata = ::awsquery_types::ResponseMetadata::new(request_id);
     }
 }
 
 impl ::awsquery_types::RequestId for FailoverGlobalClusterOutput {
-    fn request_id(&self) -> ::std::option::Option<&str> {
+    fn request_id(&self) -> Option<&str> {
         self._metadata.request_id()
     }
 }
@@ -92,22 +89,22 @@ impl FailoverGlobalClusterError {
 
     /// Whether this is [`DbClusterNotFoundFault`](crate::error::DbClusterNotFoundFault).
     pub fn is_db_cluster_not_found_fault(&self) -> bool {
-        ::std::matches!(self, Self::DbClusterNotFoundFault(_))
+        matches!(self, Self::DbClusterNotFoundFault(_))
     }
 
     /// Whether this is [`GlobalClusterNotFoundFault`](crate::error::GlobalClusterNotFoundFault).
     pub fn is_global_cluster_not_found_fault(&self) -> bool {
-        ::std::matches!(self, Self::GlobalClusterNotFoundFault(_))
+        matches!(self, Self::GlobalClusterNotFoundFault(_))
     }
 
     /// Whether this is [`InvalidDbClusterStateFault`](crate::error::InvalidDbClusterStateFault).
     pub fn is_invalid_db_cluster_state_fault(&self) -> bool {
-        ::std::matches!(self, Self::InvalidDbClusterStateFault(_))
+        matches!(self, Self::InvalidDbClusterStateFault(_))
     }
 
     /// Whether this is [`InvalidGlobalClusterStateFault`](crate::error::InvalidGlobalClusterStateFault).
     pub fn is_invalid_global_cluster_state_fault(&self) -> bool {
-        ::std::matches!(self, Self::InvalidGlobalClusterStateFault(_))
+        matches!(self, Self::InvalidGlobalClusterStateFault(_))
     }
 }
 
@@ -124,10 +121,10 @@ impl ::std::fmt::Display for FailoverGlobalClusterError {
 }
 
 impl ::std::error::Error for FailoverGlobalClusterError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(e) => ::std::error::Error::source(e),
-            _ => ::std::option::Option::None,
+            _ => None,
         }
     }
 }
@@ -138,13 +135,13 @@ impl ::awsquery_types::error::ProvideErrorMetadata for FailoverGlobalClusterErro
     }
 }
 
-impl ::std::convert::From<::awsquery_types::Unhandled> for FailoverGlobalClusterError {
+impl From<::awsquery_types::Unhandled> for FailoverGlobalClusterError {
     fn from(error: ::awsquery_types::Unhandled) -> Self {
         Self::Unhandled(error)
     }
 }
 
-impl ::std::convert::From<FailoverGlobalClusterError> for crate::error::Error {
+impl From<FailoverGlobalClusterError> for crate::error::Error {
     fn from(error: FailoverGlobalClusterError) -> Self {
         match error {
             FailoverGlobalClusterError::DbClusterNotFoundFault(e) => {
@@ -176,71 +173,52 @@ pub mod builders {
     #[allow(deprecated)]
     impl FailoverGlobalClusterInputBuilder {
         /// The name of the existing Neptune global database to fail over, as chosen when it was created.
-        pub fn global_cluster_identifier(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner.global_cluster_identifier = ::std::option::Option::Some(
-                value.into(),
-            );
+        pub fn global_cluster_identifier(mut self, value: impl Into<String>) -> Self {
+            self.inner.global_cluster_identifier = Some(value.into());
             self
         }
 
         /// Sets or clears `GlobalClusterIdentifier`.
-        pub fn set_global_cluster_identifier(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_global_cluster_identifier(mut self, value: Option<String>) -> Self {
             self.inner.global_cluster_identifier = value;
             self
         }
 
         /// The ARN of the secondary DB cluster that should take over as the primary of the global database.
-        pub fn target_db_cluster_identifier(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner.target_db_cluster_identifier = ::std::option::Option::Some(
-                value.into(),
-            );
+        pub fn target_db_cluster_identifier(mut self, value: impl Into<String>) -> Self {
+            self.inner.target_db_cluster_identifier = Some(value.into());
             self
         }
 
         /// Sets or clears `TargetDbClusterIdentifier`.
         pub fn set_target_db_cluster_identifier(
             mut self,
-            value: ::std::option::Option<::std::string::String>,
+            value: Option<String>,
         ) -> Self {
             self.inner.target_db_cluster_identifier = value;
             self
         }
 
         /// When true, performs a failover, which may lose changes not yet replicated to the target. If omitted, the request is treated as a switchover; it cannot be combined with `Switchover`.
-        pub fn allow_data_loss(
-            mut self,
-            value: impl ::std::convert::Into<bool>,
-        ) -> Self {
-            self.inner.allow_data_loss = ::std::option::Option::Some(value.into());
+        pub fn allow_data_loss(mut self, value: impl Into<bool>) -> Self {
+            self.inner.allow_data_loss = Some(value.into());
             self
         }
 
         /// Sets or clears `AllowDataLoss`.
-        pub fn set_allow_data_loss(
-            mut self,
-            value: ::std::option::Option<bool>,
-        ) -> Self {
+        pub fn set_allow_data_loss(mut self, value: Option<bool>) -> Self {
             self.inner.allow_data_loss = value;
             self
         }
 
         /// When true, performs a planned switchover with no data loss. It cannot be combined with `AllowDataLoss`.
-        pub fn switchover(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-            self.inner.switchover = ::std::option::Option::Some(value.into());
+        pub fn switchover(mut self, value: impl Into<bool>) -> Self {
+            self.inner.switchover = Some(value.into());
             self
         }
 
         /// Sets or clears `Switchover`.
-        pub fn set_switchover(mut self, value: ::std::option::Option<bool>) -> Self {
+        pub fn set_switchover(mut self, value: Option<bool>) -> Self {
             self.inner.switchover = value;
             self
         }
@@ -249,12 +227,12 @@ pub mod builders {
         /// naming the first required member that is not set: `GlobalClusterIdentifier`, `TargetDbClusterIdentifier`.
         pub fn build(
             self,
-        ) -> ::std::result::Result<
+        ) -> Result<
             crate::types::FailoverGlobalClusterInput,
             ::awsquery_types::BuildError,
         > {
             if self.inner.global_cluster_identifier.is_none() {
-                return ::std::result::Result::Err(
+                return Err(
                     ::awsquery_types::BuildError::missing(
                         "FailoverGlobalClusterInput",
                         "GlobalClusterIdentifier",
@@ -262,14 +240,14 @@ pub mod builders {
                 );
             }
             if self.inner.target_db_cluster_identifier.is_none() {
-                return ::std::result::Result::Err(
+                return Err(
                     ::awsquery_types::BuildError::missing(
                         "FailoverGlobalClusterInput",
                         "TargetDbClusterIdentifier",
                     ),
                 );
             }
-            ::std::result::Result::Ok(self.inner)
+            Ok(self.inner)
         }
     }
 

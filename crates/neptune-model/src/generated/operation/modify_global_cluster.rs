@@ -14,23 +14,23 @@ pub struct ModifyGlobalClusterInput {
     ///
     /// Length 1 to 255; pattern `^[A-Za-z][0-9A-Za-z-:._]*$` (checked by the service).
     #[cfg_attr(feature = "serde", serde(rename = "GlobalClusterIdentifier"))]
-    pub global_cluster_identifier: ::std::option::Option<::std::string::String>,
+    pub global_cluster_identifier: Option<String>,
     /// An identifier to rename the global database to, kept in lower case. It has 1 to 63 letters, digits or hyphens, starts with a letter, does not end with a hyphen and has no two hyphens in a row, as in `my-cluster2`.
     ///
     /// Length 1 to 255; pattern `^[A-Za-z][0-9A-Za-z-:._]*$` (checked by the service).
     #[cfg_attr(feature = "serde", serde(rename = "NewGlobalClusterIdentifier"))]
-    pub new_global_cluster_identifier: ::std::option::Option<::std::string::String>,
+    pub new_global_cluster_identifier: Option<String>,
     /// Turns deletion protection on or off. While it is on, requests to delete the global database are refused.
     #[cfg_attr(feature = "serde", serde(rename = "DeletionProtection"))]
-    pub deletion_protection: ::std::option::Option<bool>,
+    pub deletion_protection: Option<bool>,
     /// The engine version to upgrade the global database to. The upgrade interrupts service, and waits for the coming maintenance window unless the change is to be applied at once.
     #[cfg_attr(feature = "serde", serde(rename = "EngineVersion"))]
-    pub engine_version: ::std::option::Option<::std::string::String>,
+    pub engine_version: Option<String>,
     /// Whether the upgrade may move to another major version; it must be true when `EngineVersion` belongs to another major version than the one running.
     ///
     /// A major version upgrade resets the cluster and instance parameter groups to the new version's defaults: custom parameter groups have to be applied again once it is done.
     #[cfg_attr(feature = "serde", serde(rename = "AllowMajorVersionUpgrade"))]
-    pub allow_major_version_upgrade: ::std::option::Option<bool>,
+    pub allow_major_version_upgrade: Option<bool>,
 }
 
 /// Smithy shape `com.amazonaws.neptune#ModifyGlobalClusterResult`.
@@ -40,7 +40,7 @@ pub struct ModifyGlobalClusterInput {
 pub struct ModifyGlobalClusterOutput {
     /// The global database with the changes requested.
     #[cfg_attr(feature = "serde", serde(rename = "GlobalCluster"))]
-    pub global_cluster: ::std::option::Option<crate::types::GlobalCluster>,
+    pub global_cluster: Option<crate::types::GlobalCluster>,
     #[cfg_attr(feature = "serde", serde(rename = "ResponseMetadata", default))]
     _metadata: ::awsquery_types::ResponseMetadata,
 }
@@ -48,21 +48,18 @@ pub struct ModifyGlobalClusterOutput {
 impl ModifyGlobalClusterOutput {
     /// The id AWS gave the request: the `x-amzn-requestid` header, else the body's
     /// `<ResponseMetadata><RequestId>`; `None` when the response had neither.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
+    pub fn request_id(&self) -> Option<&str> {
         self._metadata.request_id()
     }
 
     /// Sets the request id (the protocol crate does, from the response).
-    pub fn set_request_id(
-        &mut self,
-        request_id: ::std::option::Option<::std::string::String>,
-    ) {
+    pub fn set_request_id(&mut self, request_id: Option<String>) {
         self._metadata = ::awsquery_types::ResponseMetadata::new(request_id);
     }
 }
 
 impl ::awsquery_types::RequestId for ModifyGlobalClusterOutput {
-    fn request_id(&self) -> ::std::option::Option<&str> {
+    fn request_id(&self) -> Option<&str> {
         self._metadata.request_id()
     }
 }
@@ -91,12 +88,12 @@ impl ModifyGlobalClusterError {
 
     /// Whether this is [`GlobalClusterNotFoundFault`](crate::error::GlobalClusterNotFoundFault).
     pub fn is_global_cluster_not_found_fault(&self) -> bool {
-        ::std::matches!(self, Self::GlobalClusterNotFoundFault(_))
+        matches!(self, Self::GlobalClusterNotFoundFault(_))
     }
 
     /// Whether this is [`InvalidGlobalClusterStateFault`](crate::error::InvalidGlobalClusterStateFault).
     pub fn is_invalid_global_cluster_state_fault(&self) -> bool {
-        ::std::matches!(self, Self::InvalidGlobalClusterStateFault(_))
+        matches!(self, Self::InvalidGlobalClusterStateFault(_))
     }
 }
 
@@ -111,10 +108,10 @@ impl ::std::fmt::Display for ModifyGlobalClusterError {
 }
 
 impl ::std::error::Error for ModifyGlobalClusterError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(e) => ::std::error::Error::source(e),
-            _ => ::std::option::Option::None,
+            _ => None,
         }
     }
 }
@@ -125,13 +122,13 @@ impl ::awsquery_types::error::ProvideErrorMetadata for ModifyGlobalClusterError 
     }
 }
 
-impl ::std::convert::From<::awsquery_types::Unhandled> for ModifyGlobalClusterError {
+impl From<::awsquery_types::Unhandled> for ModifyGlobalClusterError {
     fn from(error: ::awsquery_types::Unhandled) -> Self {
         Self::Unhandled(error)
     }
 }
 
-impl ::std::convert::From<ModifyGlobalClusterError> for crate::error::Error {
+impl From<ModifyGlobalClusterError> for crate::error::Error {
     fn from(error: ModifyGlobalClusterError) -> Self {
         match error {
             ModifyGlobalClusterError::GlobalClusterNotFoundFault(e) => {
@@ -157,21 +154,13 @@ pub mod builders {
     #[allow(deprecated)]
     impl ModifyGlobalClusterInputBuilder {
         /// The identifier of the existing global database to change, compared without regard to case.
-        pub fn global_cluster_identifier(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner.global_cluster_identifier = ::std::option::Option::Some(
-                value.into(),
-            );
+        pub fn global_cluster_identifier(mut self, value: impl Into<String>) -> Self {
+            self.inner.global_cluster_identifier = Some(value.into());
             self
         }
 
         /// Sets or clears `GlobalClusterIdentifier`.
-        pub fn set_global_cluster_identifier(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_global_cluster_identifier(mut self, value: Option<String>) -> Self {
             self.inner.global_cluster_identifier = value;
             self
         }
@@ -179,55 +168,41 @@ pub mod builders {
         /// An identifier to rename the global database to, kept in lower case. It has 1 to 63 letters, digits or hyphens, starts with a letter, does not end with a hyphen and has no two hyphens in a row, as in `my-cluster2`.
         pub fn new_global_cluster_identifier(
             mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
+            value: impl Into<String>,
         ) -> Self {
-            self.inner.new_global_cluster_identifier = ::std::option::Option::Some(
-                value.into(),
-            );
+            self.inner.new_global_cluster_identifier = Some(value.into());
             self
         }
 
         /// Sets or clears `NewGlobalClusterIdentifier`.
         pub fn set_new_global_cluster_identifier(
             mut self,
-            value: ::std::option::Option<::std::string::String>,
+            value: Option<String>,
         ) -> Self {
             self.inner.new_global_cluster_identifier = value;
             self
         }
 
         /// Turns deletion protection on or off. While it is on, requests to delete the global database are refused.
-        pub fn deletion_protection(
-            mut self,
-            value: impl ::std::convert::Into<bool>,
-        ) -> Self {
-            self.inner.deletion_protection = ::std::option::Option::Some(value.into());
+        pub fn deletion_protection(mut self, value: impl Into<bool>) -> Self {
+            self.inner.deletion_protection = Some(value.into());
             self
         }
 
         /// Sets or clears `DeletionProtection`.
-        pub fn set_deletion_protection(
-            mut self,
-            value: ::std::option::Option<bool>,
-        ) -> Self {
+        pub fn set_deletion_protection(mut self, value: Option<bool>) -> Self {
             self.inner.deletion_protection = value;
             self
         }
 
         /// The engine version to upgrade the global database to. The upgrade interrupts service, and waits for the coming maintenance window unless the change is to be applied at once.
-        pub fn engine_version(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner.engine_version = ::std::option::Option::Some(value.into());
+        pub fn engine_version(mut self, value: impl Into<String>) -> Self {
+            self.inner.engine_version = Some(value.into());
             self
         }
 
         /// Sets or clears `EngineVersion`.
-        pub fn set_engine_version(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_engine_version(mut self, value: Option<String>) -> Self {
             self.inner.engine_version = value;
             self
         }
@@ -235,21 +210,13 @@ pub mod builders {
         /// Whether the upgrade may move to another major version; it must be true when `EngineVersion` belongs to another major version than the one running.
         ///
         /// A major version upgrade resets the cluster and instance parameter groups to the new version's defaults: custom parameter groups have to be applied again once it is done.
-        pub fn allow_major_version_upgrade(
-            mut self,
-            value: impl ::std::convert::Into<bool>,
-        ) -> Self {
-            self.inner.allow_major_version_upgrade = ::std::option::Option::Some(
-                value.into(),
-            );
+        pub fn allow_major_version_upgrade(mut self, value: impl Into<bool>) -> Self {
+            self.inner.allow_major_version_upgrade = Some(value.into());
             self
         }
 
         /// Sets or clears `AllowMajorVersionUpgrade`.
-        pub fn set_allow_major_version_upgrade(
-            mut self,
-            value: ::std::option::Option<bool>,
-        ) -> Self {
+        pub fn set_allow_major_version_upgrade(mut self, value: Option<bool>) -> Self {
             self.inner.allow_major_version_upgrade = value;
             self
         }
@@ -258,19 +225,19 @@ pub mod builders {
         /// naming the first required member that is not set: `GlobalClusterIdentifier`.
         pub fn build(
             self,
-        ) -> ::std::result::Result<
+        ) -> Result<
             crate::types::ModifyGlobalClusterInput,
             ::awsquery_types::BuildError,
         > {
             if self.inner.global_cluster_identifier.is_none() {
-                return ::std::result::Result::Err(
+                return Err(
                     ::awsquery_types::BuildError::missing(
                         "ModifyGlobalClusterInput",
                         "GlobalClusterIdentifier",
                     ),
                 );
             }
-            ::std::result::Result::Ok(self.inner)
+            Ok(self.inner)
         }
     }
 

@@ -14,12 +14,12 @@ pub struct RemoveFromGlobalClusterInput {
     ///
     /// Length 1 to 255; pattern `^[A-Za-z][0-9A-Za-z-:._]*$` (checked by the service).
     #[cfg_attr(feature = "serde", serde(rename = "GlobalClusterIdentifier"))]
-    pub global_cluster_identifier: ::std::option::Option<::std::string::String>,
+    pub global_cluster_identifier: Option<String>,
     /// The ARN of the DB cluster to detach from the global database.
     ///
     /// Required.
     #[cfg_attr(feature = "serde", serde(rename = "DbClusterIdentifier"))]
-    pub db_cluster_identifier: ::std::option::Option<::std::string::String>,
+    pub db_cluster_identifier: Option<String>,
 }
 
 /// Smithy shape `com.amazonaws.neptune#RemoveFromGlobalClusterResult`.
@@ -29,7 +29,7 @@ pub struct RemoveFromGlobalClusterInput {
 pub struct RemoveFromGlobalClusterOutput {
     /// The global database after the cluster left it.
     #[cfg_attr(feature = "serde", serde(rename = "GlobalCluster"))]
-    pub global_cluster: ::std::option::Option<crate::types::GlobalCluster>,
+    pub global_cluster: Option<crate::types::GlobalCluster>,
     #[cfg_attr(feature = "serde", serde(rename = "ResponseMetadata", default))]
     _metadata: ::awsquery_types::ResponseMetadata,
 }
@@ -37,21 +37,18 @@ pub struct RemoveFromGlobalClusterOutput {
 impl RemoveFromGlobalClusterOutput {
     /// The id AWS gave the request: the `x-amzn-requestid` header, else the body's
     /// `<ResponseMetadata><RequestId>`; `None` when the response had neither.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
+    pub fn request_id(&self) -> Option<&str> {
         self._metadata.request_id()
     }
 
     /// Sets the request id (the protocol crate does, from the response).
-    pub fn set_request_id(
-        &mut self,
-        request_id: ::std::option::Option<::std::string::String>,
-    ) {
+    pub fn set_request_id(&mut self, request_id: Option<String>) {
         self._metadata = ::awsquery_types::ResponseMetadata::new(request_id);
     }
 }
 
 impl ::awsquery_types::RequestId for RemoveFromGlobalClusterOutput {
-    fn request_id(&self) -> ::std::option::Option<&str> {
+    fn request_id(&self) -> Option<&str> {
         self._metadata.request_id()
     }
 }
@@ -83,17 +80,17 @@ impl RemoveFromGlobalClusterError {
 
     /// Whether this is [`DbClusterNotFoundFault`](crate::error::DbClusterNotFoundFault).
     pub fn is_db_cluster_not_found_fault(&self) -> bool {
-        ::std::matches!(self, Self::DbClusterNotFoundFault(_))
+        matches!(self, Self::DbClusterNotFoundFault(_))
     }
 
     /// Whether this is [`GlobalClusterNotFoundFault`](crate::error::GlobalClusterNotFoundFault).
     pub fn is_global_cluster_not_found_fault(&self) -> bool {
-        ::std::matches!(self, Self::GlobalClusterNotFoundFault(_))
+        matches!(self, Self::GlobalClusterNotFoundFault(_))
     }
 
     /// Whether this is [`InvalidGlobalClusterStateFault`](crate::error::InvalidGlobalClusterStateFault).
     pub fn is_invalid_global_cluster_state_fault(&self) -> bool {
-        ::std::matches!(self, Self::InvalidGlobalClusterStateFault(_))
+        matches!(self, Self::InvalidGlobalClusterStateFault(_))
     }
 }
 
@@ -109,10 +106,10 @@ impl ::std::fmt::Display for RemoveFromGlobalClusterError {
 }
 
 impl ::std::error::Error for RemoveFromGlobalClusterError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(e) => ::std::error::Error::source(e),
-            _ => ::std::option::Option::None,
+            _ => None,
         }
     }
 }
@@ -123,13 +120,13 @@ impl ::awsquery_types::error::ProvideErrorMetadata for RemoveFromGlobalClusterEr
     }
 }
 
-impl ::std::convert::From<::awsquery_types::Unhandled> for RemoveFromGlobalClusterError {
+impl From<::awsquery_types::Unhandled> for RemoveFromGlobalClusterError {
     fn from(error: ::awsquery_types::Unhandled) -> Self {
         Self::Unhandled(error)
     }
 }
 
-impl ::std::convert::From<RemoveFromGlobalClusterError> for crate::error::Error {
+impl From<RemoveFromGlobalClusterError> for crate::error::Error {
     fn from(error: RemoveFromGlobalClusterError) -> Self {
         match error {
             RemoveFromGlobalClusterError::DbClusterNotFoundFault(e) => {
@@ -160,39 +157,25 @@ pub mod builders {
     #[allow(deprecated)]
     impl RemoveFromGlobalClusterInputBuilder {
         /// The identifier of the global database the cluster is to leave.
-        pub fn global_cluster_identifier(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner.global_cluster_identifier = ::std::option::Option::Some(
-                value.into(),
-            );
+        pub fn global_cluster_identifier(mut self, value: impl Into<String>) -> Self {
+            self.inner.global_cluster_identifier = Some(value.into());
             self
         }
 
         /// Sets or clears `GlobalClusterIdentifier`.
-        pub fn set_global_cluster_identifier(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_global_cluster_identifier(mut self, value: Option<String>) -> Self {
             self.inner.global_cluster_identifier = value;
             self
         }
 
         /// The ARN of the DB cluster to detach from the global database.
-        pub fn db_cluster_identifier(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner.db_cluster_identifier = ::std::option::Option::Some(value.into());
+        pub fn db_cluster_identifier(mut self, value: impl Into<String>) -> Self {
+            self.inner.db_cluster_identifier = Some(value.into());
             self
         }
 
         /// Sets or clears `DbClusterIdentifier`.
-        pub fn set_db_cluster_identifier(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_db_cluster_identifier(mut self, value: Option<String>) -> Self {
             self.inner.db_cluster_identifier = value;
             self
         }
@@ -201,12 +184,12 @@ pub mod builders {
         /// naming the first required member that is not set: `GlobalClusterIdentifier`, `DbClusterIdentifier`.
         pub fn build(
             self,
-        ) -> ::std::result::Result<
+        ) -> Result<
             crate::types::RemoveFromGlobalClusterInput,
             ::awsquery_types::BuildError,
         > {
             if self.inner.global_cluster_identifier.is_none() {
-                return ::std::result::Result::Err(
+                return Err(
                     ::awsquery_types::BuildError::missing(
                         "RemoveFromGlobalClusterInput",
                         "GlobalClusterIdentifier",
@@ -214,14 +197,14 @@ pub mod builders {
                 );
             }
             if self.inner.db_cluster_identifier.is_none() {
-                return ::std::result::Result::Err(
+                return Err(
                     ::awsquery_types::BuildError::missing(
                         "RemoveFromGlobalClusterInput",
                         "DbClusterIdentifier",
                     ),
                 );
             }
-            ::std::result::Result::Ok(self.inner)
+            Ok(self.inner)
         }
     }
 

@@ -14,12 +14,12 @@ pub struct SwitchoverGlobalClusterInput {
     ///
     /// Length 1 to 255; pattern `^[A-Za-z][0-9A-Za-z-:._]*$` (checked by the service).
     #[cfg_attr(feature = "serde", serde(rename = "GlobalClusterIdentifier"))]
-    pub global_cluster_identifier: ::std::option::Option<::std::string::String>,
+    pub global_cluster_identifier: Option<String>,
     /// The ARN of the secondary DB cluster to promote to primary of the global database.
     ///
     /// Required.
     #[cfg_attr(feature = "serde", serde(rename = "TargetDbClusterIdentifier"))]
-    pub target_db_cluster_identifier: ::std::option::Option<::std::string::String>,
+    pub target_db_cluster_identifier: Option<String>,
 }
 
 /// Smithy shape `com.amazonaws.neptune#SwitchoverGlobalClusterResult`.
@@ -29,7 +29,7 @@ pub struct SwitchoverGlobalClusterInput {
 pub struct SwitchoverGlobalClusterOutput {
     /// The global database with the switchover under way.
     #[cfg_attr(feature = "serde", serde(rename = "GlobalCluster"))]
-    pub global_cluster: ::std::option::Option<crate::types::GlobalCluster>,
+    pub global_cluster: Option<crate::types::GlobalCluster>,
     #[cfg_attr(feature = "serde", serde(rename = "ResponseMetadata", default))]
     _metadata: ::awsquery_types::ResponseMetadata,
 }
@@ -37,21 +37,18 @@ pub struct SwitchoverGlobalClusterOutput {
 impl SwitchoverGlobalClusterOutput {
     /// The id AWS gave the request: the `x-amzn-requestid` header, else the body's
     /// `<ResponseMetadata><RequestId>`; `None` when the response had neither.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
+    pub fn request_id(&self) -> Option<&str> {
         self._metadata.request_id()
     }
 
     /// Sets the request id (the protocol crate does, from the response).
-    pub fn set_request_id(
-        &mut self,
-        request_id: ::std::option::Option<::std::string::String>,
-    ) {
+    pub fn set_request_id(&mut self, request_id: Option<String>) {
         self._metadata = ::awsquery_types::ResponseMetadata::new(request_id);
     }
 }
 
 impl ::awsquery_types::RequestId for SwitchoverGlobalClusterOutput {
-    fn request_id(&self) -> ::std::option::Option<&str> {
+    fn request_id(&self) -> Option<&str> {
         self._metadata.request_id()
     }
 }
@@ -86,22 +83,22 @@ impl SwitchoverGlobalClusterError {
 
     /// Whether this is [`DbClusterNotFoundFault`](crate::error::DbClusterNotFoundFault).
     pub fn is_db_cluster_not_found_fault(&self) -> bool {
-        ::std::matches!(self, Self::DbClusterNotFoundFault(_))
+        matches!(self, Self::DbClusterNotFoundFault(_))
     }
 
     /// Whether this is [`GlobalClusterNotFoundFault`](crate::error::GlobalClusterNotFoundFault).
     pub fn is_global_cluster_not_found_fault(&self) -> bool {
-        ::std::matches!(self, Self::GlobalClusterNotFoundFault(_))
+        matches!(self, Self::GlobalClusterNotFoundFault(_))
     }
 
     /// Whether this is [`InvalidDbClusterStateFault`](crate::error::InvalidDbClusterStateFault).
     pub fn is_invalid_db_cluster_state_fault(&self) -> bool {
-        ::std::matches!(self, Self::InvalidDbClusterStateFault(_))
+        matches!(self, Self::InvalidDbClusterStateFault(_))
     }
 
     /// Whether this is [`InvalidGlobalClusterStateFault`](crate::error::InvalidGlobalClusterStateFault).
     pub fn is_invalid_global_cluster_state_fault(&self) -> bool {
-        ::std::matches!(self, Self::InvalidGlobalClusterStateFault(_))
+        matches!(self, Self::InvalidGlobalClusterStateFault(_))
     }
 }
 
@@ -118,10 +115,10 @@ impl ::std::fmt::Display for SwitchoverGlobalClusterError {
 }
 
 impl ::std::error::Error for SwitchoverGlobalClusterError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(e) => ::std::error::Error::source(e),
-            _ => ::std::option::Option::None,
+            _ => None,
         }
     }
 }
@@ -132,13 +129,13 @@ impl ::awsquery_types::error::ProvideErrorMetadata for SwitchoverGlobalClusterEr
     }
 }
 
-impl ::std::convert::From<::awsquery_types::Unhandled> for SwitchoverGlobalClusterError {
+impl From<::awsquery_types::Unhandled> for SwitchoverGlobalClusterError {
     fn from(error: ::awsquery_types::Unhandled) -> Self {
         Self::Unhandled(error)
     }
 }
 
-impl ::std::convert::From<SwitchoverGlobalClusterError> for crate::error::Error {
+impl From<SwitchoverGlobalClusterError> for crate::error::Error {
     fn from(error: SwitchoverGlobalClusterError) -> Self {
         match error {
             SwitchoverGlobalClusterError::DbClusterNotFoundFault(e) => {
@@ -172,40 +169,27 @@ pub mod builders {
     #[allow(deprecated)]
     impl SwitchoverGlobalClusterInputBuilder {
         /// The identifier of the existing global database to switch over, compared without regard to case.
-        pub fn global_cluster_identifier(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner.global_cluster_identifier = ::std::option::Option::Some(
-                value.into(),
-            );
+        pub fn global_cluster_identifier(mut self, value: impl Into<String>) -> Self {
+            self.inner.global_cluster_identifier = Some(value.into());
             self
         }
 
         /// Sets or clears `GlobalClusterIdentifier`.
-        pub fn set_global_cluster_identifier(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_global_cluster_identifier(mut self, value: Option<String>) -> Self {
             self.inner.global_cluster_identifier = value;
             self
         }
 
         /// The ARN of the secondary DB cluster to promote to primary of the global database.
-        pub fn target_db_cluster_identifier(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner.target_db_cluster_identifier = ::std::option::Option::Some(
-                value.into(),
-            );
+        pub fn target_db_cluster_identifier(mut self, value: impl Into<String>) -> Self {
+            self.inner.target_db_cluster_identifier = Some(value.into());
             self
         }
 
         /// Sets or clears `TargetDbClusterIdentifier`.
         pub fn set_target_db_cluster_identifier(
             mut self,
-            value: ::std::option::Option<::std::string::String>,
+            value: Option<String>,
         ) -> Self {
             self.inner.target_db_cluster_identifier = value;
             self
@@ -215,12 +199,12 @@ pub mod builders {
         /// naming the first required member that is not set: `GlobalClusterIdentifier`, `TargetDbClusterIdentifier`.
         pub fn build(
             self,
-        ) -> ::std::result::Result<
+        ) -> Result<
             crate::types::SwitchoverGlobalClusterInput,
             ::awsquery_types::BuildError,
         > {
             if self.inner.global_cluster_identifier.is_none() {
-                return ::std::result::Result::Err(
+                return Err(
                     ::awsquery_types::BuildError::missing(
                         "SwitchoverGlobalClusterInput",
                         "GlobalClusterIdentifier",
@@ -228,14 +212,14 @@ pub mod builders {
                 );
             }
             if self.inner.target_db_cluster_identifier.is_none() {
-                return ::std::result::Result::Err(
+                return Err(
                     ::awsquery_types::BuildError::missing(
                         "SwitchoverGlobalClusterInput",
                         "TargetDbClusterIdentifier",
                     ),
                 );
             }
-            ::std::result::Result::Ok(self.inner)
+            Ok(self.inner)
         }
     }
 

@@ -20,13 +20,13 @@ impl DescribeGlobalClusters {
         response: &::awsquery_types::http::Response,
     ) -> crate::error::DescribeGlobalClustersError {
         let meta = match ::awsquery_protocol::envelope::error_metadata(response) {
-            ::std::result::Result::Ok(meta) => meta,
-            ::std::result::Result::Err(unreadable) => return unreadable.into(),
+            Ok(meta) => meta,
+            Err(unreadable) => return unreadable.into(),
         };
-        if meta.code() == ::std::option::Option::Some("GlobalClusterNotFoundFault") {
+        if meta.code() == Some("GlobalClusterNotFoundFault") {
             return errors::de_global_cluster_not_found_fault(response, meta)
                 .map_or_else(
-                    ::std::convert::Into::into,
+                    Into::into,
                     crate::error::DescribeGlobalClustersError::GlobalClusterNotFoundFault,
                 );
         }
@@ -47,25 +47,22 @@ impl ::awsquery_protocol::operation::Operation for DescribeGlobalClusters {
 
     fn serialize(
         input: &Self::Input,
-    ) -> ::std::result::Result<
-        ::awsquery_types::http::Request,
-        ::awsquery_types::BuildError,
-    > {
-        let mut body = ::std::string::String::with_capacity(256);
+    ) -> Result<::awsquery_types::http::Request, ::awsquery_types::BuildError> {
+        let mut body = String::with_capacity(256);
         let mut writer = ::awsquery_protocol::query::QueryWriter::new(
             &mut body,
             "DescribeGlobalClusters",
             API_VERSION,
         );
         ser_describe_global_clusters_input(&mut writer, "", input)?;
-        ::std::result::Result::Ok(::awsquery_types::http::Request::form_post(body))
+        Ok(::awsquery_types::http::Request::form_post(body))
     }
 
     fn deserialize(
         response: &::awsquery_types::http::Response,
-    ) -> ::std::result::Result<Self::Output, Self::Error> {
+    ) -> Result<Self::Output, Self::Error> {
         if !response.is_success() {
-            return ::std::result::Result::Err(Self::error(response));
+            return Err(Self::error(response));
         }
         let (mut output, request_id) = ::awsquery_protocol::xml::read_success(
                 &response.body,
@@ -78,29 +75,26 @@ impl ::awsquery_protocol::operation::Operation for DescribeGlobalClusters {
             .set_request_id(
                 ::awsquery_protocol::envelope::request_id(response, request_id),
             );
-        ::std::result::Result::Ok(output)
+        Ok(output)
     }
 }
 
 impl ::awsquery_protocol::paginate::Paginate for DescribeGlobalClusters {
-    fn token(input: &Self::Input) -> ::std::option::Option<&str> {
+    fn token(input: &Self::Input) -> Option<&str> {
         input.marker.as_deref()
     }
 
-    fn set_token(
-        input: &mut Self::Input,
-        token: ::std::option::Option<::std::string::String>,
-    ) {
+    fn set_token(input: &mut Self::Input, token: Option<String>) {
         input.marker = token;
     }
 
-    fn next_token(output: &Self::Output) -> ::std::option::Option<&str> {
+    fn next_token(output: &Self::Output) -> Option<&str> {
         output.marker.as_deref()
     }
 }
 
 impl ::awsquery_protocol::paginate::PaginateItems for DescribeGlobalClusters {
-    type Items = ::std::vec::Vec<crate::types::GlobalCluster>;
+    type Items = Vec<crate::types::GlobalCluster>;
 
     fn items(output: Self::Output) -> Self::Items {
         output.global_clusters.unwrap_or_default()

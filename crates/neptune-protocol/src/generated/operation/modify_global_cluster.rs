@@ -18,20 +18,20 @@ impl ModifyGlobalCluster {
         response: &::awsquery_types::http::Response,
     ) -> crate::error::ModifyGlobalClusterError {
         let meta = match ::awsquery_protocol::envelope::error_metadata(response) {
-            ::std::result::Result::Ok(meta) => meta,
-            ::std::result::Result::Err(unreadable) => return unreadable.into(),
+            Ok(meta) => meta,
+            Err(unreadable) => return unreadable.into(),
         };
-        if meta.code() == ::std::option::Option::Some("GlobalClusterNotFoundFault") {
+        if meta.code() == Some("GlobalClusterNotFoundFault") {
             return errors::de_global_cluster_not_found_fault(response, meta)
                 .map_or_else(
-                    ::std::convert::Into::into,
+                    Into::into,
                     crate::error::ModifyGlobalClusterError::GlobalClusterNotFoundFault,
                 );
         }
-        if meta.code() == ::std::option::Option::Some("InvalidGlobalClusterStateFault") {
+        if meta.code() == Some("InvalidGlobalClusterStateFault") {
             return errors::de_invalid_global_cluster_state_fault(response, meta)
                 .map_or_else(
-                    ::std::convert::Into::into,
+                    Into::into,
                     crate::error::ModifyGlobalClusterError::InvalidGlobalClusterStateFault,
                 );
         }
@@ -52,25 +52,22 @@ impl ::awsquery_protocol::operation::Operation for ModifyGlobalCluster {
 
     fn serialize(
         input: &Self::Input,
-    ) -> ::std::result::Result<
-        ::awsquery_types::http::Request,
-        ::awsquery_types::BuildError,
-    > {
-        let mut body = ::std::string::String::with_capacity(256);
+    ) -> Result<::awsquery_types::http::Request, ::awsquery_types::BuildError> {
+        let mut body = String::with_capacity(256);
         let mut writer = ::awsquery_protocol::query::QueryWriter::new(
             &mut body,
             "ModifyGlobalCluster",
             API_VERSION,
         );
         ser_modify_global_cluster_input(&mut writer, "", input)?;
-        ::std::result::Result::Ok(::awsquery_types::http::Request::form_post(body))
+        Ok(::awsquery_types::http::Request::form_post(body))
     }
 
     fn deserialize(
         response: &::awsquery_types::http::Response,
-    ) -> ::std::result::Result<Self::Output, Self::Error> {
+    ) -> Result<Self::Output, Self::Error> {
         if !response.is_success() {
-            return ::std::result::Result::Err(Self::error(response));
+            return Err(Self::error(response));
         }
         let (mut output, request_id) = ::awsquery_protocol::xml::read_success(
                 &response.body,
@@ -83,7 +80,7 @@ impl ::awsquery_protocol::operation::Operation for ModifyGlobalCluster {
             .set_request_id(
                 ::awsquery_protocol::envelope::request_id(response, request_id),
             );
-        ::std::result::Result::Ok(output)
+        Ok(output)
     }
 }
 

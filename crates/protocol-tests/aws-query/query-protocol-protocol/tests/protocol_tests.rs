@@ -22,12 +22,12 @@ fn aws_query_date_time_with_negative_offset() {
         .expect("the response deserializes");
     let mut expected = {
         let mut v = ::query_protocol_model::types::DatetimeOffsetsOutput::default();
-        v.datetime = ::std::option::Option::Some(
+        v.datetime = Some(
             ::awsquery_types::DateTime::from_secs_and_nanos(1576540098, 0),
         );
         v
     };
-    expected.set_request_id(actual.request_id().map(::std::borrow::ToOwned::to_owned));
+    expected.set_request_id(actual.request_id().map(ToOwned::to_owned));
     assert_eq!(actual, expected);
 }
 
@@ -47,12 +47,12 @@ fn aws_query_date_time_with_positive_offset() {
         .expect("the response deserializes");
     let mut expected = {
         let mut v = ::query_protocol_model::types::DatetimeOffsetsOutput::default();
-        v.datetime = ::std::option::Option::Some(
+        v.datetime = Some(
             ::awsquery_types::DateTime::from_secs_and_nanos(1576540098, 0),
         );
         v
     };
-    expected.set_request_id(actual.request_id().map(::std::borrow::ToOwned::to_owned));
+    expected.set_request_id(actual.request_id().map(ToOwned::to_owned));
     assert_eq!(actual, expected);
 }
 
@@ -69,8 +69,7 @@ fn query_empty_input_and_empty_output() {
     assert_eq!(request.method, "POST", "method");
     assert_eq!(request.uri, "/", "URI");
     assert_eq!(
-        request.header("Content-Type"),
-        ::std::option::Option::Some("application/x-www-form-urlencoded"),
+        request.header("Content-Type"), Some("application/x-www-form-urlencoded"),
         "header `Content-Type`"
     );
     ::awsquery_testing::assert_form_eq(
@@ -90,7 +89,7 @@ fn query_empty_input_and_empty_output_response() {
         )
         .expect("the response deserializes");
     let mut expected = ::query_protocol_model::types::EmptyInputAndEmptyOutputOutput::default();
-    expected.set_request_id(actual.request_id().map(::std::borrow::ToOwned::to_owned));
+    expected.set_request_id(actual.request_id().map(ToOwned::to_owned));
     assert_eq!(actual, expected);
 }
 
@@ -110,21 +109,21 @@ fn query_query_flattened_xml_map() {
         .expect("the response deserializes");
     let mut expected = {
         let mut v = ::query_protocol_model::types::FlattenedXmlMapOutput::default();
-        v.my_map = ::std::option::Option::Some(
+        v.my_map = Some(
             ::std::collections::BTreeMap::from([
                 (
-                    ::std::string::String::from("baz"),
+                    String::from("baz"),
                     ::query_protocol_model::types::FooEnum::from("Baz"),
                 ),
                 (
-                    ::std::string::String::from("foo"),
+                    String::from("foo"),
                     ::query_protocol_model::types::FooEnum::from("Foo"),
                 ),
             ]),
         );
         v
     };
-    expected.set_request_id(actual.request_id().map(::std::borrow::ToOwned::to_owned));
+    expected.set_request_id(actual.request_id().map(ToOwned::to_owned));
     assert_eq!(actual, expected);
 }
 
@@ -144,15 +143,15 @@ fn query_query_flattened_xml_map_with_xml_name() {
         .expect("the response deserializes");
     let mut expected = {
         let mut v = ::query_protocol_model::types::FlattenedXmlMapWithXmlNameOutput::default();
-        v.my_map = ::std::option::Option::Some(
+        v.my_map = Some(
             ::std::collections::BTreeMap::from([
-                (::std::string::String::from("a"), ::std::string::String::from("A")),
-                (::std::string::String::from("b"), ::std::string::String::from("B")),
+                (String::from("a"), String::from("A")),
+                (String::from("b"), String::from("B")),
             ]),
         );
         v
     };
-    expected.set_request_id(actual.request_id().map(::std::borrow::ToOwned::to_owned));
+    expected.set_request_id(actual.request_id().map(ToOwned::to_owned));
     assert_eq!(actual, expected);
 }
 
@@ -172,15 +171,15 @@ fn query_query_flattened_xml_map_with_xml_namespace() {
         .expect("the response deserializes");
     let mut expected = {
         let mut v = ::query_protocol_model::types::FlattenedXmlMapWithXmlNamespaceOutput::default();
-        v.my_map = ::std::option::Option::Some(
+        v.my_map = Some(
             ::std::collections::BTreeMap::from([
-                (::std::string::String::from("a"), ::std::string::String::from("A")),
-                (::std::string::String::from("b"), ::std::string::String::from("B")),
+                (String::from("a"), String::from("A")),
+                (String::from("b"), String::from("B")),
             ]),
         );
         v
     };
-    expected.set_request_id(actual.request_id().map(::std::borrow::ToOwned::to_owned));
+    expected.set_request_id(actual.request_id().map(ToOwned::to_owned));
     assert_eq!(actual, expected);
 }
 
@@ -200,12 +199,12 @@ fn aws_query_date_time_with_fractional_seconds() {
         .expect("the response deserializes");
     let mut expected = {
         let mut v = ::query_protocol_model::types::FractionalSecondsOutput::default();
-        v.datetime = ::std::option::Option::Some(
+        v.datetime = Some(
             ::awsquery_types::DateTime::from_secs_and_nanos(946845296, 123000000),
         );
         v
     };
-    expected.set_request_id(actual.request_id().map(::std::borrow::ToOwned::to_owned));
+    expected.set_request_id(actual.request_id().map(ToOwned::to_owned));
     assert_eq!(actual, expected);
 }
 
@@ -225,10 +224,10 @@ fn query_greeting_with_errors() {
         .expect("the response deserializes");
     let mut expected = {
         let mut v = ::query_protocol_model::types::GreetingWithErrorsOutput::default();
-        v.greeting = ::std::option::Option::Some(::std::string::String::from("Hello"));
+        v.greeting = Some(String::from("Hello"));
         v
     };
-    expected.set_request_id(actual.request_id().map(::std::borrow::ToOwned::to_owned));
+    expected.set_request_id(actual.request_id().map(ToOwned::to_owned));
     assert_eq!(actual, expected);
 }
 
@@ -245,21 +244,19 @@ fn query_invalid_greeting_error() {
     let actual = match <::query_protocol_protocol::GreetingWithErrors as ::awsquery_protocol::operation::Operation>::deserialize(
         &response,
     ) {
-        ::std::result::Result::Ok(output) => {
+        Ok(output) => {
             panic!("expected the error `InvalidGreeting`, got the output {output:?}")
         }
-        ::std::result::Result::Err(
+        Err(
             ::query_protocol_model::error::GreetingWithErrorsError::InvalidGreeting(
                 error,
             ),
         ) => error,
-        ::std::result::Result::Err(other) => {
-            panic!("expected the error `InvalidGreeting`, got {other:?}")
-        }
+        Err(other) => panic!("expected the error `InvalidGreeting`, got {other:?}"),
     };
     let mut expected = {
         let mut v = ::query_protocol_model::error::InvalidGreeting::default();
-        v.message = ::std::option::Option::Some(::std::string::String::from("Hi"));
+        v.message = Some(String::from("Hi"));
         v
     };
     expected.meta = actual.meta.clone();
@@ -277,24 +274,20 @@ fn query_complex_error() {
     let actual = match <::query_protocol_protocol::GreetingWithErrors as ::awsquery_protocol::operation::Operation>::deserialize(
         &response,
     ) {
-        ::std::result::Result::Ok(output) => {
+        Ok(output) => {
             panic!("expected the error `ComplexError`, got the output {output:?}")
         }
-        ::std::result::Result::Err(
+        Err(
             ::query_protocol_model::error::GreetingWithErrorsError::ComplexError(error),
         ) => error,
-        ::std::result::Result::Err(other) => {
-            panic!("expected the error `ComplexError`, got {other:?}")
-        }
+        Err(other) => panic!("expected the error `ComplexError`, got {other:?}"),
     };
     let mut expected = {
         let mut v = ::query_protocol_model::error::ComplexError::default();
-        v.top_level = ::std::option::Option::Some(
-            ::std::string::String::from("Top level"),
-        );
-        v.nested = ::std::option::Option::Some({
+        v.top_level = Some(String::from("Top level"));
+        v.nested = Some({
             let mut v = ::query_protocol_model::types::ComplexNestedErrorData::default();
-            v.foo = ::std::option::Option::Some(::std::string::String::from("bar"));
+            v.foo = Some(String::from("bar"));
             v
         });
         v
@@ -316,21 +309,19 @@ fn query_customized_error() {
     let actual = match <::query_protocol_protocol::GreetingWithErrors as ::awsquery_protocol::operation::Operation>::deserialize(
         &response,
     ) {
-        ::std::result::Result::Ok(output) => {
+        Ok(output) => {
             panic!("expected the error `CustomCodeError`, got the output {output:?}")
         }
-        ::std::result::Result::Err(
+        Err(
             ::query_protocol_model::error::GreetingWithErrorsError::CustomCodeError(
                 error,
             ),
         ) => error,
-        ::std::result::Result::Err(other) => {
-            panic!("expected the error `CustomCodeError`, got {other:?}")
-        }
+        Err(other) => panic!("expected the error `CustomCodeError`, got {other:?}"),
     };
     let mut expected = {
         let mut v = ::query_protocol_model::error::CustomCodeError::default();
-        v.message = ::std::option::Option::Some(::std::string::String::from("Hi"));
+        v.message = Some(String::from("Hi"));
         v
     };
     expected.meta = actual.meta.clone();
@@ -353,10 +344,10 @@ fn query_ignores_wrapping_xml_name() {
         .expect("the response deserializes");
     let mut expected = {
         let mut v = ::query_protocol_model::types::IgnoresWrappingXmlNameOutput::default();
-        v.foo = ::std::option::Option::Some(::std::string::String::from("bar"));
+        v.foo = Some(String::from("bar"));
         v
     };
-    expected.set_request_id(actual.request_id().map(::std::borrow::ToOwned::to_owned));
+    expected.set_request_id(actual.request_id().map(ToOwned::to_owned));
     assert_eq!(actual, expected);
 }
 
@@ -367,18 +358,14 @@ fn query_ignores_wrapping_xml_name() {
 fn nested_structures() {
     let input = {
         let mut v = ::query_protocol_model::types::NestedStructuresInput::default();
-        v.nested = ::std::option::Option::Some({
+        v.nested = Some({
             let mut v = ::query_protocol_model::types::StructArg::default();
-            v.string_arg = ::std::option::Option::Some(
-                ::std::string::String::from("foo"),
-            );
-            v.other_arg = ::std::option::Option::Some(true);
-            v.recursive_arg = ::std::option::Option::Some(
-                ::std::boxed::Box::new({
+            v.string_arg = Some(String::from("foo"));
+            v.other_arg = Some(true);
+            v.recursive_arg = Some(
+                Box::new({
                     let mut v = ::query_protocol_model::types::StructArg::default();
-                    v.string_arg = ::std::option::Option::Some(
-                        ::std::string::String::from("baz"),
-                    );
+                    v.string_arg = Some(String::from("baz"));
                     v
                 }),
             );
@@ -393,8 +380,7 @@ fn nested_structures() {
     assert_eq!(request.method, "POST", "method");
     assert_eq!(request.uri, "/", "URI");
     assert_eq!(
-        request.header("Content-Type"),
-        ::std::option::Option::Some("application/x-www-form-urlencoded"),
+        request.header("Content-Type"), Some("application/x-www-form-urlencoded"),
         "header `Content-Type`"
     );
     assert!(
@@ -420,8 +406,7 @@ fn query_no_input_and_no_output() {
     assert_eq!(request.method, "POST", "method");
     assert_eq!(request.uri, "/", "URI");
     assert_eq!(
-        request.header("Content-Type"),
-        ::std::option::Option::Some("application/x-www-form-urlencoded"),
+        request.header("Content-Type"), Some("application/x-www-form-urlencoded"),
         "header `Content-Type`"
     );
     ::awsquery_testing::assert_form_eq(
@@ -441,7 +426,7 @@ fn query_no_input_and_no_output_response() {
         )
         .expect("the response deserializes");
     let mut expected = ::query_protocol_model::types::NoInputAndNoOutputOutput::default();
-    expected.set_request_id(actual.request_id().map(::std::borrow::ToOwned::to_owned));
+    expected.set_request_id(actual.request_id().map(ToOwned::to_owned));
     assert_eq!(actual, expected);
 }
 
@@ -459,7 +444,7 @@ fn query_no_input_and_no_output_with_response_metadata() {
         )
         .expect("the response deserializes");
     let mut expected = ::query_protocol_model::types::NoInputAndNoOutputOutput::default();
-    expected.set_request_id(actual.request_id().map(::std::borrow::ToOwned::to_owned));
+    expected.set_request_id(actual.request_id().map(ToOwned::to_owned));
     assert_eq!(actual, expected);
 }
 
@@ -476,8 +461,7 @@ fn query_no_input_and_output() {
     assert_eq!(request.method, "POST", "method");
     assert_eq!(request.uri, "/", "URI");
     assert_eq!(
-        request.header("Content-Type"),
-        ::std::option::Option::Some("application/x-www-form-urlencoded"),
+        request.header("Content-Type"), Some("application/x-www-form-urlencoded"),
         "header `Content-Type`"
     );
     ::awsquery_testing::assert_form_eq(
@@ -497,7 +481,7 @@ fn query_no_input_and_output_response() {
         )
         .expect("the response deserializes");
     let mut expected = ::query_protocol_model::types::NoInputAndOutputOutput::default();
-    expected.set_request_id(actual.request_id().map(::std::borrow::ToOwned::to_owned));
+    expected.set_request_id(actual.request_id().map(ToOwned::to_owned));
     assert_eq!(actual, expected);
 }
 
@@ -509,7 +493,7 @@ fn query_protocol_idempotency_token_auto_fill() {
     let mut input = ::query_protocol_model::types::QueryIdempotencyTokenAutoFillInput::default();
     <::query_protocol_protocol::QueryIdempotencyTokenAutoFill as ::awsquery_protocol::operation::Operation>::fill_idempotency_tokens(
         &mut input,
-        &mut || ::std::string::String::from("00000000-0000-4000-8000-000000000000"),
+        &mut || String::from("00000000-0000-4000-8000-000000000000"),
     );
     let request = <::query_protocol_protocol::QueryIdempotencyTokenAutoFill as ::awsquery_protocol::operation::Operation>::serialize(
             &input,
@@ -518,8 +502,7 @@ fn query_protocol_idempotency_token_auto_fill() {
     assert_eq!(request.method, "POST", "method");
     assert_eq!(request.uri, "/", "URI");
     assert_eq!(
-        request.header("Content-Type"),
-        ::std::option::Option::Some("application/x-www-form-urlencoded"),
+        request.header("Content-Type"), Some("application/x-www-form-urlencoded"),
         "header `Content-Type`"
     );
     assert!(
@@ -539,14 +522,12 @@ fn query_protocol_idempotency_token_auto_fill() {
 fn query_protocol_idempotency_token_auto_fill_is_set() {
     let mut input = {
         let mut v = ::query_protocol_model::types::QueryIdempotencyTokenAutoFillInput::default();
-        v.token = ::std::option::Option::Some(
-            ::std::string::String::from("00000000-0000-4000-8000-000000000123"),
-        );
+        v.token = Some(String::from("00000000-0000-4000-8000-000000000123"));
         v
     };
     <::query_protocol_protocol::QueryIdempotencyTokenAutoFill as ::awsquery_protocol::operation::Operation>::fill_idempotency_tokens(
         &mut input,
-        &mut || ::std::string::String::from("00000000-0000-4000-8000-000000000000"),
+        &mut || String::from("00000000-0000-4000-8000-000000000000"),
     );
     let request = <::query_protocol_protocol::QueryIdempotencyTokenAutoFill as ::awsquery_protocol::operation::Operation>::serialize(
             &input,
@@ -555,8 +536,7 @@ fn query_protocol_idempotency_token_auto_fill_is_set() {
     assert_eq!(request.method, "POST", "method");
     assert_eq!(request.uri, "/", "URI");
     assert_eq!(
-        request.header("Content-Type"),
-        ::std::option::Option::Some("application/x-www-form-urlencoded"),
+        request.header("Content-Type"), Some("application/x-www-form-urlencoded"),
         "header `Content-Type`"
     );
     assert!(
@@ -576,27 +556,19 @@ fn query_protocol_idempotency_token_auto_fill_is_set() {
 fn query_lists() {
     let input = {
         let mut v = ::query_protocol_model::types::QueryListsInput::default();
-        v.list_arg = ::std::option::Option::Some(
-            ::std::vec::Vec::from([
-                ::std::string::String::from("foo"),
-                ::std::string::String::from("bar"),
-                ::std::string::String::from("baz"),
-            ]),
+        v.list_arg = Some(
+            Vec::from([String::from("foo"), String::from("bar"), String::from("baz")]),
         );
-        v.complex_list_arg = ::std::option::Option::Some(
-            ::std::vec::Vec::from([
+        v.complex_list_arg = Some(
+            Vec::from([
                 {
                     let mut v = ::query_protocol_model::types::GreetingStruct::default();
-                    v.hi = ::std::option::Option::Some(
-                        ::std::string::String::from("hello"),
-                    );
+                    v.hi = Some(String::from("hello"));
                     v
                 },
                 {
                     let mut v = ::query_protocol_model::types::GreetingStruct::default();
-                    v.hi = ::std::option::Option::Some(
-                        ::std::string::String::from("hola"),
-                    );
+                    v.hi = Some(String::from("hola"));
                     v
                 },
             ]),
@@ -610,8 +582,7 @@ fn query_lists() {
     assert_eq!(request.method, "POST", "method");
     assert_eq!(request.uri, "/", "URI");
     assert_eq!(
-        request.header("Content-Type"),
-        ::std::option::Option::Some("application/x-www-form-urlencoded"),
+        request.header("Content-Type"), Some("application/x-www-form-urlencoded"),
         "header `Content-Type`"
     );
     ::awsquery_testing::assert_form_eq(
@@ -627,7 +598,7 @@ fn query_lists() {
 fn empty_query_lists() {
     let input = {
         let mut v = ::query_protocol_model::types::QueryListsInput::default();
-        v.list_arg = ::std::option::Option::Some(::std::vec::Vec::new());
+        v.list_arg = Some(Vec::new());
         v
     };
     let request = <::query_protocol_protocol::QueryLists as ::awsquery_protocol::operation::Operation>::serialize(
@@ -637,8 +608,7 @@ fn empty_query_lists() {
     assert_eq!(request.method, "POST", "method");
     assert_eq!(request.uri, "/", "URI");
     assert_eq!(
-        request.header("Content-Type"),
-        ::std::option::Option::Some("application/x-www-form-urlencoded"),
+        request.header("Content-Type"), Some("application/x-www-form-urlencoded"),
         "header `Content-Type`"
     );
     ::awsquery_testing::assert_form_eq(
@@ -654,12 +624,7 @@ fn empty_query_lists() {
 fn flattened_query_lists() {
     let input = {
         let mut v = ::query_protocol_model::types::QueryListsInput::default();
-        v.flattened_list_arg = ::std::option::Option::Some(
-            ::std::vec::Vec::from([
-                ::std::string::String::from("A"),
-                ::std::string::String::from("B"),
-            ]),
-        );
+        v.flattened_list_arg = Some(Vec::from([String::from("A"), String::from("B")]));
         v
     };
     let request = <::query_protocol_protocol::QueryLists as ::awsquery_protocol::operation::Operation>::serialize(
@@ -669,8 +634,7 @@ fn flattened_query_lists() {
     assert_eq!(request.method, "POST", "method");
     assert_eq!(request.uri, "/", "URI");
     assert_eq!(
-        request.header("Content-Type"),
-        ::std::option::Option::Some("application/x-www-form-urlencoded"),
+        request.header("Content-Type"), Some("application/x-www-form-urlencoded"),
         "header `Content-Type`"
     );
     ::awsquery_testing::assert_form_eq(
@@ -686,11 +650,8 @@ fn flattened_query_lists() {
 fn query_list_arg_with_xml_name_member() {
     let input = {
         let mut v = ::query_protocol_model::types::QueryListsInput::default();
-        v.list_arg_with_xml_name_member = ::std::option::Option::Some(
-            ::std::vec::Vec::from([
-                ::std::string::String::from("A"),
-                ::std::string::String::from("B"),
-            ]),
+        v.list_arg_with_xml_name_member = Some(
+            Vec::from([String::from("A"), String::from("B")]),
         );
         v
     };
@@ -701,8 +662,7 @@ fn query_list_arg_with_xml_name_member() {
     assert_eq!(request.method, "POST", "method");
     assert_eq!(request.uri, "/", "URI");
     assert_eq!(
-        request.header("Content-Type"),
-        ::std::option::Option::Some("application/x-www-form-urlencoded"),
+        request.header("Content-Type"), Some("application/x-www-form-urlencoded"),
         "header `Content-Type`"
     );
     ::awsquery_testing::assert_form_eq(
@@ -718,11 +678,8 @@ fn query_list_arg_with_xml_name_member() {
 fn query_flattened_list_arg_with_xml_name() {
     let input = {
         let mut v = ::query_protocol_model::types::QueryListsInput::default();
-        v.flattened_list_arg_with_xml_name = ::std::option::Option::Some(
-            ::std::vec::Vec::from([
-                ::std::string::String::from("A"),
-                ::std::string::String::from("B"),
-            ]),
+        v.flattened_list_arg_with_xml_name = Some(
+            Vec::from([String::from("A"), String::from("B")]),
         );
         v
     };
@@ -733,8 +690,7 @@ fn query_flattened_list_arg_with_xml_name() {
     assert_eq!(request.method, "POST", "method");
     assert_eq!(request.uri, "/", "URI");
     assert_eq!(
-        request.header("Content-Type"),
-        ::std::option::Option::Some("application/x-www-form-urlencoded"),
+        request.header("Content-Type"), Some("application/x-www-form-urlencoded"),
         "header `Content-Type`"
     );
     ::awsquery_testing::assert_form_eq(
@@ -750,14 +706,9 @@ fn query_flattened_list_arg_with_xml_name() {
 fn query_nested_struct_with_list() {
     let input = {
         let mut v = ::query_protocol_model::types::QueryListsInput::default();
-        v.nested_with_list = ::std::option::Option::Some({
+        v.nested_with_list = Some({
             let mut v = ::query_protocol_model::types::NestedStructWithList::default();
-            v.list_arg = ::std::option::Option::Some(
-                ::std::vec::Vec::from([
-                    ::std::string::String::from("A"),
-                    ::std::string::String::from("B"),
-                ]),
-            );
+            v.list_arg = Some(Vec::from([String::from("A"), String::from("B")]));
             v
         });
         v
@@ -769,8 +720,7 @@ fn query_nested_struct_with_list() {
     assert_eq!(request.method, "POST", "method");
     assert_eq!(request.uri, "/", "URI");
     assert_eq!(
-        request.header("Content-Type"),
-        ::std::option::Option::Some("application/x-www-form-urlencoded"),
+        request.header("Content-Type"), Some("application/x-www-form-urlencoded"),
         "header `Content-Type`"
     );
     ::awsquery_testing::assert_form_eq(
@@ -786,10 +736,10 @@ fn query_nested_struct_with_list() {
 fn query_simple_query_maps() {
     let input = {
         let mut v = ::query_protocol_model::types::QueryMapsInput::default();
-        v.map_arg = ::std::option::Option::Some(
+        v.map_arg = Some(
             ::std::collections::BTreeMap::from([
-                (::std::string::String::from("bar"), ::std::string::String::from("Bar")),
-                (::std::string::String::from("foo"), ::std::string::String::from("Foo")),
+                (String::from("bar"), String::from("Bar")),
+                (String::from("foo"), String::from("Foo")),
             ]),
         );
         v
@@ -801,8 +751,7 @@ fn query_simple_query_maps() {
     assert_eq!(request.method, "POST", "method");
     assert_eq!(request.uri, "/", "URI");
     assert_eq!(
-        request.header("Content-Type"),
-        ::std::option::Option::Some("application/x-www-form-urlencoded"),
+        request.header("Content-Type"), Some("application/x-www-form-urlencoded"),
         "header `Content-Type`"
     );
     ::awsquery_testing::assert_form_eq(
@@ -818,9 +767,9 @@ fn query_simple_query_maps() {
 fn query_simple_query_maps_with_xml_name() {
     let input = {
         let mut v = ::query_protocol_model::types::QueryMapsInput::default();
-        v.renamed_map_arg = ::std::option::Option::Some(
+        v.renamed_map_arg = Some(
             ::std::collections::BTreeMap::from([
-                (::std::string::String::from("foo"), ::std::string::String::from("Foo")),
+                (String::from("foo"), String::from("Foo")),
             ]),
         );
         v
@@ -832,8 +781,7 @@ fn query_simple_query_maps_with_xml_name() {
     assert_eq!(request.method, "POST", "method");
     assert_eq!(request.uri, "/", "URI");
     assert_eq!(
-        request.header("Content-Type"),
-        ::std::option::Option::Some("application/x-www-form-urlencoded"),
+        request.header("Content-Type"), Some("application/x-www-form-urlencoded"),
         "header `Content-Type`"
     );
     ::awsquery_testing::assert_form_eq(
@@ -849,25 +797,21 @@ fn query_simple_query_maps_with_xml_name() {
 fn query_complex_query_maps() {
     let input = {
         let mut v = ::query_protocol_model::types::QueryMapsInput::default();
-        v.complex_map_arg = ::std::option::Option::Some(
+        v.complex_map_arg = Some(
             ::std::collections::BTreeMap::from([
                 (
-                    ::std::string::String::from("bar"),
+                    String::from("bar"),
                     {
                         let mut v = ::query_protocol_model::types::GreetingStruct::default();
-                        v.hi = ::std::option::Option::Some(
-                            ::std::string::String::from("Bar"),
-                        );
+                        v.hi = Some(String::from("Bar"));
                         v
                     },
                 ),
                 (
-                    ::std::string::String::from("foo"),
+                    String::from("foo"),
                     {
                         let mut v = ::query_protocol_model::types::GreetingStruct::default();
-                        v.hi = ::std::option::Option::Some(
-                            ::std::string::String::from("Foo"),
-                        );
+                        v.hi = Some(String::from("Foo"));
                         v
                     },
                 ),
@@ -882,8 +826,7 @@ fn query_complex_query_maps() {
     assert_eq!(request.method, "POST", "method");
     assert_eq!(request.uri, "/", "URI");
     assert_eq!(
-        request.header("Content-Type"),
-        ::std::option::Option::Some("application/x-www-form-urlencoded"),
+        request.header("Content-Type"), Some("application/x-www-form-urlencoded"),
         "header `Content-Type`"
     );
     ::awsquery_testing::assert_form_eq(
@@ -899,7 +842,7 @@ fn query_complex_query_maps() {
 fn query_empty_query_maps() {
     let input = {
         let mut v = ::query_protocol_model::types::QueryMapsInput::default();
-        v.map_arg = ::std::option::Option::Some(::std::collections::BTreeMap::new());
+        v.map_arg = Some(::std::collections::BTreeMap::new());
         v
     };
     let request = <::query_protocol_protocol::QueryMaps as ::awsquery_protocol::operation::Operation>::serialize(
@@ -909,8 +852,7 @@ fn query_empty_query_maps() {
     assert_eq!(request.method, "POST", "method");
     assert_eq!(request.uri, "/", "URI");
     assert_eq!(
-        request.header("Content-Type"),
-        ::std::option::Option::Some("application/x-www-form-urlencoded"),
+        request.header("Content-Type"), Some("application/x-www-form-urlencoded"),
         "header `Content-Type`"
     );
     ::awsquery_testing::assert_form_eq(
@@ -926,10 +868,10 @@ fn query_empty_query_maps() {
 fn query_query_map_with_member_xml_name() {
     let input = {
         let mut v = ::query_protocol_model::types::QueryMapsInput::default();
-        v.map_with_xml_member_name = ::std::option::Option::Some(
+        v.map_with_xml_member_name = Some(
             ::std::collections::BTreeMap::from([
-                (::std::string::String::from("bar"), ::std::string::String::from("Bar")),
-                (::std::string::String::from("foo"), ::std::string::String::from("Foo")),
+                (String::from("bar"), String::from("Bar")),
+                (String::from("foo"), String::from("Foo")),
             ]),
         );
         v
@@ -941,8 +883,7 @@ fn query_query_map_with_member_xml_name() {
     assert_eq!(request.method, "POST", "method");
     assert_eq!(request.uri, "/", "URI");
     assert_eq!(
-        request.header("Content-Type"),
-        ::std::option::Option::Some("application/x-www-form-urlencoded"),
+        request.header("Content-Type"), Some("application/x-www-form-urlencoded"),
         "header `Content-Type`"
     );
     ::awsquery_testing::assert_form_eq(
@@ -958,10 +899,10 @@ fn query_query_map_with_member_xml_name() {
 fn query_flattened_query_maps() {
     let input = {
         let mut v = ::query_protocol_model::types::QueryMapsInput::default();
-        v.flattened_map = ::std::option::Option::Some(
+        v.flattened_map = Some(
             ::std::collections::BTreeMap::from([
-                (::std::string::String::from("bar"), ::std::string::String::from("Bar")),
-                (::std::string::String::from("foo"), ::std::string::String::from("Foo")),
+                (String::from("bar"), String::from("Bar")),
+                (String::from("foo"), String::from("Foo")),
             ]),
         );
         v
@@ -973,8 +914,7 @@ fn query_flattened_query_maps() {
     assert_eq!(request.method, "POST", "method");
     assert_eq!(request.uri, "/", "URI");
     assert_eq!(
-        request.header("Content-Type"),
-        ::std::option::Option::Some("application/x-www-form-urlencoded"),
+        request.header("Content-Type"), Some("application/x-www-form-urlencoded"),
         "header `Content-Type`"
     );
     ::awsquery_testing::assert_form_eq(
@@ -990,10 +930,10 @@ fn query_flattened_query_maps() {
 fn query_flattened_query_maps_with_xml_name() {
     let input = {
         let mut v = ::query_protocol_model::types::QueryMapsInput::default();
-        v.flattened_map_with_xml_name = ::std::option::Option::Some(
+        v.flattened_map_with_xml_name = Some(
             ::std::collections::BTreeMap::from([
-                (::std::string::String::from("bar"), ::std::string::String::from("Bar")),
-                (::std::string::String::from("foo"), ::std::string::String::from("Foo")),
+                (String::from("bar"), String::from("Bar")),
+                (String::from("foo"), String::from("Foo")),
             ]),
         );
         v
@@ -1005,8 +945,7 @@ fn query_flattened_query_maps_with_xml_name() {
     assert_eq!(request.method, "POST", "method");
     assert_eq!(request.uri, "/", "URI");
     assert_eq!(
-        request.header("Content-Type"),
-        ::std::option::Option::Some("application/x-www-form-urlencoded"),
+        request.header("Content-Type"), Some("application/x-www-form-urlencoded"),
         "header `Content-Type`"
     );
     ::awsquery_testing::assert_form_eq(
@@ -1022,22 +961,10 @@ fn query_flattened_query_maps_with_xml_name() {
 fn query_query_map_of_lists() {
     let input = {
         let mut v = ::query_protocol_model::types::QueryMapsInput::default();
-        v.map_of_lists = ::std::option::Option::Some(
+        v.map_of_lists = Some(
             ::std::collections::BTreeMap::from([
-                (
-                    ::std::string::String::from("bar"),
-                    ::std::vec::Vec::from([
-                        ::std::string::String::from("C"),
-                        ::std::string::String::from("D"),
-                    ]),
-                ),
-                (
-                    ::std::string::String::from("foo"),
-                    ::std::vec::Vec::from([
-                        ::std::string::String::from("A"),
-                        ::std::string::String::from("B"),
-                    ]),
-                ),
+                (String::from("bar"), Vec::from([String::from("C"), String::from("D")])),
+                (String::from("foo"), Vec::from([String::from("A"), String::from("B")])),
             ]),
         );
         v
@@ -1049,8 +976,7 @@ fn query_query_map_of_lists() {
     assert_eq!(request.method, "POST", "method");
     assert_eq!(request.uri, "/", "URI");
     assert_eq!(
-        request.header("Content-Type"),
-        ::std::option::Option::Some("application/x-www-form-urlencoded"),
+        request.header("Content-Type"), Some("application/x-www-form-urlencoded"),
         "header `Content-Type`"
     );
     ::awsquery_testing::assert_form_eq(
@@ -1066,18 +992,12 @@ fn query_query_map_of_lists() {
 fn query_nested_struct_with_map() {
     let input = {
         let mut v = ::query_protocol_model::types::QueryMapsInput::default();
-        v.nested_struct_with_map = ::std::option::Option::Some({
+        v.nested_struct_with_map = Some({
             let mut v = ::query_protocol_model::types::NestedStructWithMap::default();
-            v.map_arg = ::std::option::Option::Some(
+            v.map_arg = Some(
                 ::std::collections::BTreeMap::from([
-                    (
-                        ::std::string::String::from("bar"),
-                        ::std::string::String::from("Bar"),
-                    ),
-                    (
-                        ::std::string::String::from("foo"),
-                        ::std::string::String::from("Foo"),
-                    ),
+                    (String::from("bar"), String::from("Bar")),
+                    (String::from("foo"), String::from("Foo")),
                 ]),
             );
             v
@@ -1091,8 +1011,7 @@ fn query_nested_struct_with_map() {
     assert_eq!(request.method, "POST", "method");
     assert_eq!(request.uri, "/", "URI");
     assert_eq!(
-        request.header("Content-Type"),
-        ::std::option::Option::Some("application/x-www-form-urlencoded"),
+        request.header("Content-Type"), Some("application/x-www-form-urlencoded"),
         "header `Content-Type`"
     );
     ::awsquery_testing::assert_form_eq(
@@ -1108,13 +1027,13 @@ fn query_nested_struct_with_map() {
 fn query_timestamps_input() {
     let input = {
         let mut v = ::query_protocol_model::types::QueryTimestampsInput::default();
-        v.normal_format = ::std::option::Option::Some(
+        v.normal_format = Some(
             ::awsquery_types::DateTime::from_secs_and_nanos(1422172800, 0),
         );
-        v.epoch_member = ::std::option::Option::Some(
+        v.epoch_member = Some(
             ::awsquery_types::DateTime::from_secs_and_nanos(1422172800, 0),
         );
-        v.epoch_target = ::std::option::Option::Some(
+        v.epoch_target = Some(
             ::awsquery_types::DateTime::from_secs_and_nanos(1422172800, 0),
         );
         v
@@ -1126,8 +1045,7 @@ fn query_timestamps_input() {
     assert_eq!(request.method, "POST", "method");
     assert_eq!(request.uri, "/", "URI");
     assert_eq!(
-        request.header("Content-Type"),
-        ::std::option::Option::Some("application/x-www-form-urlencoded"),
+        request.header("Content-Type"), Some("application/x-www-form-urlencoded"),
         "header `Content-Type`"
     );
     assert!(
@@ -1156,27 +1074,21 @@ fn query_recursive_shapes() {
         .expect("the response deserializes");
     let mut expected = {
         let mut v = ::query_protocol_model::types::RecursiveXmlShapesOutput::default();
-        v.nested = ::std::option::Option::Some({
+        v.nested = Some({
             let mut v = ::query_protocol_model::types::RecursiveXmlShapesOutputNested1::default();
-            v.foo = ::std::option::Option::Some(::std::string::String::from("Foo1"));
-            v.nested = ::std::option::Option::Some(
-                ::std::boxed::Box::new({
+            v.foo = Some(String::from("Foo1"));
+            v.nested = Some(
+                Box::new({
                     let mut v = ::query_protocol_model::types::RecursiveXmlShapesOutputNested2::default();
-                    v.bar = ::std::option::Option::Some(
-                        ::std::string::String::from("Bar1"),
-                    );
-                    v.recursive_member = ::std::option::Option::Some(
-                        ::std::boxed::Box::new({
+                    v.bar = Some(String::from("Bar1"));
+                    v.recursive_member = Some(
+                        Box::new({
                             let mut v = ::query_protocol_model::types::RecursiveXmlShapesOutputNested1::default();
-                            v.foo = ::std::option::Option::Some(
-                                ::std::string::String::from("Foo2"),
-                            );
-                            v.nested = ::std::option::Option::Some(
-                                ::std::boxed::Box::new({
+                            v.foo = Some(String::from("Foo2"));
+                            v.nested = Some(
+                                Box::new({
                                     let mut v = ::query_protocol_model::types::RecursiveXmlShapesOutputNested2::default();
-                                    v.bar = ::std::option::Option::Some(
-                                        ::std::string::String::from("Bar2"),
-                                    );
+                                    v.bar = Some(String::from("Bar2"));
                                     v
                                 }),
                             );
@@ -1190,7 +1102,7 @@ fn query_recursive_shapes() {
         });
         v
     };
-    expected.set_request_id(actual.request_id().map(::std::borrow::ToOwned::to_owned));
+    expected.set_request_id(actual.request_id().map(ToOwned::to_owned));
     assert_eq!(actual, expected);
 }
 
@@ -1201,8 +1113,8 @@ fn query_recursive_shapes() {
 fn query_simple_input_params_strings() {
     let input = {
         let mut v = ::query_protocol_model::types::SimpleInputParamsInput::default();
-        v.foo = ::std::option::Option::Some(::std::string::String::from("val1"));
-        v.bar = ::std::option::Option::Some(::std::string::String::from("val2"));
+        v.foo = Some(String::from("val1"));
+        v.bar = Some(String::from("val2"));
         v
     };
     let request = <::query_protocol_protocol::SimpleInputParams as ::awsquery_protocol::operation::Operation>::serialize(
@@ -1212,8 +1124,7 @@ fn query_simple_input_params_strings() {
     assert_eq!(request.method, "POST", "method");
     assert_eq!(request.uri, "/", "URI");
     assert_eq!(
-        request.header("Content-Type"),
-        ::std::option::Option::Some("application/x-www-form-urlencoded"),
+        request.header("Content-Type"), Some("application/x-www-form-urlencoded"),
         "header `Content-Type`"
     );
     assert!(
@@ -1233,8 +1144,8 @@ fn query_simple_input_params_strings() {
 fn query_simple_input_params_string_and_boolean_true() {
     let input = {
         let mut v = ::query_protocol_model::types::SimpleInputParamsInput::default();
-        v.foo = ::std::option::Option::Some(::std::string::String::from("val1"));
-        v.baz = ::std::option::Option::Some(true);
+        v.foo = Some(String::from("val1"));
+        v.baz = Some(true);
         v
     };
     let request = <::query_protocol_protocol::SimpleInputParams as ::awsquery_protocol::operation::Operation>::serialize(
@@ -1244,8 +1155,7 @@ fn query_simple_input_params_string_and_boolean_true() {
     assert_eq!(request.method, "POST", "method");
     assert_eq!(request.uri, "/", "URI");
     assert_eq!(
-        request.header("Content-Type"),
-        ::std::option::Option::Some("application/x-www-form-urlencoded"),
+        request.header("Content-Type"), Some("application/x-www-form-urlencoded"),
         "header `Content-Type`"
     );
     assert!(
@@ -1265,7 +1175,7 @@ fn query_simple_input_params_string_and_boolean_true() {
 fn query_simple_input_params_strings_and_boolean_false() {
     let input = {
         let mut v = ::query_protocol_model::types::SimpleInputParamsInput::default();
-        v.baz = ::std::option::Option::Some(false);
+        v.baz = Some(false);
         v
     };
     let request = <::query_protocol_protocol::SimpleInputParams as ::awsquery_protocol::operation::Operation>::serialize(
@@ -1275,8 +1185,7 @@ fn query_simple_input_params_strings_and_boolean_false() {
     assert_eq!(request.method, "POST", "method");
     assert_eq!(request.uri, "/", "URI");
     assert_eq!(
-        request.header("Content-Type"),
-        ::std::option::Option::Some("application/x-www-form-urlencoded"),
+        request.header("Content-Type"), Some("application/x-www-form-urlencoded"),
         "header `Content-Type`"
     );
     assert!(
@@ -1296,7 +1205,7 @@ fn query_simple_input_params_strings_and_boolean_false() {
 fn query_simple_input_params_integer() {
     let input = {
         let mut v = ::query_protocol_model::types::SimpleInputParamsInput::default();
-        v.bam = ::std::option::Option::Some(10);
+        v.bam = Some(10);
         v
     };
     let request = <::query_protocol_protocol::SimpleInputParams as ::awsquery_protocol::operation::Operation>::serialize(
@@ -1306,8 +1215,7 @@ fn query_simple_input_params_integer() {
     assert_eq!(request.method, "POST", "method");
     assert_eq!(request.uri, "/", "URI");
     assert_eq!(
-        request.header("Content-Type"),
-        ::std::option::Option::Some("application/x-www-form-urlencoded"),
+        request.header("Content-Type"), Some("application/x-www-form-urlencoded"),
         "header `Content-Type`"
     );
     assert!(
@@ -1327,7 +1235,7 @@ fn query_simple_input_params_integer() {
 fn query_simple_input_params_float() {
     let input = {
         let mut v = ::query_protocol_model::types::SimpleInputParamsInput::default();
-        v.boo = ::std::option::Option::Some(10.8);
+        v.boo = Some(10.8);
         v
     };
     let request = <::query_protocol_protocol::SimpleInputParams as ::awsquery_protocol::operation::Operation>::serialize(
@@ -1337,8 +1245,7 @@ fn query_simple_input_params_float() {
     assert_eq!(request.method, "POST", "method");
     assert_eq!(request.uri, "/", "URI");
     assert_eq!(
-        request.header("Content-Type"),
-        ::std::option::Option::Some("application/x-www-form-urlencoded"),
+        request.header("Content-Type"), Some("application/x-www-form-urlencoded"),
         "header `Content-Type`"
     );
     assert!(
@@ -1358,7 +1265,7 @@ fn query_simple_input_params_float() {
 fn query_simple_input_params_blob() {
     let input = {
         let mut v = ::query_protocol_model::types::SimpleInputParamsInput::default();
-        v.qux = ::std::option::Option::Some(b"value".to_vec());
+        v.qux = Some(b"value".to_vec());
         v
     };
     let request = <::query_protocol_protocol::SimpleInputParams as ::awsquery_protocol::operation::Operation>::serialize(
@@ -1368,8 +1275,7 @@ fn query_simple_input_params_blob() {
     assert_eq!(request.method, "POST", "method");
     assert_eq!(request.uri, "/", "URI");
     assert_eq!(
-        request.header("Content-Type"),
-        ::std::option::Option::Some("application/x-www-form-urlencoded"),
+        request.header("Content-Type"), Some("application/x-www-form-urlencoded"),
         "header `Content-Type`"
     );
     assert!(
@@ -1389,9 +1295,7 @@ fn query_simple_input_params_blob() {
 fn query_enums() {
     let input = {
         let mut v = ::query_protocol_model::types::SimpleInputParamsInput::default();
-        v.foo_enum = ::std::option::Option::Some(
-            ::query_protocol_model::types::FooEnum::from("Foo"),
-        );
+        v.foo_enum = Some(::query_protocol_model::types::FooEnum::from("Foo"));
         v
     };
     let request = <::query_protocol_protocol::SimpleInputParams as ::awsquery_protocol::operation::Operation>::serialize(
@@ -1401,8 +1305,7 @@ fn query_enums() {
     assert_eq!(request.method, "POST", "method");
     assert_eq!(request.uri, "/", "URI");
     assert_eq!(
-        request.header("Content-Type"),
-        ::std::option::Option::Some("application/x-www-form-urlencoded"),
+        request.header("Content-Type"), Some("application/x-www-form-urlencoded"),
         "header `Content-Type`"
     );
     assert!(
@@ -1422,9 +1325,7 @@ fn query_enums() {
 fn query_int_enums() {
     let input = {
         let mut v = ::query_protocol_model::types::SimpleInputParamsInput::default();
-        v.integer_enum = ::std::option::Option::Some(
-            ::query_protocol_model::types::IntegerEnum::from(1),
-        );
+        v.integer_enum = Some(::query_protocol_model::types::IntegerEnum::from(1));
         v
     };
     let request = <::query_protocol_protocol::SimpleInputParams as ::awsquery_protocol::operation::Operation>::serialize(
@@ -1434,8 +1335,7 @@ fn query_int_enums() {
     assert_eq!(request.method, "POST", "method");
     assert_eq!(request.uri, "/", "URI");
     assert_eq!(
-        request.header("Content-Type"),
-        ::std::option::Option::Some("application/x-www-form-urlencoded"),
+        request.header("Content-Type"), Some("application/x-www-form-urlencoded"),
         "header `Content-Type`"
     );
     assert!(
@@ -1455,8 +1355,8 @@ fn query_int_enums() {
 fn aws_query_supports_nan_float_inputs() {
     let input = {
         let mut v = ::query_protocol_model::types::SimpleInputParamsInput::default();
-        v.float_value = ::std::option::Option::Some(f32::NAN);
-        v.boo = ::std::option::Option::Some(f64::NAN);
+        v.float_value = Some(f32::NAN);
+        v.boo = Some(f64::NAN);
         v
     };
     let request = <::query_protocol_protocol::SimpleInputParams as ::awsquery_protocol::operation::Operation>::serialize(
@@ -1466,8 +1366,7 @@ fn aws_query_supports_nan_float_inputs() {
     assert_eq!(request.method, "POST", "method");
     assert_eq!(request.uri, "/", "URI");
     assert_eq!(
-        request.header("Content-Type"),
-        ::std::option::Option::Some("application/x-www-form-urlencoded"),
+        request.header("Content-Type"), Some("application/x-www-form-urlencoded"),
         "header `Content-Type`"
     );
     assert!(
@@ -1487,8 +1386,8 @@ fn aws_query_supports_nan_float_inputs() {
 fn aws_query_supports_infinity_float_inputs() {
     let input = {
         let mut v = ::query_protocol_model::types::SimpleInputParamsInput::default();
-        v.float_value = ::std::option::Option::Some(f32::INFINITY);
-        v.boo = ::std::option::Option::Some(f64::INFINITY);
+        v.float_value = Some(f32::INFINITY);
+        v.boo = Some(f64::INFINITY);
         v
     };
     let request = <::query_protocol_protocol::SimpleInputParams as ::awsquery_protocol::operation::Operation>::serialize(
@@ -1498,8 +1397,7 @@ fn aws_query_supports_infinity_float_inputs() {
     assert_eq!(request.method, "POST", "method");
     assert_eq!(request.uri, "/", "URI");
     assert_eq!(
-        request.header("Content-Type"),
-        ::std::option::Option::Some("application/x-www-form-urlencoded"),
+        request.header("Content-Type"), Some("application/x-www-form-urlencoded"),
         "header `Content-Type`"
     );
     assert!(
@@ -1519,8 +1417,8 @@ fn aws_query_supports_infinity_float_inputs() {
 fn aws_query_supports_negative_infinity_float_inputs() {
     let input = {
         let mut v = ::query_protocol_model::types::SimpleInputParamsInput::default();
-        v.float_value = ::std::option::Option::Some(f32::NEG_INFINITY);
-        v.boo = ::std::option::Option::Some(f64::NEG_INFINITY);
+        v.float_value = Some(f32::NEG_INFINITY);
+        v.boo = Some(f64::NEG_INFINITY);
         v
     };
     let request = <::query_protocol_protocol::SimpleInputParams as ::awsquery_protocol::operation::Operation>::serialize(
@@ -1530,8 +1428,7 @@ fn aws_query_supports_negative_infinity_float_inputs() {
     assert_eq!(request.method, "POST", "method");
     assert_eq!(request.uri, "/", "URI");
     assert_eq!(
-        request.header("Content-Type"),
-        ::std::option::Option::Some("application/x-www-form-urlencoded"),
+        request.header("Content-Type"), Some("application/x-www-form-urlencoded"),
         "header `Content-Type`"
     );
     assert!(
@@ -1560,23 +1457,19 @@ fn query_simple_scalar_properties() {
         .expect("the response deserializes");
     let mut expected = {
         let mut v = ::query_protocol_model::types::SimpleScalarXmlPropertiesOutput::default();
-        v.string_value = ::std::option::Option::Some(
-            ::std::string::String::from("string"),
-        );
-        v.empty_string_value = ::std::option::Option::Some(
-            ::std::string::String::from(""),
-        );
-        v.true_boolean_value = ::std::option::Option::Some(true);
-        v.false_boolean_value = ::std::option::Option::Some(false);
-        v.byte_value = ::std::option::Option::Some(1);
-        v.short_value = ::std::option::Option::Some(2);
-        v.integer_value = ::std::option::Option::Some(3);
-        v.long_value = ::std::option::Option::Some(4);
-        v.float_value = ::std::option::Option::Some(5.5);
-        v.double_value = ::std::option::Option::Some(6.5);
+        v.string_value = Some(String::from("string"));
+        v.empty_string_value = Some(String::from(""));
+        v.true_boolean_value = Some(true);
+        v.false_boolean_value = Some(false);
+        v.byte_value = Some(1);
+        v.short_value = Some(2);
+        v.integer_value = Some(3);
+        v.long_value = Some(4);
+        v.float_value = Some(5.5);
+        v.double_value = Some(6.5);
         v
     };
-    expected.set_request_id(actual.request_id().map(::std::borrow::ToOwned::to_owned));
+    expected.set_request_id(actual.request_id().map(ToOwned::to_owned));
     assert_eq!(actual, expected);
 }
 
@@ -1596,26 +1489,26 @@ fn aws_query_supports_nan_float_outputs() {
         .expect("the response deserializes");
     let mut expected = {
         let mut v = ::query_protocol_model::types::SimpleScalarXmlPropertiesOutput::default();
-        v.float_value = ::std::option::Option::Some(f32::NAN);
-        v.double_value = ::std::option::Option::Some(f64::NAN);
+        v.float_value = Some(f32::NAN);
+        v.double_value = Some(f64::NAN);
         v
     };
-    expected.set_request_id(actual.request_id().map(::std::borrow::ToOwned::to_owned));
+    expected.set_request_id(actual.request_id().map(ToOwned::to_owned));
     {
         let found = &mut actual.float_value;
         assert!(
             found.is_some_and(f32::is_nan), "`floatValue` should be NaN, got {found:?}"
         );
-        *found = ::std::option::Option::None;
-        expected.float_value = ::std::option::Option::None;
+        *found = None;
+        expected.float_value = None;
     }
     {
         let found = &mut actual.double_value;
         assert!(
             found.is_some_and(f64::is_nan), "`doubleValue` should be NaN, got {found:?}"
         );
-        *found = ::std::option::Option::None;
-        expected.double_value = ::std::option::Option::None;
+        *found = None;
+        expected.double_value = None;
     }
     assert_eq!(actual, expected);
 }
@@ -1636,11 +1529,11 @@ fn aws_query_supports_infinity_float_outputs() {
         .expect("the response deserializes");
     let mut expected = {
         let mut v = ::query_protocol_model::types::SimpleScalarXmlPropertiesOutput::default();
-        v.float_value = ::std::option::Option::Some(f32::INFINITY);
-        v.double_value = ::std::option::Option::Some(f64::INFINITY);
+        v.float_value = Some(f32::INFINITY);
+        v.double_value = Some(f64::INFINITY);
         v
     };
-    expected.set_request_id(actual.request_id().map(::std::borrow::ToOwned::to_owned));
+    expected.set_request_id(actual.request_id().map(ToOwned::to_owned));
     assert_eq!(actual, expected);
 }
 
@@ -1660,11 +1553,11 @@ fn aws_query_supports_negative_infinity_float_outputs() {
         .expect("the response deserializes");
     let mut expected = {
         let mut v = ::query_protocol_model::types::SimpleScalarXmlPropertiesOutput::default();
-        v.float_value = ::std::option::Option::Some(f32::NEG_INFINITY);
-        v.double_value = ::std::option::Option::Some(f64::NEG_INFINITY);
+        v.float_value = Some(f32::NEG_INFINITY);
+        v.double_value = Some(f64::NEG_INFINITY);
         v
     };
-    expected.set_request_id(actual.request_id().map(::std::borrow::ToOwned::to_owned));
+    expected.set_request_id(actual.request_id().map(ToOwned::to_owned));
     assert_eq!(actual, expected);
 }
 
@@ -1684,10 +1577,10 @@ fn query_xml_blobs() {
         .expect("the response deserializes");
     let mut expected = {
         let mut v = ::query_protocol_model::types::XmlBlobsOutput::default();
-        v.data = ::std::option::Option::Some(b"value".to_vec());
+        v.data = Some(b"value".to_vec());
         v
     };
-    expected.set_request_id(actual.request_id().map(::std::borrow::ToOwned::to_owned));
+    expected.set_request_id(actual.request_id().map(ToOwned::to_owned));
     assert_eq!(actual, expected);
 }
 
@@ -1707,10 +1600,10 @@ fn query_xml_empty_blobs() {
         .expect("the response deserializes");
     let mut expected = {
         let mut v = ::query_protocol_model::types::XmlBlobsOutput::default();
-        v.data = ::std::option::Option::Some(b"".to_vec());
+        v.data = Some(b"".to_vec());
         v
     };
-    expected.set_request_id(actual.request_id().map(::std::borrow::ToOwned::to_owned));
+    expected.set_request_id(actual.request_id().map(ToOwned::to_owned));
     assert_eq!(actual, expected);
 }
 
@@ -1730,10 +1623,10 @@ fn query_xml_empty_self_closed_blobs() {
         .expect("the response deserializes");
     let mut expected = {
         let mut v = ::query_protocol_model::types::XmlBlobsOutput::default();
-        v.data = ::std::option::Option::Some(b"".to_vec());
+        v.data = Some(b"".to_vec());
         v
     };
-    expected.set_request_id(actual.request_id().map(::std::borrow::ToOwned::to_owned));
+    expected.set_request_id(actual.request_id().map(ToOwned::to_owned));
     assert_eq!(actual, expected);
 }
 
@@ -1753,11 +1646,11 @@ fn query_xml_empty_lists() {
         .expect("the response deserializes");
     let mut expected = {
         let mut v = ::query_protocol_model::types::XmlListsOutput::default();
-        v.string_list = ::std::option::Option::Some(::std::vec::Vec::new());
-        v.string_set = ::std::option::Option::Some(::std::vec::Vec::new());
+        v.string_list = Some(Vec::new());
+        v.string_set = Some(Vec::new());
         v
     };
-    expected.set_request_id(actual.request_id().map(::std::borrow::ToOwned::to_owned));
+    expected.set_request_id(actual.request_id().map(ToOwned::to_owned));
     assert_eq!(actual, expected);
 }
 
@@ -1777,10 +1670,10 @@ fn query_xml_empty_maps() {
         .expect("the response deserializes");
     let mut expected = {
         let mut v = ::query_protocol_model::types::XmlMapsOutput::default();
-        v.my_map = ::std::option::Option::Some(::std::collections::BTreeMap::new());
+        v.my_map = Some(::std::collections::BTreeMap::new());
         v
     };
-    expected.set_request_id(actual.request_id().map(::std::borrow::ToOwned::to_owned));
+    expected.set_request_id(actual.request_id().map(ToOwned::to_owned));
     assert_eq!(actual, expected);
 }
 
@@ -1800,10 +1693,10 @@ fn query_xml_empty_self_closed_maps() {
         .expect("the response deserializes");
     let mut expected = {
         let mut v = ::query_protocol_model::types::XmlMapsOutput::default();
-        v.my_map = ::std::option::Option::Some(::std::collections::BTreeMap::new());
+        v.my_map = Some(::std::collections::BTreeMap::new());
         v
     };
-    expected.set_request_id(actual.request_id().map(::std::borrow::ToOwned::to_owned));
+    expected.set_request_id(actual.request_id().map(ToOwned::to_owned));
     assert_eq!(actual, expected);
 }
 
@@ -1823,42 +1716,33 @@ fn query_xml_enums() {
         .expect("the response deserializes");
     let mut expected = {
         let mut v = ::query_protocol_model::types::XmlEnumsOutput::default();
-        v.foo_enum1 = ::std::option::Option::Some(
-            ::query_protocol_model::types::FooEnum::from("Foo"),
-        );
-        v.foo_enum2 = ::std::option::Option::Some(
-            ::query_protocol_model::types::FooEnum::from("0"),
-        );
-        v.foo_enum3 = ::std::option::Option::Some(
-            ::query_protocol_model::types::FooEnum::from("1"),
-        );
-        v.foo_enum_list = ::std::option::Option::Some(
-            ::std::vec::Vec::from([
+        v.foo_enum1 = Some(::query_protocol_model::types::FooEnum::from("Foo"));
+        v.foo_enum2 = Some(::query_protocol_model::types::FooEnum::from("0"));
+        v.foo_enum3 = Some(::query_protocol_model::types::FooEnum::from("1"));
+        v.foo_enum_list = Some(
+            Vec::from([
                 ::query_protocol_model::types::FooEnum::from("Foo"),
                 ::query_protocol_model::types::FooEnum::from("0"),
             ]),
         );
-        v.foo_enum_set = ::std::option::Option::Some(
-            ::std::vec::Vec::from([
+        v.foo_enum_set = Some(
+            Vec::from([
                 ::query_protocol_model::types::FooEnum::from("Foo"),
                 ::query_protocol_model::types::FooEnum::from("0"),
             ]),
         );
-        v.foo_enum_map = ::std::option::Option::Some(
+        v.foo_enum_map = Some(
             ::std::collections::BTreeMap::from([
                 (
-                    ::std::string::String::from("hi"),
+                    String::from("hi"),
                     ::query_protocol_model::types::FooEnum::from("Foo"),
                 ),
-                (
-                    ::std::string::String::from("zero"),
-                    ::query_protocol_model::types::FooEnum::from("0"),
-                ),
+                (String::from("zero"), ::query_protocol_model::types::FooEnum::from("0")),
             ]),
         );
         v
     };
-    expected.set_request_id(actual.request_id().map(::std::borrow::ToOwned::to_owned));
+    expected.set_request_id(actual.request_id().map(ToOwned::to_owned));
     assert_eq!(actual, expected);
 }
 
@@ -1878,42 +1762,30 @@ fn query_xml_int_enums() {
         .expect("the response deserializes");
     let mut expected = {
         let mut v = ::query_protocol_model::types::XmlIntEnumsOutput::default();
-        v.int_enum1 = ::std::option::Option::Some(
-            ::query_protocol_model::types::IntegerEnum::from(1),
-        );
-        v.int_enum2 = ::std::option::Option::Some(
-            ::query_protocol_model::types::IntegerEnum::from(2),
-        );
-        v.int_enum3 = ::std::option::Option::Some(
-            ::query_protocol_model::types::IntegerEnum::from(3),
-        );
-        v.int_enum_list = ::std::option::Option::Some(
-            ::std::vec::Vec::from([
+        v.int_enum1 = Some(::query_protocol_model::types::IntegerEnum::from(1));
+        v.int_enum2 = Some(::query_protocol_model::types::IntegerEnum::from(2));
+        v.int_enum3 = Some(::query_protocol_model::types::IntegerEnum::from(3));
+        v.int_enum_list = Some(
+            Vec::from([
                 ::query_protocol_model::types::IntegerEnum::from(1),
                 ::query_protocol_model::types::IntegerEnum::from(2),
             ]),
         );
-        v.int_enum_set = ::std::option::Option::Some(
-            ::std::vec::Vec::from([
+        v.int_enum_set = Some(
+            Vec::from([
                 ::query_protocol_model::types::IntegerEnum::from(1),
                 ::query_protocol_model::types::IntegerEnum::from(2),
             ]),
         );
-        v.int_enum_map = ::std::option::Option::Some(
+        v.int_enum_map = Some(
             ::std::collections::BTreeMap::from([
-                (
-                    ::std::string::String::from("a"),
-                    ::query_protocol_model::types::IntegerEnum::from(1),
-                ),
-                (
-                    ::std::string::String::from("b"),
-                    ::query_protocol_model::types::IntegerEnum::from(2),
-                ),
+                (String::from("a"), ::query_protocol_model::types::IntegerEnum::from(1)),
+                (String::from("b"), ::query_protocol_model::types::IntegerEnum::from(2)),
             ]),
         );
         v
     };
-    expected.set_request_id(actual.request_id().map(::std::borrow::ToOwned::to_owned));
+    expected.set_request_id(actual.request_id().map(ToOwned::to_owned));
     assert_eq!(actual, expected);
 }
 
@@ -1933,101 +1805,64 @@ fn query_xml_lists() {
         .expect("the response deserializes");
     let mut expected = {
         let mut v = ::query_protocol_model::types::XmlListsOutput::default();
-        v.string_list = ::std::option::Option::Some(
-            ::std::vec::Vec::from([
-                ::std::string::String::from("foo"),
-                ::std::string::String::from("bar"),
-            ]),
-        );
-        v.string_set = ::std::option::Option::Some(
-            ::std::vec::Vec::from([
-                ::std::string::String::from("foo"),
-                ::std::string::String::from("bar"),
-            ]),
-        );
-        v.integer_list = ::std::option::Option::Some(::std::vec::Vec::from([1, 2]));
-        v.boolean_list = ::std::option::Option::Some(
-            ::std::vec::Vec::from([true, false]),
-        );
-        v.timestamp_list = ::std::option::Option::Some(
-            ::std::vec::Vec::from([
+        v.string_list = Some(Vec::from([String::from("foo"), String::from("bar")]));
+        v.string_set = Some(Vec::from([String::from("foo"), String::from("bar")]));
+        v.integer_list = Some(Vec::from([1, 2]));
+        v.boolean_list = Some(Vec::from([true, false]));
+        v.timestamp_list = Some(
+            Vec::from([
                 ::awsquery_types::DateTime::from_secs_and_nanos(1398796238, 0),
                 ::awsquery_types::DateTime::from_secs_and_nanos(1398796238, 0),
             ]),
         );
-        v.enum_list = ::std::option::Option::Some(
-            ::std::vec::Vec::from([
+        v.enum_list = Some(
+            Vec::from([
                 ::query_protocol_model::types::FooEnum::from("Foo"),
                 ::query_protocol_model::types::FooEnum::from("0"),
             ]),
         );
-        v.int_enum_list = ::std::option::Option::Some(
-            ::std::vec::Vec::from([
+        v.int_enum_list = Some(
+            Vec::from([
                 ::query_protocol_model::types::IntegerEnum::from(1),
                 ::query_protocol_model::types::IntegerEnum::from(2),
             ]),
         );
-        v.nested_string_list = ::std::option::Option::Some(
-            ::std::vec::Vec::from([
-                ::std::vec::Vec::from([
-                    ::std::string::String::from("foo"),
-                    ::std::string::String::from("bar"),
-                ]),
-                ::std::vec::Vec::from([
-                    ::std::string::String::from("baz"),
-                    ::std::string::String::from("qux"),
-                ]),
+        v.nested_string_list = Some(
+            Vec::from([
+                Vec::from([String::from("foo"), String::from("bar")]),
+                Vec::from([String::from("baz"), String::from("qux")]),
             ]),
         );
-        v.renamed_list_members = ::std::option::Option::Some(
-            ::std::vec::Vec::from([
-                ::std::string::String::from("foo"),
-                ::std::string::String::from("bar"),
-            ]),
+        v.renamed_list_members = Some(
+            Vec::from([String::from("foo"), String::from("bar")]),
         );
-        v.flattened_list = ::std::option::Option::Some(
-            ::std::vec::Vec::from([
-                ::std::string::String::from("hi"),
-                ::std::string::String::from("bye"),
-            ]),
+        v.flattened_list = Some(Vec::from([String::from("hi"), String::from("bye")]));
+        v.flattened_list2 = Some(Vec::from([String::from("yep"), String::from("nope")]));
+        v.flattened_list_with_member_namespace = Some(
+            Vec::from([String::from("a"), String::from("b")]),
         );
-        v.flattened_list2 = ::std::option::Option::Some(
-            ::std::vec::Vec::from([
-                ::std::string::String::from("yep"),
-                ::std::string::String::from("nope"),
-            ]),
+        v.flattened_list_with_namespace = Some(
+            Vec::from([String::from("a"), String::from("b")]),
         );
-        v.flattened_list_with_member_namespace = ::std::option::Option::Some(
-            ::std::vec::Vec::from([
-                ::std::string::String::from("a"),
-                ::std::string::String::from("b"),
-            ]),
-        );
-        v.flattened_list_with_namespace = ::std::option::Option::Some(
-            ::std::vec::Vec::from([
-                ::std::string::String::from("a"),
-                ::std::string::String::from("b"),
-            ]),
-        );
-        v.structure_list = ::std::option::Option::Some(
-            ::std::vec::Vec::from([
+        v.structure_list = Some(
+            Vec::from([
                 {
                     let mut v = ::query_protocol_model::types::StructureListMember::default();
-                    v.a = ::std::option::Option::Some(::std::string::String::from("1"));
-                    v.b = ::std::option::Option::Some(::std::string::String::from("2"));
+                    v.a = Some(String::from("1"));
+                    v.b = Some(String::from("2"));
                     v
                 },
                 {
                     let mut v = ::query_protocol_model::types::StructureListMember::default();
-                    v.a = ::std::option::Option::Some(::std::string::String::from("3"));
-                    v.b = ::std::option::Option::Some(::std::string::String::from("4"));
+                    v.a = Some(String::from("3"));
+                    v.b = Some(String::from("4"));
                     v
                 },
             ]),
         );
         v
     };
-    expected.set_request_id(actual.request_id().map(::std::borrow::ToOwned::to_owned));
+    expected.set_request_id(actual.request_id().map(ToOwned::to_owned));
     assert_eq!(actual, expected);
 }
 
@@ -2047,25 +1882,21 @@ fn query_xml_maps() {
         .expect("the response deserializes");
     let mut expected = {
         let mut v = ::query_protocol_model::types::XmlMapsOutput::default();
-        v.my_map = ::std::option::Option::Some(
+        v.my_map = Some(
             ::std::collections::BTreeMap::from([
                 (
-                    ::std::string::String::from("baz"),
+                    String::from("baz"),
                     {
                         let mut v = ::query_protocol_model::types::GreetingStruct::default();
-                        v.hi = ::std::option::Option::Some(
-                            ::std::string::String::from("bye"),
-                        );
+                        v.hi = Some(String::from("bye"));
                         v
                     },
                 ),
                 (
-                    ::std::string::String::from("foo"),
+                    String::from("foo"),
                     {
                         let mut v = ::query_protocol_model::types::GreetingStruct::default();
-                        v.hi = ::std::option::Option::Some(
-                            ::std::string::String::from("there"),
-                        );
+                        v.hi = Some(String::from("there"));
                         v
                     },
                 ),
@@ -2073,7 +1904,7 @@ fn query_xml_maps() {
         );
         v
     };
-    expected.set_request_id(actual.request_id().map(::std::borrow::ToOwned::to_owned));
+    expected.set_request_id(actual.request_id().map(ToOwned::to_owned));
     assert_eq!(actual, expected);
 }
 
@@ -2093,25 +1924,21 @@ fn query_query_xml_maps_xml_name() {
         .expect("the response deserializes");
     let mut expected = {
         let mut v = ::query_protocol_model::types::XmlMapsXmlNameOutput::default();
-        v.my_map = ::std::option::Option::Some(
+        v.my_map = Some(
             ::std::collections::BTreeMap::from([
                 (
-                    ::std::string::String::from("baz"),
+                    String::from("baz"),
                     {
                         let mut v = ::query_protocol_model::types::GreetingStruct::default();
-                        v.hi = ::std::option::Option::Some(
-                            ::std::string::String::from("bye"),
-                        );
+                        v.hi = Some(String::from("bye"));
                         v
                     },
                 ),
                 (
-                    ::std::string::String::from("foo"),
+                    String::from("foo"),
                     {
                         let mut v = ::query_protocol_model::types::GreetingStruct::default();
-                        v.hi = ::std::option::Option::Some(
-                            ::std::string::String::from("there"),
-                        );
+                        v.hi = Some(String::from("there"));
                         v
                     },
                 ),
@@ -2119,7 +1946,7 @@ fn query_query_xml_maps_xml_name() {
         );
         v
     };
-    expected.set_request_id(actual.request_id().map(::std::borrow::ToOwned::to_owned));
+    expected.set_request_id(actual.request_id().map(ToOwned::to_owned));
     assert_eq!(actual, expected);
 }
 
@@ -2139,20 +1966,15 @@ fn query_xml_namespaces() {
         .expect("the response deserializes");
     let mut expected = {
         let mut v = ::query_protocol_model::types::XmlNamespacesOutput::default();
-        v.nested = ::std::option::Option::Some({
+        v.nested = Some({
             let mut v = ::query_protocol_model::types::XmlNamespaceNested::default();
-            v.foo = ::std::option::Option::Some(::std::string::String::from("Foo"));
-            v.values = ::std::option::Option::Some(
-                ::std::vec::Vec::from([
-                    ::std::string::String::from("Bar"),
-                    ::std::string::String::from("Baz"),
-                ]),
-            );
+            v.foo = Some(String::from("Foo"));
+            v.values = Some(Vec::from([String::from("Bar"), String::from("Baz")]));
             v
         });
         v
     };
-    expected.set_request_id(actual.request_id().map(::std::borrow::ToOwned::to_owned));
+    expected.set_request_id(actual.request_id().map(ToOwned::to_owned));
     assert_eq!(actual, expected);
 }
 
@@ -2172,12 +1994,10 @@ fn query_xml_timestamps() {
         .expect("the response deserializes");
     let mut expected = {
         let mut v = ::query_protocol_model::types::XmlTimestampsOutput::default();
-        v.normal = ::std::option::Option::Some(
-            ::awsquery_types::DateTime::from_secs_and_nanos(1398796238, 0),
-        );
+        v.normal = Some(::awsquery_types::DateTime::from_secs_and_nanos(1398796238, 0));
         v
     };
-    expected.set_request_id(actual.request_id().map(::std::borrow::ToOwned::to_owned));
+    expected.set_request_id(actual.request_id().map(ToOwned::to_owned));
     assert_eq!(actual, expected);
 }
 
@@ -2197,12 +2017,12 @@ fn query_xml_timestamps_with_date_time_format() {
         .expect("the response deserializes");
     let mut expected = {
         let mut v = ::query_protocol_model::types::XmlTimestampsOutput::default();
-        v.date_time = ::std::option::Option::Some(
+        v.date_time = Some(
             ::awsquery_types::DateTime::from_secs_and_nanos(1398796238, 0),
         );
         v
     };
-    expected.set_request_id(actual.request_id().map(::std::borrow::ToOwned::to_owned));
+    expected.set_request_id(actual.request_id().map(ToOwned::to_owned));
     assert_eq!(actual, expected);
 }
 
@@ -2222,12 +2042,12 @@ fn query_xml_timestamps_with_date_time_on_target_format() {
         .expect("the response deserializes");
     let mut expected = {
         let mut v = ::query_protocol_model::types::XmlTimestampsOutput::default();
-        v.date_time_on_target = ::std::option::Option::Some(
+        v.date_time_on_target = Some(
             ::awsquery_types::DateTime::from_secs_and_nanos(1398796238, 0),
         );
         v
     };
-    expected.set_request_id(actual.request_id().map(::std::borrow::ToOwned::to_owned));
+    expected.set_request_id(actual.request_id().map(ToOwned::to_owned));
     assert_eq!(actual, expected);
 }
 
@@ -2247,12 +2067,12 @@ fn query_xml_timestamps_with_epoch_seconds_format() {
         .expect("the response deserializes");
     let mut expected = {
         let mut v = ::query_protocol_model::types::XmlTimestampsOutput::default();
-        v.epoch_seconds = ::std::option::Option::Some(
+        v.epoch_seconds = Some(
             ::awsquery_types::DateTime::from_secs_and_nanos(1398796238, 0),
         );
         v
     };
-    expected.set_request_id(actual.request_id().map(::std::borrow::ToOwned::to_owned));
+    expected.set_request_id(actual.request_id().map(ToOwned::to_owned));
     assert_eq!(actual, expected);
 }
 
@@ -2272,12 +2092,12 @@ fn query_xml_timestamps_with_epoch_seconds_on_target_format() {
         .expect("the response deserializes");
     let mut expected = {
         let mut v = ::query_protocol_model::types::XmlTimestampsOutput::default();
-        v.epoch_seconds_on_target = ::std::option::Option::Some(
+        v.epoch_seconds_on_target = Some(
             ::awsquery_types::DateTime::from_secs_and_nanos(1398796238, 0),
         );
         v
     };
-    expected.set_request_id(actual.request_id().map(::std::borrow::ToOwned::to_owned));
+    expected.set_request_id(actual.request_id().map(ToOwned::to_owned));
     assert_eq!(actual, expected);
 }
 
@@ -2297,12 +2117,12 @@ fn query_xml_timestamps_with_http_date_format() {
         .expect("the response deserializes");
     let mut expected = {
         let mut v = ::query_protocol_model::types::XmlTimestampsOutput::default();
-        v.http_date = ::std::option::Option::Some(
+        v.http_date = Some(
             ::awsquery_types::DateTime::from_secs_and_nanos(1398796238, 0),
         );
         v
     };
-    expected.set_request_id(actual.request_id().map(::std::borrow::ToOwned::to_owned));
+    expected.set_request_id(actual.request_id().map(ToOwned::to_owned));
     assert_eq!(actual, expected);
 }
 
@@ -2322,11 +2142,11 @@ fn query_xml_timestamps_with_http_date_on_target_format() {
         .expect("the response deserializes");
     let mut expected = {
         let mut v = ::query_protocol_model::types::XmlTimestampsOutput::default();
-        v.http_date_on_target = ::std::option::Option::Some(
+        v.http_date_on_target = Some(
             ::awsquery_types::DateTime::from_secs_and_nanos(1398796238, 0),
         );
         v
     };
-    expected.set_request_id(actual.request_id().map(::std::borrow::ToOwned::to_owned));
+    expected.set_request_id(actual.request_id().map(ToOwned::to_owned));
     assert_eq!(actual, expected);
 }

@@ -15,42 +15,30 @@ impl<T: ::awsquery::transport::Transport> AssumeRole<T> {
     pub(crate) fn new(handle: ::std::sync::Arc<::awsquery::client::Handle<T>>) -> Self {
         AssumeRole {
             handle,
-            input: ::std::default::Default::default(),
+            input: Default::default(),
         }
     }
 
     /// The ARN of the role to assume.
-    pub fn role_arn(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.input.role_arn = ::std::option::Option::Some(value.into());
+    pub fn role_arn(mut self, value: impl Into<String>) -> Self {
+        self.input.role_arn = Some(value.into());
         self
     }
 
     /// Sets or clears `RoleArn`.
-    pub fn set_role_arn(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_role_arn(mut self, value: Option<String>) -> Self {
         self.input.role_arn = value;
         self
     }
 
     /// A name the caller gives this session of the role. It is part of the session's ARN and shows in CloudTrail, which tells apart the sessions of one role. Letters, digits and `_+=,.@-`, without spaces.
-    pub fn role_session_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.input.role_session_name = ::std::option::Option::Some(value.into());
+    pub fn role_session_name(mut self, value: impl Into<String>) -> Self {
+        self.input.role_session_name = Some(value.into());
         self
     }
 
     /// Sets or clears `RoleSessionName`.
-    pub fn set_role_session_name(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_role_session_name(mut self, value: Option<String>) -> Self {
         self.input.role_session_name = value;
         self
     }
@@ -58,157 +46,113 @@ impl<T: ::awsquery::transport::Transport> AssumeRole<T> {
     /// Up to 10 ARNs of managed policies to use as session policies: the session may do only what both the role's own policies and these allow. Their plain text, with an inline `Policy`, may not pass 2,048 characters.
     pub fn policy_arns(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::types::PolicyDescriptorType>,
-        >,
+        value: impl Into<Vec<crate::types::PolicyDescriptorType>>,
     ) -> Self {
-        self.input.policy_arns = ::std::option::Option::Some(value.into());
+        self.input.policy_arns = Some(value.into());
         self
     }
 
     /// Sets or clears `PolicyArns`.
     pub fn set_policy_arns(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<crate::types::PolicyDescriptorType>>,
+        value: Option<Vec<crate::types::PolicyDescriptorType>>,
     ) -> Self {
         self.input.policy_arns = value;
         self
     }
 
     /// An inline session policy in JSON. The session gets only the permissions that both the role's policies and this policy grant; it can never add any. Tabs, line breaks and the characters from space to `\u00FF` are allowed.
-    pub fn policy(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.input.policy = ::std::option::Option::Some(value.into());
+    pub fn policy(mut self, value: impl Into<String>) -> Self {
+        self.input.policy = Some(value.into());
         self
     }
 
     /// Sets or clears `Policy`.
-    pub fn set_policy(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_policy(mut self, value: Option<String>) -> Self {
         self.input.policy = value;
         self
     }
 
     /// How long the session lasts, in seconds: from 900 (15 minutes) up to the role's maximum session duration, which an administrator sets between one and 12 hours. One hour when it is left out; a value above the role's maximum makes the request fail.
-    pub fn duration_seconds(mut self, value: impl ::std::convert::Into<i32>) -> Self {
-        self.input.duration_seconds = ::std::option::Option::Some(value.into());
+    pub fn duration_seconds(mut self, value: impl Into<i32>) -> Self {
+        self.input.duration_seconds = Some(value.into());
         self
     }
 
     /// Sets or clears `DurationSeconds`.
-    pub fn set_duration_seconds(mut self, value: ::std::option::Option<i32>) -> Self {
+    pub fn set_duration_seconds(mut self, value: Option<i32>) -> Self {
         self.input.duration_seconds = value;
         self
     }
 
     /// Session tags: up to 50 key and value pairs that the session carries as principal tags. A session tag replaces the role's own tag of the same key.
-    pub fn tags(
-        mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<crate::types::Tag>>,
-    ) -> Self {
-        self.input.tags = ::std::option::Option::Some(value.into());
+    pub fn tags(mut self, value: impl Into<Vec<crate::types::Tag>>) -> Self {
+        self.input.tags = Some(value.into());
         self
     }
 
     /// Sets or clears `Tags`.
-    pub fn set_tags(
-        mut self,
-        value: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
-    ) -> Self {
+    pub fn set_tags(mut self, value: Option<Vec<crate::types::Tag>>) -> Self {
         self.input.tags = value;
         self
     }
 
     /// The keys of session tags that stay with the session when it assumes another role (role chaining).
-    pub fn transitive_tag_keys(
-        mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
-        self.input.transitive_tag_keys = ::std::option::Option::Some(value.into());
+    pub fn transitive_tag_keys(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.input.transitive_tag_keys = Some(value.into());
         self
     }
 
     /// Sets or clears `TransitiveTagKeys`.
-    pub fn set_transitive_tag_keys(
-        mut self,
-        value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
+    pub fn set_transitive_tag_keys(mut self, value: Option<Vec<String>>) -> Self {
         self.input.transitive_tag_keys = value;
         self
     }
 
     /// An identifier the role's trust policy may require when a third party assumes the role for the account that owns it; it keeps another customer of that party from using the role (the confused deputy problem).
-    pub fn external_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.input.external_id = ::std::option::Option::Some(value.into());
+    pub fn external_id(mut self, value: impl Into<String>) -> Self {
+        self.input.external_id = Some(value.into());
         self
     }
 
     /// Sets or clears `ExternalId`.
-    pub fn set_external_id(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_external_id(mut self, value: Option<String>) -> Self {
         self.input.external_id = value;
         self
     }
 
     /// The caller's MFA device, when the role's trust policy requires MFA: the serial number of a hardware device, or the ARN of a virtual one.
-    pub fn serial_number(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.input.serial_number = ::std::option::Option::Some(value.into());
+    pub fn serial_number(mut self, value: impl Into<String>) -> Self {
+        self.input.serial_number = Some(value.into());
         self
     }
 
     /// Sets or clears `SerialNumber`.
-    pub fn set_serial_number(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_serial_number(mut self, value: Option<String>) -> Self {
         self.input.serial_number = value;
         self
     }
 
     /// The six digits the MFA device of `SerialNumber` shows.
-    pub fn token_code(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.input.token_code = ::std::option::Option::Some(value.into());
+    pub fn token_code(mut self, value: impl Into<String>) -> Self {
+        self.input.token_code = Some(value.into());
         self
     }
 
     /// Sets or clears `TokenCode`.
-    pub fn set_token_code(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_token_code(mut self, value: Option<String>) -> Self {
         self.input.token_code = value;
         self
     }
 
     /// A source identity for the session: it stays with the session through role chaining and shows in CloudTrail, and a trust policy can require it (`sts:SourceIdentity`). Once set, it cannot change.
-    pub fn source_identity(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.input.source_identity = ::std::option::Option::Some(value.into());
+    pub fn source_identity(mut self, value: impl Into<String>) -> Self {
+        self.input.source_identity = Some(value.into());
         self
     }
 
     /// Sets or clears `SourceIdentity`.
-    pub fn set_source_identity(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_source_identity(mut self, value: Option<String>) -> Self {
         self.input.source_identity = value;
         self
     }
@@ -216,16 +160,16 @@ impl<T: ::awsquery::transport::Transport> AssumeRole<T> {
     /// Signed context assertions from trusted context providers (IAM Identity Center, for one) to attach to the session.
     pub fn provided_contexts(
         mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<crate::types::ProvidedContext>>,
+        value: impl Into<Vec<crate::types::ProvidedContext>>,
     ) -> Self {
-        self.input.provided_contexts = ::std::option::Option::Some(value.into());
+        self.input.provided_contexts = Some(value.into());
         self
     }
 
     /// Sets or clears `ProvidedContexts`.
     pub fn set_provided_contexts(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<crate::types::ProvidedContext>>,
+        value: Option<Vec<crate::types::ProvidedContext>>,
     ) -> Self {
         self.input.provided_contexts = value;
         self
@@ -239,7 +183,7 @@ impl<T: ::awsquery::transport::Transport> AssumeRole<T> {
     /// Sends the request. A missing required member fails here, before any I/O.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         crate::types::AssumeRoleOutput,
         ::awsquery::client::SdkError<crate::error::AssumeRoleError>,
     > {

@@ -15,78 +15,54 @@ impl<T: ::awsquery::transport::Transport> AssumeRoleWithWebIdentity<T> {
     pub(crate) fn new(handle: ::std::sync::Arc<::awsquery::client::Handle<T>>) -> Self {
         AssumeRoleWithWebIdentity {
             handle,
-            input: ::std::default::Default::default(),
+            input: Default::default(),
         }
     }
 
     /// The ARN of the role to assume; its trust policy must trust the token's identity provider.
-    pub fn role_arn(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.input.role_arn = ::std::option::Option::Some(value.into());
+    pub fn role_arn(mut self, value: impl Into<String>) -> Self {
+        self.input.role_arn = Some(value.into());
         self
     }
 
     /// Sets or clears `RoleArn`.
-    pub fn set_role_arn(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_role_arn(mut self, value: Option<String>) -> Self {
         self.input.role_arn = value;
         self
     }
 
     /// A name for the session, usually something that identifies the user the token belongs to. It is part of the session's ARN and shows in CloudTrail. Letters, digits and `_+=,.@-`, without spaces.
-    pub fn role_session_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.input.role_session_name = ::std::option::Option::Some(value.into());
+    pub fn role_session_name(mut self, value: impl Into<String>) -> Self {
+        self.input.role_session_name = Some(value.into());
         self
     }
 
     /// Sets or clears `RoleSessionName`.
-    pub fn set_role_session_name(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_role_session_name(mut self, value: Option<String>) -> Self {
         self.input.role_session_name = value;
         self
     }
 
     /// The OpenID Connect ID token or OAuth 2.0 access token the identity provider issued. Send a fresh one: an expired token is refused.
-    pub fn web_identity_token(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.input.web_identity_token = ::std::option::Option::Some(value.into());
+    pub fn web_identity_token(mut self, value: impl Into<String>) -> Self {
+        self.input.web_identity_token = Some(value.into());
         self
     }
 
     /// Sets or clears `WebIdentityToken`.
-    pub fn set_web_identity_token(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_web_identity_token(mut self, value: Option<String>) -> Self {
         self.input.web_identity_token = value;
         self
     }
 
     /// For OAuth 2.0 access tokens only: the provider's domain (`www.amazon.com`, `graph.facebook.com`). Leave it out for OpenID Connect ID tokens.
-    pub fn provider_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.input.provider_id = ::std::option::Option::Some(value.into());
+    pub fn provider_id(mut self, value: impl Into<String>) -> Self {
+        self.input.provider_id = Some(value.into());
         self
     }
 
     /// Sets or clears `ProviderId`.
-    pub fn set_provider_id(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_provider_id(mut self, value: Option<String>) -> Self {
         self.input.provider_id = value;
         self
     }
@@ -94,49 +70,41 @@ impl<T: ::awsquery::transport::Transport> AssumeRoleWithWebIdentity<T> {
     /// Up to 10 ARNs of managed policies to use as session policies: the session may do only what both the role's own policies and these allow. Their plain text, with an inline `Policy`, may not pass 2,048 characters.
     pub fn policy_arns(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<crate::types::PolicyDescriptorType>,
-        >,
+        value: impl Into<Vec<crate::types::PolicyDescriptorType>>,
     ) -> Self {
-        self.input.policy_arns = ::std::option::Option::Some(value.into());
+        self.input.policy_arns = Some(value.into());
         self
     }
 
     /// Sets or clears `PolicyArns`.
     pub fn set_policy_arns(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<crate::types::PolicyDescriptorType>>,
+        value: Option<Vec<crate::types::PolicyDescriptorType>>,
     ) -> Self {
         self.input.policy_arns = value;
         self
     }
 
     /// An inline session policy in JSON. The session gets only the permissions that both the role's policies and this policy grant; it can never add any. Tabs, line breaks and the characters from space to `\u00FF` are allowed.
-    pub fn policy(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.input.policy = ::std::option::Option::Some(value.into());
+    pub fn policy(mut self, value: impl Into<String>) -> Self {
+        self.input.policy = Some(value.into());
         self
     }
 
     /// Sets or clears `Policy`.
-    pub fn set_policy(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_policy(mut self, value: Option<String>) -> Self {
         self.input.policy = value;
         self
     }
 
     /// How long the session lasts, in seconds: from 900 (15 minutes) up to the role's maximum session duration, which an administrator sets between one and 12 hours. One hour when it is left out; a value above the role's maximum makes the request fail.
-    pub fn duration_seconds(mut self, value: impl ::std::convert::Into<i32>) -> Self {
-        self.input.duration_seconds = ::std::option::Option::Some(value.into());
+    pub fn duration_seconds(mut self, value: impl Into<i32>) -> Self {
+        self.input.duration_seconds = Some(value.into());
         self
     }
 
     /// Sets or clears `DurationSeconds`.
-    pub fn set_duration_seconds(mut self, value: ::std::option::Option<i32>) -> Self {
+    pub fn set_duration_seconds(mut self, value: Option<i32>) -> Self {
         self.input.duration_seconds = value;
         self
     }
@@ -149,7 +117,7 @@ impl<T: ::awsquery::transport::Transport> AssumeRoleWithWebIdentity<T> {
     /// Sends the request. A missing required member fails here, before any I/O.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         crate::types::AssumeRoleWithWebIdentityOutput,
         ::awsquery::client::SdkError<crate::error::AssumeRoleWithWebIdentityError>,
     > {

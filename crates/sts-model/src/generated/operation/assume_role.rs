@@ -14,68 +14,62 @@ pub struct AssumeRoleInput {
     ///
     /// Length 20 to 2048; pattern `^[\u0009\u000A\u000D\u0020-\u007E\u0085\u00A0-\uD7FF\uE000-\uFFFD\u10000-\u10FFFF]+$` (checked by the service).
     #[cfg_attr(feature = "serde", serde(rename = "RoleArn"))]
-    pub role_arn: ::std::option::Option<::std::string::String>,
+    pub role_arn: Option<String>,
     /// A name the caller gives this session of the role. It is part of the session's ARN and shows in CloudTrail, which tells apart the sessions of one role. Letters, digits and `_+=,.@-`, without spaces.
     ///
     /// Required.
     ///
     /// Length 2 to 64; pattern `^[\w+=,.@-]*$` (checked by the service).
     #[cfg_attr(feature = "serde", serde(rename = "RoleSessionName"))]
-    pub role_session_name: ::std::option::Option<::std::string::String>,
+    pub role_session_name: Option<String>,
     /// Up to 10 ARNs of managed policies to use as session policies: the session may do only what both the role's own policies and these allow. Their plain text, with an inline `Policy`, may not pass 2,048 characters.
     #[cfg_attr(feature = "serde", serde(rename = "PolicyArns"))]
-    pub policy_arns: ::std::option::Option<
-        ::std::vec::Vec<crate::types::PolicyDescriptorType>,
-    >,
+    pub policy_arns: Option<Vec<crate::types::PolicyDescriptorType>>,
     /// An inline session policy in JSON. The session gets only the permissions that both the role's policies and this policy grant; it can never add any. Tabs, line breaks and the characters from space to `\u00FF` are allowed.
     ///
     /// Length at least 1; pattern `^[\u0009\u000A\u000D\u0020-\u00FF]+$` (checked by the service).
     #[cfg_attr(feature = "serde", serde(rename = "Policy"))]
-    pub policy: ::std::option::Option<::std::string::String>,
+    pub policy: Option<String>,
     /// How long the session lasts, in seconds: from 900 (15 minutes) up to the role's maximum session duration, which an administrator sets between one and 12 hours. One hour when it is left out; a value above the role's maximum makes the request fail.
     ///
     /// Range 900 to 43200 (checked by the service).
     #[cfg_attr(feature = "serde", serde(rename = "DurationSeconds"))]
-    pub duration_seconds: ::std::option::Option<i32>,
+    pub duration_seconds: Option<i32>,
     /// Session tags: up to 50 key and value pairs that the session carries as principal tags. A session tag replaces the role's own tag of the same key.
     ///
     /// Length 0 to 50 (checked by the service).
     #[cfg_attr(feature = "serde", serde(rename = "Tags"))]
-    pub tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
+    pub tags: Option<Vec<crate::types::Tag>>,
     /// The keys of session tags that stay with the session when it assumes another role (role chaining).
     ///
     /// Length 0 to 50 (checked by the service).
     #[cfg_attr(feature = "serde", serde(rename = "TransitiveTagKeys"))]
-    pub transitive_tag_keys: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
+    pub transitive_tag_keys: Option<Vec<String>>,
     /// An identifier the role's trust policy may require when a third party assumes the role for the account that owns it; it keeps another customer of that party from using the role (the confused deputy problem).
     ///
     /// Length 2 to 1224; pattern `^[\w+=,.@:\/-]*$` (checked by the service).
     #[cfg_attr(feature = "serde", serde(rename = "ExternalId"))]
-    pub external_id: ::std::option::Option<::std::string::String>,
+    pub external_id: Option<String>,
     /// The caller's MFA device, when the role's trust policy requires MFA: the serial number of a hardware device, or the ARN of a virtual one.
     ///
     /// Length 9 to 256; pattern `^[\w+=/:,.@-]*$` (checked by the service).
     #[cfg_attr(feature = "serde", serde(rename = "SerialNumber"))]
-    pub serial_number: ::std::option::Option<::std::string::String>,
+    pub serial_number: Option<String>,
     /// The six digits the MFA device of `SerialNumber` shows.
     ///
     /// Length 6 to 6; pattern `^[\d]*$` (checked by the service).
     #[cfg_attr(feature = "serde", serde(rename = "TokenCode"))]
-    pub token_code: ::std::option::Option<::std::string::String>,
+    pub token_code: Option<String>,
     /// A source identity for the session: it stays with the session through role chaining and shows in CloudTrail, and a trust policy can require it (`sts:SourceIdentity`). Once set, it cannot change.
     ///
     /// Length 2 to 64; pattern `^[\w+=,.@-]*$` (checked by the service).
     #[cfg_attr(feature = "serde", serde(rename = "SourceIdentity"))]
-    pub source_identity: ::std::option::Option<::std::string::String>,
+    pub source_identity: Option<String>,
     /// Signed context assertions from trusted context providers (IAM Identity Center, for one) to attach to the session.
     ///
     /// Length 1 to 5 (checked by the service).
     #[cfg_attr(feature = "serde", serde(rename = "ProvidedContexts"))]
-    pub provided_contexts: ::std::option::Option<
-        ::std::vec::Vec<crate::types::ProvidedContext>,
-    >,
+    pub provided_contexts: Option<Vec<crate::types::ProvidedContext>>,
 }
 
 /// Smithy shape `com.amazonaws.sts#AssumeRoleResponse`.
@@ -85,20 +79,20 @@ pub struct AssumeRoleInput {
 pub struct AssumeRoleOutput {
     /// The temporary credentials: access key ID, secret access key, session token and expiry. The session token has no fixed size.
     #[cfg_attr(feature = "serde", serde(rename = "Credentials"))]
-    pub credentials: ::std::option::Option<crate::types::Credentials>,
+    pub credentials: Option<crate::types::Credentials>,
     /// The identity of the new session, its ID and ARN, which policies can name.
     #[cfg_attr(feature = "serde", serde(rename = "AssumedRoleUser"))]
-    pub assumed_role_user: ::std::option::Option<crate::types::AssumedRoleUser>,
+    pub assumed_role_user: Option<crate::types::AssumedRoleUser>,
     /// How much of the space allowed for the session policies and session tags of the request they take once packed, in percent. A request over 100 fails.
     ///
     /// Range at least 0 (checked by the service).
     #[cfg_attr(feature = "serde", serde(rename = "PackedPolicySize"))]
-    pub packed_policy_size: ::std::option::Option<i32>,
+    pub packed_policy_size: Option<i32>,
     /// The source identity set for the session, if any.
     ///
     /// Length 2 to 64; pattern `^[\w+=,.@-]*$` (checked by the service).
     #[cfg_attr(feature = "serde", serde(rename = "SourceIdentity"))]
-    pub source_identity: ::std::option::Option<::std::string::String>,
+    pub source_identity: Option<String>,
     #[cfg_attr(feature = "serde", serde(rename = "ResponseMetadata", default))]
     _metadata: ::awsquery_types::ResponseMetadata,
 }
@@ -106,21 +100,18 @@ pub struct AssumeRoleOutput {
 impl AssumeRoleOutput {
     /// The id AWS gave the request: the `x-amzn-requestid` header, else the body's
     /// `<ResponseMetadata><RequestId>`; `None` when the response had neither.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
+    pub fn request_id(&self) -> Option<&str> {
         self._metadata.request_id()
     }
 
     /// Sets the request id (the protocol crate does, from the response).
-    pub fn set_request_id(
-        &mut self,
-        request_id: ::std::option::Option<::std::string::String>,
-    ) {
+    pub fn set_request_id(&mut self, request_id: Option<String>) {
         self._metadata = ::awsquery_types::ResponseMetadata::new(request_id);
     }
 }
 
 impl ::awsquery_types::RequestId for AssumeRoleOutput {
-    fn request_id(&self) -> ::std::option::Option<&str> {
+    fn request_id(&self) -> Option<&str> {
         self._metadata.request_id()
     }
 }
@@ -155,22 +146,22 @@ impl AssumeRoleError {
 
     /// Whether this is [`ExpiredTokenException`](crate::error::ExpiredTokenException).
     pub fn is_expired_token_exception(&self) -> bool {
-        ::std::matches!(self, Self::ExpiredTokenException(_))
+        matches!(self, Self::ExpiredTokenException(_))
     }
 
     /// Whether this is [`MalformedPolicyDocumentException`](crate::error::MalformedPolicyDocumentException).
     pub fn is_malformed_policy_document_exception(&self) -> bool {
-        ::std::matches!(self, Self::MalformedPolicyDocumentException(_))
+        matches!(self, Self::MalformedPolicyDocumentException(_))
     }
 
     /// Whether this is [`PackedPolicyTooLargeException`](crate::error::PackedPolicyTooLargeException).
     pub fn is_packed_policy_too_large_exception(&self) -> bool {
-        ::std::matches!(self, Self::PackedPolicyTooLargeException(_))
+        matches!(self, Self::PackedPolicyTooLargeException(_))
     }
 
     /// Whether this is [`RegionDisabledException`](crate::error::RegionDisabledException).
     pub fn is_region_disabled_exception(&self) -> bool {
-        ::std::matches!(self, Self::RegionDisabledException(_))
+        matches!(self, Self::RegionDisabledException(_))
     }
 }
 
@@ -187,10 +178,10 @@ impl ::std::fmt::Display for AssumeRoleError {
 }
 
 impl ::std::error::Error for AssumeRoleError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(e) => ::std::error::Error::source(e),
-            _ => ::std::option::Option::None,
+            _ => None,
         }
     }
 }
@@ -201,13 +192,13 @@ impl ::awsquery_types::error::ProvideErrorMetadata for AssumeRoleError {
     }
 }
 
-impl ::std::convert::From<::awsquery_types::Unhandled> for AssumeRoleError {
+impl From<::awsquery_types::Unhandled> for AssumeRoleError {
     fn from(error: ::awsquery_types::Unhandled) -> Self {
         Self::Unhandled(error)
     }
 }
 
-impl ::std::convert::From<AssumeRoleError> for crate::error::Error {
+impl From<AssumeRoleError> for crate::error::Error {
     fn from(error: AssumeRoleError) -> Self {
         match error {
             AssumeRoleError::ExpiredTokenException(e) => {
@@ -239,37 +230,25 @@ pub mod builders {
     #[allow(deprecated)]
     impl AssumeRoleInputBuilder {
         /// The ARN of the role to assume.
-        pub fn role_arn(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner.role_arn = ::std::option::Option::Some(value.into());
+        pub fn role_arn(mut self, value: impl Into<String>) -> Self {
+            self.inner.role_arn = Some(value.into());
             self
         }
 
         /// Sets or clears `RoleArn`.
-        pub fn set_role_arn(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_role_arn(mut self, value: Option<String>) -> Self {
             self.inner.role_arn = value;
             self
         }
 
         /// A name the caller gives this session of the role. It is part of the session's ARN and shows in CloudTrail, which tells apart the sessions of one role. Letters, digits and `_+=,.@-`, without spaces.
-        pub fn role_session_name(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner.role_session_name = ::std::option::Option::Some(value.into());
+        pub fn role_session_name(mut self, value: impl Into<String>) -> Self {
+            self.inner.role_session_name = Some(value.into());
             self
         }
 
         /// Sets or clears `RoleSessionName`.
-        pub fn set_role_session_name(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_role_session_name(mut self, value: Option<String>) -> Self {
             self.inner.role_session_name = value;
             self
         }
@@ -277,165 +256,113 @@ pub mod builders {
         /// Up to 10 ARNs of managed policies to use as session policies: the session may do only what both the role's own policies and these allow. Their plain text, with an inline `Policy`, may not pass 2,048 characters.
         pub fn policy_arns(
             mut self,
-            value: impl ::std::convert::Into<
-                ::std::vec::Vec<crate::types::PolicyDescriptorType>,
-            >,
+            value: impl Into<Vec<crate::types::PolicyDescriptorType>>,
         ) -> Self {
-            self.inner.policy_arns = ::std::option::Option::Some(value.into());
+            self.inner.policy_arns = Some(value.into());
             self
         }
 
         /// Sets or clears `PolicyArns`.
         pub fn set_policy_arns(
             mut self,
-            value: ::std::option::Option<
-                ::std::vec::Vec<crate::types::PolicyDescriptorType>,
-            >,
+            value: Option<Vec<crate::types::PolicyDescriptorType>>,
         ) -> Self {
             self.inner.policy_arns = value;
             self
         }
 
         /// An inline session policy in JSON. The session gets only the permissions that both the role's policies and this policy grant; it can never add any. Tabs, line breaks and the characters from space to `\u00FF` are allowed.
-        pub fn policy(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner.policy = ::std::option::Option::Some(value.into());
+        pub fn policy(mut self, value: impl Into<String>) -> Self {
+            self.inner.policy = Some(value.into());
             self
         }
 
         /// Sets or clears `Policy`.
-        pub fn set_policy(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_policy(mut self, value: Option<String>) -> Self {
             self.inner.policy = value;
             self
         }
 
         /// How long the session lasts, in seconds: from 900 (15 minutes) up to the role's maximum session duration, which an administrator sets between one and 12 hours. One hour when it is left out; a value above the role's maximum makes the request fail.
-        pub fn duration_seconds(
-            mut self,
-            value: impl ::std::convert::Into<i32>,
-        ) -> Self {
-            self.inner.duration_seconds = ::std::option::Option::Some(value.into());
+        pub fn duration_seconds(mut self, value: impl Into<i32>) -> Self {
+            self.inner.duration_seconds = Some(value.into());
             self
         }
 
         /// Sets or clears `DurationSeconds`.
-        pub fn set_duration_seconds(
-            mut self,
-            value: ::std::option::Option<i32>,
-        ) -> Self {
+        pub fn set_duration_seconds(mut self, value: Option<i32>) -> Self {
             self.inner.duration_seconds = value;
             self
         }
 
         /// Session tags: up to 50 key and value pairs that the session carries as principal tags. A session tag replaces the role's own tag of the same key.
-        pub fn tags(
-            mut self,
-            value: impl ::std::convert::Into<::std::vec::Vec<crate::types::Tag>>,
-        ) -> Self {
-            self.inner.tags = ::std::option::Option::Some(value.into());
+        pub fn tags(mut self, value: impl Into<Vec<crate::types::Tag>>) -> Self {
+            self.inner.tags = Some(value.into());
             self
         }
 
         /// Sets or clears `Tags`.
-        pub fn set_tags(
-            mut self,
-            value: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
-        ) -> Self {
+        pub fn set_tags(mut self, value: Option<Vec<crate::types::Tag>>) -> Self {
             self.inner.tags = value;
             self
         }
 
         /// The keys of session tags that stay with the session when it assumes another role (role chaining).
-        pub fn transitive_tag_keys(
-            mut self,
-            value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
-        ) -> Self {
-            self.inner.transitive_tag_keys = ::std::option::Option::Some(value.into());
+        pub fn transitive_tag_keys(mut self, value: impl Into<Vec<String>>) -> Self {
+            self.inner.transitive_tag_keys = Some(value.into());
             self
         }
 
         /// Sets or clears `TransitiveTagKeys`.
-        pub fn set_transitive_tag_keys(
-            mut self,
-            value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ) -> Self {
+        pub fn set_transitive_tag_keys(mut self, value: Option<Vec<String>>) -> Self {
             self.inner.transitive_tag_keys = value;
             self
         }
 
         /// An identifier the role's trust policy may require when a third party assumes the role for the account that owns it; it keeps another customer of that party from using the role (the confused deputy problem).
-        pub fn external_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner.external_id = ::std::option::Option::Some(value.into());
+        pub fn external_id(mut self, value: impl Into<String>) -> Self {
+            self.inner.external_id = Some(value.into());
             self
         }
 
         /// Sets or clears `ExternalId`.
-        pub fn set_external_id(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_external_id(mut self, value: Option<String>) -> Self {
             self.inner.external_id = value;
             self
         }
 
         /// The caller's MFA device, when the role's trust policy requires MFA: the serial number of a hardware device, or the ARN of a virtual one.
-        pub fn serial_number(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner.serial_number = ::std::option::Option::Some(value.into());
+        pub fn serial_number(mut self, value: impl Into<String>) -> Self {
+            self.inner.serial_number = Some(value.into());
             self
         }
 
         /// Sets or clears `SerialNumber`.
-        pub fn set_serial_number(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_serial_number(mut self, value: Option<String>) -> Self {
             self.inner.serial_number = value;
             self
         }
 
         /// The six digits the MFA device of `SerialNumber` shows.
-        pub fn token_code(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner.token_code = ::std::option::Option::Some(value.into());
+        pub fn token_code(mut self, value: impl Into<String>) -> Self {
+            self.inner.token_code = Some(value.into());
             self
         }
 
         /// Sets or clears `TokenCode`.
-        pub fn set_token_code(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_token_code(mut self, value: Option<String>) -> Self {
             self.inner.token_code = value;
             self
         }
 
         /// A source identity for the session: it stays with the session through role chaining and shows in CloudTrail, and a trust policy can require it (`sts:SourceIdentity`). Once set, it cannot change.
-        pub fn source_identity(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner.source_identity = ::std::option::Option::Some(value.into());
+        pub fn source_identity(mut self, value: impl Into<String>) -> Self {
+            self.inner.source_identity = Some(value.into());
             self
         }
 
         /// Sets or clears `SourceIdentity`.
-        pub fn set_source_identity(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_source_identity(mut self, value: Option<String>) -> Self {
             self.inner.source_identity = value;
             self
         }
@@ -443,18 +370,16 @@ pub mod builders {
         /// Signed context assertions from trusted context providers (IAM Identity Center, for one) to attach to the session.
         pub fn provided_contexts(
             mut self,
-            value: impl ::std::convert::Into<
-                ::std::vec::Vec<crate::types::ProvidedContext>,
-            >,
+            value: impl Into<Vec<crate::types::ProvidedContext>>,
         ) -> Self {
-            self.inner.provided_contexts = ::std::option::Option::Some(value.into());
+            self.inner.provided_contexts = Some(value.into());
             self
         }
 
         /// Sets or clears `ProvidedContexts`.
         pub fn set_provided_contexts(
             mut self,
-            value: ::std::option::Option<::std::vec::Vec<crate::types::ProvidedContext>>,
+            value: Option<Vec<crate::types::ProvidedContext>>,
         ) -> Self {
             self.inner.provided_contexts = value;
             self
@@ -464,24 +389,21 @@ pub mod builders {
         /// naming the first required member that is not set: `RoleArn`, `RoleSessionName`.
         pub fn build(
             self,
-        ) -> ::std::result::Result<
-            crate::types::AssumeRoleInput,
-            ::awsquery_types::BuildError,
-        > {
+        ) -> Result<crate::types::AssumeRoleInput, ::awsquery_types::BuildError> {
             if self.inner.role_arn.is_none() {
-                return ::std::result::Result::Err(
+                return Err(
                     ::awsquery_types::BuildError::missing("AssumeRoleInput", "RoleArn"),
                 );
             }
             if self.inner.role_session_name.is_none() {
-                return ::std::result::Result::Err(
+                return Err(
                     ::awsquery_types::BuildError::missing(
                         "AssumeRoleInput",
                         "RoleSessionName",
                     ),
                 );
             }
-            ::std::result::Result::Ok(self.inner)
+            Ok(self.inner)
         }
     }
 

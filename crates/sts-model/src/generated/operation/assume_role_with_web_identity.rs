@@ -14,41 +14,39 @@ pub struct AssumeRoleWithWebIdentityInput {
     ///
     /// Length 20 to 2048; pattern `^[\u0009\u000A\u000D\u0020-\u007E\u0085\u00A0-\uD7FF\uE000-\uFFFD\u10000-\u10FFFF]+$` (checked by the service).
     #[cfg_attr(feature = "serde", serde(rename = "RoleArn"))]
-    pub role_arn: ::std::option::Option<::std::string::String>,
+    pub role_arn: Option<String>,
     /// A name for the session, usually something that identifies the user the token belongs to. It is part of the session's ARN and shows in CloudTrail. Letters, digits and `_+=,.@-`, without spaces.
     ///
     /// Required.
     ///
     /// Length 2 to 64; pattern `^[\w+=,.@-]*$` (checked by the service).
     #[cfg_attr(feature = "serde", serde(rename = "RoleSessionName"))]
-    pub role_session_name: ::std::option::Option<::std::string::String>,
+    pub role_session_name: Option<String>,
     /// The OpenID Connect ID token or OAuth 2.0 access token the identity provider issued. Send a fresh one: an expired token is refused.
     ///
     /// Required.
     ///
     /// Length 4 to 20000 (checked by the service).
     #[cfg_attr(feature = "serde", serde(rename = "WebIdentityToken"))]
-    pub web_identity_token: ::std::option::Option<::std::string::String>,
+    pub web_identity_token: Option<String>,
     /// For OAuth 2.0 access tokens only: the provider's domain (`www.amazon.com`, `graph.facebook.com`). Leave it out for OpenID Connect ID tokens.
     ///
     /// Length 4 to 2048 (checked by the service).
     #[cfg_attr(feature = "serde", serde(rename = "ProviderId"))]
-    pub provider_id: ::std::option::Option<::std::string::String>,
+    pub provider_id: Option<String>,
     /// Up to 10 ARNs of managed policies to use as session policies: the session may do only what both the role's own policies and these allow. Their plain text, with an inline `Policy`, may not pass 2,048 characters.
     #[cfg_attr(feature = "serde", serde(rename = "PolicyArns"))]
-    pub policy_arns: ::std::option::Option<
-        ::std::vec::Vec<crate::types::PolicyDescriptorType>,
-    >,
+    pub policy_arns: Option<Vec<crate::types::PolicyDescriptorType>>,
     /// An inline session policy in JSON. The session gets only the permissions that both the role's policies and this policy grant; it can never add any. Tabs, line breaks and the characters from space to `\u00FF` are allowed.
     ///
     /// Length 1 to 2048; pattern `^[\u0009\u000A\u000D\u0020-\u00FF]+$` (checked by the service).
     #[cfg_attr(feature = "serde", serde(rename = "Policy"))]
-    pub policy: ::std::option::Option<::std::string::String>,
+    pub policy: Option<String>,
     /// How long the session lasts, in seconds: from 900 (15 minutes) up to the role's maximum session duration, which an administrator sets between one and 12 hours. One hour when it is left out; a value above the role's maximum makes the request fail.
     ///
     /// Range 900 to 43200 (checked by the service).
     #[cfg_attr(feature = "serde", serde(rename = "DurationSeconds"))]
-    pub duration_seconds: ::std::option::Option<i32>,
+    pub duration_seconds: Option<i32>,
 }
 
 #[allow(deprecated)]
@@ -73,31 +71,31 @@ impl ::std::fmt::Debug for AssumeRoleWithWebIdentityInput {
 pub struct AssumeRoleWithWebIdentityOutput {
     /// The temporary credentials: access key ID, secret access key, session token and expiry. The session token has no fixed size.
     #[cfg_attr(feature = "serde", serde(rename = "Credentials"))]
-    pub credentials: ::std::option::Option<crate::types::Credentials>,
+    pub credentials: Option<crate::types::Credentials>,
     /// The identifier the provider gave the user: the token's `sub` claim, unique for each provider and application.
     ///
     /// Length 6 to 255 (checked by the service).
     #[cfg_attr(feature = "serde", serde(rename = "SubjectFromWebIdentityToken"))]
-    pub subject_from_web_identity_token: ::std::option::Option<::std::string::String>,
+    pub subject_from_web_identity_token: Option<String>,
     /// The identity of the new session, its ID and ARN, which policies can name.
     #[cfg_attr(feature = "serde", serde(rename = "AssumedRoleUser"))]
-    pub assumed_role_user: ::std::option::Option<crate::types::AssumedRoleUser>,
+    pub assumed_role_user: Option<crate::types::AssumedRoleUser>,
     /// How much of the space allowed for the session policies and session tags of the request they take once packed, in percent. A request over 100 fails.
     ///
     /// Range at least 0 (checked by the service).
     #[cfg_attr(feature = "serde", serde(rename = "PackedPolicySize"))]
-    pub packed_policy_size: ::std::option::Option<i32>,
+    pub packed_policy_size: Option<i32>,
     /// Who issued the token: the `iss` claim of an OpenID Connect ID token, or the `ProviderId` of the request.
     #[cfg_attr(feature = "serde", serde(rename = "Provider"))]
-    pub provider: ::std::option::Option<::std::string::String>,
+    pub provider: Option<String>,
     /// Whom the token was issued for, the client ID of the application (the token's `aud` claim).
     #[cfg_attr(feature = "serde", serde(rename = "Audience"))]
-    pub audience: ::std::option::Option<::std::string::String>,
+    pub audience: Option<String>,
     /// The source identity of the session, when the token carried one as a claim.
     ///
     /// Length 2 to 64; pattern `^[\w+=,.@-]*$` (checked by the service).
     #[cfg_attr(feature = "serde", serde(rename = "SourceIdentity"))]
-    pub source_identity: ::std::option::Option<::std::string::String>,
+    pub source_identity: Option<String>,
     #[cfg_attr(feature = "serde", serde(rename = "ResponseMetadata", default))]
     _metadata: ::awsquery_types::ResponseMetadata,
 }
@@ -105,21 +103,18 @@ pub struct AssumeRoleWithWebIdentityOutput {
 impl AssumeRoleWithWebIdentityOutput {
     /// The id AWS gave the request: the `x-amzn-requestid` header, else the body's
     /// `<ResponseMetadata><RequestId>`; `None` when the response had neither.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
+    pub fn request_id(&self) -> Option<&str> {
         self._metadata.request_id()
     }
 
     /// Sets the request id (the protocol crate does, from the response).
-    pub fn set_request_id(
-        &mut self,
-        request_id: ::std::option::Option<::std::string::String>,
-    ) {
+    pub fn set_request_id(&mut self, request_id: Option<String>) {
         self._metadata = ::awsquery_types::ResponseMetadata::new(request_id);
     }
 }
 
 impl ::awsquery_types::RequestId for AssumeRoleWithWebIdentityOutput {
-    fn request_id(&self) -> ::std::option::Option<&str> {
+    fn request_id(&self) -> Option<&str> {
         self._metadata.request_id()
     }
 }
@@ -163,37 +158,37 @@ impl AssumeRoleWithWebIdentityError {
 
     /// Whether this is [`ExpiredTokenException`](crate::error::ExpiredTokenException).
     pub fn is_expired_token_exception(&self) -> bool {
-        ::std::matches!(self, Self::ExpiredTokenException(_))
+        matches!(self, Self::ExpiredTokenException(_))
     }
 
     /// Whether this is [`IdpCommunicationErrorException`](crate::error::IdpCommunicationErrorException).
     pub fn is_idp_communication_error_exception(&self) -> bool {
-        ::std::matches!(self, Self::IdpCommunicationErrorException(_))
+        matches!(self, Self::IdpCommunicationErrorException(_))
     }
 
     /// Whether this is [`IdpRejectedClaimException`](crate::error::IdpRejectedClaimException).
     pub fn is_idp_rejected_claim_exception(&self) -> bool {
-        ::std::matches!(self, Self::IdpRejectedClaimException(_))
+        matches!(self, Self::IdpRejectedClaimException(_))
     }
 
     /// Whether this is [`InvalidIdentityTokenException`](crate::error::InvalidIdentityTokenException).
     pub fn is_invalid_identity_token_exception(&self) -> bool {
-        ::std::matches!(self, Self::InvalidIdentityTokenException(_))
+        matches!(self, Self::InvalidIdentityTokenException(_))
     }
 
     /// Whether this is [`MalformedPolicyDocumentException`](crate::error::MalformedPolicyDocumentException).
     pub fn is_malformed_policy_document_exception(&self) -> bool {
-        ::std::matches!(self, Self::MalformedPolicyDocumentException(_))
+        matches!(self, Self::MalformedPolicyDocumentException(_))
     }
 
     /// Whether this is [`PackedPolicyTooLargeException`](crate::error::PackedPolicyTooLargeException).
     pub fn is_packed_policy_too_large_exception(&self) -> bool {
-        ::std::matches!(self, Self::PackedPolicyTooLargeException(_))
+        matches!(self, Self::PackedPolicyTooLargeException(_))
     }
 
     /// Whether this is [`RegionDisabledException`](crate::error::RegionDisabledException).
     pub fn is_region_disabled_exception(&self) -> bool {
-        ::std::matches!(self, Self::RegionDisabledException(_))
+        matches!(self, Self::RegionDisabledException(_))
     }
 }
 
@@ -213,10 +208,10 @@ impl ::std::fmt::Display for AssumeRoleWithWebIdentityError {
 }
 
 impl ::std::error::Error for AssumeRoleWithWebIdentityError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(e) => ::std::error::Error::source(e),
-            _ => ::std::option::Option::None,
+            _ => None,
         }
     }
 }
@@ -227,14 +222,13 @@ impl ::awsquery_types::error::ProvideErrorMetadata for AssumeRoleWithWebIdentity
     }
 }
 
-impl ::std::convert::From<::awsquery_types::Unhandled>
-for AssumeRoleWithWebIdentityError {
+impl From<::awsquery_types::Unhandled> for AssumeRoleWithWebIdentityError {
     fn from(error: ::awsquery_types::Unhandled) -> Self {
         Self::Unhandled(error)
     }
 }
 
-impl ::std::convert::From<AssumeRoleWithWebIdentityError> for crate::error::Error {
+impl From<AssumeRoleWithWebIdentityError> for crate::error::Error {
     fn from(error: AssumeRoleWithWebIdentityError) -> Self {
         match error {
             AssumeRoleWithWebIdentityError::ExpiredTokenException(e) => {
@@ -277,73 +271,49 @@ pub mod builders {
     #[allow(deprecated)]
     impl AssumeRoleWithWebIdentityInputBuilder {
         /// The ARN of the role to assume; its trust policy must trust the token's identity provider.
-        pub fn role_arn(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner.role_arn = ::std::option::Option::Some(value.into());
+        pub fn role_arn(mut self, value: impl Into<String>) -> Self {
+            self.inner.role_arn = Some(value.into());
             self
         }
 
         /// Sets or clears `RoleArn`.
-        pub fn set_role_arn(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_role_arn(mut self, value: Option<String>) -> Self {
             self.inner.role_arn = value;
             self
         }
 
         /// A name for the session, usually something that identifies the user the token belongs to. It is part of the session's ARN and shows in CloudTrail. Letters, digits and `_+=,.@-`, without spaces.
-        pub fn role_session_name(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner.role_session_name = ::std::option::Option::Some(value.into());
+        pub fn role_session_name(mut self, value: impl Into<String>) -> Self {
+            self.inner.role_session_name = Some(value.into());
             self
         }
 
         /// Sets or clears `RoleSessionName`.
-        pub fn set_role_session_name(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_role_session_name(mut self, value: Option<String>) -> Self {
             self.inner.role_session_name = value;
             self
         }
 
         /// The OpenID Connect ID token or OAuth 2.0 access token the identity provider issued. Send a fresh one: an expired token is refused.
-        pub fn web_identity_token(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner.web_identity_token = ::std::option::Option::Some(value.into());
+        pub fn web_identity_token(mut self, value: impl Into<String>) -> Self {
+            self.inner.web_identity_token = Some(value.into());
             self
         }
 
         /// Sets or clears `WebIdentityToken`.
-        pub fn set_web_identity_token(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_web_identity_token(mut self, value: Option<String>) -> Self {
             self.inner.web_identity_token = value;
             self
         }
 
         /// For OAuth 2.0 access tokens only: the provider's domain (`www.amazon.com`, `graph.facebook.com`). Leave it out for OpenID Connect ID tokens.
-        pub fn provider_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner.provider_id = ::std::option::Option::Some(value.into());
+        pub fn provider_id(mut self, value: impl Into<String>) -> Self {
+            self.inner.provider_id = Some(value.into());
             self
         }
 
         /// Sets or clears `ProviderId`.
-        pub fn set_provider_id(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_provider_id(mut self, value: Option<String>) -> Self {
             self.inner.provider_id = value;
             self
         }
@@ -351,57 +321,41 @@ pub mod builders {
         /// Up to 10 ARNs of managed policies to use as session policies: the session may do only what both the role's own policies and these allow. Their plain text, with an inline `Policy`, may not pass 2,048 characters.
         pub fn policy_arns(
             mut self,
-            value: impl ::std::convert::Into<
-                ::std::vec::Vec<crate::types::PolicyDescriptorType>,
-            >,
+            value: impl Into<Vec<crate::types::PolicyDescriptorType>>,
         ) -> Self {
-            self.inner.policy_arns = ::std::option::Option::Some(value.into());
+            self.inner.policy_arns = Some(value.into());
             self
         }
 
         /// Sets or clears `PolicyArns`.
         pub fn set_policy_arns(
             mut self,
-            value: ::std::option::Option<
-                ::std::vec::Vec<crate::types::PolicyDescriptorType>,
-            >,
+            value: Option<Vec<crate::types::PolicyDescriptorType>>,
         ) -> Self {
             self.inner.policy_arns = value;
             self
         }
 
         /// An inline session policy in JSON. The session gets only the permissions that both the role's policies and this policy grant; it can never add any. Tabs, line breaks and the characters from space to `\u00FF` are allowed.
-        pub fn policy(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner.policy = ::std::option::Option::Some(value.into());
+        pub fn policy(mut self, value: impl Into<String>) -> Self {
+            self.inner.policy = Some(value.into());
             self
         }
 
         /// Sets or clears `Policy`.
-        pub fn set_policy(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_policy(mut self, value: Option<String>) -> Self {
             self.inner.policy = value;
             self
         }
 
         /// How long the session lasts, in seconds: from 900 (15 minutes) up to the role's maximum session duration, which an administrator sets between one and 12 hours. One hour when it is left out; a value above the role's maximum makes the request fail.
-        pub fn duration_seconds(
-            mut self,
-            value: impl ::std::convert::Into<i32>,
-        ) -> Self {
-            self.inner.duration_seconds = ::std::option::Option::Some(value.into());
+        pub fn duration_seconds(mut self, value: impl Into<i32>) -> Self {
+            self.inner.duration_seconds = Some(value.into());
             self
         }
 
         /// Sets or clears `DurationSeconds`.
-        pub fn set_duration_seconds(
-            mut self,
-            value: ::std::option::Option<i32>,
-        ) -> Self {
+        pub fn set_duration_seconds(mut self, value: Option<i32>) -> Self {
             self.inner.duration_seconds = value;
             self
         }
@@ -410,12 +364,12 @@ pub mod builders {
         /// naming the first required member that is not set: `RoleArn`, `RoleSessionName`, `WebIdentityToken`.
         pub fn build(
             self,
-        ) -> ::std::result::Result<
+        ) -> Result<
             crate::types::AssumeRoleWithWebIdentityInput,
             ::awsquery_types::BuildError,
         > {
             if self.inner.role_arn.is_none() {
-                return ::std::result::Result::Err(
+                return Err(
                     ::awsquery_types::BuildError::missing(
                         "AssumeRoleWithWebIdentityInput",
                         "RoleArn",
@@ -423,7 +377,7 @@ pub mod builders {
                 );
             }
             if self.inner.role_session_name.is_none() {
-                return ::std::result::Result::Err(
+                return Err(
                     ::awsquery_types::BuildError::missing(
                         "AssumeRoleWithWebIdentityInput",
                         "RoleSessionName",
@@ -431,14 +385,14 @@ pub mod builders {
                 );
             }
             if self.inner.web_identity_token.is_none() {
-                return ::std::result::Result::Err(
+                return Err(
                     ::awsquery_types::BuildError::missing(
                         "AssumeRoleWithWebIdentityInput",
                         "WebIdentityToken",
                     ),
                 );
             }
-            ::std::result::Result::Ok(self.inner)
+            Ok(self.inner)
         }
     }
 

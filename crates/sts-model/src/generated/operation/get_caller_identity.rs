@@ -16,15 +16,15 @@ pub struct GetCallerIdentityInput {}
 pub struct GetCallerIdentityOutput {
     /// The caller's unique ID: an IAM user's ID, or for a role session the role's ID, a colon and the session name.
     #[cfg_attr(feature = "serde", serde(rename = "UserId"))]
-    pub user_id: ::std::option::Option<::std::string::String>,
+    pub user_id: Option<String>,
     /// The ID of the account that owns the calling identity.
     #[cfg_attr(feature = "serde", serde(rename = "Account"))]
-    pub account: ::std::option::Option<::std::string::String>,
+    pub account: Option<String>,
     /// The ARN of the calling identity.
     ///
     /// Length 20 to 2048; pattern `^[\u0009\u000A\u000D\u0020-\u007E\u0085\u00A0-\uD7FF\uE000-\uFFFD\u10000-\u10FFFF]+$` (checked by the service).
     #[cfg_attr(feature = "serde", serde(rename = "Arn"))]
-    pub arn: ::std::option::Option<::std::string::String>,
+    pub arn: Option<String>,
     #[cfg_attr(feature = "serde", serde(rename = "ResponseMetadata", default))]
     _metadata: ::awsquery_types::ResponseMetadata,
 }
@@ -32,21 +32,18 @@ pub struct GetCallerIdentityOutput {
 impl GetCallerIdentityOutput {
     /// The id AWS gave the request: the `x-amzn-requestid` header, else the body's
     /// `<ResponseMetadata><RequestId>`; `None` when the response had neither.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
+    pub fn request_id(&self) -> Option<&str> {
         self._metadata.request_id()
     }
 
     /// Sets the request id (the protocol crate does, from the response).
-    pub fn set_request_id(
-        &mut self,
-        request_id: ::std::option::Option<::std::string::String>,
-    ) {
+    pub fn set_request_id(&mut self, request_id: Option<String>) {
         self._metadata = ::awsquery_types::ResponseMetadata::new(request_id);
     }
 }
 
 impl ::awsquery_types::RequestId for GetCallerIdentityOutput {
-    fn request_id(&self) -> ::std::option::Option<&str> {
+    fn request_id(&self) -> Option<&str> {
         self._metadata.request_id()
     }
 }
@@ -77,7 +74,7 @@ impl ::std::fmt::Display for GetCallerIdentityError {
 }
 
 impl ::std::error::Error for GetCallerIdentityError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         let Self::Unhandled(e) = self;
         ::std::error::Error::source(e)
     }
@@ -89,13 +86,13 @@ impl ::awsquery_types::error::ProvideErrorMetadata for GetCallerIdentityError {
     }
 }
 
-impl ::std::convert::From<::awsquery_types::Unhandled> for GetCallerIdentityError {
+impl From<::awsquery_types::Unhandled> for GetCallerIdentityError {
     fn from(error: ::awsquery_types::Unhandled) -> Self {
         Self::Unhandled(error)
     }
 }
 
-impl ::std::convert::From<GetCallerIdentityError> for crate::error::Error {
+impl From<GetCallerIdentityError> for crate::error::Error {
     fn from(error: GetCallerIdentityError) -> Self {
         match error {
             GetCallerIdentityError::Unhandled(e) => crate::error::Error::Unhandled(e),

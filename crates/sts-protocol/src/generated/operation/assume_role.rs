@@ -20,34 +20,34 @@ impl AssumeRole {
         response: &::awsquery_types::http::Response,
     ) -> crate::error::AssumeRoleError {
         let meta = match ::awsquery_protocol::envelope::error_metadata(response) {
-            ::std::result::Result::Ok(meta) => meta,
-            ::std::result::Result::Err(unreadable) => return unreadable.into(),
+            Ok(meta) => meta,
+            Err(unreadable) => return unreadable.into(),
         };
-        if meta.code() == ::std::option::Option::Some("ExpiredTokenException") {
+        if meta.code() == Some("ExpiredTokenException") {
             return errors::de_expired_token_exception(response, meta)
                 .map_or_else(
-                    ::std::convert::Into::into,
+                    Into::into,
                     crate::error::AssumeRoleError::ExpiredTokenException,
                 );
         }
-        if meta.code() == ::std::option::Option::Some("MalformedPolicyDocument") {
+        if meta.code() == Some("MalformedPolicyDocument") {
             return errors::de_malformed_policy_document_exception(response, meta)
                 .map_or_else(
-                    ::std::convert::Into::into,
+                    Into::into,
                     crate::error::AssumeRoleError::MalformedPolicyDocumentException,
                 );
         }
-        if meta.code() == ::std::option::Option::Some("PackedPolicyTooLarge") {
+        if meta.code() == Some("PackedPolicyTooLarge") {
             return errors::de_packed_policy_too_large_exception(response, meta)
                 .map_or_else(
-                    ::std::convert::Into::into,
+                    Into::into,
                     crate::error::AssumeRoleError::PackedPolicyTooLargeException,
                 );
         }
-        if meta.code() == ::std::option::Option::Some("RegionDisabledException") {
+        if meta.code() == Some("RegionDisabledException") {
             return errors::de_region_disabled_exception(response, meta)
                 .map_or_else(
-                    ::std::convert::Into::into,
+                    Into::into,
                     crate::error::AssumeRoleError::RegionDisabledException,
                 );
         }
@@ -66,25 +66,22 @@ impl ::awsquery_protocol::operation::Operation for AssumeRole {
 
     fn serialize(
         input: &Self::Input,
-    ) -> ::std::result::Result<
-        ::awsquery_types::http::Request,
-        ::awsquery_types::BuildError,
-    > {
-        let mut body = ::std::string::String::with_capacity(256);
+    ) -> Result<::awsquery_types::http::Request, ::awsquery_types::BuildError> {
+        let mut body = String::with_capacity(256);
         let mut writer = ::awsquery_protocol::query::QueryWriter::new(
             &mut body,
             "AssumeRole",
             API_VERSION,
         );
         ser_assume_role_input(&mut writer, "", input)?;
-        ::std::result::Result::Ok(::awsquery_types::http::Request::form_post(body))
+        Ok(::awsquery_types::http::Request::form_post(body))
     }
 
     fn deserialize(
         response: &::awsquery_types::http::Response,
-    ) -> ::std::result::Result<Self::Output, Self::Error> {
+    ) -> Result<Self::Output, Self::Error> {
         if !response.is_success() {
-            return ::std::result::Result::Err(Self::error(response));
+            return Err(Self::error(response));
         }
         let (mut output, request_id) = ::awsquery_protocol::xml::read_success(
                 &response.body,
@@ -97,7 +94,7 @@ impl ::awsquery_protocol::operation::Operation for AssumeRole {
             .set_request_id(
                 ::awsquery_protocol::envelope::request_id(response, request_id),
             );
-        ::std::result::Result::Ok(output)
+        Ok(output)
     }
 }
 

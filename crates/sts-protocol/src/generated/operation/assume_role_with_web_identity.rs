@@ -20,55 +20,55 @@ impl AssumeRoleWithWebIdentity {
         response: &::awsquery_types::http::Response,
     ) -> crate::error::AssumeRoleWithWebIdentityError {
         let meta = match ::awsquery_protocol::envelope::error_metadata(response) {
-            ::std::result::Result::Ok(meta) => meta,
-            ::std::result::Result::Err(unreadable) => return unreadable.into(),
+            Ok(meta) => meta,
+            Err(unreadable) => return unreadable.into(),
         };
-        if meta.code() == ::std::option::Option::Some("ExpiredTokenException") {
+        if meta.code() == Some("ExpiredTokenException") {
             return errors::de_expired_token_exception(response, meta)
                 .map_or_else(
-                    ::std::convert::Into::into,
+                    Into::into,
                     crate::error::AssumeRoleWithWebIdentityError::ExpiredTokenException,
                 );
         }
-        if meta.code() == ::std::option::Option::Some("IDPCommunicationError") {
+        if meta.code() == Some("IDPCommunicationError") {
             return errors::de_idp_communication_error_exception(response, meta)
                 .map_or_else(
-                    ::std::convert::Into::into,
+                    Into::into,
                     crate::error::AssumeRoleWithWebIdentityError::IdpCommunicationErrorException,
                 );
         }
-        if meta.code() == ::std::option::Option::Some("IDPRejectedClaim") {
+        if meta.code() == Some("IDPRejectedClaim") {
             return errors::de_idp_rejected_claim_exception(response, meta)
                 .map_or_else(
-                    ::std::convert::Into::into,
+                    Into::into,
                     crate::error::AssumeRoleWithWebIdentityError::IdpRejectedClaimException,
                 );
         }
-        if meta.code() == ::std::option::Option::Some("InvalidIdentityToken") {
+        if meta.code() == Some("InvalidIdentityToken") {
             return errors::de_invalid_identity_token_exception(response, meta)
                 .map_or_else(
-                    ::std::convert::Into::into,
+                    Into::into,
                     crate::error::AssumeRoleWithWebIdentityError::InvalidIdentityTokenException,
                 );
         }
-        if meta.code() == ::std::option::Option::Some("MalformedPolicyDocument") {
+        if meta.code() == Some("MalformedPolicyDocument") {
             return errors::de_malformed_policy_document_exception(response, meta)
                 .map_or_else(
-                    ::std::convert::Into::into,
+                    Into::into,
                     crate::error::AssumeRoleWithWebIdentityError::MalformedPolicyDocumentException,
                 );
         }
-        if meta.code() == ::std::option::Option::Some("PackedPolicyTooLarge") {
+        if meta.code() == Some("PackedPolicyTooLarge") {
             return errors::de_packed_policy_too_large_exception(response, meta)
                 .map_or_else(
-                    ::std::convert::Into::into,
+                    Into::into,
                     crate::error::AssumeRoleWithWebIdentityError::PackedPolicyTooLargeException,
                 );
         }
-        if meta.code() == ::std::option::Option::Some("RegionDisabledException") {
+        if meta.code() == Some("RegionDisabledException") {
             return errors::de_region_disabled_exception(response, meta)
                 .map_or_else(
-                    ::std::convert::Into::into,
+                    Into::into,
                     crate::error::AssumeRoleWithWebIdentityError::RegionDisabledException,
                 );
         }
@@ -91,18 +91,15 @@ impl ::awsquery_protocol::operation::Operation for AssumeRoleWithWebIdentity {
 
     fn serialize(
         input: &Self::Input,
-    ) -> ::std::result::Result<
-        ::awsquery_types::http::Request,
-        ::awsquery_types::BuildError,
-    > {
-        let mut body = ::std::string::String::with_capacity(256);
+    ) -> Result<::awsquery_types::http::Request, ::awsquery_types::BuildError> {
+        let mut body = String::with_capacity(256);
         let mut writer = ::awsquery_protocol::query::QueryWriter::new(
             &mut body,
             "AssumeRoleWithWebIdentity",
             API_VERSION,
         );
         ser_assume_role_with_web_identity_input(&mut writer, "", input)?;
-        ::std::result::Result::Ok(
+        Ok(
             ::awsquery_types::http::Request::form_post(body)
                 .with_sensitive(&["WebIdentityToken"]),
         )
@@ -110,9 +107,9 @@ impl ::awsquery_protocol::operation::Operation for AssumeRoleWithWebIdentity {
 
     fn deserialize(
         response: &::awsquery_types::http::Response,
-    ) -> ::std::result::Result<Self::Output, Self::Error> {
+    ) -> Result<Self::Output, Self::Error> {
         if !response.is_success() {
-            return ::std::result::Result::Err(Self::error(response));
+            return Err(Self::error(response));
         }
         let (mut output, request_id) = ::awsquery_protocol::xml::read_success(
                 &response.body,
@@ -125,7 +122,7 @@ impl ::awsquery_protocol::operation::Operation for AssumeRoleWithWebIdentity {
             .set_request_id(
                 ::awsquery_protocol::envelope::request_id(response, request_id),
             );
-        ::std::result::Result::Ok(output)
+        Ok(output)
     }
 }
 

@@ -18,8 +18,8 @@ impl GetCallerIdentity {
         response: &::awsquery_types::http::Response,
     ) -> crate::error::GetCallerIdentityError {
         let meta = match ::awsquery_protocol::envelope::error_metadata(response) {
-            ::std::result::Result::Ok(meta) => meta,
-            ::std::result::Result::Err(unreadable) => return unreadable.into(),
+            Ok(meta) => meta,
+            Err(unreadable) => return unreadable.into(),
         };
         crate::error::GetCallerIdentityError::Unhandled(
             ::awsquery_types::Unhandled::new(meta),
@@ -38,25 +38,22 @@ impl ::awsquery_protocol::operation::Operation for GetCallerIdentity {
 
     fn serialize(
         input: &Self::Input,
-    ) -> ::std::result::Result<
-        ::awsquery_types::http::Request,
-        ::awsquery_types::BuildError,
-    > {
-        let mut body = ::std::string::String::with_capacity(256);
+    ) -> Result<::awsquery_types::http::Request, ::awsquery_types::BuildError> {
+        let mut body = String::with_capacity(256);
         let mut writer = ::awsquery_protocol::query::QueryWriter::new(
             &mut body,
             "GetCallerIdentity",
             API_VERSION,
         );
         ser_get_caller_identity_input(&mut writer, "", input)?;
-        ::std::result::Result::Ok(::awsquery_types::http::Request::form_post(body))
+        Ok(::awsquery_types::http::Request::form_post(body))
     }
 
     fn deserialize(
         response: &::awsquery_types::http::Response,
-    ) -> ::std::result::Result<Self::Output, Self::Error> {
+    ) -> Result<Self::Output, Self::Error> {
         if !response.is_success() {
-            return ::std::result::Result::Err(Self::error(response));
+            return Err(Self::error(response));
         }
         let (mut output, request_id) = ::awsquery_protocol::xml::read_success(
                 &response.body,
@@ -69,7 +66,7 @@ impl ::awsquery_protocol::operation::Operation for GetCallerIdentity {
             .set_request_id(
                 ::awsquery_protocol::envelope::request_id(response, request_id),
             );
-        ::std::result::Result::Ok(output)
+        Ok(output)
     }
 }
 

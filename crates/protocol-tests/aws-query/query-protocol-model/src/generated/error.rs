@@ -46,9 +46,9 @@ pub use crate::operation::xml_timestamps::XmlTimestampsError;
 #[non_exhaustive]
 pub struct ComplexError {
     #[cfg_attr(feature = "serde", serde(rename = "TopLevel"))]
-    pub top_level: ::std::option::Option<::std::string::String>,
+    pub top_level: Option<String>,
     #[cfg_attr(feature = "serde", serde(rename = "Nested"))]
-    pub nested: ::std::option::Option<crate::types::ComplexNestedErrorData>,
+    pub nested: Option<crate::types::ComplexNestedErrorData>,
     /// The HTTP status, code, message and request id of the response.
     #[cfg_attr(feature = "serde", serde(skip))]
     pub meta: ::awsquery_types::ErrorMetadata,
@@ -60,7 +60,7 @@ impl ComplexError {
     pub const CODE: &'static str = "ComplexError";
 
     /// The message the service sent.
-    pub fn message(&self) -> ::std::option::Option<&str> {
+    pub fn message(&self) -> Option<&str> {
         self.meta.message()
     }
 }
@@ -68,10 +68,10 @@ impl ComplexError {
 impl ::std::fmt::Display for ComplexError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(Self::CODE)?;
-        if let ::std::option::Option::Some(message) = self.message() {
+        if let Some(message) = self.message() {
             write!(f, ": {message}")?;
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 
@@ -85,7 +85,7 @@ impl ::std::error::Error for ComplexError {}
 #[non_exhaustive]
 pub struct CustomCodeError {
     #[cfg_attr(feature = "serde", serde(rename = "Message"))]
-    pub message: ::std::option::Option<::std::string::String>,
+    pub message: Option<String>,
     /// The HTTP status, code, message and request id of the response.
     #[cfg_attr(feature = "serde", serde(skip))]
     pub meta: ::awsquery_types::ErrorMetadata,
@@ -97,7 +97,7 @@ impl CustomCodeError {
     pub const CODE: &'static str = "Customized";
 
     /// The message the service sent.
-    pub fn message(&self) -> ::std::option::Option<&str> {
+    pub fn message(&self) -> Option<&str> {
         self.message.as_deref()
     }
 }
@@ -105,10 +105,10 @@ impl CustomCodeError {
 impl ::std::fmt::Display for CustomCodeError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(Self::CODE)?;
-        if let ::std::option::Option::Some(message) = self.message() {
+        if let Some(message) = self.message() {
             write!(f, ": {message}")?;
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 
@@ -122,7 +122,7 @@ impl ::std::error::Error for CustomCodeError {}
 #[non_exhaustive]
 pub struct InvalidGreeting {
     #[cfg_attr(feature = "serde", serde(rename = "Message"))]
-    pub message: ::std::option::Option<::std::string::String>,
+    pub message: Option<String>,
     /// The HTTP status, code, message and request id of the response.
     #[cfg_attr(feature = "serde", serde(skip))]
     pub meta: ::awsquery_types::ErrorMetadata,
@@ -134,7 +134,7 @@ impl InvalidGreeting {
     pub const CODE: &'static str = "InvalidGreeting";
 
     /// The message the service sent.
-    pub fn message(&self) -> ::std::option::Option<&str> {
+    pub fn message(&self) -> Option<&str> {
         self.message.as_deref()
     }
 }
@@ -142,10 +142,10 @@ impl InvalidGreeting {
 impl ::std::fmt::Display for InvalidGreeting {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(Self::CODE)?;
-        if let ::std::option::Option::Some(message) = self.message() {
+        if let Some(message) = self.message() {
             write!(f, ": {message}")?;
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 
@@ -189,10 +189,10 @@ impl ::std::fmt::Display for Error {
 }
 
 impl ::std::error::Error for Error {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(e) => ::std::error::Error::source(e),
-            _ => ::std::option::Option::None,
+            _ => None,
         }
     }
 }
@@ -203,7 +203,7 @@ impl ::awsquery_types::error::ProvideErrorMetadata for Error {
     }
 }
 
-impl ::std::convert::From<::awsquery_types::Unhandled> for Error {
+impl From<::awsquery_types::Unhandled> for Error {
     fn from(error: ::awsquery_types::Unhandled) -> Self {
         Self::Unhandled(error)
     }

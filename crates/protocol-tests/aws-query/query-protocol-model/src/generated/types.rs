@@ -104,7 +104,7 @@ pub use crate::operation::xml_timestamps::{XmlTimestampsInput, XmlTimestampsOutp
 #[non_exhaustive]
 pub struct ComplexNestedErrorData {
     #[cfg_attr(feature = "serde", serde(rename = "Foo"))]
-    pub foo: ::std::option::Option<::std::string::String>,
+    pub foo: Option<String>,
 }
 
 /// Smithy shape `aws.protocoltests.query#NestedStructWithList`.
@@ -113,7 +113,7 @@ pub struct ComplexNestedErrorData {
 #[non_exhaustive]
 pub struct NestedStructWithList {
     #[cfg_attr(feature = "serde", serde(rename = "ListArg"))]
-    pub list_arg: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub list_arg: Option<Vec<String>>,
 }
 
 /// Smithy shape `aws.protocoltests.query#NestedStructWithMap`.
@@ -122,9 +122,7 @@ pub struct NestedStructWithList {
 #[non_exhaustive]
 pub struct NestedStructWithMap {
     #[cfg_attr(feature = "serde", serde(rename = "MapArg"))]
-    pub map_arg: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    >,
+    pub map_arg: Option<::std::collections::BTreeMap<String, String>>,
 }
 
 /// Smithy shape `aws.protocoltests.query#RecursiveXmlShapesOutputNested1`.
@@ -132,10 +130,8 @@ pub struct NestedStructWithMap {
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct RecursiveXmlShapesOutputNested1 {
-    pub foo: ::std::option::Option<::std::string::String>,
-    pub nested: ::std::option::Option<
-        ::std::boxed::Box<crate::types::RecursiveXmlShapesOutputNested2>,
-    >,
+    pub foo: Option<String>,
+    pub nested: Option<Box<crate::types::RecursiveXmlShapesOutputNested2>>,
 }
 
 /// Smithy shape `aws.protocoltests.query#RecursiveXmlShapesOutputNested2`.
@@ -143,11 +139,9 @@ pub struct RecursiveXmlShapesOutputNested1 {
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct RecursiveXmlShapesOutputNested2 {
-    pub bar: ::std::option::Option<::std::string::String>,
+    pub bar: Option<String>,
     #[cfg_attr(feature = "serde", serde(rename = "recursiveMember"))]
-    pub recursive_member: ::std::option::Option<
-        ::std::boxed::Box<crate::types::RecursiveXmlShapesOutputNested1>,
-    >,
+    pub recursive_member: Option<Box<crate::types::RecursiveXmlShapesOutputNested1>>,
 }
 
 /// Smithy shape `aws.protocoltests.query#StructArg`.
@@ -156,11 +150,11 @@ pub struct RecursiveXmlShapesOutputNested2 {
 #[non_exhaustive]
 pub struct StructArg {
     #[cfg_attr(feature = "serde", serde(rename = "StringArg"))]
-    pub string_arg: ::std::option::Option<::std::string::String>,
+    pub string_arg: Option<String>,
     #[cfg_attr(feature = "serde", serde(rename = "OtherArg"))]
-    pub other_arg: ::std::option::Option<bool>,
+    pub other_arg: Option<bool>,
     #[cfg_attr(feature = "serde", serde(rename = "RecursiveArg"))]
-    pub recursive_arg: ::std::option::Option<::std::boxed::Box<crate::types::StructArg>>,
+    pub recursive_arg: Option<Box<crate::types::StructArg>>,
 }
 
 /// Smithy shape `aws.protocoltests.query#StructureListMember`.
@@ -168,8 +162,8 @@ pub struct StructArg {
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct StructureListMember {
-    pub a: ::std::option::Option<::std::string::String>,
-    pub b: ::std::option::Option<::std::string::String>,
+    pub a: Option<String>,
+    pub b: Option<String>,
 }
 
 /// Smithy shape `aws.protocoltests.query#XmlBlobsOutput`.
@@ -181,7 +175,7 @@ pub struct XmlBlobsOutput {
         feature = "serde",
         serde(with = "::awsquery_types::serde::blob", default)
     )]
-    pub data: ::std::option::Option<::std::vec::Vec<u8>>,
+    pub data: Option<Vec<u8>>,
     #[cfg_attr(feature = "serde", serde(rename = "ResponseMetadata", default))]
     _metadata: ::awsquery_types::ResponseMetadata,
 }
@@ -189,21 +183,18 @@ pub struct XmlBlobsOutput {
 impl XmlBlobsOutput {
     /// The id AWS gave the request: the `x-amzn-requestid` header, else the body's
     /// `<ResponseMetadata><RequestId>`; `None` when the response had neither.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
+    pub fn request_id(&self) -> Option<&str> {
         self._metadata.request_id()
     }
 
     /// Sets the request id (the protocol crate does, from the response).
-    pub fn set_request_id(
-        &mut self,
-        request_id: ::std::option::Option<::std::string::String>,
-    ) {
+    pub fn set_request_id(&mut self, request_id: Option<String>) {
         self._metadata = ::awsquery_types::ResponseMetadata::new(request_id);
     }
 }
 
 impl ::awsquery_types::RequestId for XmlBlobsOutput {
-    fn request_id(&self) -> ::std::option::Option<&str> {
+    fn request_id(&self) -> Option<&str> {
         self._metadata.request_id()
     }
 }
@@ -214,48 +205,36 @@ impl ::awsquery_types::RequestId for XmlBlobsOutput {
 #[non_exhaustive]
 pub struct XmlListsOutput {
     #[cfg_attr(feature = "serde", serde(rename = "stringList"))]
-    pub string_list: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub string_list: Option<Vec<String>>,
     #[cfg_attr(feature = "serde", serde(rename = "stringSet"))]
-    pub string_set: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub string_set: Option<Vec<String>>,
     #[cfg_attr(feature = "serde", serde(rename = "integerList"))]
-    pub integer_list: ::std::option::Option<::std::vec::Vec<i32>>,
+    pub integer_list: Option<Vec<i32>>,
     #[cfg_attr(feature = "serde", serde(rename = "booleanList"))]
-    pub boolean_list: ::std::option::Option<::std::vec::Vec<bool>>,
+    pub boolean_list: Option<Vec<bool>>,
     #[cfg_attr(feature = "serde", serde(rename = "timestampList"))]
-    pub timestamp_list: ::std::option::Option<
-        ::std::vec::Vec<::awsquery_types::DateTime>,
-    >,
+    pub timestamp_list: Option<Vec<::awsquery_types::DateTime>>,
     #[cfg_attr(feature = "serde", serde(rename = "enumList"))]
-    pub enum_list: ::std::option::Option<::std::vec::Vec<crate::types::FooEnum>>,
+    pub enum_list: Option<Vec<crate::types::FooEnum>>,
     #[cfg_attr(feature = "serde", serde(rename = "intEnumList"))]
-    pub int_enum_list: ::std::option::Option<::std::vec::Vec<crate::types::IntegerEnum>>,
+    pub int_enum_list: Option<Vec<crate::types::IntegerEnum>>,
     /// Lists of lists of strings.
     #[cfg_attr(feature = "serde", serde(rename = "nestedStringList"))]
-    pub nested_string_list: ::std::option::Option<
-        ::std::vec::Vec<::std::vec::Vec<::std::string::String>>,
-    >,
+    pub nested_string_list: Option<Vec<Vec<String>>>,
     #[cfg_attr(feature = "serde", serde(rename = "renamedListMembers"))]
-    pub renamed_list_members: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
+    pub renamed_list_members: Option<Vec<String>>,
     /// Flattened, so items take the member's name; the list member's xmlName is not used.
     #[cfg_attr(feature = "serde", serde(rename = "flattenedList"))]
-    pub flattened_list: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub flattened_list: Option<Vec<String>>,
     /// Flattened and renamed: items take this member's xmlName.
     #[cfg_attr(feature = "serde", serde(rename = "flattenedList2"))]
-    pub flattened_list2: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub flattened_list2: Option<Vec<String>>,
     #[cfg_attr(feature = "serde", serde(rename = "flattenedListWithMemberNamespace"))]
-    pub flattened_list_with_member_namespace: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
+    pub flattened_list_with_member_namespace: Option<Vec<String>>,
     #[cfg_attr(feature = "serde", serde(rename = "flattenedListWithNamespace"))]
-    pub flattened_list_with_namespace: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
+    pub flattened_list_with_namespace: Option<Vec<String>>,
     #[cfg_attr(feature = "serde", serde(rename = "structureList"))]
-    pub structure_list: ::std::option::Option<
-        ::std::vec::Vec<crate::types::StructureListMember>,
-    >,
+    pub structure_list: Option<Vec<crate::types::StructureListMember>>,
     #[cfg_attr(feature = "serde", serde(rename = "ResponseMetadata", default))]
     _metadata: ::awsquery_types::ResponseMetadata,
 }
@@ -263,21 +242,18 @@ pub struct XmlListsOutput {
 impl XmlListsOutput {
     /// The id AWS gave the request: the `x-amzn-requestid` header, else the body's
     /// `<ResponseMetadata><RequestId>`; `None` when the response had neither.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
+    pub fn request_id(&self) -> Option<&str> {
         self._metadata.request_id()
     }
 
     /// Sets the request id (the protocol crate does, from the response).
-    pub fn set_request_id(
-        &mut self,
-        request_id: ::std::option::Option<::std::string::String>,
-    ) {
+    pub fn set_request_id(&mut self, request_id: Option<String>) {
         self._metadata = ::awsquery_types::ResponseMetadata::new(request_id);
     }
 }
 
 impl ::awsquery_types::RequestId for XmlListsOutput {
-    fn request_id(&self) -> ::std::option::Option<&str> {
+    fn request_id(&self) -> Option<&str> {
         self._metadata.request_id()
     }
 }
@@ -288,8 +264,8 @@ impl ::awsquery_types::RequestId for XmlListsOutput {
 #[non_exhaustive]
 pub struct XmlMapsOutput {
     #[cfg_attr(feature = "serde", serde(rename = "myMap"))]
-    pub my_map: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, crate::types::GreetingStruct>,
+    pub my_map: Option<
+        ::std::collections::BTreeMap<String, crate::types::GreetingStruct>,
     >,
     #[cfg_attr(feature = "serde", serde(rename = "ResponseMetadata", default))]
     _metadata: ::awsquery_types::ResponseMetadata,
@@ -298,21 +274,18 @@ pub struct XmlMapsOutput {
 impl XmlMapsOutput {
     /// The id AWS gave the request: the `x-amzn-requestid` header, else the body's
     /// `<ResponseMetadata><RequestId>`; `None` when the response had neither.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
+    pub fn request_id(&self) -> Option<&str> {
         self._metadata.request_id()
     }
 
     /// Sets the request id (the protocol crate does, from the response).
-    pub fn set_request_id(
-        &mut self,
-        request_id: ::std::option::Option<::std::string::String>,
-    ) {
+    pub fn set_request_id(&mut self, request_id: Option<String>) {
         self._metadata = ::awsquery_types::ResponseMetadata::new(request_id);
     }
 }
 
 impl ::awsquery_types::RequestId for XmlMapsOutput {
-    fn request_id(&self) -> ::std::option::Option<&str> {
+    fn request_id(&self) -> Option<&str> {
         self._metadata.request_id()
     }
 }
@@ -322,8 +295,8 @@ impl ::awsquery_types::RequestId for XmlMapsOutput {
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct XmlNamespaceNested {
-    pub foo: ::std::option::Option<::std::string::String>,
-    pub values: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub foo: Option<String>,
+    pub values: Option<Vec<String>>,
 }
 
 /// Smithy shape `aws.protocoltests.shared#FooEnum`.
@@ -341,7 +314,7 @@ pub enum FooEnum {
     /// `0`
     Zero,
     /// A value this version does not know, kept as it came.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 impl FooEnum {
@@ -361,7 +334,7 @@ impl FooEnum {
     }
 }
 
-impl ::std::convert::From<&str> for FooEnum {
+impl From<&str> for FooEnum {
     fn from(value: &str) -> Self {
         match value {
             "Foo" => Self::Foo,
@@ -369,7 +342,7 @@ impl ::std::convert::From<&str> for FooEnum {
             "Bar" => Self::Bar,
             "1" => Self::One,
             "0" => Self::Zero,
-            other => Self::Unknown(::std::string::String::from(other)),
+            other => Self::Unknown(String::from(other)),
         }
     }
 }
@@ -385,7 +358,7 @@ impl ::serde::Serialize for FooEnum {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -394,7 +367,7 @@ impl ::serde::Serialize for FooEnum {
 impl<'de> ::serde::Deserialize<'de> for FooEnum {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::awsquery_types::serde::str_enum(deserializer)
     }
 }
@@ -404,7 +377,7 @@ impl<'de> ::serde::Deserialize<'de> for FooEnum {
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct GreetingStruct {
-    pub hi: ::std::option::Option<::std::string::String>,
+    pub hi: Option<String>,
 }
 
 /// Smithy shape `aws.protocoltests.shared#IntegerEnum`.
@@ -433,7 +406,7 @@ impl IntegerEnum {
     }
 }
 
-impl ::std::convert::From<i32> for IntegerEnum {
+impl From<i32> for IntegerEnum {
     fn from(value: i32) -> Self {
         match value {
             1i32 => Self::A,
@@ -449,7 +422,7 @@ impl ::serde::Serialize for IntegerEnum {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_i32(self.value())
     }
 }
@@ -458,7 +431,7 @@ impl ::serde::Serialize for IntegerEnum {
 impl<'de> ::serde::Deserialize<'de> for IntegerEnum {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         <i32 as ::serde::Deserialize<'de>>::deserialize(deserializer).map(Self::from)
     }
 }
@@ -475,19 +448,13 @@ pub mod builders {
     #[allow(deprecated)]
     impl NestedStructWithListBuilder {
         /// Sets `ListArg`.
-        pub fn list_arg(
-            mut self,
-            value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
-        ) -> Self {
-            self.inner.list_arg = ::std::option::Option::Some(value.into());
+        pub fn list_arg(mut self, value: impl Into<Vec<String>>) -> Self {
+            self.inner.list_arg = Some(value.into());
             self
         }
 
         /// Sets or clears `ListArg`.
-        pub fn set_list_arg(
-            mut self,
-            value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ) -> Self {
+        pub fn set_list_arg(mut self, value: Option<Vec<String>>) -> Self {
             self.inner.list_arg = value;
             self
         }
@@ -516,26 +483,16 @@ pub mod builders {
         /// Sets `MapArg`.
         pub fn map_arg(
             mut self,
-            value: impl ::std::convert::Into<
-                ::std::collections::BTreeMap<
-                    ::std::string::String,
-                    ::std::string::String,
-                >,
-            >,
+            value: impl Into<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
-            self.inner.map_arg = ::std::option::Option::Some(value.into());
+            self.inner.map_arg = Some(value.into());
             self
         }
 
         /// Sets or clears `MapArg`.
         pub fn set_map_arg(
             mut self,
-            value: ::std::option::Option<
-                ::std::collections::BTreeMap<
-                    ::std::string::String,
-                    ::std::string::String,
-                >,
-            >,
+            value: Option<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
             self.inner.map_arg = value;
             self
@@ -563,31 +520,25 @@ pub mod builders {
     #[allow(deprecated)]
     impl StructArgBuilder {
         /// Sets `StringArg`.
-        pub fn string_arg(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner.string_arg = ::std::option::Option::Some(value.into());
+        pub fn string_arg(mut self, value: impl Into<String>) -> Self {
+            self.inner.string_arg = Some(value.into());
             self
         }
 
         /// Sets or clears `StringArg`.
-        pub fn set_string_arg(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_string_arg(mut self, value: Option<String>) -> Self {
             self.inner.string_arg = value;
             self
         }
 
         /// Sets `OtherArg`.
-        pub fn other_arg(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-            self.inner.other_arg = ::std::option::Option::Some(value.into());
+        pub fn other_arg(mut self, value: impl Into<bool>) -> Self {
+            self.inner.other_arg = Some(value.into());
             self
         }
 
         /// Sets or clears `OtherArg`.
-        pub fn set_other_arg(mut self, value: ::std::option::Option<bool>) -> Self {
+        pub fn set_other_arg(mut self, value: Option<bool>) -> Self {
             self.inner.other_arg = value;
             self
         }
@@ -595,20 +546,18 @@ pub mod builders {
         /// Sets `RecursiveArg`.
         pub fn recursive_arg(
             mut self,
-            value: impl ::std::convert::Into<crate::types::StructArg>,
+            value: impl Into<crate::types::StructArg>,
         ) -> Self {
-            self.inner.recursive_arg = ::std::option::Option::Some(
-                ::std::boxed::Box::new(value.into()),
-            );
+            self.inner.recursive_arg = Some(Box::new(value.into()));
             self
         }
 
         /// Sets or clears `RecursiveArg`.
         pub fn set_recursive_arg(
             mut self,
-            value: ::std::option::Option<crate::types::StructArg>,
+            value: Option<crate::types::StructArg>,
         ) -> Self {
-            self.inner.recursive_arg = value.map(::std::boxed::Box::new);
+            self.inner.recursive_arg = value.map(Box::new);
             self
         }
 
@@ -634,19 +583,13 @@ pub mod builders {
     #[allow(deprecated)]
     impl GreetingStructBuilder {
         /// Sets `hi`.
-        pub fn hi(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner.hi = ::std::option::Option::Some(value.into());
+        pub fn hi(mut self, value: impl Into<String>) -> Self {
+            self.inner.hi = Some(value.into());
             self
         }
 
         /// Sets or clears `hi`.
-        pub fn set_hi(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_hi(mut self, value: Option<String>) -> Self {
             self.inner.hi = value;
             self
         }

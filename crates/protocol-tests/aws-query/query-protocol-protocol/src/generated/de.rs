@@ -33,7 +33,7 @@ pub(crate) fn de_complex_nested_error_data(
 
 pub(crate) fn de_flattened_xml_map_with_xml_name_output_map_entry(
     d: &mut ::awsquery_protocol::xml::Decoder<'_>,
-    out: &mut ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+    out: &mut ::std::collections::BTreeMap<String, String>,
 ) -> Result<(), ::awsquery_protocol::xml::XmlError> {
     let mut key = None;
     let mut value = None;
@@ -52,7 +52,7 @@ pub(crate) fn de_flattened_xml_map_with_xml_name_output_map_entry(
 
 pub(crate) fn de_flattened_xml_map_with_xml_namespace_output_map_entry(
     d: &mut ::awsquery_protocol::xml::Decoder<'_>,
-    out: &mut ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+    out: &mut ::std::collections::BTreeMap<String, String>,
 ) -> Result<(), ::awsquery_protocol::xml::XmlError> {
     let mut key = None;
     let mut value = None;
@@ -111,7 +111,7 @@ pub(crate) fn de_recursive_xml_shapes_output_nested2(
 
 pub(crate) fn de_renamed_list_members(
     d: &mut ::awsquery_protocol::xml::Decoder<'_>,
-) -> Result<::std::vec::Vec<::std::string::String>, ::awsquery_protocol::xml::XmlError> {
+) -> Result<Vec<String>, ::awsquery_protocol::xml::XmlError> {
     let mut out = Vec::new();
     while let Some(el) = d.next_child()? {
         if el.local_name() == b"item" {
@@ -125,10 +125,7 @@ pub(crate) fn de_renamed_list_members(
 
 pub(crate) fn de_structure_list(
     d: &mut ::awsquery_protocol::xml::Decoder<'_>,
-) -> Result<
-    ::std::vec::Vec<crate::types::StructureListMember>,
-    ::awsquery_protocol::xml::XmlError,
-> {
+) -> Result<Vec<crate::types::StructureListMember>, ::awsquery_protocol::xml::XmlError> {
     let mut out = Vec::new();
     while let Some(el) = d.next_child()? {
         if el.local_name() == b"item" {
@@ -223,7 +220,7 @@ pub(crate) fn de_xml_maps_output(
 pub(crate) fn de_xml_maps_output_map(
     d: &mut ::awsquery_protocol::xml::Decoder<'_>,
 ) -> Result<
-    ::std::collections::BTreeMap<::std::string::String, crate::types::GreetingStruct>,
+    ::std::collections::BTreeMap<String, crate::types::GreetingStruct>,
     ::awsquery_protocol::xml::XmlError,
 > {
     let mut out = ::std::collections::BTreeMap::new();
@@ -239,10 +236,7 @@ pub(crate) fn de_xml_maps_output_map(
 
 pub(crate) fn de_xml_maps_output_map_entry(
     d: &mut ::awsquery_protocol::xml::Decoder<'_>,
-    out: &mut ::std::collections::BTreeMap<
-        ::std::string::String,
-        crate::types::GreetingStruct,
-    >,
+    out: &mut ::std::collections::BTreeMap<String, crate::types::GreetingStruct>,
 ) -> Result<(), ::awsquery_protocol::xml::XmlError> {
     let mut key = None;
     let mut value = None;
@@ -262,7 +256,7 @@ pub(crate) fn de_xml_maps_output_map_entry(
 pub(crate) fn de_xml_maps_xml_name_output_map(
     d: &mut ::awsquery_protocol::xml::Decoder<'_>,
 ) -> Result<
-    ::std::collections::BTreeMap<::std::string::String, crate::types::GreetingStruct>,
+    ::std::collections::BTreeMap<String, crate::types::GreetingStruct>,
     ::awsquery_protocol::xml::XmlError,
 > {
     let mut out = ::std::collections::BTreeMap::new();
@@ -278,10 +272,7 @@ pub(crate) fn de_xml_maps_xml_name_output_map(
 
 pub(crate) fn de_xml_maps_xml_name_output_map_entry(
     d: &mut ::awsquery_protocol::xml::Decoder<'_>,
-    out: &mut ::std::collections::BTreeMap<
-        ::std::string::String,
-        crate::types::GreetingStruct,
-    >,
+    out: &mut ::std::collections::BTreeMap<String, crate::types::GreetingStruct>,
 ) -> Result<(), ::awsquery_protocol::xml::XmlError> {
     let mut key = None;
     let mut value = None;
@@ -314,7 +305,7 @@ pub(crate) fn de_xml_namespace_nested(
 
 pub(crate) fn de_xml_namespaced_list(
     d: &mut ::awsquery_protocol::xml::Decoder<'_>,
-) -> Result<::std::vec::Vec<::std::string::String>, ::awsquery_protocol::xml::XmlError> {
+) -> Result<Vec<String>, ::awsquery_protocol::xml::XmlError> {
     let mut out = Vec::new();
     while let Some(el) = d.next_child()? {
         if el.local_name() == b"member" {
@@ -328,7 +319,7 @@ pub(crate) fn de_xml_namespaced_list(
 
 pub(crate) fn de_boolean_list(
     d: &mut ::awsquery_protocol::xml::Decoder<'_>,
-) -> Result<::std::vec::Vec<bool>, ::awsquery_protocol::xml::XmlError> {
+) -> Result<Vec<bool>, ::awsquery_protocol::xml::XmlError> {
     let mut out = Vec::new();
     while let Some(el) = d.next_child()? {
         if el.local_name() == b"member" {
@@ -342,7 +333,7 @@ pub(crate) fn de_boolean_list(
 
 pub(crate) fn de_foo_enum_list(
     d: &mut ::awsquery_protocol::xml::Decoder<'_>,
-) -> Result<::std::vec::Vec<crate::types::FooEnum>, ::awsquery_protocol::xml::XmlError> {
+) -> Result<Vec<crate::types::FooEnum>, ::awsquery_protocol::xml::XmlError> {
     let mut out = Vec::new();
     while let Some(el) = d.next_child()? {
         if el.local_name() == b"member" {
@@ -357,7 +348,7 @@ pub(crate) fn de_foo_enum_list(
 pub(crate) fn de_foo_enum_map(
     d: &mut ::awsquery_protocol::xml::Decoder<'_>,
 ) -> Result<
-    ::std::collections::BTreeMap<::std::string::String, crate::types::FooEnum>,
+    ::std::collections::BTreeMap<String, crate::types::FooEnum>,
     ::awsquery_protocol::xml::XmlError,
 > {
     let mut out = ::std::collections::BTreeMap::new();
@@ -373,7 +364,7 @@ pub(crate) fn de_foo_enum_map(
 
 pub(crate) fn de_foo_enum_map_entry(
     d: &mut ::awsquery_protocol::xml::Decoder<'_>,
-    out: &mut ::std::collections::BTreeMap<::std::string::String, crate::types::FooEnum>,
+    out: &mut ::std::collections::BTreeMap<String, crate::types::FooEnum>,
 ) -> Result<(), ::awsquery_protocol::xml::XmlError> {
     let mut key = None;
     let mut value = None;
@@ -392,7 +383,7 @@ pub(crate) fn de_foo_enum_map_entry(
 
 pub(crate) fn de_foo_enum_set(
     d: &mut ::awsquery_protocol::xml::Decoder<'_>,
-) -> Result<::std::vec::Vec<crate::types::FooEnum>, ::awsquery_protocol::xml::XmlError> {
+) -> Result<Vec<crate::types::FooEnum>, ::awsquery_protocol::xml::XmlError> {
     let mut out = Vec::new();
     while let Some(el) = d.next_child()? {
         if el.local_name() == b"member" {
@@ -419,10 +410,7 @@ pub(crate) fn de_greeting_struct(
 
 pub(crate) fn de_integer_enum_list(
     d: &mut ::awsquery_protocol::xml::Decoder<'_>,
-) -> Result<
-    ::std::vec::Vec<crate::types::IntegerEnum>,
-    ::awsquery_protocol::xml::XmlError,
-> {
+) -> Result<Vec<crate::types::IntegerEnum>, ::awsquery_protocol::xml::XmlError> {
     let mut out = Vec::new();
     while let Some(el) = d.next_child()? {
         if el.local_name() == b"member" {
@@ -437,7 +425,7 @@ pub(crate) fn de_integer_enum_list(
 pub(crate) fn de_integer_enum_map(
     d: &mut ::awsquery_protocol::xml::Decoder<'_>,
 ) -> Result<
-    ::std::collections::BTreeMap<::std::string::String, crate::types::IntegerEnum>,
+    ::std::collections::BTreeMap<String, crate::types::IntegerEnum>,
     ::awsquery_protocol::xml::XmlError,
 > {
     let mut out = ::std::collections::BTreeMap::new();
@@ -453,10 +441,7 @@ pub(crate) fn de_integer_enum_map(
 
 pub(crate) fn de_integer_enum_map_entry(
     d: &mut ::awsquery_protocol::xml::Decoder<'_>,
-    out: &mut ::std::collections::BTreeMap<
-        ::std::string::String,
-        crate::types::IntegerEnum,
-    >,
+    out: &mut ::std::collections::BTreeMap<String, crate::types::IntegerEnum>,
 ) -> Result<(), ::awsquery_protocol::xml::XmlError> {
     let mut key = None;
     let mut value = None;
@@ -475,10 +460,7 @@ pub(crate) fn de_integer_enum_map_entry(
 
 pub(crate) fn de_integer_enum_set(
     d: &mut ::awsquery_protocol::xml::Decoder<'_>,
-) -> Result<
-    ::std::vec::Vec<crate::types::IntegerEnum>,
-    ::awsquery_protocol::xml::XmlError,
-> {
+) -> Result<Vec<crate::types::IntegerEnum>, ::awsquery_protocol::xml::XmlError> {
     let mut out = Vec::new();
     while let Some(el) = d.next_child()? {
         if el.local_name() == b"member" {
@@ -492,7 +474,7 @@ pub(crate) fn de_integer_enum_set(
 
 pub(crate) fn de_integer_list(
     d: &mut ::awsquery_protocol::xml::Decoder<'_>,
-) -> Result<::std::vec::Vec<i32>, ::awsquery_protocol::xml::XmlError> {
+) -> Result<Vec<i32>, ::awsquery_protocol::xml::XmlError> {
     let mut out = Vec::new();
     while let Some(el) = d.next_child()? {
         if el.local_name() == b"member" {
@@ -506,10 +488,7 @@ pub(crate) fn de_integer_list(
 
 pub(crate) fn de_nested_string_list(
     d: &mut ::awsquery_protocol::xml::Decoder<'_>,
-) -> Result<
-    ::std::vec::Vec<::std::vec::Vec<::std::string::String>>,
-    ::awsquery_protocol::xml::XmlError,
-> {
+) -> Result<Vec<Vec<String>>, ::awsquery_protocol::xml::XmlError> {
     let mut out = Vec::new();
     while let Some(el) = d.next_child()? {
         if el.local_name() == b"member" {
@@ -523,7 +502,7 @@ pub(crate) fn de_nested_string_list(
 
 pub(crate) fn de_string_list(
     d: &mut ::awsquery_protocol::xml::Decoder<'_>,
-) -> Result<::std::vec::Vec<::std::string::String>, ::awsquery_protocol::xml::XmlError> {
+) -> Result<Vec<String>, ::awsquery_protocol::xml::XmlError> {
     let mut out = Vec::new();
     while let Some(el) = d.next_child()? {
         if el.local_name() == b"member" {
@@ -537,7 +516,7 @@ pub(crate) fn de_string_list(
 
 pub(crate) fn de_string_set(
     d: &mut ::awsquery_protocol::xml::Decoder<'_>,
-) -> Result<::std::vec::Vec<::std::string::String>, ::awsquery_protocol::xml::XmlError> {
+) -> Result<Vec<String>, ::awsquery_protocol::xml::XmlError> {
     let mut out = Vec::new();
     while let Some(el) = d.next_child()? {
         if el.local_name() == b"member" {
@@ -551,10 +530,7 @@ pub(crate) fn de_string_set(
 
 pub(crate) fn de_timestamp_list(
     d: &mut ::awsquery_protocol::xml::Decoder<'_>,
-) -> Result<
-    ::std::vec::Vec<::awsquery_types::DateTime>,
-    ::awsquery_protocol::xml::XmlError,
-> {
+) -> Result<Vec<::awsquery_types::DateTime>, ::awsquery_protocol::xml::XmlError> {
     let mut out = Vec::new();
     while let Some(el) = d.next_child()? {
         if el.local_name() == b"member" {

@@ -8,10 +8,7 @@ pub(crate) fn ser_complex_map(
     writer: &mut ::awsquery_protocol::query::QueryWriter<'_>,
     key: &str,
     flattened: bool,
-    input: &::std::collections::BTreeMap<
-        ::std::string::String,
-        crate::types::GreetingStruct,
-    >,
+    input: &::std::collections::BTreeMap<String, crate::types::GreetingStruct>,
 ) -> Result<(), ::awsquery_types::BuildError> {
     for (i, (k, value)) in input.iter().enumerate() {
         let entry = ::awsquery_protocol::query::entry_key(key, flattened, i);
@@ -29,7 +26,7 @@ pub(crate) fn ser_list_with_xml_name(
     writer: &mut ::awsquery_protocol::query::QueryWriter<'_>,
     key: &str,
     flattened: bool,
-    input: &[::std::string::String],
+    input: &[String],
 ) -> Result<(), ::awsquery_types::BuildError> {
     if input.is_empty() {
         writer.empty(key, "");
@@ -46,10 +43,7 @@ pub(crate) fn ser_map_of_lists(
     writer: &mut ::awsquery_protocol::query::QueryWriter<'_>,
     key: &str,
     flattened: bool,
-    input: &::std::collections::BTreeMap<
-        ::std::string::String,
-        ::std::vec::Vec<::std::string::String>,
-    >,
+    input: &::std::collections::BTreeMap<String, Vec<String>>,
 ) -> Result<(), ::awsquery_types::BuildError> {
     for (i, (k, value)) in input.iter().enumerate() {
         let entry = ::awsquery_protocol::query::entry_key(key, flattened, i);
@@ -68,7 +62,7 @@ pub(crate) fn ser_map_with_xml_name(
     writer: &mut ::awsquery_protocol::query::QueryWriter<'_>,
     key: &str,
     flattened: bool,
-    input: &::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+    input: &::std::collections::BTreeMap<String, String>,
 ) -> Result<(), ::awsquery_types::BuildError> {
     for (i, (k, value)) in input.iter().enumerate() {
         let entry = ::awsquery_protocol::query::entry_key(key, flattened, i);
@@ -163,7 +157,7 @@ pub(crate) fn ser_string_list(
     writer: &mut ::awsquery_protocol::query::QueryWriter<'_>,
     key: &str,
     flattened: bool,
-    input: &[::std::string::String],
+    input: &[String],
 ) -> Result<(), ::awsquery_types::BuildError> {
     if input.is_empty() {
         writer.empty(key, "");
@@ -180,7 +174,7 @@ pub(crate) fn ser_string_map(
     writer: &mut ::awsquery_protocol::query::QueryWriter<'_>,
     key: &str,
     flattened: bool,
-    input: &::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+    input: &::std::collections::BTreeMap<String, String>,
 ) -> Result<(), ::awsquery_types::BuildError> {
     for (i, (k, value)) in input.iter().enumerate() {
         let entry = ::awsquery_protocol::query::entry_key(key, flattened, i);

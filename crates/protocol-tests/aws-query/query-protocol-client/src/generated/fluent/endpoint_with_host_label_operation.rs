@@ -15,24 +15,18 @@ impl<T: ::awsquery::transport::Transport> EndpointWithHostLabelOperation<T> {
     pub(crate) fn new(handle: ::std::sync::Arc<::awsquery::client::Handle<T>>) -> Self {
         EndpointWithHostLabelOperation {
             handle,
-            input: ::std::default::Default::default(),
+            input: Default::default(),
         }
     }
 
     /// Sets `label`.
-    pub fn label(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.input.label = ::std::option::Option::Some(value.into());
+    pub fn label(mut self, value: impl Into<String>) -> Self {
+        self.input.label = Some(value.into());
         self
     }
 
     /// Sets or clears `label`.
-    pub fn set_label(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_label(mut self, value: Option<String>) -> Self {
         self.input.label = value;
         self
     }
@@ -45,7 +39,7 @@ impl<T: ::awsquery::transport::Transport> EndpointWithHostLabelOperation<T> {
     /// Sends the request. A missing required member fails here, before any I/O.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         crate::types::EndpointWithHostLabelOperationOutput,
         ::awsquery::client::SdkError<crate::error::EndpointWithHostLabelOperationError>,
     > {

@@ -15,24 +15,18 @@ impl<T: ::awsquery::transport::Transport> NestedStructures<T> {
     pub(crate) fn new(handle: ::std::sync::Arc<::awsquery::client::Handle<T>>) -> Self {
         NestedStructures {
             handle,
-            input: ::std::default::Default::default(),
+            input: Default::default(),
         }
     }
 
     /// Sets `Nested`.
-    pub fn nested(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::StructArg>,
-    ) -> Self {
-        self.input.nested = ::std::option::Option::Some(value.into());
+    pub fn nested(mut self, value: impl Into<crate::types::StructArg>) -> Self {
+        self.input.nested = Some(value.into());
         self
     }
 
     /// Sets or clears `Nested`.
-    pub fn set_nested(
-        mut self,
-        value: ::std::option::Option<crate::types::StructArg>,
-    ) -> Self {
+    pub fn set_nested(mut self, value: Option<crate::types::StructArg>) -> Self {
         self.input.nested = value;
         self
     }
@@ -45,7 +39,7 @@ impl<T: ::awsquery::transport::Transport> NestedStructures<T> {
     /// Sends the request. A missing required member fails here, before any I/O.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         crate::types::NestedStructuresOutput,
         ::awsquery::client::SdkError<crate::error::NestedStructuresError>,
     > {

@@ -15,42 +15,30 @@ impl<T: ::awsquery::transport::Transport> PutWithContentEncoding<T> {
     pub(crate) fn new(handle: ::std::sync::Arc<::awsquery::client::Handle<T>>) -> Self {
         PutWithContentEncoding {
             handle,
-            input: ::std::default::Default::default(),
+            input: Default::default(),
         }
     }
 
     /// Sets `encoding`.
-    pub fn encoding(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.input.encoding = ::std::option::Option::Some(value.into());
+    pub fn encoding(mut self, value: impl Into<String>) -> Self {
+        self.input.encoding = Some(value.into());
         self
     }
 
     /// Sets or clears `encoding`.
-    pub fn set_encoding(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_encoding(mut self, value: Option<String>) -> Self {
         self.input.encoding = value;
         self
     }
 
     /// Sets `data`.
-    pub fn data(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.input.data = ::std::option::Option::Some(value.into());
+    pub fn data(mut self, value: impl Into<String>) -> Self {
+        self.input.data = Some(value.into());
         self
     }
 
     /// Sets or clears `data`.
-    pub fn set_data(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_data(mut self, value: Option<String>) -> Self {
         self.input.data = value;
         self
     }
@@ -63,7 +51,7 @@ impl<T: ::awsquery::transport::Transport> PutWithContentEncoding<T> {
     /// Sends the request. A missing required member fails here, before any I/O.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         crate::types::PutWithContentEncodingOutput,
         ::awsquery::client::SdkError<crate::error::PutWithContentEncodingError>,
     > {

@@ -15,24 +15,18 @@ impl<T: ::awsquery::transport::Transport> QueryIdempotencyTokenAutoFill<T> {
     pub(crate) fn new(handle: ::std::sync::Arc<::awsquery::client::Handle<T>>) -> Self {
         QueryIdempotencyTokenAutoFill {
             handle,
-            input: ::std::default::Default::default(),
+            input: Default::default(),
         }
     }
 
     /// Sets `token`.
-    pub fn token(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.input.token = ::std::option::Option::Some(value.into());
+    pub fn token(mut self, value: impl Into<String>) -> Self {
+        self.input.token = Some(value.into());
         self
     }
 
     /// Sets or clears `token`.
-    pub fn set_token(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_token(mut self, value: Option<String>) -> Self {
         self.input.token = value;
         self
     }
@@ -45,7 +39,7 @@ impl<T: ::awsquery::transport::Transport> QueryIdempotencyTokenAutoFill<T> {
     /// Sends the request. A missing required member fails here, before any I/O.
     pub async fn send(
         mut self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         crate::types::QueryIdempotencyTokenAutoFillOutput,
         ::awsquery::client::SdkError<crate::error::QueryIdempotencyTokenAutoFillError>,
     > {

@@ -15,24 +15,18 @@ impl<T: ::awsquery::transport::Transport> QueryLists<T> {
     pub(crate) fn new(handle: ::std::sync::Arc<::awsquery::client::Handle<T>>) -> Self {
         QueryLists {
             handle,
-            input: ::std::default::Default::default(),
+            input: Default::default(),
         }
     }
 
     /// Sets `ListArg`.
-    pub fn list_arg(
-        mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
-        self.input.list_arg = ::std::option::Option::Some(value.into());
+    pub fn list_arg(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.input.list_arg = Some(value.into());
         self
     }
 
     /// Sets or clears `ListArg`.
-    pub fn set_list_arg(
-        mut self,
-        value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
+    pub fn set_list_arg(mut self, value: Option<Vec<String>>) -> Self {
         self.input.list_arg = value;
         self
     }
@@ -40,35 +34,29 @@ impl<T: ::awsquery::transport::Transport> QueryLists<T> {
     /// Sets `ComplexListArg`.
     pub fn complex_list_arg(
         mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<crate::types::GreetingStruct>>,
+        value: impl Into<Vec<crate::types::GreetingStruct>>,
     ) -> Self {
-        self.input.complex_list_arg = ::std::option::Option::Some(value.into());
+        self.input.complex_list_arg = Some(value.into());
         self
     }
 
     /// Sets or clears `ComplexListArg`.
     pub fn set_complex_list_arg(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<crate::types::GreetingStruct>>,
+        value: Option<Vec<crate::types::GreetingStruct>>,
     ) -> Self {
         self.input.complex_list_arg = value;
         self
     }
 
     /// Sets `FlattenedListArg`.
-    pub fn flattened_list_arg(
-        mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
-        self.input.flattened_list_arg = ::std::option::Option::Some(value.into());
+    pub fn flattened_list_arg(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.input.flattened_list_arg = Some(value.into());
         self
     }
 
     /// Sets or clears `FlattenedListArg`.
-    pub fn set_flattened_list_arg(
-        mut self,
-        value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
+    pub fn set_flattened_list_arg(mut self, value: Option<Vec<String>>) -> Self {
         self.input.flattened_list_arg = value;
         self
     }
@@ -76,18 +64,16 @@ impl<T: ::awsquery::transport::Transport> QueryLists<T> {
     /// Sets `ListArgWithXmlNameMember`.
     pub fn list_arg_with_xml_name_member(
         mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+        value: impl Into<Vec<String>>,
     ) -> Self {
-        self.input.list_arg_with_xml_name_member = ::std::option::Option::Some(
-            value.into(),
-        );
+        self.input.list_arg_with_xml_name_member = Some(value.into());
         self
     }
 
     /// Sets or clears `ListArgWithXmlNameMember`.
     pub fn set_list_arg_with_xml_name_member(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        value: Option<Vec<String>>,
     ) -> Self {
         self.input.list_arg_with_xml_name_member = value;
         self
@@ -96,18 +82,16 @@ impl<T: ::awsquery::transport::Transport> QueryLists<T> {
     /// Sets `FlattenedListArgWithXmlName`.
     pub fn flattened_list_arg_with_xml_name(
         mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+        value: impl Into<Vec<String>>,
     ) -> Self {
-        self.input.flattened_list_arg_with_xml_name = ::std::option::Option::Some(
-            value.into(),
-        );
+        self.input.flattened_list_arg_with_xml_name = Some(value.into());
         self
     }
 
     /// Sets or clears `FlattenedListArgWithXmlName`.
     pub fn set_flattened_list_arg_with_xml_name(
         mut self,
-        value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        value: Option<Vec<String>>,
     ) -> Self {
         self.input.flattened_list_arg_with_xml_name = value;
         self
@@ -116,16 +100,16 @@ impl<T: ::awsquery::transport::Transport> QueryLists<T> {
     /// Sets `NestedWithList`.
     pub fn nested_with_list(
         mut self,
-        value: impl ::std::convert::Into<crate::types::NestedStructWithList>,
+        value: impl Into<crate::types::NestedStructWithList>,
     ) -> Self {
-        self.input.nested_with_list = ::std::option::Option::Some(value.into());
+        self.input.nested_with_list = Some(value.into());
         self
     }
 
     /// Sets or clears `NestedWithList`.
     pub fn set_nested_with_list(
         mut self,
-        value: ::std::option::Option<crate::types::NestedStructWithList>,
+        value: Option<crate::types::NestedStructWithList>,
     ) -> Self {
         self.input.nested_with_list = value;
         self
@@ -139,7 +123,7 @@ impl<T: ::awsquery::transport::Transport> QueryLists<T> {
     /// Sends the request. A missing required member fails here, before any I/O.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         crate::types::QueryListsOutput,
         ::awsquery::client::SdkError<crate::error::QueryListsError>,
     > {

@@ -15,27 +15,23 @@ impl<T: ::awsquery::transport::Transport> QueryMaps<T> {
     pub(crate) fn new(handle: ::std::sync::Arc<::awsquery::client::Handle<T>>) -> Self {
         QueryMaps {
             handle,
-            input: ::std::default::Default::default(),
+            input: Default::default(),
         }
     }
 
     /// Sets `MapArg`.
     pub fn map_arg(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-        >,
+        value: impl Into<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.input.map_arg = ::std::option::Option::Some(value.into());
+        self.input.map_arg = Some(value.into());
         self
     }
 
     /// Sets or clears `MapArg`.
     pub fn set_map_arg(
         mut self,
-        value: ::std::option::Option<
-            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-        >,
+        value: Option<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
         self.input.map_arg = value;
         self
@@ -44,20 +40,16 @@ impl<T: ::awsquery::transport::Transport> QueryMaps<T> {
     /// Sets `RenamedMapArg`.
     pub fn renamed_map_arg(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-        >,
+        value: impl Into<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.input.renamed_map_arg = ::std::option::Option::Some(value.into());
+        self.input.renamed_map_arg = Some(value.into());
         self
     }
 
     /// Sets or clears `RenamedMapArg`.
     pub fn set_renamed_map_arg(
         mut self,
-        value: ::std::option::Option<
-            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-        >,
+        value: Option<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
         self.input.renamed_map_arg = value;
         self
@@ -66,26 +58,18 @@ impl<T: ::awsquery::transport::Transport> QueryMaps<T> {
     /// Sets `ComplexMapArg`.
     pub fn complex_map_arg(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::collections::BTreeMap<
-                ::std::string::String,
-                crate::types::GreetingStruct,
-            >,
+        value: impl Into<
+            ::std::collections::BTreeMap<String, crate::types::GreetingStruct>,
         >,
     ) -> Self {
-        self.input.complex_map_arg = ::std::option::Option::Some(value.into());
+        self.input.complex_map_arg = Some(value.into());
         self
     }
 
     /// Sets or clears `ComplexMapArg`.
     pub fn set_complex_map_arg(
         mut self,
-        value: ::std::option::Option<
-            ::std::collections::BTreeMap<
-                ::std::string::String,
-                crate::types::GreetingStruct,
-            >,
-        >,
+        value: Option<::std::collections::BTreeMap<String, crate::types::GreetingStruct>>,
     ) -> Self {
         self.input.complex_map_arg = value;
         self
@@ -94,20 +78,16 @@ impl<T: ::awsquery::transport::Transport> QueryMaps<T> {
     /// Sets `MapWithXmlMemberName`.
     pub fn map_with_xml_member_name(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-        >,
+        value: impl Into<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.input.map_with_xml_member_name = ::std::option::Option::Some(value.into());
+        self.input.map_with_xml_member_name = Some(value.into());
         self
     }
 
     /// Sets or clears `MapWithXmlMemberName`.
     pub fn set_map_with_xml_member_name(
         mut self,
-        value: ::std::option::Option<
-            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-        >,
+        value: Option<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
         self.input.map_with_xml_member_name = value;
         self
@@ -116,20 +96,16 @@ impl<T: ::awsquery::transport::Transport> QueryMaps<T> {
     /// Sets `FlattenedMap`.
     pub fn flattened_map(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-        >,
+        value: impl Into<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.input.flattened_map = ::std::option::Option::Some(value.into());
+        self.input.flattened_map = Some(value.into());
         self
     }
 
     /// Sets or clears `FlattenedMap`.
     pub fn set_flattened_map(
         mut self,
-        value: ::std::option::Option<
-            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-        >,
+        value: Option<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
         self.input.flattened_map = value;
         self
@@ -138,22 +114,16 @@ impl<T: ::awsquery::transport::Transport> QueryMaps<T> {
     /// Sets `FlattenedMapWithXmlName`.
     pub fn flattened_map_with_xml_name(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-        >,
+        value: impl Into<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
-        self.input.flattened_map_with_xml_name = ::std::option::Option::Some(
-            value.into(),
-        );
+        self.input.flattened_map_with_xml_name = Some(value.into());
         self
     }
 
     /// Sets or clears `FlattenedMapWithXmlName`.
     pub fn set_flattened_map_with_xml_name(
         mut self,
-        value: ::std::option::Option<
-            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-        >,
+        value: Option<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
         self.input.flattened_map_with_xml_name = value;
         self
@@ -162,26 +132,16 @@ impl<T: ::awsquery::transport::Transport> QueryMaps<T> {
     /// Sets `MapOfLists`.
     pub fn map_of_lists(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::collections::BTreeMap<
-                ::std::string::String,
-                ::std::vec::Vec<::std::string::String>,
-            >,
-        >,
+        value: impl Into<::std::collections::BTreeMap<String, Vec<String>>>,
     ) -> Self {
-        self.input.map_of_lists = ::std::option::Option::Some(value.into());
+        self.input.map_of_lists = Some(value.into());
         self
     }
 
     /// Sets or clears `MapOfLists`.
     pub fn set_map_of_lists(
         mut self,
-        value: ::std::option::Option<
-            ::std::collections::BTreeMap<
-                ::std::string::String,
-                ::std::vec::Vec<::std::string::String>,
-            >,
-        >,
+        value: Option<::std::collections::BTreeMap<String, Vec<String>>>,
     ) -> Self {
         self.input.map_of_lists = value;
         self
@@ -190,16 +150,16 @@ impl<T: ::awsquery::transport::Transport> QueryMaps<T> {
     /// Sets `NestedStructWithMap`.
     pub fn nested_struct_with_map(
         mut self,
-        value: impl ::std::convert::Into<crate::types::NestedStructWithMap>,
+        value: impl Into<crate::types::NestedStructWithMap>,
     ) -> Self {
-        self.input.nested_struct_with_map = ::std::option::Option::Some(value.into());
+        self.input.nested_struct_with_map = Some(value.into());
         self
     }
 
     /// Sets or clears `NestedStructWithMap`.
     pub fn set_nested_struct_with_map(
         mut self,
-        value: ::std::option::Option<crate::types::NestedStructWithMap>,
+        value: Option<crate::types::NestedStructWithMap>,
     ) -> Self {
         self.input.nested_struct_with_map = value;
         self
@@ -213,7 +173,7 @@ impl<T: ::awsquery::transport::Transport> QueryMaps<T> {
     /// Sends the request. A missing required member fails here, before any I/O.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         crate::types::QueryMapsOutput,
         ::awsquery::client::SdkError<crate::error::QueryMapsError>,
     > {

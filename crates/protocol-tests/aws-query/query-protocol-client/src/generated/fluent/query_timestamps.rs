@@ -15,59 +15,53 @@ impl<T: ::awsquery::transport::Transport> QueryTimestamps<T> {
     pub(crate) fn new(handle: ::std::sync::Arc<::awsquery::client::Handle<T>>) -> Self {
         QueryTimestamps {
             handle,
-            input: ::std::default::Default::default(),
+            input: Default::default(),
         }
     }
 
     /// Sets `normalFormat`.
     pub fn normal_format(
         mut self,
-        value: impl ::std::convert::Into<::awsquery_types::DateTime>,
+        value: impl Into<::awsquery_types::DateTime>,
     ) -> Self {
-        self.input.normal_format = ::std::option::Option::Some(value.into());
+        self.input.normal_format = Some(value.into());
         self
     }
 
     /// Sets or clears `normalFormat`.
     pub fn set_normal_format(
         mut self,
-        value: ::std::option::Option<::awsquery_types::DateTime>,
+        value: Option<::awsquery_types::DateTime>,
     ) -> Self {
         self.input.normal_format = value;
         self
     }
 
     /// Sets `epochMember`.
-    pub fn epoch_member(
-        mut self,
-        value: impl ::std::convert::Into<::awsquery_types::DateTime>,
-    ) -> Self {
-        self.input.epoch_member = ::std::option::Option::Some(value.into());
+    pub fn epoch_member(mut self, value: impl Into<::awsquery_types::DateTime>) -> Self {
+        self.input.epoch_member = Some(value.into());
         self
     }
 
     /// Sets or clears `epochMember`.
     pub fn set_epoch_member(
         mut self,
-        value: ::std::option::Option<::awsquery_types::DateTime>,
+        value: Option<::awsquery_types::DateTime>,
     ) -> Self {
         self.input.epoch_member = value;
         self
     }
 
     /// Sets `epochTarget`.
-    pub fn epoch_target(
-        mut self,
-        value: impl ::std::convert::Into<::awsquery_types::DateTime>,
-    ) -> Self {
-        self.input.epoch_target = ::std::option::Option::Some(value.into());
+    pub fn epoch_target(mut self, value: impl Into<::awsquery_types::DateTime>) -> Self {
+        self.input.epoch_target = Some(value.into());
         self
     }
 
     /// Sets or clears `epochTarget`.
     pub fn set_epoch_target(
         mut self,
-        value: ::std::option::Option<::awsquery_types::DateTime>,
+        value: Option<::awsquery_types::DateTime>,
     ) -> Self {
         self.input.epoch_target = value;
         self
@@ -81,7 +75,7 @@ impl<T: ::awsquery::transport::Transport> QueryTimestamps<T> {
     /// Sends the request. A missing required member fails here, before any I/O.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         crate::types::QueryTimestampsOutput,
         ::awsquery::client::SdkError<crate::error::QueryTimestampsError>,
     > {

@@ -15,138 +15,114 @@ impl<T: ::awsquery::transport::Transport> SimpleInputParams<T> {
     pub(crate) fn new(handle: ::std::sync::Arc<::awsquery::client::Handle<T>>) -> Self {
         SimpleInputParams {
             handle,
-            input: ::std::default::Default::default(),
+            input: Default::default(),
         }
     }
 
     /// Sets `Foo`.
-    pub fn foo(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.input.foo = ::std::option::Option::Some(value.into());
+    pub fn foo(mut self, value: impl Into<String>) -> Self {
+        self.input.foo = Some(value.into());
         self
     }
 
     /// Sets or clears `Foo`.
-    pub fn set_foo(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_foo(mut self, value: Option<String>) -> Self {
         self.input.foo = value;
         self
     }
 
     /// Sets `Bar`.
-    pub fn bar(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.input.bar = ::std::option::Option::Some(value.into());
+    pub fn bar(mut self, value: impl Into<String>) -> Self {
+        self.input.bar = Some(value.into());
         self
     }
 
     /// Sets or clears `Bar`.
-    pub fn set_bar(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_bar(mut self, value: Option<String>) -> Self {
         self.input.bar = value;
         self
     }
 
     /// Sets `Baz`.
-    pub fn baz(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.input.baz = ::std::option::Option::Some(value.into());
+    pub fn baz(mut self, value: impl Into<bool>) -> Self {
+        self.input.baz = Some(value.into());
         self
     }
 
     /// Sets or clears `Baz`.
-    pub fn set_baz(mut self, value: ::std::option::Option<bool>) -> Self {
+    pub fn set_baz(mut self, value: Option<bool>) -> Self {
         self.input.baz = value;
         self
     }
 
     /// Sets `Bam`.
-    pub fn bam(mut self, value: impl ::std::convert::Into<i32>) -> Self {
-        self.input.bam = ::std::option::Option::Some(value.into());
+    pub fn bam(mut self, value: impl Into<i32>) -> Self {
+        self.input.bam = Some(value.into());
         self
     }
 
     /// Sets or clears `Bam`.
-    pub fn set_bam(mut self, value: ::std::option::Option<i32>) -> Self {
+    pub fn set_bam(mut self, value: Option<i32>) -> Self {
         self.input.bam = value;
         self
     }
 
     /// Sets `FloatValue`.
-    pub fn float_value(mut self, value: impl ::std::convert::Into<f32>) -> Self {
-        self.input.float_value = ::std::option::Option::Some(value.into());
+    pub fn float_value(mut self, value: impl Into<f32>) -> Self {
+        self.input.float_value = Some(value.into());
         self
     }
 
     /// Sets or clears `FloatValue`.
-    pub fn set_float_value(mut self, value: ::std::option::Option<f32>) -> Self {
+    pub fn set_float_value(mut self, value: Option<f32>) -> Self {
         self.input.float_value = value;
         self
     }
 
     /// Sets `Boo`.
-    pub fn boo(mut self, value: impl ::std::convert::Into<f64>) -> Self {
-        self.input.boo = ::std::option::Option::Some(value.into());
+    pub fn boo(mut self, value: impl Into<f64>) -> Self {
+        self.input.boo = Some(value.into());
         self
     }
 
     /// Sets or clears `Boo`.
-    pub fn set_boo(mut self, value: ::std::option::Option<f64>) -> Self {
+    pub fn set_boo(mut self, value: Option<f64>) -> Self {
         self.input.boo = value;
         self
     }
 
     /// Sets `Qux`.
-    pub fn qux(mut self, value: impl ::std::convert::Into<::std::vec::Vec<u8>>) -> Self {
-        self.input.qux = ::std::option::Option::Some(value.into());
+    pub fn qux(mut self, value: impl Into<Vec<u8>>) -> Self {
+        self.input.qux = Some(value.into());
         self
     }
 
     /// Sets or clears `Qux`.
-    pub fn set_qux(mut self, value: ::std::option::Option<::std::vec::Vec<u8>>) -> Self {
+    pub fn set_qux(mut self, value: Option<Vec<u8>>) -> Self {
         self.input.qux = value;
         self
     }
 
     /// Sets `FooEnum`.
-    pub fn foo_enum(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::FooEnum>,
-    ) -> Self {
-        self.input.foo_enum = ::std::option::Option::Some(value.into());
+    pub fn foo_enum(mut self, value: impl Into<crate::types::FooEnum>) -> Self {
+        self.input.foo_enum = Some(value.into());
         self
     }
 
     /// Sets or clears `FooEnum`.
-    pub fn set_foo_enum(
-        mut self,
-        value: ::std::option::Option<crate::types::FooEnum>,
-    ) -> Self {
+    pub fn set_foo_enum(mut self, value: Option<crate::types::FooEnum>) -> Self {
         self.input.foo_enum = value;
         self
     }
 
     /// Sets `IntegerEnum`.
-    pub fn integer_enum(
-        mut self,
-        value: impl ::std::convert::Into<crate::types::IntegerEnum>,
-    ) -> Self {
-        self.input.integer_enum = ::std::option::Option::Some(value.into());
+    pub fn integer_enum(mut self, value: impl Into<crate::types::IntegerEnum>) -> Self {
+        self.input.integer_enum = Some(value.into());
         self
     }
 
     /// Sets or clears `IntegerEnum`.
-    pub fn set_integer_enum(
-        mut self,
-        value: ::std::option::Option<crate::types::IntegerEnum>,
-    ) -> Self {
+    pub fn set_integer_enum(mut self, value: Option<crate::types::IntegerEnum>) -> Self {
         self.input.integer_enum = value;
         self
     }
@@ -159,7 +135,7 @@ impl<T: ::awsquery::transport::Transport> SimpleInputParams<T> {
     /// Sends the request. A missing required member fails here, before any I/O.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         crate::types::SimpleInputParamsOutput,
         ::awsquery::client::SdkError<crate::error::SimpleInputParamsError>,
     > {

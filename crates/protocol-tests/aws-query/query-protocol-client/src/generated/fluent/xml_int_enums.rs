@@ -15,7 +15,7 @@ impl<T: ::awsquery::transport::Transport> XmlIntEnums<T> {
     pub(crate) fn new(handle: ::std::sync::Arc<::awsquery::client::Handle<T>>) -> Self {
         XmlIntEnums {
             handle,
-            input: ::std::default::Default::default(),
+            input: Default::default(),
         }
     }
 
@@ -27,7 +27,7 @@ impl<T: ::awsquery::transport::Transport> XmlIntEnums<T> {
     /// Sends the request. A missing required member fails here, before any I/O.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         crate::types::XmlIntEnumsOutput,
         ::awsquery::client::SdkError<crate::error::XmlIntEnumsError>,
     > {

@@ -21,21 +21,18 @@ pub struct EmptyInputAndEmptyOutputOutput {
 impl EmptyInputAndEmptyOutputOutput {
     /// The id AWS gave the request: the `x-amzn-requestid` header, else the body's
     /// `<ResponseMetadata><RequestId>`; `None` when the response had neither.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
+    pub fn request_id(&self) -> Option<&str> {
         self._metadata.request_id()
     }
 
     /// Sets the request id (the protocol crate does, from the response).
-    pub fn set_request_id(
-        &mut self,
-        request_id: ::std::option::Option<::std::string::String>,
-    ) {
+    pub fn set_request_id(&mut self, request_id: Option<String>) {
         self._metadata = ::awsquery_types::ResponseMetadata::new(request_id);
     }
 }
 
 impl ::awsquery_types::RequestId for EmptyInputAndEmptyOutputOutput {
-    fn request_id(&self) -> ::std::option::Option<&str> {
+    fn request_id(&self) -> Option<&str> {
         self._metadata.request_id()
     }
 }
@@ -66,7 +63,7 @@ impl ::std::fmt::Display for EmptyInputAndEmptyOutputError {
 }
 
 impl ::std::error::Error for EmptyInputAndEmptyOutputError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         let Self::Unhandled(e) = self;
         ::std::error::Error::source(e)
     }
@@ -78,14 +75,13 @@ impl ::awsquery_types::error::ProvideErrorMetadata for EmptyInputAndEmptyOutputE
     }
 }
 
-impl ::std::convert::From<::awsquery_types::Unhandled>
-for EmptyInputAndEmptyOutputError {
+impl From<::awsquery_types::Unhandled> for EmptyInputAndEmptyOutputError {
     fn from(error: ::awsquery_types::Unhandled) -> Self {
         Self::Unhandled(error)
     }
 }
 
-impl ::std::convert::From<EmptyInputAndEmptyOutputError> for crate::error::Error {
+impl From<EmptyInputAndEmptyOutputError> for crate::error::Error {
     fn from(error: EmptyInputAndEmptyOutputError) -> Self {
         match error {
             EmptyInputAndEmptyOutputError::Unhandled(e) => {

@@ -9,7 +9,7 @@
 #[non_exhaustive]
 pub struct EndpointWithHostLabelOperationInput {
     /// Required.
-    pub label: ::std::option::Option<::std::string::String>,
+    pub label: Option<String>,
 }
 
 /// The output of `EndpointWithHostLabelOperation`, which has no members.
@@ -24,21 +24,18 @@ pub struct EndpointWithHostLabelOperationOutput {
 impl EndpointWithHostLabelOperationOutput {
     /// The id AWS gave the request: the `x-amzn-requestid` header, else the body's
     /// `<ResponseMetadata><RequestId>`; `None` when the response had neither.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
+    pub fn request_id(&self) -> Option<&str> {
         self._metadata.request_id()
     }
 
     /// Sets the request id (the protocol crate does, from the response).
-    pub fn set_request_id(
-        &mut self,
-        request_id: ::std::option::Option<::std::string::String>,
-    ) {
+    pub fn set_request_id(&mut self, request_id: Option<String>) {
         self._metadata = ::awsquery_types::ResponseMetadata::new(request_id);
     }
 }
 
 impl ::awsquery_types::RequestId for EndpointWithHostLabelOperationOutput {
-    fn request_id(&self) -> ::std::option::Option<&str> {
+    fn request_id(&self) -> Option<&str> {
         self._metadata.request_id()
     }
 }
@@ -69,7 +66,7 @@ impl ::std::fmt::Display for EndpointWithHostLabelOperationError {
 }
 
 impl ::std::error::Error for EndpointWithHostLabelOperationError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         let Self::Unhandled(e) = self;
         ::std::error::Error::source(e)
     }
@@ -82,14 +79,13 @@ for EndpointWithHostLabelOperationError {
     }
 }
 
-impl ::std::convert::From<::awsquery_types::Unhandled>
-for EndpointWithHostLabelOperationError {
+impl From<::awsquery_types::Unhandled> for EndpointWithHostLabelOperationError {
     fn from(error: ::awsquery_types::Unhandled) -> Self {
         Self::Unhandled(error)
     }
 }
 
-impl ::std::convert::From<EndpointWithHostLabelOperationError> for crate::error::Error {
+impl From<EndpointWithHostLabelOperationError> for crate::error::Error {
     fn from(error: EndpointWithHostLabelOperationError) -> Self {
         match error {
             EndpointWithHostLabelOperationError::Unhandled(e) => {
@@ -111,19 +107,13 @@ pub mod builders {
     #[allow(deprecated)]
     impl EndpointWithHostLabelOperationInputBuilder {
         /// Sets `label`.
-        pub fn label(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner.label = ::std::option::Option::Some(value.into());
+        pub fn label(mut self, value: impl Into<String>) -> Self {
+            self.inner.label = Some(value.into());
             self
         }
 
         /// Sets or clears `label`.
-        pub fn set_label(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_label(mut self, value: Option<String>) -> Self {
             self.inner.label = value;
             self
         }
@@ -132,19 +122,19 @@ pub mod builders {
         /// naming the first required member that is not set: `label`.
         pub fn build(
             self,
-        ) -> ::std::result::Result<
+        ) -> Result<
             crate::types::EndpointWithHostLabelOperationInput,
             ::awsquery_types::BuildError,
         > {
             if self.inner.label.is_none() {
-                return ::std::result::Result::Err(
+                return Err(
                     ::awsquery_types::BuildError::missing(
                         "EndpointWithHostLabelOperationInput",
                         "label",
                     ),
                 );
             }
-            ::std::result::Result::Ok(self.inner)
+            Ok(self.inner)
         }
     }
 

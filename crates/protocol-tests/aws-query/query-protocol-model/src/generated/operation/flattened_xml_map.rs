@@ -15,9 +15,7 @@ pub struct FlattenedXmlMapInput {}
 #[non_exhaustive]
 pub struct FlattenedXmlMapOutput {
     #[cfg_attr(feature = "serde", serde(rename = "myMap"))]
-    pub my_map: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, crate::types::FooEnum>,
-    >,
+    pub my_map: Option<::std::collections::BTreeMap<String, crate::types::FooEnum>>,
     #[cfg_attr(feature = "serde", serde(rename = "ResponseMetadata", default))]
     _metadata: ::awsquery_types::ResponseMetadata,
 }
@@ -25,21 +23,18 @@ pub struct FlattenedXmlMapOutput {
 impl FlattenedXmlMapOutput {
     /// The id AWS gave the request: the `x-amzn-requestid` header, else the body's
     /// `<ResponseMetadata><RequestId>`; `None` when the response had neither.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
+    pub fn request_id(&self) -> Option<&str> {
         self._metadata.request_id()
     }
 
     /// Sets the request id (the protocol crate does, from the response).
-    pub fn set_request_id(
-        &mut self,
-        request_id: ::std::option::Option<::std::string::String>,
-    ) {
+    pub fn set_request_id(&mut self, request_id: Option<String>) {
         self._metadata = ::awsquery_types::ResponseMetadata::new(request_id);
     }
 }
 
 impl ::awsquery_types::RequestId for FlattenedXmlMapOutput {
-    fn request_id(&self) -> ::std::option::Option<&str> {
+    fn request_id(&self) -> Option<&str> {
         self._metadata.request_id()
     }
 }
@@ -70,7 +65,7 @@ impl ::std::fmt::Display for FlattenedXmlMapError {
 }
 
 impl ::std::error::Error for FlattenedXmlMapError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         let Self::Unhandled(e) = self;
         ::std::error::Error::source(e)
     }
@@ -82,13 +77,13 @@ impl ::awsquery_types::error::ProvideErrorMetadata for FlattenedXmlMapError {
     }
 }
 
-impl ::std::convert::From<::awsquery_types::Unhandled> for FlattenedXmlMapError {
+impl From<::awsquery_types::Unhandled> for FlattenedXmlMapError {
     fn from(error: ::awsquery_types::Unhandled) -> Self {
         Self::Unhandled(error)
     }
 }
 
-impl ::std::convert::From<FlattenedXmlMapError> for crate::error::Error {
+impl From<FlattenedXmlMapError> for crate::error::Error {
     fn from(error: FlattenedXmlMapError) -> Self {
         match error {
             FlattenedXmlMapError::Unhandled(e) => crate::error::Error::Unhandled(e),

@@ -15,9 +15,7 @@ pub struct FlattenedXmlMapWithXmlNamespaceInput {}
 #[non_exhaustive]
 pub struct FlattenedXmlMapWithXmlNamespaceOutput {
     #[cfg_attr(feature = "serde", serde(rename = "myMap"))]
-    pub my_map: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    >,
+    pub my_map: Option<::std::collections::BTreeMap<String, String>>,
     #[cfg_attr(feature = "serde", serde(rename = "ResponseMetadata", default))]
     _metadata: ::awsquery_types::ResponseMetadata,
 }
@@ -25,21 +23,18 @@ pub struct FlattenedXmlMapWithXmlNamespaceOutput {
 impl FlattenedXmlMapWithXmlNamespaceOutput {
     /// The id AWS gave the request: the `x-amzn-requestid` header, else the body's
     /// `<ResponseMetadata><RequestId>`; `None` when the response had neither.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
+    pub fn request_id(&self) -> Option<&str> {
         self._metadata.request_id()
     }
 
     /// Sets the request id (the protocol crate does, from the response).
-    pub fn set_request_id(
-        &mut self,
-        request_id: ::std::option::Option<::std::string::String>,
-    ) {
+    pub fn set_request_id(&mut self, request_id: Option<String>) {
         self._metadata = ::awsquery_types::ResponseMetadata::new(request_id);
     }
 }
 
 impl ::awsquery_types::RequestId for FlattenedXmlMapWithXmlNamespaceOutput {
-    fn request_id(&self) -> ::std::option::Option<&str> {
+    fn request_id(&self) -> Option<&str> {
         self._metadata.request_id()
     }
 }
@@ -70,7 +65,7 @@ impl ::std::fmt::Display for FlattenedXmlMapWithXmlNamespaceError {
 }
 
 impl ::std::error::Error for FlattenedXmlMapWithXmlNamespaceError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         let Self::Unhandled(e) = self;
         ::std::error::Error::source(e)
     }
@@ -83,14 +78,13 @@ for FlattenedXmlMapWithXmlNamespaceError {
     }
 }
 
-impl ::std::convert::From<::awsquery_types::Unhandled>
-for FlattenedXmlMapWithXmlNamespaceError {
+impl From<::awsquery_types::Unhandled> for FlattenedXmlMapWithXmlNamespaceError {
     fn from(error: ::awsquery_types::Unhandled) -> Self {
         Self::Unhandled(error)
     }
 }
 
-impl ::std::convert::From<FlattenedXmlMapWithXmlNamespaceError> for crate::error::Error {
+impl From<FlattenedXmlMapWithXmlNamespaceError> for crate::error::Error {
     fn from(error: FlattenedXmlMapWithXmlNamespaceError) -> Self {
         match error {
             FlattenedXmlMapWithXmlNamespaceError::Unhandled(e) => {

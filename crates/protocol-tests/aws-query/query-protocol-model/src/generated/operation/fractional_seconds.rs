@@ -14,7 +14,7 @@ pub struct FractionalSecondsInput {}
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct FractionalSecondsOutput {
-    pub datetime: ::std::option::Option<::awsquery_types::DateTime>,
+    pub datetime: Option<::awsquery_types::DateTime>,
     #[cfg_attr(feature = "serde", serde(rename = "ResponseMetadata", default))]
     _metadata: ::awsquery_types::ResponseMetadata,
 }
@@ -22,21 +22,18 @@ pub struct FractionalSecondsOutput {
 impl FractionalSecondsOutput {
     /// The id AWS gave the request: the `x-amzn-requestid` header, else the body's
     /// `<ResponseMetadata><RequestId>`; `None` when the response had neither.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
+    pub fn request_id(&self) -> Option<&str> {
         self._metadata.request_id()
     }
 
     /// Sets the request id (the protocol crate does, from the response).
-    pub fn set_request_id(
-        &mut self,
-        request_id: ::std::option::Option<::std::string::String>,
-    ) {
+    pub fn set_request_id(&mut self, request_id: Option<String>) {
         self._metadata = ::awsquery_types::ResponseMetadata::new(request_id);
     }
 }
 
 impl ::awsquery_types::RequestId for FractionalSecondsOutput {
-    fn request_id(&self) -> ::std::option::Option<&str> {
+    fn request_id(&self) -> Option<&str> {
         self._metadata.request_id()
     }
 }
@@ -67,7 +64,7 @@ impl ::std::fmt::Display for FractionalSecondsError {
 }
 
 impl ::std::error::Error for FractionalSecondsError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         let Self::Unhandled(e) = self;
         ::std::error::Error::source(e)
     }
@@ -79,13 +76,13 @@ impl ::awsquery_types::error::ProvideErrorMetadata for FractionalSecondsError {
     }
 }
 
-impl ::std::convert::From<::awsquery_types::Unhandled> for FractionalSecondsError {
+impl From<::awsquery_types::Unhandled> for FractionalSecondsError {
     fn from(error: ::awsquery_types::Unhandled) -> Self {
         Self::Unhandled(error)
     }
 }
 
-impl ::std::convert::From<FractionalSecondsError> for crate::error::Error {
+impl From<FractionalSecondsError> for crate::error::Error {
     fn from(error: FractionalSecondsError) -> Self {
         match error {
             FractionalSecondsError::Unhandled(e) => crate::error::Error::Unhandled(e),

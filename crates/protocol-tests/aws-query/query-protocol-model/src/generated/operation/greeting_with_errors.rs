@@ -14,7 +14,7 @@ pub struct GreetingWithErrorsInput {}
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct GreetingWithErrorsOutput {
-    pub greeting: ::std::option::Option<::std::string::String>,
+    pub greeting: Option<String>,
     #[cfg_attr(feature = "serde", serde(rename = "ResponseMetadata", default))]
     _metadata: ::awsquery_types::ResponseMetadata,
 }
@@ -22,21 +22,18 @@ pub struct GreetingWithErrorsOutput {
 impl GreetingWithErrorsOutput {
     /// The id AWS gave the request: the `x-amzn-requestid` header, else the body's
     /// `<ResponseMetadata><RequestId>`; `None` when the response had neither.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
+    pub fn request_id(&self) -> Option<&str> {
         self._metadata.request_id()
     }
 
     /// Sets the request id (the protocol crate does, from the response).
-    pub fn set_request_id(
-        &mut self,
-        request_id: ::std::option::Option<::std::string::String>,
-    ) {
+    pub fn set_request_id(&mut self, request_id: Option<String>) {
         self._metadata = ::awsquery_types::ResponseMetadata::new(request_id);
     }
 }
 
 impl ::awsquery_types::RequestId for GreetingWithErrorsOutput {
-    fn request_id(&self) -> ::std::option::Option<&str> {
+    fn request_id(&self) -> Option<&str> {
         self._metadata.request_id()
     }
 }
@@ -68,17 +65,17 @@ impl GreetingWithErrorsError {
 
     /// Whether this is [`InvalidGreeting`](crate::error::InvalidGreeting).
     pub fn is_invalid_greeting(&self) -> bool {
-        ::std::matches!(self, Self::InvalidGreeting(_))
+        matches!(self, Self::InvalidGreeting(_))
     }
 
     /// Whether this is [`ComplexError`](crate::error::ComplexError).
     pub fn is_complex_error(&self) -> bool {
-        ::std::matches!(self, Self::ComplexError(_))
+        matches!(self, Self::ComplexError(_))
     }
 
     /// Whether this is [`CustomCodeError`](crate::error::CustomCodeError).
     pub fn is_custom_code_error(&self) -> bool {
-        ::std::matches!(self, Self::CustomCodeError(_))
+        matches!(self, Self::CustomCodeError(_))
     }
 }
 
@@ -94,10 +91,10 @@ impl ::std::fmt::Display for GreetingWithErrorsError {
 }
 
 impl ::std::error::Error for GreetingWithErrorsError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(e) => ::std::error::Error::source(e),
-            _ => ::std::option::Option::None,
+            _ => None,
         }
     }
 }
@@ -108,13 +105,13 @@ impl ::awsquery_types::error::ProvideErrorMetadata for GreetingWithErrorsError {
     }
 }
 
-impl ::std::convert::From<::awsquery_types::Unhandled> for GreetingWithErrorsError {
+impl From<::awsquery_types::Unhandled> for GreetingWithErrorsError {
     fn from(error: ::awsquery_types::Unhandled) -> Self {
         Self::Unhandled(error)
     }
 }
 
-impl ::std::convert::From<GreetingWithErrorsError> for crate::error::Error {
+impl From<GreetingWithErrorsError> for crate::error::Error {
     fn from(error: GreetingWithErrorsError) -> Self {
         match error {
             GreetingWithErrorsError::InvalidGreeting(e) => {

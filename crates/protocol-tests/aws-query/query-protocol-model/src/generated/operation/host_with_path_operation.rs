@@ -21,21 +21,18 @@ pub struct HostWithPathOperationOutput {
 impl HostWithPathOperationOutput {
     /// The id AWS gave the request: the `x-amzn-requestid` header, else the body's
     /// `<ResponseMetadata><RequestId>`; `None` when the response had neither.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
+    pub fn request_id(&self) -> Option<&str> {
         self._metadata.request_id()
     }
 
     /// Sets the request id (the protocol crate does, from the response).
-    pub fn set_request_id(
-        &mut self,
-        request_id: ::std::option::Option<::std::string::String>,
-    ) {
+    pub fn set_request_id(&mut self, request_id: Option<String>) {
         self._metadata = ::awsquery_types::ResponseMetadata::new(request_id);
     }
 }
 
 impl ::awsquery_types::RequestId for HostWithPathOperationOutput {
-    fn request_id(&self) -> ::std::option::Option<&str> {
+    fn request_id(&self) -> Option<&str> {
         self._metadata.request_id()
     }
 }
@@ -66,7 +63,7 @@ impl ::std::fmt::Display for HostWithPathOperationError {
 }
 
 impl ::std::error::Error for HostWithPathOperationError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         let Self::Unhandled(e) = self;
         ::std::error::Error::source(e)
     }
@@ -78,13 +75,13 @@ impl ::awsquery_types::error::ProvideErrorMetadata for HostWithPathOperationErro
     }
 }
 
-impl ::std::convert::From<::awsquery_types::Unhandled> for HostWithPathOperationError {
+impl From<::awsquery_types::Unhandled> for HostWithPathOperationError {
     fn from(error: ::awsquery_types::Unhandled) -> Self {
         Self::Unhandled(error)
     }
 }
 
-impl ::std::convert::From<HostWithPathOperationError> for crate::error::Error {
+impl From<HostWithPathOperationError> for crate::error::Error {
     fn from(error: HostWithPathOperationError) -> Self {
         match error {
             HostWithPathOperationError::Unhandled(e) => crate::error::Error::Unhandled(e),

@@ -9,7 +9,7 @@
 #[non_exhaustive]
 pub struct NestedStructuresInput {
     #[cfg_attr(feature = "serde", serde(rename = "Nested"))]
-    pub nested: ::std::option::Option<crate::types::StructArg>,
+    pub nested: Option<crate::types::StructArg>,
 }
 
 /// The output of `NestedStructures`, which has no members.
@@ -24,21 +24,18 @@ pub struct NestedStructuresOutput {
 impl NestedStructuresOutput {
     /// The id AWS gave the request: the `x-amzn-requestid` header, else the body's
     /// `<ResponseMetadata><RequestId>`; `None` when the response had neither.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
+    pub fn request_id(&self) -> Option<&str> {
         self._metadata.request_id()
     }
 
     /// Sets the request id (the protocol crate does, from the response).
-    pub fn set_request_id(
-        &mut self,
-        request_id: ::std::option::Option<::std::string::String>,
-    ) {
+    pub fn set_request_id(&mut self, request_id: Option<String>) {
         self._metadata = ::awsquery_types::ResponseMetadata::new(request_id);
     }
 }
 
 impl ::awsquery_types::RequestId for NestedStructuresOutput {
-    fn request_id(&self) -> ::std::option::Option<&str> {
+    fn request_id(&self) -> Option<&str> {
         self._metadata.request_id()
     }
 }
@@ -69,7 +66,7 @@ impl ::std::fmt::Display for NestedStructuresError {
 }
 
 impl ::std::error::Error for NestedStructuresError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         let Self::Unhandled(e) = self;
         ::std::error::Error::source(e)
     }
@@ -81,13 +78,13 @@ impl ::awsquery_types::error::ProvideErrorMetadata for NestedStructuresError {
     }
 }
 
-impl ::std::convert::From<::awsquery_types::Unhandled> for NestedStructuresError {
+impl From<::awsquery_types::Unhandled> for NestedStructuresError {
     fn from(error: ::awsquery_types::Unhandled) -> Self {
         Self::Unhandled(error)
     }
 }
 
-impl ::std::convert::From<NestedStructuresError> for crate::error::Error {
+impl From<NestedStructuresError> for crate::error::Error {
     fn from(error: NestedStructuresError) -> Self {
         match error {
             NestedStructuresError::Unhandled(e) => crate::error::Error::Unhandled(e),
@@ -107,19 +104,13 @@ pub mod builders {
     #[allow(deprecated)]
     impl NestedStructuresInputBuilder {
         /// Sets `Nested`.
-        pub fn nested(
-            mut self,
-            value: impl ::std::convert::Into<crate::types::StructArg>,
-        ) -> Self {
-            self.inner.nested = ::std::option::Option::Some(value.into());
+        pub fn nested(mut self, value: impl Into<crate::types::StructArg>) -> Self {
+            self.inner.nested = Some(value.into());
             self
         }
 
         /// Sets or clears `Nested`.
-        pub fn set_nested(
-            mut self,
-            value: ::std::option::Option<crate::types::StructArg>,
-        ) -> Self {
+        pub fn set_nested(mut self, value: Option<crate::types::StructArg>) -> Self {
             self.inner.nested = value;
             self
         }

@@ -8,8 +8,8 @@
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct PutWithContentEncodingInput {
-    pub encoding: ::std::option::Option<::std::string::String>,
-    pub data: ::std::option::Option<::std::string::String>,
+    pub encoding: Option<String>,
+    pub data: Option<String>,
 }
 
 /// The output of `PutWithContentEncoding`, which has no members.
@@ -24,21 +24,18 @@ pub struct PutWithContentEncodingOutput {
 impl PutWithContentEncodingOutput {
     /// The id AWS gave the request: the `x-amzn-requestid` header, else the body's
     /// `<ResponseMetadata><RequestId>`; `None` when the response had neither.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
+    pub fn request_id(&self) -> Option<&str> {
         self._metadata.request_id()
     }
 
     /// Sets the request id (the protocol crate does, from the response).
-    pub fn set_request_id(
-        &mut self,
-        request_id: ::std::option::Option<::std::string::String>,
-    ) {
+    pub fn set_request_id(&mut self, request_id: Option<String>) {
         self._metadata = ::awsquery_types::ResponseMetadata::new(request_id);
     }
 }
 
 impl ::awsquery_types::RequestId for PutWithContentEncodingOutput {
-    fn request_id(&self) -> ::std::option::Option<&str> {
+    fn request_id(&self) -> Option<&str> {
         self._metadata.request_id()
     }
 }
@@ -69,7 +66,7 @@ impl ::std::fmt::Display for PutWithContentEncodingError {
 }
 
 impl ::std::error::Error for PutWithContentEncodingError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         let Self::Unhandled(e) = self;
         ::std::error::Error::source(e)
     }
@@ -81,13 +78,13 @@ impl ::awsquery_types::error::ProvideErrorMetadata for PutWithContentEncodingErr
     }
 }
 
-impl ::std::convert::From<::awsquery_types::Unhandled> for PutWithContentEncodingError {
+impl From<::awsquery_types::Unhandled> for PutWithContentEncodingError {
     fn from(error: ::awsquery_types::Unhandled) -> Self {
         Self::Unhandled(error)
     }
 }
 
-impl ::std::convert::From<PutWithContentEncodingError> for crate::error::Error {
+impl From<PutWithContentEncodingError> for crate::error::Error {
     fn from(error: PutWithContentEncodingError) -> Self {
         match error {
             PutWithContentEncodingError::Unhandled(e) => {
@@ -109,37 +106,25 @@ pub mod builders {
     #[allow(deprecated)]
     impl PutWithContentEncodingInputBuilder {
         /// Sets `encoding`.
-        pub fn encoding(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner.encoding = ::std::option::Option::Some(value.into());
+        pub fn encoding(mut self, value: impl Into<String>) -> Self {
+            self.inner.encoding = Some(value.into());
             self
         }
 
         /// Sets or clears `encoding`.
-        pub fn set_encoding(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_encoding(mut self, value: Option<String>) -> Self {
             self.inner.encoding = value;
             self
         }
 
         /// Sets `data`.
-        pub fn data(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner.data = ::std::option::Option::Some(value.into());
+        pub fn data(mut self, value: impl Into<String>) -> Self {
+            self.inner.data = Some(value.into());
             self
         }
 
         /// Sets or clears `data`.
-        pub fn set_data(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_data(mut self, value: Option<String>) -> Self {
             self.inner.data = value;
             self
         }

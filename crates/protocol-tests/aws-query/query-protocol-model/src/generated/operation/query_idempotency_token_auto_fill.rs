@@ -8,7 +8,7 @@
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct QueryIdempotencyTokenAutoFillInput {
-    pub token: ::std::option::Option<::std::string::String>,
+    pub token: Option<String>,
 }
 
 /// The output of `QueryIdempotencyTokenAutoFill`, which has no members.
@@ -23,21 +23,18 @@ pub struct QueryIdempotencyTokenAutoFillOutput {
 impl QueryIdempotencyTokenAutoFillOutput {
     /// The id AWS gave the request: the `x-amzn-requestid` header, else the body's
     /// `<ResponseMetadata><RequestId>`; `None` when the response had neither.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
+    pub fn request_id(&self) -> Option<&str> {
         self._metadata.request_id()
     }
 
     /// Sets the request id (the protocol crate does, from the response).
-    pub fn set_request_id(
-        &mut self,
-        request_id: ::std::option::Option<::std::string::String>,
-    ) {
+    pub fn set_request_id(&mut self, request_id: Option<String>) {
         self._metadata = ::awsquery_types::ResponseMetadata::new(request_id);
     }
 }
 
 impl ::awsquery_types::RequestId for QueryIdempotencyTokenAutoFillOutput {
-    fn request_id(&self) -> ::std::option::Option<&str> {
+    fn request_id(&self) -> Option<&str> {
         self._metadata.request_id()
     }
 }
@@ -68,7 +65,7 @@ impl ::std::fmt::Display for QueryIdempotencyTokenAutoFillError {
 }
 
 impl ::std::error::Error for QueryIdempotencyTokenAutoFillError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         let Self::Unhandled(e) = self;
         ::std::error::Error::source(e)
     }
@@ -81,14 +78,13 @@ for QueryIdempotencyTokenAutoFillError {
     }
 }
 
-impl ::std::convert::From<::awsquery_types::Unhandled>
-for QueryIdempotencyTokenAutoFillError {
+impl From<::awsquery_types::Unhandled> for QueryIdempotencyTokenAutoFillError {
     fn from(error: ::awsquery_types::Unhandled) -> Self {
         Self::Unhandled(error)
     }
 }
 
-impl ::std::convert::From<QueryIdempotencyTokenAutoFillError> for crate::error::Error {
+impl From<QueryIdempotencyTokenAutoFillError> for crate::error::Error {
     fn from(error: QueryIdempotencyTokenAutoFillError) -> Self {
         match error {
             QueryIdempotencyTokenAutoFillError::Unhandled(e) => {
@@ -110,19 +106,13 @@ pub mod builders {
     #[allow(deprecated)]
     impl QueryIdempotencyTokenAutoFillInputBuilder {
         /// Sets `token`.
-        pub fn token(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner.token = ::std::option::Option::Some(value.into());
+        pub fn token(mut self, value: impl Into<String>) -> Self {
+            self.inner.token = Some(value.into());
             self
         }
 
         /// Sets or clears `token`.
-        pub fn set_token(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_token(mut self, value: Option<String>) -> Self {
             self.inner.token = value;
             self
         }

@@ -9,25 +9,17 @@
 #[non_exhaustive]
 pub struct QueryListsInput {
     #[cfg_attr(feature = "serde", serde(rename = "ListArg"))]
-    pub list_arg: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub list_arg: Option<Vec<String>>,
     #[cfg_attr(feature = "serde", serde(rename = "ComplexListArg"))]
-    pub complex_list_arg: ::std::option::Option<
-        ::std::vec::Vec<crate::types::GreetingStruct>,
-    >,
+    pub complex_list_arg: Option<Vec<crate::types::GreetingStruct>>,
     #[cfg_attr(feature = "serde", serde(rename = "FlattenedListArg"))]
-    pub flattened_list_arg: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
+    pub flattened_list_arg: Option<Vec<String>>,
     #[cfg_attr(feature = "serde", serde(rename = "ListArgWithXmlNameMember"))]
-    pub list_arg_with_xml_name_member: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
+    pub list_arg_with_xml_name_member: Option<Vec<String>>,
     #[cfg_attr(feature = "serde", serde(rename = "FlattenedListArgWithXmlName"))]
-    pub flattened_list_arg_with_xml_name: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
+    pub flattened_list_arg_with_xml_name: Option<Vec<String>>,
     #[cfg_attr(feature = "serde", serde(rename = "NestedWithList"))]
-    pub nested_with_list: ::std::option::Option<crate::types::NestedStructWithList>,
+    pub nested_with_list: Option<crate::types::NestedStructWithList>,
 }
 
 /// The output of `QueryLists`, which has no members.
@@ -42,21 +34,18 @@ pub struct QueryListsOutput {
 impl QueryListsOutput {
     /// The id AWS gave the request: the `x-amzn-requestid` header, else the body's
     /// `<ResponseMetadata><RequestId>`; `None` when the response had neither.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
+    pub fn request_id(&self) -> Option<&str> {
         self._metadata.request_id()
     }
 
     /// Sets the request id (the protocol crate does, from the response).
-    pub fn set_request_id(
-        &mut self,
-        request_id: ::std::option::Option<::std::string::String>,
-    ) {
+    pub fn set_request_id(&mut self, request_id: Option<String>) {
         self._metadata = ::awsquery_types::ResponseMetadata::new(request_id);
     }
 }
 
 impl ::awsquery_types::RequestId for QueryListsOutput {
-    fn request_id(&self) -> ::std::option::Option<&str> {
+    fn request_id(&self) -> Option<&str> {
         self._metadata.request_id()
     }
 }
@@ -87,7 +76,7 @@ impl ::std::fmt::Display for QueryListsError {
 }
 
 impl ::std::error::Error for QueryListsError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         let Self::Unhandled(e) = self;
         ::std::error::Error::source(e)
     }
@@ -99,13 +88,13 @@ impl ::awsquery_types::error::ProvideErrorMetadata for QueryListsError {
     }
 }
 
-impl ::std::convert::From<::awsquery_types::Unhandled> for QueryListsError {
+impl From<::awsquery_types::Unhandled> for QueryListsError {
     fn from(error: ::awsquery_types::Unhandled) -> Self {
         Self::Unhandled(error)
     }
 }
 
-impl ::std::convert::From<QueryListsError> for crate::error::Error {
+impl From<QueryListsError> for crate::error::Error {
     fn from(error: QueryListsError) -> Self {
         match error {
             QueryListsError::Unhandled(e) => crate::error::Error::Unhandled(e),
@@ -125,19 +114,13 @@ pub mod builders {
     #[allow(deprecated)]
     impl QueryListsInputBuilder {
         /// Sets `ListArg`.
-        pub fn list_arg(
-            mut self,
-            value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
-        ) -> Self {
-            self.inner.list_arg = ::std::option::Option::Some(value.into());
+        pub fn list_arg(mut self, value: impl Into<Vec<String>>) -> Self {
+            self.inner.list_arg = Some(value.into());
             self
         }
 
         /// Sets or clears `ListArg`.
-        pub fn set_list_arg(
-            mut self,
-            value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ) -> Self {
+        pub fn set_list_arg(mut self, value: Option<Vec<String>>) -> Self {
             self.inner.list_arg = value;
             self
         }
@@ -145,37 +128,29 @@ pub mod builders {
         /// Sets `ComplexListArg`.
         pub fn complex_list_arg(
             mut self,
-            value: impl ::std::convert::Into<
-                ::std::vec::Vec<crate::types::GreetingStruct>,
-            >,
+            value: impl Into<Vec<crate::types::GreetingStruct>>,
         ) -> Self {
-            self.inner.complex_list_arg = ::std::option::Option::Some(value.into());
+            self.inner.complex_list_arg = Some(value.into());
             self
         }
 
         /// Sets or clears `ComplexListArg`.
         pub fn set_complex_list_arg(
             mut self,
-            value: ::std::option::Option<::std::vec::Vec<crate::types::GreetingStruct>>,
+            value: Option<Vec<crate::types::GreetingStruct>>,
         ) -> Self {
             self.inner.complex_list_arg = value;
             self
         }
 
         /// Sets `FlattenedListArg`.
-        pub fn flattened_list_arg(
-            mut self,
-            value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
-        ) -> Self {
-            self.inner.flattened_list_arg = ::std::option::Option::Some(value.into());
+        pub fn flattened_list_arg(mut self, value: impl Into<Vec<String>>) -> Self {
+            self.inner.flattened_list_arg = Some(value.into());
             self
         }
 
         /// Sets or clears `FlattenedListArg`.
-        pub fn set_flattened_list_arg(
-            mut self,
-            value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ) -> Self {
+        pub fn set_flattened_list_arg(mut self, value: Option<Vec<String>>) -> Self {
             self.inner.flattened_list_arg = value;
             self
         }
@@ -183,18 +158,16 @@ pub mod builders {
         /// Sets `ListArgWithXmlNameMember`.
         pub fn list_arg_with_xml_name_member(
             mut self,
-            value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+            value: impl Into<Vec<String>>,
         ) -> Self {
-            self.inner.list_arg_with_xml_name_member = ::std::option::Option::Some(
-                value.into(),
-            );
+            self.inner.list_arg_with_xml_name_member = Some(value.into());
             self
         }
 
         /// Sets or clears `ListArgWithXmlNameMember`.
         pub fn set_list_arg_with_xml_name_member(
             mut self,
-            value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+            value: Option<Vec<String>>,
         ) -> Self {
             self.inner.list_arg_with_xml_name_member = value;
             self
@@ -203,18 +176,16 @@ pub mod builders {
         /// Sets `FlattenedListArgWithXmlName`.
         pub fn flattened_list_arg_with_xml_name(
             mut self,
-            value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+            value: impl Into<Vec<String>>,
         ) -> Self {
-            self.inner.flattened_list_arg_with_xml_name = ::std::option::Option::Some(
-                value.into(),
-            );
+            self.inner.flattened_list_arg_with_xml_name = Some(value.into());
             self
         }
 
         /// Sets or clears `FlattenedListArgWithXmlName`.
         pub fn set_flattened_list_arg_with_xml_name(
             mut self,
-            value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+            value: Option<Vec<String>>,
         ) -> Self {
             self.inner.flattened_list_arg_with_xml_name = value;
             self
@@ -223,16 +194,16 @@ pub mod builders {
         /// Sets `NestedWithList`.
         pub fn nested_with_list(
             mut self,
-            value: impl ::std::convert::Into<crate::types::NestedStructWithList>,
+            value: impl Into<crate::types::NestedStructWithList>,
         ) -> Self {
-            self.inner.nested_with_list = ::std::option::Option::Some(value.into());
+            self.inner.nested_with_list = Some(value.into());
             self
         }
 
         /// Sets or clears `NestedWithList`.
         pub fn set_nested_with_list(
             mut self,
-            value: ::std::option::Option<crate::types::NestedStructWithList>,
+            value: Option<crate::types::NestedStructWithList>,
         ) -> Self {
             self.inner.nested_with_list = value;
             self

@@ -9,38 +9,25 @@
 #[non_exhaustive]
 pub struct QueryMapsInput {
     #[cfg_attr(feature = "serde", serde(rename = "MapArg"))]
-    pub map_arg: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    >,
+    pub map_arg: Option<::std::collections::BTreeMap<String, String>>,
     #[cfg_attr(feature = "serde", serde(rename = "RenamedMapArg"))]
-    pub renamed_map_arg: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    >,
+    pub renamed_map_arg: Option<::std::collections::BTreeMap<String, String>>,
     #[cfg_attr(feature = "serde", serde(rename = "ComplexMapArg"))]
-    pub complex_map_arg: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, crate::types::GreetingStruct>,
+    pub complex_map_arg: Option<
+        ::std::collections::BTreeMap<String, crate::types::GreetingStruct>,
     >,
     #[cfg_attr(feature = "serde", serde(rename = "MapWithXmlMemberName"))]
-    pub map_with_xml_member_name: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    >,
+    pub map_with_xml_member_name: Option<::std::collections::BTreeMap<String, String>>,
     #[cfg_attr(feature = "serde", serde(rename = "FlattenedMap"))]
-    pub flattened_map: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    >,
+    pub flattened_map: Option<::std::collections::BTreeMap<String, String>>,
     #[cfg_attr(feature = "serde", serde(rename = "FlattenedMapWithXmlName"))]
-    pub flattened_map_with_xml_name: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+    pub flattened_map_with_xml_name: Option<
+        ::std::collections::BTreeMap<String, String>,
     >,
     #[cfg_attr(feature = "serde", serde(rename = "MapOfLists"))]
-    pub map_of_lists: ::std::option::Option<
-        ::std::collections::BTreeMap<
-            ::std::string::String,
-            ::std::vec::Vec<::std::string::String>,
-        >,
-    >,
+    pub map_of_lists: Option<::std::collections::BTreeMap<String, Vec<String>>>,
     #[cfg_attr(feature = "serde", serde(rename = "NestedStructWithMap"))]
-    pub nested_struct_with_map: ::std::option::Option<crate::types::NestedStructWithMap>,
+    pub nested_struct_with_map: Option<crate::types::NestedStructWithMap>,
 }
 
 /// The output of `QueryMaps`, which has no members.
@@ -55,21 +42,18 @@ pub struct QueryMapsOutput {
 impl QueryMapsOutput {
     /// The id AWS gave the request: the `x-amzn-requestid` header, else the body's
     /// `<ResponseMetadata><RequestId>`; `None` when the response had neither.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
+    pub fn request_id(&self) -> Option<&str> {
         self._metadata.request_id()
     }
 
     /// Sets the request id (the protocol crate does, from the response).
-    pub fn set_request_id(
-        &mut self,
-        request_id: ::std::option::Option<::std::string::String>,
-    ) {
+    pub fn set_request_id(&mut self, request_id: Option<String>) {
         self._metadata = ::awsquery_types::ResponseMetadata::new(request_id);
     }
 }
 
 impl ::awsquery_types::RequestId for QueryMapsOutput {
-    fn request_id(&self) -> ::std::option::Option<&str> {
+    fn request_id(&self) -> Option<&str> {
         self._metadata.request_id()
     }
 }
@@ -100,7 +84,7 @@ impl ::std::fmt::Display for QueryMapsError {
 }
 
 impl ::std::error::Error for QueryMapsError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         let Self::Unhandled(e) = self;
         ::std::error::Error::source(e)
     }
@@ -112,13 +96,13 @@ impl ::awsquery_types::error::ProvideErrorMetadata for QueryMapsError {
     }
 }
 
-impl ::std::convert::From<::awsquery_types::Unhandled> for QueryMapsError {
+impl From<::awsquery_types::Unhandled> for QueryMapsError {
     fn from(error: ::awsquery_types::Unhandled) -> Self {
         Self::Unhandled(error)
     }
 }
 
-impl ::std::convert::From<QueryMapsError> for crate::error::Error {
+impl From<QueryMapsError> for crate::error::Error {
     fn from(error: QueryMapsError) -> Self {
         match error {
             QueryMapsError::Unhandled(e) => crate::error::Error::Unhandled(e),
@@ -140,26 +124,16 @@ pub mod builders {
         /// Sets `MapArg`.
         pub fn map_arg(
             mut self,
-            value: impl ::std::convert::Into<
-                ::std::collections::BTreeMap<
-                    ::std::string::String,
-                    ::std::string::String,
-                >,
-            >,
+            value: impl Into<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
-            self.inner.map_arg = ::std::option::Option::Some(value.into());
+            self.inner.map_arg = Some(value.into());
             self
         }
 
         /// Sets or clears `MapArg`.
         pub fn set_map_arg(
             mut self,
-            value: ::std::option::Option<
-                ::std::collections::BTreeMap<
-                    ::std::string::String,
-                    ::std::string::String,
-                >,
-            >,
+            value: Option<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
             self.inner.map_arg = value;
             self
@@ -168,26 +142,16 @@ pub mod builders {
         /// Sets `RenamedMapArg`.
         pub fn renamed_map_arg(
             mut self,
-            value: impl ::std::convert::Into<
-                ::std::collections::BTreeMap<
-                    ::std::string::String,
-                    ::std::string::String,
-                >,
-            >,
+            value: impl Into<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
-            self.inner.renamed_map_arg = ::std::option::Option::Some(value.into());
+            self.inner.renamed_map_arg = Some(value.into());
             self
         }
 
         /// Sets or clears `RenamedMapArg`.
         pub fn set_renamed_map_arg(
             mut self,
-            value: ::std::option::Option<
-                ::std::collections::BTreeMap<
-                    ::std::string::String,
-                    ::std::string::String,
-                >,
-            >,
+            value: Option<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
             self.inner.renamed_map_arg = value;
             self
@@ -196,25 +160,19 @@ pub mod builders {
         /// Sets `ComplexMapArg`.
         pub fn complex_map_arg(
             mut self,
-            value: impl ::std::convert::Into<
-                ::std::collections::BTreeMap<
-                    ::std::string::String,
-                    crate::types::GreetingStruct,
-                >,
+            value: impl Into<
+                ::std::collections::BTreeMap<String, crate::types::GreetingStruct>,
             >,
         ) -> Self {
-            self.inner.complex_map_arg = ::std::option::Option::Some(value.into());
+            self.inner.complex_map_arg = Some(value.into());
             self
         }
 
         /// Sets or clears `ComplexMapArg`.
         pub fn set_complex_map_arg(
             mut self,
-            value: ::std::option::Option<
-                ::std::collections::BTreeMap<
-                    ::std::string::String,
-                    crate::types::GreetingStruct,
-                >,
+            value: Option<
+                ::std::collections::BTreeMap<String, crate::types::GreetingStruct>,
             >,
         ) -> Self {
             self.inner.complex_map_arg = value;
@@ -224,28 +182,16 @@ pub mod builders {
         /// Sets `MapWithXmlMemberName`.
         pub fn map_with_xml_member_name(
             mut self,
-            value: impl ::std::convert::Into<
-                ::std::collections::BTreeMap<
-                    ::std::string::String,
-                    ::std::string::String,
-                >,
-            >,
+            value: impl Into<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
-            self.inner.map_with_xml_member_name = ::std::option::Option::Some(
-                value.into(),
-            );
+            self.inner.map_with_xml_member_name = Some(value.into());
             self
         }
 
         /// Sets or clears `MapWithXmlMemberName`.
         pub fn set_map_with_xml_member_name(
             mut self,
-            value: ::std::option::Option<
-                ::std::collections::BTreeMap<
-                    ::std::string::String,
-                    ::std::string::String,
-                >,
-            >,
+            value: Option<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
             self.inner.map_with_xml_member_name = value;
             self
@@ -254,26 +200,16 @@ pub mod builders {
         /// Sets `FlattenedMap`.
         pub fn flattened_map(
             mut self,
-            value: impl ::std::convert::Into<
-                ::std::collections::BTreeMap<
-                    ::std::string::String,
-                    ::std::string::String,
-                >,
-            >,
+            value: impl Into<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
-            self.inner.flattened_map = ::std::option::Option::Some(value.into());
+            self.inner.flattened_map = Some(value.into());
             self
         }
 
         /// Sets or clears `FlattenedMap`.
         pub fn set_flattened_map(
             mut self,
-            value: ::std::option::Option<
-                ::std::collections::BTreeMap<
-                    ::std::string::String,
-                    ::std::string::String,
-                >,
-            >,
+            value: Option<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
             self.inner.flattened_map = value;
             self
@@ -282,28 +218,16 @@ pub mod builders {
         /// Sets `FlattenedMapWithXmlName`.
         pub fn flattened_map_with_xml_name(
             mut self,
-            value: impl ::std::convert::Into<
-                ::std::collections::BTreeMap<
-                    ::std::string::String,
-                    ::std::string::String,
-                >,
-            >,
+            value: impl Into<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
-            self.inner.flattened_map_with_xml_name = ::std::option::Option::Some(
-                value.into(),
-            );
+            self.inner.flattened_map_with_xml_name = Some(value.into());
             self
         }
 
         /// Sets or clears `FlattenedMapWithXmlName`.
         pub fn set_flattened_map_with_xml_name(
             mut self,
-            value: ::std::option::Option<
-                ::std::collections::BTreeMap<
-                    ::std::string::String,
-                    ::std::string::String,
-                >,
-            >,
+            value: Option<::std::collections::BTreeMap<String, String>>,
         ) -> Self {
             self.inner.flattened_map_with_xml_name = value;
             self
@@ -312,26 +236,16 @@ pub mod builders {
         /// Sets `MapOfLists`.
         pub fn map_of_lists(
             mut self,
-            value: impl ::std::convert::Into<
-                ::std::collections::BTreeMap<
-                    ::std::string::String,
-                    ::std::vec::Vec<::std::string::String>,
-                >,
-            >,
+            value: impl Into<::std::collections::BTreeMap<String, Vec<String>>>,
         ) -> Self {
-            self.inner.map_of_lists = ::std::option::Option::Some(value.into());
+            self.inner.map_of_lists = Some(value.into());
             self
         }
 
         /// Sets or clears `MapOfLists`.
         pub fn set_map_of_lists(
             mut self,
-            value: ::std::option::Option<
-                ::std::collections::BTreeMap<
-                    ::std::string::String,
-                    ::std::vec::Vec<::std::string::String>,
-                >,
-            >,
+            value: Option<::std::collections::BTreeMap<String, Vec<String>>>,
         ) -> Self {
             self.inner.map_of_lists = value;
             self
@@ -340,18 +254,16 @@ pub mod builders {
         /// Sets `NestedStructWithMap`.
         pub fn nested_struct_with_map(
             mut self,
-            value: impl ::std::convert::Into<crate::types::NestedStructWithMap>,
+            value: impl Into<crate::types::NestedStructWithMap>,
         ) -> Self {
-            self.inner.nested_struct_with_map = ::std::option::Option::Some(
-                value.into(),
-            );
+            self.inner.nested_struct_with_map = Some(value.into());
             self
         }
 
         /// Sets or clears `NestedStructWithMap`.
         pub fn set_nested_struct_with_map(
             mut self,
-            value: ::std::option::Option<crate::types::NestedStructWithMap>,
+            value: Option<crate::types::NestedStructWithMap>,
         ) -> Self {
             self.inner.nested_struct_with_map = value;
             self

@@ -9,11 +9,11 @@
 #[non_exhaustive]
 pub struct QueryTimestampsInput {
     #[cfg_attr(feature = "serde", serde(rename = "normalFormat"))]
-    pub normal_format: ::std::option::Option<::awsquery_types::DateTime>,
+    pub normal_format: Option<::awsquery_types::DateTime>,
     #[cfg_attr(feature = "serde", serde(rename = "epochMember"))]
-    pub epoch_member: ::std::option::Option<::awsquery_types::DateTime>,
+    pub epoch_member: Option<::awsquery_types::DateTime>,
     #[cfg_attr(feature = "serde", serde(rename = "epochTarget"))]
-    pub epoch_target: ::std::option::Option<::awsquery_types::DateTime>,
+    pub epoch_target: Option<::awsquery_types::DateTime>,
 }
 
 /// The output of `QueryTimestamps`, which has no members.
@@ -28,21 +28,18 @@ pub struct QueryTimestampsOutput {
 impl QueryTimestampsOutput {
     /// The id AWS gave the request: the `x-amzn-requestid` header, else the body's
     /// `<ResponseMetadata><RequestId>`; `None` when the response had neither.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
+    pub fn request_id(&self) -> Option<&str> {
         self._metadata.request_id()
     }
 
     /// Sets the request id (the protocol crate does, from the response).
-    pub fn set_request_id(
-        &mut self,
-        request_id: ::std::option::Option<::std::string::String>,
-    ) {
+    pub fn set_request_id(&mut self, request_id: Option<String>) {
         self._metadata = ::awsquery_types::ResponseMetadata::new(request_id);
     }
 }
 
 impl ::awsquery_types::RequestId for QueryTimestampsOutput {
-    fn request_id(&self) -> ::std::option::Option<&str> {
+    fn request_id(&self) -> Option<&str> {
         self._metadata.request_id()
     }
 }
@@ -73,7 +70,7 @@ impl ::std::fmt::Display for QueryTimestampsError {
 }
 
 impl ::std::error::Error for QueryTimestampsError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         let Self::Unhandled(e) = self;
         ::std::error::Error::source(e)
     }
@@ -85,13 +82,13 @@ impl ::awsquery_types::error::ProvideErrorMetadata for QueryTimestampsError {
     }
 }
 
-impl ::std::convert::From<::awsquery_types::Unhandled> for QueryTimestampsError {
+impl From<::awsquery_types::Unhandled> for QueryTimestampsError {
     fn from(error: ::awsquery_types::Unhandled) -> Self {
         Self::Unhandled(error)
     }
 }
 
-impl ::std::convert::From<QueryTimestampsError> for crate::error::Error {
+impl From<QueryTimestampsError> for crate::error::Error {
     fn from(error: QueryTimestampsError) -> Self {
         match error {
             QueryTimestampsError::Unhandled(e) => crate::error::Error::Unhandled(e),
@@ -113,16 +110,16 @@ pub mod builders {
         /// Sets `normalFormat`.
         pub fn normal_format(
             mut self,
-            value: impl ::std::convert::Into<::awsquery_types::DateTime>,
+            value: impl Into<::awsquery_types::DateTime>,
         ) -> Self {
-            self.inner.normal_format = ::std::option::Option::Some(value.into());
+            self.inner.normal_format = Some(value.into());
             self
         }
 
         /// Sets or clears `normalFormat`.
         pub fn set_normal_format(
             mut self,
-            value: ::std::option::Option<::awsquery_types::DateTime>,
+            value: Option<::awsquery_types::DateTime>,
         ) -> Self {
             self.inner.normal_format = value;
             self
@@ -131,16 +128,16 @@ pub mod builders {
         /// Sets `epochMember`.
         pub fn epoch_member(
             mut self,
-            value: impl ::std::convert::Into<::awsquery_types::DateTime>,
+            value: impl Into<::awsquery_types::DateTime>,
         ) -> Self {
-            self.inner.epoch_member = ::std::option::Option::Some(value.into());
+            self.inner.epoch_member = Some(value.into());
             self
         }
 
         /// Sets or clears `epochMember`.
         pub fn set_epoch_member(
             mut self,
-            value: ::std::option::Option<::awsquery_types::DateTime>,
+            value: Option<::awsquery_types::DateTime>,
         ) -> Self {
             self.inner.epoch_member = value;
             self
@@ -149,16 +146,16 @@ pub mod builders {
         /// Sets `epochTarget`.
         pub fn epoch_target(
             mut self,
-            value: impl ::std::convert::Into<::awsquery_types::DateTime>,
+            value: impl Into<::awsquery_types::DateTime>,
         ) -> Self {
-            self.inner.epoch_target = ::std::option::Option::Some(value.into());
+            self.inner.epoch_target = Some(value.into());
             self
         }
 
         /// Sets or clears `epochTarget`.
         pub fn set_epoch_target(
             mut self,
-            value: ::std::option::Option<::awsquery_types::DateTime>,
+            value: Option<::awsquery_types::DateTime>,
         ) -> Self {
             self.inner.epoch_target = value;
             self

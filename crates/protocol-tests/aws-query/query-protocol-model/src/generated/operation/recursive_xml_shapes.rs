@@ -14,7 +14,7 @@ pub struct RecursiveXmlShapesInput {}
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct RecursiveXmlShapesOutput {
-    pub nested: ::std::option::Option<crate::types::RecursiveXmlShapesOutputNested1>,
+    pub nested: Option<crate::types::RecursiveXmlShapesOutputNested1>,
     #[cfg_attr(feature = "serde", serde(rename = "ResponseMetadata", default))]
     _metadata: ::awsquery_types::ResponseMetadata,
 }
@@ -22,21 +22,18 @@ pub struct RecursiveXmlShapesOutput {
 impl RecursiveXmlShapesOutput {
     /// The id AWS gave the request: the `x-amzn-requestid` header, else the body's
     /// `<ResponseMetadata><RequestId>`; `None` when the response had neither.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
+    pub fn request_id(&self) -> Option<&str> {
         self._metadata.request_id()
     }
 
     /// Sets the request id (the protocol crate does, from the response).
-    pub fn set_request_id(
-        &mut self,
-        request_id: ::std::option::Option<::std::string::String>,
-    ) {
+    pub fn set_request_id(&mut self, request_id: Option<String>) {
         self._metadata = ::awsquery_types::ResponseMetadata::new(request_id);
     }
 }
 
 impl ::awsquery_types::RequestId for RecursiveXmlShapesOutput {
-    fn request_id(&self) -> ::std::option::Option<&str> {
+    fn request_id(&self) -> Option<&str> {
         self._metadata.request_id()
     }
 }
@@ -67,7 +64,7 @@ impl ::std::fmt::Display for RecursiveXmlShapesError {
 }
 
 impl ::std::error::Error for RecursiveXmlShapesError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         let Self::Unhandled(e) = self;
         ::std::error::Error::source(e)
     }
@@ -79,13 +76,13 @@ impl ::awsquery_types::error::ProvideErrorMetadata for RecursiveXmlShapesError {
     }
 }
 
-impl ::std::convert::From<::awsquery_types::Unhandled> for RecursiveXmlShapesError {
+impl From<::awsquery_types::Unhandled> for RecursiveXmlShapesError {
     fn from(error: ::awsquery_types::Unhandled) -> Self {
         Self::Unhandled(error)
     }
 }
 
-impl ::std::convert::From<RecursiveXmlShapesError> for crate::error::Error {
+impl From<RecursiveXmlShapesError> for crate::error::Error {
     fn from(error: RecursiveXmlShapesError) -> Self {
         match error {
             RecursiveXmlShapesError::Unhandled(e) => crate::error::Error::Unhandled(e),

@@ -9,26 +9,26 @@
 #[non_exhaustive]
 pub struct SimpleInputParamsInput {
     #[cfg_attr(feature = "serde", serde(rename = "Foo"))]
-    pub foo: ::std::option::Option<::std::string::String>,
+    pub foo: Option<String>,
     #[cfg_attr(feature = "serde", serde(rename = "Bar"))]
-    pub bar: ::std::option::Option<::std::string::String>,
+    pub bar: Option<String>,
     #[cfg_attr(feature = "serde", serde(rename = "Baz"))]
-    pub baz: ::std::option::Option<bool>,
+    pub baz: Option<bool>,
     #[cfg_attr(feature = "serde", serde(rename = "Bam"))]
-    pub bam: ::std::option::Option<i32>,
+    pub bam: Option<i32>,
     #[cfg_attr(feature = "serde", serde(rename = "FloatValue"))]
-    pub float_value: ::std::option::Option<f32>,
+    pub float_value: Option<f32>,
     #[cfg_attr(feature = "serde", serde(rename = "Boo"))]
-    pub boo: ::std::option::Option<f64>,
+    pub boo: Option<f64>,
     #[cfg_attr(
         feature = "serde",
         serde(rename = "Qux", with = "::awsquery_types::serde::blob", default)
     )]
-    pub qux: ::std::option::Option<::std::vec::Vec<u8>>,
+    pub qux: Option<Vec<u8>>,
     #[cfg_attr(feature = "serde", serde(rename = "FooEnum"))]
-    pub foo_enum: ::std::option::Option<crate::types::FooEnum>,
+    pub foo_enum: Option<crate::types::FooEnum>,
     #[cfg_attr(feature = "serde", serde(rename = "IntegerEnum"))]
-    pub integer_enum: ::std::option::Option<crate::types::IntegerEnum>,
+    pub integer_enum: Option<crate::types::IntegerEnum>,
 }
 
 /// The output of `SimpleInputParams`, which has no members.
@@ -43,21 +43,18 @@ pub struct SimpleInputParamsOutput {
 impl SimpleInputParamsOutput {
     /// The id AWS gave the request: the `x-amzn-requestid` header, else the body's
     /// `<ResponseMetadata><RequestId>`; `None` when the response had neither.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
+    pub fn request_id(&self) -> Option<&str> {
         self._metadata.request_id()
     }
 
     /// Sets the request id (the protocol crate does, from the response).
-    pub fn set_request_id(
-        &mut self,
-        request_id: ::std::option::Option<::std::string::String>,
-    ) {
+    pub fn set_request_id(&mut self, request_id: Option<String>) {
         self._metadata = ::awsquery_types::ResponseMetadata::new(request_id);
     }
 }
 
 impl ::awsquery_types::RequestId for SimpleInputParamsOutput {
-    fn request_id(&self) -> ::std::option::Option<&str> {
+    fn request_id(&self) -> Option<&str> {
         self._metadata.request_id()
     }
 }
@@ -88,7 +85,7 @@ impl ::std::fmt::Display for SimpleInputParamsError {
 }
 
 impl ::std::error::Error for SimpleInputParamsError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         let Self::Unhandled(e) = self;
         ::std::error::Error::source(e)
     }
@@ -100,13 +97,13 @@ impl ::awsquery_types::error::ProvideErrorMetadata for SimpleInputParamsError {
     }
 }
 
-impl ::std::convert::From<::awsquery_types::Unhandled> for SimpleInputParamsError {
+impl From<::awsquery_types::Unhandled> for SimpleInputParamsError {
     fn from(error: ::awsquery_types::Unhandled) -> Self {
         Self::Unhandled(error)
     }
 }
 
-impl ::std::convert::From<SimpleInputParamsError> for crate::error::Error {
+impl From<SimpleInputParamsError> for crate::error::Error {
     fn from(error: SimpleInputParamsError) -> Self {
         match error {
             SimpleInputParamsError::Unhandled(e) => crate::error::Error::Unhandled(e),
@@ -126,121 +123,97 @@ pub mod builders {
     #[allow(deprecated)]
     impl SimpleInputParamsInputBuilder {
         /// Sets `Foo`.
-        pub fn foo(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner.foo = ::std::option::Option::Some(value.into());
+        pub fn foo(mut self, value: impl Into<String>) -> Self {
+            self.inner.foo = Some(value.into());
             self
         }
 
         /// Sets or clears `Foo`.
-        pub fn set_foo(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_foo(mut self, value: Option<String>) -> Self {
             self.inner.foo = value;
             self
         }
 
         /// Sets `Bar`.
-        pub fn bar(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.inner.bar = ::std::option::Option::Some(value.into());
+        pub fn bar(mut self, value: impl Into<String>) -> Self {
+            self.inner.bar = Some(value.into());
             self
         }
 
         /// Sets or clears `Bar`.
-        pub fn set_bar(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_bar(mut self, value: Option<String>) -> Self {
             self.inner.bar = value;
             self
         }
 
         /// Sets `Baz`.
-        pub fn baz(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-            self.inner.baz = ::std::option::Option::Some(value.into());
+        pub fn baz(mut self, value: impl Into<bool>) -> Self {
+            self.inner.baz = Some(value.into());
             self
         }
 
         /// Sets or clears `Baz`.
-        pub fn set_baz(mut self, value: ::std::option::Option<bool>) -> Self {
+        pub fn set_baz(mut self, value: Option<bool>) -> Self {
             self.inner.baz = value;
             self
         }
 
         /// Sets `Bam`.
-        pub fn bam(mut self, value: impl ::std::convert::Into<i32>) -> Self {
-            self.inner.bam = ::std::option::Option::Some(value.into());
+        pub fn bam(mut self, value: impl Into<i32>) -> Self {
+            self.inner.bam = Some(value.into());
             self
         }
 
         /// Sets or clears `Bam`.
-        pub fn set_bam(mut self, value: ::std::option::Option<i32>) -> Self {
+        pub fn set_bam(mut self, value: Option<i32>) -> Self {
             self.inner.bam = value;
             self
         }
 
         /// Sets `FloatValue`.
-        pub fn float_value(mut self, value: impl ::std::convert::Into<f32>) -> Self {
-            self.inner.float_value = ::std::option::Option::Some(value.into());
+        pub fn float_value(mut self, value: impl Into<f32>) -> Self {
+            self.inner.float_value = Some(value.into());
             self
         }
 
         /// Sets or clears `FloatValue`.
-        pub fn set_float_value(mut self, value: ::std::option::Option<f32>) -> Self {
+        pub fn set_float_value(mut self, value: Option<f32>) -> Self {
             self.inner.float_value = value;
             self
         }
 
         /// Sets `Boo`.
-        pub fn boo(mut self, value: impl ::std::convert::Into<f64>) -> Self {
-            self.inner.boo = ::std::option::Option::Some(value.into());
+        pub fn boo(mut self, value: impl Into<f64>) -> Self {
+            self.inner.boo = Some(value.into());
             self
         }
 
         /// Sets or clears `Boo`.
-        pub fn set_boo(mut self, value: ::std::option::Option<f64>) -> Self {
+        pub fn set_boo(mut self, value: Option<f64>) -> Self {
             self.inner.boo = value;
             self
         }
 
         /// Sets `Qux`.
-        pub fn qux(
-            mut self,
-            value: impl ::std::convert::Into<::std::vec::Vec<u8>>,
-        ) -> Self {
-            self.inner.qux = ::std::option::Option::Some(value.into());
+        pub fn qux(mut self, value: impl Into<Vec<u8>>) -> Self {
+            self.inner.qux = Some(value.into());
             self
         }
 
         /// Sets or clears `Qux`.
-        pub fn set_qux(
-            mut self,
-            value: ::std::option::Option<::std::vec::Vec<u8>>,
-        ) -> Self {
+        pub fn set_qux(mut self, value: Option<Vec<u8>>) -> Self {
             self.inner.qux = value;
             self
         }
 
         /// Sets `FooEnum`.
-        pub fn foo_enum(
-            mut self,
-            value: impl ::std::convert::Into<crate::types::FooEnum>,
-        ) -> Self {
-            self.inner.foo_enum = ::std::option::Option::Some(value.into());
+        pub fn foo_enum(mut self, value: impl Into<crate::types::FooEnum>) -> Self {
+            self.inner.foo_enum = Some(value.into());
             self
         }
 
         /// Sets or clears `FooEnum`.
-        pub fn set_foo_enum(
-            mut self,
-            value: ::std::option::Option<crate::types::FooEnum>,
-        ) -> Self {
+        pub fn set_foo_enum(mut self, value: Option<crate::types::FooEnum>) -> Self {
             self.inner.foo_enum = value;
             self
         }
@@ -248,16 +221,16 @@ pub mod builders {
         /// Sets `IntegerEnum`.
         pub fn integer_enum(
             mut self,
-            value: impl ::std::convert::Into<crate::types::IntegerEnum>,
+            value: impl Into<crate::types::IntegerEnum>,
         ) -> Self {
-            self.inner.integer_enum = ::std::option::Option::Some(value.into());
+            self.inner.integer_enum = Some(value.into());
             self
         }
 
         /// Sets or clears `IntegerEnum`.
         pub fn set_integer_enum(
             mut self,
-            value: ::std::option::Option<crate::types::IntegerEnum>,
+            value: Option<crate::types::IntegerEnum>,
         ) -> Self {
             self.inner.integer_enum = value;
             self

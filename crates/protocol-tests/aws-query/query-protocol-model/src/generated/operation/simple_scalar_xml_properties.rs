@@ -15,25 +15,25 @@ pub struct SimpleScalarXmlPropertiesInput {}
 #[non_exhaustive]
 pub struct SimpleScalarXmlPropertiesOutput {
     #[cfg_attr(feature = "serde", serde(rename = "stringValue"))]
-    pub string_value: ::std::option::Option<::std::string::String>,
+    pub string_value: Option<String>,
     #[cfg_attr(feature = "serde", serde(rename = "emptyStringValue"))]
-    pub empty_string_value: ::std::option::Option<::std::string::String>,
+    pub empty_string_value: Option<String>,
     #[cfg_attr(feature = "serde", serde(rename = "trueBooleanValue"))]
-    pub true_boolean_value: ::std::option::Option<bool>,
+    pub true_boolean_value: Option<bool>,
     #[cfg_attr(feature = "serde", serde(rename = "falseBooleanValue"))]
-    pub false_boolean_value: ::std::option::Option<bool>,
+    pub false_boolean_value: Option<bool>,
     #[cfg_attr(feature = "serde", serde(rename = "byteValue"))]
-    pub byte_value: ::std::option::Option<i8>,
+    pub byte_value: Option<i8>,
     #[cfg_attr(feature = "serde", serde(rename = "shortValue"))]
-    pub short_value: ::std::option::Option<i16>,
+    pub short_value: Option<i16>,
     #[cfg_attr(feature = "serde", serde(rename = "integerValue"))]
-    pub integer_value: ::std::option::Option<i32>,
+    pub integer_value: Option<i32>,
     #[cfg_attr(feature = "serde", serde(rename = "longValue"))]
-    pub long_value: ::std::option::Option<i64>,
+    pub long_value: Option<i64>,
     #[cfg_attr(feature = "serde", serde(rename = "floatValue"))]
-    pub float_value: ::std::option::Option<f32>,
+    pub float_value: Option<f32>,
     #[cfg_attr(feature = "serde", serde(rename = "doubleValue"))]
-    pub double_value: ::std::option::Option<f64>,
+    pub double_value: Option<f64>,
     #[cfg_attr(feature = "serde", serde(rename = "ResponseMetadata", default))]
     _metadata: ::awsquery_types::ResponseMetadata,
 }
@@ -41,21 +41,18 @@ pub struct SimpleScalarXmlPropertiesOutput {
 impl SimpleScalarXmlPropertiesOutput {
     /// The id AWS gave the request: the `x-amzn-requestid` header, else the body's
     /// `<ResponseMetadata><RequestId>`; `None` when the response had neither.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
+    pub fn request_id(&self) -> Option<&str> {
         self._metadata.request_id()
     }
 
     /// Sets the request id (the protocol crate does, from the response).
-    pub fn set_request_id(
-        &mut self,
-        request_id: ::std::option::Option<::std::string::String>,
-    ) {
+    pub fn set_request_id(&mut self, request_id: Option<String>) {
         self._metadata = ::awsquery_types::ResponseMetadata::new(request_id);
     }
 }
 
 impl ::awsquery_types::RequestId for SimpleScalarXmlPropertiesOutput {
-    fn request_id(&self) -> ::std::option::Option<&str> {
+    fn request_id(&self) -> Option<&str> {
         self._metadata.request_id()
     }
 }
@@ -86,7 +83,7 @@ impl ::std::fmt::Display for SimpleScalarXmlPropertiesError {
 }
 
 impl ::std::error::Error for SimpleScalarXmlPropertiesError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         let Self::Unhandled(e) = self;
         ::std::error::Error::source(e)
     }
@@ -98,14 +95,13 @@ impl ::awsquery_types::error::ProvideErrorMetadata for SimpleScalarXmlProperties
     }
 }
 
-impl ::std::convert::From<::awsquery_types::Unhandled>
-for SimpleScalarXmlPropertiesError {
+impl From<::awsquery_types::Unhandled> for SimpleScalarXmlPropertiesError {
     fn from(error: ::awsquery_types::Unhandled) -> Self {
         Self::Unhandled(error)
     }
 }
 
-impl ::std::convert::From<SimpleScalarXmlPropertiesError> for crate::error::Error {
+impl From<SimpleScalarXmlPropertiesError> for crate::error::Error {
     fn from(error: SimpleScalarXmlPropertiesError) -> Self {
         match error {
             SimpleScalarXmlPropertiesError::Unhandled(e) => {

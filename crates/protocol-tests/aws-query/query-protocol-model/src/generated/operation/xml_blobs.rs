@@ -35,7 +35,7 @@ impl ::std::fmt::Display for XmlBlobsError {
 }
 
 impl ::std::error::Error for XmlBlobsError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         let Self::Unhandled(e) = self;
         ::std::error::Error::source(e)
     }
@@ -47,13 +47,13 @@ impl ::awsquery_types::error::ProvideErrorMetadata for XmlBlobsError {
     }
 }
 
-impl ::std::convert::From<::awsquery_types::Unhandled> for XmlBlobsError {
+impl From<::awsquery_types::Unhandled> for XmlBlobsError {
     fn from(error: ::awsquery_types::Unhandled) -> Self {
         Self::Unhandled(error)
     }
 }
 
-impl ::std::convert::From<XmlBlobsError> for crate::error::Error {
+impl From<XmlBlobsError> for crate::error::Error {
     fn from(error: XmlBlobsError) -> Self {
         match error {
             XmlBlobsError::Unhandled(e) => crate::error::Error::Unhandled(e),

@@ -35,7 +35,7 @@ impl ::std::fmt::Display for XmlEmptyBlobsError {
 }
 
 impl ::std::error::Error for XmlEmptyBlobsError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         let Self::Unhandled(e) = self;
         ::std::error::Error::source(e)
     }
@@ -47,13 +47,13 @@ impl ::awsquery_types::error::ProvideErrorMetadata for XmlEmptyBlobsError {
     }
 }
 
-impl ::std::convert::From<::awsquery_types::Unhandled> for XmlEmptyBlobsError {
+impl From<::awsquery_types::Unhandled> for XmlEmptyBlobsError {
     fn from(error: ::awsquery_types::Unhandled) -> Self {
         Self::Unhandled(error)
     }
 }
 
-impl ::std::convert::From<XmlEmptyBlobsError> for crate::error::Error {
+impl From<XmlEmptyBlobsError> for crate::error::Error {
     fn from(error: XmlEmptyBlobsError) -> Self {
         match error {
             XmlEmptyBlobsError::Unhandled(e) => crate::error::Error::Unhandled(e),

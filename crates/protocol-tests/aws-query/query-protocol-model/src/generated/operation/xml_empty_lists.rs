@@ -35,7 +35,7 @@ impl ::std::fmt::Display for XmlEmptyListsError {
 }
 
 impl ::std::error::Error for XmlEmptyListsError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         let Self::Unhandled(e) = self;
         ::std::error::Error::source(e)
     }
@@ -47,13 +47,13 @@ impl ::awsquery_types::error::ProvideErrorMetadata for XmlEmptyListsError {
     }
 }
 
-impl ::std::convert::From<::awsquery_types::Unhandled> for XmlEmptyListsError {
+impl From<::awsquery_types::Unhandled> for XmlEmptyListsError {
     fn from(error: ::awsquery_types::Unhandled) -> Self {
         Self::Unhandled(error)
     }
 }
 
-impl ::std::convert::From<XmlEmptyListsError> for crate::error::Error {
+impl From<XmlEmptyListsError> for crate::error::Error {
     fn from(error: XmlEmptyListsError) -> Self {
         match error {
             XmlEmptyListsError::Unhandled(e) => crate::error::Error::Unhandled(e),

@@ -35,7 +35,7 @@ impl ::std::fmt::Display for XmlEmptyMapsError {
 }
 
 impl ::std::error::Error for XmlEmptyMapsError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         let Self::Unhandled(e) = self;
         ::std::error::Error::source(e)
     }
@@ -47,13 +47,13 @@ impl ::awsquery_types::error::ProvideErrorMetadata for XmlEmptyMapsError {
     }
 }
 
-impl ::std::convert::From<::awsquery_types::Unhandled> for XmlEmptyMapsError {
+impl From<::awsquery_types::Unhandled> for XmlEmptyMapsError {
     fn from(error: ::awsquery_types::Unhandled) -> Self {
         Self::Unhandled(error)
     }
 }
 
-impl ::std::convert::From<XmlEmptyMapsError> for crate::error::Error {
+impl From<XmlEmptyMapsError> for crate::error::Error {
     fn from(error: XmlEmptyMapsError) -> Self {
         match error {
             XmlEmptyMapsError::Unhandled(e) => crate::error::Error::Unhandled(e),

@@ -15,18 +15,18 @@ pub struct XmlEnumsInput {}
 #[non_exhaustive]
 pub struct XmlEnumsOutput {
     #[cfg_attr(feature = "serde", serde(rename = "fooEnum1"))]
-    pub foo_enum1: ::std::option::Option<crate::types::FooEnum>,
+    pub foo_enum1: Option<crate::types::FooEnum>,
     #[cfg_attr(feature = "serde", serde(rename = "fooEnum2"))]
-    pub foo_enum2: ::std::option::Option<crate::types::FooEnum>,
+    pub foo_enum2: Option<crate::types::FooEnum>,
     #[cfg_attr(feature = "serde", serde(rename = "fooEnum3"))]
-    pub foo_enum3: ::std::option::Option<crate::types::FooEnum>,
+    pub foo_enum3: Option<crate::types::FooEnum>,
     #[cfg_attr(feature = "serde", serde(rename = "fooEnumList"))]
-    pub foo_enum_list: ::std::option::Option<::std::vec::Vec<crate::types::FooEnum>>,
+    pub foo_enum_list: Option<Vec<crate::types::FooEnum>>,
     #[cfg_attr(feature = "serde", serde(rename = "fooEnumSet"))]
-    pub foo_enum_set: ::std::option::Option<::std::vec::Vec<crate::types::FooEnum>>,
+    pub foo_enum_set: Option<Vec<crate::types::FooEnum>>,
     #[cfg_attr(feature = "serde", serde(rename = "fooEnumMap"))]
-    pub foo_enum_map: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, crate::types::FooEnum>,
+    pub foo_enum_map: Option<
+        ::std::collections::BTreeMap<String, crate::types::FooEnum>,
     >,
     #[cfg_attr(feature = "serde", serde(rename = "ResponseMetadata", default))]
     _metadata: ::awsquery_types::ResponseMetadata,
@@ -35,21 +35,18 @@ pub struct XmlEnumsOutput {
 impl XmlEnumsOutput {
     /// The id AWS gave the request: the `x-amzn-requestid` header, else the body's
     /// `<ResponseMetadata><RequestId>`; `None` when the response had neither.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
+    pub fn request_id(&self) -> Option<&str> {
         self._metadata.request_id()
     }
 
     /// Sets the request id (the protocol crate does, from the response).
-    pub fn set_request_id(
-        &mut self,
-        request_id: ::std::option::Option<::std::string::String>,
-    ) {
+    pub fn set_request_id(&mut self, request_id: Option<String>) {
         self._metadata = ::awsquery_types::ResponseMetadata::new(request_id);
     }
 }
 
 impl ::awsquery_types::RequestId for XmlEnumsOutput {
-    fn request_id(&self) -> ::std::option::Option<&str> {
+    fn request_id(&self) -> Option<&str> {
         self._metadata.request_id()
     }
 }
@@ -80,7 +77,7 @@ impl ::std::fmt::Display for XmlEnumsError {
 }
 
 impl ::std::error::Error for XmlEnumsError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         let Self::Unhandled(e) = self;
         ::std::error::Error::source(e)
     }
@@ -92,13 +89,13 @@ impl ::awsquery_types::error::ProvideErrorMetadata for XmlEnumsError {
     }
 }
 
-impl ::std::convert::From<::awsquery_types::Unhandled> for XmlEnumsError {
+impl From<::awsquery_types::Unhandled> for XmlEnumsError {
     fn from(error: ::awsquery_types::Unhandled) -> Self {
         Self::Unhandled(error)
     }
 }
 
-impl ::std::convert::From<XmlEnumsError> for crate::error::Error {
+impl From<XmlEnumsError> for crate::error::Error {
     fn from(error: XmlEnumsError) -> Self {
         match error {
             XmlEnumsError::Unhandled(e) => crate::error::Error::Unhandled(e),

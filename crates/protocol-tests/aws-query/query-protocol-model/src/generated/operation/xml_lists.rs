@@ -35,7 +35,7 @@ impl ::std::fmt::Display for XmlListsError {
 }
 
 impl ::std::error::Error for XmlListsError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         let Self::Unhandled(e) = self;
         ::std::error::Error::source(e)
     }
@@ -47,13 +47,13 @@ impl ::awsquery_types::error::ProvideErrorMetadata for XmlListsError {
     }
 }
 
-impl ::std::convert::From<::awsquery_types::Unhandled> for XmlListsError {
+impl From<::awsquery_types::Unhandled> for XmlListsError {
     fn from(error: ::awsquery_types::Unhandled) -> Self {
         Self::Unhandled(error)
     }
 }
 
-impl ::std::convert::From<XmlListsError> for crate::error::Error {
+impl From<XmlListsError> for crate::error::Error {
     fn from(error: XmlListsError) -> Self {
         match error {
             XmlListsError::Unhandled(e) => crate::error::Error::Unhandled(e),

@@ -35,7 +35,7 @@ impl ::std::fmt::Display for XmlMapsError {
 }
 
 impl ::std::error::Error for XmlMapsError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         let Self::Unhandled(e) = self;
         ::std::error::Error::source(e)
     }
@@ -47,13 +47,13 @@ impl ::awsquery_types::error::ProvideErrorMetadata for XmlMapsError {
     }
 }
 
-impl ::std::convert::From<::awsquery_types::Unhandled> for XmlMapsError {
+impl From<::awsquery_types::Unhandled> for XmlMapsError {
     fn from(error: ::awsquery_types::Unhandled) -> Self {
         Self::Unhandled(error)
     }
 }
 
-impl ::std::convert::From<XmlMapsError> for crate::error::Error {
+impl From<XmlMapsError> for crate::error::Error {
     fn from(error: XmlMapsError) -> Self {
         match error {
             XmlMapsError::Unhandled(e) => crate::error::Error::Unhandled(e),

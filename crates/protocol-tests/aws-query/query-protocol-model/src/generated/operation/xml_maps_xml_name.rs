@@ -15,8 +15,8 @@ pub struct XmlMapsXmlNameInput {}
 #[non_exhaustive]
 pub struct XmlMapsXmlNameOutput {
     #[cfg_attr(feature = "serde", serde(rename = "myMap"))]
-    pub my_map: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, crate::types::GreetingStruct>,
+    pub my_map: Option<
+        ::std::collections::BTreeMap<String, crate::types::GreetingStruct>,
     >,
     #[cfg_attr(feature = "serde", serde(rename = "ResponseMetadata", default))]
     _metadata: ::awsquery_types::ResponseMetadata,
@@ -25,21 +25,18 @@ pub struct XmlMapsXmlNameOutput {
 impl XmlMapsXmlNameOutput {
     /// The id AWS gave the request: the `x-amzn-requestid` header, else the body's
     /// `<ResponseMetadata><RequestId>`; `None` when the response had neither.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
+    pub fn request_id(&self) -> Option<&str> {
         self._metadata.request_id()
     }
 
     /// Sets the request id (the protocol crate does, from the response).
-    pub fn set_request_id(
-        &mut self,
-        request_id: ::std::option::Option<::std::string::String>,
-    ) {
+    pub fn set_request_id(&mut self, request_id: Option<String>) {
         self._metadata = ::awsquery_types::ResponseMetadata::new(request_id);
     }
 }
 
 impl ::awsquery_types::RequestId for XmlMapsXmlNameOutput {
-    fn request_id(&self) -> ::std::option::Option<&str> {
+    fn request_id(&self) -> Option<&str> {
         self._metadata.request_id()
     }
 }
@@ -70,7 +67,7 @@ impl ::std::fmt::Display for XmlMapsXmlNameError {
 }
 
 impl ::std::error::Error for XmlMapsXmlNameError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         let Self::Unhandled(e) = self;
         ::std::error::Error::source(e)
     }
@@ -82,13 +79,13 @@ impl ::awsquery_types::error::ProvideErrorMetadata for XmlMapsXmlNameError {
     }
 }
 
-impl ::std::convert::From<::awsquery_types::Unhandled> for XmlMapsXmlNameError {
+impl From<::awsquery_types::Unhandled> for XmlMapsXmlNameError {
     fn from(error: ::awsquery_types::Unhandled) -> Self {
         Self::Unhandled(error)
     }
 }
 
-impl ::std::convert::From<XmlMapsXmlNameError> for crate::error::Error {
+impl From<XmlMapsXmlNameError> for crate::error::Error {
     fn from(error: XmlMapsXmlNameError) -> Self {
         match error {
             XmlMapsXmlNameError::Unhandled(e) => crate::error::Error::Unhandled(e),

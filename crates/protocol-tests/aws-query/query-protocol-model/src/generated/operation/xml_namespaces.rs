@@ -16,7 +16,7 @@ pub struct XmlNamespacesInput {}
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct XmlNamespacesOutput {
-    pub nested: ::std::option::Option<crate::types::XmlNamespaceNested>,
+    pub nested: Option<crate::types::XmlNamespaceNested>,
     #[cfg_attr(feature = "serde", serde(rename = "ResponseMetadata", default))]
     _metadata: ::awsquery_types::ResponseMetadata,
 }
@@ -24,21 +24,18 @@ pub struct XmlNamespacesOutput {
 impl XmlNamespacesOutput {
     /// The id AWS gave the request: the `x-amzn-requestid` header, else the body's
     /// `<ResponseMetadata><RequestId>`; `None` when the response had neither.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
+    pub fn request_id(&self) -> Option<&str> {
         self._metadata.request_id()
     }
 
     /// Sets the request id (the protocol crate does, from the response).
-    pub fn set_request_id(
-        &mut self,
-        request_id: ::std::option::Option<::std::string::String>,
-    ) {
+    pub fn set_request_id(&mut self, request_id: Option<String>) {
         self._metadata = ::awsquery_types::ResponseMetadata::new(request_id);
     }
 }
 
 impl ::awsquery_types::RequestId for XmlNamespacesOutput {
-    fn request_id(&self) -> ::std::option::Option<&str> {
+    fn request_id(&self) -> Option<&str> {
         self._metadata.request_id()
     }
 }
@@ -69,7 +66,7 @@ impl ::std::fmt::Display for XmlNamespacesError {
 }
 
 impl ::std::error::Error for XmlNamespacesError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         let Self::Unhandled(e) = self;
         ::std::error::Error::source(e)
     }
@@ -81,13 +78,13 @@ impl ::awsquery_types::error::ProvideErrorMetadata for XmlNamespacesError {
     }
 }
 
-impl ::std::convert::From<::awsquery_types::Unhandled> for XmlNamespacesError {
+impl From<::awsquery_types::Unhandled> for XmlNamespacesError {
     fn from(error: ::awsquery_types::Unhandled) -> Self {
         Self::Unhandled(error)
     }
 }
 
-impl ::std::convert::From<XmlNamespacesError> for crate::error::Error {
+impl From<XmlNamespacesError> for crate::error::Error {
     fn from(error: XmlNamespacesError) -> Self {
         match error {
             XmlNamespacesError::Unhandled(e) => crate::error::Error::Unhandled(e),

@@ -14,19 +14,19 @@ pub struct XmlTimestampsInput {}
 #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct XmlTimestampsOutput {
-    pub normal: ::std::option::Option<::awsquery_types::DateTime>,
+    pub normal: Option<::awsquery_types::DateTime>,
     #[cfg_attr(feature = "serde", serde(rename = "dateTime"))]
-    pub date_time: ::std::option::Option<::awsquery_types::DateTime>,
+    pub date_time: Option<::awsquery_types::DateTime>,
     #[cfg_attr(feature = "serde", serde(rename = "dateTimeOnTarget"))]
-    pub date_time_on_target: ::std::option::Option<::awsquery_types::DateTime>,
+    pub date_time_on_target: Option<::awsquery_types::DateTime>,
     #[cfg_attr(feature = "serde", serde(rename = "epochSeconds"))]
-    pub epoch_seconds: ::std::option::Option<::awsquery_types::DateTime>,
+    pub epoch_seconds: Option<::awsquery_types::DateTime>,
     #[cfg_attr(feature = "serde", serde(rename = "epochSecondsOnTarget"))]
-    pub epoch_seconds_on_target: ::std::option::Option<::awsquery_types::DateTime>,
+    pub epoch_seconds_on_target: Option<::awsquery_types::DateTime>,
     #[cfg_attr(feature = "serde", serde(rename = "httpDate"))]
-    pub http_date: ::std::option::Option<::awsquery_types::DateTime>,
+    pub http_date: Option<::awsquery_types::DateTime>,
     #[cfg_attr(feature = "serde", serde(rename = "httpDateOnTarget"))]
-    pub http_date_on_target: ::std::option::Option<::awsquery_types::DateTime>,
+    pub http_date_on_target: Option<::awsquery_types::DateTime>,
     #[cfg_attr(feature = "serde", serde(rename = "ResponseMetadata", default))]
     _metadata: ::awsquery_types::ResponseMetadata,
 }
@@ -34,21 +34,18 @@ pub struct XmlTimestampsOutput {
 impl XmlTimestampsOutput {
     /// The id AWS gave the request: the `x-amzn-requestid` header, else the body's
     /// `<ResponseMetadata><RequestId>`; `None` when the response had neither.
-    pub fn request_id(&self) -> ::std::option::Option<&str> {
+    pub fn request_id(&self) -> Option<&str> {
         self._metadata.request_id()
     }
 
     /// Sets the request id (the protocol crate does, from the response).
-    pub fn set_request_id(
-        &mut self,
-        request_id: ::std::option::Option<::std::string::String>,
-    ) {
+    pub fn set_request_id(&mut self, request_id: Option<String>) {
         self._metadata = ::awsquery_types::ResponseMetadata::new(request_id);
     }
 }
 
 impl ::awsquery_types::RequestId for XmlTimestampsOutput {
-    fn request_id(&self) -> ::std::option::Option<&str> {
+    fn request_id(&self) -> Option<&str> {
         self._metadata.request_id()
     }
 }
@@ -79,7 +76,7 @@ impl ::std::fmt::Display for XmlTimestampsError {
 }
 
 impl ::std::error::Error for XmlTimestampsError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         let Self::Unhandled(e) = self;
         ::std::error::Error::source(e)
     }
@@ -91,13 +88,13 @@ impl ::awsquery_types::error::ProvideErrorMetadata for XmlTimestampsError {
     }
 }
 
-impl ::std::convert::From<::awsquery_types::Unhandled> for XmlTimestampsError {
+impl From<::awsquery_types::Unhandled> for XmlTimestampsError {
     fn from(error: ::awsquery_types::Unhandled) -> Self {
         Self::Unhandled(error)
     }
 }
 
-impl ::std::convert::From<XmlTimestampsError> for crate::error::Error {
+impl From<XmlTimestampsError> for crate::error::Error {
     fn from(error: XmlTimestampsError) -> Self {
         match error {
             XmlTimestampsError::Unhandled(e) => crate::error::Error::Unhandled(e),

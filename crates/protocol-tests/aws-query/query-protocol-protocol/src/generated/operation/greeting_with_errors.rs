@@ -18,27 +18,27 @@ impl GreetingWithErrors {
         response: &::awsquery_types::http::Response,
     ) -> crate::error::GreetingWithErrorsError {
         let meta = match ::awsquery_protocol::envelope::error_metadata(response) {
-            ::std::result::Result::Ok(meta) => meta,
-            ::std::result::Result::Err(unreadable) => return unreadable.into(),
+            Ok(meta) => meta,
+            Err(unreadable) => return unreadable.into(),
         };
-        if meta.code() == ::std::option::Option::Some("InvalidGreeting") {
+        if meta.code() == Some("InvalidGreeting") {
             return errors::de_invalid_greeting(response, meta)
                 .map_or_else(
-                    ::std::convert::Into::into,
+                    Into::into,
                     crate::error::GreetingWithErrorsError::InvalidGreeting,
                 );
         }
-        if meta.code() == ::std::option::Option::Some("ComplexError") {
+        if meta.code() == Some("ComplexError") {
             return errors::de_complex_error(response, meta)
                 .map_or_else(
-                    ::std::convert::Into::into,
+                    Into::into,
                     crate::error::GreetingWithErrorsError::ComplexError,
                 );
         }
-        if meta.code() == ::std::option::Option::Some("Customized") {
+        if meta.code() == Some("Customized") {
             return errors::de_custom_code_error(response, meta)
                 .map_or_else(
-                    ::std::convert::Into::into,
+                    Into::into,
                     crate::error::GreetingWithErrorsError::CustomCodeError,
                 );
         }
@@ -59,25 +59,22 @@ impl ::awsquery_protocol::operation::Operation for GreetingWithErrors {
 
     fn serialize(
         input: &Self::Input,
-    ) -> ::std::result::Result<
-        ::awsquery_types::http::Request,
-        ::awsquery_types::BuildError,
-    > {
-        let mut body = ::std::string::String::with_capacity(256);
+    ) -> Result<::awsquery_types::http::Request, ::awsquery_types::BuildError> {
+        let mut body = String::with_capacity(256);
         let mut writer = ::awsquery_protocol::query::QueryWriter::new(
             &mut body,
             "GreetingWithErrors",
             API_VERSION,
         );
         ser_greeting_with_errors_input(&mut writer, "", input)?;
-        ::std::result::Result::Ok(::awsquery_types::http::Request::form_post(body))
+        Ok(::awsquery_types::http::Request::form_post(body))
     }
 
     fn deserialize(
         response: &::awsquery_types::http::Response,
-    ) -> ::std::result::Result<Self::Output, Self::Error> {
+    ) -> Result<Self::Output, Self::Error> {
         if !response.is_success() {
-            return ::std::result::Result::Err(Self::error(response));
+            return Err(Self::error(response));
         }
         let (mut output, request_id) = ::awsquery_protocol::xml::read_success(
                 &response.body,
@@ -90,7 +87,7 @@ impl ::awsquery_protocol::operation::Operation for GreetingWithErrors {
             .set_request_id(
                 ::awsquery_protocol::envelope::request_id(response, request_id),
             );
-        ::std::result::Result::Ok(output)
+        Ok(output)
     }
 }
 

@@ -18,8 +18,8 @@ impl QueryIdempotencyTokenAutoFill {
         response: &::awsquery_types::http::Response,
     ) -> crate::error::QueryIdempotencyTokenAutoFillError {
         let meta = match ::awsquery_protocol::envelope::error_metadata(response) {
-            ::std::result::Result::Ok(meta) => meta,
-            ::std::result::Result::Err(unreadable) => return unreadable.into(),
+            Ok(meta) => meta,
+            Err(unreadable) => return unreadable.into(),
         };
         crate::error::QueryIdempotencyTokenAutoFillError::Unhandled(
             ::awsquery_types::Unhandled::new(meta),
@@ -38,38 +38,35 @@ impl ::awsquery_protocol::operation::Operation for QueryIdempotencyTokenAutoFill
 
     fn serialize(
         input: &Self::Input,
-    ) -> ::std::result::Result<
-        ::awsquery_types::http::Request,
-        ::awsquery_types::BuildError,
-    > {
-        let mut body = ::std::string::String::with_capacity(256);
+    ) -> Result<::awsquery_types::http::Request, ::awsquery_types::BuildError> {
+        let mut body = String::with_capacity(256);
         let mut writer = ::awsquery_protocol::query::QueryWriter::new(
             &mut body,
             "QueryIdempotencyTokenAutoFill",
             API_VERSION,
         );
         ser_query_idempotency_token_auto_fill_input(&mut writer, "", input)?;
-        ::std::result::Result::Ok(::awsquery_types::http::Request::form_post(body))
+        Ok(::awsquery_types::http::Request::form_post(body))
     }
 
     fn deserialize(
         response: &::awsquery_types::http::Response,
-    ) -> ::std::result::Result<Self::Output, Self::Error> {
+    ) -> Result<Self::Output, Self::Error> {
         if !response.is_success() {
-            return ::std::result::Result::Err(Self::error(response));
+            return Err(Self::error(response));
         }
         let mut output = <crate::types::QueryIdempotencyTokenAutoFillOutput>::default();
         output
             .set_request_id(::awsquery_protocol::envelope::success_request_id(response));
-        ::std::result::Result::Ok(output)
+        Ok(output)
     }
 
     fn fill_idempotency_tokens(
         input: &mut Self::Input,
-        token: &mut dyn FnMut() -> ::std::string::String,
+        token: &mut dyn FnMut() -> String,
     ) {
         if input.token.is_none() {
-            input.token = ::std::option::Option::Some(token());
+            input.token = Some(token());
         }
     }
 }
