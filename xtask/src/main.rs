@@ -14,6 +14,12 @@
 
 mod codegen;
 
+/// The generator builds and drops syn trees of every file it prints, about two million
+/// allocations for a large model; mimalloc does them in about two thirds of the system
+/// allocator's time (`cargo bench -p codegen`).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
