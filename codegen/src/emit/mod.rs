@@ -12,7 +12,7 @@ pub mod protocol_tests;
 pub mod waitable;
 pub mod waiters;
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use crate::ir::{
@@ -65,28 +65,35 @@ pub fn doc_attrs(docs: Option<&str>) -> TokenStream {
     let Some(docs) = docs else {
         return TokenStream::new();
     };
-    let lines = docs.lines().map(|line| {
-        let line = if line.is_empty() {
-            String::new()
-        } else {
-            format!(" {line}")
-        };
-        quote!(#[doc = #line])
-    });
-    quote!(#(#lines)*)
+    let lines = docs.lines().map(doc_line);
+    quote!(#(#[doc = #lines])*)
 }
 
 /// `#![doc = "..."]` lines: a crate's own documentation.
 pub fn crate_docs(docs: &str) -> TokenStream {
-    let lines = docs.lines().map(|line| {
-        let line = if line.is_empty() {
-            String::new()
-        } else {
-            format!(" {line}")
-        };
-        quote!(#![doc = #line])
-    });
-    quote!(#(#lines)*)
+    let lines = docs.lines().map(doc_line);
+    quote!(#(#![doc = #lines])*)
+}
+
+/// A line of documentation as a raw string literal (` line`, with the space `///` puts after
+/// itself). A raw string is taken as written, where an escaped one would be escaped here and
+/// unescaped again by syn, character by character; the documentation is a quarter of the text.
+fn doc_line(line: &str) -> Literal {
+    if line.is_empty() {
+        return Literal::string("");
+    }
+    // Enough `#`s that no `"` of the line, with the `#`s after it, can end the literal.
+    let hashes = line
+        .match_indices('"')
+        .map(|(at, _)| line[at + 1..].bytes().take_while(|&b| b == b'#').count() + 1)
+        .max()
+        .unwrap_or(0);
+    let fence = "#".repeat(hashes);
+    // A carriage return cannot stand in a raw string; such a line is escaped.
+    let raw = (!line.contains('\r'))
+        .then(|| format!("r{fence}\" {line}\"{fence}").parse().ok())
+        .flatten();
+    raw.unwrap_or_else(|| Literal::string(&format!(" {line}")))
 }
 
 /// Documentation followed by the Smithy shape id, as a last paragraph.
