@@ -353,3 +353,43 @@ pub fn message_member(members: &[Member]) -> Option<&Member> {
         .iter()
         .find(|m| m.name.eq_ignore_ascii_case("message"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The values of the `doc` attributes of `tokens`, as syn reads them.
+    fn doc_values(tokens: TokenStream) -> Vec<String> {
+        let item: syn::ItemStruct = syn::parse2(quote!(#tokens struct S;)).unwrap();
+        item.attrs
+            .iter()
+            .map(|attr| match &attr.meta {
+                syn::Meta::NameValue(syn::MetaNameValue {
+                    value:
+                        syn::Expr::Lit(syn::ExprLit {
+                            lit: syn::Lit::Str(s),
+                            ..
+                        }),
+                    ..
+                }) => s.value(),
+                _ => panic!("not a doc string"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn documentation_lines_keep_quotes_hashes_and_backslashes() {
+        let docs =
+            "Plain.\n\nSays \"quoted\", \"#one\" and \"##two\"#.\nC:\\path\\n and \\\" too\nA\rB";
+        assert_eq!(
+            doc_values(doc_attrs(Some(docs))),
+            [
+                " Plain.",
+                "",
+                " Says \"quoted\", \"#one\" and \"##two\"#.",
+                " C:\\path\\n and \\\" too",
+                " A\rB",
+            ]
+        );
+    }
+}
