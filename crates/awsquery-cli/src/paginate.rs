@@ -238,7 +238,7 @@ pub async fn run<C>(
     }
     if by_page {
         let next = next.map(|next| token::encode(paginator.input_token, &next));
-        return session.print_pages(&shown_pages, next.as_deref(), command.operation);
+        return session.print_pages(&shown_pages, next.as_deref());
     }
     let mut result = merged.unwrap_or_else(|| Value::Object(Map::new()));
     if let Some(items) = items {
@@ -251,5 +251,5 @@ pub async fn run<C>(
             Value::from(token::encode(paginator.input_token, &next)),
         );
     }
-    session.print_result(&result, command.operation)
+    session.print_result(&result)
 }

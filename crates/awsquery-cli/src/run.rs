@@ -275,7 +275,7 @@ where
                 None => {
                     session.last_uri.reset();
                     match (command.call)(session.client, input).await {
-                        Ok(output) => session.print_result(&output, command.operation),
+                        Ok(output) => session.print_result(&output),
                         Err(error) => session.report(command.operation, error),
                     }
                 }
@@ -462,25 +462,20 @@ impl<C> std::fmt::Debug for Session<'_, C> {
 
 impl<C> Session<'_, C> {
     /// Prints a result and gives the exit status.
-    pub fn print_result(&mut self, value: &Value, operation: &str) -> i32 {
+    pub fn print_result(&mut self, value: &Value) -> i32 {
         let mut out = Vec::new();
         let written = if self.formatter.format().by_page() {
             self.formatter.write_page(value, &mut out)
         } else {
             self.formatter.write(value, &mut out)
         };
-        self.finish(operation, written, &out)
+        self.finish(written, &out)
     }
 
     /// Prints the pages of a listing in a format written page by page (`text`, `yaml-stream`),
     /// each holding what the AWS CLI keeps of it, then the token that resumes the listing when
     /// `--max-items` stopped it.
-    pub fn print_pages(
-        &mut self,
-        pages: &[Value],
-        next_token: Option<&str>,
-        operation: &str,
-    ) -> i32 {
+    pub fn print_pages(&mut self, pages: &[Value], next_token: Option<&str>) -> i32 {
         let mut out = Vec::new();
         let mut written = Ok(());
         for page in pages {
@@ -492,12 +487,11 @@ impl<C> Session<'_, C> {
         if let (Ok(()), Some(token)) = (&written, next_token) {
             written = self.formatter.write_next_token(token, &mut out);
         }
-        self.finish(operation, written, &out)
+        self.finish(written, &out)
     }
 
     /// Prints what was written, or reports why it could not be.
-    fn finish(&mut self, operation: &str, written: Result<(), OutputError>, out: &[u8]) -> i32 {
-        let _ = operation;
+    fn finish(&mut self, written: Result<(), OutputError>, out: &[u8]) -> i32 {
         match written {
             Ok(()) => print(self.stdout, self.stderr, &String::from_utf8_lossy(out)),
             Err(OutputError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => 0,

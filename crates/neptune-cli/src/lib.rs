@@ -256,7 +256,7 @@ async fn failover(
         }
     };
     let Some(wait) = wait else {
-        return session.print_result(&output, command.operation);
+        return session.print_result(&output);
     };
     let waited = session
         .client
@@ -271,7 +271,7 @@ async fn failover(
             let mut output = FailoverGlobalClusterOutput::default();
             output.global_cluster = Some(cluster);
             match awsquery_cli::call::output(&output) {
-                Ok(value) => session.print_result(&value, command.operation),
+                Ok(value) => session.print_result(&value),
                 Err(error) => session.report(command.operation, error),
             }
         }
