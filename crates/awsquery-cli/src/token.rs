@@ -10,6 +10,8 @@ use std::fmt::Write as _;
 
 use awsquery_types::base64;
 
+use crate::output::python::write_json_string;
+
 /// Where a listing resumes.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Resume {
@@ -27,10 +29,10 @@ const TRUNCATE_KEY: &str = "boto_truncate_amount";
 /// service's token (`Marker`).
 pub fn encode(key: &str, resume: &Resume) -> String {
     let mut json = String::from("{");
-    write_ascii_string(&mut json, key);
+    write_json_string(key, true, &mut json);
     json.push_str(": ");
     match &resume.marker {
-        Some(marker) => write_ascii_string(&mut json, marker),
+        Some(marker) => write_json_string(marker, true, &mut json),
         None => json.push_str("null"),
     }
     if resume.skip > 0 {
@@ -168,31 +170,6 @@ fn hex4(chars: &mut std::str::Chars<'_>) -> Option<u32> {
         value = value * 16 + chars.next()?.to_digit(16)?;
     }
     Some(value)
-}
-
-/// A JSON string as Python writes it by default: every character outside printable ASCII as
-/// `\uXXXX` (lower-case hex, UTF-16 surrogate pairs above U+FFFF).
-fn write_ascii_string(out: &mut String, value: &str) {
-    out.push('"');
-    for c in value.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            ' '..='~' => out.push(c),
-            _ => {
-                let mut units = [0u16; 2];
-                for unit in c.encode_utf16(&mut units) {
-                    let _ = write!(out, "\\u{unit:04x}");
-                }
-            }
-        }
-    }
-    out.push('"');
 }
 
 #[cfg(test)]

@@ -218,7 +218,7 @@ fn json_number(n: &Number) -> String {
 /// A JSON string as Python writes it: `"`, `\` and control characters escaped (the short forms
 /// for `\b \f \n \r \t`, `\u00XX` with lowercase hex for the rest); with `ascii`, every
 /// character past U+007F escaped too, in UTF-16 units.
-fn write_json_string(s: &str, ascii: bool, out: &mut String) {
+pub(crate) fn write_json_string(s: &str, ascii: bool, out: &mut String) {
     out.push('"');
     for c in s.chars() {
         match c {
