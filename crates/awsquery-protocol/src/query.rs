@@ -49,25 +49,7 @@ impl<'a> QueryWriter<'a> {
 
     /// An integral member (byte, short, integer, long), in decimal.
     pub fn integer(&mut self, prefix: &str, name: &str, value: i64) {
-        let out = self.key(prefix, name);
-        // 19 digits and a sign hold every i64.
-        let mut digits = [0u8; 20];
-        let mut start = digits.len();
-        let mut n = value.unsigned_abs();
-        loop {
-            start -= 1;
-            digits[start] = b'0' + (n % 10) as u8;
-            n /= 10;
-            if n == 0 {
-                break;
-            }
-        }
-        if value < 0 {
-            out.push('-');
-        }
-        for &digit in &digits[start..] {
-            out.push(char::from(digit));
-        }
+        push_integer(self.key(prefix, name), value);
     }
 
     /// A double member: `NaN`, `Infinity`, `-Infinity`, or the shortest decimal that reads back as
@@ -203,6 +185,29 @@ fn is_unreserved(byte: u8) -> bool {
         table
     };
     UNRESERVED[usize::from(byte)]
+}
+
+/// Appends `value` in decimal, without the formatting machinery (it runs for every integral
+/// member, and for the attempt header of every request).
+pub fn push_integer(out: &mut String, value: i64) {
+    // 19 digits and a sign hold every i64.
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    let mut n = value.unsigned_abs();
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    if value < 0 {
+        out.push('-');
+    }
+    for &digit in &digits[start..] {
+        out.push(char::from(digit));
+    }
 }
 
 #[cfg(test)]

@@ -8,6 +8,8 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
+use awsquery_protocol::query::push_integer;
+
 use crate::compression::{Encoding, RequestCompression};
 use crate::credentials::{
     CredentialsError, CredentialsErrorKind, ProvideCredentials, ProvideFuture,
@@ -841,24 +843,11 @@ impl<E> Failure<E> {
 /// The `amz-sdk-request` value, `attempt=2; max=3`, written without the formatting machinery
 /// (this runs on every attempt).
 fn attempt_header(attempt: u32, max: u32) -> String {
-    fn push_number(out: &mut String, mut n: u32) {
-        let mut digits = [0u8; 10];
-        let mut at = digits.len();
-        loop {
-            at -= 1;
-            digits[at] = b'0' + (n % 10) as u8;
-            n /= 10;
-            if n == 0 {
-                break;
-            }
-        }
-        out.extend(digits[at..].iter().map(|&d| char::from(d)));
-    }
     let mut out = String::with_capacity(32);
     out.push_str("attempt=");
-    push_number(&mut out, attempt);
+    push_integer(&mut out, i64::from(attempt));
     out.push_str("; max=");
-    push_number(&mut out, max);
+    push_integer(&mut out, i64::from(max));
     out
 }
 
