@@ -173,8 +173,7 @@ pub fn lower(model: &ast::Model, selection: &Selection) -> Result<Service, Error
                 .any(|m| m.field == "build" || m.set_fn == "build");
             if s.error.is_none() && !clash {
                 shape.builder = Some(Builder {
-                    // `Option_` has the builder `OptionBuilder`: builders hide no prelude name.
-                    name: format!("{}Builder", shape.rust_name.trim_end_matches('_')),
+                    name: naming::derived_name(&shape.rust_name, "Builder"),
                     checked: s
                         .members
                         .iter()
@@ -411,7 +410,7 @@ impl<'m> Lowerer<'m> {
             cli_name: naming::cli_name(&name),
             owned: Vec::new(),
             sensitive_params: Vec::new(),
-            error_enum: format!("{}Error", type_name.trim_end_matches('_')),
+            error_enum: naming::derived_name(&type_name, "Error"),
             type_name,
             input,
             output,

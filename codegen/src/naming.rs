@@ -85,6 +85,12 @@ pub fn item_name(name: &str) -> String {
     }
 }
 
+/// A type named after an item and a suffix: `OptionBuilder` for `Option_`, which needed its
+/// underscore only to hide no prelude name.
+pub fn derived_name(item: &str, suffix: &str) -> String {
+    format!("{}{suffix}", item.trim_end_matches('_'))
+}
+
 /// `prefix` as a package registry keyword (crates.io takes at most 20 ASCII letters, digits, `-`,
 /// `_` and `+`, starting with a letter), or none when it is not one: `neptune`, `query-protocol`.
 pub fn registry_keyword(prefix: &str) -> Option<&str> {
@@ -293,6 +299,10 @@ mod tests {
         assert_eq!(item_name("Option"), "Option_");
         assert_eq!(item_name("string"), "String_");
         assert_eq!(item_name("Options"), "Options");
+        assert_eq!(
+            derived_name(&item_name("Option"), "Builder"),
+            "OptionBuilder"
+        );
         // Variants hide nothing: they are always written with their enum's name or `Self`.
         assert_eq!(type_name("None"), "None");
         assert_eq!(field("2Fast"), "_2fast");
