@@ -28,7 +28,10 @@ pub fn run(allocator: &str) {
         .join("../../shared/models")
         .join(MODEL);
     let Ok(json) = std::fs::read_to_string(&path) else {
-        println!("skipping: {} not found", path.display());
+        println!(
+            "skipping: {} not found (the official models sit in `../shared` beside the repository)",
+            path.display()
+        );
         return;
     };
     let options = Options::new("..");
